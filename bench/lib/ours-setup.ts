@@ -1,0 +1,44 @@
+/**
+ * Users and rooms on our server, through the public HTTP API. Every client is a distinct user so
+ * per-user rate limits apply as in real use.
+ */
+import { expectStatus, postJson } from './http.js';
+import { mapLimit } from './pool.js';
+
+const SESSION_COOKIE = 'cr_session';
+const PASSWORD = 'bench-password-1234';
+/** argon2 hashing is CPU-bound on the server's libuv pool: more in flight only queues. */
+const REGISTER_CONCURRENCY = 8;
+const JOIN_CONCURRENCY = 16;
+
+/** Registers `count` users; returns each one's `cr_session=...` cookie. */
+export function registerUsers(baseUrl: string, count: number): Promise<string[]> {
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  return mapLimit(indexes, REGISTER_CONCURRENCY, async (i) => {
+    const reply = await postJson(baseUrl, '/api/auth/register', { username: `bench_u${i}`, password: PASSWORD });
+    expectStatus(reply, 201, `register bench_u${i}`);
+    const cookie = reply.setCookie.map((c) => c.split(';')[0]!).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+    if (!cookie) throw new Error(`register bench_u${i}: no ${SESSION_COOKIE} cookie`);
+    return cookie;
+  });
+}
+
+/**
+ * Groups the users into rooms of `roomSize`: the first of each group creates the room, the others
+ * join it. Returns the room id of each user, by index.
+ */
+export async function createRooms(baseUrl: string, cookies: readonly string[], roomSize: number): Promise<number[]> {
+  const owners = cookies.filter((_, i) => i % roomSize === 0);
+  const roomIds = await mapLimit(owners, JOIN_CONCURRENCY, async (cookie, r) => {
+    const reply = await postJson(baseUrl, '/api/rooms', { name: `Bench room ${r}` }, cookie);
+    expectStatus(reply, 201, `create room ${r}`);
+    return (reply.body as { room: { id: number } }).room.id;
+  });
+  const ofUser = cookies.map((_, i) => roomIds[Math.floor(i / roomSize)]!);
+  await mapLimit(cookies, JOIN_CONCURRENCY, async (cookie, i) => {
+    if (i % roomSize === 0) return; // the owner is already a member
+    const reply = await postJson(baseUrl, `/api/rooms/${ofUser[i]}/join`, {}, cookie);
+    expectStatus(reply, 200, `join room ${ofUser[i]}`);
+  });
+  return ofUser;
+}

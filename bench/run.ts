@@ -1,0 +1,107 @@
+/**
+ * `npm run bench [-- --only chat,startup] [--clients 1000] [--room-size 10] [--rate 300]
+ *  [--duration 20] [--warmup 5] [--startup-runs 3] [--profile DIR]
+ *`
+ *
+ * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.
+ * Figures are printed, never asserted. Progress goes to stderr, the summary to stdout.
+ */
+import { cpus as osCpus } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chatBench, type ChatOptions } from './chat.js';
+import type { BenchReport } from './lib/report.js';
+import { renderTable } from './lib/stats.js';
+import { startupBench } from './startup.js';
+
+const BENCHES = ['startup', 'chat'] as const;
+type BenchName = (typeof BENCHES)[number];
+
+interface Options {
+  only: BenchName[];
+  chat: ChatOptions;
+  startupRuns: number;
+}
+
+/** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
+function num(value: string | undefined, fallback: number, name: string, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`--${name} must be a number in (0, ${max}], got ${value}`);
+  return n;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string' },
+      clients: { type: 'string' },
+      'room-size': { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      'startup-runs': { type: 'string' },
+      profile: { type: 'string' },
+    },
+    strict: true,
+  });
+  const only = (values.only?.split(',').map((s) => s.trim()) ?? [...BENCHES]) as BenchName[];
+  for (const name of only) if (!BENCHES.includes(name)) throw new Error(`unknown benchmark "${name}"; known: ${BENCHES.join(', ')}`);
+  return {
+    only,
+    chat: {
+      clients: Math.round(num(values.clients, 1000, 'clients', 10_000)),
+      roomSize: Math.round(num(values['room-size'], 10, 'room-size', 500)),
+      rate: num(values.rate, 300, 'rate', 20_000),
+      durationSec: num(values.duration, 20, 'duration', 600),
+      warmupSec: num(values.warmup, 5, 'warmup', 120),
+      ...(values.profile ? { profileDir: resolve(values.profile) } : {}),
+    },
+    startupRuns: Math.round(num(values['startup-runs'], 3, 'startup-runs', 20)),
+  };
+}
+
+function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
+  switch (name) {
+    case 'startup':
+      return startupBench({ runs: opts.startupRuns });
+    case 'chat':
+      return chatBench(opts.chat);
+  }
+}
+
+function printSummary(reports: BenchReport[]): void {
+  const cpus = osCpus();
+  const out: string[] = ['', `Commonroom bench, ${new Date().toISOString()}, node ${process.version}, ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}`];
+  for (const report of reports) {
+    out.push('', `== ${report.name} ==`);
+    for (const table of report.tables) out.push('', renderTable(table));
+    if (report.notes.length) out.push('', ...report.notes.map((n) => `- ${n}`));
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR]';
+
+async function main(): Promise<void> {
+  let opts: Options;
+  try {
+    opts = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const reports: BenchReport[] = [];
+  for (const name of opts.only) reports.push(await runOne(name, opts));
+  printSummary(reports);
+}
+
+main().then(
+  // Exit explicitly: a stray handle (socket, timer) must not keep the bench alive.
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

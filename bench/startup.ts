@@ -1,0 +1,50 @@
+/**
+ * Cold start: spawn the server on a fresh data directory (migrations included) and time it until
+ * it listens. Reported from the parent (spawn -> ready line: what an operator waits for) and from
+ * inside the child (process start -> listening, split into imports, build, listen). The bare
+ * Socket.IO server is timed the same way as a floor for node + loader start-up.
+ */
+import { makeDataDir, removeDataDir } from './lib/tempdir.js';
+import { spawnServer } from './lib/child.js';
+import type { BenchReport } from './lib/report.js';
+import type { Cell } from './lib/stats.js';
+
+export interface StartupOptions {
+  runs: number;
+}
+
+const log = (msg: string) => process.stderr.write(`[startup] ${msg}\n`);
+
+async function timeOnce(target: 'ours' | 'bare'): Promise<Cell[]> {
+  const dataDir = makeDataDir('startup');
+  const server =
+    target === 'ours'
+      ? await spawnServer('ours', 'bench/server-entry.ts', { DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' })
+      : await spawnServer('bare', 'bench/bare-server.ts', {});
+  try {
+    const r = server.ready;
+    log(`${target}: ${server.spawnToReadyMs.toFixed(0)} ms`);
+    return [target, server.spawnToReadyMs, r.sinceProcessStartMs, r.sinceProcessStartMs - r.importMs - r.buildMs - r.listenMs, r.importMs, r.buildMs, r.listenMs, r.buildMs + r.listenMs];
+  } finally {
+    await server.stop();
+    removeDataDir(dataDir);
+  }
+}
+
+export async function startupBench(opts: StartupOptions): Promise<BenchReport> {
+  const rows: Cell[][] = [];
+  // Sequential on purpose: parallel starts would compete for the two cores.
+  for (let i = 0; i < opts.runs; i++) rows.push(await timeOnce('ours'));
+  rows.push(await timeOnce('bare'));
+  return {
+    name: 'startup',
+    tables: [
+      {
+        title: `Server cold start (fresh data dir each run; ms). Run 1 may include the tsx transform cache warming.`,
+        columns: ['server', 'spawn->ready', 'proc->listening', 'node+loader', 'imports', 'buildApp', 'listen', 'build+listen'],
+        rows,
+      },
+    ],
+    notes: [],
+  };
+}

@@ -1,0 +1,41 @@
+import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router';
+import { safeNext } from '../features/auth/safeNext';
+import { useAuthStore } from '../features/auth/useAuthStore';
+import LobbyPage from '../features/lobby/LobbyPage.vue';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a session. */
+    public?: boolean;
+    /** Only for signed-out visitors (login, register). */
+    guestOnly?: boolean;
+  }
+}
+
+// The lobby is in the entry bundle; everything else loads when first visited.
+const AuthPage = () => import('../features/auth/AuthPage.vue');
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/', name: 'lobby', component: LobbyPage },
+    { path: '/login', name: 'login', component: AuthPage, props: { mode: 'login' }, meta: { public: true, guestOnly: true } },
+    { path: '/register', name: 'register', component: AuthPage, props: { mode: 'register' }, meta: { public: true, guestOnly: true } },
+    { path: '/r/:code', name: 'invite', component: () => import('../features/room/InvitePage.vue'), props: true },
+    {
+      path: '/rooms/:id(\\d+)',
+      name: 'room',
+      component: () => import('../features/room/RoomPage.vue'),
+      props: (r) => ({ id: Number(r.params.id) }),
+    },
+    { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./NotFoundPage.vue'), meta: { public: true } },
+  ],
+});
+
+router.beforeEach(async (to): Promise<RouteLocationRaw | true> => {
+  const auth = useAuthStore();
+  await auth.ensureLoaded();
+  if (to.meta.guestOnly && auth.me) return safeNext(to.query.next) ?? '/';
+  if (!to.meta.public && !auth.me) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+  return true;
+});

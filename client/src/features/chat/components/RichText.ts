@@ -1,0 +1,49 @@
+/**
+ * Renders chat text from markdown tokens with Vue's render functions. There is no v-html anywhere:
+ * user text only ever becomes text nodes and a fixed set of elements.
+ */
+import { computed, defineComponent, h, type VNode } from 'vue';
+import { parseMessage, type Block, type Inline } from '../markdown';
+
+export default defineComponent({
+  name: 'RichText',
+  props: {
+    text: { type: String, required: true },
+    /** Lower-cased username of the viewer: their mentions stand out. */
+    me: { type: String, default: '' },
+  },
+  setup(props) {
+    const blocks = computed(() => parseMessage(props.text));
+
+    const inline = (nodes: Inline[]): (VNode | string)[] =>
+      nodes.map((n) => {
+        switch (n.type) {
+          case 'text':
+            return n.text;
+          case 'bold':
+            return h('strong', inline(n.children));
+          case 'italic':
+            return h('em', inline(n.children));
+          case 'code':
+            return h('code', { class: 'md-code' }, n.text);
+          case 'link':
+            return h('a', { href: n.href, target: '_blank', rel: 'noopener noreferrer nofollow', class: 'md-link' }, n.text);
+          case 'mention':
+            return h('span', { class: ['md-mention', { me: n.name.toLowerCase() === props.me }] }, `@${n.name}`);
+        }
+      });
+
+    const block = (b: Block): VNode => {
+      switch (b.type) {
+        case 'paragraph':
+          return h('p', { class: 'md-p' }, inline(b.children));
+        case 'quote':
+          return h('blockquote', { class: 'md-quote' }, inline(b.children));
+        case 'codeblock':
+          return h('pre', { class: 'md-pre' }, h('code', b.lang ? { 'data-lang': b.lang } : {}, b.text));
+      }
+    };
+
+    return () => h('div', { class: 'rich-text' }, blocks.value.map(block));
+  },
+});

@@ -1,0 +1,75 @@
+/**
+ * The one place that turns error codes into words a person understands. HTTP and socket failures
+ * both arrive here as {@link ApiError}.
+ */
+import type { ErrorBody, ErrorCode } from '@protocol/errors.js';
+import { formatDuration } from './clock';
+
+/** Codes the client itself produces when the server could not be reached or did not answer. */
+export type ClientErrorCode = 'NETWORK' | 'TIMEOUT';
+export type AnyErrorCode = ErrorCode | ClientErrorCode;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: AnyErrorCode,
+    message: string,
+    /** HTTP status; 0 for socket acks and network failures. */
+    readonly status = 0,
+    /** Seconds until the action may be tried again. */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  static fromBody(body: ErrorBody, status = 0): ApiError {
+    return new ApiError(body.code, body.message, status, body.retryAfter);
+  }
+}
+
+const FRIENDLY: Record<AnyErrorCode, string> = {
+  VALIDATION: 'Please check what you entered.',
+  UNAUTHENTICATED: 'Please log in to continue.',
+  INVALID_CREDENTIALS: 'That username and password do not match.',
+  USERNAME_TAKEN: 'That username is taken. Try another one.',
+  FORBIDDEN: 'You are not allowed to do that.',
+  ORIGIN_NOT_ALLOWED: 'This page is not allowed to talk to the server.',
+  NOT_FOUND: 'We could not find that.',
+  NOT_MEMBER: 'You are not a member of this room.',
+  WRONG_PASSCODE: 'That passcode is not right.',
+  PASSCODE_REQUIRED: 'This room needs a passcode.',
+  BANNED: 'You are banned from this room.',
+  MUTED: 'You are muted in this room.',
+  SLOW_MODE: 'Slow mode is on.',
+  ROOM_FULL: 'This room is full.',
+  RATE_LIMITED: 'Too many attempts.',
+  EDIT_WINDOW_PASSED: 'Messages can only be edited for 15 minutes.',
+  CONFLICT: 'That cannot be done right now.',
+  INTERNAL: 'Something went wrong on our side. Please try again.',
+  NETWORK: 'Cannot reach the server. Check your connection.',
+  TIMEOUT: 'The server took too long to answer. Please try again.',
+};
+
+/** Codes whose server message is more specific than anything generic we could say. */
+const SERVER_SAYS_BEST = new Set<AnyErrorCode>(['CONFLICT', 'FORBIDDEN', 'VALIDATION']);
+
+/** Codes where "try again in …" helps. */
+const WAITABLE = new Set<AnyErrorCode>(['RATE_LIMITED', 'SLOW_MODE', 'MUTED', 'BANNED']);
+
+/** A friendly sentence for any thrown value. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) {
+    let text = SERVER_SAYS_BEST.has(err.code) && err.message ? err.message : FRIENDLY[err.code] ?? err.message;
+    if (err.code === 'VALIDATION') text = text.replace(/^Invalid (body|querystring|params|input)[^:]*: /, '');
+    if (WAITABLE.has(err.code) && err.retryAfter && err.retryAfter > 0) {
+      text = `${text.replace(/\.$/, '')}. Try again in ${formatDuration(err.retryAfter)}.`;
+    }
+    return text;
+  }
+  if (err instanceof Error && err.message) return err.message;
+  return FRIENDLY.INTERNAL;
+}
+
+export function isApiError(err: unknown, ...codes: AnyErrorCode[]): err is ApiError {
+  return err instanceof ApiError && (codes.length === 0 || codes.includes(err.code));
+}

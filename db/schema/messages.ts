@@ -1,0 +1,24 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { rooms } from './rooms.js';
+import { users } from './users.js';
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    roomId: integer('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    replyToId: integer('reply_to_id'),
+    /** JSON array of mentioned user ids. */
+    mentions: text('mentions').notNull().default('[]'),
+    createdAt: integer('created_at').notNull(),
+    editedAt: integer('edited_at'),
+    deletedAt: integer('deleted_at'),
+  },
+  (t) => [index('messages_room_id_idx').on(t.roomId, t.id), index('messages_user_idx').on(t.roomId, t.userId)],
+);

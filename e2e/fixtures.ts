@@ -1,0 +1,49 @@
+/** Helpers shared by the end-to-end specs. */
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+
+let counter = 0;
+
+/** A fresh valid username (3-24 chars) per call and run. */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  const suffix = `${Date.now().toString(36).slice(-5)}${process.pid.toString(36).slice(-2)}${counter}`;
+  return `${prefix}_${suffix}`.slice(0, 24);
+}
+
+export interface User {
+  context: BrowserContext;
+  page: Page;
+  username: string;
+  /** Messages of any `alert()`/`confirm()` the page tried to open. */
+  dialogs: string[];
+}
+
+/** A new browser context (own cookies) with a freshly registered user, left on the lobby. */
+export async function newUser(browser: Browser, prefix: string): Promise<User> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const username = uniqueName(prefix);
+  await page.goto('/register');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
+  return { context, page, username, dialogs };
+}
+
+/** Types a message into the composer and sends it with Enter. */
+export async function send(page: Page, text: string): Promise<void> {
+  const box = page.getByLabel('Write a message');
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The rendered message whose text contains `text`. */
+export function message(page: Page, text: string) {
+  return page.getByTestId('message').filter({ hasText: text });
+}

@@ -1,0 +1,79 @@
+/**
+ * End-to-end tests: real Chromium against the real server (serving the built client) on a fresh
+ * data directory. `npm run test:e2e` builds the client first.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, defineConfig } from '@playwright/test';
+
+const port = Number(process.env.E2E_PORT ?? 3107);
+const baseURL = `http://127.0.0.1:${port}`;
+
+// Workers evaluate this file again: share the first evaluation's directory through the env.
+process.env.CR_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'commonroom-e2e-'));
+const dataDir = process.env.CR_E2E_DATA_DIR;
+
+/** Debian's Chromium (or CHROMIUM_PATH); undefined means a Playwright-installed browser. */
+function chromiumExecutable(): string | undefined {
+  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/bin/chromium']) {
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  try {
+    if (existsSync(chromium.executablePath())) return undefined;
+  } catch {
+    // No bundled browser registered.
+  }
+  throw new Error('No Chromium found. install Chromium: apt-get install chromium, or npx playwright install chromium (or set CHROMIUM_PATH).');
+}
+
+if (!existsSync('client/dist/index.html')) {
+  throw new Error('client/dist is missing: run `npm run build` first (or use `npm run test:e2e`).');
+}
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  fullyParallel: false,
+  workers: process.env.CI ? 1 : 2,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL,
+    viewport: { width: 1280, height: 800 },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: chromiumExecutable(),
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium' }],
+  webServer: {
+    command: 'npx tsx server/main.ts',
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      // Many test accounts register from one address; sign-in limits are tested by the server suite.
+      AUTH_ATTEMPTS_PER_15MIN: '1000',
+    },
+  },
+});

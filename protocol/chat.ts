@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { userSchemaOut } from './users.js';
+
+export const MESSAGE_MAX_LENGTH = 4000;
+/** Authors may edit their own messages for this long. */
+export const EDIT_WINDOW_MS = 15 * 60 * 1000;
+export const HISTORY_PAGE_MAX = 100;
+export const REACTION_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🔥', '✅'] as const;
+
+export const messageTextSchema = z
+  .string()
+  .max(MESSAGE_MAX_LENGTH)
+  .refine((t) => t.trim().length > 0, 'message is empty');
+
+export const messageIdSchema = z.number().int().positive();
+
+export const postMessageSchema = z
+  .object({ text: messageTextSchema, replyToId: messageIdSchema.optional() })
+  .strict();
+
+export const historyQuerySchema = z.object({
+  before: z.coerce.number().int().positive().optional(),
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(HISTORY_PAGE_MAX).default(50),
+});
+
+export const reactionSchemaOut = z.object({
+  emoji: z.string(),
+  count: z.number(),
+  userIds: z.array(z.number()),
+});
+
+export const messageSchemaOut = z.object({
+  id: z.number(),
+  roomId: z.number(),
+  author: userSchemaOut,
+  text: z.string(),
+  replyTo: z
+    .object({ id: z.number(), authorName: z.string(), excerpt: z.string(), deleted: z.boolean() })
+    .nullable(),
+  reactions: z.array(reactionSchemaOut),
+  mentions: z.array(z.number()),
+  createdAt: z.number(),
+  editedAt: z.number().nullable(),
+  deleted: z.boolean(),
+});
+export type Message = z.infer<typeof messageSchemaOut>;
+export type Reaction = z.infer<typeof reactionSchemaOut>;
+
+export const historyPageSchemaOut = z.object({
+  messages: z.array(messageSchemaOut),
+  /** Pass as `before` to get the next older page; null when the start of history is reached. */
+  nextCursor: z.number().nullable(),
+});
+export type HistoryPage = z.infer<typeof historyPageSchemaOut>;
+
+const MENTION_RE = /(^|[^\w@])@([a-zA-Z0-9_][a-zA-Z0-9_.-]{1,22}[a-zA-Z0-9_])/g;
+
+/** Lower-cased usernames mentioned as `@name` in a message, each once. */
+export function extractMentionNames(text: string): string[] {
+  const names = new Set<string>();
+  for (const m of text.matchAll(MENTION_RE)) names.add(m[2]!.toLowerCase());
+  return [...names];
+}

@@ -1,0 +1,35 @@
+/**
+ * Stable error codes shared by the server and the client. The server sends them in
+ * `{ error: { code, message } }` (HTTP) and `{ ok: false, error }` (socket acks); the client maps
+ * them to words in one place (`client/src/lib/errors.ts`).
+ */
+export const ErrorCodes = [
+  'VALIDATION',
+  'UNAUTHENTICATED',
+  'INVALID_CREDENTIALS',
+  'USERNAME_TAKEN',
+  'FORBIDDEN',
+  'ORIGIN_NOT_ALLOWED',
+  'NOT_FOUND',
+  'NOT_MEMBER',
+  'WRONG_PASSCODE',
+  'PASSCODE_REQUIRED',
+  'BANNED',
+  'MUTED',
+  'SLOW_MODE',
+  'ROOM_FULL',
+  'RATE_LIMITED',
+  'EDIT_WINDOW_PASSED',
+  'CONFLICT',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ErrorCodes)[number];
+
+/** The error body of every failed HTTP response and socket ack. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Seconds until the action may be tried again (RATE_LIMITED, SLOW_MODE, MUTED, BANNED). */
+  retryAfter?: number;
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(24)
+  .regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . - only');
+
+/** OWASP ASVS: at least 8 characters, allow long passphrases, cap to keep hashing bounded. */
+export const passwordSchema = z.string().min(8).max(256);
+
+export const avatarColorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/);
+
+export const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'unknown time zone');
+
+export const credentialsSchema = z.object({ username: usernameSchema, password: passwordSchema });
+
+export const profilePatchSchema = z
+  .object({
+    displayName: z.string().trim().min(1).max(40),
+    avatarColor: avatarColorSchema,
+    timeZone: timeZoneSchema,
+    statusLine: z.string().trim().max(120),
+  })
+  .partial()
+  .strict();
+
+/** A user as others see them. */
+export interface PublicUser {
+  id: number;
+  username: string;
+  displayName: string;
+  avatarColor: string;
+  statusLine: string;
+}
+
+/** The signed-in user. */
+export interface Me extends PublicUser {
+  timeZone: string;
+  isAdmin: boolean;
+}
+
+export const userSchemaOut = z.object({
+  id: z.number(),
+  username: z.string(),
+  displayName: z.string(),
+  avatarColor: z.string(),
+  statusLine: z.string(),
+});
+
+export const meSchemaOut = userSchemaOut.extend({ timeZone: z.string(), isAdmin: z.boolean() });

@@ -1,0 +1,155 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { sessions, users } from '../../db/schema/index.js';
+import type { Me, PublicUser } from '../../protocol/users.js';
+import { AppError } from '../plugins/errors.js';
+import { hashSecret, verifyAgainstDummy, verifySecret } from './password.js';
+
+export type UserRow = typeof users.$inferSelect;
+
+export interface SessionInfo {
+  sessionId: string;
+  user: UserRow;
+}
+
+const AVATAR_COLORS = ['#e76f51', '#2a9d8f', '#e9c46a', '#264653', '#8e7dbe', '#f4a261', '#457b9d', '#d62828', '#52b788', '#6d597a'];
+
+/** Pure: a stable colour for a new user's avatar. */
+export function avatarColorFor(username: string): string {
+  let h = 0;
+  for (const ch of username.toLowerCase()) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return AVATAR_COLORS[h % AVATAR_COLORS.length]!;
+}
+
+export const toPublicUser = (u: UserRow): PublicUser => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  avatarColor: u.avatarColor,
+  statusLine: u.statusLine,
+});
+
+export const toMe = (u: UserRow): Me => ({ ...toPublicUser(u), timeZone: u.timeZone, isAdmin: u.isAdmin });
+
+/** Accounts and server-side sessions. The cookie holds a random token; the table holds its HMAC. */
+export class AuthService {
+  constructor(
+    private readonly db: Db,
+    private readonly secret: string,
+    private readonly ttlMs: number,
+  ) {}
+
+  sessionIdFor(token: string): string {
+    return createHmac('sha256', this.secret).update(token).digest('base64url');
+  }
+
+  async register(username: string, password: string, meta: { ip: string; userAgent: string }) {
+    const key = username.toLowerCase();
+    if (this.db.select({ id: users.id }).from(users).where(eq(users.usernameKey, key)).get()) {
+      throw new AppError('USERNAME_TAKEN', 'That username is taken.');
+    }
+    const passwordHash = await hashSecret(password);
+    const now = Date.now();
+    const user = this.db.transaction((tx) => {
+      if (tx.select({ id: users.id }).from(users).where(eq(users.usernameKey, key)).get()) {
+        throw new AppError('USERNAME_TAKEN', 'That username is taken.');
+      }
+      const isFirst = !tx.select({ id: users.id }).from(users).limit(1).get();
+      return tx
+        .insert(users)
+        .values({
+          username,
+          usernameKey: key,
+          passwordHash,
+          displayName: username,
+          avatarColor: avatarColorFor(username),
+          isAdmin: isFirst,
+          createdAt: now,
+        })
+        .returning()
+        .get();
+    });
+    return { user, token: this.createSession(user.id, meta) };
+  }
+
+  async login(username: string, password: string, meta: { ip: string; userAgent: string }) {
+    const user = this.db.select().from(users).where(eq(users.usernameKey, username.toLowerCase())).get();
+    const ok = user ? await verifySecret(user.passwordHash, password) : await verifyAgainstDummy(password);
+    if (!user || !ok || user.disabled) throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password.');
+    return { user, token: this.createSession(user.id, meta) };
+  }
+
+  private createSession(userId: number, meta: { ip: string; userAgent: string }): string {
+    const token = randomBytes(32).toString('base64url');
+    const now = Date.now();
+    this.db
+      .insert(sessions)
+      .values({
+        id: this.sessionIdFor(token),
+        userId,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: now + this.ttlMs,
+        ip: meta.ip,
+        userAgent: meta.userAgent.slice(0, 200),
+      })
+      .run();
+    return token;
+  }
+
+  /** The live session for a cookie token, sliding its expiry at most once a minute. */
+  resolve(token: string | undefined): SessionInfo | null {
+    if (!token || token.length > 100) return null;
+    const id = this.sessionIdFor(token);
+    const now = Date.now();
+    const row = this.db
+      .select({ s: sessions, u: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.id, id), gt(sessions.expiresAt, now)))
+      .get();
+    if (!row || row.u.disabled) return null;
+    if (now - row.s.lastSeenAt > 60_000) {
+      this.db.update(sessions).set({ lastSeenAt: now, expiresAt: now + this.ttlMs }).where(eq(sessions.id, id)).run();
+    }
+    return { sessionId: id, user: row.u };
+  }
+
+  /** Is this session still valid? Used to re-check sockets that recover after a disconnect. */
+  isSessionLive(sessionId: string): boolean {
+    return !!this.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, Date.now()), eq(users.disabled, false)))
+      .get();
+  }
+
+  revokeSession(sessionId: string): void {
+    this.db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+  }
+
+  /** Revokes every session of a user; returns their ids so live sockets can be dropped. */
+  revokeAll(userId: number): string[] {
+    return this.db
+      .delete(sessions)
+      .where(eq(sessions.userId, userId))
+      .returning({ id: sessions.id })
+      .all()
+      .map((r) => r.id);
+  }
+
+  updateProfile(userId: number, patch: Partial<Pick<UserRow, 'displayName' | 'avatarColor' | 'timeZone' | 'statusLine'>>): UserRow {
+    if (Object.keys(patch).length === 0) return this.db.select().from(users).where(eq(users.id, userId)).get()!;
+    return this.db.update(users).set(patch).where(eq(users.id, userId)).returning().get()!;
+  }
+
+  purgeExpired(): number {
+    return this.db.delete(sessions).where(lt(sessions.expiresAt, Date.now())).run().changes;
+  }
+
+  userCount(): number {
+    return this.db.select({ n: sql<number>`count(*)` }).from(users).get()!.n;
+  }
+}

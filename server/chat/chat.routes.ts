@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { historyPageSchemaOut, historyQuerySchema, messageSchemaOut, postMessageSchema } from '../../protocol/chat.js';
+import { z } from 'zod';
+import { requireSession } from '../plugins/auth.js';
+import { authErrors } from '../plugins/http-schemas.js';
+import { roomParams } from '../rooms/rooms.schemas.js';
+
+export async function chatRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const tags = ['chat'];
+
+  app.get('/api/rooms/:id/messages', {
+    schema: {
+      tags,
+      summary: 'Message history, oldest first; page back with `before=<nextCursor>`',
+      params: roomParams,
+      querystring: historyQuerySchema,
+      response: { 200: historyPageSchemaOut, ...authErrors },
+    },
+  }, async (req) => {
+    const { user } = requireSession(req);
+    app.rooms.requireMember(req.params.id, user.id);
+    return app.chat.history(req.params.id, req.query);
+  });
+
+  app.post('/api/rooms/:id/messages', {
+    schema: {
+      tags,
+      summary: 'Post a message (bots and integrations use this); it reaches everyone in the room live',
+      params: roomParams,
+      body: postMessageSchema,
+      response: { 201: z.object({ message: messageSchemaOut }), ...authErrors },
+    },
+  }, async (req, reply) => {
+    const { user } = requireSession(req);
+    const member = app.rooms.requireMember(req.params.id, user.id);
+    const message = app.chat.send(member, req.body.text, req.body.replyToId);
+    return reply.status(201).send({ message });
+  });
+}

@@ -1,0 +1,46 @@
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { users } from '../../db/schema/index.js';
+import { toPublicUser } from '../auth/auth.service.js';
+import { AppError } from '../plugins/errors.js';
+import { userChannel, type AppServer } from '../plugins/socket-io.js';
+import { membersChannel, roomChannel } from '../rooms/room-channels.js';
+import { memberOf } from '../rooms/rooms.socket.js';
+import type { ChatNotifier } from './chat.service.js';
+
+export function socketChatNotifier(io: () => AppServer, roomName: (roomId: number) => string): ChatNotifier {
+  return {
+    mentioned(userIds, roomId, message) {
+      io().to(userIds.map(userChannel)).emit('notify:mention', { roomId, roomName: roomName(roomId), message });
+    },
+    activity(roomId, lastMessageId, authorId) {
+      io().to(membersChannel(roomId)).except(roomChannel(roomId)).emit('lobby:activity', { roomId, lastMessageId, authorId });
+    },
+  };
+}
+
+export function registerChatSockets(app: FastifyInstance): void {
+  const { sockets, chat } = app;
+  const member = memberOf(app);
+
+  sockets.command('chat:send', member, (ctx, p) => chat.send(ctx.membership, p.text, p.replyToId));
+  sockets.command('chat:edit', member, (ctx, p) => chat.edit(ctx.membership, p.messageId, p.text));
+  sockets.command('chat:delete', member, (ctx, p) => {
+    chat.delete(ctx.membership, p.messageId);
+    return null;
+  });
+  sockets.command('chat:react', member, (ctx, p) => chat.react(ctx.membership, p.messageId, p.emoji));
+  sockets.command('chat:read', member, (ctx, p) => {
+    chat.markRead(ctx.membership, p.messageId);
+    return null;
+  });
+  sockets.command('chat:history', member, (_ctx, p) => chat.history(p.roomId, p));
+  sockets.command('chat:typing', member, (ctx, { roomId }) => {
+    if (!ctx.socket.rooms.has(roomChannel(roomId))) throw new AppError('CONFLICT', 'Enter the room first.');
+    const m = ctx.membership;
+    if (m.mutedUntil && m.mutedUntil > Date.now()) return null;
+    const user = app.db.select().from(users).where(eq(users.id, ctx.userId)).get()!;
+    ctx.socket.to(roomChannel(roomId)).volatile.emit('chat:typing', { roomId, user: toPublicUser(user) });
+    return null;
+  });
+}

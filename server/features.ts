@@ -1,0 +1,91 @@
+/**
+ * Wires the feature services together. Each feature owns its service, routes and socket handlers;
+ * this is the one place that knows how they depend on each other.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { authRoutes } from './auth/auth.routes.js';
+import { chatRoutes } from './chat/chat.routes.js';
+import { ChatService } from './chat/chat.service.js';
+import { registerChatSockets, socketChatNotifier } from './chat/chat.socket.js';
+import { PresenceService } from './presence/presence.service.js';
+import { RoomEvents } from './rooms/room-events.js';
+import { roomsRoutes } from './rooms/rooms.routes.js';
+import { RoomsService } from './rooms/rooms.service.js';
+import { registerRoomSockets, socketAccessHooks } from './rooms/rooms.socket.js';
+import { membersChannel } from './rooms/room-channels.js';
+import { userChannel } from './plugins/socket-io.js';
+import { AlarmsService } from './study/alarms.service.js';
+import { FocusTracker } from './study/focus-tracker.js';
+import { GoalsService } from './study/goals.service.js';
+import { StatsService } from './study/stats.service.js';
+import { studyRoutes } from './study/study.routes.js';
+import { registerStudySockets } from './study/study.socket.js';
+import { TimerService } from './study/timer.service.js';
+import { TodosService } from './study/todos.service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    roomEvents: RoomEvents;
+    presence: PresenceService;
+    rooms: RoomsService;
+    chat: ChatService;
+    stats: StatsService;
+    timers: TimerService;
+    todos: TodosService;
+    goals: GoalsService;
+    alarms: AlarmsService;
+  }
+}
+
+export const featuresPlugin = fp(
+  async (app: FastifyInstance) => {
+    const io = () => app.io;
+    const roomEvents = new RoomEvents(app.db, app.io);
+    const stats = new StatsService(app.db);
+    const focus = new FocusTracker(stats);
+    const presence = new PresenceService((roomId, userId, status) => {
+      roomEvents.broadcast(roomId, 'presence:changed', { userId, status });
+      focus.setPresent(roomId, userId, status !== 'offline', Date.now());
+    });
+    const timers = new TimerService(app.db, roomEvents, focus, (roomId, view) =>
+      app.io.to(membersChannel(roomId)).emit('lobby:timer', { roomId, ...view }),
+    );
+    const rooms = new RoomsService(app.db, roomEvents, presence, socketAccessHooks(io), (roomId) => timers.lobbyView(roomId));
+    const chat = new ChatService(
+      app.db,
+      roomEvents,
+      socketChatNotifier(io, (id) => rooms.getRow(id).name),
+      app.config.chatRatePer10s,
+    );
+    app.decorate('roomEvents', roomEvents);
+    app.decorate('presence', presence);
+    app.decorate('rooms', rooms);
+    app.decorate('chat', chat);
+    app.decorate('stats', stats);
+    app.decorate('timers', timers);
+    app.decorate('todos', new TodosService(app.db, roomEvents, { personal: (userId, todo, deletedId) => app.io.to(userChannel(userId)).emit('todo:personal', { todo, ...(deletedId ? { deletedId } : {}) }) }));
+    app.decorate('goals', new GoalsService(app.db, roomEvents));
+    app.decorate('alarms', new AlarmsService(app.db, (userId, alarm, firedAt) => app.io.to(userChannel(userId)).emit('alarm:fired', { alarm, firedAt })));
+
+    registerRoomSockets(app);
+    registerChatSockets(app);
+    registerStudySockets(app);
+    await app.register(authRoutes);
+    await app.register(roomsRoutes);
+    await app.register(chatRoutes);
+    await app.register(studyRoutes);
+
+    // Timers and alarms catch up with the time the server was down, then run on their own.
+    app.addHook('onReady', async () => {
+      timers.resumeAll();
+      app.alarms.fireDue();
+    });
+    // Before the database closes: stop scheduling and write the focus time still being counted.
+    app.addHook('preClose', async () => {
+      timers.stop();
+      app.alarms.stop();
+    });
+  },
+  { name: 'features', dependencies: ['db', 'auth', 'socket-io'] },
+);

@@ -1,0 +1,66 @@
+import cookie from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AuthService, type SessionInfo } from '../auth/auth.service.js';
+import type { AppConfig } from '../config.js';
+import { AppError } from './errors.js';
+import { isOriginAllowed } from './origin.js';
+
+export const SESSION_COOKIE = 'cr_session';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    auth: AuthService;
+    config: AppConfig;
+  }
+  interface FastifyRequest {
+    session: SessionInfo | null;
+  }
+}
+
+/** The signed-in session, or UNAUTHENTICATED. */
+export function requireSession(request: FastifyRequest): SessionInfo {
+  if (!request.session) throw new AppError('UNAUTHENTICATED', 'Please log in.');
+  return request.session;
+}
+
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
+  const { cookieSecure, sessionTtlMs } = request.server.config;
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: cookieSecure === 'auto' ? request.protocol === 'https' : cookieSecure,
+    maxAge: Math.floor(sessionTtlMs / 1000),
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+/**
+ * Resolves the session cookie on every request and refuses state-changing requests from foreign
+ * origins (CSRF defence on top of SameSite=Lax).
+ */
+export const authPlugin = fp(
+  async (app) => {
+    await app.register(cookie);
+    const { config } = app;
+    app.decorate('auth', new AuthService(app.db, config.sessionSecret, config.sessionTtlMs));
+    app.decorateRequest('session', null);
+    app.addHook('onRequest', async (request) => {
+      if (!request.url.startsWith('/api/')) return;
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        if (!isOriginAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) {
+          throw new AppError('ORIGIN_NOT_ALLOWED', 'This origin may not act on this server.');
+        }
+      }
+      request.session = app.auth.resolve(request.cookies[SESSION_COOKIE]);
+    });
+    const timer = setInterval(() => app.auth.purgeExpired(), 3_600_000);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  },
+  { name: 'auth', dependencies: ['db'] },
+);

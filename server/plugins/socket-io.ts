@@ -1,0 +1,189 @@
+/**
+ * Socket.IO attached to Fastify's HTTP server. Authenticates every connection (and every recovery)
+ * with the session cookie, checks Origin, caps message size and rate-limits events per user.
+ * Features register commands through {@link SocketHub.command}; nobody calls bare `socket.on`.
+ */
+import fp from 'fastify-plugin';
+import { Server, type Socket } from 'socket.io';
+import { SessionAwareAdapter, type Session } from 'socket.io-adapter';
+import type { z } from 'zod';
+import type { Ack } from '../../protocol/ack.js';
+import type { ErrorBody } from '../../protocol/errors.js';
+import {
+  commandSchemas,
+  type ClientToServerEvents,
+  type CommandName,
+  type CommandResults,
+  type ServerToClientEvents,
+  type SocketData,
+} from '../../protocol/events.js';
+import { SESSION_COOKIE } from './auth.js';
+import { AppError } from './errors.js';
+import { isOriginAllowed } from './origin.js';
+import { RateLimiter, perWindow } from './rate-limit.js';
+
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface CommandContext {
+  socket: AppSocket;
+  userId: number;
+  sessionId: string;
+}
+
+type Payload<E extends CommandName> = z.output<(typeof commandSchemas)[E]>;
+type Handler<E extends CommandName, X> = (
+  ctx: CommandContext & X,
+  payload: Payload<E>,
+) => CommandResults[E] | Promise<CommandResults[E]>;
+
+/** Runs before a handler; returns extra context (for example the caller's room membership) or throws. */
+export type Authorizer<X> = (ctx: CommandContext, payload: { roomId?: number }) => X;
+
+interface Registered {
+  name: CommandName;
+  run: (ctx: CommandContext, raw: unknown) => Promise<unknown>;
+}
+
+export const userChannel = (userId: number) => `user:${userId}`;
+export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
+
+/**
+ * Inspects a connection-state session before Socket.IO restores it. Return false to refuse
+ * recovery; or mutate `session.rooms` / `session.missedPackets` to withhold what the user may no
+ * longer see.
+ */
+export type RecoveryGuard = (session: Session & { data: SocketData }) => boolean;
+
+export class SocketHub {
+  private readonly commands: Registered[] = [];
+  private readonly recoveryGuards: RecoveryGuard[] = [];
+  private readonly connectHooks: ((socket: AppSocket) => void)[] = [];
+  private readonly disconnectingHooks: ((socket: AppSocket) => void)[] = [];
+
+  /**
+   * Defines a command: the payload is validated against `commandSchemas[name]`, `authorize` runs
+   * next, then the handler; the result or error is acknowledged. Throw AppError for refusals.
+   */
+  command<E extends CommandName, X = object>(name: E, authorize: Authorizer<X> | null, handler: Handler<E, X>): void {
+    const schema = commandSchemas[name];
+    this.commands.push({
+      name,
+      run: async (ctx, raw) => {
+        const parsed = schema.safeParse(raw);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new AppError('VALIDATION', `Invalid ${name} payload: ${issue ? `${issue.path.join('.') || 'input'}: ${issue.message}` : 'bad input'}`);
+        }
+        const extra = authorize ? authorize(ctx, parsed.data as { roomId?: number }) : ({} as X);
+        return handler({ ...ctx, ...extra }, parsed.data as Payload<E>);
+      },
+    });
+  }
+
+  onConnect(fn: (socket: AppSocket) => void): void {
+    this.connectHooks.push(fn);
+  }
+
+  /** Socket.IO replays missed packets before middlewares run, so recovery is vetted here. */
+  guardRecovery(fn: RecoveryGuard): void {
+    this.recoveryGuards.push(fn);
+  }
+
+  /** @internal */
+  vetRecovery(session: Session & { data: SocketData }): boolean {
+    return this.recoveryGuards.every((guard) => guard(session));
+  }
+
+  /** Runs while the socket still knows its rooms. */
+  onDisconnecting(fn: (socket: AppSocket) => void): void {
+    this.disconnectingHooks.push(fn);
+  }
+
+  /** @internal wires the registered commands onto a new socket. */
+  attach(socket: AppSocket, limiter: RateLimiter, log: { error: (o: object, m: string) => void }): void {
+    const { userId, sessionId } = socket.data;
+    for (const cmd of this.commands) {
+      (socket as unknown as Socket).on(cmd.name, async (raw: unknown, ack: unknown) => {
+        const reply = typeof ack === 'function' ? (ack as (a: Ack<unknown>) => void) : () => {};
+        const retryAfter = limiter.hit(`u${userId}`);
+        if (retryAfter > 0) return reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'Slow down.', retryAfter } });
+        try {
+          const data = await cmd.run({ socket, userId, sessionId }, raw);
+          reply({ ok: true, data: data ?? null });
+        } catch (err) {
+          if (err instanceof AppError) return reply({ ok: false, error: err.toBody() });
+          log.error({ err, event: cmd.name }, 'socket handler failed');
+          const error: ErrorBody = { code: 'INTERNAL', message: 'Something went wrong on our side.' };
+          reply({ ok: false, error });
+        }
+      });
+    }
+    for (const hook of this.connectHooks) hook(socket);
+    socket.on('disconnecting', () => {
+      for (const hook of this.disconnectingHooks) hook(socket);
+    });
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    io: AppServer;
+    sockets: SocketHub;
+  }
+}
+
+export const socketIoPlugin = fp(
+  async (app) => {
+    const { config } = app;
+    const hub = new SocketHub();
+    // Socket.IO writes a recovered session's missed packets before our middleware runs: vet the
+    // session first so a logged-out, kicked or banned user gets nothing they may no longer see.
+    class GuardedAdapter extends SessionAwareAdapter {
+      override restoreSession(pid: string, offset: string): Promise<Session> {
+        const restored = super.restoreSession(pid, offset) as Promise<Session> | null;
+        if (!restored) return null as unknown as Promise<Session>;
+        return restored.then((session) => (session && hub.vetRecovery(session as Session & { data: SocketData }) ? session : (null as unknown as Session)));
+      }
+    }
+    const io: AppServer = new Server(app.server, {
+      adapter: GuardedAdapter as unknown as typeof SessionAwareAdapter,
+      serveClient: false,
+      maxHttpBufferSize: config.socketMaxBuffer,
+      connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+      allowRequest: (req, cb) => {
+        const ok = isOriginAllowed(req.headers.origin, req.headers.host, config.allowedOrigins);
+        cb(ok ? null : 'ORIGIN_NOT_ALLOWED', ok);
+      },
+    });
+    hub.guardRecovery((session) => app.auth.isSessionLive(session.data.sessionId));
+    const limiter = new RateLimiter({ capacity: config.socketRateBurst, refillPerMs: config.socketRatePerSec / 1000 });
+
+    // Runs on every connection, including recoveries: a logged-out or disabled user is refused.
+    io.use((socket, next) => {
+      const cookies = app.parseCookie(socket.request.headers.cookie ?? '');
+      const session = app.auth.resolve(cookies[SESSION_COOKIE]);
+      if (!session) {
+        const err = new Error('UNAUTHENTICATED') as Error & { data?: ErrorBody };
+        err.data = { code: 'UNAUTHENTICATED', message: 'Please log in.' };
+        return next(err);
+      }
+      socket.data.userId = session.user.id;
+      socket.data.sessionId = session.sessionId;
+      next();
+    });
+
+    io.on('connection', (socket) => {
+      void socket.join([userChannel(socket.data.userId), sessionChannel(socket.data.sessionId)]);
+      hub.attach(socket, limiter, app.log);
+    });
+
+    app.decorate('io', io);
+    app.decorate('sockets', hub);
+    app.addHook('preClose', async () => {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    });
+  },
+  { name: 'socket-io', dependencies: ['auth'] },
+);

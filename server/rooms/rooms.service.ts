@@ -1,0 +1,403 @@
+import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { messages, roomBans, roomMembers, rooms, users } from '../../db/schema/index.js';
+import type { LobbyRoom, Member, Role, Room, RoomPreview } from '../../protocol/rooms.js';
+import type { z } from 'zod';
+import type { createRoomSchema, updateRoomSchema } from '../../protocol/rooms.js';
+import { toPublicUser } from '../auth/auth.service.js';
+import { hashSecret, verifySecret } from '../auth/password.js';
+import { AppError } from '../plugins/errors.js';
+import { RateLimiter, perWindow } from '../plugins/rate-limit.js';
+import type { PresenceService } from '../presence/presence.service.js';
+import { newJoinCode } from './join-code.js';
+import { atLeast, outranks, type RoleName } from './room-channels.js';
+import type { RoomEvents } from './room-events.js';
+
+export type RoomRow = typeof rooms.$inferSelect;
+export type MemberRow = typeof roomMembers.$inferSelect;
+
+/** What room changes mean for live sockets; the socket layer implements it. */
+export interface RoomAccessHooks {
+  /** A user became a member: their sockets start receiving the room's lobby activity. */
+  granted(roomId: number, userId: number): void;
+  /** A user lost access: their sockets leave the room's channels and, unless they left, are told why. */
+  revoked(roomId: number, userId: number, reason: 'left' | 'kicked' | 'banned' | 'deleted', until?: number | null): void;
+}
+
+const PASSCODE_PER_USER_ROOM = perWindow(5, 15 * 60_000);
+const PASSCODE_PER_IP = perWindow(30, 15 * 60_000);
+
+export class RoomsService {
+  private readonly passcodeUserLimiter = new RateLimiter(PASSCODE_PER_USER_ROOM);
+  private readonly passcodeIpLimiter = new RateLimiter(PASSCODE_PER_IP);
+  /** Whether a room has a live stream, for the lobby; the stream feature sets it. */
+  liveProbe: (roomId: number) => boolean = () => false;
+  /** Every room command checks membership: prepare that statement once. */
+  private readonly membershipQuery;
+
+  constructor(
+    private readonly db: Db,
+    private readonly events: RoomEvents,
+    private readonly presence: PresenceService,
+    private readonly access: RoomAccessHooks,
+    /** What is happening in a room (its pomodoro), for the lobby. */
+    private readonly activity: (roomId: number) => LobbyRoom['timer'] = () => null,
+  ) {
+    this.membershipQuery = db
+      .select()
+      .from(roomMembers)
+      .where(and(eq(roomMembers.roomId, sql.placeholder('roomId')), eq(roomMembers.userId, sql.placeholder('userId'))))
+      .prepare();
+  }
+
+  // ---- reading ----
+
+  getRow(roomId: number): RoomRow {
+    const row = this.db.select().from(rooms).where(eq(rooms.id, roomId)).get();
+    if (!row) throw new AppError('NOT_FOUND', 'No such room.');
+    return row;
+  }
+
+  memberCount(roomId: number): number {
+    return this.db.select({ n: sql<number>`count(*)` }).from(roomMembers).where(eq(roomMembers.roomId, roomId)).get()!.n;
+  }
+
+  toDto(row: RoomRow, memberCount = this.memberCount(row.id)): Room {
+    return {
+      id: row.id,
+      code: row.code,
+      name: row.name,
+      description: row.description,
+      listed: row.listed,
+      capacity: row.capacity,
+      hasPasscode: row.passcodeHash !== null,
+      slowModeSeconds: row.slowModeSeconds,
+      ownerId: row.ownerId,
+      memberCount,
+      onlineCount: this.presence.onlineCount(row.id),
+      lastActivityAt: row.lastActivityAt,
+      createdAt: row.createdAt,
+    };
+  }
+
+  membership(roomId: number, userId: number): MemberRow | undefined {
+    return this.membershipQuery.get({ roomId, userId });
+  }
+
+  /** The caller's membership, or NOT_FOUND / NOT_MEMBER / FORBIDDEN. */
+  requireMember(roomId: number, userId: number, minRole: RoleName = 'member'): MemberRow {
+    const m = this.membership(roomId, userId);
+    if (!m) {
+      this.getRow(roomId); // NOT_FOUND before NOT_MEMBER
+      throw new AppError('NOT_MEMBER', 'You are not a member of this room.');
+    }
+    if (!atLeast(m.role, minRole)) throw new AppError('FORBIDDEN', `Only a room ${minRole} can do that.`);
+    return m;
+  }
+
+  activeBan(roomId: number, userId: number) {
+    const now = Date.now();
+    return this.db
+      .select()
+      .from(roomBans)
+      .where(and(eq(roomBans.roomId, roomId), eq(roomBans.userId, userId), or(isNull(roomBans.until), gt(roomBans.until, now))))
+      .get();
+  }
+
+  preview(code: string, userId: number): RoomPreview {
+    const row = this.db.select().from(rooms).where(eq(rooms.code, code)).get();
+    if (!row) throw new AppError('NOT_FOUND', 'No room has that code.');
+    return {
+      id: row.id,
+      code: row.code,
+      name: row.name,
+      description: row.description,
+      hasPasscode: row.passcodeHash !== null,
+      memberCount: this.memberCount(row.id),
+      capacity: row.capacity,
+      isMember: !!this.membership(row.id, userId),
+    };
+  }
+
+  members(roomId: number): Member[] {
+    return this.db
+      .select({ m: roomMembers, u: users })
+      .from(roomMembers)
+      .innerJoin(users, eq(users.id, roomMembers.userId))
+      .where(eq(roomMembers.roomId, roomId))
+      .orderBy(roomMembers.joinedAt)
+      .all()
+      .map(({ m, u }) => this.toMember(m, u));
+  }
+
+  member(roomId: number, userId: number): Member {
+    const row = this.db
+      .select({ m: roomMembers, u: users })
+      .from(roomMembers)
+      .innerJoin(users, eq(users.id, roomMembers.userId))
+      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)))
+      .get();
+    if (!row) throw new AppError('NOT_MEMBER', 'That user is not a member of this room.');
+    return this.toMember(row.m, row.u);
+  }
+
+  private toMember(m: MemberRow, u: typeof users.$inferSelect): Member {
+    return {
+      user: toPublicUser(u),
+      role: m.role,
+      mutedUntil: m.mutedUntil && m.mutedUntil > Date.now() ? m.mutedUntil : null,
+      joinedAt: m.joinedAt,
+      presence: this.presence.statusOf(m.roomId, m.userId),
+    };
+  }
+
+  /** Public lobby: listed rooms, most recently active first, optionally filtered by name. */
+  lobby(userId: number, q?: string): LobbyRoom[] {
+    const pattern = q ? `%${q.replace(/[%_\\]/g, '\\$&')}%` : null;
+    const where = pattern ? and(eq(rooms.listed, true), sql`${rooms.name} LIKE ${pattern} ESCAPE '\\'`) : eq(rooms.listed, true);
+    return this.withCounts(
+      this.db
+        .select({ r: rooms, role: roomMembers.role, lastRead: roomMembers.lastReadMessageId })
+        .from(rooms)
+        .leftJoin(roomMembers, and(eq(roomMembers.roomId, rooms.id), eq(roomMembers.userId, userId)))
+        .where(where)
+        .orderBy(desc(rooms.lastActivityAt))
+        .limit(100)
+        .all(),
+      false,
+    );
+  }
+
+  /** The caller's rooms, most recently active first, with unread counts. */
+  mine(userId: number): LobbyRoom[] {
+    return this.withCounts(
+      this.db
+        .select({ r: rooms, role: roomMembers.role, lastRead: roomMembers.lastReadMessageId })
+        .from(roomMembers)
+        .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))
+        .where(eq(roomMembers.userId, userId))
+        .orderBy(desc(rooms.lastActivityAt))
+        .all(),
+      true,
+    );
+  }
+
+  private withCounts(rows: { r: RoomRow; role: Role | null; lastRead: number | null }[], countUnread: boolean): LobbyRoom[] {
+    const unreadStmt = this.db.$client.prepare<[number, number], { n: number }>(
+      'SELECT count(*) AS n FROM messages WHERE room_id = ? AND id > ? AND deleted_at IS NULL',
+    );
+    return rows.map(({ r, role, lastRead }) => ({
+      ...this.toDto(r),
+      myRole: role,
+      unread: countUnread && role ? unreadStmt.get(r.id, lastRead ?? 0)!.n : 0,
+      timer: this.activity(r.id),
+      live: this.liveProbe(r.id),
+    }));
+  }
+
+  // ---- writing ----
+
+  async create(ownerId: number, input: z.output<typeof createRoomSchema>): Promise<Room> {
+    const passcodeHash = input.passcode ? await hashSecret(input.passcode) : null;
+    const now = Date.now();
+    const row = this.db.transaction((tx) => {
+      const room = tx
+        .insert(rooms)
+        .values({
+          code: this.uniqueCode(),
+          name: input.name,
+          description: input.description,
+          passcodeHash,
+          listed: input.listed,
+          capacity: input.capacity,
+          ownerId,
+          lastActivityAt: now,
+          createdAt: now,
+        })
+        .returning()
+        .get();
+      tx.insert(roomMembers).values({ roomId: room.id, userId: ownerId, role: 'owner', joinedAt: now }).run();
+      return room;
+    });
+    this.access.granted(row.id, ownerId);
+    return this.toDto(row, 1);
+  }
+
+  private uniqueCode(): string {
+    for (;;) {
+      const code = newJoinCode();
+      if (!this.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.code, code)).get()) return code;
+    }
+  }
+
+  /**
+   * Joins a room. Members are let straight in; others need the passcode if one is set. Wrong
+   * passcodes are limited per user+room and per IP.
+   */
+  async join(roomId: number, userId: number, passcode: string | undefined, ip: string): Promise<{ room: Room; joined: boolean }> {
+    const row = this.getRow(roomId);
+    if (this.membership(roomId, userId)) return { room: this.toDto(row), joined: false };
+    const ban = this.activeBan(roomId, userId);
+    if (ban) {
+      const retryAfter = ban.until ? Math.ceil((ban.until - Date.now()) / 1000) : undefined;
+      throw new AppError('BANNED', ban.until ? 'You are banned from this room for now.' : 'You are banned from this room.', retryAfter);
+    }
+    if (row.passcodeHash) {
+      if (!passcode) throw new AppError('PASSCODE_REQUIRED', 'This room needs a passcode.');
+      const userKey = `${userId}:${roomId}`;
+      this.passcodeUserLimiter.enforce(userKey, 'Too many wrong passcodes. Try again later.');
+      this.passcodeIpLimiter.enforce(ip, 'Too many wrong passcodes from your network. Try again later.');
+      if (!(await verifySecret(row.passcodeHash, passcode))) throw new AppError('WRONG_PASSCODE', 'That passcode is not right.');
+      this.passcodeUserLimiter.reset(userKey);
+    }
+    const now = Date.now();
+    const inserted = this.db.transaction((tx) => {
+      const count = tx.select({ n: sql<number>`count(*)` }).from(roomMembers).where(eq(roomMembers.roomId, roomId)).get()!.n;
+      if (count >= row.capacity) throw new AppError('ROOM_FULL', 'This room is full.');
+      return tx
+        .insert(roomMembers)
+        .values({ roomId, userId, role: 'member', joinedAt: now, lastReadMessageId: this.latestMessageId(roomId) })
+        .onConflictDoNothing()
+        .run().changes;
+    });
+    if (inserted) {
+      this.access.granted(roomId, userId);
+      this.events.broadcast(roomId, 'member:joined', { member: this.member(roomId, userId) });
+    }
+    return { room: this.toDto(this.getRow(roomId)), joined: inserted > 0 };
+  }
+
+  private latestMessageId(roomId: number): number {
+    return this.db.select({ id: sql<number>`coalesce(max(id), 0)` }).from(messages).where(eq(messages.roomId, roomId)).get()!.id;
+  }
+
+  async update(roomId: number, actorId: number, patch: z.output<typeof updateRoomSchema>): Promise<Room> {
+    const onlySlowMode = Object.keys(patch).every((k) => k === 'slowModeSeconds');
+    this.requireMember(roomId, actorId, onlySlowMode ? 'moderator' : 'owner');
+    const { passcode, ...rest } = patch;
+    const set: Partial<RoomRow> = { ...rest };
+    if (passcode !== undefined) set.passcodeHash = passcode === null ? null : await hashSecret(passcode);
+    if (Object.keys(set).length > 0) this.db.update(rooms).set(set).where(eq(rooms.id, roomId)).run();
+    return this.announce(roomId);
+  }
+
+  rotateCode(roomId: number, actorId: number): Room {
+    this.requireMember(roomId, actorId, 'owner');
+    this.db.update(rooms).set({ code: this.uniqueCode() }).where(eq(rooms.id, roomId)).run();
+    return this.announce(roomId);
+  }
+
+  private announce(roomId: number): Room {
+    const room = this.toDto(this.getRow(roomId));
+    this.events.broadcast(roomId, 'room:updated', { room });
+    return room;
+  }
+
+  transfer(roomId: number, actorId: number, toUserId: number): Room {
+    this.requireMember(roomId, actorId, 'owner');
+    if (toUserId === actorId) throw new AppError('CONFLICT', 'You already own this room.');
+    if (!this.membership(roomId, toUserId)) throw new AppError('NOT_MEMBER', 'The new owner must be a member.');
+    this.db.transaction((tx) => {
+      tx.update(rooms).set({ ownerId: toUserId }).where(eq(rooms.id, roomId)).run();
+      tx.update(roomMembers).set({ role: 'moderator' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, actorId))).run();
+      tx.update(roomMembers).set({ role: 'owner' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, toUserId))).run();
+    });
+    this.events.broadcast(roomId, 'member:updated', { member: this.member(roomId, actorId) });
+    this.events.broadcast(roomId, 'member:updated', { member: this.member(roomId, toUserId) });
+    return this.announce(roomId);
+  }
+
+  remove(roomId: number, actorId: number): void {
+    this.requireMember(roomId, actorId, 'owner');
+    const memberIds = this.db.select({ id: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, roomId)).all();
+    this.db.delete(rooms).where(eq(rooms.id, roomId)).run();
+    for (const { id } of memberIds) this.access.revoked(roomId, id, 'deleted');
+    this.presence.dropRoom(roomId);
+  }
+
+  leave(roomId: number, userId: number): void {
+    const m = this.requireMember(roomId, userId);
+    if (m.role === 'owner') throw new AppError('CONFLICT', 'Transfer ownership before leaving your room.');
+    this.dropMember(roomId, userId, 'left');
+  }
+
+  /** Loads actor and target memberships and checks the actor outranks the target. */
+  private moderate(roomId: number, actorId: number, targetId: number): MemberRow {
+    const actor = this.requireMember(roomId, actorId, 'moderator');
+    if (actorId === targetId) throw new AppError('CONFLICT', 'You cannot do that to yourself.');
+    const target = this.membership(roomId, targetId);
+    if (target && !outranks(actor.role, target.role)) throw new AppError('FORBIDDEN', 'You cannot moderate someone of equal or higher role.');
+    if (!target) throw new AppError('NOT_MEMBER', 'That user is not a member of this room.');
+    return target;
+  }
+
+  kick(roomId: number, actorId: number, targetId: number): void {
+    this.moderate(roomId, actorId, targetId);
+    this.dropMember(roomId, targetId, 'kicked');
+  }
+
+  /** Bans (optionally for a while); the caller may also purge the user's messages. */
+  ban(roomId: number, actorId: number, targetId: number, opts: { minutes?: number; reason: string }): number | null {
+    this.moderate(roomId, actorId, targetId);
+    const now = Date.now();
+    const until = opts.minutes ? now + opts.minutes * 60_000 : null;
+    this.db
+      .insert(roomBans)
+      .values({ roomId, userId: targetId, bannedBy: actorId, reason: opts.reason, until, createdAt: now })
+      .onConflictDoUpdate({ target: [roomBans.roomId, roomBans.userId], set: { bannedBy: actorId, reason: opts.reason, until, createdAt: now } })
+      .run();
+    this.dropMember(roomId, targetId, 'banned', until);
+    return until;
+  }
+
+  unban(roomId: number, actorId: number, targetId: number): void {
+    this.requireMember(roomId, actorId, 'moderator');
+    this.db.delete(roomBans).where(and(eq(roomBans.roomId, roomId), eq(roomBans.userId, targetId))).run();
+  }
+
+  bans(roomId: number, actorId: number) {
+    this.requireMember(roomId, actorId, 'moderator');
+    const now = Date.now();
+    return this.db
+      .select({ user: users, until: roomBans.until, reason: roomBans.reason, createdAt: roomBans.createdAt })
+      .from(roomBans)
+      .innerJoin(users, eq(users.id, roomBans.userId))
+      .where(and(eq(roomBans.roomId, roomId), or(isNull(roomBans.until), gt(roomBans.until, now))))
+      .all()
+      .map((b) => ({ user: toPublicUser(b.user), until: b.until, reason: b.reason, createdAt: b.createdAt }));
+  }
+
+  private dropMember(roomId: number, userId: number, reason: 'left' | 'kicked' | 'banned', until?: number | null): void {
+    this.db.delete(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId))).run();
+    this.access.revoked(roomId, userId, reason, until);
+    this.presence.drop(roomId, userId);
+    this.events.broadcast(roomId, 'member:left', { userId, reason });
+  }
+
+  mute(roomId: number, actorId: number, targetId: number, minutes: number | null): Member {
+    this.moderate(roomId, actorId, targetId);
+    const mutedUntil = minutes ? Date.now() + minutes * 60_000 : null;
+    this.db.update(roomMembers).set({ mutedUntil }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, targetId))).run();
+    return this.announceMember(roomId, targetId);
+  }
+
+  setRole(roomId: number, actorId: number, targetId: number, role: 'moderator' | 'member'): Member {
+    this.requireMember(roomId, actorId, 'owner');
+    const target = this.membership(roomId, targetId);
+    if (!target) throw new AppError('NOT_MEMBER', 'That user is not a member of this room.');
+    if (target.role === 'owner') throw new AppError('CONFLICT', 'Transfer ownership to change the owner.');
+    this.db.update(roomMembers).set({ role }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, targetId))).run();
+    return this.announceMember(roomId, targetId);
+  }
+
+  private announceMember(roomId: number, userId: number): Member {
+    const member = this.member(roomId, userId);
+    this.events.broadcast(roomId, 'member:updated', { member });
+    return member;
+  }
+
+  /** Room ids the user belongs to (for subscribing their sockets to lobby activity). */
+  roomIdsOf(userId: number): number[] {
+    return this.db.select({ id: roomMembers.roomId }).from(roomMembers).where(eq(roomMembers.userId, userId)).all().map((r) => r.id);
+  }
+}

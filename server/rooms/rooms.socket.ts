@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import type { RoleName } from './room-channels.js';
+import { membersChannel, roomChannel } from './room-channels.js';
+import type { RoomAccessHooks, MemberRow } from './rooms.service.js';
+import { AppError } from '../plugins/errors.js';
+import { userChannel, type AppServer, type Authorizer } from '../plugins/socket-io.js';
+
+/** Authorizer for room commands: the caller must be a member with at least `minRole`. */
+export function memberOf(app: FastifyInstance, minRole: RoleName = 'member'): Authorizer<{ membership: MemberRow }> {
+  return (ctx, payload) => {
+    if (payload.roomId === undefined) throw new AppError('VALIDATION', 'roomId is required.');
+    return { membership: app.rooms.requireMember(payload.roomId, ctx.userId, minRole) };
+  };
+}
+
+/** Keeps live sockets in step with membership changes. */
+export function socketAccessHooks(io: () => AppServer): RoomAccessHooks {
+  return {
+    granted(roomId, userId) {
+      io().in(userChannel(userId)).socketsJoin(membersChannel(roomId));
+    },
+    revoked(roomId, userId, reason, until) {
+      io().in(userChannel(userId)).socketsLeave([roomChannel(roomId), membersChannel(roomId)]);
+      if (reason !== 'left') io().to(userChannel(userId)).emit('room:removed', { roomId, reason, until: until ?? null });
+    },
+  };
+}
+
+/** The room id of a `room:<id>` or `members:<id>` channel. */
+const roomIdOfChannel = (ch: string): number | null => {
+  const m = /^(?:room|members):(\d+)$/.exec(ch);
+  return m ? Number(m[1]) : null;
+};
+
+export function registerRoomSockets(app: FastifyInstance): void {
+  const { sockets, rooms, presence } = app;
+
+  // Recovery restores the channels a socket had before the disconnect and replays what they
+  // missed; the user may have been kicked or banned meanwhile, so drop those rooms and their packets.
+  sockets.guardRecovery((session) => {
+    const revoked = new Set<number>();
+    session.rooms = session.rooms.filter((ch) => {
+      const roomId = roomIdOfChannel(ch);
+      if (roomId === null || rooms.membership(roomId, session.data.userId)) return true;
+      revoked.add(roomId);
+      return false;
+    });
+    if (revoked.size) {
+      session.missedPackets = session.missedPackets.filter(([event, fact]) => {
+        const roomId = (fact as { roomId?: number } | undefined)?.roomId;
+        return event === 'room:removed' || roomId === undefined || !revoked.has(roomId);
+      });
+    }
+    return true;
+  });
+
+  sockets.onConnect((socket) => {
+    const { userId } = socket.data;
+    void socket.join(rooms.roomIdsOf(userId).map(membersChannel));
+    if (!socket.recovered) return;
+    for (const ch of socket.rooms) {
+      if (ch.startsWith('room:')) presence.enter(Number(ch.slice(5)), userId, socket.id);
+    }
+  });
+
+  sockets.onDisconnecting((socket) => {
+    for (const ch of socket.rooms) {
+      if (ch.startsWith('room:')) presence.leave(Number(ch.slice(5)), socket.data.userId, socket.id);
+    }
+  });
+
+  sockets.command('room:enter', memberOf(app), async (ctx, { roomId }) => {
+    await ctx.socket.join(roomChannel(roomId));
+    presence.enter(roomId, ctx.userId, ctx.socket.id);
+    const row = rooms.getRow(roomId);
+    return {
+      room: rooms.toDto(row),
+      myRole: ctx.membership.role,
+      members: rooms.members(roomId),
+      history: app.chat.history(roomId, { limit: 50 }),
+      seq: row.seq,
+      lastReadMessageId: ctx.membership.lastReadMessageId,
+    };
+  });
+
+  sockets.command('room:leave', null, async (ctx, { roomId }) => {
+    await ctx.socket.leave(roomChannel(roomId));
+    presence.leave(roomId, ctx.userId, ctx.socket.id);
+    return null;
+  });
+
+  sockets.command('presence:set', null, (ctx, { status }) => {
+    presence.setSocketStatus(ctx.userId, ctx.socket.id, status);
+    return null;
+  });
+}

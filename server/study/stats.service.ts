@@ -1,0 +1,52 @@
+import { and, eq, gte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { focusSpans, roomMembers, users } from '../../db/schema/index.js';
+import type { FocusSummaryView, Leaderboard } from '../../protocol/study.js';
+import { toPublicUser } from '../auth/auth.service.js';
+import type { SpanSink } from './focus-tracker.js';
+import { summarize } from './focus-stats.js';
+import { localDay, weekStart, zonedInstant } from './local-time.js';
+
+/** Stores focus spans and answers statistics questions about them. */
+export class StatsService implements SpanSink {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  write(userId: number, roomId: number, startedAt: number, endedAt: number): void {
+    this.db.insert(focusSpans).values({ userId, roomId, startedAt, endedAt }).run();
+  }
+
+  summary(userId: number, timeZone: string): FocusSummaryView {
+    const spans = this.db.select({ startedAt: focusSpans.startedAt, endedAt: focusSpans.endedAt }).from(focusSpans).where(eq(focusSpans.userId, userId)).all();
+    return { ...summarize(spans, timeZone, this.now()), timeZone };
+  }
+
+  /** Room leaderboard; "today" and "week" start at the viewer's local midnight / Monday. */
+  leaderboard(roomId: number, range: Leaderboard['range'], viewerTz: string): Leaderboard {
+    const now = this.now();
+    let from = 0;
+    if (range !== 'all') {
+      const today = localDay(now, viewerTz);
+      const day = range === 'today' ? today : weekStart(today);
+      const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+      from = zonedInstant(y, m, d, 0, 0, viewerTz);
+    }
+    const clipped = sql<number>`sum(max(0, ${focusSpans.endedAt} - max(${focusSpans.startedAt}, ${from})))`;
+    const rows = this.db
+      .select({ user: users, ms: clipped })
+      .from(focusSpans)
+      .innerJoin(users, eq(users.id, focusSpans.userId))
+      .innerJoin(roomMembers, and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, focusSpans.userId)))
+      .where(and(eq(focusSpans.roomId, roomId), gte(focusSpans.endedAt, from)))
+      .groupBy(focusSpans.userId)
+      .all();
+    const entries = rows
+      .map((r) => ({ user: toPublicUser(r.user), minutes: Math.floor(r.ms / 60_000) }))
+      .filter((e) => e.minutes > 0)
+      .sort((a, b) => b.minutes - a.minutes || a.user.displayName.localeCompare(b.user.displayName))
+      .slice(0, 50);
+    return { range, entries };
+  }
+}

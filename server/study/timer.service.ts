@@ -1,0 +1,176 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { roomTimers } from '../../db/schema/index.js';
+import type { TimerSettings, TimerView } from '../../protocol/study.js';
+import { AppError } from '../plugins/errors.js';
+import type { RoomEvents } from '../rooms/room-events.js';
+import type { FocusTracker } from './focus-tracker.js';
+import {
+  DEFAULT_SETTINGS,
+  advance,
+  applyAction,
+  endsAt,
+  initialState,
+  remainingMs,
+  type PhaseRecord,
+  type PomodoroState,
+  type TimerAction,
+} from './pomodoro.js';
+
+type TimerRow = typeof roomTimers.$inferSelect;
+
+const DEFAULT_TIMER: TimerSettings = { ...DEFAULT_SETTINGS, control: 'everyone' };
+
+const toSettings = (r: TimerRow): TimerSettings => ({
+  focusMin: r.focusMin,
+  shortBreakMin: r.shortBreakMin,
+  longBreakMin: r.longBreakMin,
+  longBreakEvery: r.longBreakEvery,
+  autoAdvance: r.autoAdvance,
+  control: r.control,
+});
+
+const toState = (r: TimerRow): PomodoroState => ({
+  phase: r.phase,
+  status: r.status,
+  phaseStartedAt: r.phaseStartedAt,
+  pausedMs: r.pausedMs,
+  pausedAt: r.pausedAt,
+  completedFocus: r.completedFocus,
+});
+
+export const isFocusRunning = (s: PomodoroState) => s.phase === 'focus' && s.status === 'running';
+
+/** What the lobby shows about a room's timer. */
+export interface TimerLobbyView {
+  phase: TimerView['phase'];
+  status: TimerView['status'];
+  endsAt: number | null;
+}
+
+/**
+ * Room pomodoros: state persisted as instants, one timeout per running room to announce the
+ * phase change on time, and catch-up of every running timer at boot.
+ */
+export class TimerService {
+  private readonly timeouts = new Map<number, NodeJS.Timeout>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly events: RoomEvents,
+    private readonly focus: FocusTracker,
+    private readonly onLobbyChange: (roomId: number, view: TimerLobbyView) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private row(roomId: number): TimerRow | undefined {
+    return this.db.select().from(roomTimers).where(eq(roomTimers.roomId, roomId)).get();
+  }
+
+  view(roomId: number): TimerView {
+    const row = this.row(roomId);
+    const settings = row ? toSettings(row) : DEFAULT_TIMER;
+    const state = row ? toState(row) : initialState();
+    return this.toView(roomId, settings, state, row?.changedBy ?? null);
+  }
+
+  private toView(roomId: number, settings: TimerSettings, state: PomodoroState, changedBy: number | null): TimerView {
+    return {
+      roomId,
+      settings,
+      phase: state.phase,
+      status: state.status,
+      phaseStartedAt: state.phaseStartedAt,
+      endsAt: endsAt(state, settings),
+      remainingMs: remainingMs(state, settings, this.now()),
+      completedFocus: state.completedFocus,
+      changedBy,
+    };
+  }
+
+  lobbyView(roomId: number): TimerLobbyView | null {
+    const row = this.row(roomId);
+    if (!row || row.status === 'idle') return null;
+    return { phase: row.phase, status: row.status, endsAt: endsAt(toState(row), toSettings(row)) };
+  }
+
+  /** Applies start/pause/resume/skip/reset for a member; AppError CONFLICT when it makes no sense. */
+  act(roomId: number, userId: number, action: TimerAction): TimerView {
+    const row = this.row(roomId);
+    const settings = row ? toSettings(row) : DEFAULT_TIMER;
+    const before = row ? toState(row) : initialState();
+    const now = this.now();
+    const result = applyAction(before, settings, action, now);
+    if (!result.ok) throw new AppError('CONFLICT', result.reason);
+    return this.commit(roomId, settings, before, result.state, result.completed, userId, now);
+  }
+
+  configure(roomId: number, userId: number, settings: TimerSettings): TimerView {
+    const row = this.row(roomId);
+    const state = row ? toState(row) : initialState();
+    return this.commit(roomId, settings, state, state, [], userId, this.now());
+  }
+
+  /** Persists, re-schedules, updates focus tracking and tells the room. */
+  private commit(
+    roomId: number,
+    settings: TimerSettings,
+    before: PomodoroState,
+    state: PomodoroState,
+    completed: PhaseRecord[],
+    changedBy: number | null,
+    now: number,
+  ): TimerView {
+    const values = { ...settings, ...state, changedBy, updatedAt: now };
+    this.db
+      .insert(roomTimers)
+      .values({ roomId, ...values })
+      .onConflictDoUpdate({ target: roomTimers.roomId, set: values })
+      .run();
+    const lastFocusEnd = completed.filter((c) => c.phase === 'focus').at(-1)?.endedAt;
+    if (isFocusRunning(before) && !isFocusRunning(state)) this.focus.setFocusRunning(roomId, false, lastFocusEnd ?? now);
+    else if (lastFocusEnd !== undefined) this.focus.setFocusRunning(roomId, false, lastFocusEnd);
+    if (isFocusRunning(state)) this.focus.setFocusRunning(roomId, true, state.pausedMs ? now : (state.phaseStartedAt ?? now));
+    this.schedule(roomId, settings, state);
+    const view = this.toView(roomId, settings, state, changedBy);
+    const ended = completed.filter((c) => !c.skipped).at(-1)?.phase ?? null;
+    this.events.broadcast(roomId, 'timer:changed', { timer: view, ended });
+    this.onLobbyChange(roomId, { phase: view.phase, status: view.status, endsAt: view.endsAt });
+    return view;
+  }
+
+  private schedule(roomId: number, settings: TimerSettings, state: PomodoroState): void {
+    clearTimeout(this.timeouts.get(roomId));
+    this.timeouts.delete(roomId);
+    const end = endsAt(state, settings);
+    if (end === null) return;
+    // setTimeout caps at ~24.8 days; pomodoro phases are far shorter.
+    const t = setTimeout(() => this.tick(roomId), Math.max(0, end - this.now()));
+    t.unref();
+    this.timeouts.set(roomId, t);
+  }
+
+  /** A phase ran out: catch up and announce. */
+  tick(roomId: number): void {
+    const row = this.row(roomId);
+    if (!row) return;
+    const settings = toSettings(row);
+    const before = toState(row);
+    const { state, completed } = advance(before, settings, this.now());
+    if (completed.length === 0) return this.schedule(roomId, settings, state);
+    this.commit(roomId, settings, before, state, completed, null, this.now());
+  }
+
+  /** At boot: every running timer catches up with the time the server was down. */
+  resumeAll(): number {
+    const running = this.db.select({ roomId: roomTimers.roomId }).from(roomTimers).where(inArray(roomTimers.status, ['running'])).all();
+    for (const { roomId } of running) this.tick(roomId);
+    return running.length;
+  }
+
+  stop(): void {
+    for (const t of this.timeouts.values()) clearTimeout(t);
+    this.timeouts.clear();
+    this.focus.flushAll(this.now());
+  }
+}

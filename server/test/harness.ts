@@ -1,0 +1,197 @@
+/**
+ * Integration-test harness: boots the real app (buildApp) on 127.0.0.1 port 0 with a temporary
+ * SQLite file, and talks to it with real HTTP (fetch) and real socket.io-client.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { io as ioc, type Socket } from 'socket.io-client';
+import type { Ack } from '../../protocol/ack.js';
+import type { ClientToServerEvents, CommandName, CommandPayload, CommandResults, ServerToClientEvents } from '../../protocol/events.js';
+import { buildApp } from '../app.js';
+import { loadConfig, type AppConfig } from '../config.js';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface TestServer {
+  app: FastifyInstance;
+  url: string;
+  dataDir: string;
+  /** Closes the server; the data directory is kept until `dispose`. */
+  close(): Promise<void>;
+  /** Closes and boots a new server on the same data directory (a restart). */
+  restart(): Promise<TestServer>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Live streaming (RTMP ingest) is off unless `rtmpPort` is given (0 = any free port on 127.0.0.1);
+ * then startServer also waits for the ingest to listen (`app.stream.rtmpPort`).
+ */
+export async function startServer(opts: { dataDir?: string; config?: Partial<AppConfig>; rtmpPort?: number } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'commonroom-test-'));
+  const config = loadConfig({ LOG_LEVEL: 'silent' }, { dataDir, clientDist: undefined, ...opts.config });
+  const app = await buildApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  let closed = false;
+  const server: TestServer = {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+    },
+    async restart() {
+      await server.close();
+      return startServer({ ...opts, dataDir });
+    },
+    async dispose() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A signed-in (or anonymous) HTTP client that keeps its session cookie. */
+export class Client {
+  cookie = '';
+  userId = 0;
+  constructor(
+    public url: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
+
+  /** Points this client (same cookie and user) at a restarted server. */
+  moveTo(server: { url: string }): this {
+    this.url = server.url;
+    return this;
+  }
+
+  async req<T = any>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<HttpResult<T>> {
+    const res = await fetch(this.url + path, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...this.headers,
+        ...extraHeaders,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie?.startsWith('cr_session=')) this.cookie = setCookie.split(';')[0]!;
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  get = <T = any>(path: string) => this.req<T>('GET', path);
+  post = <T = any>(path: string, body?: unknown) => this.req<T>('POST', path, body ?? {});
+  patch = <T = any>(path: string, body: unknown) => this.req<T>('PATCH', path, body);
+  put = <T = any>(path: string, body: unknown) => this.req<T>('PUT', path, body);
+  del = <T = any>(path: string) => this.req<T>('DELETE', path);
+
+  async register(username: string, password = 'correct horse battery'): Promise<this> {
+    const r = await this.post('/api/auth/register', { username, password });
+    if (r.status !== 201) throw new Error(`register ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    this.userId = r.body.user.id;
+    return this;
+  }
+
+  /** Opens a real Socket.IO connection with this client's cookie and waits for it to connect. */
+  async socket(opts: { origin?: string } = {}): Promise<ClientSocket> {
+    const s = this.rawSocket(opts);
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', () => resolve());
+      s.once('connect_error', (e) => reject(e));
+    });
+    return s;
+  }
+
+  rawSocket(opts: { origin?: string } = {}): ClientSocket {
+    return ioc(this.url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: this.cookie, ...(opts.origin ? { origin: opts.origin } : {}) },
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 200,
+    });
+  }
+}
+
+export async function newUser(server: TestServer, name: string): Promise<Client> {
+  return new Client(server.url).register(name);
+}
+
+/** Emits a command and resolves its ack. */
+export function command<E extends CommandName>(socket: ClientSocket, event: E, payload: CommandPayload<E> | unknown): Promise<Ack<CommandResults[E]>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ack for ${event}`)), 5000);
+    (socket.emit as (ev: string, p: unknown, cb: (a: Ack<CommandResults[E]>) => void) => void)(event, payload, (ack) => {
+      clearTimeout(timer);
+      resolve(ack);
+    });
+  });
+}
+
+/** Resolves with the next `event` payload on `socket` (optionally the first matching `filter`). */
+export function nextEvent<T = any>(socket: ClientSocket, event: string, filter: (p: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const s = socket as unknown as { on(e: string, f: (p: T) => void): void; off(e: string, f: (p: T) => void): void };
+    const handler = (p: T) => {
+      if (!filter(p)) return;
+      clearTimeout(timer);
+      s.off(event, handler);
+      resolve(p);
+    };
+    const timer = setTimeout(() => {
+      s.off(event, handler);
+      reject(new Error(`timed out waiting for ${event}`));
+    }, timeoutMs);
+    s.on(event, handler);
+  });
+}
+
+/** Collects every `event` payload on `socket` until `stop()` is called. */
+export function collect<T = any>(socket: ClientSocket, event: string): T[] & { stop(): void } {
+  const out = [] as unknown as T[] & { stop(): void };
+  const s = socket as unknown as { on(e: string, f: (p: T) => void): void; off(e: string, f: (p: T) => void): void };
+  const handler = (p: T) => out.push(p);
+  s.on(event, handler);
+  out.stop = () => s.off(event, handler);
+  return out;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Creates a room owned by `owner` and lets `members` join it. */
+export async function roomWith(owner: Client, members: Client[], opts: { passcode?: string; name?: string } = {}) {
+  const r = await owner.post('/api/rooms', { name: opts.name ?? 'Study hall', ...(opts.passcode ? { passcode: opts.passcode } : {}) });
+  if (r.status !== 201) throw new Error(`create room failed: ${JSON.stringify(r.body)}`);
+  for (const m of members) {
+    const j = await m.post(`/api/rooms/${r.body.room.id}/join`, opts.passcode ? { passcode: opts.passcode } : {});
+    if (j.status !== 200) throw new Error(`join failed: ${JSON.stringify(j.body)}`);
+  }
+  return r.body.room as { id: number; code: string };
+}
+
+/** Registers several users at once, in order. */
+export async function newUsers<N extends string[]>(server: TestServer, ...names: N): Promise<{ [K in keyof N]: Client }> {
+  return (await Promise.all(names.map((n) => newUser(server, n)))) as { [K in keyof N]: Client };
+}
