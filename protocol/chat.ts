@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { userSchemaOut } from './users.js';
 
-export const MESSAGE_MAX_LENGTH = 4000;
-/** Authors may edit their own messages for this long. */
-export const EDIT_WINDOW_MS = 15 * 60 * 1000;
-export const HISTORY_PAGE_MAX = 100;
-export const REACTION_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🔥', '✅'] as const;
+import { HISTORY_PAGE_MAX, MESSAGE_MAX_LENGTH } from './chat-constants.js';
+
+export * from './chat-constants.js';
 
 export const messageTextSchema = z
   .string()
