@@ -1,7 +1,9 @@
 /**
  * `npm run bench [-- --only chat,startup] [--clients 1000] [--room-size 10] [--rate 300]
  *  [--duration 20] [--warmup 5] [--startup-runs 3] [--profile DIR]
- *`
+ *  [--hands 10000000] [--rng crypto|seeded] [--seed N] [--decks 6] [--h17]`  (blackjack simulation)
+ *  [--games 100] [--think 500]  (chess; also uses --warmup/--duration)
+ *  [--ladders 'copy;720p;720p,480p,360p']  (stream; also uses --warmup/--duration)
  *
  * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.
  * Figures are printed, never asserted. Progress goes to stderr, the summary to stdout.
@@ -9,18 +11,22 @@
 import { cpus as osCpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { blackjackBench, type BlackjackOptions } from './blackjack.js';
 import { chatBench, type ChatOptions } from './chat.js';
 import type { BenchReport } from './lib/report.js';
 import { renderTable } from './lib/stats.js';
 import { startupBench } from './startup.js';
+import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
   only: BenchName[];
   chat: ChatOptions;
   startupRuns: number;
+  blackjack: BlackjackOptions;
+  study: StudyOptions;
 }
 
 /** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
@@ -29,6 +35,10 @@ function num(value: string | undefined, fallback: number, name: string, max: num
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`--${name} must be a number in (0, ${max}], got ${value}`);
   return n;
+}
+
+function badRng(value: string): never {
+  throw new Error(`--rng must be crypto or seeded, got ${value}`);
 }
 
 function parseOptions(argv: string[]): Options {
@@ -43,6 +53,14 @@ function parseOptions(argv: string[]): Options {
       warmup: { type: 'string' },
       'startup-runs': { type: 'string' },
       profile: { type: 'string' },
+      hands: { type: 'string' },
+      rng: { type: 'string' },
+      seed: { type: 'string' },
+      decks: { type: 'string' },
+      h17: { type: 'boolean' },
+      games: { type: 'string' },
+      think: { type: 'string' },
+      ladders: { type: 'string' },
     },
     strict: true,
   });
@@ -59,6 +77,20 @@ function parseOptions(argv: string[]): Options {
       ...(values.profile ? { profileDir: resolve(values.profile) } : {}),
     },
     startupRuns: Math.round(num(values['startup-runs'], 3, 'startup-runs', 20)),
+    blackjack: {
+      hands: Math.round(num(values.hands, 10_000_000, 'hands', 1_000_000_000)),
+      rng: values.rng === undefined || values.rng === 'crypto' ? 'crypto' : values.rng === 'seeded' ? 'seeded' : badRng(values.rng),
+      seed: Math.round(num(values.seed, 20261123, 'seed', 2 ** 31)),
+      decks: Math.round(num(values.decks, 6, 'decks', 8)),
+      hitSoft17: values.h17 ?? false,
+    },
+    study: {
+      clients: Math.round(num(values.clients, 1000, 'clients', 10_000)),
+      roomSize: Math.round(num(values['room-size'], 10, 'room-size', 500)),
+      rate: num(values.rate, 200, 'rate', 20_000),
+      durationSec: num(values.duration, 20, 'duration', 600),
+      warmupSec: num(values.warmup, 5, 'warmup', 120),
+    },
   };
 }
 
@@ -68,6 +100,10 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return startupBench({ runs: opts.startupRuns });
     case 'chat':
       return chatBench(opts.chat);
+    case 'blackjack':
+      return blackjackBench(opts.blackjack);
+    case 'study':
+      return studyBench(opts.study);
   }
 }
 
@@ -82,7 +118,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2]';
 
 async function main(): Promise<void> {
   let opts: Options;

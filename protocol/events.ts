@@ -13,6 +13,7 @@ import type { Member, PresenceStatus, Role, Room } from './rooms.js';
 import type { PublicUser } from './users.js';
 // Each feature keeps its events beside its schemas and is merged here: one import + one spread.
 import { studyCommandSchemas, type StudyCommandResults, type StudyPersonalEvents, type StudyRoomFacts } from './study-events.js';
+import { blackjackCommandSchemas, type BlackjackCommandResults, type BlackjackPersonalEvents, type BlackjackRoomFacts } from './blackjack-events.js';
 
 const roomId = z.number().int().positive();
 
@@ -41,6 +42,7 @@ export const commandSchemas = {
     .strict(),
   'clock:sync': z.object({}).strict(),
   ...studyCommandSchemas,
+  ...blackjackCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -59,7 +61,7 @@ export interface RoomSnapshot {
 }
 
 /** What each command's ack carries on success. */
-export interface CommandResults extends StudyCommandResults {
+export interface CommandResults extends StudyCommandResults, BlackjackCommandResults {
   'room:enter': RoomSnapshot;
   'room:leave': null;
   'presence:set': null;
@@ -78,7 +80,7 @@ export type ClientToServerEvents = {
 };
 
 /** Room broadcasts: each carries the room id and its sequence number. */
-export interface RoomFacts extends StudyRoomFacts {
+export interface RoomFacts extends StudyRoomFacts, BlackjackRoomFacts {
   'chat:message': { message: Message };
   'chat:edited': { message: Message };
   'chat:deleted': { messageId: number; message: Message };
@@ -104,7 +106,8 @@ export type ServerToClientEvents = {
   'notify:mention': (fact: { roomId: number; roomName: string; message: Message }) => void;
   /** Sent to a user's other rooms' lobby view: a room got a new message. */
   'lobby:activity': (fact: { roomId: number; lastMessageId: number; authorId: number }) => void;
-} & StudyPersonalEvents;
+} & StudyPersonalEvents &
+  BlackjackPersonalEvents;
 
 export interface SocketData {
   userId: number;

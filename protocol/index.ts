@@ -6,3 +6,5 @@ export * from './chat.js';
 export * from './events.js';
 export * from './study.js';
 export * from './study-events.js';
+export * from './blackjack.js';
+export * from './blackjack-events.js';

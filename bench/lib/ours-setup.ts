@@ -42,3 +42,15 @@ export async function createRooms(baseUrl: string, cookies: readonly string[], r
   });
   return ofUser;
 }
+
+/** Environment for our server as a bench child on `dataDir` (sign-up limit raised for setup). */
+export function oursEnv(dataDir: string): Record<string, string> {
+  return {
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    // One IP registers every bench user; the per-IP sign-up limit is for people, not this.
+    AUTH_ATTEMPTS_PER_15MIN: '100000',
+  };
+}

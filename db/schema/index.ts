@@ -10,3 +10,6 @@ export * from './room-timers.js';
 export * from './focus-spans.js';
 export * from './alarms.js';
 export * from './goals.js';
+export * from './blackjack-tables.js';
+export * from './blackjack-bankrolls.js';
+export * from './blackjack-hands.js';
