@@ -13,12 +13,13 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { blackjackBench, type BlackjackOptions } from './blackjack.js';
 import { chatBench, type ChatOptions } from './chat.js';
+import { chessBench, type ChessOptions } from './chess.js';
 import type { BenchReport } from './lib/report.js';
 import { renderTable } from './lib/stats.js';
 import { startupBench } from './startup.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -26,6 +27,7 @@ interface Options {
   chat: ChatOptions;
   startupRuns: number;
   blackjack: BlackjackOptions;
+  chess: ChessOptions;
   study: StudyOptions;
 }
 
@@ -91,6 +93,12 @@ function parseOptions(argv: string[]): Options {
       durationSec: num(values.duration, 20, 'duration', 600),
       warmupSec: num(values.warmup, 5, 'warmup', 120),
     },
+    chess: {
+      games: Math.round(num(values.games, 100, 'games', 2000)),
+      thinkMs: num(values.think, 500, 'think', 60_000),
+      durationSec: num(values.duration, 20, 'duration', 600),
+      warmupSec: num(values.warmup, 5, 'warmup', 120),
+    },
   };
 }
 
@@ -104,6 +112,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return blackjackBench(opts.blackjack);
     case 'study':
       return studyBench(opts.study);
+    case 'chess':
+      return chessBench(opts.chess);
   }
 }
 

@@ -6,5 +6,7 @@ export * from './chat.js';
 export * from './events.js';
 export * from './study.js';
 export * from './study-events.js';
+export * from './chess.js';
+export * from './chess-events.js';
 export * from './blackjack.js';
 export * from './blackjack-events.js';

@@ -23,6 +23,7 @@ import { studyRoutes } from './study/study.routes.js';
 import { registerStudySockets } from './study/study.socket.js';
 import { TimerService } from './study/timer.service.js';
 import { TodosService } from './study/todos.service.js';
+import { chessPlugin } from './games/chess/index.js';
 import { blackjackPlugin } from './games/blackjack/index.js';
 
 declare module 'fastify' {
@@ -76,6 +77,7 @@ export const featuresPlugin = fp(
     await app.register(roomsRoutes);
     await app.register(chatRoutes);
     await app.register(studyRoutes);
+    await app.register(chessPlugin);
     await app.register(blackjackPlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.

@@ -10,6 +10,7 @@ export * from './room-timers.js';
 export * from './focus-spans.js';
 export * from './alarms.js';
 export * from './goals.js';
+export * from './chess-games.js';
 export * from './blackjack-tables.js';
 export * from './blackjack-bankrolls.js';
 export * from './blackjack-hands.js';

@@ -1,0 +1,813 @@
+/**
+ * Chess games of rooms: persistence, server timers (flag fall, first-move abort, challenge
+ * expiry), players' presence in their games, and broadcasts. The rules themselves are pure
+ * (chess-rules.ts); this service loads a state, applies an action at `now`, persists the result
+ * and tells the watchers. Active games are kept in memory (one row write per change); a restarted
+ * server resumes them without charging the downtime (docs/decisions/0004-chess-clocks.md).
+ */
+import { randomInt } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import { and, desc, eq, inArray, lt, ne, or, type SQL } from 'drizzle-orm';
+import type { Db } from '../../../db/client.js';
+import { chessGames } from '../../../db/schema/index.js';
+import type { ChessMovedFact, ChessPersonalEvents, OfferKind } from '../../../protocol/chess-events.js';
+import {
+  speedOf,
+  type ClockView,
+  type ColorChoice,
+  type GameStatus,
+  type GameSummary,
+  type GameView,
+  type GamesPage,
+  type MoveView,
+  type TimeControl,
+} from '../../../protocol/chess.js';
+import type { PublicUser } from '../../../protocol/users.js';
+import { AppError } from '../../plugins/errors.js';
+import type { RoomEvents } from '../../rooms/room-events.js';
+import type { RoomsService } from '../../rooms/rooms.service.js';
+import {
+  DEFAULT_GRACE_MS,
+  LAG_QUOTA_START_MS,
+  apply,
+  clockRunning,
+  deadline,
+  fenOf,
+  firstMoveDeadline,
+  newGame,
+  other,
+  positionFacts,
+  remainingAt,
+  resumeAfterDowntime,
+  turnOf,
+  type Action,
+  type Color,
+  type GameState,
+  type Ply,
+  type RuleEvent,
+} from './chess-rules.js';
+import { toPgn } from './pgn.js';
+
+type Row = typeof chessGames.$inferSelect;
+type GameFactName = Exclude<keyof ChessPersonalEvents, 'chess:invited'>;
+type GameFact<E extends GameFactName> = Parameters<ChessPersonalEvents[E]>[0];
+
+/** How the service reaches sockets; implemented by chess.socket.ts. */
+export interface ChessOutlet {
+  /** A fact to the game's watchers; `alsoRoom` also to members looking at the room (once per socket). */
+  toGame<E extends GameFactName>(gameId: number, roomId: number, event: E, fact: GameFact<E>, alsoRoom?: boolean): void;
+  invite(userId: number, fact: Parameters<ChessPersonalEvents['chess:invited']>[0]): void;
+  /** Subscribes every connected socket of `userId` to the game; returns their ids. */
+  subscribeUser(gameId: number, userId: number): string[];
+  /** Subscribes every watcher of `fromGameId` to `toGameId` too (a rematch); returns them. */
+  subscribeWatchers(fromGameId: number, toGameId: number): { socketId: string; userId: number }[];
+}
+
+export interface ChessTuning {
+  /** How long a player may be gone before the opponent may claim. */
+  graceMs: number;
+  /** Pending seats and challenges lapse after this. */
+  challengeTtlMs: number;
+  /** How often the "server is alive" instant of active games is written. */
+  heartbeatMs: number;
+  /** Open seats + challenges one user may have pending in a room. */
+  maxPendingPerUser: number;
+}
+
+interface Meta {
+  id: number;
+  roomId: number;
+  whiteId: number;
+  blackId: number;
+  version: number;
+}
+
+interface Seat {
+  sockets: Set<string>;
+  goneSince: number | null;
+}
+
+interface Live {
+  meta: Meta;
+  state: GameState;
+  presence: { w: Seat; b: Seat };
+}
+
+const MAX_LIST = 100;
+
+/** What a player can do besides moving (the colour is the caller's). */
+export type PlayerAction =
+  | { type: 'resign' }
+  | { type: 'abort' }
+  | { type: 'draw'; action: 'offer' | 'accept' | 'decline' }
+  | { type: 'takeback'; action: 'request' | 'accept' | 'decline' }
+  | { type: 'claim'; outcome: 'win' | 'draw' };
+
+/** Moves are stored as compact tuples: [uci, san, fen, at, clockMs]. */
+type StoredPly = [string, string, string, number, number | null];
+const plyToStored = (p: Ply): StoredPly => [p.uci, p.san, p.fen, p.at, p.clockMs];
+const storedToPly = ([uci, san, fen, at, clockMs]: StoredPly): Ply => ({ uci, san, fen, at, clockMs });
+
+function stateOf(row: Row): GameState {
+  const extra = JSON.parse(row.offers) as Partial<Pick<GameState, 'offers' | 'lastOffer'>>;
+  const clock = row.initialMs === null ? null : { initialMs: row.initialMs, incrementMs: row.incrementMs ?? 0 };
+  const base = newGame(clock, row.turnStartedAt ?? row.createdAt);
+  return {
+    ...base,
+    plies: (JSON.parse(row.moves) as StoredPly[]).map(storedToPly),
+    remaining: row.status === 'pending' ? base.remaining : { w: row.whiteMs, b: row.blackMs },
+    lagQuota: row.status === 'pending' ? base.lagQuota : { w: row.lagQuotaWhite, b: row.lagQuotaBlack },
+    status: row.status === 'active' || row.status === 'pending' ? 'active' : 'ended',
+    result: row.result,
+    reason: row.reason as GameState['reason'],
+    endedAt: row.endedAt,
+    offers: extra.offers ?? base.offers,
+    lastOffer: extra.lastOffer ?? base.lastOffer,
+  };
+}
+
+const tcOf = (row: Pick<Row, 'initialMs' | 'incrementMs'>): TimeControl | null =>
+  row.initialMs === null ? null : { minutes: row.initialMs / 60_000, increment: (row.incrementMs ?? 0) / 1000 };
+
+export class ChessService {
+  readonly tuning: ChessTuning = { graceMs: DEFAULT_GRACE_MS, challengeTtlMs: 30 * 60_000, heartbeatMs: 5_000, maxPendingPerUser: 3 };
+  private readonly live = new Map<number, Live>();
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** Games each socket watches, so a disconnect updates presence. */
+  private readonly watching = new Map<string, Set<number>>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly saveStmt: Statement<unknown[]>;
+  private readonly userStmt: Statement<[number], PublicUser>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly events: RoomEvents,
+    private readonly rooms: RoomsService,
+    private readonly out: ChessOutlet,
+    private readonly site: string,
+    private readonly now: () => number = Date.now,
+    private readonly coin: () => number = () => randomInt(2),
+  ) {
+    // The move path is hot: one prepared statement (drizzle would re-prepare on every call).
+    this.saveStmt = db.$client.prepare(
+      `UPDATE chess_games SET status = @status, moves = @moves, white_ms = @whiteMs, black_ms = @blackMs,
+         turn_started_at = @turnStartedAt, lag_quota_white = @lagQuotaWhite, lag_quota_black = @lagQuotaBlack,
+         alive_at = @aliveAt, offers = @offers, result = @result, reason = @reason, version = @version, ended_at = @endedAt
+       WHERE id = @id`,
+    );
+    this.userStmt = db.$client.prepare('SELECT id, username, display_name AS displayName, avatar_color AS avatarColor, status_line AS statusLine FROM users WHERE id = ?');
+  }
+
+  // ---- reading ----
+
+  private row(gameId: number): Row {
+    const row = this.db.select().from(chessGames).where(eq(chessGames.id, gameId)).get();
+    if (!row) throw new AppError('NOT_FOUND', 'No such game.');
+    return row;
+  }
+
+  /** The room a game belongs to (for authorisation), or NOT_FOUND. */
+  roomOf(gameId: number): number {
+    const live = this.live.get(gameId);
+    if (live) return live.meta.roomId;
+    const row = this.db.select({ roomId: chessGames.roomId }).from(chessGames).where(eq(chessGames.id, gameId)).get();
+    if (!row) throw new AppError('NOT_FOUND', 'No such game.');
+    return row.roomId;
+  }
+
+  private user(id: number | null): PublicUser | null {
+    return id === null ? null : (this.userStmt.get(id) ?? null);
+  }
+
+  private clockView(state: GameState, now: number): ClockView | null {
+    if (!state.clock) return null;
+    return {
+      initialMs: state.clock.initialMs,
+      incrementMs: state.clock.incrementMs,
+      white: remainingAt(state, 'w', now),
+      black: remainingAt(state, 'b', now),
+      running: clockRunning(state) ? turnOf(state) : null,
+      at: now,
+    };
+  }
+
+  private summaryOf(row: Row, state: GameState, now: number): GameSummary {
+    const tc = tcOf(row);
+    return {
+      id: row.id,
+      roomId: row.roomId,
+      status: row.status,
+      createdBy: this.user(row.createdBy)!,
+      opponent: this.user(row.opponentId),
+      colorChoice: row.colorChoice,
+      white: this.user(row.whiteId),
+      black: this.user(row.blackId),
+      timeControl: tc,
+      speed: speedOf(tc),
+      fen: fenOf(state),
+      lastMove: state.plies.at(-1)?.uci ?? null,
+      ply: state.plies.length,
+      turn: turnOf(state),
+      clock: this.clockView(state, now),
+      result: state.result,
+      reason: state.reason,
+      rematchOf: row.rematchOf,
+      rematchId: row.rematchId,
+      createdAt: row.createdAt,
+      startedAt: row.startedAt,
+      endedAt: state.endedAt,
+    };
+  }
+
+  summary(gameId: number): GameSummary {
+    const live = this.live.get(gameId);
+    const row = this.row(gameId);
+    return this.summaryOf(row, live?.state ?? stateOf(row), this.now());
+  }
+
+  /** The full view of any game (moves, offers, presence). */
+  view(gameId: number): GameView {
+    const row = this.row(gameId);
+    const live = this.live.get(gameId);
+    const state = live?.state ?? stateOf(row);
+    const now = this.now();
+    const seat = (c: Color) => {
+      const s = live?.presence[c];
+      const goneSince = s ? s.goneSince : null;
+      return { present: s ? s.sockets.size > 0 : false, goneSince, claimableAt: goneSince === null ? null : goneSince + this.tuning.graceMs };
+    };
+    const moves: MoveView[] = state.plies.map((p, i) => ({ ply: i + 1, uci: p.uci, san: p.san, fen: p.fen, at: p.at, clockMs: p.clockMs }));
+    return {
+      ...this.summaryOf(row, state, now),
+      v: live?.meta.version ?? row.version,
+      moves,
+      check: positionFacts(state).check,
+      offers: state.offers,
+      presence: { w: seat('w'), b: seat('b') },
+      graceMs: this.tuning.graceMs,
+      firstMoveDeadline: row.status === 'active' ? firstMoveDeadline(state) : null,
+      serverNow: now,
+    };
+  }
+
+  /** Open seats, challenges and games in progress in a room, oldest first. */
+  listLive(roomId: number): GameSummary[] {
+    const now = this.now();
+    return this.db
+      .select()
+      .from(chessGames)
+      .where(and(eq(chessGames.roomId, roomId), inArray(chessGames.status, ['pending', 'active'])))
+      .orderBy(chessGames.id)
+      .limit(MAX_LIST)
+      .all()
+      .map((row) => this.summaryOf(row, this.live.get(row.id)?.state ?? stateOf(row), now));
+  }
+
+  private page(where: SQL | undefined, q: { status?: GameStatus | 'live'; before?: number; limit: number }): GamesPage {
+    const statusFilter =
+      q.status === undefined
+        ? ne(chessGames.status, 'cancelled')
+        : q.status === 'live'
+          ? inArray(chessGames.status, ['pending', 'active'])
+          : eq(chessGames.status, q.status);
+    const rows = this.db
+      .select()
+      .from(chessGames)
+      .where(and(where, statusFilter, q.before ? lt(chessGames.id, q.before) : undefined))
+      .orderBy(desc(chessGames.id))
+      .limit(q.limit + 1)
+      .all();
+    const now = this.now();
+    const games = rows.slice(0, q.limit).map((row) => this.summaryOf(row, this.live.get(row.id)?.state ?? stateOf(row), now));
+    return { games, nextBefore: rows.length > q.limit ? games.at(-1)!.id : null };
+  }
+
+  /** A room's games, newest first (history). */
+  roomGames(roomId: number, q: { status?: GameStatus | 'live'; before?: number; limit: number }): GamesPage {
+    return this.page(eq(chessGames.roomId, roomId), q);
+  }
+
+  /** A user's games (played, or seats/challenges they made or received), newest first. */
+  userGames(userId: number, q: { status?: GameStatus | 'live'; before?: number; limit: number }): GamesPage {
+    return this.page(
+      or(eq(chessGames.whiteId, userId), eq(chessGames.blackId, userId), eq(chessGames.createdBy, userId), eq(chessGames.opponentId, userId)),
+      q,
+    );
+  }
+
+  /** Players see their games; everyone else must be a member of the game's room. */
+  requireAccess(gameId: number, userId: number): void {
+    const row = this.db
+      .select({ roomId: chessGames.roomId, whiteId: chessGames.whiteId, blackId: chessGames.blackId, createdBy: chessGames.createdBy, opponentId: chessGames.opponentId })
+      .from(chessGames)
+      .where(eq(chessGames.id, gameId))
+      .get();
+    if (!row) throw new AppError('NOT_FOUND', 'No such game.');
+    if ([row.whiteId, row.blackId, row.createdBy, row.opponentId].includes(userId)) return;
+    this.rooms.requireMember(row.roomId, userId);
+  }
+
+  pgn(gameId: number): { filename: string; text: string } {
+    const row = this.row(gameId);
+    if (row.status === 'pending' || row.status === 'cancelled') throw new AppError('CONFLICT', 'This game has not started.');
+    const state = this.live.get(gameId)?.state ?? stateOf(row);
+    const name = (id: number | null) => this.user(id)?.displayName ?? '?';
+    const speed = speedOf(tcOf(row));
+    const text = toPgn({
+      event: `Casual ${speed} game`,
+      site: this.site,
+      startedAt: row.startedAt ?? row.createdAt,
+      white: name(row.whiteId),
+      black: name(row.blackId),
+      result: state.status === 'ended' ? state.result : null,
+      reason: state.status === 'ended' ? state.reason : null,
+      clock: state.clock,
+      plies: state.plies,
+    });
+    return { filename: `commonroom-game-${gameId}.pgn`, text };
+  }
+
+  // ---- seats and challenges ----
+
+  challenge(roomId: number, userId: number, input: { opponentId?: number; color: ColorChoice; timeControl: TimeControl | null }): GameSummary {
+    const { opponentId } = input;
+    if (opponentId === userId) throw new AppError('CONFLICT', 'You cannot challenge yourself.');
+    if (opponentId !== undefined && !this.rooms.membership(roomId, opponentId)) throw new AppError('NOT_MEMBER', 'That user is not a member of this room.');
+    const pending = this.db
+      .select({ id: chessGames.id })
+      .from(chessGames)
+      .where(and(eq(chessGames.roomId, roomId), eq(chessGames.createdBy, userId), eq(chessGames.status, 'pending')))
+      .all();
+    if (pending.length >= this.tuning.maxPendingPerUser) throw new AppError('CONFLICT', `You already have ${pending.length} open seats or challenges here: cancel one first.`);
+    const now = this.now();
+    const tc = input.timeControl;
+    const row = this.db
+      .insert(chessGames)
+      .values({
+        roomId,
+        status: 'pending',
+        createdBy: userId,
+        opponentId: opponentId ?? null,
+        colorChoice: input.color,
+        initialMs: tc ? Math.round(tc.minutes * 60_000) : null,
+        incrementMs: tc ? tc.increment * 1000 : null,
+        expiresAt: now + this.tuning.challengeTtlMs,
+        createdAt: now,
+      })
+      .returning()
+      .get();
+    const summary = this.summaryOf(row, stateOf(row), now);
+    this.events.broadcast(roomId, 'chess:challenged', { game: summary });
+    if (opponentId !== undefined) this.out.invite(opponentId, { roomId, roomName: this.rooms.getRow(roomId).name, game: summary });
+    this.scheduleExpiry(row.id, row.expiresAt!);
+    return summary;
+  }
+
+  private pendingRow(gameId: number): Row {
+    const row = this.row(gameId);
+    if (row.status !== 'pending') throw new AppError('CONFLICT', 'This seat or challenge is no longer open.');
+    return row;
+  }
+
+  /** Takes an open seat or accepts a challenge: the game starts now. */
+  accept(gameId: number, userId: number): GameView {
+    const row = this.pendingRow(gameId);
+    if (row.createdBy === userId) throw new AppError('CONFLICT', 'You cannot take your own seat.');
+    if (row.opponentId !== null && row.opponentId !== userId) throw new AppError('FORBIDDEN', 'This challenge is for someone else.');
+    if (!this.rooms.membership(row.roomId, row.createdBy)) {
+      this.close(row, 'cancelled');
+      throw new AppError('CONFLICT', 'The challenger has left the room.');
+    }
+    const creatorWhite = row.colorChoice === 'white' || (row.colorChoice === 'random' && this.coin() === 0);
+    const [whiteId, blackId] = creatorWhite ? [row.createdBy, userId] : [userId, row.createdBy];
+    const id = this.start(row, whiteId, blackId, { opponentId: userId });
+    return this.view(id);
+  }
+
+  decline(gameId: number, userId: number): void {
+    const row = this.pendingRow(gameId);
+    if (row.opponentId !== userId) throw new AppError('FORBIDDEN', 'Only the challenged player can decline.');
+    this.close(row, 'declined');
+  }
+
+  cancel(gameId: number, userId: number): void {
+    const row = this.pendingRow(gameId);
+    if (row.createdBy !== userId) throw new AppError('FORBIDDEN', 'Only its creator can cancel this.');
+    this.close(row, 'cancelled');
+  }
+
+  private close(row: Row, reason: 'cancelled' | 'declined' | 'expired'): void {
+    this.clearTimer(row.id);
+    const changed = this.db
+      .update(chessGames)
+      .set({ status: 'cancelled', endedAt: this.now() })
+      .where(and(eq(chessGames.id, row.id), eq(chessGames.status, 'pending')))
+      .run().changes;
+    if (changed) this.events.broadcast(row.roomId, 'chess:cancelled', { gameId: row.id, reason });
+  }
+
+  private scheduleExpiry(gameId: number, at: number): void {
+    this.setTimer(gameId, at, () => {
+      const row = this.db.select().from(chessGames).where(eq(chessGames.id, gameId)).get();
+      if (row?.status === 'pending') this.close(row, 'expired');
+    });
+  }
+
+  /** Starts a game from a pending row (or inserts a rematch when `row` is null-like). */
+  private start(row: Row, whiteId: number, blackId: number, extra: { opponentId?: number } = {}): number {
+    const now = this.now();
+    const state = newGame(row.initialMs === null ? null : { initialMs: row.initialMs, incrementMs: row.incrementMs ?? 0 }, now);
+    this.clearTimer(row.id);
+    this.db
+      .update(chessGames)
+      .set({
+        status: 'active',
+        whiteId,
+        blackId,
+        ...(row.opponentId === null && extra.opponentId ? { opponentId: extra.opponentId } : {}),
+        whiteMs: state.remaining.w,
+        blackMs: state.remaining.b,
+        lagQuotaWhite: LAG_QUOTA_START_MS,
+        lagQuotaBlack: LAG_QUOTA_START_MS,
+        turnStartedAt: now,
+        aliveAt: now,
+        startedAt: now,
+        expiresAt: null,
+      })
+      .where(eq(chessGames.id, row.id))
+      .run();
+    this.goLive(row.id, row.roomId, whiteId, blackId, 0, state, now);
+    this.events.broadcast(row.roomId, 'chess:started', { game: this.summary(row.id) });
+    return row.id;
+  }
+
+  /** Puts a game in memory, subscribes the players' connected sockets and arms its timer. */
+  private goLive(id: number, roomId: number, whiteId: number, blackId: number, version: number, state: GameState, now: number): Live {
+    const live: Live = {
+      meta: { id, roomId, whiteId, blackId, version },
+      state,
+      presence: { w: { sockets: new Set(), goneSince: now }, b: { sockets: new Set(), goneSince: now } },
+    };
+    this.live.set(id, live);
+    for (const [color, uid] of [['w', whiteId], ['b', blackId]] as const) {
+      for (const socketId of this.out.subscribeUser(id, uid)) this.addWatcher(live, color, socketId, false);
+    }
+    this.schedule(live);
+    return live;
+  }
+
+  // ---- playing ----
+
+  private liveGame(gameId: number): Live {
+    const live = this.live.get(gameId);
+    if (live) return live;
+    const row = this.row(gameId);
+    throw new AppError('CONFLICT', row.status === 'pending' ? 'This game has not started.' : 'The game is over.');
+  }
+
+  private colorOf(meta: Pick<Meta, 'whiteId' | 'blackId'>, userId: number): Color {
+    if (meta.whiteId === userId) return 'w';
+    if (meta.blackId === userId) return 'b';
+    throw new AppError('FORBIDDEN', 'Only the players can do that.');
+  }
+
+  /** Plays a move for `userId`. `ply` guards against a move made on a stale position. */
+  move(gameId: number, userId: number, uci: string, opts: { ply?: number; lag?: number } = {}): ChessMovedFact {
+    const live = this.liveGame(gameId);
+    const by = this.colorOf(live.meta, userId);
+    if (opts.ply !== undefined && opts.ply !== live.state.plies.length) throw new AppError('CONFLICT', 'The position changed: your move was not played.');
+    const outcome = this.run(live, { type: 'move', by, uci, lagMs: opts.lag ?? 0 });
+    const moved = outcome.find((f): f is ChessMovedFact => 'move' in f);
+    if (!moved) {
+      throw new AppError('CONFLICT', live.state.reason === 'no-start' ? 'Too late: the game was aborted because the first move did not come in time.' : 'Your time ran out.');
+    }
+    return moved;
+  }
+
+  /** resign / draw / takeback / abort / claim for a player; returns the game's view afterwards. */
+  act(gameId: number, userId: number, action: PlayerAction): GameView {
+    const live = this.liveGame(gameId);
+    const by = this.colorOf(live.meta, userId);
+    if (action.type === 'claim') {
+      const opponentId = by === 'w' ? live.meta.blackId : live.meta.whiteId;
+      // An opponent removed from the room cannot come back: claimable at once.
+      const gone = this.rooms.membership(live.meta.roomId, opponentId) ? live.presence[other(by)].goneSince : 0;
+      this.run(live, { type: 'claim', by, outcome: action.outcome, opponentGoneSince: gone, graceMs: gone === 0 ? 0 : this.tuning.graceMs });
+    } else {
+      this.run(live, { ...action, by });
+    }
+    return this.view(gameId);
+  }
+
+  /** Applies an action, commits, broadcasts; returns the facts sent. Throws the rules' refusal. */
+  private run(live: Live, action: Action): ({ kind: string } | ChessMovedFact)[] {
+    const now = this.now();
+    const outcome = apply(live.state, action, now);
+    if (!outcome.ok) throw new AppError(outcome.code, outcome.reason);
+    if (outcome.events.length === 0) {
+      if (action.type === 'tick') this.schedule(live);
+      return [];
+    }
+    return this.commit(live, outcome.state, outcome.events, now);
+  }
+
+  private commit(live: Live, state: GameState, events: RuleEvent[], now: number): ({ kind: string } | ChessMovedFact)[] {
+    const { meta } = live;
+    const ended = state.status === 'ended';
+    live.state = state;
+    const versioned = events.filter((e) => e.kind !== 'rematchAgreed').length;
+    const firstV = meta.version + 1;
+    meta.version += versioned;
+    const changes = this.saveStmt.run({
+      id: meta.id,
+      status: ended ? (state.result === '*' ? 'aborted' : 'finished') : 'active',
+      moves: JSON.stringify(state.plies.map(plyToStored)),
+      whiteMs: state.remaining.w,
+      blackMs: state.remaining.b,
+      turnStartedAt: state.turnStartedAt,
+      lagQuotaWhite: state.lagQuota.w,
+      lagQuotaBlack: state.lagQuota.b,
+      aliveAt: now,
+      offers: JSON.stringify({ offers: state.offers, lastOffer: state.lastOffer }),
+      result: state.result,
+      reason: state.reason,
+      version: meta.version,
+      endedAt: state.endedAt,
+    }).changes;
+    if (changes === 0) {
+      // The room (and its games) was deleted under us.
+      this.drop(meta.id);
+      return [];
+    }
+    if (ended) this.drop(meta.id, false);
+    else this.schedule(live);
+
+    const sent: ({ kind: string } | ChessMovedFact)[] = [];
+    let v = firstV;
+    const base = () => ({ gameId: meta.id, roomId: meta.roomId, v: v++ });
+    for (const e of events) {
+      switch (e.kind) {
+        case 'moved': {
+          const fact: ChessMovedFact = {
+            ...base(),
+            move: { ply: state.plies.indexOf(e.ply) + 1, uci: e.ply.uci, san: e.ply.san, fen: e.ply.fen, at: e.ply.at, clockMs: e.ply.clockMs },
+            fen: e.ply.fen,
+            turn: e.ply.fen.split(' ')[1] === 'b' ? 'b' : 'w',
+            // SAN marks check and mate: no second board needed.
+            check: /[+#]$/.test(e.ply.san),
+            clock: this.clockView(state, now),
+            offers: state.offers,
+          };
+          this.out.toGame(meta.id, meta.roomId, 'chess:moved', fact, true);
+          sent.push(fact);
+          break;
+        }
+        case 'offered':
+        case 'declined':
+          this.out.toGame(meta.id, meta.roomId, e.kind === 'offered' ? 'chess:offered' : 'chess:declined', { ...base(), kind: e.offer as OfferKind, by: e.by, offers: state.offers });
+          sent.push(e);
+          break;
+        case 'takenback':
+          this.out.toGame(meta.id, meta.roomId, 'chess:takenback', { ...base(), game: this.view(meta.id), plies: e.plies });
+          sent.push(e);
+          break;
+        case 'ended':
+          this.out.toGame(meta.id, meta.roomId, 'chess:ended', { ...base(), game: this.view(meta.id) });
+          this.events.broadcast(meta.roomId, 'chess:finished', { game: this.summary(meta.id) });
+          sent.push(e);
+          break;
+        case 'rematchAgreed':
+          sent.push(e);
+          break;
+      }
+    }
+    return sent;
+  }
+
+  /** Offers, accepts or declines a rematch of a finished game (colours swapped). */
+  rematch(gameId: number, userId: number, action: 'offer' | 'accept' | 'decline'): { game: GameView; next: GameView | null } {
+    const row = this.row(gameId);
+    if (row.status !== 'finished' && row.status !== 'aborted') throw new AppError('CONFLICT', row.status === 'active' ? 'The game is still on.' : 'This game was never played.');
+    if (row.rematchId !== null) throw new AppError('CONFLICT', 'A rematch was already played.');
+    const meta: Meta = { id: row.id, roomId: row.roomId, whiteId: row.whiteId!, blackId: row.blackId!, version: row.version };
+    const by = this.colorOf(meta, userId);
+    const now = this.now();
+    const outcome = apply(stateOf(row), { type: 'rematch', by, action }, now);
+    if (!outcome.ok) throw new AppError(outcome.code, outcome.reason);
+    const agreed = outcome.events.some((e) => e.kind === 'rematchAgreed');
+    const opponentId = by === 'w' ? meta.blackId : meta.whiteId;
+    if (agreed && !this.rooms.membership(row.roomId, opponentId)) throw new AppError('CONFLICT', 'Your opponent has left the room.');
+    // Finished games are not in memory: commit through a transient live record (no timers: it is over).
+    const transient: Live = { meta, state: outcome.state, presence: { w: { sockets: new Set(), goneSince: null }, b: { sockets: new Set(), goneSince: null } } };
+    this.commitEnded(transient, outcome.events, now);
+    if (!agreed) return { game: this.view(gameId), next: null };
+
+    const inserted = this.db
+      .insert(chessGames)
+      .values({
+        roomId: row.roomId,
+        status: 'pending',
+        createdBy: opponentId,
+        opponentId: userId,
+        colorChoice: row.whiteId === opponentId ? 'black' : 'white',
+        initialMs: row.initialMs,
+        incrementMs: row.incrementMs,
+        rematchOf: row.id,
+        createdAt: now,
+      })
+      .returning()
+      .get();
+    this.db.update(chessGames).set({ rematchId: inserted.id, version: meta.version + 1 }).where(eq(chessGames.id, row.id)).run();
+    const nextId = this.start(inserted, row.blackId!, row.whiteId!);
+    const live = this.live.get(nextId)!;
+    for (const w of this.out.subscribeWatchers(gameId, nextId)) {
+      const color = w.userId === live.meta.whiteId ? 'w' : w.userId === live.meta.blackId ? 'b' : null;
+      if (color) this.addWatcher(live, color, w.socketId, true);
+      else this.trackSocket(w.socketId, nextId);
+    }
+    const next = this.view(nextId);
+    this.out.toGame(gameId, row.roomId, 'chess:rematched', { gameId, roomId: row.roomId, v: meta.version + 1, next });
+    return { game: this.view(gameId), next };
+  }
+
+  /** Writes an ended game's offer change and tells its watchers (rematch offers/declines). */
+  private commitEnded(live: Live, events: RuleEvent[], now: number): void {
+    const versioned = events.filter((e) => e.kind !== 'rematchAgreed');
+    const firstV = live.meta.version + 1;
+    live.meta.version += versioned.length;
+    this.db
+      .update(chessGames)
+      .set({ offers: JSON.stringify({ offers: live.state.offers, lastOffer: live.state.lastOffer }), version: live.meta.version, aliveAt: now })
+      .where(eq(chessGames.id, live.meta.id))
+      .run();
+    let v = firstV;
+    for (const e of versioned) {
+      if (e.kind !== 'offered' && e.kind !== 'declined') continue;
+      this.out.toGame(live.meta.id, live.meta.roomId, e.kind === 'offered' ? 'chess:offered' : 'chess:declined', {
+        gameId: live.meta.id,
+        roomId: live.meta.roomId,
+        v: v++,
+        kind: e.offer,
+        by: e.by,
+        offers: live.state.offers,
+      });
+    }
+  }
+
+  // ---- watching and presence ----
+
+  /** A socket starts watching a game (players: their presence returns). Returns the view. */
+  watch(gameId: number, userId: number, socketId: string): GameView {
+    const live = this.live.get(gameId);
+    if (live) {
+      const color = live.meta.whiteId === userId ? 'w' : live.meta.blackId === userId ? 'b' : null;
+      if (color) this.addWatcher(live, color, socketId, true);
+      else this.trackSocket(socketId, gameId);
+    }
+    return this.view(gameId);
+  }
+
+  private trackSocket(socketId: string, gameId: number): void {
+    let set = this.watching.get(socketId);
+    if (!set) this.watching.set(socketId, (set = new Set()));
+    set.add(gameId);
+  }
+
+  private addWatcher(live: Live, color: Color, socketId: string, announce: boolean): void {
+    this.trackSocket(socketId, live.meta.id);
+    const seat = live.presence[color];
+    const wasGone = seat.sockets.size === 0;
+    seat.sockets.add(socketId);
+    seat.goneSince = null;
+    if (wasGone && announce) this.announcePresence(live, color);
+  }
+
+  unwatch(gameId: number, socketId: string): void {
+    this.watching.get(socketId)?.delete(gameId);
+    this.removeWatcher(gameId, socketId);
+  }
+
+  /** A socket disconnected: it watches nothing any more. */
+  socketGone(socketId: string): void {
+    const games = this.watching.get(socketId);
+    if (!games) return;
+    this.watching.delete(socketId);
+    for (const gameId of games) this.removeWatcher(gameId, socketId);
+  }
+
+  private removeWatcher(gameId: number, socketId: string): void {
+    const live = this.live.get(gameId);
+    if (!live) return;
+    for (const color of ['w', 'b'] as const) {
+      const seat = live.presence[color];
+      if (seat.sockets.delete(socketId) && seat.sockets.size === 0) {
+        seat.goneSince = this.now();
+        this.announcePresence(live, color);
+      }
+    }
+  }
+
+  private announcePresence(live: Live, color: Color): void {
+    const { goneSince, sockets } = live.presence[color];
+    this.out.toGame(live.meta.id, live.meta.roomId, 'chess:presenceChanged', {
+      gameId: live.meta.id,
+      roomId: live.meta.roomId,
+      color,
+      present: sockets.size > 0,
+      goneSince,
+      claimableAt: goneSince === null ? null : goneSince + this.tuning.graceMs,
+    });
+  }
+
+  // ---- timers and restarts ----
+
+  private setTimer(gameId: number, at: number, fn: () => void): void {
+    this.clearTimer(gameId);
+    // setTimeout caps at ~24.8 days; clocks (3 h max) and challenge lifetimes are far shorter.
+    const t = setTimeout(fn, Math.min(2 ** 31 - 1, Math.max(0, at - this.now()) + 1));
+    t.unref();
+    this.timers.set(gameId, t);
+  }
+
+  private clearTimer(gameId: number): void {
+    clearTimeout(this.timers.get(gameId));
+    this.timers.delete(gameId);
+  }
+
+  /** Arms the game's one timer for its next automatic event (flag fall or first-move abort). */
+  private schedule(live: Live): void {
+    const at = deadline(live.state);
+    if (at === null) return this.clearTimer(live.meta.id);
+    this.setTimer(live.meta.id, at, () => this.tick(live.meta.id));
+  }
+
+  /** Ends the game if its deadline passed (flag fall, no first move); otherwise re-arms. */
+  tick(gameId: number): void {
+    const live = this.live.get(gameId);
+    if (live) this.run(live, { type: 'tick' });
+  }
+
+  private drop(gameId: number, forgetWatchers = true): void {
+    this.clearTimer(gameId);
+    this.live.delete(gameId);
+    if (forgetWatchers) for (const set of this.watching.values()) set.delete(gameId);
+  }
+
+  /**
+   * At boot: active games come back into memory with the downtime not charged (their turn is
+   * shifted by the time between the last heartbeat and now), flags that had already fallen fall
+   * now, and pending seats expire or are re-armed. Nobody is connected yet: both players' grace
+   * periods start now.
+   */
+  resumeAll(): { games: number; flagged: number } {
+    const now = this.now();
+    let flagged = 0;
+    const rows = this.db.select().from(chessGames).where(inArray(chessGames.status, ['active', 'pending'])).all();
+    for (const row of rows) {
+      if (row.status === 'pending') {
+        if (row.expiresAt !== null && row.expiresAt <= now) this.close(row, 'expired');
+        else if (row.expiresAt !== null) this.scheduleExpiry(row.id, row.expiresAt);
+        continue;
+      }
+      const state = resumeAfterDowntime(stateOf(row), row.aliveAt ?? row.turnStartedAt ?? now, now);
+      this.db.update(chessGames).set({ turnStartedAt: state.turnStartedAt, aliveAt: now }).where(eq(chessGames.id, row.id)).run();
+      const live = this.goLive(row.id, row.roomId, row.whiteId!, row.blackId!, row.version, state, now);
+      this.tick(row.id);
+      if (live.state.status === 'ended') flagged++;
+    }
+    this.heartbeat = setInterval(() => this.beat(), this.tuning.heartbeatMs);
+    this.heartbeat.unref();
+    return { games: rows.filter((r) => r.status === 'active').length, flagged };
+  }
+
+  /**
+   * Reloads one active game from its row, as at boot, and re-arms its timer (keeping who is
+   * watching). For operators repairing a row by hand, and for tests that age a clock in the DB.
+   */
+  reload(gameId: number): GameView {
+    const row = this.row(gameId);
+    if (row.status !== 'active') throw new AppError('CONFLICT', 'The game is not active.');
+    const now = this.now();
+    const previous = this.live.get(gameId);
+    const state = resumeAfterDowntime(stateOf(row), row.aliveAt ?? now, now);
+    const live = this.goLive(row.id, row.roomId, row.whiteId!, row.blackId!, row.version, state, now);
+    if (previous) live.presence = previous.presence;
+    this.tick(gameId);
+    return this.view(gameId);
+  }
+
+  /** Records that the server is alive for every active game (what downtime is measured from). */
+  private beat(): void {
+    if (this.live.size === 0) return;
+    this.db.update(chessGames).set({ aliveAt: this.now() }).where(eq(chessGames.status, 'active')).run();
+  }
+
+  /** Before the database closes: a last heartbeat, then no more timers. */
+  stop(): void {
+    clearInterval(this.heartbeat);
+    this.beat();
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.live.clear();
+  }
+}
