@@ -17,9 +17,10 @@ import { chessBench, type ChessOptions } from './chess.js';
 import type { BenchReport } from './lib/report.js';
 import { renderTable } from './lib/stats.js';
 import { startupBench } from './startup.js';
+import { streamBench, type StreamOptions } from './stream.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -29,6 +30,7 @@ interface Options {
   blackjack: BlackjackOptions;
   chess: ChessOptions;
   study: StudyOptions;
+  stream: StreamOptions;
 }
 
 /** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
@@ -99,6 +101,12 @@ function parseOptions(argv: string[]): Options {
       durationSec: num(values.duration, 20, 'duration', 600),
       warmupSec: num(values.warmup, 5, 'warmup', 120),
     },
+    stream: {
+      // Semicolon-separated STREAM_LADDER values, one server run each.
+      ladders: (values.ladders ?? 'copy;720p;720p,480p,360p').split(';').map((l) => l.trim()).filter(Boolean),
+      durationSec: num(values.duration, 15, 'duration', 600),
+      warmupSec: num(values.warmup, 2, 'warmup', 120),
+    },
   };
 }
 
@@ -114,6 +122,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return studyBench(opts.study);
     case 'chess':
       return chessBench(opts.chess);
+    case 'stream':
+      return streamBench(opts.stream);
   }
 }
 

@@ -13,6 +13,7 @@ import type { Member, PresenceStatus, Role, Room } from './rooms.js';
 import type { PublicUser } from './users.js';
 // Each feature keeps its events beside its schemas and is merged here: one import + one spread.
 import { studyCommandSchemas, type StudyCommandResults, type StudyPersonalEvents, type StudyRoomFacts } from './study-events.js';
+import { streamCommandSchemas, type StreamCommandResults, type StreamPersonalEvents, type StreamRoomFacts } from './stream-events.js';
 import { chessCommandSchemas, type ChessCommandResults, type ChessPersonalEvents, type ChessRoomFacts } from './chess-events.js';
 import { blackjackCommandSchemas, type BlackjackCommandResults, type BlackjackPersonalEvents, type BlackjackRoomFacts } from './blackjack-events.js';
 
@@ -43,6 +44,7 @@ export const commandSchemas = {
     .strict(),
   'clock:sync': z.object({}).strict(),
   ...studyCommandSchemas,
+  ...streamCommandSchemas,
   ...chessCommandSchemas,
   ...blackjackCommandSchemas,
 } as const;
@@ -63,7 +65,7 @@ export interface RoomSnapshot {
 }
 
 /** What each command's ack carries on success. */
-export interface CommandResults extends StudyCommandResults, ChessCommandResults, BlackjackCommandResults {
+export interface CommandResults extends StudyCommandResults, StreamCommandResults, ChessCommandResults, BlackjackCommandResults {
   'room:enter': RoomSnapshot;
   'room:leave': null;
   'presence:set': null;
@@ -82,7 +84,7 @@ export type ClientToServerEvents = {
 };
 
 /** Room broadcasts: each carries the room id and its sequence number. */
-export interface RoomFacts extends StudyRoomFacts, ChessRoomFacts, BlackjackRoomFacts {
+export interface RoomFacts extends StudyRoomFacts, StreamRoomFacts, ChessRoomFacts, BlackjackRoomFacts {
   'chat:message': { message: Message };
   'chat:edited': { message: Message };
   'chat:deleted': { messageId: number; message: Message };
@@ -109,6 +111,7 @@ export type ServerToClientEvents = {
   /** Sent to a user's other rooms' lobby view: a room got a new message. */
   'lobby:activity': (fact: { roomId: number; lastMessageId: number; authorId: number }) => void;
 } & StudyPersonalEvents &
+  StreamPersonalEvents &
   ChessPersonalEvents &
   BlackjackPersonalEvents;
 

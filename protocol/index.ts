@@ -6,6 +6,8 @@ export * from './chat.js';
 export * from './events.js';
 export * from './study.js';
 export * from './study-events.js';
+export * from './stream.js';
+export * from './stream-events.js';
 export * from './chess.js';
 export * from './chess-events.js';
 export * from './blackjack.js';

@@ -29,7 +29,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        // Album artwork of the music queue comes from Spotify's image hosts (server/music keeps no others).
+        imgSrc: ["'self'", 'data:', 'blob:', 'https://i.scdn.co', 'https://mosaic.scdn.co', 'https://*.spotifycdn.com'],
         mediaSrc: ["'self'", 'blob:'],
         connectSrc: ["'self'", 'ws:', 'wss:'],
         workerSrc: ["'self'", 'blob:'],

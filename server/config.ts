@@ -44,6 +44,20 @@ const envSchema = z.object({
   STREAM_LADDER: z.string().regex(/^[a-z0-9]+(,[a-z0-9]+)*$/, 'e.g. auto | copy | 720p,480p,360p').default('auto'),
   /** FFmpeg binary; default: `ffmpeg` on PATH, then the bundled @ffmpeg-installer build. */
   FFMPEG_PATH: z.string().optional(),
+  /** Calls: STUN servers (comma separated stun:/stuns: URLs); none on a LAN. Never a public default. */
+  ICE_STUN_URLS: csv.pipe(z.array(z.string().regex(/^stuns?:[^\s,]+$/, 'stun: or stuns: URLs'))).default([]),
+  /** Calls: TURN servers (turn:/turns: URLs) sharing TURN_SECRET (coturn `use-auth-secret`). */
+  TURN_URLS: csv.pipe(z.array(z.string().regex(/^turns?:[^\s,]+$/, 'turn: or turns: URLs'))).default([]),
+  TURN_SECRET: z.string().min(16).optional(),
+  /** Lifetime of the short-lived TURN credentials handed to a joining participant. */
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
+  /** Spotify app keys (developer dashboard); music is off until all three are set. */
+  SPOTIFY_CLIENT_ID: z.string().min(1).optional(),
+  SPOTIFY_CLIENT_SECRET: z.string().min(1).optional(),
+  SPOTIFY_REDIRECT_URL: z.string().url().optional(),
+  /** Tests and development only: point the Spotify client at a local mock. */
+  SPOTIFY_API_URL: z.string().url().default('https://api.spotify.com'),
+  SPOTIFY_ACCOUNTS_URL: z.string().url().default('https://accounts.spotify.com'),
 });
 
 export interface AppConfig {
@@ -70,8 +84,35 @@ export interface AppConfig {
   rtmpPublicUrl: string | undefined;
   streamLadder: string;
   ffmpegPath: string | undefined;
+  /** ICE servers for calls: STUN URLs, and TURN URLs with the shared secret for REST credentials. */
+  ice: { stunUrls: string[]; turnUrls: string[]; turnSecret: string | undefined; turnTtlSeconds: number };
+  /** Spotify app settings; undefined when the operator has not set the keys (music explains it). */
+  spotify: SpotifyConfig | undefined;
   /** Where the built client lives; absent in API-only tests. */
   clientDist: string | undefined;
+}
+
+export interface SpotifyConfig {
+  clientId: string;
+  clientSecret: string;
+  redirectUrl: string;
+  apiUrl: string;
+  accountsUrl: string;
+}
+
+/** All three Spotify keys or none: a half-configured app fails at boot, naming what is missing. */
+function spotifyConfig(e: z.output<typeof envSchema>): SpotifyConfig | undefined {
+  const keys = { SPOTIFY_CLIENT_ID: e.SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET: e.SPOTIFY_CLIENT_SECRET, SPOTIFY_REDIRECT_URL: e.SPOTIFY_REDIRECT_URL };
+  const missing = Object.entries(keys).filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length === 3) return undefined;
+  if (missing.length) throw new Error(`Invalid configuration:\n  ${missing.join(', ')}: required when any SPOTIFY_ key is set`);
+  return { clientId: e.SPOTIFY_CLIENT_ID!, clientSecret: e.SPOTIFY_CLIENT_SECRET!, redirectUrl: e.SPOTIFY_REDIRECT_URL!, apiUrl: e.SPOTIFY_API_URL, accountsUrl: e.SPOTIFY_ACCOUNTS_URL };
+}
+
+/** TURN URLs without the secret would hand out servers nobody can log in to: fail at boot. */
+function iceConfig(e: z.output<typeof envSchema>): AppConfig['ice'] {
+  if (e.TURN_URLS.length && !e.TURN_SECRET) throw new Error('Invalid configuration:\n  TURN_SECRET: required when TURN_URLS is set');
+  return { stunUrls: e.ICE_STUN_URLS, turnUrls: e.TURN_URLS, turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS };
 }
 
 /** Reads a kept secret from DATA_DIR, or makes one and keeps it (mode 0600). */
@@ -116,6 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rtmpPublicUrl: e.RTMP_PUBLIC_URL,
     streamLadder: e.STREAM_LADDER,
     ffmpegPath: e.FFMPEG_PATH,
+    ice: iceConfig(e),
+    spotify: spotifyConfig(e),
     clientDist: existsSync(join(clientDist, 'index.html')) ? clientDist : undefined,
     ...overrides,
     ...(overrides.dataDir ? { dbFile: join(dataDir, 'commonroom.sqlite') } : {}),

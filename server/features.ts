@@ -20,6 +20,7 @@ import { FocusTracker } from './study/focus-tracker.js';
 import { GoalsService } from './study/goals.service.js';
 import { StatsService } from './study/stats.service.js';
 import { studyRoutes } from './study/study.routes.js';
+import { streamPlugin } from './stream/index.js';
 import { registerStudySockets } from './study/study.socket.js';
 import { TimerService } from './study/timer.service.js';
 import { TodosService } from './study/todos.service.js';
@@ -77,6 +78,7 @@ export const featuresPlugin = fp(
     await app.register(roomsRoutes);
     await app.register(chatRoutes);
     await app.register(studyRoutes);
+    await app.register(streamPlugin);
     await app.register(chessPlugin);
     await app.register(blackjackPlugin);
 

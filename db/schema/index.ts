@@ -10,6 +10,8 @@ export * from './room-timers.js';
 export * from './focus-spans.js';
 export * from './alarms.js';
 export * from './goals.js';
+export * from './room-streams.js';
+export * from './stream-recordings.js';
 export * from './chess-games.js';
 export * from './blackjack-tables.js';
 export * from './blackjack-bankrolls.js';

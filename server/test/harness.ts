@@ -32,9 +32,12 @@ export interface TestServer {
  */
 export async function startServer(opts: { dataDir?: string; config?: Partial<AppConfig>; rtmpPort?: number } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'commonroom-test-'));
-  const config = loadConfig({ LOG_LEVEL: 'silent' }, { dataDir, clientDist: undefined, ...opts.config });
+  const streaming: Partial<AppConfig> =
+    opts.rtmpPort !== undefined ? { streamingEnabled: true, rtmpPort: opts.rtmpPort, rtmpHost: '127.0.0.1' } : { streamingEnabled: false };
+  const config = loadConfig({ LOG_LEVEL: 'silent' }, { dataDir, clientDist: undefined, ...streaming, ...opts.config });
   const app = await buildApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
+  if (opts.rtmpPort !== undefined) await app.stream.ready();
   const { port } = app.server.address() as AddressInfo;
   let closed = false;
   const server: TestServer = {

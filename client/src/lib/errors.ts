@@ -45,6 +45,12 @@ const FRIENDLY: Record<AnyErrorCode, string> = {
   RATE_LIMITED: 'Too many attempts.',
   EDIT_WINDOW_PASSED: 'Messages can only be edited for 15 minutes.',
   CONFLICT: 'That cannot be done right now.',
+  SPOTIFY_NOT_CONFIGURED: 'Spotify is not configured on this server. The operator can add Spotify keys to turn music on.',
+  SPOTIFY_NOT_CONNECTED: 'Connect your Spotify account first.',
+  SPOTIFY_PREMIUM_REQUIRED: 'Playing in sync needs Spotify Premium. You can still follow the queue and open tracks in Spotify.',
+  SPOTIFY_NO_DEVICE: 'No active Spotify device. Open Spotify on any device (phone, desktop app or web player), play something for a second, then try again.',
+  SPOTIFY_RATE_LIMITED: 'Spotify asked us to slow down.',
+  SPOTIFY_UNAVAILABLE: 'Spotify did not answer. Please try again in a moment.',
   INTERNAL: 'Something went wrong on our side. Please try again.',
   NETWORK: 'Cannot reach the server. Check your connection.',
   TIMEOUT: 'The server took too long to answer. Please try again.',
@@ -54,7 +60,7 @@ const FRIENDLY: Record<AnyErrorCode, string> = {
 const SERVER_SAYS_BEST = new Set<AnyErrorCode>(['CONFLICT', 'FORBIDDEN', 'VALIDATION']);
 
 /** Codes where "try again in …" helps. */
-const WAITABLE = new Set<AnyErrorCode>(['RATE_LIMITED', 'SLOW_MODE', 'MUTED', 'BANNED']);
+const WAITABLE = new Set<AnyErrorCode>(['RATE_LIMITED', 'SLOW_MODE', 'MUTED', 'BANNED', 'SPOTIFY_RATE_LIMITED']);
 
 /** A friendly sentence for any thrown value. */
 export function errorMessage(err: unknown): string {
