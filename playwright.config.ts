@@ -71,6 +71,9 @@ export default defineConfig({
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
+      // RTMP ingest on a port derived from E2E_PORT, so concurrent runs on other ports do not collide.
+      RTMP_PORT: String(port + 10000),
+      RTMP_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       // Many test accounts register from one address; sign-in limits are tested by the server suite.
       AUTH_ATTEMPTS_PER_15MIN: '1000',

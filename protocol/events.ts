@@ -16,6 +16,7 @@ import { studyCommandSchemas, type StudyCommandResults, type StudyPersonalEvents
 import { streamCommandSchemas, type StreamCommandResults, type StreamPersonalEvents, type StreamRoomFacts } from './stream-events.js';
 import { chessCommandSchemas, type ChessCommandResults, type ChessPersonalEvents, type ChessRoomFacts } from './chess-events.js';
 import { blackjackCommandSchemas, type BlackjackCommandResults, type BlackjackPersonalEvents, type BlackjackRoomFacts } from './blackjack-events.js';
+import { musicCommandSchemas, type MusicCommandResults, type MusicPersonalEvents, type MusicRoomFacts } from './music-events.js';
 
 const roomId = z.number().int().positive();
 
@@ -47,6 +48,7 @@ export const commandSchemas = {
   ...streamCommandSchemas,
   ...chessCommandSchemas,
   ...blackjackCommandSchemas,
+  ...musicCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -65,7 +67,7 @@ export interface RoomSnapshot {
 }
 
 /** What each command's ack carries on success. */
-export interface CommandResults extends StudyCommandResults, StreamCommandResults, ChessCommandResults, BlackjackCommandResults {
+export interface CommandResults extends StudyCommandResults, StreamCommandResults, ChessCommandResults, BlackjackCommandResults, MusicCommandResults {
   'room:enter': RoomSnapshot;
   'room:leave': null;
   'presence:set': null;
@@ -84,7 +86,7 @@ export type ClientToServerEvents = {
 };
 
 /** Room broadcasts: each carries the room id and its sequence number. */
-export interface RoomFacts extends StudyRoomFacts, StreamRoomFacts, ChessRoomFacts, BlackjackRoomFacts {
+export interface RoomFacts extends StudyRoomFacts, StreamRoomFacts, ChessRoomFacts, BlackjackRoomFacts, MusicRoomFacts {
   'chat:message': { message: Message };
   'chat:edited': { message: Message };
   'chat:deleted': { messageId: number; message: Message };
@@ -113,7 +115,8 @@ export type ServerToClientEvents = {
 } & StudyPersonalEvents &
   StreamPersonalEvents &
   ChessPersonalEvents &
-  BlackjackPersonalEvents;
+  BlackjackPersonalEvents &
+  MusicPersonalEvents;
 
 export interface SocketData {
   userId: number;

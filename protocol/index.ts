@@ -12,3 +12,5 @@ export * from './chess.js';
 export * from './chess-events.js';
 export * from './blackjack.js';
 export * from './blackjack-events.js';
+export * from './music.js';
+export * from './music-events.js';

@@ -26,6 +26,7 @@ import { TimerService } from './study/timer.service.js';
 import { TodosService } from './study/todos.service.js';
 import { chessPlugin } from './games/chess/index.js';
 import { blackjackPlugin } from './games/blackjack/index.js';
+import { musicPlugin } from './music/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -81,6 +82,7 @@ export const featuresPlugin = fp(
     await app.register(streamPlugin);
     await app.register(chessPlugin);
     await app.register(blackjackPlugin);
+    await app.register(musicPlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {

@@ -16,3 +16,7 @@ export * from './chess-games.js';
 export * from './blackjack-tables.js';
 export * from './blackjack-bankrolls.js';
 export * from './blackjack-hands.js';
+export * from './music-accounts.js';
+export * from './music-auth-states.js';
+export * from './music-queue-items.js';
+export * from './music-playback.js';
