@@ -21,6 +21,7 @@ export default defineConfig({
       '/api': sameOrigin,
       '/docs': sameOrigin,
       '/socket.io': { ...sameOrigin, ws: true },
+      '/peerjs': { ...sameOrigin, ws: true },
     },
   },
   build: {

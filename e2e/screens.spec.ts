@@ -116,3 +116,101 @@ test('screenshots', async ({ browser }) => {
   await shoot(browser, 'invite', `/r/${room.code}`, { username: c.username });
   await shoot(browser, 'lobby-empty', '/', { username: c.username });
 });
+
+test('study screenshots', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const a = await newUser(browser, 'ada');
+  const b = await newUser(browser, 'bob');
+  const room = await createRoom(a.page, 'Organic chemistry', 'Finals prep: reactions, mechanisms and past papers.');
+  await b.page.goto(`/r/${room.code}`);
+  await b.page.getByRole('button', { name: 'Join room' }).click();
+  await expect(b.page).toHaveURL(/\/rooms\/\d+/);
+  await a.page.goto(`/rooms/${room.id}`);
+  await send(a.page, 'Pomodoro in 2 minutes, then past paper 2019.');
+  await a.page.getByRole('tab', { name: /To-dos/ }).click();
+  for (const t of ['Read chapter 7: SN1 vs SN2', 'Past paper 2019, questions 1-4', 'Flashcards: named reactions', 'Email Prof. Ruiz about the lab']) {
+    await a.page.getByTestId('todo-input').fill(t);
+    await a.page.getByTestId('todo-input').press('Enter');
+  }
+  await a.page.getByRole('checkbox', { name: 'Done: Read chapter 7: SN1 vs SN2' }).check();
+  await a.page.getByTestId('todo').filter({ hasText: 'Past paper' }).getByTestId('todo-text').click();
+  await a.page.getByLabel('Assignee').selectOption({ label: b.username });
+  await a.page.getByLabel('Due date').fill('2020-01-01');
+  await a.page.getByRole('button', { name: 'Save', exact: true }).click();
+  await a.page.getByTestId('timer-card').getByRole('button', { name: 'Start' }).click();
+  await a.page.getByLabel("What's your goal for this session?").fill('Finish the SN2 mechanisms');
+  await a.page.getByRole('button', { name: 'Set', exact: true }).click();
+  await b.page.getByLabel("What's your goal for this session?").fill('Past paper Q1-2');
+  await b.page.getByRole('button', { name: 'Set', exact: true }).click();
+  await a.page.goto('/');
+  await a.page.getByRole('button', { name: 'Alarms' }).click();
+  const dialog = a.page.getByRole('dialog', { name: 'Timers & alarms' });
+  await dialog.getByLabel('Label').fill('Tea');
+  await dialog.getByRole('button', { name: 'Start timer' }).click();
+  await dialog.getByRole('radio', { name: 'Alarm' }).check({ force: true });
+  await dialog.getByLabel('Time', { exact: true }).fill('07:30');
+  await dialog.getByLabel('Repeat').selectOption('weekdays');
+  await dialog.getByLabel('Label').fill('Morning review');
+  await dialog.getByRole('button', { name: 'Set alarm' }).click();
+  await expect(dialog.getByTestId('alarm')).toHaveCount(2);
+
+  for (const size of SIZES) {
+    for (const scheme of SCHEMES) {
+      const tag = `${size.name}-${scheme}`;
+      const context = await browser.newContext({ viewport: size.viewport, colorScheme: scheme, deviceScaleFactor: 1 });
+      const page = await context.newPage();
+      await page.goto('/login');
+      await page.getByLabel('Username').fill(a.username);
+      await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await expect(page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
+      await page.goto(`/rooms/${room.id}`);
+      await expect(page.getByTestId('timer-chip')).toBeVisible();
+      if (size.name === 'phone') {
+        await page.screenshot({ path: `.tmp/screens/study-room-closed-${tag}.png` });
+        await page.getByTestId('timer-chip').click();
+      }
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `.tmp/screens/study-room-${tag}.png` });
+      await page.getByRole('tab', { name: /To-dos/ }).click();
+      if (size.name === 'phone') await page.getByTestId('todo').first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `.tmp/screens/study-todos-${tag}.png` });
+      await page.getByRole('tab', { name: /Ranking/ }).click();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `.tmp/screens/study-ranking-${tag}.png` });
+      await page.goto('/stats');
+      await expect(page.getByTestId('stat-streak')).toBeVisible();
+      await page.screenshot({ path: `.tmp/screens/study-stats-${tag}.png`, fullPage: true });
+      // The same page with two busy weeks (the server's numbers are stubbed: focus time takes real minutes).
+      await page.route('**/api/stats/me', (route) => {
+        const day = (i: number) => new Date(Date.now() - (13 - i) * 86_400_000).toISOString().slice(0, 10);
+        const minutes = [50, 75, 0, 100, 125, 25, 0, 0, 150, 200, 75, 50, 100, 25];
+        void route.fulfill({
+          json: { todayMin: 25, weekMin: 450, monthMin: 1210, totalMin: 4875, streakDays: 6, timeZone: 'Europe/Paris', daily: minutes.map((m, i) => ({ day: day(i), minutes: m })) },
+        });
+      });
+      await page.reload();
+      await expect(page.getByTestId('stat-streak')).toContainText('6 days');
+      await page.screenshot({ path: `.tmp/screens/study-stats-sample-${tag}.png`, fullPage: true });
+      await page.unroute('**/api/stats/me');
+      await page.goto('/todos');
+      await page.getByTestId('todo-input').fill('Buy lab goggles');
+      await page.getByTestId('todo-input').press('Enter');
+      await expect(page.getByTestId('todo')).toHaveCount(1 + Number(scheme === 'dark') + Number(size.name === 'phone') * 2);
+      await page.screenshot({ path: `.tmp/screens/study-my-todos-${tag}.png` });
+      await page.goto('/');
+      if (size.name === 'phone') {
+        await page.getByRole('button', { name: 'Study tools' }).click();
+        await page.screenshot({ path: `.tmp/screens/study-menu-${tag}.png` });
+        await page.getByRole('menuitem', { name: 'Timers & alarms' }).click();
+      } else {
+        await page.screenshot({ path: `.tmp/screens/study-lobby-${tag}.png` });
+        await page.getByRole('button', { name: 'Alarms' }).click();
+      }
+      await expect(page.getByRole('dialog', { name: 'Timers & alarms' }).getByTestId('alarm')).toHaveCount(2);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `.tmp/screens/study-alarms-${tag}.png` });
+      await context.close();
+    }
+  }
+});

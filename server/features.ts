@@ -91,6 +91,7 @@ export const featuresPlugin = fp(
     });
     // Before the database closes: stop scheduling and write the focus time still being counted.
     app.addHook('preClose', async () => {
+      presence.dispose();
       timers.stop();
       app.alarms.stop();
     });

@@ -40,3 +40,21 @@ describe('PresenceService', () => {
     expect(p.onlineCount(1)).toBe(0);
   });
 });
+
+describe('PresenceService.dispose', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  // Regression: a grace timer fired after shutdown and broadcast into a closed database.
+  it('cancels pending offline changes and ignores later leaves', () => {
+    const changes: string[] = [];
+    const p = new PresenceService((r, u, s) => changes.push(`${u}:${s}`), 5000);
+    p.enter(1, 7, 'a');
+    p.enter(1, 8, 'b');
+    p.leave(1, 7, 'a');
+    p.dispose();
+    p.leave(1, 8, 'b');
+    vi.advanceTimersByTime(10_000);
+    expect(changes).toEqual(['7:online', '8:online']);
+  });
+});

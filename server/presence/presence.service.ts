@@ -26,6 +26,7 @@ export function combinedStatus(sockets: Iterable<'online' | 'idle'>): PresenceSt
  */
 export class PresenceService {
   private readonly rooms = new Map<number, Map<number, UserPresence>>();
+  private closed = false;
 
   constructor(
     private readonly onChange: (roomId: number, userId: number, status: PresenceStatus) => void,
@@ -45,6 +46,7 @@ export class PresenceService {
 
   /** A socket left the room; the user goes offline after the grace period unless one comes back. */
   leave(roomId: number, userId: number, socketId: string): void {
+    if (this.closed) return;
     const p = this.rooms.get(roomId)?.get(userId);
     if (!p || !p.sockets.delete(socketId)) return;
     if (p.sockets.size > 0) return this.update(roomId, userId, p);
@@ -85,6 +87,13 @@ export class PresenceService {
     const room = this.rooms.get(roomId);
     for (const p of room?.values() ?? []) clearTimeout(p.leaveTimer);
     this.rooms.delete(roomId);
+  }
+
+  /** Shutdown: cancels every pending "went offline" so nothing fires after the database closes. */
+  dispose(): void {
+    this.closed = true;
+    for (const room of this.rooms.values()) for (const p of room.values()) clearTimeout(p.leaveTimer);
+    this.rooms.clear();
   }
 
   private update(roomId: number, userId: number, p: UserPresence): void {

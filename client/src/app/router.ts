@@ -28,6 +28,8 @@ export const router = createRouter({
       component: () => import('../features/room/RoomPage.vue'),
       props: (r) => ({ id: Number(r.params.id) }),
     },
+    { path: '/todos', name: 'todos', component: () => import('../features/study/TodosPage.vue') },
+    { path: '/stats', name: 'stats', component: () => import('../features/study/StatsPage.vue') },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./NotFoundPage.vue'), meta: { public: true } },
   ],
 });

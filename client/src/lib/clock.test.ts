@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, formatDay, formatDuration, formatTime, formatUntil } from './clock';
+import { bestOffset, dayKey, formatCountdown, formatDay, formatDuration, formatTime, formatUntil, msUntilNextTick, remainingUntil } from './clock';
 
 const T = Date.UTC(2026, 2, 3, 23, 30); // 3 March 2026 23:30 UTC
 
@@ -38,5 +38,46 @@ describe('clock', () => {
   it('says how long until an instant', () => {
     expect(formatUntil(T + 90_000, T)).toBe('in 2 min');
     expect(formatUntil(T - 1, T)).toBe('now');
+  });
+});
+
+describe('server clock and countdowns', () => {
+  it('takes the offset from the round trip with the smallest RTT', () => {
+    const samples = [
+      { t0: 1000, t1: 1300, serverNow: 5400 }, // rtt 300 -> offset 4250
+      { t0: 2000, t1: 2020, serverNow: 7010 }, // rtt 20 -> offset 5000
+      { t0: 3000, t1: 3100, serverNow: 8100 }, // rtt 100 -> offset 5050
+    ];
+    expect(bestOffset(samples)).toEqual({ rtt: 20, offset: 5000 });
+    expect(bestOffset([])).toBeNull();
+    expect(bestOffset([{ t0: 10, t1: 5, serverNow: 0 }])).toBeNull();
+  });
+
+  it('computes the remaining time from the end instant and the server clock', () => {
+    expect(remainingUntil(10_000, 4_000)).toBe(6_000);
+    expect(remainingUntil(10_000, 12_000)).toBe(0);
+  });
+
+  it('formats countdowns, rounding seconds up', () => {
+    expect(formatCountdown(25 * 60_000)).toBe('25:00');
+    expect(formatCountdown(25 * 60_000 - 1)).toBe('25:00');
+    expect(formatCountdown(24 * 60_000 + 59_001)).toBe('25:00');
+    expect(formatCountdown(24 * 60_000 + 59_000)).toBe('24:59');
+    expect(formatCountdown(245_000)).toBe('04:05');
+    expect(formatCountdown(1)).toBe('00:01');
+    expect(formatCountdown(0)).toBe('00:00');
+    expect(formatCountdown(-50)).toBe('00:00');
+    expect(formatCountdown(3_723_000)).toBe('1:02:03');
+  });
+
+  it('wakes exactly when the displayed second changes', () => {
+    expect(msUntilNextTick(60_250)).toBe(250);
+    expect(msUntilNextTick(60_000)).toBe(1000);
+    expect(msUntilNextTick(999)).toBe(999);
+    expect(msUntilNextTick(0)).toBe(1000);
+    // After waiting that long, the display shows one second less.
+    const r = 90_437;
+    expect(formatCountdown(r - msUntilNextTick(r))).not.toBe(formatCountdown(r));
+    expect(formatCountdown(r - msUntilNextTick(r) + 1)).toBe(formatCountdown(r));
   });
 });

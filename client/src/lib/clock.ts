@@ -81,3 +81,55 @@ export function formatUntil(until: number, now: number): string {
   const s = (until - now) / 1000;
   return s <= 0 ? 'now' : `in ${formatDuration(s)}`;
 }
+
+// ---- server clock and countdowns ----
+
+/** One `clock:sync` round trip: local send/receive instants and the server's reading. */
+export interface ClockSample {
+  t0: number;
+  t1: number;
+  serverNow: number;
+}
+
+/**
+ * NTP-style offset (server minus local) from several round trips: the sample with the smallest
+ * round trip is the least distorted by queueing, and the server read its clock about half-way.
+ */
+export function bestOffset(samples: readonly ClockSample[]): { offset: number; rtt: number } | null {
+  let best: { offset: number; rtt: number } | null = null;
+  for (const s of samples) {
+    const rtt = s.t1 - s.t0;
+    if (!Number.isFinite(rtt) || rtt < 0) continue;
+    if (!best || rtt < best.rtt) best = { rtt, offset: s.serverNow - (s.t0 + rtt / 2) };
+  }
+  return best;
+}
+
+/** Milliseconds left until `endsAt` (a server instant) when the server clock reads `serverNow`. */
+export function remainingUntil(endsAt: number, serverNow: number): number {
+  return Math.max(0, endsAt - serverNow);
+}
+
+/**
+ * A countdown as "25:00", "04:05" or "1:02:03". Seconds are rounded up, so a fresh 25-minute
+ * phase reads 25:00 and 00:00 shows only once it is over.
+ */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(Math.round(ms) / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = String(m).padStart(2, '0');
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/**
+ * How long until the displayed second of a countdown changes: waking then (plus a hair) makes
+ * every client flip its seconds at the same server instant instead of on its own 1 s grid.
+ */
+export function msUntilNextTick(remainingMs: number): number {
+  if (remainingMs <= 0) return 1000;
+  const r = Math.round(remainingMs) % 1000;
+  return r === 0 ? 1000 : r;
+}

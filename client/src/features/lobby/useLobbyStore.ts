@@ -92,5 +92,13 @@ export const useLobbyStore = defineStore('lobby', () => {
     }
   });
 
+  // A room went live or offline (its card shows LIVE).
+  getSocket().on('lobby:stream', ({ roomId, live }) => {
+    for (const list of [mine.value, publicRooms.value]) {
+      const r = list.find((x) => x.id === roomId);
+      if (r) r.live = live;
+    }
+  });
+
   return { mine, mineLoaded, mineError, publicRooms, publicLoaded, publicLoading, publicError, query, fetchMine, fetchPublic, addMine, markRead, removeRoom };
 });
