@@ -17,6 +17,7 @@ import { streamCommandSchemas, type StreamCommandResults, type StreamPersonalEve
 import { chessCommandSchemas, type ChessCommandResults, type ChessPersonalEvents, type ChessRoomFacts } from './chess-events.js';
 import { blackjackCommandSchemas, type BlackjackCommandResults, type BlackjackPersonalEvents, type BlackjackRoomFacts } from './blackjack-events.js';
 import { musicCommandSchemas, type MusicCommandResults, type MusicPersonalEvents, type MusicRoomFacts } from './music-events.js';
+import { callsCommandSchemas, type CallsCommandResults, type CallsPersonalEvents, type CallsRoomFacts } from './calls-events.js';
 
 const roomId = z.number().int().positive();
 
@@ -49,6 +50,7 @@ export const commandSchemas = {
   ...chessCommandSchemas,
   ...blackjackCommandSchemas,
   ...musicCommandSchemas,
+  ...callsCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -67,7 +69,7 @@ export interface RoomSnapshot {
 }
 
 /** What each command's ack carries on success. */
-export interface CommandResults extends StudyCommandResults, StreamCommandResults, ChessCommandResults, BlackjackCommandResults, MusicCommandResults {
+export interface CommandResults extends StudyCommandResults, StreamCommandResults, ChessCommandResults, BlackjackCommandResults, MusicCommandResults, CallsCommandResults {
   'room:enter': RoomSnapshot;
   'room:leave': null;
   'presence:set': null;
@@ -86,7 +88,7 @@ export type ClientToServerEvents = {
 };
 
 /** Room broadcasts: each carries the room id and its sequence number. */
-export interface RoomFacts extends StudyRoomFacts, StreamRoomFacts, ChessRoomFacts, BlackjackRoomFacts, MusicRoomFacts {
+export interface RoomFacts extends StudyRoomFacts, StreamRoomFacts, ChessRoomFacts, BlackjackRoomFacts, MusicRoomFacts, CallsRoomFacts {
   'chat:message': { message: Message };
   'chat:edited': { message: Message };
   'chat:deleted': { messageId: number; message: Message };
@@ -116,7 +118,8 @@ export type ServerToClientEvents = {
   StreamPersonalEvents &
   ChessPersonalEvents &
   BlackjackPersonalEvents &
-  MusicPersonalEvents;
+  MusicPersonalEvents &
+  CallsPersonalEvents;
 
 export interface SocketData {
   userId: number;

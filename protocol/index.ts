@@ -14,3 +14,5 @@ export * from './blackjack.js';
 export * from './blackjack-events.js';
 export * from './music.js';
 export * from './music-events.js';
+export * from './calls.js';
+export * from './calls-events.js';

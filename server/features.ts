@@ -27,6 +27,7 @@ import { TodosService } from './study/todos.service.js';
 import { chessPlugin } from './games/chess/index.js';
 import { blackjackPlugin } from './games/blackjack/index.js';
 import { musicPlugin } from './music/index.js';
+import { callsPlugin } from './calls/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -83,6 +84,7 @@ export const featuresPlugin = fp(
     await app.register(chessPlugin);
     await app.register(blackjackPlugin);
     await app.register(musicPlugin);
+    await app.register(callsPlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {

@@ -15,5 +15,7 @@ export interface RoomActivity {
 }
 
 export const roomActivities: RoomActivity[] = [
+  { id: 'blackjack', label: 'Blackjack', glyph: '🂡', load: () => import('../blackjack/BlackjackStage.vue') },
   { id: 'music', label: 'Music', glyph: '🎵', load: () => import('../music/MusicStage.vue') },
+  { id: 'call', label: 'Call', glyph: '📹', load: () => import('../calls/CallStage.vue') },
 ];

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { gridColumns, videoEncodingFor } from './quality';
+
+describe('video quality by participant count', () => {
+  it('lowers bitrate and resolution as the call grows, never raising either', () => {
+    let prev = videoEncodingFor(2, false);
+    expect(prev).toEqual({ maxBitrate: 1_500_000, scaleResolutionDownBy: 1, maxFramerate: 30 });
+    for (let n = 3; n <= 6; n++) {
+      const e = videoEncodingFor(n, false);
+      expect(e.maxBitrate).toBeLessThanOrEqual(prev.maxBitrate);
+      expect(e.scaleResolutionDownBy).toBeGreaterThanOrEqual(prev.scaleResolutionDownBy);
+      prev = e;
+    }
+    expect(videoEncodingFor(6, false)).toMatchObject({ maxBitrate: 350_000, scaleResolutionDownBy: 2 });
+  });
+
+  it('a shared screen keeps its resolution', () => {
+    for (let n = 2; n <= 6; n++) expect(videoEncodingFor(n, true).scaleResolutionDownBy).toBe(1);
+    expect(videoEncodingFor(6, true).maxBitrate).toBeLessThan(videoEncodingFor(2, true).maxBitrate);
+  });
+
+  it('alone in the call counts as one peer (ready for the first to arrive)', () => {
+    expect(videoEncodingFor(1, false)).toEqual(videoEncodingFor(2, false));
+  });
+
+  it('grid columns follow the tile count and the stage width', () => {
+    expect(gridColumns(1, 1200)).toBe(1);
+    expect(gridColumns(2, 1200)).toBe(2);
+    expect(gridColumns(4, 1200)).toBe(2);
+    expect(gridColumns(6, 1200)).toBe(3);
+    expect(gridColumns(6, 700)).toBe(2);
+    expect(gridColumns(6, 400)).toBe(1);
+  });
+});

@@ -1,0 +1,405 @@
+/**
+ * The call in the room being viewed: the server's roster (kept in step by `call:*` room facts in
+ * sequence order, re-fetched on every room snapshot) and, while I am in the call, my media, the
+ * PeerJS mesh, speaking levels and recording. Lives in the calls chunk; the call goes on while
+ * the stage is closed (audio plays through detached elements) and ends when I leave the room.
+ */
+import { defineStore } from 'pinia';
+import { computed, markRaw, ref, shallowRef, watch } from 'vue';
+import type { CallJoinResult, CallParticipant } from '@protocol/calls.js';
+import type { RoomFact } from '@protocol/events.js';
+import { ApiError, errorMessage } from '../../lib/errors';
+import { command, getSocket, isConnected, onConnected } from '../../lib/socket';
+import { toast } from '../../ui/toasts';
+import { useAuthStore } from '../auth/useAuthStore';
+import { onRoomFact, onRoomSnapshot, useRoomStore } from '../room/useRoomStore';
+import { useMedia } from './useMedia';
+import { usePeerMesh } from './usePeerMesh';
+import { useRecorder, type RecordingSource } from './useRecorder';
+import { useSpeaking } from './useSpeaking';
+
+export type CallPhase = 'idle' | 'preview' | 'joining' | 'in-call';
+
+export const useCallStore = defineStore('call', () => {
+  const room = useRoomStore();
+  const auth = useAuthStore();
+
+  // ---- the roster, for everyone in the room ----
+  const roomId = ref<number | null>(null);
+  const participants = ref<CallParticipant[]>([]);
+  const capacity = ref(6);
+  let seq = 0;
+  const loaded = ref(false);
+
+  async function loadState(): Promise<void> {
+    const id = roomId.value;
+    if (id === null || !isConnected()) return;
+    try {
+      const s = await command('call:state', { roomId: id });
+      if (roomId.value !== id) return;
+      participants.value = s.participants;
+      capacity.value = s.capacity;
+      seq = s.seq;
+      loaded.value = true;
+    } catch {
+      /* the room store shows room-level errors */
+    }
+  }
+
+  function fresh(f: { roomId: number; seq: number }): boolean {
+    if (f.roomId !== roomId.value || f.seq <= seq) return false;
+    seq = f.seq;
+    return true;
+  }
+  function upsert(p: CallParticipant): void {
+    const i = participants.value.findIndex((x) => x.userId === p.userId);
+    if (i === -1) participants.value = [...participants.value, p];
+    else participants.value = participants.value.map((x, j) => (j === i ? p : x));
+  }
+
+  const offs = [
+    onRoomSnapshot((snap) => {
+      if (snap.room.id === roomId.value) void loadState();
+    }),
+    onRoomFact('call:joined', (f: RoomFact<'call:joined'>) => fresh(f) && upsert(f.participant)),
+    onRoomFact('call:updated', (f: RoomFact<'call:updated'>) => fresh(f) && upsert(f.participant)),
+    onRoomFact('call:recording', (f: RoomFact<'call:recording'>) => fresh(f) && upsert(f.participant)),
+    onRoomFact('call:left', (f: RoomFact<'call:left'>) => {
+      if (!fresh(f)) return;
+      participants.value = participants.value.filter((p) => !(p.userId === f.userId && p.peerId === f.peerId));
+    }),
+  ];
+  void offs;
+
+  // ---- my side of the call ----
+  const phase = ref<CallPhase>('idle');
+  const problem = ref<null | 'full' | 'failed' | 'replaced' | 'removed'>(null);
+  const problemText = ref('');
+  const media = useMedia();
+  const speaking = useSpeaking();
+  const recorder = useRecorder();
+  const muted = ref(false);
+  const cameraOff = ref(false);
+  const screen = ref(false);
+  const myPeerId = ref<string | null>(null);
+  const pinned = ref<string | null>(null);
+  /** What I show myself: camera, screen, or nothing. */
+  const localVideo = shallowRef<MediaStream | null>(null);
+  let outgoing: MediaStream | null = null;
+  let screenTrack: MediaStreamTrack | null = null;
+  let placeholders: { audio: MediaStreamTrack | null; video: MediaStreamTrack | null } = { audio: null, video: null };
+  const audios = new Map<string, HTMLAudioElement>();
+  /** Join click to the first remote video frame, in ms (shown in the stage for the curious). */
+  const firstFrameMs = ref<number | null>(null);
+  let joinClickedAt = 0;
+
+  const mesh = usePeerMesh({
+    outgoing: () => outgoing ?? new MediaStream(),
+    refreshToken: async () => (await joinCommand()).token,
+    roster: () => participants.value.map((p) => p.peerId),
+    screen: () => screen.value,
+  });
+
+  const isConnectedRef = ref(isConnected());
+  const me = computed(() => participants.value.find((p) => p.userId === auth.me?.id) ?? null);
+  const inCall = computed(() => phase.value === 'in-call');
+  const full = computed(() => participants.value.length >= capacity.value && !me.value);
+  const connectionState = computed(() => {
+    if (phase.value !== 'in-call') return phase.value;
+    const sig = mesh.signal.value;
+    if (!isConnectedRef.value || sig === 'reconnecting') return 'reconnecting';
+    if (sig === 'connecting') return 'connecting';
+    return 'connected';
+  });
+
+  async function openPreview(): Promise<void> {
+    problem.value = null;
+    phase.value = 'preview';
+    await media.start({ camera: !cameraOff.value });
+    localVideo.value = media.camTrack.value ? markRaw(new MediaStream([media.camTrack.value])) : null;
+    if (!media.camTrack.value && media.problem.value !== 'denied') cameraOff.value = media.problem.value === 'no-camera' || cameraOff.value;
+    if (media.micTrack.value) media.micTrack.value.enabled = !muted.value;
+    speaking.watch('me', media.micTrack.value);
+  }
+
+  function cancelPreview(): void {
+    media.stopAll();
+    speaking.stop();
+    localVideo.value = null;
+    phase.value = 'idle';
+  }
+
+  function joinCommand(): Promise<CallJoinResult> {
+    return command('call:join', { roomId: roomId.value!, ...(myPeerId.value ? { peerId: myPeerId.value } : {}), muted: muted.value, cameraOff: cameraOff.value });
+  }
+
+  async function join(): Promise<void> {
+    if (roomId.value === null || phase.value === 'joining' || phase.value === 'in-call') return;
+    joinClickedAt = performance.now();
+    firstFrameMs.value = null;
+    problem.value = null;
+    phase.value = 'joining';
+    placeholders = { audio: media.micTrack.value ? null : media.silentAudioTrack(), video: null };
+    const video = media.camTrack.value && !cameraOff.value ? media.camTrack.value : (placeholders.video = media.blackVideoTrack());
+    outgoing = markRaw(new MediaStream([media.micTrack.value ?? placeholders.audio!, video]));
+    try {
+      const res = await joinCommand();
+      myPeerId.value = res.peerId;
+      participants.value = res.state.participants;
+      seq = Math.max(seq, res.state.seq);
+      phase.value = 'in-call';
+      await mesh.connect(res);
+    } catch (err) {
+      phase.value = 'preview';
+      outgoing = null;
+      const e = err instanceof ApiError ? err : null;
+      if (e?.code === 'CONFLICT' && /full/i.test(e.message)) {
+        problem.value = 'full';
+        problemText.value = e.message;
+      } else {
+        problem.value = 'failed';
+        problemText.value = errorMessage(err);
+      }
+    }
+  }
+
+  function leave(opts: { tell?: boolean } = {}): void {
+    const id = roomId.value;
+    if (phase.value === 'in-call' && id !== null && opts.tell !== false) command('call:leave', { roomId: id }).catch(() => {});
+    if (recorder.recording.value) recorder.stop();
+    mesh.destroy();
+    media.stopAll();
+    speaking.stop();
+    screenTrack?.stop();
+    screenTrack = null;
+    placeholders.audio?.stop();
+    placeholders.video?.stop();
+    placeholders = { audio: null, video: null };
+    for (const a of audios.values()) a.srcObject = null;
+    audios.clear();
+    outgoing = null;
+    localVideo.value = null;
+    myPeerId.value = null;
+    screen.value = false;
+    pinned.value = null;
+    phase.value = 'idle';
+  }
+
+  function swapOutgoing(kind: 'audio' | 'video', track: MediaStreamTrack): void {
+    if (!outgoing) return;
+    for (const t of kind === 'audio' ? outgoing.getAudioTracks() : outgoing.getVideoTracks()) if (t !== track) outgoing.removeTrack(t);
+    if (!outgoing.getTracks().includes(track)) outgoing.addTrack(track);
+    void mesh.replaceTrack(kind, track);
+  }
+
+  function setVideo(track: MediaStreamTrack | null): void {
+    const t = track ?? (placeholders.video ??= media.blackVideoTrack());
+    localVideo.value = track ? markRaw(new MediaStream([track])) : null;
+    swapOutgoing('video', t);
+  }
+
+  function report(patch: { muted?: boolean; cameraOff?: boolean; screen?: boolean }): void {
+    if (phase.value === 'in-call' && roomId.value !== null) command('call:update', { roomId: roomId.value, ...patch }).catch(() => {});
+  }
+
+  function toggleMute(): void {
+    muted.value = !muted.value;
+    if (media.micTrack.value) media.micTrack.value.enabled = !muted.value;
+    report({ muted: muted.value });
+  }
+
+  async function toggleCamera(): Promise<void> {
+    const off = !cameraOff.value;
+    const track = await media.setCamera(!off);
+    cameraOff.value = off || !track;
+    if (!screen.value) {
+      if (phase.value === 'in-call') setVideo(cameraOff.value ? null : track);
+      else localVideo.value = track && !cameraOff.value ? markRaw(new MediaStream([track])) : null;
+    }
+    report({ cameraOff: cameraOff.value });
+  }
+
+  async function toggleScreen(): Promise<void> {
+    if (screen.value) return stopScreen();
+    try {
+      const track = await media.screenTrack();
+      if (!track) return;
+      screenTrack = track;
+      track.addEventListener('ended', () => stopScreen());
+      screen.value = true;
+      setVideo(track);
+      mesh.tuneAll();
+      report({ screen: true });
+    } catch (err) {
+      if ((err as DOMException).name !== 'NotAllowedError') toast({ kind: 'error', title: 'Could not share your screen', body: String((err as Error).message ?? err) });
+    }
+  }
+
+  function stopScreen(): void {
+    if (!screen.value) return;
+    screen.value = false;
+    screenTrack?.stop();
+    screenTrack = null;
+    setVideo(cameraOff.value ? null : media.camTrack.value);
+    mesh.tuneAll();
+    report({ screen: false });
+  }
+
+  async function switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+    try {
+      const track = await media.useDevice(kind, deviceId);
+      if (!track) return;
+      if (kind === 'audio') {
+        track.enabled = !muted.value;
+        swapOutgoing('audio', track);
+        speaking.watch('me', track);
+      } else if (!screen.value) {
+        if (phase.value === 'in-call') setVideo(track);
+        else localVideo.value = markRaw(new MediaStream([track]));
+      }
+    } catch (err) {
+      toast({ kind: 'error', title: 'Could not switch the device', body: String((err as Error).message ?? err) });
+    }
+  }
+
+  // ---- recording ----
+  function recordingSources(): RecordingSource[] {
+    const list: RecordingSource[] = [];
+    if (outgoing) list.push({ label: `${auth.me?.displayName ?? 'Me'} (you)`, stream: outgoing });
+    for (const [peerId, stream] of mesh.streams) list.push({ label: nameOf(participants.value.find((p) => p.peerId === peerId)?.userId), stream });
+    return list;
+  }
+  async function startRecording(kind: 'call' | 'screen'): Promise<void> {
+    try {
+      if (kind === 'call') recorder.startCall(recordingSources);
+      else await recorder.startScreen(media.micTrack.value);
+      if (roomId.value !== null) command('call:record', { roomId: roomId.value, recording: true }).catch(() => {});
+    } catch (err) {
+      if ((err as DOMException).name !== 'NotAllowedError') toast({ kind: 'error', title: 'Could not start recording', body: String((err as Error).message ?? err) });
+    }
+  }
+  watch(recorder.recording, (now, before) => {
+    if (before && !now && phase.value === 'in-call' && roomId.value !== null) command('call:record', { roomId: roomId.value, recording: false }).catch(() => {});
+  });
+
+  function nameOf(userId: number | undefined): string {
+    const m = room.members.find((x) => x.user.id === userId);
+    return m?.user.displayName ?? 'Someone';
+  }
+
+  // Another room: leave this one's call and follow the new room's roster.
+  watch(
+    () => room.roomId,
+    (id) => {
+      if (id === roomId.value) return;
+      if (phase.value !== 'idle') leave();
+      roomId.value = id;
+      participants.value = [];
+      seq = 0;
+      loaded.value = false;
+      if (id !== null && room.status === 'ready') void loadState();
+    },
+    { immediate: true },
+  );
+
+  // ---- keeping the mesh, audio and speaking rings in step ----
+  watch(participants, () => {
+    if (phase.value === 'in-call') mesh.reconcile();
+  });
+  watch(
+    () => [...mesh.streams.entries()],
+    (entries) => {
+      const live = new Set(entries.map(([id]) => id));
+      for (const [id, a] of audios) {
+        if (!live.has(id)) {
+          a.srcObject = null;
+          audios.delete(id);
+          speaking.watch(id, null);
+        }
+      }
+      for (const [id, stream] of entries) {
+        if (audios.get(id)?.srcObject === stream) continue;
+        const a = audios.get(id) ?? new Audio();
+        a.autoplay = true;
+        a.srcObject = stream;
+        void a.play().catch(() => {});
+        audios.set(id, a);
+        speaking.watch(id, stream.getAudioTracks()[0]);
+      }
+    },
+  );
+
+  function noteRemoteFrame(): void {
+    if (firstFrameMs.value === null && joinClickedAt) firstFrameMs.value = Math.round(performance.now() - joinClickedAt);
+  }
+
+  // ---- reconnects ----
+  onConnected(() => {
+    isConnectedRef.value = true;
+    if (phase.value !== 'in-call' || roomId.value === null) return;
+    // The server dropped us from the call when the socket went: join again under the same peer id.
+    joinCommand()
+      .then(() => {
+        if (screen.value) report({ screen: true });
+        if (recorder.recording.value && roomId.value !== null) command('call:record', { roomId: roomId.value, recording: true }).catch(() => {});
+        void mesh.reconnect();
+      })
+      .catch((err) => {
+        toast({ kind: 'error', title: 'Could not rejoin the call', body: errorMessage(err) });
+        leave({ tell: false });
+      });
+  });
+  const socket = getSocket();
+  socket.on('disconnect', () => (isConnectedRef.value = false));
+  socket.on('call:ended', ({ roomId: id, reason }) => {
+    if (id !== roomId.value || phase.value !== 'in-call') return;
+    if (reason === 'disconnected') return; // we rejoin on reconnect
+    leave({ tell: false });
+    problem.value = reason === 'replaced' ? 'replaced' : 'removed';
+    problemText.value = reason === 'replaced' ? 'You joined this call from another tab or device.' : 'You are no longer in this call.';
+  });
+  window.addEventListener('pagehide', () => leave());
+
+  return {
+    roomId,
+    participants,
+    capacity,
+    loaded,
+    phase,
+    problem,
+    problemText,
+    media,
+    speaking: speaking.speaking,
+    recorder,
+    muted,
+    cameraOff,
+    screen,
+    myPeerId,
+    pinned,
+    localVideo,
+    remoteStreams: mesh.streams,
+    linkStates: mesh.linkStates,
+    linkIds: mesh.linkIds,
+    signal: mesh.signal,
+    connectionState,
+    firstFrameMs,
+    me,
+    inCall,
+    full,
+    openPreview,
+    cancelPreview,
+    join,
+    leave,
+    toggleMute,
+    toggleCamera,
+    toggleScreen,
+    switchDevice,
+    startRecording,
+    stopRecording: () => recorder.stop(),
+    noteRemoteFrame,
+    nameOf,
+    connectionOf: mesh.connectionOf,
+  };
+});
+
+export type CallStore = ReturnType<typeof useCallStore>;

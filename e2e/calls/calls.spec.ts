@@ -1,0 +1,169 @@
+/**
+ * Video calls in real Chromium with fake camera/microphone (and fake screen capture), several users
+ * in separate contexts. These specs need media flags the others do not: they are added here only.
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import { newUser, type User } from '../fixtures.js';
+
+const CALL_FLAGS = [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  // Without it the `stream` event fires on one machine but no frames flow.
+  '--allow-loopback-in-peer-connection',
+  '--auto-select-desktop-capture-source=Entire screen',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+const test = base.extend({
+  launchOptions: [async ({ launchOptions }, use) => use({ ...launchOptions, args: [...(launchOptions.args ?? []), ...CALL_FLAGS] }), { scope: 'worker' }],
+});
+
+async function roomFor(host: User, guests: User[]): Promise<number> {
+  const r = await host.page.request.post('/api/rooms', { data: { name: 'Call room' } });
+  expect(r.status()).toBe(201);
+  const roomId = (await r.json()).room.id as number;
+  for (const g of guests) expect((await g.page.request.post(`/api/rooms/${roomId}/join`, { data: {} })).status()).toBe(200);
+  return roomId;
+}
+
+async function openCall(page: Page, roomId: number): Promise<void> {
+  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && console.log(`[console] ${m.text()}`));
+  await page.goto(`/rooms/${roomId}?a=call`);
+  await expect(page.getByRole('heading', { name: 'Call', exact: true })).toBeVisible();
+}
+
+/** Opens the preview and joins; returns the ms from the Join click to the first remote frame later. */
+async function join(page: Page): Promise<void> {
+  await page.getByTestId('call-setup').click();
+  await expect(page.getByTestId('call-join')).toBeEnabled();
+  // The preview shows the fake camera before joining.
+  await expect.poll(() => framesOf(page, '[data-self="true"]')).toBeGreaterThan(2);
+  await page.getByTestId('call-join').click();
+  await expect(page.locator('.call[data-phase="in-call"]')).toBeVisible();
+}
+
+function framesOf(page: Page, selector: string): Promise<number> {
+  return page.locator(`[data-testid="call-tile"]${selector}`).first().evaluate((el) => Number(el.getAttribute('data-frames') ?? 0));
+}
+
+/** Every remote tile on `page` shows live video: decoded frames and currentTime keep advancing. */
+async function expectLiveRemotes(page: Page, count: number): Promise<void> {
+  const remotes = page.locator('[data-testid="call-tile"][data-self="false"]');
+  await expect(remotes).toHaveCount(count, { timeout: 20_000 });
+  for (let i = 0; i < count; i++) {
+    const tile = remotes.nth(i);
+    await expect.poll(() => tile.evaluate((el) => Number(el.getAttribute('data-frames'))), { timeout: 20_000 }).toBeGreaterThan(5);
+    const before = await tile.evaluate((el) => ({ frames: Number(el.getAttribute('data-frames')), t: el.querySelector('video')!.currentTime }));
+    await page.waitForTimeout(700);
+    const after = await tile.evaluate((el) => ({ frames: Number(el.getAttribute('data-frames')), t: el.querySelector('video')!.currentTime }));
+    expect(after.frames, `remote ${i} frames advance`).toBeGreaterThan(before.frames);
+    expect(after.t, `remote ${i} currentTime advances`).toBeGreaterThan(before.t);
+  }
+}
+
+// Several browsers with live video on two shared cores: give each spec room.
+test.describe.configure({ timeout: 120_000 });
+
+const tileOf = (page: Page, user: User) => page.locator('[data-testid="call-tile"][data-self="false"]').filter({ hasText: user.username });
+
+test('two people: live video both ways, mute and camera-off seen, screen share swaps the track in place', async ({ browser }) => {
+  const a = await newUser(browser, 'ada');
+  const b = await newUser(browser, 'bob');
+  const roomId = await roomFor(a, [b]);
+  await openCall(a.page, roomId);
+  await openCall(b.page, roomId);
+
+  await join(a.page);
+  await expect(b.page.getByTestId('call-count')).toHaveText('1/6 in the call');
+  await join(b.page);
+  await expectLiveRemotes(a.page, 1);
+  await expectLiveRemotes(b.page, 1);
+  const joinToFirstFrame = Number(await b.page.locator('.call').getAttribute('data-first-frame-ms'));
+  expect(joinToFirstFrame).toBeGreaterThan(0);
+  console.log(`join-to-first-remote-frame (2 people): ${joinToFirstFrame} ms`);
+  test.info().annotations.push({ type: 'join-to-first-frame-ms', description: String(joinToFirstFrame) });
+
+  // Mute and camera off: the other side sees the icons (server facts), the buttons are pressed.
+  await b.page.getByTestId('call-mute').click();
+  await expect(b.page.getByTestId('call-mute')).toHaveAttribute('aria-pressed', 'true');
+  await expect(tileOf(a.page, b).getByTestId('muted-icon')).toBeVisible();
+  await b.page.getByTestId('call-camera').click();
+  await expect(tileOf(a.page, b).getByTestId('camera-off-icon')).toBeVisible();
+  await b.page.getByTestId('call-camera').click();
+  await expect(tileOf(a.page, b).getByTestId('camera-off-icon')).toHaveCount(0);
+  await b.page.getByTestId('call-mute').click();
+  await expect(tileOf(a.page, b).getByTestId('muted-icon')).toHaveCount(0);
+
+  // Screen share: the same RTCPeerConnection keeps going (replaceTrack), the picture changes.
+  const sizeBefore = await tileOf(b.page, a).evaluate((el) => `${el.querySelector('video')!.videoWidth}x${el.querySelector('video')!.videoHeight}`);
+  const linkBefore = await tileOf(b.page, a).getAttribute('data-link');
+  expect(linkBefore).toBeTruthy();
+  await a.page.getByTestId('call-screen').click();
+  await expect(a.page.getByTestId('call-screen')).toHaveAttribute('aria-pressed', 'true');
+  await expect(tileOf(b.page, a).getByTestId('screen-icon')).toBeVisible();
+  await expect
+    .poll(() => tileOf(b.page, a).evaluate((el) => `${el.querySelector('video')!.videoWidth}x${el.querySelector('video')!.videoHeight}`), { timeout: 15_000 })
+    .not.toBe(sizeBefore);
+  await expectLiveRemotes(b.page, 1);
+  expect(await tileOf(b.page, a).getAttribute('data-link'), 'same connection: no reconnect').toBe(linkBefore);
+  await a.page.getByTestId('call-screen').click();
+  await expect(tileOf(b.page, a).getByTestId('screen-icon')).toHaveCount(0);
+  await expectLiveRemotes(b.page, 1);
+
+  // Leaving is seen.
+  await b.page.getByTestId('call-leave').click();
+  await expect(a.page.locator('[data-testid="call-tile"][data-self="false"]')).toHaveCount(0);
+  await expect(a.page.getByTestId('call-count')).toHaveText('1/6 in the call');
+  await a.context.close();
+  await b.context.close();
+});
+
+test('three people: everyone receives live video from everyone; recording is announced', async ({ browser }) => {
+  const users = [await newUser(browser, 'ada'), await newUser(browser, 'bob'), await newUser(browser, 'cy')];
+  const [a, b, c] = users as [User, User, User];
+  const roomId = await roomFor(a, [b, c]);
+  for (const u of users) await openCall(u.page, roomId);
+  for (const u of users) await join(u.page);
+  for (const u of users) await expectLiveRemotes(u.page, 2);
+  const times = await Promise.all(users.map(async (u) => Number(await u.page.locator('.call').getAttribute('data-first-frame-ms'))));
+  // The first joiners waited for the others; the last one's figure is the real join time.
+  console.log(`join-to-first-remote-frame (3 people, the third joiner): ${times[2]} ms`);
+
+  // Recording the call: everyone sees the indicator; stopping yields a WebM download.
+  await c.page.getByTestId('call-record').click();
+  await expect(a.page.getByTestId('recording-banner')).toContainText(c.username);
+  await expect(tileOf(b.page, c).getByTestId('recording-badge')).toBeVisible();
+  await c.page.waitForTimeout(1500);
+  await c.page.getByTestId('call-record-stop').click();
+  const link = c.page.getByTestId('recording-download');
+  await expect(link).toBeVisible();
+  expect(await link.getAttribute('download')).toMatch(/^commonroom-call-.*\.webm$/);
+  expect(await link.getAttribute('href')).toMatch(/^blob:/);
+  expect(Number(await link.getAttribute('data-size'))).toBeGreaterThan(10_000);
+  await expect(a.page.getByTestId('recording-banner')).toHaveCount(0);
+  for (const u of users) await u.context.close();
+});
+
+test('a dropped participant rejoins by itself; the others see them leave and come back', async ({ browser }) => {
+  const a = await newUser(browser, 'ada');
+  const b = await newUser(browser, 'bob');
+  const roomId = await roomFor(a, [b]);
+  await openCall(a.page, roomId);
+  await openCall(b.page, roomId);
+  await join(a.page);
+  await join(b.page);
+  await expectLiveRemotes(a.page, 1);
+
+  // B's network goes away: the server drops B from the call and A sees it.
+  await b.context.setOffline(true);
+  await expect(a.page.getByTestId('call-count')).toHaveText('1/6 in the call', { timeout: 60_000 });
+  await expect(b.page.getByTestId('call-status')).toBeVisible();
+  await b.context.setOffline(false);
+  // Back: B joins again under the same peer id, media flows again both ways.
+  await expect(a.page.getByTestId('call-count')).toHaveText('2/6 in the call', { timeout: 30_000 });
+  await expectLiveRemotes(a.page, 1);
+  await expectLiveRemotes(b.page, 1);
+  await a.context.close();
+  await b.context.close();
+});

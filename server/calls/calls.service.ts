@@ -1,0 +1,181 @@
+/**
+ * The rooms' calls: who is in each call (memory only: a call does not outlive the process; after a
+ * restart clients join again by themselves), peer tokens, and the room facts `call:*`.
+ */
+import { randomBytes } from 'node:crypto';
+import { CALL_CAPACITY, CALL_TOKEN_TTL_SECONDS, PEER_KEY, PEER_PATH, peerIdPrefix, peerIdSchema, type CallJoinResult, type CallLeftReason, type CallParticipant, type CallState } from '../../protocol/calls.js';
+import type { AppConfig } from '../config.js';
+import { AppError } from '../plugins/errors.js';
+import type { RoomEvents } from '../rooms/room-events.js';
+import type { RoomsService } from '../rooms/rooms.service.js';
+import { decideJoin, publicView, type RosterEntry } from './call-roster.js';
+import { callTokenKey, iceServersFor, issuePeerToken, verifyPeerToken, type TokenVerdict } from './token.js';
+
+/** What the service needs from the socket layer. */
+export interface CallsOutlet {
+  /** Tells one socket its participation ended without it asking. */
+  ended(socketId: string, roomId: number, reason: Exclude<CallLeftReason, 'left'>): void;
+}
+
+export type PeerAuthVerdict = { ok: true; roomId: number; userId: number } | { ok: false; status: 400 | 401 | 403; reason: string };
+
+export class CallsService {
+  /** roomId -> userId -> entry */
+  private readonly rosters = new Map<number, Map<number, RosterEntry>>();
+  /** peerId -> where it is in the rosters */
+  private readonly peers = new Map<string, { roomId: number; userId: number }>();
+  private readonly key: Buffer;
+  /** A participation ended: the peer server closes that peer's signalling connection. */
+  onPeerEnded: (peerId: string) => void = () => {};
+
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly events: RoomEvents,
+    private readonly config: Pick<AppConfig, 'sessionSecret' | 'ice'>,
+    private readonly outlet: CallsOutlet,
+    private readonly peerPort: number | null = null,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.key = callTokenKey(config.sessionSecret);
+  }
+
+  private roster(roomId: number): Map<number, RosterEntry> {
+    let r = this.rosters.get(roomId);
+    if (!r) this.rosters.set(roomId, (r = new Map()));
+    return r;
+  }
+
+  participants(roomId: number): CallParticipant[] {
+    return [...(this.rosters.get(roomId)?.values() ?? [])].sort((a, b) => a.joinedAt - b.joinedAt).map(publicView);
+  }
+
+  /** The snapshot, with the room sequence it reflects (facts at or below it are already in it). */
+  state(roomId: number): CallState {
+    return { participants: this.participants(roomId), capacity: CALL_CAPACITY, seq: this.rooms.getRow(roomId).seq };
+  }
+
+  /** Joins (or resumes, or refreshes the token of) the caller; CONFLICT when the call is full. */
+  join(roomId: number, userId: number, socketId: string, opts: { peerId?: string; muted: boolean; cameraOff: boolean }): CallJoinResult {
+    const roster = this.roster(roomId);
+    const outcome = decideJoin(roster, {
+      roomId,
+      userId,
+      socketId,
+      peerId: opts.peerId,
+      freshPeerId: `${peerIdPrefix(roomId, userId)}${randomBytes(8).toString('hex')}`,
+      muted: opts.muted,
+      cameraOff: opts.cameraOff,
+      now: this.now(),
+    });
+    if (outcome.kind === 'full') throw new AppError('CONFLICT', `The call is full (${CALL_CAPACITY} people at most).`);
+    if (outcome.kind === 'bad-peer-id') throw new AppError('FORBIDDEN', 'That peer id belongs to someone else.');
+    const { entry } = outcome;
+    if (outcome.kind === 'joined') {
+      if (outcome.replaced) this.end(roomId, outcome.replaced, 'replaced');
+      roster.set(userId, entry);
+      this.peers.set(entry.peerId, { roomId, userId });
+      this.events.broadcast(roomId, 'call:joined', { participant: publicView(entry) });
+    } else {
+      roster.set(userId, entry);
+    }
+    const expiresAt = this.now() + CALL_TOKEN_TTL_SECONDS * 1000;
+    return {
+      peerId: entry.peerId,
+      token: issuePeerToken(this.key, { peerId: entry.peerId, userId, roomId, expiresAt }),
+      expiresAt,
+      iceServers: iceServersFor(this.config.ice, userId, this.now()),
+      peerServer: { path: PEER_PATH, key: PEER_KEY, port: this.peerPort },
+      peers: [...roster.values()].filter((p) => p.userId !== userId).map((p) => p.peerId),
+      state: this.state(roomId),
+    };
+  }
+
+  /** Leaves the call; false if the user was not in it. */
+  leave(roomId: number, userId: number): boolean {
+    const entry = this.rosters.get(roomId)?.get(userId);
+    if (!entry) return false;
+    this.end(roomId, entry, 'left');
+    return true;
+  }
+
+  private end(roomId: number, entry: RosterEntry, reason: CallLeftReason): void {
+    const roster = this.rosters.get(roomId);
+    if (roster?.get(entry.userId) === entry) roster.delete(entry.userId);
+    if (roster?.size === 0) this.rosters.delete(roomId);
+    this.peers.delete(entry.peerId);
+    this.onPeerEnded(entry.peerId);
+    if (reason !== 'left') this.outlet.ended(entry.socketId, roomId, reason);
+    // The room may be gone (deleted): then there is nobody to tell.
+    try {
+      this.events.broadcast(roomId, 'call:left', { userId: entry.userId, peerId: entry.peerId, reason });
+    } catch {
+      /* room deleted */
+    }
+  }
+
+  private requireEntry(roomId: number, userId: number): RosterEntry {
+    const entry = this.rosters.get(roomId)?.get(userId);
+    if (!entry) throw new AppError('CONFLICT', 'You are not in this call.');
+    return entry;
+  }
+
+  update(roomId: number, userId: number, patch: { muted?: boolean; cameraOff?: boolean; screen?: boolean }): CallParticipant {
+    const entry = this.requireEntry(roomId, userId);
+    if (patch.muted !== undefined) entry.muted = patch.muted;
+    if (patch.cameraOff !== undefined) entry.cameraOff = patch.cameraOff;
+    if (patch.screen !== undefined) entry.screen = patch.screen;
+    const participant = publicView(entry);
+    this.events.broadcast(roomId, 'call:updated', { participant });
+    return participant;
+  }
+
+  record(roomId: number, userId: number, recording: boolean): CallParticipant {
+    const entry = this.requireEntry(roomId, userId);
+    entry.recording = recording;
+    const participant = publicView(entry);
+    this.events.broadcast(roomId, 'call:recording', { userId, recording, participant });
+    return participant;
+  }
+
+  /** A socket went away: its participations end (others see the person leave; the client rejoins). */
+  dropSocket(socketId: string, reason: 'disconnected' | 'removed', onlyRoomId?: number): void {
+    for (const [roomId, roster] of [...this.rosters]) {
+      if (onlyRoomId !== undefined && roomId !== onlyRoomId) continue;
+      for (const entry of [...roster.values()]) if (entry.socketId === socketId) this.end(roomId, entry, reason);
+    }
+  }
+
+  /** Everyone in a room's call, e.g. when the room is deleted. */
+  dropRoom(roomId: number): void {
+    for (const entry of [...(this.rosters.get(roomId)?.values() ?? [])]) this.end(roomId, entry, 'removed');
+  }
+
+  // ---- the peer server's questions ----
+
+  /**
+   * May this signed-in user open the signalling connection for `peerId` with `token`? Only with
+   * a valid, unexpired token issued to them for that id, while a member and in that room's call.
+   */
+  authorizePeer(peerId: string | null, token: string | null, sessionUserId: number | null): PeerAuthVerdict {
+    if (sessionUserId === null) return { ok: false, status: 401, reason: 'not signed in' };
+    if (!peerId || !token || !peerIdSchema.safeParse(peerId).success) return { ok: false, status: 400, reason: 'missing or malformed id or token' };
+    const verdict: TokenVerdict = verifyPeerToken(this.key, token, peerId, sessionUserId, this.now());
+    if (!verdict.ok) return { ok: false, status: 401, reason: `token ${verdict.reason}` };
+    const { roomId } = verdict.claims;
+    if (!this.rooms.membership(roomId, sessionUserId)) return { ok: false, status: 403, reason: 'not a member' };
+    if (this.rosters.get(roomId)?.get(sessionUserId)?.peerId !== peerId) return { ok: false, status: 403, reason: 'not in the call' };
+    return { ok: true, roomId, userId: sessionUserId };
+  }
+
+  /** Signalling is relayed only between current participants of the same room's call. */
+  canSignal(srcPeerId: string, dstPeerId: unknown): boolean {
+    if (typeof dstPeerId !== 'string') return false;
+    const src = this.peers.get(srcPeerId);
+    const dst = this.peers.get(dstPeerId);
+    return !!src && !!dst && src.roomId === dst.roomId && srcPeerId !== dstPeerId;
+  }
+
+  isPeer(peerId: string): boolean {
+    return this.peers.has(peerId);
+  }
+}

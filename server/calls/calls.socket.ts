@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppServer } from '../plugins/socket-io.js';
+import { memberOf } from '../rooms/rooms.socket.js';
+import type { CallsOutlet, CallsService } from './calls.service.js';
+
+export function socketCallsOutlet(io: () => AppServer): CallsOutlet {
+  return {
+    ended(socketId, roomId, reason) {
+      io().to(socketId).emit('call:ended', { roomId, reason });
+    },
+  };
+}
+
+/** Every command: schema-validated by the hub, member of the room (memberOf), then the service. */
+export function registerCallSockets(app: FastifyInstance, calls: CallsService): void {
+  const { sockets } = app;
+  const member = memberOf(app);
+
+  sockets.command('call:state', member, (_ctx, { roomId }) => calls.state(roomId));
+  sockets.command('call:join', member, (ctx, p) => calls.join(p.roomId, ctx.userId, ctx.socket.id, { peerId: p.peerId, muted: p.muted, cameraOff: p.cameraOff }));
+  sockets.command('call:leave', member, (ctx, { roomId }) => {
+    calls.leave(roomId, ctx.userId);
+    return null;
+  });
+  sockets.command('call:update', member, (ctx, { roomId, ...patch }) => calls.update(roomId, ctx.userId, patch));
+  sockets.command('call:record', member, (ctx, { roomId, recording }) => calls.record(roomId, ctx.userId, recording));
+
+  // A dropped connection leaves the call at once (others see it); the client joins again when it
+  // reconnects, resuming its peer id.
+  sockets.onDisconnecting((socket) => calls.dropSocket(socket.id, 'disconnected'));
+
+  // Kicks, bans and room deletion take the user's sockets out of `members:<roomId>`: that ends
+  // their call too (the peer server closes their signalling connection).
+  app.io.of('/').adapter.on('leave-room', (channel: string, socketId: string) => {
+    const m = /^members:(\d+)$/.exec(channel);
+    if (m) calls.dropSocket(socketId, 'removed', Number(m[1]));
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * The PeerJS signalling server (npm `peer`) inside our HTTP server, on the same port under
+ * `/peerjs` (docs/decisions/0007-calls.md):
+ *
+ * - HTTP: `ExpressPeerServer` through `@fastify/express`, encapsulated so Express only ever sees
+ *   `/peerjs` requests (the rest of the app keeps plain Fastify).
+ * - WebSocket: the peer server's `ws` server runs with `noServer`; our own `upgrade` listener takes
+ *   only `/peerjs/peerjs` (Socket.IO's engine ignores that path) and hands the socket over only
+ *   after checking Origin, the session cookie and the peer token, membership and call roster.
+ *   PeerJS itself has no peer-id authentication.
+ * - Relay: signalling messages are passed on only between participants of the same room's call.
+ */
+import { createHmac } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import fastifyExpress from '@fastify/express';
+import type { FastifyInstance } from 'fastify';
+import { ExpressPeerServer } from 'peer';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { PEER_KEY, PEER_PATH } from '../../protocol/calls.js';
+import { SESSION_COOKIE } from '../plugins/auth.js';
+import { AppError } from '../plugins/errors.js';
+import { isOriginAllowed } from '../plugins/origin.js';
+import type { CallsService } from './calls.service.js';
+
+/** Where the PeerJS client opens its WebSocket: `<path>/peerjs`. */
+export const PEER_WS_PATH = `${PEER_PATH}/peerjs`;
+/** SDP offers are a few KB; nothing legitimate comes near this. */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' };
+
+function refuse(socket: Duplex, status: 400 | 401 | 403, reason: string): void {
+  const body = `peer connection refused: ${reason}`;
+  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  socket.destroy();
+}
+
+export async function mountPeerServer(app: FastifyInstance, calls: CallsService): Promise<void> {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+  const live = new Map<string, WebSocket>();
+  // PeerJS treats a reconnect with a different token as someone else taking the id; our tokens
+  // change on every issue, so the peer server sees a stable per-id value instead (ours is checked first).
+  const stableKey = createHmac('sha256', app.config.sessionSecret).update('commonroom/peer-realm-token/v1').digest();
+  const realmToken = (peerId: string) => createHmac('sha256', stableKey).update(peerId).digest('base64url');
+
+  const peerApp = ExpressPeerServer(app.server, {
+    path: '/',
+    key: PEER_KEY,
+    allow_discovery: false,
+    alive_timeout: 20_000,
+    expire_timeout: 8_000,
+    concurrent_limit: 5_000,
+    proxied: app.config.trustProxy,
+    corsOptions: { origin: false },
+    createWebSocketServer: () => wss,
+  });
+  peerApp.on('error', (err: Error) => app.log.warn({ err }, 'peer server error'));
+
+  // Express sees only /peerjs: @fastify/express's hooks stay inside this encapsulated context.
+  await app.register(async (scope) => {
+    await scope.register(fastifyExpress);
+    scope.use(PEER_PATH, peerApp);
+    const notFound = async () => {
+      throw new AppError('NOT_FOUND', 'No such peer server resource.');
+    };
+    scope.all(PEER_PATH, notFound);
+    scope.all(`${PEER_PATH}/*`, notFound);
+  });
+
+  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://peer.invalid');
+    if (url.pathname !== PEER_WS_PATH && url.pathname !== `${PEER_WS_PATH}/`) return; // Socket.IO's, or nobody's
+    socket.on('error', () => socket.destroy());
+    if (!isOriginAllowed(req.headers.origin, req.headers.host, app.config.allowedOrigins)) return refuse(socket, 403, 'origin not allowed');
+    const session = app.auth.resolve(app.parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE]);
+    const peerId = url.searchParams.get('id');
+    const verdict = calls.authorizePeer(peerId, url.searchParams.get('token'), session?.user.id ?? null);
+    if (!verdict.ok) return refuse(socket, verdict.status, verdict.reason);
+    url.searchParams.set('token', realmToken(peerId!));
+    req.url = url.pathname + url.search;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // A second connection for the same id (a reconnect racing the old one) replaces it.
+      const previous = live.get(peerId!);
+      live.set(peerId!, ws);
+      previous?.close(4000, 'replaced');
+      ws.on('close', () => {
+        if (live.get(peerId!) === ws) live.delete(peerId!);
+      });
+      guardRelay(ws, peerId!, calls);
+      // The peer server greets only ids it did not know yet; a replaced connection must be greeted
+      // too, or the PeerJS client never reports itself open again.
+      let greeted = false;
+      const send = ws.send.bind(ws);
+      ws.send = ((data: unknown, ...rest: unknown[]) => {
+        if (typeof data === 'string' && data.startsWith('{"type":"OPEN"')) greeted = true;
+        return (send as (...a: unknown[]) => void)(data, ...rest);
+      }) as typeof ws.send;
+      wss.emit('connection', ws, req);
+      ws.send = send;
+      if (!greeted && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'OPEN' }));
+    });
+  });
+
+  calls.onPeerEnded = (peerId) => {
+    const ws = live.get(peerId);
+    if (!ws) return;
+    live.delete(peerId);
+    ws.close(4001, 'left the call');
+  };
+
+  app.addHook('preClose', async () => {
+    for (const ws of wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  });
+}
+
+/**
+ * Drops incoming signalling the peer server must not relay: anything to a peer outside the
+ * sender's call (the peer server would otherwise pass offers to any id it knows), and anything
+ * from a peer that has left the call. Heartbeats pass.
+ */
+function guardRelay(ws: WebSocket, peerId: string, calls: CallsService): void {
+  const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
+  (ws as unknown as { emit: typeof emit }).emit = (event, ...args) => {
+    if (event !== 'message') return emit(event, ...args);
+    let msg: { type?: unknown; dst?: unknown };
+    try {
+      msg = JSON.parse(String(args[0])) as typeof msg;
+    } catch {
+      return false;
+    }
+    if (msg === null || typeof msg !== 'object') return false;
+    if (msg.type === 'HEARTBEAT') return emit(event, ...args);
+    if (!calls.isPeer(peerId)) return false;
+    if (RELAYED.has(msg.type as string) && calls.canSignal(peerId, msg.dst)) return emit(event, ...args);
+    // LEAVE / EXPIRE from clients, unknown types, foreign destinations: dropped.
+    return false;
+  };
+}
