@@ -4,6 +4,7 @@
  * stays small. The open activity is kept in the URL (`?a=<id>`), so links and reloads keep it.
  */
 import type { Component } from 'vue';
+import { isLiveHere } from '../stream/liveStatus';
 
 export interface RoomActivity {
   id: string;
@@ -18,4 +19,6 @@ export const roomActivities: RoomActivity[] = [
   { id: 'blackjack', label: 'Blackjack', glyph: '🂡', load: () => import('../blackjack/BlackjackStage.vue') },
   { id: 'music', label: 'Music', glyph: '🎵', load: () => import('../music/MusicStage.vue') },
   { id: 'call', label: 'Call', glyph: '📹', load: () => import('../calls/CallStage.vue') },
+  // A getter: the tab turns into a red dot while the room is live (read reactively by the tab bar).
+  { id: 'live', label: 'Live', get glyph() { return isLiveHere() ? '🔴' : '●'; }, load: () => import('../stream/StreamStage.vue') },
 ];

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { formatLatency, isBehindLive, latencyGrade, liveLatency } from './latency';
+
+describe('liveLatency', () => {
+  it("prefers hls.js's own estimate", () => {
+    expect(liveLatency({ latency: 2.1, liveSyncPosition: 100, currentTime: 90 })).toBe(2.1);
+  });
+  it('falls back to the sync position plus the sync target', () => {
+    expect(liveLatency({ latency: 0, liveSyncPosition: 20, currentTime: 19.5 })).toBeCloseTo(2);
+    expect(liveLatency({ liveSyncPosition: 20, currentTime: 19, targetLatency: 3 })).toBeCloseTo(4);
+  });
+  it('is never negative when the playhead is past the sync point', () => {
+    expect(liveLatency({ liveSyncPosition: 10, currentTime: 12, targetLatency: 1 })).toBe(0);
+  });
+  it('is unknown before the first playlist', () => {
+    expect(liveLatency({ latency: 0, liveSyncPosition: null, currentTime: 0 })).toBeNull();
+    expect(liveLatency({ latency: Number.NaN, currentTime: 3 })).toBeNull();
+  });
+});
+
+describe('isBehindLive', () => {
+  it('tolerates normal live-sync drift', () => {
+    expect(isBehindLive(1.5)).toBe(false);
+    expect(isBehindLive(4)).toBe(false);
+  });
+  it('offers "Jump to live" when well behind', () => {
+    expect(isBehindLive(4.6)).toBe(true);
+    expect(isBehindLive(30)).toBe(true);
+  });
+  it('is quicker to offer it while paused', () => {
+    expect(isBehindLive(3, true)).toBe(true);
+    expect(isBehindLive(2, true)).toBe(false);
+  });
+  it('says nothing while unknown', () => {
+    expect(isBehindLive(null, true)).toBe(false);
+  });
+});
+
+describe('latency display', () => {
+  it('grades', () => {
+    expect(latencyGrade(1.9)).toBe('good');
+    expect(latencyGrade(4)).toBe('fair');
+    expect(latencyGrade(8)).toBe('poor');
+  });
+  it('formats', () => {
+    expect(formatLatency(1.84)).toBe('1.8 s');
+    expect(formatLatency(2)).toBe('2.0 s');
+    expect(formatLatency(12.4)).toBe('12 s');
+    expect(formatLatency(300)).toBe('5 min');
+    expect(formatLatency(null)).toBe('–');
+  });
+});

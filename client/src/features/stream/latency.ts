@@ -1,0 +1,59 @@
+/**
+ * Pure: how far behind the live edge the player is, and when to offer "Jump to live". hls.js keeps
+ * us about `liveSyncDuration` (1.5 s) behind the edge and speeds up to 1.2x to catch up, so a few
+ * seconds of drift are normal; more than that means the viewer paused, stalled or seeked back.
+ */
+
+/** The player's live-sync settings (STACK.md: measured about 2 s glass-to-glass with these). */
+export const LIVE_SYNC = { liveSyncDuration: 1.5, liveMaxLatencyDuration: 5, maxLiveSyncPlaybackRate: 1.2 } as const;
+
+export interface LatencyInput {
+  /** `hls.latency`: seconds from the estimated live edge; 0 before the first playlist. */
+  latency?: number | null;
+  /** `hls.liveSyncPosition`: where hls.js wants the playhead, null before the first playlist. */
+  liveSyncPosition?: number | null;
+  /** `hls.targetLatency`, null when unknown. */
+  targetLatency?: number | null;
+  currentTime: number;
+}
+
+/**
+ * Seconds behind live, or null while unknown. Prefers hls.js's own estimate; otherwise the
+ * distance to the sync position plus the sync target (the sync position itself sits that far
+ * behind the edge).
+ */
+export function liveLatency(i: LatencyInput): number | null {
+  if (typeof i.latency === 'number' && Number.isFinite(i.latency) && i.latency > 0) return i.latency;
+  if (typeof i.liveSyncPosition === 'number' && Number.isFinite(i.liveSyncPosition) && i.liveSyncPosition > 0) {
+    const target = typeof i.targetLatency === 'number' && Number.isFinite(i.targetLatency) ? i.targetLatency : LIVE_SYNC.liveSyncDuration;
+    return Math.max(0, i.liveSyncPosition - i.currentTime + target);
+  }
+  return null;
+}
+
+/** Latency above which the viewer is told they are behind and offered "Jump to live". */
+export const BEHIND_AFTER_S = LIVE_SYNC.liveSyncDuration + 3;
+
+/** True when the viewer is well behind live (paused, stalled, seeked back), not just syncing. */
+export function isBehindLive(latency: number | null, paused = false): boolean {
+  if (latency === null) return false;
+  if (paused) return latency > LIVE_SYNC.liveSyncDuration + 1;
+  return latency > BEHIND_AFTER_S;
+}
+
+export type LatencyGrade = 'good' | 'fair' | 'poor';
+
+/** Colour grade for the latency chip: under 3 s is what this setup should give. */
+export function latencyGrade(latency: number): LatencyGrade {
+  if (latency < 3) return 'good';
+  if (latency < 6) return 'fair';
+  return 'poor';
+}
+
+/** "1.8 s", "12 s", "2 min" for the chip. */
+export function formatLatency(latency: number | null): string {
+  if (latency === null || !Number.isFinite(latency)) return '–';
+  if (latency < 10) return `${(Math.round(latency * 10) / 10).toFixed(1)} s`;
+  if (latency < 120) return `${Math.round(latency)} s`;
+  return `${Math.round(latency / 60)} min`;
+}
