@@ -16,6 +16,7 @@ export interface RoomActivity {
 }
 
 export const roomActivities: RoomActivity[] = [
+  { id: 'chess', label: 'Chess', glyph: '♞', load: () => import('../chess/ChessStage.vue') },
   { id: 'blackjack', label: 'Blackjack', glyph: '🂡', load: () => import('../blackjack/BlackjackStage.vue') },
   { id: 'music', label: 'Music', glyph: '🎵', load: () => import('../music/MusicStage.vue') },
   { id: 'call', label: 'Call', glyph: '📹', load: () => import('../calls/CallStage.vue') },
