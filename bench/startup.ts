@@ -4,8 +4,9 @@
  * inside the child (process start -> listening, split into imports, build, listen). The bare
  * Socket.IO server is timed the same way as a floor for node + loader start-up.
  */
+import { buildSync } from 'esbuild';
 import { makeDataDir, removeDataDir } from './lib/tempdir.js';
-import { spawnServer } from './lib/child.js';
+import { REPO_ROOT, spawnServer } from './lib/child.js';
 import type { BenchReport } from './lib/report.js';
 import type { Cell } from './lib/stats.js';
 
@@ -15,12 +16,30 @@ export interface StartupOptions {
 
 const log = (msg: string) => process.stderr.write(`[startup] ${msg}\n`);
 
-async function timeOnce(target: 'ours' | 'bare'): Promise<Cell[]> {
+type Target = 'ours (tsx)' | 'ours (bundled)' | 'bare';
+
+/** The bench entry bundled like `npm run build:server` bundles main.ts (esbuild, packages external). */
+const BUNDLED_ENTRY = '.tmp/bench/server-entry.js';
+function bundleEntry(): void {
+  buildSync({
+    entryPoints: [`${REPO_ROOT}bench/server-entry.ts`],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: `${REPO_ROOT}${BUNDLED_ENTRY}`,
+    logLevel: 'warning',
+  });
+}
+
+async function timeOnce(target: Target): Promise<Cell[]> {
   const dataDir = makeDataDir('startup');
+  const env = { DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', STREAMING_ENABLED: 'false' };
   const server =
-    target === 'ours'
-      ? await spawnServer('ours', 'bench/server-entry.ts', { DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' })
-      : await spawnServer('bare', 'bench/bare-server.ts', {});
+    target === 'bare'
+      ? await spawnServer('bare', 'bench/bare-server.ts', {})
+      : await spawnServer('ours', target === 'ours (tsx)' ? 'bench/server-entry.ts' : BUNDLED_ENTRY, env);
   try {
     const r = server.ready;
     log(`${target}: ${server.spawnToReadyMs.toFixed(0)} ms`);
@@ -34,13 +53,15 @@ async function timeOnce(target: 'ours' | 'bare'): Promise<Cell[]> {
 export async function startupBench(opts: StartupOptions): Promise<BenchReport> {
   const rows: Cell[][] = [];
   // Sequential on purpose: parallel starts would compete for the two cores.
-  for (let i = 0; i < opts.runs; i++) rows.push(await timeOnce('ours'));
+  for (let i = 0; i < opts.runs; i++) rows.push(await timeOnce('ours (tsx)'));
+  bundleEntry();
+  for (let i = 0; i < opts.runs; i++) rows.push(await timeOnce('ours (bundled)'));
   rows.push(await timeOnce('bare'));
   return {
     name: 'startup',
     tables: [
       {
-        title: `Server cold start (fresh data dir each run; ms). Run 1 may include the tsx transform cache warming.`,
+        title: `Server cold start (fresh data dir each run, streaming off; ms). "bundled" is what npm start runs (esbuild bundle, no TypeScript loader); run 1 of tsx may include its transform cache warming.`,
         columns: ['server', 'spawn->ready', 'proc->listening', 'node+loader', 'imports', 'buildApp', 'listen', 'build+listen'],
         rows,
       },

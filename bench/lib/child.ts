@@ -47,7 +47,9 @@ export interface ServerChild {
  */
 export async function spawnServer(name: string, entry: string, env: Record<string, string>, nodeArgs: string[] = [], readyTimeoutMs = 20_000): Promise<ServerChild> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--expose-gc', ...nodeArgs, '--import', 'tsx', entry], {
+  // Bundled JavaScript (what `npm start` runs) needs no TypeScript loader.
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, ['--expose-gc', ...nodeArgs, ...loader, entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
