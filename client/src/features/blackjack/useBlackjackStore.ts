@@ -19,7 +19,7 @@ import { dealSteps, settleSteps, type Step } from './animation';
 import { cardLabel, handValue, spokenTotal } from './cards';
 import { myResultSentence } from './outcomes';
 import { seatOf } from './seats';
-import { addClockSample, syncClock } from './serverClock';
+import { addClockSample, startClockSync } from '../../lib/serverClock';
 import { buildFelt, type AnimState } from './tableView';
 
 export type Pending = 'sit' | 'leave' | 'sit-out' | 'bet' | 'insurance' | BjMove | 'configure' | 'top-up' | null;
@@ -184,7 +184,7 @@ export const useBlackjackStore = defineStore('blackjack', () => {
       bankroll.value = snap.me;
       status.value = 'ready';
       error.value = '';
-      void syncClock();
+      startClockSync();
     } catch (err) {
       if (token !== loadToken) return;
       if (status.value !== 'ready') {

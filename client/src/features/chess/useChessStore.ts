@@ -20,7 +20,8 @@ import { useAuthStore } from '../auth/useAuthStore';
 import { onRoomFact, onRoomSnapshot, useRoomStore } from '../room/useRoomStore';
 import { colorOf, foldMoved, foldOffers, foldReplace, newerView, OFFER_WORDS, summaryAfterMove, type Fold } from './gameState';
 import { playSound } from './sounds';
-import { recordRoundTrip, roughOffset, currentLag, startServerTime } from './serverTime';
+import { roughSync, startClockSync } from '../../lib/serverClock';
+import { currentLag, recordRoundTrip } from './serverTime';
 import { tcLabel } from './timeControl';
 
 const RECENT = 10;
@@ -37,7 +38,7 @@ export const useChessStore = defineStore('chess', () => {
   const auth = useAuthStore();
   const router = useRouter();
   const socket = getSocket();
-  startServerTime();
+  startClockSync();
 
   // ---- the room's list ----
 
@@ -80,7 +81,7 @@ export const useChessStore = defineStore('chess', () => {
         http.get<{ games: GameSummary[] }>(`/api/rooms/${roomId}/games?status=finished&limit=${RECENT}`),
       ]);
       if (listRoomId.value !== roomId) return;
-      roughOffset(list.serverNow);
+      roughSync(list.serverNow);
       live.value = list.games;
       recent.value = history.games;
       listStatus.value = 'ready';
@@ -184,7 +185,7 @@ export const useChessStore = defineStore('chess', () => {
       const view = await command('chess:watch', { gameId: id });
       watching.add(id);
       if (openId !== id) return;
-      roughOffset(view.serverNow);
+      roughSync(view.serverNow);
       game.value = view;
       gameStatus.value = 'ready';
     } catch (err) {
@@ -210,7 +211,7 @@ export const useChessStore = defineStore('chess', () => {
     try {
       const view = await command('chess:watch', { gameId: id });
       if (openId === id) {
-        roughOffset(view.serverNow);
+        roughSync(view.serverNow);
         game.value = view;
         if (pendingMove.value && view.moves.at(-1)?.uci === pendingMove.value.uci) pendingMove.value = null;
       }

@@ -15,7 +15,7 @@ import { toast } from '../../ui/toasts';
 import { useAuthStore } from '../auth/useAuthStore';
 import { isDuplicateFire, localDelay, missedAlarms, pruneFires, type FireRecord } from './alarmRules';
 import { attention } from './alerts';
-import { serverNow, startClockSync } from './serverClock';
+import { serverNow, startClockSync } from '../../lib/serverClock';
 import { openAlarms } from './studyNav';
 
 export type AlarmInput =

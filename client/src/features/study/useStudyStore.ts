@@ -13,7 +13,7 @@ import { toast } from '../../ui/toasts';
 import { useAuthStore } from '../auth/useAuthStore';
 import { onRoomFact, onRoomSnapshot, useRoomStore } from '../room/useRoomStore';
 import { attention, primeAttention } from './alerts';
-import { roughSync, serverClock, serverNow, startClockSync } from './serverClock';
+import { roughSync, serverClock, serverNow, startClockSync } from '../../lib/serverClock';
 import { createTodoController } from './todoController';
 
 export type Phase = TimerView['phase'];
