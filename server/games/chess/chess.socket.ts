@@ -89,6 +89,25 @@ export function registerChessSockets(app: FastifyInstance, chess: ChessService):
   });
   sockets.onDisconnecting((socket) => chess.socketGone(socket.id));
 
+  // Kicks, bans and room deletion take the user's sockets out of `members:<roomId>` at once: take
+  // them out of that room's game channels too, so a removed user stops receiving its games.
+  app.io.of('/').adapter.on('leave-room', (channel: string, socketId: string) => {
+    const m = /^members:(\d+)$/.exec(channel);
+    const socket = m && app.io.of('/').sockets.get(socketId);
+    if (!socket) return;
+    for (const ch of [...socket.rooms]) {
+      const g = /^chess:(\d+)$/.exec(ch);
+      if (!g) continue;
+      let roomOfGame: number | null = null;
+      try {
+        roomOfGame = chess.roomOf(Number(g[1]));
+      } catch {
+        // The game went with its room: leave its channel too.
+      }
+      if (roomOfGame === null || roomOfGame === Number(m[1])) void socket.leave(ch);
+    }
+  });
+
   sockets.command('chess:list', inRoom, (_ctx, { roomId }) => ({ games: chess.listLive(roomId), serverNow: Date.now() }));
   sockets.command('chess:challenge', inRoom, (ctx, p) => chess.challenge(p.roomId, ctx.userId, p));
   sockets.command('chess:accept', inGame, async (ctx, { gameId }) => {

@@ -373,6 +373,29 @@ describe('disconnection', () => {
   });
 });
 
+describe('removal', () => {
+  // Regression: a kicked member's live sockets kept receiving the game channel's moves.
+  it('a kicked spectator stops receiving the game at once', async () => {
+    const [dan] = await newUsers(server, 'dan');
+    await dan.post(`/api/rooms/${roomId}/join`, {});
+    const ds = await dan.socket();
+    await ok(command(ds, 'room:enter', { roomId }));
+    const game = await newGame();
+    await ok(command(ds, 'chess:watch', { gameId: game.id }));
+    const seen = nextEvent(ds, 'chess:moved', (f: { gameId: number }) => f.gameId === game.id);
+    await playMoves(game.id, ['e2e4']);
+    await seen;
+    const removed = nextEvent(ds, 'room:removed');
+    expect((await ada.post(`/api/rooms/${roomId}/members/${dan.userId}/kick`)).status).toBe(204);
+    await removed;
+    const after = collect(ds, 'chess:moved');
+    await ok(command(bs, 'chess:move', { gameId: game.id, uci: 'e7e5', ply: 1 }));
+    await sleep(100);
+    expect(after).toHaveLength(0);
+    ds.close();
+  });
+});
+
 describe('restarts', () => {
   it('a restarted server resumes the game with the same position and clocks; the downtime is not charged', async () => {
     const game = await newGame({ minutes: 5, increment: 3 });
