@@ -1,34 +1,8 @@
-/**
- * Time control presets, labels and the custom form. The presets and speed classes mirror
- * `protocol/chess.ts` (a unit test keeps them equal) so that this chunk does not pull in zod.
- */
-import type { Speed, TimeControl } from '@protocol/chess.js';
+/** Time control presets, labels and the custom form. */
+import type { TimeControl } from '@protocol/chess.js';
 
-/** Lichess' quick-pairing grid, as in protocol/chess.ts. */
-export const PRESETS: readonly { label: string; speed: Speed; tc: TimeControl | null }[] = [
-  { label: '1+0', speed: 'bullet', tc: { minutes: 1, increment: 0 } },
-  { label: '2+1', speed: 'bullet', tc: { minutes: 2, increment: 1 } },
-  { label: '3+0', speed: 'blitz', tc: { minutes: 3, increment: 0 } },
-  { label: '3+2', speed: 'blitz', tc: { minutes: 3, increment: 2 } },
-  { label: '5+0', speed: 'blitz', tc: { minutes: 5, increment: 0 } },
-  { label: '5+3', speed: 'blitz', tc: { minutes: 5, increment: 3 } },
-  { label: '10+0', speed: 'rapid', tc: { minutes: 10, increment: 0 } },
-  { label: '10+5', speed: 'rapid', tc: { minutes: 10, increment: 5 } },
-  { label: '15+10', speed: 'rapid', tc: { minutes: 15, increment: 10 } },
-  { label: '30+0', speed: 'classical', tc: { minutes: 30, increment: 0 } },
-  { label: '30+20', speed: 'classical', tc: { minutes: 30, increment: 20 } },
-  { label: 'Untimed', speed: 'untimed', tc: null },
-];
-
-/** Speed class by estimated game length (minutes*60 + 40*increment seconds), as on the server. */
-export function speedOf(tc: TimeControl | null): Speed {
-  if (!tc) return 'untimed';
-  const est = tc.minutes * 60 + 40 * tc.increment;
-  if (est < 180) return 'bullet';
-  if (est < 480) return 'blitz';
-  if (est < 1500) return 'rapid';
-  return 'classical';
-}
+/** Lichess' quick-pairing grid and speed classes: the protocol's own (zod-free) constants. */
+export { TIME_CONTROL_PRESETS as PRESETS, speedOf } from '@protocol/chess-constants.js';
 
 const FRACTIONS: Record<number, string> = { 0.25: '¼', 0.5: '½', 0.75: '¾' };
 
