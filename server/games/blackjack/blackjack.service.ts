@@ -268,6 +268,11 @@ export class BlackjackService {
     }
   }
 
+  /** A member left the room (kicked, banned, left): free their seat now if the table is open. */
+  memberLeft(roomId: number): void {
+    if (this.tables.has(roomId)) this.pruneSeats(roomId);
+  }
+
   /** Frees the seats of users who are no longer members (kicked, banned, left the room). */
   private pruneSeats(roomId: number): void {
     const s = this.load(roomId);

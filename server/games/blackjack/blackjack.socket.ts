@@ -23,5 +23,8 @@ export function registerBlackjackSockets(app: FastifyInstance): void {
   sockets.command('bj:bet', member, (ctx, { roomId, seat, amount }) => blackjack.bet(roomId, ctx.userId, seat, amount));
   sockets.command('bj:insurance', member, (ctx, { roomId, seat, take }) => blackjack.insurance(roomId, ctx.userId, seat, take));
   sockets.command('bj:act', member, (ctx, { roomId, seat, hand, action }) => blackjack.act(roomId, ctx.userId, seat, hand, action));
+  // A kicked or banned player's seat frees at once (the next command would tidy it up anyway).
+  app.roomEvents.on('member:left', ({ roomId }) => blackjack.memberLeft(roomId));
+
   sockets.command('bj:configure', moderator, (ctx, { roomId, settings }) => blackjack.configure(roomId, ctx.userId, settings));
 }

@@ -361,12 +361,11 @@ describe('membership', () => {
     await dan.post(`/api/rooms/${roomId}/join`, {});
     const ds = await dan.socket();
     await ok(command(ds, 'bj:sit', { roomId, seat: 6 }));
-    expect((await ada.post(`/api/rooms/${roomId}/members/${dan.userId}/kick`)).status).toBe(204);
-    expect(await command(ds, 'bj:bet', { roomId, seat: 6, amount: 10 })).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
+    // The seat frees as soon as the kick happens, without waiting for the next bet.
     const left = nextEvent<RoomFact<'bj:table'>>(cs, 'bj:table', (f) => f.change === 'left' && f.userId === dan.userId);
-    await ok(send(as, 'bj:bet', { roomId, seat: 0, amount: 10 })); // the next bet (or betting timeout) tidies up
+    expect((await ada.post(`/api/rooms/${roomId}/members/${dan.userId}/kick`)).status).toBe(204);
     expect((await left).table.seats[6]).toBeNull();
-    await ok(send(as, 'bj:bet', { roomId, seat: 0, amount: 0 }));
+    expect(await command(ds, 'bj:bet', { roomId, seat: 6, amount: 10 })).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
     ds.close();
   });
 });
