@@ -55,7 +55,7 @@ test('OBS-style publish: member watches live, owner sees health, outsider refuse
     // LIVE within a few seconds, pushed (no reload): badge, red dot on the tab, lobby card.
     await expect(member.page.getByTestId('live-badge')).toBeVisible({ timeout: 15_000 });
     const liveAfterMs = Date.now() - publishedAt;
-    await expect(liveTab(member.page)).toHaveText(/🔴\s*Live/);
+    await expect(liveTab(member.page)).toHaveAttribute('data-live', 'true');
     await expect(card.getByTestId('room-live')).toHaveText('LIVE');
     await shot(lobby, 'stream-lobby-live');
 

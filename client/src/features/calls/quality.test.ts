@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridColumns, videoEncodingFor } from './quality';
+import { fitGrid, gridColumns, videoEncodingFor } from './quality';
 
 describe('video quality by participant count', () => {
   it('lowers bitrate and resolution as the call grows, never raising either', () => {
@@ -30,5 +30,25 @@ describe('video quality by participant count', () => {
     expect(gridColumns(6, 1200)).toBe(3);
     expect(gridColumns(6, 700)).toBe(2);
     expect(gridColumns(6, 400)).toBe(1);
+  });
+});
+
+describe('fitGrid', () => {
+  it('uses the stage height: two people in a tall stage stack in one column with big tiles', () => {
+    const g = fitGrid(2, 600, 640);
+    expect(g.columns).toBe(1);
+    expect(g.tileWidth).toBeGreaterThan(500);
+  });
+  it('puts people side by side in a wide, short stage', () => {
+    expect(fitGrid(2, 1200, 400).columns).toBe(2);
+    expect(fitGrid(6, 1600, 700).columns).toBe(3);
+  });
+  it('never gives tiles wider than the stage or taller than it allows', () => {
+    for (const n of [1, 2, 3, 4, 5, 6]) {
+      const { columns, tileWidth } = fitGrid(n, 390, 500);
+      const rows = Math.ceil(n / columns);
+      expect(tileWidth * columns + 8 * (columns - 1)).toBeLessThanOrEqual(390);
+      expect((tileWidth * 9) / 16 * rows + 8 * (rows - 1)).toBeLessThanOrEqual(500 + 1);
+    }
   });
 });

@@ -27,3 +27,20 @@ export function gridColumns(n: number, width: number): number {
   const max = width < 520 ? 1 : width < 900 ? 2 : 3;
   return Math.min(max, n <= 4 ? 2 : 3);
 }
+
+/**
+ * The tile grid that fills a `width` x `height` area best: for `n` tiles of the given aspect
+ * ratio, the column count that gives the biggest tiles, and their width in px.
+ */
+export function fitGrid(n: number, width: number, height: number, gap = 8, aspect = 16 / 9): { columns: number; tileWidth: number } {
+  const count = Math.max(1, n);
+  let best = { columns: 1, tileWidth: 0 };
+  for (let columns = 1; columns <= count; columns++) {
+    const rows = Math.ceil(count / columns);
+    const byWidth = (width - gap * (columns - 1)) / columns;
+    const byHeight = ((height - gap * (rows - 1)) / rows) * aspect;
+    const tileWidth = Math.floor(Math.max(0, Math.min(byWidth, byHeight)));
+    if (tileWidth > best.tileWidth) best = { columns, tileWidth };
+  }
+  return best;
+}

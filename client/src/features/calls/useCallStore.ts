@@ -1,18 +1,18 @@
 /**
- * The call in the room being viewed: the server's roster (kept in step by `call:*` room facts in
- * sequence order, re-fetched on every room snapshot) and, while I am in the call, my media, the
+ * The call in the room being viewed: the server's roster (from `useCallRoster`) and, while I am
+ * in the call, my media, the
  * PeerJS mesh, speaking levels and recording. Lives in the calls chunk; the call goes on while
  * the stage is closed (audio plays through detached elements) and ends when I leave the room.
  */
-import { defineStore } from 'pinia';
+import { defineStore, storeToRefs } from 'pinia';
 import { computed, markRaw, ref, shallowRef, watch } from 'vue';
-import type { CallJoinResult, CallParticipant } from '@protocol/calls.js';
-import type { RoomFact } from '@protocol/events.js';
+import type { CallJoinResult } from '@protocol/calls.js';
 import { ApiError, errorMessage } from '../../lib/errors';
 import { command, getSocket, isConnected, onConnected } from '../../lib/socket';
 import { toast } from '../../ui/toasts';
 import { useAuthStore } from '../auth/useAuthStore';
-import { onRoomFact, onRoomSnapshot, useRoomStore } from '../room/useRoomStore';
+import { useRoomStore } from '../room/useRoomStore';
+import { useCallRoster } from './useCallRoster';
 import { useMedia } from './useMedia';
 import { usePeerMesh } from './usePeerMesh';
 import { useRecorder, type RecordingSource } from './useRecorder';
@@ -24,52 +24,9 @@ export const useCallStore = defineStore('call', () => {
   const room = useRoomStore();
   const auth = useAuthStore();
 
-  // ---- the roster, for everyone in the room ----
-  const roomId = ref<number | null>(null);
-  const participants = ref<CallParticipant[]>([]);
-  const capacity = ref(6);
-  let seq = 0;
-  const loaded = ref(false);
-
-  async function loadState(): Promise<void> {
-    const id = roomId.value;
-    if (id === null || !isConnected()) return;
-    try {
-      const s = await command('call:state', { roomId: id });
-      if (roomId.value !== id) return;
-      participants.value = s.participants;
-      capacity.value = s.capacity;
-      seq = s.seq;
-      loaded.value = true;
-    } catch {
-      /* the room store shows room-level errors */
-    }
-  }
-
-  function fresh(f: { roomId: number; seq: number }): boolean {
-    if (f.roomId !== roomId.value || f.seq <= seq) return false;
-    seq = f.seq;
-    return true;
-  }
-  function upsert(p: CallParticipant): void {
-    const i = participants.value.findIndex((x) => x.userId === p.userId);
-    if (i === -1) participants.value = [...participants.value, p];
-    else participants.value = participants.value.map((x, j) => (j === i ? p : x));
-  }
-
-  const offs = [
-    onRoomSnapshot((snap) => {
-      if (snap.room.id === roomId.value) void loadState();
-    }),
-    onRoomFact('call:joined', (f: RoomFact<'call:joined'>) => fresh(f) && upsert(f.participant)),
-    onRoomFact('call:updated', (f: RoomFact<'call:updated'>) => fresh(f) && upsert(f.participant)),
-    onRoomFact('call:recording', (f: RoomFact<'call:recording'>) => fresh(f) && upsert(f.participant)),
-    onRoomFact('call:left', (f: RoomFact<'call:left'>) => {
-      if (!fresh(f)) return;
-      participants.value = participants.value.filter((p) => !(p.userId === f.userId && p.peerId === f.peerId));
-    }),
-  ];
-  void offs;
+  // ---- the roster, for everyone in the room (shared with the member list) ----
+  const roster = useCallRoster();
+  const { roomId, participants, capacity, loaded } = storeToRefs(roster);
 
   // ---- my side of the call ----
   const phase = ref<CallPhase>('idle');
@@ -145,8 +102,7 @@ export const useCallStore = defineStore('call', () => {
     try {
       const res = await joinCommand();
       myPeerId.value = res.peerId;
-      participants.value = res.state.participants;
-      seq = Math.max(seq, res.state.seq);
+      roster.adopt(res.state);
       phase.value = 'in-call';
       await mesh.connect(res);
     } catch (err) {
@@ -287,20 +243,19 @@ export const useCallStore = defineStore('call', () => {
     return m?.user.displayName ?? 'Someone';
   }
 
-  // Another room: leave this one's call and follow the new room's roster.
+  // Another room: leave this one's call (the roster follows the new room by itself).
+  let callRoom = room.roomId;
   watch(
     () => room.roomId,
     (id) => {
-      if (id === roomId.value) return;
-      if (phase.value !== 'idle') leave();
-      roomId.value = id;
-      participants.value = [];
-      seq = 0;
-      loaded.value = false;
-      if (id !== null && room.status === 'ready') void loadState();
+      if (id === callRoom) return;
+      // The roster already follows the new room: tell the server about the old one.
+      if (phase.value === 'in-call' && callRoom !== null) command('call:leave', { roomId: callRoom }).catch(() => {});
+      if (phase.value !== 'idle') leave({ tell: false });
+      callRoom = id;
     },
-    { immediate: true },
   );
+  watch(inCall, (v) => (roster.mine = v), { immediate: true });
 
   // ---- keeping the mesh, audio and speaking rings in step ----
   watch(participants, () => {

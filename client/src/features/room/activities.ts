@@ -4,22 +4,25 @@
  * stays small. The open activity is kept in the URL (`?a=<id>`), so links and reloads keep it.
  */
 import type { Component } from 'vue';
+import type { IconName } from '../../ui/Icon.vue';
 import { isLiveHere } from '../stream/liveStatus';
 
 export interface RoomActivity {
   id: string;
   label: string;
-  /** A short glyph shown in the tab (emoji or a single character). */
-  glyph: string;
+  /** The tab's icon (our own SVG icons: emoji need a font that not every machine has). */
+  icon: IconName;
+  /** Shows a red dot on the tab (read reactively by the tab bar). */
+  alert?: boolean;
   /** Receives the prop `roomId: number`. */
   load: () => Promise<{ default: Component }>;
 }
 
 export const roomActivities: RoomActivity[] = [
-  { id: 'chess', label: 'Chess', glyph: '♞', load: () => import('../chess/ChessStage.vue') },
-  { id: 'blackjack', label: 'Blackjack', glyph: '🂡', load: () => import('../blackjack/BlackjackStage.vue') },
-  { id: 'music', label: 'Music', glyph: '🎵', load: () => import('../music/MusicStage.vue') },
-  { id: 'call', label: 'Call', glyph: '📹', load: () => import('../calls/CallStage.vue') },
-  // A getter: the tab turns into a red dot while the room is live (read reactively by the tab bar).
-  { id: 'live', label: 'Live', get glyph() { return isLiveHere() ? '🔴' : '●'; }, load: () => import('../stream/StreamStage.vue') },
+  { id: 'chess', label: 'Chess', icon: 'knight', load: () => import('../chess/ChessStage.vue') },
+  { id: 'blackjack', label: 'Blackjack', icon: 'cards', load: () => import('../blackjack/BlackjackStage.vue') },
+  { id: 'music', label: 'Music', icon: 'music', load: () => import('../music/MusicStage.vue') },
+  { id: 'call', label: 'Call', icon: 'video', load: () => import('../calls/CallStage.vue') },
+  // A getter: the tab shows a red dot while the room is live (read reactively by the tab bar).
+  { id: 'live', label: 'Live', icon: 'radio', get alert() { return isLiveHere(); }, load: () => import('../stream/StreamStage.vue') },
 ];
