@@ -168,3 +168,52 @@ test('a dropped participant rejoins by itself; the others see them leave and com
   await a.context.close();
   await b.context.close();
 });
+
+test('away from the Call tab: an in-call pill and a live mini view in the room, in-call icons in the member list; mute and hang up from the pill', async ({ browser }) => {
+  const a = await newUser(browser, 'ada');
+  const b = await newUser(browser, 'bob');
+  const roomId = await roomFor(a, [b]);
+  await openCall(a.page, roomId);
+  await openCall(b.page, roomId);
+  // Big tiles: the grid fills the stage (was ~175 px tall tiles with a large gap below).
+  await join(a.page);
+  await join(b.page);
+  await expectLiveRemotes(a.page, 1);
+  const tile = await tileOf(a.page, b).boundingBox();
+  expect(tile!.height).toBeGreaterThan(250);
+  if (process.env.SCREENS) await a.page.screenshot({ path: '.tmp/screens/layout-desktop-call.png' });
+
+  // A goes back to the chat: the pill and the mini view say the call goes on.
+  await a.page.getByRole('navigation', { name: 'Room activities' }).getByRole('button', { name: 'Chat', exact: true }).click();
+  await expect(a.page.locator('.call')).toHaveCount(0);
+  const pill = a.page.getByTestId('call-pill');
+  await expect(pill).toBeVisible();
+  const mini = a.page.getByTestId('call-mini');
+  await expect(mini).toBeVisible();
+  // The mini view shows B's live video: frames keep coming.
+  const framesNow = () => mini.evaluate((el) => Number(el.getAttribute('data-frames')));
+  await expect.poll(framesNow, { timeout: 20_000 }).toBeGreaterThan(3);
+  const before = await framesNow();
+  await expect.poll(framesNow, { timeout: 10_000 }).toBeGreaterThan(before);
+  // Both members show the in-call icon in the member list (from the server's roster), for A and for B.
+  for (const u of [a, b]) {
+    for (const who of [a, b]) await expect(u.page.getByTestId(`member-${who.username}`).getByTestId('member-in-call')).toBeVisible();
+  }
+  if (process.env.SCREENS) await a.page.screenshot({ path: '.tmp/screens/layout-desktop-mini.png' });
+
+  // Mute from the pill: B sees A muted on the call stage.
+  await pill.getByTestId('pill-mute').click();
+  await expect(pill.getByTestId('pill-mute')).toHaveAttribute('aria-pressed', 'true');
+  await expect(tileOf(b.page, a).getByTestId('muted-icon')).toBeVisible();
+  // "Back to the call" opens the Call tab again; the mini view goes away there.
+  await pill.getByRole('button', { name: 'Back to the call' }).click();
+  await expect(a.page.locator('.call[data-phase="in-call"]')).toBeVisible();
+  await expect(mini).toHaveCount(0);
+  // Hang up from the pill: A leaves, B sees it, the pill and A's member icon go.
+  await pill.getByTestId('pill-leave').click();
+  await expect(pill).toHaveCount(0);
+  await expect(b.page.getByTestId('call-count')).toHaveText('1/6 in the call');
+  await expect(b.page.getByTestId(`member-${a.username}`).getByTestId('member-in-call')).toHaveCount(0);
+  await a.context.close();
+  await b.context.close();
+});

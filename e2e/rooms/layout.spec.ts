@@ -88,7 +88,7 @@ test('phone 390x844: one pane at a time, the active tab in view, chess clocks an
   await tabs(ada.page).getByRole('button', { name: 'Blackjack', exact: true }).click();
   await expect(ada.page.getByTestId('bj-felt')).toHaveAttribute('aria-busy', 'false');
   // Every free-seat button, then the taken seat, fits the width.
-  const sits = ada.page.locator('[data-testid^="bj-sit-"]');
+  const sits = ada.page.getByRole('group', { name: 'Free seats' }).getByRole('button');
   await expect(sits.first()).toBeVisible();
   for (let i = 0; i < (await sits.count()); i++) await expectInViewport(ada.page, sits.nth(i));
   await sits.last().click();
