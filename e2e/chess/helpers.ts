@@ -29,7 +29,7 @@ export async function users<N extends string[]>(browser: Browser, ...prefixes: N
 
 /** Opens the chess stage of the room the page is in. */
 export async function openChess(page: Page): Promise<void> {
-  await page.getByRole('navigation', { name: 'Room activities' }).getByRole('button', { name: 'Chess', exact: true }).click();
+  await page.getByRole('navigation', { name: 'Room activities' }).getByRole('button', { name: /Chess$/ }).click();
   await expect(page.getByRole('heading', { name: 'Chess', level: 2, exact: true })).toBeVisible();
 }
 

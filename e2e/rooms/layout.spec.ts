@@ -5,7 +5,7 @@
  * With SCREENS=1 it also saves screenshots into .tmp/screens/layout-*.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { send } from '../fixtures.js';
+import { message, send } from '../fixtures.js';
 import { board, challenge, openChess, roomWith, users } from '../chess/helpers.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -16,16 +16,24 @@ async function shot(page: Page, name: string): Promise<void> {
   if (shots) await page.screenshot({ path: `.tmp/screens/layout-${name}.png` });
 }
 
-/** The element's box lies inside the viewport (fully visible without scrolling). */
+/**
+ * The element is on screen without scrolling: its box lies inside the viewport and what is drawn
+ * at its centre is the element itself (not clipped away by a nested scroll area, not covered).
+ */
 async function expectInViewport(page: Page, el: Locator): Promise<void> {
   const vp = page.viewportSize()!;
   await expect(el).toBeVisible();
   await expect
     .poll(async () => {
       const b = await el.boundingBox();
-      return !!b && b.x >= -0.5 && b.y >= -0.5 && b.x + b.width <= vp.width + 0.5 && b.y + b.height <= vp.height + 0.5;
-    }, { message: 'element inside the viewport' })
-    .toBe(true);
+      if (!b || b.x < -0.5 || b.y < -0.5 || b.x + b.width > vp.width + 0.5 || b.y + b.height > vp.height + 0.5) return 'outside the viewport';
+      const hit = await el.evaluate((node, [x, y]) => {
+        const top = document.elementFromPoint(x!, y!);
+        return !!top && (node === top || node.contains(top) || top.contains(node));
+      }, [b.x + b.width / 2, b.y + b.height / 2]);
+      return hit ? 'on screen' : 'clipped or covered';
+    }, { message: 'element on screen' })
+    .toBe('on screen');
 }
 
 const tabs = (page: Page) => page.getByRole('navigation', { name: 'Room activities' });
@@ -44,8 +52,10 @@ test('phone 390x844: one pane at a time, the active tab in view, chess clocks an
   await expectInViewport(ada.page, ada.page.getByLabel('Write a message'));
 
   // Many messages, then scrolled up: "Jump to present" does not cover the composer.
-  for (let i = 1; i <= 24; i++) await send(bob.page, `Line ${i} of the revision notes`);
-  await expect(ada.page.getByTestId('message').filter({ hasText: 'Line 24 of' })).toBeVisible();
+  // (Under the chat rate limit of 15 per 10 s: long messages fill the screen instead.)
+  const notes = 'mechanisms, nucleophiles, leaving groups, solvents, rates and the rest of the revision notes';
+  for (let i = 1; i <= 12; i++) await send(bob.page, `Line ${i}: ${notes}`);
+  await expect(ada.page.getByTestId('message').filter({ hasText: 'Line 12:' })).toBeVisible();
   await ada.page.getByRole('log', { name: 'Messages' }).evaluate((el) => el.scrollTo({ top: 0 }));
   const jump = ada.page.getByRole('button', { name: /Jump to present|new message/ });
   await expect(jump).toBeVisible();
@@ -55,22 +65,22 @@ test('phone 390x844: one pane at a time, the active tab in view, chess clocks an
   await shot(ada.page, 'phone-chat');
   await jump.click();
 
-  // Choosing the last tab scrolls it into view; the stage replaces the chat.
+  // The activities pane replaces the chat; a message meanwhile gives the Chat button a badge.
   await paneBar(ada.page).getByRole('button', { name: 'Activities' }).click();
-  const live = tabs(ada.page).getByRole('button', { name: 'Live', exact: true });
-  await live.click();
+  await expect(ada.page.getByLabel('Write a message')).toBeHidden();
+  await send(bob.page, 'Are you coming to the library?');
+  await expect(paneBar(ada.page).getByTestId('chat-unseen')).toHaveText('1 new');
+
+  // A link to the last tab: it is scrolled into view (no click: a click would scroll it by itself).
+  await ada.page.goto(`/rooms/${roomId}?a=live`);
+  const live = tabs(ada.page).getByRole('button', { name: /Live$/ });
   await expect(live).toHaveAttribute('aria-pressed', 'true');
   await expectInViewport(ada.page, live);
-  await expect(ada.page.getByLabel('Write a message')).toBeHidden();
 
-  // A message while the activity is shown: the Chat button gets a badge.
-  await send(bob.page, 'Are you coming to the library?');
-  await expect(paneBar(ada.page).getByTestId('chat-unseen')).toHaveText(/^1/);
-
-  // Chess: the first tab scrolls back into view; a game's clocks and Resign are visible with the board.
-  const chessTab = tabs(ada.page).getByRole('button', { name: 'Chess', exact: true });
+  // Chess: a game's clocks and Resign are on screen together with the board.
+  const chessTab = tabs(ada.page).getByRole('button', { name: /Chess$/ });
   await chessTab.click();
-  await expectInViewport(ada.page, chessTab);
+  await expect(chessTab).toHaveAttribute('aria-pressed', 'true');
   await expect(ada.page.getByRole('heading', { name: 'Chess', level: 2, exact: true })).toBeVisible();
   await bob.page.goto(`/rooms/${roomId}?a=chess`);
   await challenge(ada.page, { opponent: bob.username, color: 'White', tc: '3+2' });
@@ -85,7 +95,7 @@ test('phone 390x844: one pane at a time, the active tab in view, chess clocks an
   await shot(ada.page, 'phone-chess');
 
   // Blackjack: every seat fits the width.
-  await tabs(ada.page).getByRole('button', { name: 'Blackjack', exact: true }).click();
+  await tabs(ada.page).getByRole('button', { name: /Blackjack$/ }).click();
   await expect(ada.page.getByTestId('bj-felt')).toHaveAttribute('aria-busy', 'false');
   // Every free-seat button, then the taken seat, fits the width.
   const sits = ada.page.getByRole('group', { name: 'Free seats' }).getByRole('button');
@@ -94,11 +104,7 @@ test('phone 390x844: one pane at a time, the active tab in view, chess clocks an
   await sits.last().click();
   const seats = ada.page.locator('[data-testid^="bj-seat-"]:visible');
   await expect(seats.first()).toBeVisible();
-  for (let i = 0; i < (await seats.count()); i++) {
-    const b = (await seats.nth(i).boundingBox())!;
-    expect(b.x).toBeGreaterThanOrEqual(0);
-    expect(b.x + b.width).toBeLessThanOrEqual(PHONE.width + 0.5);
-  }
+  for (let i = 0; i < (await seats.count()); i++) await expectInViewport(ada.page, seats.nth(i));
   await expectInViewport(ada.page, ada.page.getByRole('button', { name: 'Add 10', exact: true }));
   await shot(ada.page, 'phone-blackjack');
 
@@ -107,6 +113,7 @@ test('phone 390x844: one pane at a time, the active tab in view, chess clocks an
   await expectInViewport(ada.page, ada.page.getByTestId(`member-${bob.username}`));
   await paneBar(ada.page).getByRole('button', { name: /Chat/ }).click();
   await expect(paneBar(ada.page).getByTestId('chat-unseen')).toHaveCount(0);
+  await expect(message(ada.page, 'Are you coming to the library?')).toBeVisible();
   await expectInViewport(ada.page, ada.page.getByLabel('Write a message'));
 });
 
@@ -153,4 +160,63 @@ test('desktop 1280x800: chat and members panels collapse and resize (remembered)
   await expect(page.getByRole('button', { name: 'Show members' })).toBeVisible();
   await page.getByRole('button', { name: 'Show chat' }).click();
   await expect(page.getByRole('separator', { name: 'Chat width' })).toHaveAttribute('aria-valuenow', String(w0 + 16));
+});
+
+test('icons: the activity tabs are SVG icons (no emoji text), reactions render as the shipped emoji images, header icons are labelled and distinct', async ({ browser }) => {
+  const [ada, bob] = await users(browser, 'ada', 'bob');
+  const roomId = await roomWith(ada, [bob], 'Icon room');
+  const page = ada.page;
+  await page.goto(`/rooms/${roomId}`);
+
+  // Tabs: an svg each and no emoji characters (they need a font that not every machine has).
+  const tabButtons = tabs(page).getByRole('button');
+  await expect(tabButtons.first()).toBeVisible();
+  for (let i = 0; i < (await tabButtons.count()); i++) {
+    const t = tabButtons.nth(i);
+    await expect(t.locator('svg')).toHaveCount(1);
+    expect(await t.innerText()).not.toMatch(/\p{Extended_Pictographic}/u);
+  }
+  // The blackjack stage title too.
+  await tabs(page).getByRole('button', { name: /Blackjack$/ }).click();
+  await expect(page.getByRole('heading', { name: 'Blackjack', level: 2 })).not.toContainText(/\p{Extended_Pictographic}/u);
+  await tabs(page).getByRole('button', { name: 'Chat', exact: true }).click();
+
+  // Reactions: the picker and the chips are images from the shipped set, decoded (not boxes).
+  await send(bob.page, 'Flashcards are done');
+  const msg = page.getByTestId('message').filter({ hasText: 'Flashcards are done' });
+  await msg.hover();
+  await msg.getByRole('button', { name: 'Add reaction' }).click();
+  const picker = page.getByRole('group', { name: 'Pick a reaction' });
+  const picks = picker.getByRole('button');
+  await expect(picks).toHaveCount(8);
+  for (let i = 0; i < 8; i++) {
+    const img = picks.nth(i).locator('img');
+    await expect(img).toHaveAttribute('src', /^data:image\/svg\+xml|\.svg$/);
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+    expect(await picks.nth(i).innerText()).toBe('');
+  }
+  await picker.getByRole('button', { name: /React with 🔥/ }).click();
+  const chip = message(bob.page, 'Flashcards are done').getByRole('button', { name: /^🔥 1/ });
+  await expect(chip.locator('img')).toBeVisible();
+  await expect.poll(() => chip.locator('img').evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+
+  // Header: every icon-only control has an accessible name and a tooltip.
+  const header = page.locator('header.room-header');
+  const controls = header.locator('button, a');
+  for (let i = 0; i < (await controls.count()); i++) {
+    const c = controls.nth(i);
+    if (!(await c.isVisible())) continue;
+    const text = (await c.innerText()).trim();
+    if (text) continue;
+    expect(await c.getAttribute('aria-label'), await c.evaluate((el) => el.outerHTML.slice(0, 120))).toBeTruthy();
+    expect(await c.getAttribute('title'), await c.evaluate((el) => el.outerHTML.slice(0, 120))).toBeTruthy();
+  }
+  // Distinct icons: room settings vs timer settings, study tools vs the timer clock.
+  const d = (l: Locator) => l.locator('svg path').first().getAttribute('d');
+  const roomSettings = await d(page.getByRole('button', { name: 'Room settings' }));
+  const timerSettings = await d(page.getByRole('button', { name: 'Timer settings' }));
+  expect(roomSettings).not.toBe(timerSettings);
+  const studyTools = await d(page.getByRole('button', { name: 'Study tools' }));
+  const timerChip = await d(page.getByTestId('timer-chip'));
+  expect(studyTools).not.toBe(timerChip);
 });
