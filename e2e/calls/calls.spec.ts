@@ -181,7 +181,13 @@ test('away from the Call tab: an in-call pill and a live mini view in the room, 
   await expectLiveRemotes(a.page, 1);
   const tile = await tileOf(a.page, b).boundingBox();
   expect(tile!.height).toBeGreaterThan(250);
-  if (process.env.SCREENS) await a.page.screenshot({ path: '.tmp/screens/layout-desktop-call.png' });
+  if (process.env.SCREENS) {
+    await a.page.screenshot({ path: '.tmp/screens/layout-desktop-call.png' });
+    await a.page.setViewportSize({ width: 390, height: 844 });
+    await expect(a.page.getByTestId('pane-bar')).toBeVisible();
+    await a.page.screenshot({ path: '.tmp/screens/layout-phone-call.png' });
+    await a.page.setViewportSize({ width: 1280, height: 800 });
+  }
 
   // A goes back to the chat: the pill and the mini view say the call goes on.
   await a.page.getByRole('navigation', { name: 'Room activities' }).getByRole('button', { name: 'Chat', exact: true }).click();

@@ -76,6 +76,7 @@ test('phone 390x844: one pane at a time, the active tab in view, chess clocks an
   const live = tabs(ada.page).getByRole('button', { name: /Live$/ });
   await expect(live).toHaveAttribute('aria-pressed', 'true');
   await expectInViewport(ada.page, live);
+  await shot(ada.page, 'phone-live');
 
   // Chess: a game's clocks and Resign are on screen together with the board.
   const chessTab = tabs(ada.page).getByRole('button', { name: /Chess$/ });
@@ -160,6 +161,12 @@ test('desktop 1280x800: chat and members panels collapse and resize (remembered)
   await expect(page.getByRole('button', { name: 'Show members' })).toBeVisible();
   await page.getByRole('button', { name: 'Show chat' }).click();
   await expect(page.getByRole('separator', { name: 'Chat width' })).toHaveAttribute('aria-valuenow', String(w0 + 16));
+  if (shots) {
+    await page.getByRole('button', { name: 'Show members' }).click();
+    await tabs(page).getByRole('button', { name: /Live$/ }).click();
+    await expect(page.getByRole('separator', { name: 'Members panel width' })).toBeVisible();
+    await shot(page, 'desktop-live');
+  }
 });
 
 test('icons: the activity tabs are SVG icons (no emoji text), reactions render as the shipped emoji images, header icons are labelled and distinct', async ({ browser }) => {
