@@ -186,6 +186,11 @@ test('away from the Call tab: an in-call pill and a live mini view in the room, 
     await a.page.setViewportSize({ width: 390, height: 844 });
     await expect(a.page.getByTestId('pane-bar')).toBeVisible();
     await a.page.screenshot({ path: '.tmp/screens/layout-phone-call.png' });
+    await a.page.getByTestId('pane-bar').getByRole('button', { name: 'Chat' }).click();
+    await expect(a.page.getByTestId('call-mini')).toBeVisible();
+    await expect.poll(() => a.page.getByTestId('call-mini').evaluate((el) => Number(el.getAttribute('data-frames')))).toBeGreaterThan(5);
+    await a.page.screenshot({ path: '.tmp/screens/layout-phone-call-away.png' });
+    await a.page.getByTestId('pane-bar').getByRole('button', { name: 'Call' }).click();
     await a.page.setViewportSize({ width: 1280, height: 800 });
   }
 

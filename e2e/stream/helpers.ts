@@ -22,7 +22,7 @@ export async function roomWith(owner: User, others: User[], name: string): Promi
   return roomId;
 }
 
-/** The Live tab of the room the page is in (its glyph turns into a red dot while live). */
+/** The Live tab of the room the page is in (it carries data-live="true" and a red dot while live). */
 export function liveTab(page: Page) {
   return page.getByRole('navigation', { name: 'Room activities' }).getByRole('button', { name: /Live$/ });
 }

@@ -42,7 +42,7 @@ test('OBS-style publish: member watches live, owner sees health, outsider refuse
   // The member opens the Live tab: nothing on yet. Their lobby, in a second tab, is open too.
   await openLive(member.page);
   await expect(member.page.getByTestId('stream-offline')).toContainText('Not live right now');
-  await expect(liveTab(member.page)).toHaveText(/●\s*Live/);
+  await expect(liveTab(member.page)).not.toHaveAttribute('data-live', 'true');
   const lobby = await member.context.newPage();
   await lobby.goto('/');
   const card = lobby.getByRole('region', { name: 'My rooms' }).getByTestId(`room-card-${roomId}`);
@@ -140,7 +140,7 @@ test('OBS-style publish: member watches live, owner sees health, outsider refuse
     await expect(ended).toContainText('The stream ended.');
     await expect(member.page.getByTestId('stream-offline')).toContainText('Not live right now');
     await expect(member.page.getByTestId('live-player')).toHaveCount(0);
-    await expect(liveTab(member.page)).toHaveText(/●\s*Live/);
+    await expect(liveTab(member.page)).not.toHaveAttribute('data-live', 'true');
     await expect(card.getByTestId('room-live')).toHaveCount(0);
   } finally {
     await stopPublisher(publisher, 'SIGKILL');
