@@ -1,7 +1,6 @@
 /**
  * The call in the room being viewed: the server's roster (from `useCallRoster`) and, while I am
- * in the call, my media, the
- * PeerJS mesh, speaking levels and recording. Lives in the calls chunk; the call goes on while
+ * in the call, my media, the PeerJS mesh, speaking levels and recording. Lives in the calls chunk; the call goes on while
  * the stage is closed (audio plays through detached elements) and ends when I leave the room.
  */
 import { defineStore, storeToRefs } from 'pinia';
