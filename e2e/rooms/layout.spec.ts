@@ -109,6 +109,16 @@ test('phone 390x844: one pane at a time, the active tab in view, chess clocks an
   await expectInViewport(ada.page, ada.page.getByRole('button', { name: 'Add 10', exact: true }));
   await shot(ada.page, 'phone-blackjack');
 
+  // Every stage fits the width: nothing scrolls sideways.
+  const names = await tabs(ada.page).getByRole('button').allInnerTexts();
+  for (const name of names.map((n) => n.trim())) {
+    await tabs(ada.page).getByRole('button', { name, exact: true }).click();
+    const stage = ada.page.getByTestId('room-stage');
+    await expect(stage).toHaveAttribute('aria-label', name);
+    await expect(stage.getByRole('heading', { level: 2 }).first()).toBeVisible();
+    await expect.poll(() => stage.evaluate((el) => el.scrollWidth - el.clientWidth), { message: `${name} fits the width` }).toBeLessThanOrEqual(1);
+  }
+
   // People: the member list fills the screen, reached from the pane bar.
   await paneBar(ada.page).getByRole('button', { name: 'People' }).click();
   await expectInViewport(ada.page, ada.page.getByTestId(`member-${bob.username}`));
