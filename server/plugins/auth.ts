@@ -52,8 +52,9 @@ export const authPlugin = fp(
     app.addHook('onRequest', async (request) => {
       if (!request.url.startsWith('/api/')) return;
       if (request.method !== 'GET' && request.method !== 'HEAD') {
-        if (!isOriginAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) {
-          throw new AppError('ORIGIN_NOT_ALLOWED', 'This origin may not act on this server.');
+        const req = { origin: request.headers.origin, host: request.headers.host, protocol: request.protocol };
+        if (!isOriginAllowed(req, { allowedOrigins: config.allowedOrigins, bindHost: config.host })) {
+          throw new AppError('ORIGIN_NOT_ALLOWED', 'This origin may not act on this server (the operator can allow it with PUBLIC_URL or ALLOWED_ORIGINS).');
         }
       }
       request.session = app.auth.resolve(request.cookies[SESSION_COOKIE]);
