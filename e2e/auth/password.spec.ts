@@ -3,7 +3,7 @@
  * one no longer does, and another signed-in browser is signed out.
  */
 import { expect, test } from '@playwright/test';
-import { newUser } from '../fixtures';
+import { newUser } from '../fixtures.js';
 
 test('change the password from the profile dialog', async ({ browser }) => {
   const me = await newUser(browser, 'pw');

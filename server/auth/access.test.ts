@@ -98,6 +98,10 @@ describe('Origin check (issue 17 item 5)', () => {
     const poll = '/socket.io/?EIO=4&transport=polling';
     expect(await rawGet(server.url, poll, { host: evil, origin: `http://${evil}` })).toBe(403);
     expect(await rawGet(server.url, poll, { host: `127.0.0.1:${port}`, origin: server.url })).toBe(200);
+    // The PeerJS signalling upgrade applies the same rule (it checks Origin before anything else).
+    const upgrade = { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+    expect(await rawGet(server.url, '/peerjs/peerjs?id=x&token=y&key=peerjs', { ...upgrade, host: evil, origin: `http://${evil}` })).toBe(403);
+    expect(await rawGet(server.url, '/peerjs/peerjs?id=x&token=y&key=peerjs', { ...upgrade, host: `127.0.0.1:${port}`, origin: `https://127.0.0.1:${port}` })).toBe(403);
   });
 
   it('with PUBLIC_URL set accepts only that origin (plus the own loopback origin)', async () => {
