@@ -74,6 +74,13 @@ export function isOriginAllowed(req: OriginRequest, policy: OriginPolicy): boole
   return !!bind && !isIP(bind) && bind === hostname;
 }
 
+/** Pure: the request comes from the server's own page, reached by a DNS name (worth a hint to the operator). */
+export function isOwnNamedOrigin(req: OriginRequest): boolean {
+  const origin = req.origin && normalizeOrigin(req.origin);
+  const own = req.host && normalizeOrigin(`${req.protocol}://${req.host}`);
+  return !!origin && origin === own && !isIP(new URL(own).hostname.replace(/^\[|\]$/g, ''));
+}
+
 /** The scheme of a raw Node request (Socket.IO, WebSocket upgrades), as Fastify's `request.protocol` would say. */
 export function rawRequestProtocol(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
