@@ -36,7 +36,11 @@ export const updateRoomSchema = z
   .partial()
   .strict();
 
-export const joinRoomSchema = z.object({ passcode: z.string().max(128).optional() }).strict();
+/**
+ * `code`: the room's current join code, required to join an unlisted room (the invite link
+ * carries it); listed rooms ignore it. `passcode`: required when the room has one.
+ */
+export const joinRoomSchema = z.object({ passcode: z.string().max(128).optional(), code: joinCodeSchema.optional() }).strict();
 
 export const transferSchema = z.object({ userId: z.number().int().positive() }).strict();
 export const setRoleSchema = z.object({ role: z.enum(['moderator', 'member']) }).strict();

@@ -26,6 +26,12 @@ export const timeZoneSchema = z
 
 export const credentialsSchema = z.object({ username: usernameSchema, password: passwordSchema });
 
+/** Change my password: the current one proves it is me; the new one follows the sign-up rules. */
+export const passwordChangeSchema = z
+  .object({ currentPassword: z.string().min(1).max(256), newPassword: passwordSchema })
+  .strict()
+  .refine((p) => p.newPassword !== p.currentPassword, { message: 'the new password must differ from the current one', path: ['newPassword'] });
+
 export const profilePatchSchema = z
   .object({
     displayName: z.string().trim().min(1).max(40),

@@ -17,8 +17,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   /** Public base URL, used for invite links and as an allowed Origin. */
   PUBLIC_URL: z.string().url().optional(),
-  /** Extra allowed Origins for HTTP mutations and sockets, comma separated. */
-  ALLOWED_ORIGINS: csv.default([]),
+  /** Extra allowed Origins for HTTP mutations and sockets, comma separated (scheme://host[:port]). */
+  ALLOWED_ORIGINS: csv.pipe(z.array(z.string().regex(/^https?:\/\/[^\s/]+\/?$/, 'origins like https://study.example.org[:port]'))).default([]),
   SESSION_SECRET: z.string().min(32).optional(),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Set behind a TLS-terminating proxy so cookies get `Secure` and client IPs are read. */
@@ -140,7 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     dbFile: join(dataDir, 'commonroom.sqlite'),
     publicUrl: e.PUBLIC_URL,
-    allowedOrigins: [...e.ALLOWED_ORIGINS, ...(e.PUBLIC_URL ? [new URL(e.PUBLIC_URL).origin] : [])],
+    allowedOrigins: [...e.ALLOWED_ORIGINS, ...(e.PUBLIC_URL ? [e.PUBLIC_URL] : [])].map((o) => new URL(o).origin),
     sessionSecret: e.SESSION_SECRET ?? loadOrCreateSecret(dataDir),
     sessionTtlMs: e.SESSION_TTL_DAYS * 86_400_000,
     trustProxy: e.TRUST_PROXY,

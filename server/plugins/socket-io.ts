@@ -19,7 +19,7 @@ import {
 } from '../../protocol/events.js';
 import { SESSION_COOKIE } from './auth.js';
 import { AppError } from './errors.js';
-import { isOriginAllowed } from './origin.js';
+import { isRawRequestAllowed } from './origin.js';
 import { RateLimiter, perWindow } from './rate-limit.js';
 
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -152,7 +152,7 @@ export const socketIoPlugin = fp(
       maxHttpBufferSize: config.socketMaxBuffer,
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
       allowRequest: (req, cb) => {
-        const ok = isOriginAllowed(req.headers.origin, req.headers.host, config.allowedOrigins);
+        const ok = isRawRequestAllowed(req, config);
         cb(ok ? null : 'ORIGIN_NOT_ALLOWED', ok);
       },
     });

@@ -43,7 +43,7 @@ export async function roomsRoutes(fastify: FastifyInstance): Promise<void> {
     const { user } = requireSession(req);
     const code = joinCodeSchema.safeParse(req.params.code);
     if (!code.success) throw new AppError('NOT_FOUND', 'No room has that code.');
-    return { room: rooms().preview(code.data, user.id) };
+    return { room: rooms().preview(code.data, user.id, req.ip) };
   });
 
   app.get('/api/rooms/:id', { schema: { tags, summary: 'A room I am a member of', params: roomParams, response: { 200: roomWithRoleReply, ...authErrors } } }, async (req) => {
@@ -64,10 +64,10 @@ export async function roomsRoutes(fastify: FastifyInstance): Promise<void> {
   });
 
   app.post('/api/rooms/:id/join', {
-    schema: { tags, summary: 'Join with the passcode (members are let straight in)', params: roomParams, body: joinRoomSchema.default({}), response: { 200: joinReply, ...authErrors, 409: authErrors[400] } },
+    schema: { tags, summary: 'Join: an unlisted room needs its current join code, a locked room its passcode (members are let straight in)', params: roomParams, body: joinRoomSchema.default({}), response: { 200: joinReply, ...authErrors, 409: authErrors[400] } },
   }, async (req) => {
     const { user } = requireSession(req);
-    return rooms().join(req.params.id, user.id, req.body.passcode, req.ip);
+    return rooms().join(req.params.id, user.id, req.body, req.ip);
   });
 
   app.post('/api/rooms/:id/leave', { schema: { tags, summary: 'Leave the room', params: roomParams, response: { 204: noContent, ...authErrors, 409: authErrors[400] } } }, async (req, reply) => {

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { messages, roomBans, roomMembers, rooms, users } from '../../db/schema/index.js';
@@ -26,10 +27,22 @@ export interface RoomAccessHooks {
 
 const PASSCODE_PER_USER_ROOM = perWindow(5, 15 * 60_000);
 const PASSCODE_PER_IP = perWindow(30, 15 * 60_000);
+/** Wrong join codes (invite previews and unlisted joins): a typo is fine, counting through codes is not. */
+const CODE_MISSES_PER_USER = perWindow(20, 15 * 60_000);
+const CODE_MISSES_PER_IP = perWindow(60, 15 * 60_000);
+
+/** Constant-time equality of two join codes (both already upper-cased). */
+function sameCode(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 export class RoomsService {
   private readonly passcodeUserLimiter = new RateLimiter(PASSCODE_PER_USER_ROOM);
   private readonly passcodeIpLimiter = new RateLimiter(PASSCODE_PER_IP);
+  private readonly codeUserLimiter = new RateLimiter(CODE_MISSES_PER_USER);
+  private readonly codeIpLimiter = new RateLimiter(CODE_MISSES_PER_IP);
   /** Whether a room has a live stream, for the lobby; the stream feature sets it. */
   liveProbe: (roomId: number) => boolean = () => false;
   /** Every room command checks membership: prepare that statement once. */
@@ -104,9 +117,17 @@ export class RoomsService {
       .get();
   }
 
-  preview(code: string, userId: number): RoomPreview {
+  /**
+   * What an invite shows. Only the room's current code matches: a rotated code finds nothing.
+   * Misses are limited per user and per IP so codes cannot be counted through.
+   */
+  preview(code: string, userId: number, ip: string): RoomPreview {
+    this.checkCodeMisses(userId, ip);
     const row = this.db.select().from(rooms).where(eq(rooms.code, code)).get();
-    if (!row) throw new AppError('NOT_FOUND', 'No room has that code.');
+    if (!row) {
+      this.countCodeMiss(userId, ip);
+      throw new AppError('NOT_FOUND', 'No room has that code.');
+    }
     return {
       id: row.id,
       code: row.code,
@@ -230,13 +251,33 @@ export class RoomsService {
     }
   }
 
+  private checkCodeMisses(userId: number, ip: string): void {
+    this.codeUserLimiter.check(`u${userId}`, 'Too many wrong join codes. Try again later.');
+    this.codeIpLimiter.check(ip, 'Too many wrong join codes from your network. Try again later.');
+  }
+
+  private countCodeMiss(userId: number, ip: string): void {
+    this.codeUserLimiter.hit(`u${userId}`);
+    this.codeIpLimiter.hit(ip);
+  }
+
   /**
-   * Joins a room. Members are let straight in; others need the passcode if one is set. Wrong
-   * passcodes are limited per user+room and per IP.
+   * Joins a room. Members are let straight in. Others need, for an unlisted room, its current
+   * join code (the code is the capability: room ids are sequential and guessable), and the
+   * passcode if one is set. A missing or wrong code answers exactly like an unknown room. Wrong
+   * codes are limited per user and per IP; wrong passcodes per user+room and per IP.
    */
-  async join(roomId: number, userId: number, passcode: string | undefined, ip: string): Promise<{ room: Room; joined: boolean }> {
+  async join(roomId: number, userId: number, secrets: { passcode?: string | undefined; code?: string | undefined }, ip: string): Promise<{ room: Room; joined: boolean }> {
+    const { passcode, code } = secrets;
     const row = this.getRow(roomId);
     if (this.membership(roomId, userId)) return { room: this.toDto(row), joined: false };
+    if (!row.listed) {
+      this.checkCodeMisses(userId, ip);
+      if (!code || !sameCode(code, row.code)) {
+        if (code) this.countCodeMiss(userId, ip);
+        throw new AppError('NOT_FOUND', 'No such room.');
+      }
+    }
     const ban = this.activeBan(roomId, userId);
     if (ban) {
       const retryAfter = ban.until ? Math.ceil((ban.until - Date.now()) / 1000) : undefined;
