@@ -6,7 +6,8 @@
  * Lifecycle of one publish: authorize (key -> room, room not already live) -> published (read the
  * source's codecs from its RTMP metadata, or ffprobe) -> FFmpeg to DATA_DIR/hls/<room>/<stream>/ ->
  * first segment in every variant -> `stream:started` -> ... publisher socket closes (or kick, key
- * rotation, FFmpeg failure, shutdown) -> FFmpeg stopped (SIGTERM, SIGKILL), playlists ENDLISTed ->
+ * rotation, FFmpeg failure, shutdown) -> FFmpeg's input ended (EOF: it lists the last segment and
+ * writes ENDLIST itself; one SIGTERM, then SIGKILL only if it does not), playlists checked ->
  * `stream:ended` -> the HLS directory is deleted after a grace period; a recording is remuxed to
  * MP4 with a poster and announced with `stream:recorded`.
  */
@@ -375,18 +376,20 @@ export class StreamService {
         sourceAudioAac: assumed.audioCodec === 'aac',
         fps: assumed.fps || 30,
         ...(s.recordFile ? { recordFile: s.recordFile } : {}),
+        // Ending FFmpeg's RTMP read (EOF) lets it finish the HLS and the recording itself.
+        closeInput: () => (this.ingest?.closeReaders(s.key) ?? 0) > 0,
         onLog: (line) => this.log.debug({ roomId: s.roomId, streamId: s.streamId }, `ffmpeg: ${redactSecrets(line)}`),
       });
       s.transcoder = t;
       await t.start();
-      if (s.ending) return void (await t.stop(1000));
+      if (s.ending) return void (await t.stop());
       try {
         await t.waitPlayable();
         break;
       } catch (err) {
-        if (s.ending) return void (await t.stop(1000));
+        if (s.ending) return void (await t.stop());
         const msg = redactSecrets((err as Error).message);
-        await t.stop(1000);
+        await t.stop();
         // Decide by trying: a copy that FFmpeg refused (odd codecs) is retried as one 720p re-encode;
         // a source that turned out to have no audio is retried without it.
         const retry = attempt === 0 && (plan.some((r) => r.copy) || /matches no streams/.test(msg));
@@ -397,7 +400,7 @@ export class StreamService {
         await rm(s.dir, { recursive: true, force: true });
       }
     }
-    if (s.ending) return void (await s.transcoder?.stop(1000));
+    if (s.ending) return void (await s.transcoder?.stop());
     s.status = 'live';
     s.announced = true;
     const t = s.transcoder!;
@@ -417,7 +420,7 @@ export class StreamService {
     if (s.ending) return;
     s.ending = true;
     if (reason !== 'stopped') this.ingest?.kick(s.sessionId);
-    await s.transcoder?.stop(3000).catch((err) => this.log.warn({ err }, 'transcoder stop failed'));
+    await s.transcoder?.stop().catch((err) => this.log.warn({ err }, 'transcoder stop failed'));
     this.byRoom.delete(s.roomId);
     this.bySession.delete(s.sessionId);
     const endedAt = Date.now();
