@@ -388,7 +388,8 @@ describe.skipIf(!binary)('live streaming (real RTMP publish)', () => {
     const liveFrom = Date.now();
     await sleep(2500);
     const endedP = nextEvent<{ vodId: number | null }>(ms, 'stream:ended', () => true, 10_000);
-    pub.kill('SIGTERM');
+    // A publisher that vanishes (network loss, crash): NMS keeps FFmpeg's read open and silent.
+    pub.kill('SIGKILL');
     const liveFor = (Date.now() - liveFrom) / 1000;
     const { vodId } = await endedP;
     await expectFinishedHls(member, server, roomId, state.streamId!);
