@@ -16,7 +16,7 @@ import type { StreamHealth, StreamState, Vod } from '../../protocol/stream.js';
 import { Client, collect, command, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
 
 const { binary } = await findFfmpeg(process.env.FFMPEG_PATH);
-if (!binary) console.warn('[stream tests] SKIPPED: no ffmpeg binary found (install ffmpeg, set FFMPEG_PATH, or npm install @ffmpeg-installer/ffmpeg)');
+if (!binary) console.warn('[stream tests] SKIPPED: no ffmpeg binary found (install ffmpeg, set FFMPEG_PATH, or install the optional @ffmpeg-installer/ffmpeg)');
 const FFMPEG = binary?.ffmpeg ?? 'ffmpeg';
 
 const publishers = new Set<ChildProcess>();
