@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { finishedPlaylistProblems, parseMasterPlaylist, parseMediaPlaylist, withEndlist } from './hls-playlist.js';
+import { finishedPlaylistProblems, parseMasterPlaylist, parseMediaPlaylist, programDateLagMs, withEndlist } from './hls-playlist.js';
 
-// What FFmpeg 5.1 writes for a live variant with program_date_time, and after a clean end.
+// What FFmpeg 5.1 writes for a live variant with program_date_time (the date after #EXTINF; the
+// second one in the order most other packagers use), and after a clean end.
 const live = `#EXTM3U
 #EXT-X-VERSION:6
 #EXT-X-TARGETDURATION:1
 #EXT-X-MEDIA-SEQUENCE:4
 #EXT-X-INDEPENDENT-SEGMENTS
-#EXT-X-PROGRAM-DATE-TIME:2026-12-04T12:00:04.000+0000
 #EXTINF:1.000000,
+#EXT-X-PROGRAM-DATE-TIME:2026-12-04T12:00:04.000+0000
 seg00004.ts
 #EXT-X-PROGRAM-DATE-TIME:2026-12-04T12:00:05.000+0000
 #EXTINF:1.000000,
@@ -30,8 +31,7 @@ describe('parseMediaPlaylist', () => {
       ['seg00005.ts', 1],
       ['seg00006.ts', 0.466667],
     ]);
-    expect(r.playlist.segments[0]!.programDateTime).toBe(Date.UTC(2026, 11, 4, 12, 0, 4));
-    expect(r.playlist.segments[2]!.programDateTime).toBeNull();
+    expect(r.playlist.segments.map((s) => s.programDateTime)).toEqual([Date.UTC(2026, 11, 4, 12, 0, 4), Date.UTC(2026, 11, 4, 12, 0, 5), null]);
     expect((parseMediaPlaylist(live) as { playlist: { ended: boolean } }).playlist.ended).toBe(false);
   });
 
@@ -110,5 +110,18 @@ describe('withEndlist', () => {
   it('will not turn an empty or broken file into a different broken file', () => {
     expect(withEndlist('')).toBeNull();
     expect(withEndlist('#EXT-X-ENDLIST\n')).toBeNull();
+  });
+});
+
+describe('programDateLagMs', () => {
+  const at = (pdt: number | null, duration: number, finishedAt: number) => ({ programDateTime: pdt, duration, finishedAt });
+  it("is how late FFmpeg's dates run: date + duration vs when the segment's file was finished", () => {
+    // Dated 1.0 s later than the media arrived; the second file was written 80 ms late (busy machine).
+    expect(programDateLagMs([at(10_000, 1, 10_000), at(11_000, 1, 11_080)])).toBe(1000);
+  });
+  it('is never negative, and unknown without dates', () => {
+    expect(programDateLagMs([at(10_000, 1, 11_500)])).toBe(0);
+    expect(programDateLagMs([at(null, 1, 11_000)])).toBeNull();
+    expect(programDateLagMs([])).toBeNull();
   });
 });

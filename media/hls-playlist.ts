@@ -37,7 +37,7 @@ export function parseMediaPlaylist(text: string): ParseResult<MediaPlaylist> {
   let target: number | null = null;
   let sequence = 0;
   let ended = false;
-  let pending: { duration: number; pdt: number | null } | null = null;
+  let pending: { duration: number } | null = null;
   let pdt: number | null = null;
   const segments: HlsSegment[] = [];
   for (let i = 1; i < ls.length; i++) {
@@ -66,15 +66,16 @@ export function parseMediaPlaylist(text: string): ParseResult<MediaPlaylist> {
       if (pending) errors.push(`line ${i + 1}: #EXTINF without a segment URI before it`);
       const d = Number.parseFloat(v.split(',')[0] ?? '');
       if (!Number.isFinite(d) || d < 0) errors.push(`line ${i + 1}: bad #EXTINF duration`);
-      pending = { duration: Number.isFinite(d) ? d : 0, pdt };
-      pdt = null;
+      pending = { duration: Number.isFinite(d) ? d : 0 };
     } else if (line === '#EXT-X-ENDLIST') ended = true;
     else if (line.startsWith('#EXT-X-STREAM-INF')) errors.push(`line ${i + 1}: a master playlist tag in a media playlist`);
     else if (line.startsWith('#')) continue; // other tags (INDEPENDENT-SEGMENTS, DISCONTINUITY...) and comments
     else {
       if (!pending) errors.push(`line ${i + 1}: segment URI "${line}" without #EXTINF`);
-      else segments.push({ uri: line, duration: pending.duration, programDateTime: pending.pdt });
+      // PDT belongs to the next URI, whichever side of #EXTINF it stands (FFmpeg writes it after).
+      else segments.push({ uri: line, duration: pending.duration, programDateTime: pdt });
       pending = null;
+      pdt = null;
     }
   }
   if (pending) errors.push('the last #EXTINF has no segment URI');
@@ -161,4 +162,23 @@ export function withEndlist(text: string): string | null {
   if (!parsed.ok) return null;
   if (parsed.playlist.ended) return text;
   return `${text.replace(/\s*$/, '')}\n#EXT-X-ENDLIST\n`;
+}
+
+/**
+ * How much later than the media really reached us FFmpeg's #EXT-X-PROGRAM-DATE-TIME runs (ms, >= 0),
+ * or null when no segment carries a date. FFmpeg dates segment k as (wall clock when it wrote its
+ * header) + (media time): the header comes after probing input that was already waiting (node-media-
+ * server hands a new reader its cached GOP), so every date is late by about that probing time
+ * (measured ~1 s). A segment's file is finished when the first packet of the next one arrives, so
+ * `finishedAt` (its mtime) is when the media at date + duration reached us. Scheduling delays only
+ * make files later, so the largest difference is the best estimate.
+ */
+export function programDateLagMs(segments: readonly { programDateTime: number | null; duration: number; finishedAt: number }[]): number | null {
+  let best: number | null = null;
+  for (const s of segments) {
+    if (s.programDateTime === null) continue;
+    const lag = s.programDateTime + s.duration * 1000 - s.finishedAt;
+    if (best === null || lag > best) best = lag;
+  }
+  return best === null ? null : Math.max(0, Math.round(best));
 }

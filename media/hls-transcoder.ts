@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FfmpegExit, FfmpegJob, FfmpegRunner } from './ffmpeg-runner.js';
-import { parseMediaPlaylist, withEndlist } from './hls-playlist.js';
+import { parseMediaPlaylist, programDateLagMs, withEndlist } from './hls-playlist.js';
 import { hlsJob, type PlannedRendition } from './presets.js';
 import type { ProgressSample } from './progress.js';
 
@@ -110,6 +110,25 @@ export class HlsTranscoder {
     const all = [...text.matchAll(/#EXTINF:([\d.]+)/g)];
     const last = all[all.length - 1];
     return last ? Number.parseFloat(last[1]!) : 0;
+  }
+
+  /**
+   * How late (ms) the program date-times of the first variant run behind the moment their media
+   * reached us (see programDateLagMs), or null when unknown. Players add it to the delay they
+   * compute from the dates.
+   */
+  async programDateLagMs(): Promise<number | null> {
+    const first = this.opts.renditions[0];
+    if (!first) return null;
+    const dir = join(this.opts.outDir, `v${first.index}`);
+    const parsed = parseMediaPlaylist(await readFile(join(dir, 'index.m3u8'), 'utf8').catch(() => ''));
+    if (!parsed.ok) return null;
+    const segs = [];
+    for (const seg of parsed.playlist.segments) {
+      const st = await stat(join(dir, seg.uri)).catch(() => null);
+      if (st) segs.push({ programDateTime: seg.programDateTime, duration: seg.duration, finishedAt: st.mtimeMs });
+    }
+    return programDateLagMs(segs);
   }
 
   /**

@@ -60,6 +60,8 @@ interface LiveStream {
   lastViewerCount: number;
   ending: boolean;
   announced: boolean;
+  /** See StreamState.ingestLagMs: measured once playable, refined by the health tick. */
+  ingestLagMs: number;
 }
 
 /** A viewer counts while they fetched a playlist within this window (hls.js reloads every ~1 s). */
@@ -304,6 +306,7 @@ export class StreamService {
       lastViewerCount: 0,
       ending: false,
       announced: false,
+      ingestLagMs: 0,
     };
     this.byRoom.set(row.roomId, s);
     this.bySession.set(sessionId, s);
@@ -401,6 +404,7 @@ export class StreamService {
       }
     }
     if (s.ending) return void (await s.transcoder?.stop());
+    await this.measureIngestLag(s);
     s.status = 'live';
     s.announced = true;
     const t = s.transcoder!;
@@ -413,6 +417,12 @@ export class StreamService {
       this.log.error({ roomId: s.roomId, streamId: s.streamId, exit: { code: exit.code, signal: exit.signal, tail: exit.stderrTail.slice(-3).map(redactSecrets) } }, 'transcoder exited');
       this.track(this.end(s, 'error', describeExit(exit)));
     });
+  }
+
+  /** Refines the stream's ingest lag from its newest segments (never lowers it: see programDateLagMs). */
+  private async measureIngestLag(s: LiveStream): Promise<void> {
+    const lag = await s.transcoder?.programDateLagMs().catch(() => null);
+    if (typeof lag === 'number' && lag > s.ingestLagMs) s.ingestLagMs = lag;
   }
 
   /** Ends a stream once (idempotent): stop FFmpeg, tell the room, schedule cleanup, finish the VOD. */
@@ -460,7 +470,7 @@ export class StreamService {
 
   state(roomId: number): StreamState {
     const s = this.byRoom.get(roomId);
-    if (!s) return { roomId, status: 'offline', streamId: null, playlistUrl: null, startedAt: null, viewers: 0, renditions: [], segmentSeconds: SEGMENT_SECONDS };
+    if (!s) return { roomId, status: 'offline', streamId: null, playlistUrl: null, startedAt: null, viewers: 0, renditions: [], segmentSeconds: SEGMENT_SECONDS, ingestLagMs: 0 };
     return {
       roomId,
       status: s.status,
@@ -470,6 +480,7 @@ export class StreamService {
       viewers: this.countViewers(s),
       renditions: s.renditions.map((r) => ({ index: r.index, name: r.name, width: r.width, height: r.height, videoKbps: r.videoKbps, copy: r.copy })),
       segmentSeconds: SEGMENT_SECONDS,
+      ingestLagMs: s.ingestLagMs,
     };
   }
 
@@ -510,6 +521,7 @@ export class StreamService {
           s.lastViewerCount = viewers;
           this.notify.viewers(s.roomId, s.streamId, viewers);
         }
+        if (s.status === 'live') await this.measureIngestLag(s);
         const health = await this.health(s, viewers);
         const mods = this.moderatorsQuery.all(s.roomId).map((r) => r.user_id);
         this.notify.health(mods, health);
