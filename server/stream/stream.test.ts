@@ -250,6 +250,14 @@ describe.skipIf(!binary)('live streaming (real RTMP publish)', () => {
     const text = variant.body.toString();
     expect(text).toContain('#EXT-X-TARGETDURATION:1');
     expect(text).not.toContain('#EXT-X-ENDLIST');
+    // Every segment is dated (players show the real delay from it), dates close to the server clock.
+    const livePl = parseMediaPlaylist(text);
+    expect(livePl.ok).toBe(true);
+    if (livePl.ok) {
+      for (const sg of livePl.playlist.segments) expect(Math.abs(Date.now() - sg.programDateTime!)).toBeLessThan(60_000);
+    }
+    expect(state.ingestLagMs).toBeGreaterThanOrEqual(0);
+    expect(state.ingestLagMs).toBeLessThan(10_000);
     const segName = text.split('\n').filter((l) => l.endsWith('.ts')).pop()!;
     const segPath = base + variants[0]!.replace(/index\.m3u8$/, '') + segName;
     const seg = await fetchBytes(member, segPath);
