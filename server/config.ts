@@ -42,7 +42,7 @@ const envSchema = z.object({
   RTMP_PUBLIC_URL: z.string().regex(/^rtmps?:\/\/[^\s]+$/, 'an rtmp:// or rtmps:// URL').optional(),
   /** `auto`, `copy`, or renditions like `720p,480p,360p` (optionally `copy,480p`). */
   STREAM_LADDER: z.string().regex(/^[a-z0-9]+(,[a-z0-9]+)*$/, 'e.g. auto | copy | 720p,480p,360p').default('auto'),
-  /** FFmpeg binary; default: `ffmpeg` on PATH, then the bundled @ffmpeg-installer build. */
+  /** FFmpeg binary; default: `ffmpeg` on PATH, then the optional @ffmpeg-installer build when installed. */
   FFMPEG_PATH: z.string().optional(),
   /** Calls: STUN servers (comma separated stun:/stuns: URLs); none on a LAN. Never a public default. */
   ICE_STUN_URLS: csv.pipe(z.array(z.string().regex(/^stuns?:[^\s,]+$/, 'stun: or stuns: URLs'))).default([]),
