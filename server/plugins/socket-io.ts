@@ -105,9 +105,14 @@ export class SocketHub {
     const { userId, sessionId } = socket.data;
     for (const cmd of this.commands) {
       (socket as unknown as Socket).on(cmd.name, async (raw: unknown, ack: unknown) => {
-        const reply = typeof ack === 'function' ? (ack as (a: Ack<unknown>) => void) : () => {};
+        // `socket.emit(name, cb)` without a payload delivers the ack as the first argument: answer
+        // it (with a refusal) rather than leave the client waiting forever.
+        const missingPayload = typeof raw === 'function' && ack === undefined;
+        const callback = missingPayload ? raw : ack;
+        const reply = typeof callback === 'function' ? (callback as (a: Ack<unknown>) => void) : () => {};
         const retryAfter = limiter.hit(`u${userId}`);
         if (retryAfter > 0) return reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'Slow down.', retryAfter } });
+        if (missingPayload) return reply({ ok: false, error: { code: 'VALIDATION', message: `Invalid ${cmd.name} payload: send an object before the callback.` } });
         try {
           const data = await cmd.run({ socket, userId, sessionId }, raw);
           reply({ ok: true, data: data ?? null });
