@@ -63,14 +63,12 @@ export class ChatService {
 
   /**
    * Persists a message and broadcasts it. Returns only after the row is written, so an
-   * acknowledged message survives a crash. Mutes, slow mode and the per-user rate apply.
+   * acknowledged message survives a crash. Slow mode and the per-user rate apply; callers have
+   * already refused a muted member (`requireMember(..., { speaks: true })`).
    */
   send(member: MemberRow, text: string, replyToId?: number): Message {
     const { roomId, userId } = member;
     const now = Date.now();
-    if (member.mutedUntil && member.mutedUntil > now) {
-      throw new AppError('MUTED', 'You are muted in this room.', Math.ceil((member.mutedUntil - now) / 1000));
-    }
     const room = this.q.slowMode.get({ roomId })!;
     if (!atLeast(member.role, 'moderator')) {
       const wait = slowModeWait(member.lastMessageAt, room.slow, now);

@@ -27,6 +27,19 @@ export interface RoomAccessHooks {
 const PASSCODE_PER_USER_ROOM = perWindow(5, 15 * 60_000);
 const PASSCODE_PER_IP = perWindow(30, 15 * 60_000);
 
+/** Pure: is the member muted at `now`? */
+export const isMuted = (m: Pick<MemberRow, 'mutedUntil'>, now = Date.now()): boolean => !!m.mutedUntil && m.mutedUntil > now;
+
+/**
+ * The one mute rule: a muted member may read, play and listen, but not put anything in front of
+ * others: chat messages, edits and reactions, room to-dos and goals, music queue additions, a
+ * live microphone, camera or screen in the call. Commands opt in with `memberOf(app, role,
+ * { speaks })` and routes with `requireMember(..., { speaks: true })`; the list is in the README.
+ */
+export function assertMaySpeak(m: Pick<MemberRow, 'mutedUntil'>, now = Date.now()): void {
+  if (isMuted(m, now)) throw new AppError('MUTED', 'You are muted in this room.', Math.ceil((m.mutedUntil! - now) / 1000));
+}
+
 export class RoomsService {
   private readonly passcodeUserLimiter = new RateLimiter(PASSCODE_PER_USER_ROOM);
   private readonly passcodeIpLimiter = new RateLimiter(PASSCODE_PER_IP);
@@ -84,14 +97,18 @@ export class RoomsService {
     return this.membershipQuery.get({ roomId, userId });
   }
 
-  /** The caller's membership, or NOT_FOUND / NOT_MEMBER / FORBIDDEN. */
-  requireMember(roomId: number, userId: number, minRole: RoleName = 'member'): MemberRow {
+  /**
+   * The caller's membership, or NOT_FOUND / NOT_MEMBER / FORBIDDEN. `speaks`: the action puts
+   * text or media in front of others, so a muted member is refused (MUTED, see {@link assertMaySpeak}).
+   */
+  requireMember(roomId: number, userId: number, minRole: RoleName = 'member', opts: { speaks?: boolean } = {}): MemberRow {
     const m = this.membership(roomId, userId);
     if (!m) {
       this.getRow(roomId); // NOT_FOUND before NOT_MEMBER
       throw new AppError('NOT_MEMBER', 'You are not a member of this room.');
     }
     if (!atLeast(m.role, minRole)) throw new AppError('FORBIDDEN', `Only a room ${minRole} can do that.`);
+    if (opts.speaks) assertMaySpeak(m);
     return m;
   }
 
