@@ -25,7 +25,7 @@ export async function roomsRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post('/api/rooms', { schema: { tags, summary: 'Create a room', body: createRoomSchema, response: { 201: roomReply, ...authErrors } } }, async (req, reply) => {
     const { user } = requireSession(req);
-    const room = await rooms().create(user.id, req.body);
+    const room = await rooms().create(user.id, req.body, app.config.roomLimits);
     return reply.status(201).send({ room });
   });
 

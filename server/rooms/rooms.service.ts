@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { createRoomSchema, updateRoomSchema } from '../../protocol/rooms.js';
 import { toPublicUser } from '../auth/auth.service.js';
 import { hashSecret, verifySecret } from '../auth/password.js';
+import type { RoomLimits } from '../config.js';
 import { AppError } from '../plugins/errors.js';
 import { RateLimiter, perWindow } from '../plugins/rate-limit.js';
 import type { PresenceService } from '../presence/presence.service.js';
@@ -26,6 +27,8 @@ export interface RoomAccessHooks {
 
 const PASSCODE_PER_USER_ROOM = perWindow(5, 15 * 60_000);
 const PASSCODE_PER_IP = perWindow(30, 15 * 60_000);
+
+const HOUR_MS = 3_600_000;
 
 /** Pure: is the member muted at `now`? */
 export const isMuted = (m: Pick<MemberRow, 'mutedUntil'>, now = Date.now()): boolean => !!m.mutedUntil && m.mutedUntil > now;
@@ -214,7 +217,25 @@ export class RoomsService {
 
   // ---- writing ----
 
-  async create(ownerId: number, input: z.output<typeof createRoomSchema>): Promise<Room> {
+  /**
+   * Refuses a room beyond the per-user limits: RATE_LIMITED (with retry-after) past `perHour` rooms
+   * created in the last hour, CONFLICT when the user already owns `ownedMax`. Counted from the
+   * rooms table, so a restart does not reset them; rooms given away by transfer no longer count.
+   */
+  assertMayCreate(ownerId: number, limits: RoomLimits, now = Date.now()): void {
+    const owned = this.db.select({ createdAt: rooms.createdAt }).from(rooms).where(eq(rooms.ownerId, ownerId)).all();
+    if (owned.length >= limits.ownedMax) {
+      throw new AppError('CONFLICT', `You own ${limits.ownedMax} rooms already: delete or hand one over first.`);
+    }
+    const recent = owned.map((r) => r.createdAt).filter((t) => t > now - HOUR_MS).sort((a, b) => a - b);
+    if (recent.length >= limits.perHour) {
+      const retryAfter = Math.max(1, Math.ceil((recent[recent.length - limits.perHour]! + HOUR_MS - now) / 1000));
+      throw new AppError('RATE_LIMITED', `You can create ${limits.perHour} rooms an hour: try again later.`, retryAfter);
+    }
+  }
+
+  async create(ownerId: number, input: z.output<typeof createRoomSchema>, limits?: RoomLimits): Promise<Room> {
+    if (limits) this.assertMayCreate(ownerId, limits);
     const passcodeHash = input.passcode ? await hashSecret(input.passcode) : null;
     const now = Date.now();
     const row = this.db.transaction((tx) => {
