@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clientIdSchema } from './client-id.js';
 import { userText } from './text.js';
 import { userSchemaOut } from './users.js';
 
@@ -12,7 +13,7 @@ export const messageTextSchema = userText(MESSAGE_MAX_LENGTH, { trim: false });
 export const messageIdSchema = z.number().int().positive();
 
 export const postMessageSchema = z
-  .object({ text: messageTextSchema, replyToId: messageIdSchema.optional() })
+  .object({ text: messageTextSchema, replyToId: messageIdSchema.optional(), clientId: clientIdSchema.optional() })
   .strict();
 
 export const historyQuerySchema = z.object({

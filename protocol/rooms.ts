@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clientIdSchema } from './client-id.js';
 import { userText } from './text.js';
 import { userSchemaOut } from './users.js';
 
@@ -21,6 +22,8 @@ export const createRoomSchema = z
     passcode: passcodeSchema.optional(),
     listed: z.boolean().default(true),
     capacity: z.number().int().min(2).max(500).default(50),
+    /** Idempotency key: a retry with the same id returns the first result (see protocol/client-id.ts). */
+    clientId: clientIdSchema.optional(),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clientIdSchema } from './client-id.js';
 import { userText } from './text.js';
 import { userSchemaOut } from './users.js';
 
@@ -17,6 +18,8 @@ export const todoAddSchema = z
     text: todoTextSchema,
     assigneeId: id.optional(),
     dueAt: instant.optional(),
+    /** Idempotency key: a retry with the same id returns the first result (see protocol/client-id.ts). */
+    clientId: clientIdSchema.optional(),
   })
   .strict();
 
@@ -104,7 +107,9 @@ export interface StudySnapshot {
 // ---- alarms ----
 export const REPEATS = ['none', 'daily', 'weekdays'] as const;
 export const alarmCreateSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('countdown'), label: userText(80, { required: false }).default(''), minutes: z.number().min(0.05).max(24 * 60) }).strict(),
+  z
+    .object({ kind: z.literal('countdown'), label: userText(80, { required: false }).default(''), minutes: z.number().min(0.05).max(24 * 60), clientId: clientIdSchema.optional() })
+    .strict(),
   z
     .object({
       kind: z.literal('clock'),
@@ -112,6 +117,7 @@ export const alarmCreateSchema = z.discriminatedUnion('kind', [
       hour: z.number().int().min(0).max(23),
       minute: z.number().int().min(0).max(59),
       repeat: z.enum(REPEATS).default('none'),
+      clientId: clientIdSchema.optional(),
     })
     .strict(),
 ]);

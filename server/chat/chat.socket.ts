@@ -25,7 +25,7 @@ export function registerChatSockets(app: FastifyInstance): void {
   const member = memberOf(app);
   const speaker = memberOf(app, 'member', { speaks: true });
 
-  sockets.command('chat:send', speaker, (ctx, p) => chat.send(ctx.membership, p.text, p.replyToId));
+  sockets.command('chat:send', speaker, (ctx, p) => chat.send(ctx.membership, p.text, p.replyToId, p.clientId));
   sockets.command('chat:edit', speaker, (ctx, p) => chat.edit(ctx.membership, p.messageId, p.text));
   sockets.command('chat:delete', member, (ctx, p) => {
     chat.delete(ctx.membership, p.messageId);
