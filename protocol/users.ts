@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userText } from './text.js';
 
 export const usernameSchema = z
   .string()
@@ -34,10 +35,10 @@ export const passwordChangeSchema = z
 
 export const profilePatchSchema = z
   .object({
-    displayName: z.string().trim().min(1).max(40),
+    displayName: userText(40),
     avatarColor: avatarColorSchema,
     timeZone: timeZoneSchema,
-    statusLine: z.string().trim().max(120),
+    statusLine: userText(120, { required: false }),
   })
   .partial()
   .strict();

@@ -32,6 +32,9 @@ const envSchema = z.object({
   SOCKET_RATE_BURST: z.coerce.number().positive().default(60),
   /** Chat messages per user: sustained per 10 s, independent of the room's slow mode. */
   CHAT_RATE_PER_10S: z.coerce.number().positive().default(15),
+  /** Rooms one user may create per hour, and own at once. */
+  ROOMS_PER_HOUR: z.coerce.number().int().positive().default(30),
+  ROOMS_OWNED_MAX: z.coerce.number().int().positive().default(100),
   /** Login and register attempts per IP per 15 minutes. */
   AUTH_ATTEMPTS_PER_15MIN: z.coerce.number().int().positive().default(30),
   /** Live streaming (RTMP ingest + FFmpeg to HLS). */
@@ -76,6 +79,8 @@ export interface AppConfig {
   socketRatePerSec: number;
   socketRateBurst: number;
   chatRatePer10s: number;
+  /** Per-user room creation limits. */
+  roomLimits: RoomLimits;
   authAttemptsPer15Min: number;
   streamingEnabled: boolean;
   /** 0 picks a free port (tests). */
@@ -90,6 +95,11 @@ export interface AppConfig {
   spotify: SpotifyConfig | undefined;
   /** Where the built client lives; absent in API-only tests. */
   clientDist: string | undefined;
+}
+
+export interface RoomLimits {
+  perHour: number;
+  ownedMax: number;
 }
 
 export interface SpotifyConfig {
@@ -150,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     socketRatePerSec: e.SOCKET_RATE_PER_SEC,
     socketRateBurst: e.SOCKET_RATE_BURST,
     chatRatePer10s: e.CHAT_RATE_PER_10S,
+    roomLimits: { perHour: e.ROOMS_PER_HOUR, ownedMax: e.ROOMS_OWNED_MAX },
     authAttemptsPer15Min: e.AUTH_ATTEMPTS_PER_15MIN,
     streamingEnabled: e.STREAMING_ENABLED,
     rtmpPort: e.RTMP_PORT,

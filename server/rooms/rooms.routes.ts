@@ -4,6 +4,7 @@ import { banSchema, createRoomSchema, joinCodeSchema, joinRoomSchema, muteSchema
 import { requireSession } from '../plugins/auth.js';
 import { AppError } from '../plugins/errors.js';
 import { authErrors, noContent } from '../plugins/http-schemas.js';
+import { idempotencyKey } from '../plugins/idempotency.js';
 import {
   bansReply,
   codeParams,
@@ -25,7 +26,9 @@ export async function roomsRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post('/api/rooms', { schema: { tags, summary: 'Create a room', body: createRoomSchema, response: { 201: roomReply, ...authErrors } } }, async (req, reply) => {
     const { user } = requireSession(req);
-    const room = await rooms().create(user.id, req.body);
+    const create = () => rooms().create(user.id, req.body, app.config.roomLimits);
+    // A retry with the same clientId gets the room made the first time, not a second room.
+    const room = req.body.clientId ? await app.idempotency.run(idempotencyKey(user.id, 'POST /api/rooms', req.body.clientId), create) : await create();
     return reply.status(201).send({ room });
   });
 

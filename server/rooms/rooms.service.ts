@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { createRoomSchema, updateRoomSchema } from '../../protocol/rooms.js';
 import { toPublicUser } from '../auth/auth.service.js';
 import { hashSecret, verifySecret } from '../auth/password.js';
+import type { RoomLimits } from '../config.js';
 import { AppError } from '../plugins/errors.js';
 import { RateLimiter, perWindow } from '../plugins/rate-limit.js';
 import type { PresenceService } from '../presence/presence.service.js';
@@ -36,6 +37,21 @@ function sameCode(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Pure: is the member muted at `now`? */
+export const isMuted = (m: Pick<MemberRow, 'mutedUntil'>, now = Date.now()): boolean => !!m.mutedUntil && m.mutedUntil > now;
+
+/**
+ * The one mute rule: a muted member may read, play and listen, but not put anything in front of
+ * others: chat messages, edits and reactions, room to-dos and goals, music queue additions, a
+ * live microphone, camera or screen in the call. Commands opt in with `memberOf(app, role,
+ * { speaks })` and routes with `requireMember(..., { speaks: true })`; the list is in the README.
+ */
+export function assertMaySpeak(m: Pick<MemberRow, 'mutedUntil'>, now = Date.now()): void {
+  if (isMuted(m, now)) throw new AppError('MUTED', 'You are muted in this room.', Math.ceil((m.mutedUntil! - now) / 1000));
 }
 
 export class RoomsService {
@@ -97,14 +113,18 @@ export class RoomsService {
     return this.membershipQuery.get({ roomId, userId });
   }
 
-  /** The caller's membership, or NOT_FOUND / NOT_MEMBER / FORBIDDEN. */
-  requireMember(roomId: number, userId: number, minRole: RoleName = 'member'): MemberRow {
+  /**
+   * The caller's membership, or NOT_FOUND / NOT_MEMBER / FORBIDDEN. `speaks`: the action puts
+   * text or media in front of others, so a muted member is refused (MUTED, see {@link assertMaySpeak}).
+   */
+  requireMember(roomId: number, userId: number, minRole: RoleName = 'member', opts: { speaks?: boolean } = {}): MemberRow {
     const m = this.membership(roomId, userId);
     if (!m) {
       this.getRow(roomId); // NOT_FOUND before NOT_MEMBER
       throw new AppError('NOT_MEMBER', 'You are not a member of this room.');
     }
     if (!atLeast(m.role, minRole)) throw new AppError('FORBIDDEN', `Only a room ${minRole} can do that.`);
+    if (opts.speaks) assertMaySpeak(m);
     return m;
   }
 
@@ -218,7 +238,25 @@ export class RoomsService {
 
   // ---- writing ----
 
-  async create(ownerId: number, input: z.output<typeof createRoomSchema>): Promise<Room> {
+  /**
+   * Refuses a room beyond the per-user limits: RATE_LIMITED (with retry-after) past `perHour` rooms
+   * created in the last hour, CONFLICT when the user already owns `ownedMax`. Counted from the
+   * rooms table, so a restart does not reset them; rooms given away by transfer no longer count.
+   */
+  assertMayCreate(ownerId: number, limits: RoomLimits, now = Date.now()): void {
+    const owned = this.db.select({ createdAt: rooms.createdAt }).from(rooms).where(eq(rooms.ownerId, ownerId)).all();
+    if (owned.length >= limits.ownedMax) {
+      throw new AppError('CONFLICT', `You own ${limits.ownedMax} rooms already: delete or hand one over first.`);
+    }
+    const recent = owned.map((r) => r.createdAt).filter((t) => t > now - HOUR_MS).sort((a, b) => a - b);
+    if (recent.length >= limits.perHour) {
+      const retryAfter = Math.max(1, Math.ceil((recent[recent.length - limits.perHour]! + HOUR_MS - now) / 1000));
+      throw new AppError('RATE_LIMITED', `You can create ${limits.perHour} rooms an hour: try again later.`, retryAfter);
+    }
+  }
+
+  async create(ownerId: number, input: z.output<typeof createRoomSchema>, limits?: RoomLimits): Promise<Room> {
+    if (limits) this.assertMayCreate(ownerId, limits);
     const passcodeHash = input.passcode ? await hashSecret(input.passcode) : null;
     const now = Date.now();
     const row = this.db.transaction((tx) => {

@@ -499,6 +499,41 @@ export class ChessService {
     return this.view(gameId);
   }
 
+  /**
+   * A player was kicked or banned: they cannot come back, so their games end now instead of
+   * waiting out a grace nobody can use (lichess ends a game whose player is gone for good the
+   * same way). Before both sides have moved the game is aborted; after, the opponent wins by
+   * abandonment (the rules' claim with no grace). Their open challenges in the room are cancelled.
+   */
+  memberRemoved(roomId: number, userId: number): void {
+    const rows = this.db
+      .select()
+      .from(chessGames)
+      .where(
+        and(
+          eq(chessGames.roomId, roomId),
+          inArray(chessGames.status, ['pending', 'active']),
+          or(eq(chessGames.whiteId, userId), eq(chessGames.blackId, userId), eq(chessGames.createdBy, userId), eq(chessGames.opponentId, userId)),
+        ),
+      )
+      .all();
+    for (const row of rows) {
+      if (row.status === 'pending') {
+        this.close(row, 'cancelled');
+        continue;
+      }
+      const live = this.live.get(row.id);
+      if (!live) continue;
+      try {
+        const gone = this.colorOf(live.meta, userId);
+        if (live.state.plies.length < 2) this.run(live, { type: 'abort', by: gone });
+        else this.run(live, { type: 'claim', by: other(gone), outcome: 'win', opponentGoneSince: 0, graceMs: 0 });
+      } catch {
+        /* not their game after all, or it ended in the same instant (flag fall) */
+      }
+    }
+  }
+
   /** Applies an action, commits, broadcasts; returns the facts sent. Throws the rules' refusal. */
   private run(live: Live, action: Action): ({ kind: string } | ChessMovedFact)[] {
     const now = this.now();

@@ -6,6 +6,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { HistoryPage, Message, REACTION_EMOJI, Reaction } from '@protocol/chat.js';
 import type { PublicUser } from '@protocol/users.js';
+import { newClientId } from '../../lib/clientId';
 import { ApiError, errorMessage } from '../../lib/errors';
 import { command } from '../../lib/socket';
 import { useAuthStore } from '../auth/useAuthStore';
@@ -13,6 +14,8 @@ import { mergeHistory, upsertSorted } from './messages';
 
 export interface PendingMessage {
   key: number;
+  /** Idempotency key, kept across retries of this message. */
+  clientId: string;
   text: string;
   replyTo: Message | null;
   status: 'sending' | 'failed';
@@ -140,7 +143,7 @@ export const useChatStore = defineStore('chat', () => {
 
   async function send(text: string): Promise<void> {
     if (roomId.value === null) return;
-    const entry: PendingMessage = { key: pendingKey++, text, replyTo: replyTo.value, status: 'sending', error: '', createdAt: Date.now() };
+    const entry: PendingMessage = { key: pendingKey++, clientId: newClientId(), text, replyTo: replyTo.value, status: 'sending', error: '', createdAt: Date.now() };
     pending.value.push(entry);
     replyTo.value = null;
     await deliver(entry);
@@ -152,7 +155,8 @@ export const useChatStore = defineStore('chat', () => {
     entry.status = 'sending';
     entry.error = '';
     try {
-      const message = await command('chat:send', { roomId: id, text: entry.text, ...(entry.replyTo ? { replyToId: entry.replyTo.id } : {}) });
+      // The same clientId on every retry: if the first try did arrive, the server returns it again.
+      const message = await command('chat:send', { roomId: id, text: entry.text, clientId: entry.clientId, ...(entry.replyTo ? { replyToId: entry.replyTo.id } : {}) });
       if (roomId.value !== id) return;
       upsert(message);
       pending.value = pending.value.filter((p) => p.key !== entry.key);
