@@ -18,12 +18,18 @@ async function otherDevice(browser: Browser, user: User) {
   return { context, page };
 }
 
+test.setTimeout(120_000);
+
 const invite = (page: User['page'], from: string) => page.locator('.toast').filter({ hasText: `${from} challenges you` });
 
 test('a challenge toast closes on every device once the challenge is accepted elsewhere or withdrawn', async ({ browser }) => {
   const [ada, bob] = await users(browser, 'ada', 'bob');
-  await roomWith(ada, [bob], 'Toast club');
-  const phone = await otherDevice(browser, bob); // in the lobby, not in the room
+  const roomId = await roomWith(ada, [bob], 'Toast club');
+  // Bob's phone looks at the room's games (where the toast stayed before the fix).
+  const phone = await otherDevice(browser, bob);
+  await gotoApp(phone.page, `/rooms/${roomId}`);
+  await openChess(phone.page);
+  await openChess(bob.page);
   await openChess(ada.page);
 
   await challenge(ada.page, { opponent: bob.username, color: 'White', tc: 'Untimed' });
@@ -51,7 +57,7 @@ test('a toast shown while a dialog is open is above its backdrop and its action 
   const [ada, bob] = await users(browser, 'ada', 'bob');
   const roomId = await roomWith(ada, [bob], 'Dialog club');
   await openChess(ada.page);
-  await gotoApp(bob.page, '/');
+  await openChess(bob.page);
   await bob.page.getByRole('button', { name: 'Your profile and settings' }).click();
   const dialog = bob.page.getByRole('dialog', { name: /profile/i });
   await expect(dialog).toBeVisible();
@@ -62,4 +68,15 @@ test('a toast shown while a dialog is open is above its backdrop and its action 
   // A real click (no force): it fails if the toast is under the modal's backdrop or inert.
   await toast.getByRole('button', { name: 'Accept' }).click({ timeout: 5000 });
   await expect(bob.page).toHaveURL(new RegExp(`/rooms/${roomId}\\?a=chess&g=\\d+`));
+});
+
+test('the challenge toast reaches the addressee anywhere in the app, not only on the chess tab', async ({ browser }) => {
+  const [ada, bob] = await users(browser, 'ada', 'bob');
+  await roomWith(ada, [bob], 'Lobby club');
+  await gotoApp(bob.page, '/');
+  await openChess(ada.page);
+  await challenge(ada.page, { opponent: bob.username, color: 'White', tc: 'Untimed' });
+  await expect(invite(bob.page, ada.username)).toBeVisible();
+  await ada.page.getByRole('button', { name: 'Cancel', exact: true }).first().click();
+  await expect(invite(bob.page, ada.username)).toHaveCount(0);
 });
