@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterZones, formatOffset, utcOffsetMinutes, zoneEntries } from './timeZones';
+import { currentZoneNames, filterZones, formatOffset, utcOffsetMinutes, zoneEntries } from './timeZones';
 
 const JAN = Date.UTC(2026, 0, 15);
 const JUL = Date.UTC(2026, 6, 15);
@@ -18,6 +18,10 @@ describe('time zones with offsets (issue 17 item 20)', () => {
     expect(formatOffset(-210)).toBe('UTC-03:30');
     expect(formatOffset(0)).toBe('UTC+00:00');
     expect(zoneEntries(['America/New_York'], JAN)[0]!.label).toBe('(UTC-05:00) America/New York');
+  });
+
+  it('uses today\'s names for zones Chromium lists under old ones, and includes UTC', () => {
+    expect(currentZoneNames(['Europe/Kiev', 'Asia/Calcutta', 'Asia/Kolkata'])).toEqual(['Asia/Kolkata', 'Europe/Kyiv', 'UTC']);
   });
 
   it('finds zones by city, region or offset', () => {
