@@ -68,6 +68,8 @@ test('a toast shown while a dialog is open is above its backdrop and its action 
   // A real click (no force): it fails if the toast is under the modal's backdrop or inert.
   await toast.getByRole('button', { name: 'Accept' }).click({ timeout: 5000 });
   await expect(bob.page).toHaveURL(new RegExp(`/rooms/${roomId}\\?a=chess&g=\\d+`));
+  // The dialog it was shown over closes, so the board is in view.
+  await expect(dialog).toBeHidden();
 });
 
 test('the challenge toast reaches the addressee anywhere in the app, not only on the chess tab', async ({ browser }) => {
