@@ -131,9 +131,13 @@ export const alarmSchemaOut = z.object({
   timeZone: z.string(),
   nextFireAt: z.number().nullable(),
   lastFiredAt: z.number().nullable(),
+  /** The latest fire one of the owner's devices rang or showed: not "missed" on the others. */
+  seenAt: z.number().nullable(),
   createdAt: z.number(),
 });
 export type Alarm = z.infer<typeof alarmSchemaOut>;
+/** `POST /api/alarms/:id/seen`: a device rang (or showed as missed) the fire at `firedAt`. */
+export const alarmSeenSchema = z.object({ firedAt: instant }).strict();
 
 // ---- statistics ----
 export const focusSummarySchemaOut = z.object({

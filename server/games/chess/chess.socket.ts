@@ -27,6 +27,9 @@ export function socketChessOutlet(io: () => AppServer): ChessOutlet {
     invite(userId, fact) {
       io().to(userChannel(userId)).emit('chess:invited', fact);
     },
+    inviteClosed(userId, fact) {
+      io().to(userChannel(userId)).emit('chess:inviteClosed', fact);
+    },
     subscribeUser(gameId, userId) {
       const ids = socketsIn(userChannel(userId));
       for (const id of ids) void io().of('/').sockets.get(id)?.join(gameChannel(gameId));
