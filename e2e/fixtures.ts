@@ -18,8 +18,8 @@ export interface User {
   dialogs: string[];
 }
 
-/** A new browser context (own cookies) with a freshly registered user, left on the lobby. */
-export async function newUser(browser: Browser, prefix: string): Promise<User> {
+/** A new browser context (own cookies) and page that records and dismisses `alert()`/`confirm()`. */
+async function freshContext(browser: Browser): Promise<Pick<User, 'context' | 'page' | 'dialogs'>> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const dialogs: string[] = [];
@@ -27,12 +27,30 @@ export async function newUser(browser: Browser, prefix: string): Promise<User> {
     dialogs.push(d.message());
     void d.dismiss();
   });
+  return { context, page, dialogs };
+}
+
+/** A new browser context (own cookies) with a freshly registered user, left on the lobby. */
+export async function newUser(browser: Browser, prefix: string): Promise<User> {
+  const { context, page, dialogs } = await freshContext(browser);
   const username = uniqueName(prefix);
   await page.goto('/register');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
+  return { context, page, username, dialogs };
+}
+
+/**
+ * Like {@link newUser}, but registers over the API (the sign-up form is covered by other specs):
+ * quicker on a busy machine, so specs that need many browsers spend their budget on what they test.
+ */
+export async function newUserViaApi(browser: Browser, prefix: string): Promise<User> {
+  const { context, page, dialogs } = await freshContext(browser);
+  const username = uniqueName(prefix);
+  const res = await context.request.post('/api/auth/register', { data: { username, password: 'correct horse battery' } });
+  expect(res.status(), await res.text()).toBe(201);
   return { context, page, username, dialogs };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Our one way to run FFmpeg. fluent-ffmpeg (archived upstream) stays behind this file so it can be
  * swapped for child_process.spawn: callers hand in argv arrays (from presets.ts) and get a job with
- * its PID, progress lines, a stop() that sends SIGTERM then SIGKILL, and an exit promise.
+ * its PID, progress lines, a stop() that sends one SIGTERM then SIGKILL, and an exit promise.
  *
  * Every child's PID is tracked; children still running when Node exits are killed (SIGKILL) so a
  * crash of ours never leaves FFmpeg processes behind.
@@ -28,7 +28,10 @@ export interface FfmpegJob {
   pid(): number | null;
   readonly exited: Promise<FfmpegExit>;
   running(): boolean;
-  /** SIGTERM (FFmpeg finishes its outputs: HLS gets ENDLIST), then SIGKILL after `graceMs`. */
+  /**
+   * One SIGTERM (FFmpeg finishes its outputs: HLS gets ENDLIST), then SIGKILL after `graceMs`.
+   * Calling it again while a stop is pending sends no further signal.
+   */
   stop(graceMs?: number): Promise<FfmpegExit>;
 }
 
@@ -133,19 +136,19 @@ export class FfmpegRunner {
       running: () => !done,
       async stop(graceMs = 3000) {
         if (done) return exited;
-        stopped = true;
-        if (pid !== null) killQuietly(pid, 'SIGTERM');
-        // FFmpeg's first signal only ends its main loop; a read blocked on a silent input (the
-        // publisher left) waits for -rw_timeout. A second signal interrupts the I/O; FFmpeg still
-        // writes its trailers (HLS: ENDLIST). Three or more would make it exit without them.
-        const again = setTimeout(() => {
-          if (pid !== null && !done) killQuietly(pid, 'SIGTERM');
-        }, 150);
+        // Exactly one SIGTERM, then SIGKILL after the grace period. FFmpeg's first signal ends its
+        // main loop and it writes its trailers (HLS: last segment, ENDLIST); a read blocked on a
+        // silent input still waits for -rw_timeout, so graceMs must exceed it. A second signal
+        // interrupts every I/O, the trailers' writes too: FFmpeg 5.1 then leaves an empty HLS
+        // playlist and exits 255 (measured). Never send one; prefer ending the input (EOF).
+        if (!stopped) {
+          stopped = true;
+          if (pid !== null) killQuietly(pid, 'SIGTERM');
+        }
         const timer = setTimeout(() => {
           if (pid !== null && !done) killQuietly(pid, 'SIGKILL');
         }, graceMs);
         const exit = await exited;
-        clearTimeout(again);
         clearTimeout(timer);
         return exit;
       },

@@ -1,14 +1,21 @@
 /**
  * One live stream's FFmpeg: RTMP in, low-latency HLS out (plus an optional source recording).
  * Knows when the output became playable (master playlist and a first segment in every variant),
- * keeps the latest progress sample, and on stop makes sure every playlist ends with ENDLIST.
+ * keeps the latest progress sample, and on stop ends FFmpeg by ending its input, so it finishes
+ * every output itself: the last segment listed, ENDLIST written, the recording complete.
  */
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FfmpegExit, FfmpegJob, FfmpegRunner } from './ffmpeg-runner.js';
+import { parseMediaPlaylist, programDateLagMs, withEndlist } from './hls-playlist.js';
 import { hlsJob, type PlannedRendition } from './presets.js';
 import type { ProgressSample } from './progress.js';
+
+/** How long FFmpeg gets to finish by itself once its input ended (measured: ~0.3 s). */
+export const EOF_WAIT_MS = 5_000;
+/** After the one SIGTERM: longer than the input's -rw_timeout (3 s), which a blocked read waits out. */
+export const SIGTERM_GRACE_MS = 6_000;
 
 export interface TranscoderOptions {
   input: string;
@@ -20,6 +27,11 @@ export interface TranscoderOptions {
   recordFile?: string;
   /** Give up waiting for the first segment after this long. */
   playableTimeoutMs?: number;
+  /**
+   * Ends FFmpeg's input (closes the connection it reads from); true when there was one to close.
+   * Without it (or when it closes nothing) stop() falls back to one SIGTERM.
+   */
+  closeInput?: () => boolean;
   onLog?: (line: string) => void;
 }
 
@@ -100,20 +112,74 @@ export class HlsTranscoder {
     return last ? Number.parseFloat(last[1]!) : 0;
   }
 
-  /** Stops FFmpeg (SIGTERM, then SIGKILL) and ends every playlist with ENDLIST. */
-  async stop(graceMs = 3000): Promise<FfmpegExit | null> {
+  /**
+   * How late (ms) the program date-times of the first variant run behind the moment their media
+   * reached us (see programDateLagMs), or null when unknown. Players add it to the delay they
+   * compute from the dates.
+   */
+  async programDateLagMs(): Promise<number | null> {
+    const first = this.opts.renditions[0];
+    if (!first) return null;
+    const dir = join(this.opts.outDir, `v${first.index}`);
+    const parsed = parseMediaPlaylist(await readFile(join(dir, 'index.m3u8'), 'utf8').catch(() => ''));
+    if (!parsed.ok) return null;
+    const segs = [];
+    for (const seg of parsed.playlist.segments) {
+      const st = await stat(join(dir, seg.uri)).catch(() => null);
+      if (st) segs.push({ programDateTime: seg.programDateTime, duration: seg.duration, finishedAt: st.mtimeMs });
+    }
+    return programDateLagMs(segs);
+  }
+
+  /**
+   * Stops FFmpeg the way that keeps its outputs whole: end its input (EOF) and let it finish by
+   * itself; only if it has not exited after EOF_WAIT_MS, one SIGTERM, and SIGKILL after `graceMs`
+   * (never a second signal while its trailers are pending: see FfmpegJob.stop). Then every playlist
+   * is checked and closed, and cut-short leftovers removed.
+   */
+  async stop(graceMs = SIGTERM_GRACE_MS): Promise<FfmpegExit | null> {
     this.stopRequested = true;
-    const exit = this.job ? await this.job.stop(graceMs) : null;
+    let exit: FfmpegExit | null = null;
+    const job = this.job;
+    if (job) {
+      if (job.running() && this.opts.closeInput?.()) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([job.exited, new Promise((r) => (timer = setTimeout(r, EOF_WAIT_MS)))]);
+        clearTimeout(timer);
+        if (job.running()) this.opts.onLog?.(`FFmpeg did not finish within ${EOF_WAIT_MS} ms of its input ending; sending SIGTERM`);
+      }
+      exit = await job.stop(graceMs);
+    }
     await this.ensureEndlist();
     return exit;
   }
 
-  /** A killed FFmpeg leaves live playlists behind: close them so players stop polling. */
+  /**
+   * After FFmpeg exited: close every variant playlist with ENDLIST (a killed FFmpeg leaves live
+   * ones behind; players would keep polling), and remove what a killed FFmpeg leaves half-written
+   * (temp files, empty unlisted segments). A playlist that is not valid HLS is not appended to:
+   * that would only make a different broken file; it is reported instead.
+   */
   async ensureEndlist(): Promise<void> {
     for (const r of this.opts.renditions) {
-      const file = join(this.opts.outDir, `v${r.index}`, 'index.m3u8');
+      const dir = join(this.opts.outDir, `v${r.index}`);
+      const file = join(dir, 'index.m3u8');
       const text = await readFile(file, 'utf8').catch(() => null);
-      if (text !== null && !text.includes('#EXT-X-ENDLIST')) await appendFile(file, '#EXT-X-ENDLIST\n').catch(() => {});
+      if (text === null) continue;
+      const closed = withEndlist(text);
+      if (closed === null) {
+        const parsed = parseMediaPlaylist(text);
+        this.opts.onLog?.(`playlist v${r.index} is not valid HLS after FFmpeg ended: ${parsed.ok ? '' : parsed.errors.join('; ')}`);
+      } else if (closed !== text) {
+        await writeFile(`${file}.end`, closed).then(() => rename(`${file}.end`, file)).catch(() => {});
+      }
+      const final = closed === null ? null : parseMediaPlaylist(closed);
+      const listed = new Set(final?.ok ? final.playlist.segments.map((s) => s.uri) : []);
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        if (name === 'index.m3u8' || listed.has(name)) continue;
+        const path = join(dir, name);
+        if (name.endsWith('.tmp') || name.endsWith('.end') || (name.endsWith('.ts') && (await stat(path).catch(() => null))?.size === 0)) await rm(path, { force: true });
+      }
     }
   }
 

@@ -48,6 +48,7 @@ describe('HLS arguments', () => {
     expect(after('-var_stream_map')).toBe('v:0,a:0 v:1,a:1 v:2,a:2');
     expect(after('-master_pl_name')).toBe('master.m3u8');
     expect(after('-hls_flags')).toContain('delete_segments');
+    expect(after('-hls_flags')).toContain('program_date_time');
     expect(after('-c:v:0')).toBe('copy');
     expect(after('-c:a:0')).toBe('copy');
     expect(after('-c:v:1')).toBe('libx264');

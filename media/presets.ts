@@ -174,7 +174,8 @@ export function hlsJob(opts: {
     '-f', 'hls',
     '-hls_time', String(SEGMENT_SECONDS),
     '-hls_list_size', String(LIST_SIZE),
-    '-hls_flags', 'delete_segments+independent_segments+temp_file',
+    // program_date_time: each segment's wall-clock time, so players can show the real delay.
+    '-hls_flags', 'delete_segments+independent_segments+temp_file+program_date_time',
     '-master_pl_name', 'master.m3u8',
     // No `name:` keys: the bundled fallback FFmpeg (4.1-era) rejects them. Variants are v0, v1...
     '-var_stream_map', varMap,

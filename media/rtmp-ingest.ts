@@ -69,6 +69,8 @@ export class RtmpIngest {
   private readonly readerToken = randomBytes(18).toString('base64url');
   private readonly refused = new Set<string>();
   private readonly publishers = new Map<string, NmsSession>();
+  /** Our transcoders' play sessions (reader token checked), by session id. */
+  private readonly readers = new Map<string, NmsSession>();
   private server: Server | null = null;
   private nms: InstanceType<NmsModule> | null = null;
   private context: ContextModule | null = null;
@@ -131,7 +133,10 @@ export class RtmpIngest {
       if (s.streamQuery?.reader !== this.readerToken) {
         this.log.warn({ sessionId: s.id, ip: s.ip }, 'RTMP play refused (only the transcoder may read streams)');
         s.close();
+        return;
       }
+      this.readers.set(s.id, s);
+      s.socket?.once('close', () => this.readers.delete(s.id));
     });
     await this.nms.run();
     // Its store installed SIGINT/SIGTERM handlers that flush and exit: our shutdown stops it instead.
@@ -224,6 +229,29 @@ export class RtmpIngest {
     else s.close();
   }
 
+  /**
+   * Ends our transcoders' reads of `key` (FIN on their RTMP connections): FFmpeg sees the end of
+   * its input, finishes its outputs (HLS: last segment listed, ENDLIST) and exits by itself. NMS
+   * would otherwise keep those connections open and silent for its 30 s resume window after the
+   * publisher left. Sockets still open a few seconds later are destroyed. Returns how many closed.
+   */
+  closeReaders(key: string): number {
+    let n = 0;
+    for (const [id, s] of this.readers) {
+      if (s.streamName !== key) continue;
+      this.readers.delete(id);
+      n++;
+      const socket = s.socket;
+      if (!socket) {
+        s.close();
+        continue;
+      }
+      socket.end();
+      setTimeout(() => socket.destroy(), 5000).unref();
+    }
+    return n;
+  }
+
   /** Bytes received from a publisher so far (for the input bitrate). */
   inBytes(sessionId: string): number {
     return this.publishers.get(sessionId)?.inBytes ?? 0;
@@ -245,6 +273,7 @@ export class RtmpIngest {
     for (const [event, fn] of this.listeners) this.context?.eventEmitter.off(event, fn);
     this.listeners.length = 0;
     this.publishers.clear();
+    this.readers.clear();
     if (active === this) active = null;
   }
 }

@@ -1,19 +1,19 @@
 import { z } from 'zod';
+import { clientIdSchema } from './client-id.js';
+import { userText } from './text.js';
 import { userSchemaOut } from './users.js';
 
 import { HISTORY_PAGE_MAX, MESSAGE_MAX_LENGTH } from './chat-constants.js';
 
 export * from './chat-constants.js';
 
-export const messageTextSchema = z
-  .string()
-  .max(MESSAGE_MAX_LENGTH)
-  .refine((t) => t.trim().length > 0, 'message is empty');
+/** Not trimmed (leading spaces may be meant), but text of only invisible characters is empty. */
+export const messageTextSchema = userText(MESSAGE_MAX_LENGTH, { trim: false });
 
 export const messageIdSchema = z.number().int().positive();
 
 export const postMessageSchema = z
-  .object({ text: messageTextSchema, replyToId: messageIdSchema.optional() })
+  .object({ text: messageTextSchema, replyToId: messageIdSchema.optional(), clientId: clientIdSchema.optional() })
   .strict();
 
 export const historyQuerySchema = z.object({

@@ -125,6 +125,11 @@ export type ChessPersonalEvents = {
   'chess:presenceChanged': (fact: { gameId: number; roomId: number; color: Color; present: boolean; goneSince: number | null; claimableAt: number | null }) => void;
   /** Personal (to the addressee of a challenge, wherever they are in the app). */
   'chess:invited': (fact: { roomId: number; roomName: string; game: GameSummary }) => void;
+  /**
+   * Personal (to the addressee): that challenge is no longer open — accepted (perhaps on another
+   * of their devices), declined, withdrawn or lapsed. Clients close what they showed about it.
+   */
+  'chess:inviteClosed': (fact: { roomId: number; gameId: number; reason: 'accepted' | 'declined' | 'cancelled' | 'expired' }) => void;
 };
 
 /** Command names, for the client's typing. */

@@ -10,6 +10,7 @@
  * shows the same time whatever the delivery delay.
  */
 import { z } from 'zod';
+import { clientIdSchema } from './client-id.js';
 import { userSchemaOut } from './users.js';
 
 const id = z.number().int().positive();
@@ -56,6 +57,8 @@ export const chessChallengeSchema = z
     color: z.enum(COLOR_CHOICES).default('random'),
     /** `null`: untimed. */
     timeControl: timeControlSchema.nullable(),
+    /** Idempotency key: a retry with the same id returns the first result (see protocol/client-id.ts). */
+    clientId: clientIdSchema.optional(),
   })
   .strict();
 

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { AckFn } from './ack.js';
+import { clientIdSchema } from './client-id.js';
 import { messageIdSchema, messageTextSchema, HISTORY_PAGE_MAX, REACTION_EMOJI } from './chat.js';
 import type { HistoryPage, Message, Reaction } from './chat.js';
 import { presenceStatusSchema } from './rooms.js';
@@ -27,7 +28,7 @@ export const commandSchemas = {
   'room:leave': z.object({ roomId }).strict(),
   'presence:set': z.object({ status: presenceStatusSchema }).strict(),
   'chat:send': z
-    .object({ roomId, text: messageTextSchema, replyToId: messageIdSchema.optional() })
+    .object({ roomId, text: messageTextSchema, replyToId: messageIdSchema.optional(), clientId: clientIdSchema.optional() })
     .strict(),
   'chat:edit': z.object({ roomId, messageId: messageIdSchema, text: messageTextSchema }).strict(),
   'chat:delete': z.object({ roomId, messageId: messageIdSchema }).strict(),

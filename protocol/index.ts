@@ -3,6 +3,8 @@ export * from './ack.js';
 export * from './users.js';
 export * from './rooms.js';
 export * from './chat.js';
+export * from './text.js';
+export * from './client-id.js';
 export * from './events.js';
 export * from './study.js';
 export * from './study-events.js';

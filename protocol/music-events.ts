@@ -9,6 +9,7 @@
  *   their skip vote skips at once.
  */
 import { z } from 'zod';
+import { clientIdSchema } from './client-id.js';
 import { spotifyIdSchema, type MusicSnapshot, type NowPlaying, type QueueItem } from './music.js';
 
 const roomId = z.number().int().positive();
@@ -18,8 +19,8 @@ export const musicCommandSchemas = {
   'music:state': z.object({ roomId }).strict(),
   /** One track by id, or a playlist (link, URI or id): its first tracks are queued. */
   'music:add': z.union([
-    z.object({ roomId, trackId: spotifyIdSchema }).strict(),
-    z.object({ roomId, playlist: z.string().trim().min(1).max(300) }).strict(),
+    z.object({ roomId, trackId: spotifyIdSchema, clientId: clientIdSchema.optional() }).strict(),
+    z.object({ roomId, playlist: z.string().trim().min(1).max(300), clientId: clientIdSchema.optional() }).strict(),
   ]),
   'music:remove': z.object({ roomId, itemId }).strict(),
   /** Votes to skip the playing track (`itemId` guards against skipping the next one by mistake). */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { clientIdSchema } from './client-id.js';
+import { userText } from './text.js';
 import { userSchemaOut } from './users.js';
 
 export const ROLES = ['owner', 'moderator', 'member'] as const;
@@ -15,18 +17,20 @@ export const passcodeSchema = z.string().min(4).max(128);
 
 export const createRoomSchema = z
   .object({
-    name: z.string().trim().min(1).max(60),
-    description: z.string().trim().max(500).default(''),
+    name: userText(60),
+    description: userText(500, { required: false }).default(''),
     passcode: passcodeSchema.optional(),
     listed: z.boolean().default(true),
     capacity: z.number().int().min(2).max(500).default(50),
+    /** Idempotency key: a retry with the same id returns the first result (see protocol/client-id.ts). */
+    clientId: clientIdSchema.optional(),
   })
   .strict();
 
 export const updateRoomSchema = z
   .object({
-    name: z.string().trim().min(1).max(60),
-    description: z.string().trim().max(500),
+    name: userText(60),
+    description: userText(500, { required: false }),
     listed: z.boolean(),
     capacity: z.number().int().min(2).max(500),
     slowModeSeconds: z.number().int().min(0).max(3600),
@@ -36,7 +40,11 @@ export const updateRoomSchema = z
   .partial()
   .strict();
 
-export const joinRoomSchema = z.object({ passcode: z.string().max(128).optional() }).strict();
+/**
+ * `code`: the room's current join code, required to join an unlisted room (the invite link
+ * carries it); listed rooms ignore it. `passcode`: required when the room has one.
+ */
+export const joinRoomSchema = z.object({ passcode: z.string().max(128).optional(), code: joinCodeSchema.optional() }).strict();
 
 export const transferSchema = z.object({ userId: z.number().int().positive() }).strict();
 export const setRoleSchema = z.object({ role: z.enum(['moderator', 'member']) }).strict();
@@ -45,7 +53,7 @@ export const banSchema = z
     /** Omitted: permanent. */
     minutes: z.number().int().min(1).max(525600).optional(),
     deleteMessages: z.boolean().default(false),
-    reason: z.string().trim().max(200).default(''),
+    reason: userText(200, { required: false }).default(''),
   })
   .strict();
 export const muteSchema = z.object({ minutes: z.number().int().min(1).max(10080) }).strict();

@@ -63,6 +63,12 @@ export const streamStateSchemaOut = z.object({
   renditions: z.array(renditionSchemaOut),
   /** Target segment duration in seconds (the player's live sync builds on it). */
   segmentSeconds: z.number(),
+  /**
+   * How many ms earlier than its #EXT-X-PROGRAM-DATE-TIME the media reached the server (FFmpeg
+   * dates segments from after its input probe); players add it to "server now - date of the
+   * frame shown" to show the delay a viewer really has. 0 when unknown or offline.
+   */
+  ingestLagMs: z.number(),
 });
 export type StreamState = z.infer<typeof streamStateSchemaOut>;
 

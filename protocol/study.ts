@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { clientIdSchema } from './client-id.js';
+import { userText } from './text.js';
 import { userSchemaOut } from './users.js';
 
 const roomId = z.number().int().positive();
@@ -7,7 +9,7 @@ const id = z.number().int().positive();
 const instant = z.number().int().min(0).max(8_640_000_000_000);
 
 // ---- to-dos ----
-export const todoTextSchema = z.string().trim().min(1).max(300);
+export const todoTextSchema = userText(300);
 
 export const todoAddSchema = z
   .object({
@@ -16,6 +18,8 @@ export const todoAddSchema = z
     text: todoTextSchema,
     assigneeId: id.optional(),
     dueAt: instant.optional(),
+    /** Idempotency key: a retry with the same id returns the first result (see protocol/client-id.ts). */
+    clientId: clientIdSchema.optional(),
   })
   .strict();
 
@@ -79,7 +83,7 @@ export interface TimerView {
 }
 
 // ---- goals ----
-export const goalSetSchema = z.object({ roomId, text: z.string().trim().min(1).max(200) }).strict();
+export const goalSetSchema = z.object({ roomId, text: userText(200) }).strict();
 export const goalCheckSchema = z.object({ roomId, goalId: id, done: z.boolean() }).strict();
 export const goalSchemaOut = z.object({
   id: z.number(),
@@ -103,14 +107,17 @@ export interface StudySnapshot {
 // ---- alarms ----
 export const REPEATS = ['none', 'daily', 'weekdays'] as const;
 export const alarmCreateSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('countdown'), label: z.string().trim().max(80).default(''), minutes: z.number().min(0.05).max(24 * 60) }).strict(),
+  z
+    .object({ kind: z.literal('countdown'), label: userText(80, { required: false }).default(''), minutes: z.number().min(0.05).max(24 * 60), clientId: clientIdSchema.optional() })
+    .strict(),
   z
     .object({
       kind: z.literal('clock'),
-      label: z.string().trim().max(80).default(''),
+      label: userText(80, { required: false }).default(''),
       hour: z.number().int().min(0).max(23),
       minute: z.number().int().min(0).max(59),
       repeat: z.enum(REPEATS).default('none'),
+      clientId: clientIdSchema.optional(),
     })
     .strict(),
 ]);
@@ -124,9 +131,13 @@ export const alarmSchemaOut = z.object({
   timeZone: z.string(),
   nextFireAt: z.number().nullable(),
   lastFiredAt: z.number().nullable(),
+  /** The latest fire one of the owner's devices rang or showed: not "missed" on the others. */
+  seenAt: z.number().nullable(),
   createdAt: z.number(),
 });
 export type Alarm = z.infer<typeof alarmSchemaOut>;
+/** `POST /api/alarms/:id/seen`: a device rang (or showed as missed) the fire at `firedAt`. */
+export const alarmSeenSchema = z.object({ firedAt: instant }).strict();
 
 // ---- statistics ----
 export const focusSummarySchemaOut = z.object({

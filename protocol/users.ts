@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userText } from './text.js';
 
 export const usernameSchema = z
   .string()
@@ -26,12 +27,18 @@ export const timeZoneSchema = z
 
 export const credentialsSchema = z.object({ username: usernameSchema, password: passwordSchema });
 
+/** Change my password: the current one proves it is me; the new one follows the sign-up rules. */
+export const passwordChangeSchema = z
+  .object({ currentPassword: z.string().min(1).max(256), newPassword: passwordSchema })
+  .strict()
+  .refine((p) => p.newPassword !== p.currentPassword, { message: 'the new password must differ from the current one', path: ['newPassword'] });
+
 export const profilePatchSchema = z
   .object({
-    displayName: z.string().trim().min(1).max(40),
+    displayName: userText(40),
     avatarColor: avatarColorSchema,
     timeZone: timeZoneSchema,
-    statusLine: z.string().trim().max(120),
+    statusLine: userText(120, { required: false }),
   })
   .partial()
   .strict();

@@ -7,7 +7,8 @@ import { featuresPlugin } from './features.js';
 import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
 import { docsPlugin } from './plugins/docs.js';
-import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { clientErrorHandler, errorHandlerPlugin, frameworkErrors } from './plugins/error-handler.js';
+import { connectSources, noStoreApiJson } from './plugins/security-headers.js';
 import { socketIoPlugin } from './plugins/socket-io.js';
 import { staticClientPlugin } from './plugins/static-client.js';
 
@@ -17,6 +18,9 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
+    // Errors raised before routing or by Node's parser get our `{error}` shape and never echo input.
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -32,7 +36,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
         // Album artwork of the music queue comes from Spotify's image hosts (server/music keeps no others).
         imgSrc: ["'self'", 'data:', 'blob:', 'https://i.scdn.co', 'https://mosaic.scdn.co', 'https://*.spotifycdn.com'],
         mediaSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
+        connectSrc: connectSources(config.publicUrl),
         workerSrc: ["'self'", 'blob:'],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
@@ -41,6 +45,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     },
     crossOriginEmbedderPolicy: false,
   });
+  noStoreApiJson(app);
   await app.register(docsPlugin);
   await app.register(dbPlugin, { file: config.dbFile });
   await app.register(authPlugin);

@@ -17,8 +17,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   /** Public base URL, used for invite links and as an allowed Origin. */
   PUBLIC_URL: z.string().url().optional(),
-  /** Extra allowed Origins for HTTP mutations and sockets, comma separated. */
-  ALLOWED_ORIGINS: csv.default([]),
+  /** Extra allowed Origins for HTTP mutations and sockets, comma separated (scheme://host[:port]). */
+  ALLOWED_ORIGINS: csv.pipe(z.array(z.string().regex(/^https?:\/\/[^\s/]+\/?$/, 'origins like https://study.example.org[:port]'))).default([]),
   SESSION_SECRET: z.string().min(32).optional(),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Set behind a TLS-terminating proxy so cookies get `Secure` and client IPs are read. */
@@ -32,6 +32,9 @@ const envSchema = z.object({
   SOCKET_RATE_BURST: z.coerce.number().positive().default(60),
   /** Chat messages per user: sustained per 10 s, independent of the room's slow mode. */
   CHAT_RATE_PER_10S: z.coerce.number().positive().default(15),
+  /** Rooms one user may create per hour, and own at once. */
+  ROOMS_PER_HOUR: z.coerce.number().int().positive().default(30),
+  ROOMS_OWNED_MAX: z.coerce.number().int().positive().default(100),
   /** Login and register attempts per IP per 15 minutes. */
   AUTH_ATTEMPTS_PER_15MIN: z.coerce.number().int().positive().default(30),
   /** Live streaming (RTMP ingest + FFmpeg to HLS). */
@@ -42,7 +45,7 @@ const envSchema = z.object({
   RTMP_PUBLIC_URL: z.string().regex(/^rtmps?:\/\/[^\s]+$/, 'an rtmp:// or rtmps:// URL').optional(),
   /** `auto`, `copy`, or renditions like `720p,480p,360p` (optionally `copy,480p`). */
   STREAM_LADDER: z.string().regex(/^[a-z0-9]+(,[a-z0-9]+)*$/, 'e.g. auto | copy | 720p,480p,360p').default('auto'),
-  /** FFmpeg binary; default: `ffmpeg` on PATH, then the bundled @ffmpeg-installer build. */
+  /** FFmpeg binary; default: `ffmpeg` on PATH, then the optional @ffmpeg-installer build when installed. */
   FFMPEG_PATH: z.string().optional(),
   /** Calls: STUN servers (comma separated stun:/stuns: URLs); none on a LAN. Never a public default. */
   ICE_STUN_URLS: csv.pipe(z.array(z.string().regex(/^stuns?:[^\s,]+$/, 'stun: or stuns: URLs'))).default([]),
@@ -76,6 +79,8 @@ export interface AppConfig {
   socketRatePerSec: number;
   socketRateBurst: number;
   chatRatePer10s: number;
+  /** Per-user room creation limits. */
+  roomLimits: RoomLimits;
   authAttemptsPer15Min: number;
   streamingEnabled: boolean;
   /** 0 picks a free port (tests). */
@@ -90,6 +95,11 @@ export interface AppConfig {
   spotify: SpotifyConfig | undefined;
   /** Where the built client lives; absent in API-only tests. */
   clientDist: string | undefined;
+}
+
+export interface RoomLimits {
+  perHour: number;
+  ownedMax: number;
 }
 
 export interface SpotifyConfig {
@@ -140,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     dbFile: join(dataDir, 'commonroom.sqlite'),
     publicUrl: e.PUBLIC_URL,
-    allowedOrigins: [...e.ALLOWED_ORIGINS, ...(e.PUBLIC_URL ? [new URL(e.PUBLIC_URL).origin] : [])],
+    allowedOrigins: [...e.ALLOWED_ORIGINS, ...(e.PUBLIC_URL ? [e.PUBLIC_URL] : [])].map((o) => new URL(o).origin),
     sessionSecret: e.SESSION_SECRET ?? loadOrCreateSecret(dataDir),
     sessionTtlMs: e.SESSION_TTL_DAYS * 86_400_000,
     trustProxy: e.TRUST_PROXY,
@@ -150,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     socketRatePerSec: e.SOCKET_RATE_PER_SEC,
     socketRateBurst: e.SOCKET_RATE_BURST,
     chatRatePer10s: e.CHAT_RATE_PER_10S,
+    roomLimits: { perHour: e.ROOMS_PER_HOUR, ownedMax: e.ROOMS_OWNED_MAX },
     authAttemptsPer15Min: e.AUTH_ATTEMPTS_PER_15MIN,
     streamingEnabled: e.STREAMING_ENABLED,
     rtmpPort: e.RTMP_PORT,

@@ -18,6 +18,11 @@ export const alarms = sqliteTable(
     /** The next instant it fires; null once a one-off alarm has fired. */
     nextFireAt: integer('next_fire_at'),
     lastFiredAt: integer('last_fired_at'),
+    /**
+     * The latest fire a device of the owner rang or showed as missed: other devices do not
+     * announce fires up to it as missed.
+     */
+    seenAt: integer('seen_at'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('alarms_next_idx').on(t.nextFireAt), index('alarms_user_idx').on(t.userId)],

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { rooms } from './rooms.js';
 import { users } from './users.js';
 
@@ -19,6 +19,13 @@ export const messages = sqliteTable(
     createdAt: integer('created_at').notNull(),
     editedAt: integer('edited_at'),
     deletedAt: integer('deleted_at'),
+    /** The sender's idempotency key (chat:send `clientId`): a retry after a lost ack finds its message. */
+    clientId: text('client_id'),
   },
-  (t) => [index('messages_room_id_idx').on(t.roomId, t.id), index('messages_user_idx').on(t.roomId, t.userId)],
+  (t) => [
+    index('messages_room_id_idx').on(t.roomId, t.id),
+    index('messages_user_idx').on(t.roomId, t.userId),
+    // NULLs never collide in SQLite: messages without a key are unaffected.
+    uniqueIndex('messages_user_client_id_idx').on(t.userId, t.clientId),
+  ],
 );

@@ -52,6 +52,85 @@ export function publish(fullUrl: string): ChildProcess {
   return child;
 }
 
+/** Bits of the frame counter burned into the top of the picture, 40 px wide blocks, 24 px tall. */
+const CLOCK_BITS = 16;
+
+/**
+ * A publisher with a clock in the picture (issue 17 #9): the frame number is burned into the top
+ * strip as 16 black/white blocks, and FFmpeg's own progress reports (`frame=N` at a known wall
+ * time, every 100 ms) tell when each frame was made. `capturedAt(n)` is the wall-clock time frame
+ * n left the encoder: the best of (report time - frames/fps), since reporting only adds delay.
+ */
+export function publishWithClock(fullUrl: string): { child: ChildProcess; capturedAt: (frame: number) => number | null } {
+  const fps = 30;
+  const bit = `mod(floor(N/pow(2\,floor(X/40)))\,2)`;
+  const args = [
+    '-hide_banner',
+    '-loglevel', 'error',
+    '-progress', 'pipe:1',
+    '-stats_period', '0.1',
+    '-re',
+    '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=${fps}`,
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-filter_complex', `[0:v]format=yuv420p,split[m][b];[b]crop=640:24:0:0,geq=lum='16+219*${bit}':cb=128:cr=128[bar];[m][bar]overlay=0:0[v]`,
+    '-map', '[v]', '-map', '1:a',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', String(fps), '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-ar', '48000',
+    '-f', 'flv', fullUrl,
+  ];
+  const child = spawn(process.env.FFMPEG_PATH ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[publisher] ${d.toString().replace(/live_[A-Za-z0-9_-]+/g, 'live_…')}`));
+  let anchor = Number.POSITIVE_INFINITY;
+  child.stdout?.on('data', (d: Buffer) => {
+    const now = Date.now();
+    for (const m of d.toString().matchAll(/^frame=(\d+)/gm)) {
+      const frames = Number(m[1]);
+      if (frames > 0) anchor = Math.min(anchor, now - (frames * 1000) / fps);
+    }
+  });
+  // Frame n (0-based) is the (n+1)th encoded.
+  return { child, capturedAt: (frame) => (Number.isFinite(anchor) ? anchor + ((frame + 1) * 1000) / fps : null) };
+}
+
+/**
+ * Waits for `count` frames shown `every` frames apart and reads, for each: the frame number burned
+ * into the picture, the wall-clock time it was due on screen, and the latency chip's text then.
+ * Fewer when the video stalls for 10 s.
+ */
+export async function readShownFrames(page: Page, count: number, every = 6): Promise<{ frame: number; shownAt: number; chip: string }[]> {
+  return page.getByTestId('live-video').evaluate(
+    (el, { count, every, bits }) =>
+      new Promise<{ frame: number; shownAt: number; chip: string }[]>((resolve) => {
+        const v = el as HTMLVideoElement;
+        const canvas = document.createElement('canvas');
+        canvas.width = v.videoWidth;
+        canvas.height = v.videoHeight;
+        const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+        const out: { frame: number; shownAt: number; chip: string }[] = [];
+        let seen = 0;
+        // A stalled video presents no frames: answer with what was read by then.
+        setTimeout(() => resolve(out), 10_000);
+        const onFrame = (_now: number, meta: { expectedDisplayTime: number }) => {
+          if (seen++ % every === 0) {
+            ctx.drawImage(v, 0, 0, canvas.width, canvas.height);
+            const scale = canvas.width / 640;
+            let frame = 0;
+            for (let b = 0; b < bits; b++) {
+              const px = ctx.getImageData(Math.round((40 * b + 20) * scale), Math.round(12 * scale), 1, 1).data;
+              if ((px[0]! + px[1]! + px[2]!) / 3 > 128) frame += 2 ** b;
+            }
+            const chip = document.querySelector('[data-testid="latency"]')?.textContent ?? '';
+            out.push({ frame, shownAt: performance.timeOrigin + meta.expectedDisplayTime, chip });
+          }
+          if (out.length < count) v.requestVideoFrameCallback(onFrame);
+          else resolve(out);
+        };
+        v.requestVideoFrameCallback(onFrame);
+      }),
+    { count, every, bits: CLOCK_BITS },
+  );
+}
+
 /** Stops a publisher by its PID and waits for it to exit (SIGKILL if it lingers). */
 export async function stopPublisher(child: ChildProcess, signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;

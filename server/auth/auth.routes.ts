@@ -1,36 +1,44 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { credentialsSchema, meSchemaOut, profilePatchSchema } from '../../protocol/users.js';
+import { credentialsSchema, meSchemaOut, passwordChangeSchema, profilePatchSchema } from '../../protocol/users.js';
 import { clearSessionCookie, requireSession, setSessionCookie } from '../plugins/auth.js';
 import { authErrors, errorReply, noContent } from '../plugins/http-schemas.js';
-import { RateLimiter, perWindow } from '../plugins/rate-limit.js';
+import { isLoopbackAddress } from '../plugins/origin.js';
+import { AppError } from '../plugins/errors.js';
 import { sessionChannel, userChannel } from '../plugins/socket-io.js';
 import { toMe } from './auth.service.js';
+import { LoginThrottle } from './login-throttle.js';
 
 const meReply = z.object({ user: meSchemaOut });
+
+/** From the machine itself, not relayed by a proxy (whose forwarded headers a client could forge). */
+const isDirectLocal = (req: FastifyRequest) =>
+  isLoopbackAddress(req.socket.remoteAddress) && !req.headers['x-forwarded-for'] && !req.headers.forwarded && !req.headers['x-real-ip'];
 
 export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const tags = ['auth'];
-  const ipLimiter = new RateLimiter(perWindow(app.config.authAttemptsPer15Min, 15 * 60_000));
-  const userLimiter = new RateLimiter(perWindow(10, 15 * 60_000));
+  const throttle = new LoginThrottle(app.config.authAttemptsPer15Min);
   const meta = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers['user-agent'] ?? '' });
-  const errors = { 400: errorReply, 401: errorReply, 409: errorReply, 429: errorReply };
+  const errors = { 400: errorReply, 401: errorReply, 403: errorReply, 409: errorReply, 429: errorReply };
 
   app.post('/api/auth/register', { schema: { tags, summary: 'Create an account and sign in', body: credentialsSchema, response: { 201: meReply, ...errors } } }, async (req, reply) => {
-    ipLimiter.enforce(req.ip);
-    const { user, token } = await app.auth.register(req.body.username, req.body.password, meta(req));
+    throttle.perIp.enforce(req.ip, 'Too many sign-up attempts from your network. Try again later.');
+    const { user, token } = await app.auth.register(req.body.username, req.body.password, { ...meta(req), local: isDirectLocal(req) });
     setSessionCookie(req, reply, token);
     return reply.status(201).send({ user: toMe(user) });
   });
 
   app.post('/api/auth/login', { schema: { tags, summary: 'Sign in; sets the session cookie', body: credentialsSchema, response: { 200: meReply, ...errors } } }, async (req, reply) => {
-    const userKey = req.body.username.toLowerCase();
-    ipLimiter.enforce(req.ip, 'Too many sign-in attempts. Try again later.');
-    userLimiter.enforce(userKey, 'Too many sign-in attempts for this account. Try again later.');
-    const { user, token } = await app.auth.login(req.body.username, req.body.password, meta(req));
-    userLimiter.reset(userKey);
+    const account = req.body.username.toLowerCase();
+    const attempt = { ip: req.ip, account, knownAddress: app.auth.hasLiveSessionFrom(account, req.ip) };
+    throttle.before(attempt);
+    const { user, token } = await app.auth.login(req.body.username, req.body.password, meta(req)).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') throttle.failed(attempt);
+      throw err;
+    });
+    throttle.succeeded(attempt);
     setSessionCookie(req, reply, token);
     return { user: toMe(user) };
   });
@@ -49,6 +57,27 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     app.auth.revokeAll(user.id);
     app.io.in(userChannel(user.id)).disconnectSockets(true);
     clearSessionCookie(reply);
+    return reply.status(204).send(null);
+  });
+
+  app.post('/api/auth/password', {
+    schema: {
+      tags,
+      summary: 'Change my password (current + new); signs out my other sessions and drops their live connections, keeps this one',
+      body: passwordChangeSchema,
+      response: { 204: noContent, ...authErrors },
+    },
+  }, async (req, reply) => {
+    const { user, sessionId } = requireSession(req);
+    // Limited like sign-in: a stolen session must not become a password-guessing oracle.
+    const attempt = { ip: req.ip, account: `#${user.id}`, knownAddress: true };
+    throttle.before(attempt);
+    const revoked = await app.auth.changePassword(user.id, req.body.currentPassword, req.body.newPassword, sessionId).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'WRONG_PASSWORD') throttle.failed(attempt);
+      throw err;
+    });
+    throttle.succeeded(attempt);
+    for (const id of revoked) app.io.in(sessionChannel(id)).disconnectSockets(true);
     return reply.status(204).send(null);
   });
 

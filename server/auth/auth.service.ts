@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { sessions, users } from '../../db/schema/index.js';
 import type { Me, PublicUser } from '../../protocol/users.js';
@@ -44,7 +44,12 @@ export class AuthService {
     return createHmac('sha256', this.secret).update(token).digest('base64url');
   }
 
-  async register(username: string, password: string, meta: { ip: string; userAgent: string }) {
+  /**
+   * Creates an account; the very first one becomes the instance admin, and only a request from
+   * the machine itself (`meta.local`) may create it, so nobody on the network (or a page using
+   * DNS rebinding) claims a fresh instance first.
+   */
+  async register(username: string, password: string, meta: { ip: string; userAgent: string; local?: boolean }) {
     const key = username.toLowerCase();
     if (this.db.select({ id: users.id }).from(users).where(eq(users.usernameKey, key)).get()) {
       throw new AppError('USERNAME_TAKEN', 'That username is taken.');
@@ -56,6 +61,9 @@ export class AuthService {
         throw new AppError('USERNAME_TAKEN', 'That username is taken.');
       }
       const isFirst = !tx.select({ id: users.id }).from(users).limit(1).get();
+      if (isFirst && !meta.local) {
+        throw new AppError('FORBIDDEN', 'The first account (the admin) can only be created on the server itself: open it at http://localhost:<port>.');
+      }
       return tx
         .insert(users)
         .values({
@@ -126,8 +134,39 @@ export class AuthService {
       .get();
   }
 
+  /** Does this address hold a live session of the account (one of the owner's usual devices)? */
+  hasLiveSessionFrom(usernameKey: string, ip: string): boolean {
+    return !!this.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(users.usernameKey, usernameKey), eq(sessions.ip, ip), gt(sessions.expiresAt, Date.now())))
+      .get();
+  }
+
   revokeSession(sessionId: string): void {
     this.db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+  }
+
+  /**
+   * Changes the password after checking the current one, and revokes every other session of the
+   * user (returned so their live sockets can be dropped); `keepSessionId` stays signed in.
+   */
+  async changePassword(userId: number, currentPassword: string, newPassword: string, keepSessionId: string): Promise<string[]> {
+    const user = this.db.select().from(users).where(eq(users.id, userId)).get();
+    if (!user || !(await verifySecret(user.passwordHash, currentPassword))) {
+      throw new AppError('WRONG_PASSWORD', 'Your current password is not right.');
+    }
+    const passwordHash = await hashSecret(newPassword);
+    return this.db.transaction((tx) => {
+      tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+      return tx
+        .delete(sessions)
+        .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)))
+        .returning({ id: sessions.id })
+        .all()
+        .map((r) => r.id);
+    });
   }
 
   /** Revokes every session of a user; returns their ids so live sockets can be dropped. */

@@ -137,6 +137,12 @@ export class CallsService {
     return participant;
   }
 
+  /** A member was muted: if they could still be heard or seen, they leave the call ('removed'). */
+  silence(roomId: number, userId: number): void {
+    const entry = this.rosters.get(roomId)?.get(userId);
+    if (entry && (!entry.muted || !entry.cameraOff || entry.screen)) this.end(roomId, entry, 'removed');
+  }
+
   /** A socket went away: its participations end (others see the person leave; the client rejoins). */
   dropSocket(socketId: string, reason: 'disconnected' | 'removed', onlyRoomId?: number): void {
     for (const [roomId, roster] of [...this.rosters]) {

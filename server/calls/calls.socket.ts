@@ -17,13 +17,24 @@ export function registerCallSockets(app: FastifyInstance, calls: CallsService): 
   const member = memberOf(app);
 
   sockets.command('call:state', member, (_ctx, { roomId }) => calls.state(roomId));
-  sockets.command('call:join', member, (ctx, p) => calls.join(p.roomId, ctx.userId, ctx.socket.id, { peerId: p.peerId, muted: p.muted, cameraOff: p.cameraOff }));
+  // A muted member may listen (join with microphone and camera off) but not switch either on.
+  const joinSpeaks = memberOf<{ roomId?: number; muted?: boolean; cameraOff?: boolean }>(app, 'member', { speaks: (p) => !p.muted || !p.cameraOff });
+  const updateSpeaks = memberOf<{ roomId?: number; muted?: boolean; cameraOff?: boolean; screen?: boolean }>(app, 'member', {
+    speaks: (p) => p.muted === false || p.cameraOff === false || p.screen === true,
+  });
+  sockets.command('call:join', joinSpeaks, (ctx, p) => calls.join(p.roomId, ctx.userId, ctx.socket.id, { peerId: p.peerId, muted: p.muted, cameraOff: p.cameraOff }));
   sockets.command('call:leave', member, (ctx, { roomId }) => {
     calls.leave(roomId, ctx.userId);
     return null;
   });
-  sockets.command('call:update', member, (ctx, { roomId, ...patch }) => calls.update(roomId, ctx.userId, patch));
+  sockets.command('call:update', updateSpeaks, (ctx, { roomId, ...patch }) => calls.update(roomId, ctx.userId, patch));
   sockets.command('call:record', member, (ctx, { roomId, recording }) => calls.record(roomId, ctx.userId, recording));
+
+  // Muted mid-call with a live microphone, camera or screen: out of the call (peers hang up); they
+  // may rejoin to listen.
+  app.roomEvents.on('member:updated', ({ roomId, member: m }) => {
+    if (m.mutedUntil && m.mutedUntil > Date.now()) calls.silence(roomId, m.user.id);
+  });
 
   // A dropped connection leaves the call at once (others see it); the client joins again when it
   // reconnects, resuming its peer id.

@@ -20,7 +20,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { PEER_KEY, PEER_PATH } from '../../protocol/calls.js';
 import { SESSION_COOKIE } from '../plugins/auth.js';
 import { AppError } from '../plugins/errors.js';
-import { isOriginAllowed } from '../plugins/origin.js';
+import { isRawRequestAllowed } from '../plugins/origin.js';
 import type { CallsService } from './calls.service.js';
 
 /** Where the PeerJS client opens its WebSocket: `<path>/peerjs`. */
@@ -73,7 +73,7 @@ export async function mountPeerServer(app: FastifyInstance, calls: CallsService)
     const url = new URL(req.url ?? '/', 'http://peer.invalid');
     if (url.pathname !== PEER_WS_PATH && url.pathname !== `${PEER_WS_PATH}/`) return; // Socket.IO's, or nobody's
     socket.on('error', () => socket.destroy());
-    if (!isOriginAllowed(req.headers.origin, req.headers.host, app.config.allowedOrigins)) return refuse(socket, 403, 'origin not allowed');
+    if (!isRawRequestAllowed(req, app.config)) return refuse(socket, 403, 'origin not allowed');
     const session = app.auth.resolve(app.parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE]);
     const peerId = url.searchParams.get('id');
     const verdict = calls.authorizePeer(peerId, url.searchParams.get('token'), session?.user.id ?? null);

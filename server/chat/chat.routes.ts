@@ -34,8 +34,8 @@ export async function chatRoutes(fastify: FastifyInstance): Promise<void> {
     },
   }, async (req, reply) => {
     const { user } = requireSession(req);
-    const member = app.rooms.requireMember(req.params.id, user.id);
-    const message = app.chat.send(member, req.body.text, req.body.replyToId);
+    const member = app.rooms.requireMember(req.params.id, user.id, 'member', { speaks: true });
+    const message = app.chat.send(member, req.body.text, req.body.replyToId, req.body.clientId);
     return reply.status(201).send({ message });
   });
 }

@@ -48,9 +48,12 @@ export class ChatService {
       author: db.select().from(users).where(eq(users.id, ph('userId'))).prepare(),
       insert: db
         .insert(messages)
-        .values({ roomId: ph('roomId'), userId: ph('userId'), text: ph('text'), replyToId: ph('replyToId'), mentions: ph('mentions'), createdAt: ph('now') })
+        .values({ roomId: ph('roomId'), userId: ph('userId'), text: ph('text'), replyToId: ph('replyToId'), mentions: ph('mentions'), createdAt: ph('now'), clientId: ph('clientId') })
+        // A second message with the same (user, clientId) is a retry: insert nothing, return nothing.
+        .onConflictDoNothing({ target: [messages.userId, messages.clientId] })
         .returning()
         .prepare(),
+      byClientId: db.select().from(messages).where(and(eq(messages.userId, ph('userId')), eq(messages.clientId, ph('clientId')))).prepare(),
       // update().set() takes SQL, not bare placeholders.
       touchRoom: db.update(rooms).set({ lastActivityAt: sql`${ph('now')}` }).where(eq(rooms.id, ph('roomId'))).prepare(),
       touchMember: db
@@ -63,30 +66,41 @@ export class ChatService {
 
   /**
    * Persists a message and broadcasts it. Returns only after the row is written, so an
-   * acknowledged message survives a crash. Mutes, slow mode and the per-user rate apply.
+   * acknowledged message survives a crash. Slow mode and the per-user rate apply; callers have
+   * already refused a muted member (`requireMember(..., { speaks: true })`).
+   *
+   * `clientId` makes it idempotent across restarts: a retry finds the message sent with that key
+   * (the unique index refuses a second row) and gets it back without a second broadcast. The
+   * lookup runs only on a retry or a refusal, never on the normal path.
    */
-  send(member: MemberRow, text: string, replyToId?: number): Message {
+  send(member: MemberRow, text: string, replyToId?: number, clientId?: string): Message {
     const { roomId, userId } = member;
     const now = Date.now();
-    if (member.mutedUntil && member.mutedUntil > now) {
-      throw new AppError('MUTED', 'You are muted in this room.', Math.ceil((member.mutedUntil - now) / 1000));
-    }
     const room = this.q.slowMode.get({ roomId })!;
-    if (!atLeast(member.role, 'moderator')) {
-      const wait = slowModeWait(member.lastMessageAt, room.slow, now);
-      if (wait > 0) throw new AppError('SLOW_MODE', `Slow mode is on: wait ${wait}s.`, wait);
+    try {
+      if (!atLeast(member.role, 'moderator')) {
+        const wait = slowModeWait(member.lastMessageAt, room.slow, now);
+        if (wait > 0) throw new AppError('SLOW_MODE', `Slow mode is on: wait ${wait}s.`, wait);
+      }
+      this.rate.enforce(`u${userId}`, 'You are sending messages too fast.');
+    } catch (err) {
+      // The retry of a message that did go through is not a new message: slow mode does not apply.
+      const earlier = clientId === undefined ? undefined : this.sentWith(member, clientId);
+      if (earlier) return earlier;
+      throw err;
     }
-    this.rate.enforce(`u${userId}`, 'You are sending messages too fast.');
     if (replyToId !== undefined && !this.db.select({ id: messages.id }).from(messages).where(and(eq(messages.id, replyToId), eq(messages.roomId, roomId))).get()) {
       throw new AppError('NOT_FOUND', 'The message you reply to is not in this room.');
     }
     const mentions = this.resolveMentions(roomId, text);
     const row = this.db.transaction(() => {
-      const inserted = this.q.insert.get({ roomId, userId, text, replyToId: replyToId ?? null, mentions: JSON.stringify(mentions), now })!;
+      const inserted = this.q.insert.get({ roomId, userId, text, replyToId: replyToId ?? null, mentions: JSON.stringify(mentions), now, clientId: clientId ?? null });
+      if (!inserted) return undefined;
       this.q.touchRoom.run({ now, roomId });
       this.q.touchMember.run({ now, messageId: inserted.id, roomId, userId });
       return inserted;
     });
+    if (!row) return this.sentWith(member, clientId!)!;
     // A new message has no reactions yet: only a reply needs the full DTO query.
     const message: Message =
       replyToId === undefined
@@ -97,6 +111,14 @@ export class ChatService {
     const others = mentions.filter((id) => id !== userId);
     if (others.length) this.notify.mentioned(others, roomId, message);
     return message;
+  }
+
+  /** The caller's message sent with `clientId`, as it is now; CONFLICT if the key was used in another room. */
+  private sentWith(member: MemberRow, clientId: string): Message | undefined {
+    const row = this.q.byClientId.get({ userId: member.userId, clientId });
+    if (!row) return undefined;
+    if (row.roomId !== member.roomId) throw new AppError('CONFLICT', 'That client id was already used for another message.');
+    return this.toDtos([row])[0];
   }
 
   private resolveMentions(roomId: number, text: string): number[] {

@@ -5,6 +5,7 @@ import { toPublicUser } from '../auth/auth.service.js';
 import { AppError } from '../plugins/errors.js';
 import { userChannel, type AppServer } from '../plugins/socket-io.js';
 import { membersChannel, roomChannel } from '../rooms/room-channels.js';
+import { isMuted } from '../rooms/rooms.service.js';
 import { memberOf } from '../rooms/rooms.socket.js';
 import type { ChatNotifier } from './chat.service.js';
 
@@ -22,14 +23,15 @@ export function socketChatNotifier(io: () => AppServer, roomName: (roomId: numbe
 export function registerChatSockets(app: FastifyInstance): void {
   const { sockets, chat } = app;
   const member = memberOf(app);
+  const speaker = memberOf(app, 'member', { speaks: true });
 
-  sockets.command('chat:send', member, (ctx, p) => chat.send(ctx.membership, p.text, p.replyToId));
-  sockets.command('chat:edit', member, (ctx, p) => chat.edit(ctx.membership, p.messageId, p.text));
+  sockets.command('chat:send', speaker, (ctx, p) => chat.send(ctx.membership, p.text, p.replyToId, p.clientId));
+  sockets.command('chat:edit', speaker, (ctx, p) => chat.edit(ctx.membership, p.messageId, p.text));
   sockets.command('chat:delete', member, (ctx, p) => {
     chat.delete(ctx.membership, p.messageId);
     return null;
   });
-  sockets.command('chat:react', member, (ctx, p) => chat.react(ctx.membership, p.messageId, p.emoji));
+  sockets.command('chat:react', speaker, (ctx, p) => chat.react(ctx.membership, p.messageId, p.emoji));
   sockets.command('chat:read', member, (ctx, p) => {
     chat.markRead(ctx.membership, p.messageId);
     return null;
@@ -38,7 +40,7 @@ export function registerChatSockets(app: FastifyInstance): void {
   sockets.command('chat:typing', member, (ctx, { roomId }) => {
     if (!ctx.socket.rooms.has(roomChannel(roomId))) throw new AppError('CONFLICT', 'Enter the room first.');
     const m = ctx.membership;
-    if (m.mutedUntil && m.mutedUntil > Date.now()) return null;
+    if (isMuted(m)) return null;
     const user = app.db.select().from(users).where(eq(users.id, ctx.userId)).get()!;
     ctx.socket.to(roomChannel(roomId)).volatile.emit('chat:typing', { roomId, user: toPublicUser(user) });
     return null;

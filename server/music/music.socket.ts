@@ -9,7 +9,8 @@ export function registerMusicSockets(app: FastifyInstance, music: MusicService):
   const moderator = memberOf(app, 'moderator');
 
   sockets.command('music:state', member, (_ctx, { roomId }) => music.snapshot(roomId));
-  sockets.command('music:add', member, async (ctx, p) => ({
+  // Queueing a track puts it in front of everyone: refused while muted.
+  sockets.command('music:add', memberOf(app, 'member', { speaks: true }), async (ctx, p) => ({
     added: await music.add(p.roomId, ctx.userId, 'trackId' in p ? { trackId: p.trackId } : { playlist: p.playlist }),
   }));
   sockets.command('music:remove', member, (ctx, { roomId, itemId }) => {

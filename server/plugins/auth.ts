@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { AuthService, type SessionInfo } from '../auth/auth.service.js';
 import type { AppConfig } from '../config.js';
 import { AppError } from './errors.js';
-import { isOriginAllowed } from './origin.js';
+import { isOriginAllowed, isOwnNamedOrigin } from './origin.js';
 
 export const SESSION_COOKIE = 'cr_session';
 
@@ -49,11 +49,17 @@ export const authPlugin = fp(
     const { config } = app;
     app.decorate('auth', new AuthService(app.db, config.sessionSecret, config.sessionTtlMs));
     app.decorateRequest('session', null);
+    let warnedNamedHost = false;
     app.addHook('onRequest', async (request) => {
       if (!request.url.startsWith('/api/')) return;
       if (request.method !== 'GET' && request.method !== 'HEAD') {
-        if (!isOriginAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) {
-          throw new AppError('ORIGIN_NOT_ALLOWED', 'This origin may not act on this server.');
+        const req = { origin: request.headers.origin, host: request.headers.host, protocol: request.protocol };
+        if (!isOriginAllowed(req, { allowedOrigins: config.allowedOrigins, bindHost: config.host })) {
+          if (!warnedNamedHost && isOwnNamedOrigin(req)) {
+            warnedNamedHost = true;
+            app.log.warn({ host: req.host }, 'Refused a request from this server\'s own page reached by a DNS name: set PUBLIC_URL (or ALLOWED_ORIGINS) to that address');
+          }
+          throw new AppError('ORIGIN_NOT_ALLOWED', 'This origin may not act on this server (the operator can allow it with PUBLIC_URL or ALLOWED_ORIGINS).');
         }
       }
       request.session = app.auth.resolve(request.cookies[SESSION_COOKIE]);

@@ -30,4 +30,14 @@ describe('RateLimiter', () => {
     rl.enforce('k');
     expect(() => rl.enforce('k')).toThrowError(expect.objectContaining({ code: 'RATE_LIMITED', retryAfter: 10 }));
   });
+
+  it('peek and check look without spending; only hit spends', () => {
+    const rl = new RateLimiter(perWindow(1, 10_000), () => 0);
+    expect(rl.peek('k')).toBe(0);
+    rl.check('k');
+    expect(rl.peek('k')).toBe(0);
+    rl.hit('k');
+    expect(rl.peek('k')).toBe(10);
+    expect(() => rl.check('k')).toThrowError(expect.objectContaining({ code: 'RATE_LIMITED', retryAfter: 10 }));
+  });
 });

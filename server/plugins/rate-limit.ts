@@ -47,6 +47,21 @@ export class RateLimiter {
     return waitMs === 0 ? 0 : Math.max(1, Math.ceil(waitMs / 1000));
   }
 
+  /** Seconds to wait before `key` may spend a token (0: it may now), without spending one. */
+  peek(key: string): number {
+    const { waitMs } = takeToken(this.buckets.get(key), this.rule, this.now());
+    return waitMs === 0 ? 0 : Math.max(1, Math.ceil(waitMs / 1000));
+  }
+
+  /**
+   * Throws RATE_LIMITED while `key` has no token left, without spending one: pair it with
+   * {@link hit} on failure so only failed attempts count.
+   */
+  check(key: string, message = 'Too many attempts. Try again later.'): void {
+    const retryAfter = this.peek(key);
+    if (retryAfter > 0) throw new AppError('RATE_LIMITED', message, retryAfter);
+  }
+
   /** Throws RATE_LIMITED when `key` is over its rate. */
   enforce(key: string, message = 'Too many attempts. Try again later.'): void {
     const retryAfter = this.hit(key);

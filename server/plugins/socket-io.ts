@@ -18,8 +18,9 @@ import {
   type SocketData,
 } from '../../protocol/events.js';
 import { SESSION_COOKIE } from './auth.js';
+import { IdempotencyCache, idempotencyKey } from './idempotency.js';
 import { AppError } from './errors.js';
-import { isOriginAllowed } from './origin.js';
+import { isRawRequestAllowed } from './origin.js';
 import { RateLimiter, perWindow } from './rate-limit.js';
 
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -56,6 +57,8 @@ export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
 export type RecoveryGuard = (session: Session & { data: SocketData }) => boolean;
 
 export class SocketHub {
+  /** Results of commands sent with a `clientId`, so a retry after a lost ack gets the same ack. */
+  readonly idempotency = new IdempotencyCache();
   private readonly commands: Registered[] = [];
   private readonly recoveryGuards: RecoveryGuard[] = [];
   private readonly connectHooks: ((socket: AppSocket) => void)[] = [];
@@ -64,6 +67,8 @@ export class SocketHub {
   /**
    * Defines a command: the payload is validated against `commandSchemas[name]`, `authorize` runs
    * next, then the handler; the result or error is acknowledged. Throw AppError for refusals.
+   * A payload with a `clientId` (create commands) runs once per user and key: a retry gets the
+   * first success again without running the handler.
    */
   command<E extends CommandName, X = object>(name: E, authorize: Authorizer<X> | null, handler: Handler<E, X>): void {
     const schema = commandSchemas[name];
@@ -75,8 +80,12 @@ export class SocketHub {
           const issue = parsed.error.issues[0];
           throw new AppError('VALIDATION', `Invalid ${name} payload: ${issue ? `${issue.path.join('.') || 'input'}: ${issue.message}` : 'bad input'}`);
         }
-        const extra = authorize ? authorize(ctx, parsed.data as { roomId?: number }) : ({} as X);
-        return handler({ ...ctx, ...extra }, parsed.data as Payload<E>);
+        const exec = async () => {
+          const extra = authorize ? authorize(ctx, parsed.data as { roomId?: number }) : ({} as X);
+          return handler({ ...ctx, ...extra }, parsed.data as Payload<E>);
+        };
+        const clientId = (parsed.data as { clientId?: unknown }).clientId;
+        return typeof clientId === 'string' ? this.idempotency.run(idempotencyKey(ctx.userId, name, clientId), exec) : exec();
       },
     });
   }
@@ -105,9 +114,14 @@ export class SocketHub {
     const { userId, sessionId } = socket.data;
     for (const cmd of this.commands) {
       (socket as unknown as Socket).on(cmd.name, async (raw: unknown, ack: unknown) => {
-        const reply = typeof ack === 'function' ? (ack as (a: Ack<unknown>) => void) : () => {};
+        // `socket.emit(name, cb)` without a payload delivers the ack as the first argument: answer
+        // it (with a refusal) rather than leave the client waiting forever.
+        const missingPayload = typeof raw === 'function' && ack === undefined;
+        const callback = missingPayload ? raw : ack;
+        const reply = typeof callback === 'function' ? (callback as (a: Ack<unknown>) => void) : () => {};
         const retryAfter = limiter.hit(`u${userId}`);
         if (retryAfter > 0) return reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'Slow down.', retryAfter } });
+        if (missingPayload) return reply({ ok: false, error: { code: 'VALIDATION', message: `Invalid ${cmd.name} payload: send an object before the callback.` } });
         try {
           const data = await cmd.run({ socket, userId, sessionId }, raw);
           reply({ ok: true, data: data ?? null });
@@ -130,6 +144,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     io: AppServer;
     sockets: SocketHub;
+    /** Shared with the socket commands: HTTP create routes that take a `clientId` use it too. */
+    idempotency: IdempotencyCache;
   }
 }
 
@@ -152,7 +168,7 @@ export const socketIoPlugin = fp(
       maxHttpBufferSize: config.socketMaxBuffer,
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
       allowRequest: (req, cb) => {
-        const ok = isOriginAllowed(req.headers.origin, req.headers.host, config.allowedOrigins);
+        const ok = isRawRequestAllowed(req, config);
         cb(ok ? null : 'ORIGIN_NOT_ALLOWED', ok);
       },
     });
@@ -180,6 +196,7 @@ export const socketIoPlugin = fp(
 
     app.decorate('io', io);
     app.decorate('sockets', hub);
+    app.decorate('idempotency', hub.idempotency);
     app.addHook('preClose', async () => {
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

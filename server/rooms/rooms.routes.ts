@@ -4,6 +4,7 @@ import { banSchema, createRoomSchema, joinCodeSchema, joinRoomSchema, muteSchema
 import { requireSession } from '../plugins/auth.js';
 import { AppError } from '../plugins/errors.js';
 import { authErrors, noContent } from '../plugins/http-schemas.js';
+import { idempotencyKey } from '../plugins/idempotency.js';
 import {
   bansReply,
   codeParams,
@@ -25,7 +26,9 @@ export async function roomsRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post('/api/rooms', { schema: { tags, summary: 'Create a room', body: createRoomSchema, response: { 201: roomReply, ...authErrors } } }, async (req, reply) => {
     const { user } = requireSession(req);
-    const room = await rooms().create(user.id, req.body);
+    const create = () => rooms().create(user.id, req.body, app.config.roomLimits);
+    // A retry with the same clientId gets the room made the first time, not a second room.
+    const room = req.body.clientId ? await app.idempotency.run(idempotencyKey(user.id, 'POST /api/rooms', req.body.clientId), create) : await create();
     return reply.status(201).send({ room });
   });
 
@@ -43,7 +46,7 @@ export async function roomsRoutes(fastify: FastifyInstance): Promise<void> {
     const { user } = requireSession(req);
     const code = joinCodeSchema.safeParse(req.params.code);
     if (!code.success) throw new AppError('NOT_FOUND', 'No room has that code.');
-    return { room: rooms().preview(code.data, user.id) };
+    return { room: rooms().preview(code.data, user.id, req.ip) };
   });
 
   app.get('/api/rooms/:id', { schema: { tags, summary: 'A room I am a member of', params: roomParams, response: { 200: roomWithRoleReply, ...authErrors } } }, async (req) => {
@@ -64,10 +67,10 @@ export async function roomsRoutes(fastify: FastifyInstance): Promise<void> {
   });
 
   app.post('/api/rooms/:id/join', {
-    schema: { tags, summary: 'Join with the passcode (members are let straight in)', params: roomParams, body: joinRoomSchema.default({}), response: { 200: joinReply, ...authErrors, 409: authErrors[400] } },
+    schema: { tags, summary: 'Join: an unlisted room needs its current join code, a locked room its passcode (members are let straight in)', params: roomParams, body: joinRoomSchema.default({}), response: { 200: joinReply, ...authErrors, 409: authErrors[400] } },
   }, async (req) => {
     const { user } = requireSession(req);
-    return rooms().join(req.params.id, user.id, req.body.passcode, req.ip);
+    return rooms().join(req.params.id, user.id, req.body, req.ip);
   });
 
   app.post('/api/rooms/:id/leave', { schema: { tags, summary: 'Leave the room', params: roomParams, response: { 204: noContent, ...authErrors, 409: authErrors[400] } } }, async (req, reply) => {

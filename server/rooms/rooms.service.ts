@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { messages, roomBans, roomMembers, rooms, users } from '../../db/schema/index.js';
@@ -6,6 +7,7 @@ import type { z } from 'zod';
 import type { createRoomSchema, updateRoomSchema } from '../../protocol/rooms.js';
 import { toPublicUser } from '../auth/auth.service.js';
 import { hashSecret, verifySecret } from '../auth/password.js';
+import type { RoomLimits } from '../config.js';
 import { AppError } from '../plugins/errors.js';
 import { RateLimiter, perWindow } from '../plugins/rate-limit.js';
 import type { PresenceService } from '../presence/presence.service.js';
@@ -26,10 +28,37 @@ export interface RoomAccessHooks {
 
 const PASSCODE_PER_USER_ROOM = perWindow(5, 15 * 60_000);
 const PASSCODE_PER_IP = perWindow(30, 15 * 60_000);
+/** Wrong join codes (invite previews and unlisted joins): a typo is fine, counting through codes is not. */
+const CODE_MISSES_PER_USER = perWindow(20, 15 * 60_000);
+const CODE_MISSES_PER_IP = perWindow(60, 15 * 60_000);
+
+/** Constant-time equality of two join codes (both already upper-cased). */
+function sameCode(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Pure: is the member muted at `now`? */
+export const isMuted = (m: Pick<MemberRow, 'mutedUntil'>, now = Date.now()): boolean => !!m.mutedUntil && m.mutedUntil > now;
+
+/**
+ * The one mute rule: a muted member may read, play and listen, but not put anything in front of
+ * others: chat messages, edits and reactions, room to-dos and goals, music queue additions, a
+ * live microphone, camera or screen in the call. Commands opt in with `memberOf(app, role,
+ * { speaks })` and routes with `requireMember(..., { speaks: true })`; the list is in the README.
+ */
+export function assertMaySpeak(m: Pick<MemberRow, 'mutedUntil'>, now = Date.now()): void {
+  if (isMuted(m, now)) throw new AppError('MUTED', 'You are muted in this room.', Math.ceil((m.mutedUntil! - now) / 1000));
+}
 
 export class RoomsService {
   private readonly passcodeUserLimiter = new RateLimiter(PASSCODE_PER_USER_ROOM);
   private readonly passcodeIpLimiter = new RateLimiter(PASSCODE_PER_IP);
+  private readonly codeUserLimiter = new RateLimiter(CODE_MISSES_PER_USER);
+  private readonly codeIpLimiter = new RateLimiter(CODE_MISSES_PER_IP);
   /** Whether a room has a live stream, for the lobby; the stream feature sets it. */
   liveProbe: (roomId: number) => boolean = () => false;
   /** Every room command checks membership: prepare that statement once. */
@@ -84,14 +113,18 @@ export class RoomsService {
     return this.membershipQuery.get({ roomId, userId });
   }
 
-  /** The caller's membership, or NOT_FOUND / NOT_MEMBER / FORBIDDEN. */
-  requireMember(roomId: number, userId: number, minRole: RoleName = 'member'): MemberRow {
+  /**
+   * The caller's membership, or NOT_FOUND / NOT_MEMBER / FORBIDDEN. `speaks`: the action puts
+   * text or media in front of others, so a muted member is refused (MUTED, see {@link assertMaySpeak}).
+   */
+  requireMember(roomId: number, userId: number, minRole: RoleName = 'member', opts: { speaks?: boolean } = {}): MemberRow {
     const m = this.membership(roomId, userId);
     if (!m) {
       this.getRow(roomId); // NOT_FOUND before NOT_MEMBER
       throw new AppError('NOT_MEMBER', 'You are not a member of this room.');
     }
     if (!atLeast(m.role, minRole)) throw new AppError('FORBIDDEN', `Only a room ${minRole} can do that.`);
+    if (opts.speaks) assertMaySpeak(m);
     return m;
   }
 
@@ -104,9 +137,17 @@ export class RoomsService {
       .get();
   }
 
-  preview(code: string, userId: number): RoomPreview {
+  /**
+   * What an invite shows. Only the room's current code matches: a rotated code finds nothing.
+   * Misses are limited per user and per IP so codes cannot be counted through.
+   */
+  preview(code: string, userId: number, ip: string): RoomPreview {
+    this.checkCodeMisses(userId, ip);
     const row = this.db.select().from(rooms).where(eq(rooms.code, code)).get();
-    if (!row) throw new AppError('NOT_FOUND', 'No room has that code.');
+    if (!row) {
+      this.countCodeMiss(userId, ip);
+      throw new AppError('NOT_FOUND', 'No room has that code.');
+    }
     return {
       id: row.id,
       code: row.code,
@@ -197,7 +238,25 @@ export class RoomsService {
 
   // ---- writing ----
 
-  async create(ownerId: number, input: z.output<typeof createRoomSchema>): Promise<Room> {
+  /**
+   * Refuses a room beyond the per-user limits: RATE_LIMITED (with retry-after) past `perHour` rooms
+   * created in the last hour, CONFLICT when the user already owns `ownedMax`. Counted from the
+   * rooms table, so a restart does not reset them; rooms given away by transfer no longer count.
+   */
+  assertMayCreate(ownerId: number, limits: RoomLimits, now = Date.now()): void {
+    const owned = this.db.select({ createdAt: rooms.createdAt }).from(rooms).where(eq(rooms.ownerId, ownerId)).all();
+    if (owned.length >= limits.ownedMax) {
+      throw new AppError('CONFLICT', `You own ${limits.ownedMax} rooms already: delete or hand one over first.`);
+    }
+    const recent = owned.map((r) => r.createdAt).filter((t) => t > now - HOUR_MS).sort((a, b) => a - b);
+    if (recent.length >= limits.perHour) {
+      const retryAfter = Math.max(1, Math.ceil((recent[recent.length - limits.perHour]! + HOUR_MS - now) / 1000));
+      throw new AppError('RATE_LIMITED', `You can create ${limits.perHour} rooms an hour: try again later.`, retryAfter);
+    }
+  }
+
+  async create(ownerId: number, input: z.output<typeof createRoomSchema>, limits?: RoomLimits): Promise<Room> {
+    if (limits) this.assertMayCreate(ownerId, limits);
     const passcodeHash = input.passcode ? await hashSecret(input.passcode) : null;
     const now = Date.now();
     const row = this.db.transaction((tx) => {
@@ -230,13 +289,33 @@ export class RoomsService {
     }
   }
 
+  private checkCodeMisses(userId: number, ip: string): void {
+    this.codeUserLimiter.check(`u${userId}`, 'Too many wrong join codes. Try again later.');
+    this.codeIpLimiter.check(ip, 'Too many wrong join codes from your network. Try again later.');
+  }
+
+  private countCodeMiss(userId: number, ip: string): void {
+    this.codeUserLimiter.hit(`u${userId}`);
+    this.codeIpLimiter.hit(ip);
+  }
+
   /**
-   * Joins a room. Members are let straight in; others need the passcode if one is set. Wrong
-   * passcodes are limited per user+room and per IP.
+   * Joins a room. Members are let straight in. Others need, for an unlisted room, its current
+   * join code (the code is the capability: room ids are sequential and guessable), and the
+   * passcode if one is set. A missing or wrong code answers exactly like an unknown room. Wrong
+   * codes are limited per user and per IP; wrong passcodes per user+room and per IP.
    */
-  async join(roomId: number, userId: number, passcode: string | undefined, ip: string): Promise<{ room: Room; joined: boolean }> {
+  async join(roomId: number, userId: number, secrets: { passcode?: string | undefined; code?: string | undefined }, ip: string): Promise<{ room: Room; joined: boolean }> {
+    const { passcode, code } = secrets;
     const row = this.getRow(roomId);
     if (this.membership(roomId, userId)) return { room: this.toDto(row), joined: false };
+    if (!row.listed) {
+      this.checkCodeMisses(userId, ip);
+      if (!code || !sameCode(code, row.code)) {
+        if (code) this.countCodeMiss(userId, ip);
+        throw new AppError('NOT_FOUND', 'No such room.');
+      }
+    }
     const ban = this.activeBan(roomId, userId);
     if (ban) {
       const retryAfter = ban.until ? Math.ceil((ban.until - Date.now()) / 1000) : undefined;

@@ -5,11 +5,21 @@ import type { RoomAccessHooks, MemberRow } from './rooms.service.js';
 import { AppError } from '../plugins/errors.js';
 import { userChannel, type AppServer, type Authorizer } from '../plugins/socket-io.js';
 
-/** Authorizer for room commands: the caller must be a member with at least `minRole`. */
-export function memberOf(app: FastifyInstance, minRole: RoleName = 'member'): Authorizer<{ membership: MemberRow }> {
+/**
+ * Authorizer for room commands: the caller must be a member with at least `minRole`. `speaks`
+ * marks commands that put text or media in front of others (always, or for some payloads): a muted
+ * member is refused with MUTED. This flag is the only place mute is enforced for commands.
+ */
+export function memberOf<P extends { roomId?: number } = { roomId?: number }>(
+  app: FastifyInstance,
+  minRole: RoleName = 'member',
+  opts: { speaks?: boolean | ((payload: P) => boolean) } = {},
+): Authorizer<{ membership: MemberRow }> {
+  const { speaks = false } = opts;
   return (ctx, payload) => {
     if (payload.roomId === undefined) throw new AppError('VALIDATION', 'roomId is required.');
-    return { membership: app.rooms.requireMember(payload.roomId, ctx.userId, minRole) };
+    const speaking = typeof speaks === 'function' ? speaks(payload as P) : speaks;
+    return { membership: app.rooms.requireMember(payload.roomId, ctx.userId, minRole, { speaks: speaking }) };
   };
 }
 

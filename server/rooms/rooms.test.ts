@@ -220,3 +220,77 @@ describe('moderation', () => {
     expect(memberCount(room.id)).toBe(2);
   });
 });
+
+describe('unlisted rooms: the join code is the capability (issue 17 items 1 and 2)', () => {
+  it('an outsider cannot join an unlisted room by its numeric id, nor read it; the current code lets them in', async () => {
+    const room = await roomWith(owner, [], { name: 'Hidden by id', listed: false });
+    const stranger = await newUser(server, 'counter-of-ids');
+    const noCode = await stranger.post(`/api/rooms/${room.id}/join`, {});
+    expect(noCode.status).toBe(404);
+    expect(noCode.body.error.code).toBe('NOT_FOUND');
+    expect((await stranger.post(`/api/rooms/${room.id}/join`, { code: room.code === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA' })).body.error.code).toBe('NOT_FOUND');
+    for (const garbage of [{ code: 'x' }, { code: 123456 }, { code: '<script>' }, { passcode: 5 }]) {
+      expect((await stranger.post(`/api/rooms/${room.id}/join`, garbage)).status).toBe(400);
+    }
+    expect(memberCount(room.id)).toBe(1);
+    expect((await stranger.get(`/api/rooms/${room.id}/messages`)).status).toBe(403);
+    expect((await stranger.get(`/api/rooms/${room.id}/members`)).status).toBe(403);
+    const s = await stranger.socket();
+    expect(await command(s, 'room:enter', { roomId: room.id })).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
+
+    const ok = await stranger.post(`/api/rooms/${room.id}/join`, { code: room.code.toLowerCase() });
+    expect(ok.status).toBe(200);
+    expect(ok.body.joined).toBe(true);
+    expect((await stranger.get(`/api/rooms/${room.id}/messages`)).status).toBe(200);
+    expect(await command(s, 'room:enter', { roomId: room.id })).toMatchObject({ ok: true });
+    s.close();
+  });
+
+  it('a room made unlisted later needs the code too; listed rooms stay joinable from the lobby', async () => {
+    const room = await roomWith(owner, []);
+    await owner.patch(`/api/rooms/${room.id}`, { listed: false });
+    const late = await newUser(server, 'late-comer');
+    expect((await late.post(`/api/rooms/${room.id}/join`, {})).status).toBe(404);
+    await owner.patch(`/api/rooms/${room.id}`, { listed: true });
+    expect((await late.post(`/api/rooms/${room.id}/join`, {})).status).toBe(200);
+  });
+
+  it('rotating the code locks out the old code and link; members stay', async () => {
+    const room = await roomWith(owner, [bob], { name: 'Rotating', listed: false });
+    const holder = await newUser(server, 'old-link-holder');
+    expect((await holder.get(`/api/rooms/code/${room.code}`)).status).toBe(200);
+    const rotated = (await owner.post(`/api/rooms/${room.id}/rotate-code`)).body.room;
+    expect(rotated.code).not.toBe(room.code);
+
+    expect((await holder.get(`/api/rooms/code/${room.code}`)).status).toBe(404);
+    expect((await holder.post(`/api/rooms/${room.id}/join`, { code: room.code })).status).toBe(404);
+    expect((await holder.post(`/api/rooms/${room.id}/join`, {})).status).toBe(404);
+    expect(memberCount(room.id)).toBe(2);
+    expect((await bob.get(`/api/rooms/${room.id}`)).status).toBe(200);
+
+    expect((await holder.get(`/api/rooms/code/${rotated.code}`)).body.room.id).toBe(room.id);
+    expect((await holder.post(`/api/rooms/${room.id}/join`, { code: rotated.code })).status).toBe(200);
+  });
+
+  it('an unlisted room with a passcode needs both', async () => {
+    const room = await roomWith(owner, [], { name: 'Both', listed: false, passcode: 'two keys' });
+    const u = await newUser(server, 'two-keys');
+    expect((await u.post(`/api/rooms/${room.id}/join`, { passcode: 'two keys' })).status).toBe(404);
+    expect((await u.post(`/api/rooms/${room.id}/join`, { code: room.code })).body.error.code).toBe('PASSCODE_REQUIRED');
+    expect((await u.post(`/api/rooms/${room.id}/join`, { code: room.code, passcode: 'two keys' })).status).toBe(200);
+  });
+
+  it('wrong codes are rate-limited per user, so codes cannot be counted through', async () => {
+    const room = await roomWith(owner, [], { name: 'Guess me', listed: false });
+    const guesser = await newUser(server, 'code-guesser');
+    const wrong = room.code === 'ZZZZZZ' ? 'YYYYYY' : 'ZZZZZZ';
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await guesser.post(`/api/rooms/${room.id}/join`, { code: wrong })).status);
+    expect(statuses).toEqual(Array(20).fill(404));
+    const limited = await guesser.post(`/api/rooms/${room.id}/join`, { code: room.code });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.retryAfter).toBeGreaterThan(0);
+    expect((await guesser.get(`/api/rooms/code/${room.code}`)).status).toBe(429);
+    expect(memberCount(room.id)).toBe(1);
+  });
+});

@@ -6,7 +6,8 @@
  * Lifecycle of one publish: authorize (key -> room, room not already live) -> published (read the
  * source's codecs from its RTMP metadata, or ffprobe) -> FFmpeg to DATA_DIR/hls/<room>/<stream>/ ->
  * first segment in every variant -> `stream:started` -> ... publisher socket closes (or kick, key
- * rotation, FFmpeg failure, shutdown) -> FFmpeg stopped (SIGTERM, SIGKILL), playlists ENDLISTed ->
+ * rotation, FFmpeg failure, shutdown) -> FFmpeg's input ended (EOF: it lists the last segment and
+ * writes ENDLIST itself; one SIGTERM, then SIGKILL only if it does not), playlists checked ->
  * `stream:ended` -> the HLS directory is deleted after a grace period; a recording is remuxed to
  * MP4 with a poster and announced with `stream:recorded`.
  */
@@ -59,6 +60,8 @@ interface LiveStream {
   lastViewerCount: number;
   ending: boolean;
   announced: boolean;
+  /** See StreamState.ingestLagMs: measured once playable, refined by the health tick. */
+  ingestLagMs: number;
 }
 
 /** A viewer counts while they fetched a playlist within this window (hls.js reloads every ~1 s). */
@@ -303,6 +306,7 @@ export class StreamService {
       lastViewerCount: 0,
       ending: false,
       announced: false,
+      ingestLagMs: 0,
     };
     this.byRoom.set(row.roomId, s);
     this.bySession.set(sessionId, s);
@@ -375,18 +379,20 @@ export class StreamService {
         sourceAudioAac: assumed.audioCodec === 'aac',
         fps: assumed.fps || 30,
         ...(s.recordFile ? { recordFile: s.recordFile } : {}),
+        // Ending FFmpeg's RTMP read (EOF) lets it finish the HLS and the recording itself.
+        closeInput: () => (this.ingest?.closeReaders(s.key) ?? 0) > 0,
         onLog: (line) => this.log.debug({ roomId: s.roomId, streamId: s.streamId }, `ffmpeg: ${redactSecrets(line)}`),
       });
       s.transcoder = t;
       await t.start();
-      if (s.ending) return void (await t.stop(1000));
+      if (s.ending) return void (await t.stop());
       try {
         await t.waitPlayable();
         break;
       } catch (err) {
-        if (s.ending) return void (await t.stop(1000));
+        if (s.ending) return void (await t.stop());
         const msg = redactSecrets((err as Error).message);
-        await t.stop(1000);
+        await t.stop();
         // Decide by trying: a copy that FFmpeg refused (odd codecs) is retried as one 720p re-encode;
         // a source that turned out to have no audio is retried without it.
         const retry = attempt === 0 && (plan.some((r) => r.copy) || /matches no streams/.test(msg));
@@ -397,7 +403,8 @@ export class StreamService {
         await rm(s.dir, { recursive: true, force: true });
       }
     }
-    if (s.ending) return void (await s.transcoder?.stop(1000));
+    if (s.ending) return void (await s.transcoder?.stop());
+    await this.measureIngestLag(s);
     s.status = 'live';
     s.announced = true;
     const t = s.transcoder!;
@@ -412,12 +419,18 @@ export class StreamService {
     });
   }
 
+  /** Refines the stream's ingest lag from its newest segments (never lowers it: see programDateLagMs). */
+  private async measureIngestLag(s: LiveStream): Promise<void> {
+    const lag = await s.transcoder?.programDateLagMs().catch(() => null);
+    if (typeof lag === 'number' && lag > s.ingestLagMs) s.ingestLagMs = lag;
+  }
+
   /** Ends a stream once (idempotent): stop FFmpeg, tell the room, schedule cleanup, finish the VOD. */
   private async end(s: LiveStream, reason: StreamEndReason, error: string | null = null): Promise<void> {
     if (s.ending) return;
     s.ending = true;
     if (reason !== 'stopped') this.ingest?.kick(s.sessionId);
-    await s.transcoder?.stop(3000).catch((err) => this.log.warn({ err }, 'transcoder stop failed'));
+    await s.transcoder?.stop().catch((err) => this.log.warn({ err }, 'transcoder stop failed'));
     this.byRoom.delete(s.roomId);
     this.bySession.delete(s.sessionId);
     const endedAt = Date.now();
@@ -457,7 +470,7 @@ export class StreamService {
 
   state(roomId: number): StreamState {
     const s = this.byRoom.get(roomId);
-    if (!s) return { roomId, status: 'offline', streamId: null, playlistUrl: null, startedAt: null, viewers: 0, renditions: [], segmentSeconds: SEGMENT_SECONDS };
+    if (!s) return { roomId, status: 'offline', streamId: null, playlistUrl: null, startedAt: null, viewers: 0, renditions: [], segmentSeconds: SEGMENT_SECONDS, ingestLagMs: 0 };
     return {
       roomId,
       status: s.status,
@@ -467,6 +480,7 @@ export class StreamService {
       viewers: this.countViewers(s),
       renditions: s.renditions.map((r) => ({ index: r.index, name: r.name, width: r.width, height: r.height, videoKbps: r.videoKbps, copy: r.copy })),
       segmentSeconds: SEGMENT_SECONDS,
+      ingestLagMs: s.ingestLagMs,
     };
   }
 
@@ -507,6 +521,7 @@ export class StreamService {
           s.lastViewerCount = viewers;
           this.notify.viewers(s.roomId, s.streamId, viewers);
         }
+        if (s.status === 'live') await this.measureIngestLag(s);
         const health = await this.health(s, viewers);
         const mods = this.moderatorsQuery.all(s.roomId).map((r) => r.user_id);
         this.notify.health(mods, health);

@@ -4,18 +4,19 @@
  * without any, the suite is skipped with a message.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFfmpeg } from '../../media/ffmpeg-binary.js';
 import { runningFfmpegPids } from '../../media/ffmpeg-runner.js';
+import { finishedPlaylistProblems, parseMasterPlaylist, parseMediaPlaylist } from '../../media/hls-playlist.js';
 import type { StreamHealth, StreamState, Vod } from '../../protocol/stream.js';
 import { Client, collect, command, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
 
 const { binary } = await findFfmpeg(process.env.FFMPEG_PATH);
-if (!binary) console.warn('[stream tests] SKIPPED: no ffmpeg binary found (install ffmpeg, set FFMPEG_PATH, or npm install @ffmpeg-installer/ffmpeg)');
+if (!binary) console.warn('[stream tests] SKIPPED: no ffmpeg binary found (install ffmpeg, set FFMPEG_PATH, or install the optional @ffmpeg-installer/ffmpeg)');
 const FFMPEG = binary?.ffmpeg ?? 'ffmpeg';
 
 const publishers = new Set<ChildProcess>();
@@ -56,6 +57,47 @@ const alive = (pid: number) => {
 async function fetchBytes(c: Client, path: string): Promise<{ status: number; type: string | null; body: Buffer; cache: string | null }> {
   const res = await fetch(c.url + path, { headers: c.cookie ? { cookie: c.cookie } : {} });
   return { status: res.status, type: res.headers.get('content-type'), cache: res.headers.get('cache-control'), body: Buffer.from(await res.arrayBuffer()) };
+}
+
+/**
+ * After a stream ended: what a member fetches is a valid, complete HLS presentation (issue 17 #8:
+ * it used to be a bare `#EXT-X-ENDLIST` with the last segment left at 0 bytes). Every variant
+ * playlist parses, lists segments that exist on disk and are not empty, ends with ENDLIST, and no
+ * cut-short leftovers (empty or temp files) sit beside it. Returns the variants' segment counts.
+ */
+async function expectFinishedHls(c: Client, server: TestServer, roomId: number, streamId: string): Promise<number[]> {
+  const base = `/api/rooms/${roomId}/stream/hls/${streamId}/`;
+  const master = await fetchBytes(c, `${base}master.m3u8`);
+  expect(master.status).toBe(200);
+  const parsedMaster = parseMasterPlaylist(master.body.toString());
+  expect(parsedMaster).toMatchObject({ ok: true });
+  if (!parsedMaster.ok) return [];
+  const counts: number[] = [];
+  for (const v of parsedMaster.playlist.variants) {
+    const res = await fetchBytes(c, base + v.uri);
+    expect(res.status, v.uri).toBe(200);
+    const text = res.body.toString();
+    const dir = server.app.stream.hlsFile(roomId, streamId, v.uri.replace(/\/index\.m3u8$/, ''));
+    const files = new Map(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).size] as const));
+    expect(finishedPlaylistProblems(text, { files }), `${v.uri}:\n${text}`).toEqual([]);
+    const parsed = parseMediaPlaylist(text);
+    if (parsed.ok) counts.push(parsed.playlist.segments.length);
+    // A member can fetch every listed segment, and the last one holds media.
+    if (parsed.ok) {
+      const lastSeg = parsed.playlist.segments.at(-1)!;
+      const seg = await fetchBytes(c, base + v.uri.replace(/index\.m3u8$/, '') + lastSeg.uri);
+      expect(seg.status).toBe(200);
+      expect(seg.body.length).toBeGreaterThan(0);
+    }
+  }
+  return counts;
+}
+
+/** A media file's duration (s), decoded to the end: FFmpeg's last `time=` on a null output. */
+function mediaSeconds(file: string): number {
+  const r = spawnSync(FFMPEG, ['-hide_banner', '-nostats', '-progress', 'pipe:1', '-i', file, '-f', 'null', '-'], { encoding: 'utf8' });
+  const times = [...r.stdout.matchAll(/out_time_us=(\d+)/g)].map((m) => Number(m[1]));
+  return (times.at(-1) ?? 0) / 1e6;
 }
 
 describe.skipIf(!binary)('live streaming (real RTMP publish)', () => {
@@ -208,6 +250,14 @@ describe.skipIf(!binary)('live streaming (real RTMP publish)', () => {
     const text = variant.body.toString();
     expect(text).toContain('#EXT-X-TARGETDURATION:1');
     expect(text).not.toContain('#EXT-X-ENDLIST');
+    // Every segment is dated (players show the real delay from it), dates close to the server clock.
+    const livePl = parseMediaPlaylist(text);
+    expect(livePl.ok).toBe(true);
+    if (livePl.ok) {
+      for (const sg of livePl.playlist.segments) expect(Math.abs(Date.now() - sg.programDateTime!)).toBeLessThan(60_000);
+    }
+    expect(state.ingestLagMs).toBeGreaterThanOrEqual(0);
+    expect(state.ingestLagMs).toBeLessThan(10_000);
     const segName = text.split('\n').filter((l) => l.endsWith('.ts')).pop()!;
     const segPath = base + variants[0]!.replace(/index\.m3u8$/, '') + segName;
     const seg = await fetchBytes(member, segPath);
@@ -268,8 +318,8 @@ describe.skipIf(!binary)('live streaming (real RTMP publish)', () => {
     expect(endMs).toBeLessThan(5000);
     expect(alive(pids[0]!)).toBe(false);
     expect(runningFfmpegPids()).toEqual([]);
-    const last = await fetchBytes(member, base + variants[0]);
-    expect(last.body.toString()).toContain('#EXT-X-ENDLIST');
+    // The member's playlists are a valid, complete, ended HLS presentation (issue 17 #8).
+    await expectFinishedHls(member, server, roomId, state.streamId!);
     expect((await member.get(`/api/rooms/${roomId}/stream`)).body.status).toBe('offline');
     expect((await member.get('/api/rooms/mine')).body.rooms.find((r: { id: number }) => r.id === roomId)).toMatchObject({ live: false });
     lobby.stop();
@@ -286,13 +336,27 @@ describe.skipIf(!binary)('live streaming (real RTMP publish)', () => {
     expect(await endedP).toMatchObject({ streamId: state.streamId, reason: 'key_rotated' });
     expect(await exitOf(pub, 8000)).not.toBe('timeout');
     expect(runningFfmpegPids()).toEqual([]);
+    await expectFinishedHls(member, server, roomId, state.streamId!);
+  }, 40_000);
+
+  it('a moderator stopping the stream disconnects the publisher and leaves complete playlists', async () => {
+    const { streamKey } = await settings();
+    const startedP = nextEvent<{ state: StreamState }>(ms, 'stream:started', () => true, 20_000);
+    const pub = publish(port, streamKey);
+    const { state } = await startedP;
+    const endedP = nextEvent<{ streamId: string; reason: string }>(ms, 'stream:ended', () => true, 10_000);
+    expect((await mod.post(`/api/rooms/${roomId}/stream/stop`)).status).toBe(204);
+    expect(await endedP).toMatchObject({ streamId: state.streamId, reason: 'kicked' });
+    expect(await exitOf(pub, 8000)).not.toBe('timeout');
+    expect(runningFfmpegPids()).toEqual([]);
+    await expectFinishedHls(member, server, roomId, state.streamId!);
   }, 40_000);
 
   it('an FFmpeg crash ends the stream with an error and the server carries on', async () => {
     const { streamKey } = await settings();
     const startedP = nextEvent<{ state: StreamState }>(ms, 'stream:started', () => true, 20_000);
     const pub = publish(port, streamKey);
-    await startedP;
+    const { state } = await startedP;
     const [pid] = server.app.stream.transcoderPids();
     const endedP = nextEvent<{ reason: string; error: string | null }>(ms, 'stream:ended', () => true, 10_000);
     process.kill(pid!, 'SIGKILL');
@@ -301,6 +365,8 @@ describe.skipIf(!binary)('live streaming (real RTMP publish)', () => {
     expect(ended.error).toMatch(/SIGKILL|killed/);
     expect(ended.error).not.toMatch(/live_/);
     expect(await exitOf(pub, 8000)).not.toBe('timeout'); // the publisher was disconnected too
+    // Even a killed FFmpeg leaves playable, closed playlists (no half-written leftovers).
+    await expectFinishedHls(member, server, roomId, state.streamId!);
     expect((await member.get('/api/health')).status).toBe(200);
     expect(runningFfmpegPids()).toEqual([]);
   }, 40_000);
@@ -326,11 +392,15 @@ describe.skipIf(!binary)('live streaming (real RTMP publish)', () => {
     const { streamKey } = await settings();
     const startedP = nextEvent<{ state: StreamState }>(ms, 'stream:started', () => true, 20_000);
     const pub = publish(port, streamKey);
-    await startedP;
+    const { state } = await startedP;
+    const liveFrom = Date.now();
     await sleep(2500);
     const endedP = nextEvent<{ vodId: number | null }>(ms, 'stream:ended', () => true, 10_000);
-    pub.kill('SIGTERM');
+    // A publisher that vanishes (network loss, crash): NMS keeps FFmpeg's read open and silent.
+    pub.kill('SIGKILL');
+    const liveFor = (Date.now() - liveFrom) / 1000;
     const { vodId } = await endedP;
+    await expectFinishedHls(member, server, roomId, state.streamId!);
     expect(vodId).toBeGreaterThan(0);
     const { vod } = await nextEvent<{ vod: Vod }>(ms, 'stream:recorded', (f) => f.vod.id === vodId, 30_000);
     expect(vod).toMatchObject({ status: 'ready', videoUrl: `/api/rooms/${roomId}/vods/${vodId}/video.mp4` });
@@ -345,6 +415,10 @@ describe.skipIf(!binary)('live streaming (real RTMP publish)', () => {
     const mp4 = join(tmp, 'vod.mp4');
     writeFileSync(mp4, full.body);
     expect(spawnSync(FFMPEG, ['-v', 'error', '-i', mp4, '-f', 'null', '-']).status).toBe(0);
+    // Complete: the recording holds at least what viewers saw live, up to the publisher's last second.
+    const media = mediaSeconds(mp4);
+    expect(media).toBeGreaterThan(liveFor - 0.5);
+    expect(media).toBeLessThan(vod.durationMs / 1000 + 1);
     const poster = await fetchBytes(member, vod.posterUrl!);
     expect(poster).toMatchObject({ status: 200, type: 'image/jpeg' });
     expect((await fetchBytes(outsider, vod.videoUrl!)).status).toBe(403);

@@ -51,6 +51,18 @@ export class AlarmsService {
     this.arm();
   }
 
+  /**
+   * A device of the owner rang the fire at `firedAt` or showed it as missed: the others need not
+   * announce it. Moves forward only, and never past the present.
+   */
+  seen(userId: number, alarmId: number, firedAt: number): Alarm {
+    const row = this.db.select().from(alarms).where(and(eq(alarms.id, alarmId), eq(alarms.userId, userId))).get();
+    if (!row) throw new AppError('NOT_FOUND', 'No such alarm.');
+    const at = Math.min(firedAt, this.now());
+    if (row.seenAt !== null && row.seenAt >= at) return toAlarm(row);
+    return toAlarm(this.db.update(alarms).set({ seenAt: at }).where(eq(alarms.id, alarmId)).returning().get()!);
+  }
+
   /** Fires every due alarm, moves repeating ones to their next time, and re-arms. */
   fireDue(): number {
     const now = this.now();

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { alarmCreateSchema, alarmSchemaOut, focusSummarySchemaOut, leaderboardQuerySchema, leaderboardSchemaOut, todoSchemaOut } from '../../protocol/study.js';
+import { alarmCreateSchema, alarmSchemaOut, alarmSeenSchema, focusSummarySchemaOut, leaderboardQuerySchema, leaderboardSchemaOut, todoSchemaOut } from '../../protocol/study.js';
 import { requireSession } from '../plugins/auth.js';
+import { idempotencyKey } from '../plugins/idempotency.js';
 import { authErrors, noContent } from '../plugins/http-schemas.js';
 import { roomParams } from '../rooms/rooms.schemas.js';
 
@@ -21,7 +22,22 @@ export async function studyRoutes(fastify: FastifyInstance): Promise<void> {
     schema: { tags, summary: 'Set a countdown timer or a wall-clock alarm (in my time zone, optionally repeating)', body: alarmCreateSchema, response: { 201: z.object({ alarm: alarmSchemaOut }), ...authErrors, 409: authErrors[400] } },
   }, async (req, reply) => {
     const { user } = requireSession(req);
-    return reply.status(201).send({ alarm: app.alarms.create(user.id, req.body) });
+    const create = () => app.alarms.create(user.id, req.body);
+    const alarm = req.body.clientId ? await app.idempotency.run(idempotencyKey(user.id, 'POST /api/alarms', req.body.clientId), create) : create();
+    return reply.status(201).send({ alarm });
+  });
+
+  app.post('/api/alarms/:id/seen', {
+    schema: {
+      tags,
+      summary: 'Tell my other devices an alarm fire was rung or shown here (they will not list it as missed)',
+      params: alarmParams,
+      body: alarmSeenSchema,
+      response: { 200: z.object({ alarm: alarmSchemaOut }), ...authErrors },
+    },
+  }, async (req) => {
+    const { user } = requireSession(req);
+    return { alarm: app.alarms.seen(user.id, req.params.id, req.body.firedAt) };
   });
 
   app.delete('/api/alarms/:id', { schema: { tags, summary: 'Delete a timer or alarm', params: alarmParams, response: { 204: noContent, ...authErrors } } }, async (req, reply) => {

@@ -247,6 +247,38 @@ describe('alarms and statistics', () => {
     expect(alarm.lastFiredAt).toBeGreaterThan(Date.now() - 10_000);
   });
 
+  it('a fire rung on one device is known to the others (issue 17 item 15); owner-only, validated', async () => {
+    const r = await owner.post('/api/alarms', { kind: 'countdown', label: 'Laundry', minutes: 5 });
+    const id = r.body.alarm.id;
+    expect(r.body.alarm.seenAt).toBeNull();
+    const firedAt = Date.now() - 30_000;
+    db().prepare('UPDATE alarms SET next_fire_at = NULL, last_fired_at = ? WHERE id = ?').run(firedAt, id);
+
+    // The phone rang it: the laptop's list says so.
+    const rung = await owner.post(`/api/alarms/${id}/seen`, { firedAt });
+    expect(rung.status).toBe(200);
+    expect(rung.body.alarm).toMatchObject({ id, lastFiredAt: firedAt, seenAt: firedAt });
+    const listed = (await owner.get('/api/alarms')).body.alarms.find((a: { id: number }) => a.id === id);
+    expect(listed.seenAt).toBe(firedAt);
+    // Only forward, never past the present.
+    expect((await owner.post(`/api/alarms/${id}/seen`, { firedAt: firedAt - 5000 })).body.alarm.seenAt).toBe(firedAt);
+    const future = (await owner.post(`/api/alarms/${id}/seen`, { firedAt: Date.now() + 3_600_000 })).body.alarm.seenAt;
+    expect(future).toBeLessThanOrEqual(Date.now());
+
+    // Someone else's alarm, garbage, no session.
+    expect((await member.post(`/api/alarms/${id}/seen`, { firedAt })).status).toBe(404);
+    expect((await outsider.post(`/api/alarms/${id}/seen`, { firedAt })).status).toBe(404);
+    expect((await new Client(server.url).post(`/api/alarms/${id}/seen`, { firedAt })).status).toBe(401);
+    for (const bad of [{}, { firedAt: 'yesterday' }, { firedAt: -1 }, { firedAt: 1.5 }, { firedAt: 1e20 }, { firedAt, extra: 1 }]) {
+      const res = await owner.post(`/api/alarms/${id}/seen`, bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION');
+    }
+    expect((await owner.post('/api/alarms/abc/seen', { firedAt })).status).toBe(400);
+    expect((await owner.post('/api/alarms/999999/seen', { firedAt })).status).toBe(404);
+    expect((await owner.del(`/api/alarms/${id}`)).status).toBe(204);
+  });
+
   it('validates alarms', async () => {
     for (const bad of [{ kind: 'clock', hour: 25, minute: 0 }, { kind: 'countdown', minutes: -1 }, { kind: 'sundial' }, { kind: 'countdown', minutes: 1, extra: 1 }]) {
       expect((await owner.post('/api/alarms', bad)).status).toBe(400);

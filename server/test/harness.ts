@@ -184,11 +184,11 @@ export function collect<T = any>(socket: ClientSocket, event: string): T[] & { s
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Creates a room owned by `owner` and lets `members` join it. */
-export async function roomWith(owner: Client, members: Client[], opts: { passcode?: string; name?: string } = {}) {
-  const r = await owner.post('/api/rooms', { name: opts.name ?? 'Study hall', ...(opts.passcode ? { passcode: opts.passcode } : {}) });
+export async function roomWith(owner: Client, members: Client[], opts: { passcode?: string; name?: string; listed?: boolean } = {}) {
+  const r = await owner.post('/api/rooms', { name: opts.name ?? 'Study hall', ...(opts.passcode ? { passcode: opts.passcode } : {}), ...(opts.listed === false ? { listed: false } : {}) });
   if (r.status !== 201) throw new Error(`create room failed: ${JSON.stringify(r.body)}`);
   for (const m of members) {
-    const j = await m.post(`/api/rooms/${r.body.room.id}/join`, opts.passcode ? { passcode: opts.passcode } : {});
+    const j = await m.post(`/api/rooms/${r.body.room.id}/join`, { code: r.body.room.code, ...(opts.passcode ? { passcode: opts.passcode } : {}) });
     if (j.status !== 200) throw new Error(`join failed: ${JSON.stringify(j.body)}`);
   }
   return r.body.room as { id: number; code: string };

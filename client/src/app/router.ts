@@ -1,4 +1,5 @@
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router';
+import { guestLanding } from '../features/auth/knownAccount';
 import { safeNext } from '../features/auth/safeNext';
 import { useAuthStore } from '../features/auth/useAuthStore';
 import LobbyPage from '../features/lobby/LobbyPage.vue';
@@ -38,6 +39,7 @@ router.beforeEach(async (to): Promise<RouteLocationRaw | true> => {
   const auth = useAuthStore();
   await auth.ensureLoaded();
   if (to.meta.guestOnly && auth.me) return safeNext(to.query.next) ?? '/';
-  if (!to.meta.public && !auth.me) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+  // First visit on this browser: offer an account first; people who signed in here before get "Log in".
+  if (!to.meta.public && !auth.me) return { name: guestLanding(), query: to.fullPath === '/' ? {} : { next: to.fullPath } };
   return true;
 });

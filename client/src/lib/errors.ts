@@ -31,6 +31,7 @@ const FRIENDLY: Record<AnyErrorCode, string> = {
   VALIDATION: 'Please check what you entered.',
   UNAUTHENTICATED: 'Please log in to continue.',
   INVALID_CREDENTIALS: 'That username and password do not match.',
+  WRONG_PASSWORD: 'Your current password is not right.',
   USERNAME_TAKEN: 'That username is taken. Try another one.',
   FORBIDDEN: 'You are not allowed to do that.',
   ORIGIN_NOT_ALLOWED: 'This page is not allowed to talk to the server.',

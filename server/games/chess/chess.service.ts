@@ -49,7 +49,7 @@ import {
 import { toPgn } from './pgn.js';
 
 type Row = typeof chessGames.$inferSelect;
-type GameFactName = Exclude<keyof ChessPersonalEvents, 'chess:invited'>;
+type GameFactName = Exclude<keyof ChessPersonalEvents, 'chess:invited' | 'chess:inviteClosed'>;
 type GameFact<E extends GameFactName> = Parameters<ChessPersonalEvents[E]>[0];
 
 /** How the service reaches sockets; implemented by chess.socket.ts. */
@@ -57,6 +57,8 @@ export interface ChessOutlet {
   /** A fact to the game's watchers; `alsoRoom` also to members looking at the room (once per socket). */
   toGame<E extends GameFactName>(gameId: number, roomId: number, event: E, fact: GameFact<E>, alsoRoom?: boolean): void;
   invite(userId: number, fact: Parameters<ChessPersonalEvents['chess:invited']>[0]): void;
+  /** Tells the addressee of a challenge that it is no longer open. */
+  inviteClosed(userId: number, fact: Parameters<ChessPersonalEvents['chess:inviteClosed']>[0]): void;
   /** Subscribes every connected socket of `userId` to the game; returns their ids. */
   subscribeUser(gameId: number, userId: number): string[];
   /** Subscribes every watcher of `fromGameId` to `toGameId` too (a rematch); returns them. */
@@ -381,6 +383,7 @@ export class ChessService {
     const creatorWhite = row.colorChoice === 'white' || (row.colorChoice === 'random' && this.coin() === 0);
     const [whiteId, blackId] = creatorWhite ? [row.createdBy, userId] : [userId, row.createdBy];
     const id = this.start(row, whiteId, blackId, { opponentId: userId });
+    if (row.opponentId !== null) this.out.inviteClosed(row.opponentId, { roomId: row.roomId, gameId: row.id, reason: 'accepted' });
     return this.view(id);
   }
 
@@ -403,7 +406,9 @@ export class ChessService {
       .set({ status: 'cancelled', endedAt: this.now() })
       .where(and(eq(chessGames.id, row.id), eq(chessGames.status, 'pending')))
       .run().changes;
-    if (changed) this.events.broadcast(row.roomId, 'chess:cancelled', { gameId: row.id, reason });
+    if (!changed) return;
+    this.events.broadcast(row.roomId, 'chess:cancelled', { gameId: row.id, reason });
+    if (row.opponentId !== null) this.out.inviteClosed(row.opponentId, { roomId: row.roomId, gameId: row.id, reason });
   }
 
   private scheduleExpiry(gameId: number, at: number): void {
@@ -497,6 +502,41 @@ export class ChessService {
       this.run(live, { ...action, by });
     }
     return this.view(gameId);
+  }
+
+  /**
+   * A player was kicked or banned: they cannot come back, so their games end now instead of
+   * waiting out a grace nobody can use (lichess ends a game whose player is gone for good the
+   * same way). Before both sides have moved the game is aborted; after, the opponent wins by
+   * abandonment (the rules' claim with no grace). Their open challenges in the room are cancelled.
+   */
+  memberRemoved(roomId: number, userId: number): void {
+    const rows = this.db
+      .select()
+      .from(chessGames)
+      .where(
+        and(
+          eq(chessGames.roomId, roomId),
+          inArray(chessGames.status, ['pending', 'active']),
+          or(eq(chessGames.whiteId, userId), eq(chessGames.blackId, userId), eq(chessGames.createdBy, userId), eq(chessGames.opponentId, userId)),
+        ),
+      )
+      .all();
+    for (const row of rows) {
+      if (row.status === 'pending') {
+        this.close(row, 'cancelled');
+        continue;
+      }
+      const live = this.live.get(row.id);
+      if (!live) continue;
+      try {
+        const gone = this.colorOf(live.meta, userId);
+        if (live.state.plies.length < 2) this.run(live, { type: 'abort', by: gone });
+        else this.run(live, { type: 'claim', by: other(gone), outcome: 'win', opponentGoneSince: 0, graceMs: 0 });
+      } catch {
+        /* not their game after all, or it ended in the same instant (flag fall) */
+      }
+    }
   }
 
   /** Applies an action, commits, broadcasts; returns the facts sent. Throws the rules' refusal. */

@@ -27,6 +27,9 @@ export function socketChessOutlet(io: () => AppServer): ChessOutlet {
     invite(userId, fact) {
       io().to(userChannel(userId)).emit('chess:invited', fact);
     },
+    inviteClosed(userId, fact) {
+      io().to(userChannel(userId)).emit('chess:inviteClosed', fact);
+    },
     subscribeUser(gameId, userId) {
       const ids = socketsIn(userChannel(userId));
       for (const id of ids) void io().of('/').sockets.get(id)?.join(gameChannel(gameId));
@@ -138,6 +141,11 @@ export function registerChessSockets(app: FastifyInstance, chess: ChessService):
   sockets.command('chess:abort', inGame, (ctx, { gameId }) => chess.act(gameId, ctx.userId, { type: 'abort' }));
   sockets.command('chess:draw', inGame, (ctx, { gameId, action }) => chess.act(gameId, ctx.userId, { type: 'draw', action }));
   sockets.command('chess:takeback', inGame, (ctx, { gameId, action }) => chess.act(gameId, ctx.userId, { type: 'takeback', action }));
+  // A kicked or banned player cannot come back: their games end now (see ChessService.memberRemoved).
+  app.roomEvents.on('member:left', ({ roomId, userId, reason }) => {
+    if (reason !== 'left') chess.memberRemoved(roomId, userId);
+  });
+
   sockets.command('chess:claim', inGame, (ctx, { gameId, outcome }) => chess.act(gameId, ctx.userId, { type: 'claim', outcome }));
   sockets.command('chess:rematch', inGame, async (ctx, { gameId, action }) => {
     const result = chess.rematch(gameId, ctx.userId, action);

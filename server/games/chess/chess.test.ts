@@ -118,6 +118,41 @@ describe('seats and challenges', () => {
   });
 });
 
+describe('challenge toasts follow the challenge (issue 17 item 10)', () => {
+  it('the addressee hears on every device when a challenge is accepted, declined or withdrawn; outsiders hear nothing', async () => {
+    const phone = await bob.socket(); // Bob's other device, not looking at the room
+    const outsider = collect<unknown>(xs, 'chess:inviteClosed');
+    try {
+      // Accepted on the laptop: the phone is told.
+      const ch = await ok(command(as, 'chess:challenge', { roomId, opponentId: bob.userId, color: 'white', timeControl: null }));
+      let closed = nextEvent<{ gameId: number; roomId: number; reason: string }>(phone, 'chess:inviteClosed');
+      await ok(command(bs, 'chess:accept', { gameId: ch.id }));
+      expect(await closed).toEqual({ gameId: ch.id, roomId, reason: 'accepted' });
+      await ok(command(as, 'chess:abort', { gameId: ch.id }));
+
+      // Withdrawn by the challenger.
+      const ch2 = await ok(command(as, 'chess:challenge', { roomId, opponentId: bob.userId, color: 'white', timeControl: null }));
+      closed = nextEvent(phone, 'chess:inviteClosed');
+      await ok(command(as, 'chess:cancel', { gameId: ch2.id }));
+      expect(await closed).toEqual({ gameId: ch2.id, roomId, reason: 'cancelled' });
+
+      // Declined on one device.
+      const ch3 = await ok(command(as, 'chess:challenge', { roomId, opponentId: bob.userId, color: 'white', timeControl: null }));
+      closed = nextEvent(phone, 'chess:inviteClosed');
+      await ok(command(bs, 'chess:decline', { gameId: ch3.id }));
+      expect(await closed).toEqual({ gameId: ch3.id, roomId, reason: 'declined' });
+
+      // An open seat has no addressee: taking it tells nobody.
+      const seat = await ok(command(as, 'chess:challenge', { roomId, color: 'white', timeControl: null }));
+      await ok(command(cs, 'chess:accept', { gameId: seat.id }));
+      await ok(command(as, 'chess:abort', { gameId: seat.id }));
+      expect([...outsider]).toEqual([]);
+    } finally {
+      phone.close();
+    }
+  });
+});
+
 describe('playing', () => {
   it('a full game to checkmate: both players and a spectator follow it; the room sees it finish', async () => {
     const game = await newGame({ minutes: 3, increment: 2 });

@@ -5,6 +5,7 @@ import { browserTimeZone } from '../../lib/clock';
 import { isApiError } from '../../lib/errors';
 import { http } from '../../lib/http';
 import { disconnectSocket } from '../../lib/socket';
+import { rememberAccount } from './knownAccount';
 
 export type ProfilePatch = Partial<Pick<Me, 'displayName' | 'avatarColor' | 'timeZone' | 'statusLine'>>;
 
@@ -22,6 +23,7 @@ export const useAuthStore = defineStore('auth', () => {
     loading ??= (async () => {
       try {
         me.value = (await http.get<{ user: Me }>('/api/me')).user;
+        rememberAccount();
       } catch (err) {
         me.value = null;
         unreachable.value = !isApiError(err, 'UNAUTHENTICATED');
@@ -35,10 +37,12 @@ export const useAuthStore = defineStore('auth', () => {
 
   async function login(username: string, password: string): Promise<void> {
     me.value = (await http.post<{ user: Me }>('/api/auth/login', { username, password })).user;
+    rememberAccount();
   }
 
   async function register(username: string, password: string): Promise<void> {
     me.value = (await http.post<{ user: Me }>('/api/auth/register', { username, password })).user;
+    rememberAccount();
     // New accounts start in UTC; adopt the browser's zone so times read right from the start.
     const tz = browserTimeZone();
     if (me.value.timeZone !== tz) await updateProfile({ timeZone: tz }).catch(() => {});

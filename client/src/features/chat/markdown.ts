@@ -1,30 +1,37 @@
 /**
  * A small, pure tokenizer for chat's light markdown. It returns tokens, never HTML: components
- * render them with Vue, so user text can only ever become text nodes, <strong>, <em>, <code>,
- * <pre>, <blockquote> and http(s) links.
+ * render them with Vue, so user text can only ever become text nodes, <strong>, <em>, <s>,
+ * <code>, <pre>, <blockquote>, <ul>/<ol> and http(s)/mailto links.
  *
- * Blocks: ```fenced code```, `> quotes`, paragraphs (newlines kept).
- * Inline: **bold**, *italic* / _italic_, `code`, http(s) URLs, @mentions, backslash escapes.
+ * Blocks: ```fenced code```, `> quotes`, `- item` / `1. item` lists, paragraphs (newlines kept).
+ * Inline: **bold**, *italic* / _italic_, ~~strike~~, `code`, [text](url), http(s) URLs,
+ * @mentions, backslash escapes. Anything that does not form a whole construct stays plain text.
  */
 
 export type Inline =
   | { type: 'text'; text: string }
   | { type: 'bold'; children: Inline[] }
   | { type: 'italic'; children: Inline[] }
+  | { type: 'strike'; children: Inline[] }
   | { type: 'code'; text: string }
-  | { type: 'link'; href: string; text: string }
+  | { type: 'link'; href: string; children: Inline[] }
   | { type: 'mention'; name: string };
 
 export type Block =
   | { type: 'paragraph'; children: Inline[] }
   | { type: 'quote'; children: Inline[] }
+  | { type: 'list'; ordered: boolean; start: number; items: Inline[][] }
   | { type: 'codeblock'; lang: string; text: string };
 
 const FENCE = '```';
 const URL_RE = /^https?:\/\/[^\s<>"'`]+/i;
 /** Same shape as the server's mention pattern (protocol/chat.ts). */
 const MENTION_RE = /^@([a-zA-Z0-9_][a-zA-Z0-9_.-]{1,22}[a-zA-Z0-9_])/;
-const ESCAPABLE = new Set(['\\', '*', '_', '`', '>', '@']);
+const ESCAPABLE = new Set(['\\', '*', '_', '`', '>', '@', '~', '[', ']', '-', '+']);
+const BULLET_RE = /^ {0,3}[-*+] +(\S.*)$/;
+const ORDERED_RE = /^ {0,3}(\d{1,9})[.)] +(\S.*)$/;
+/** Longest label or URL of a `[text](url)` link we look at (keeps parsing linear-ish). */
+const MAX_LINK = 2000;
 const MAX_DEPTH = 4;
 
 const isWordChar = (c: string | undefined) => !!c && /[\p{L}\p{N}_]/u.test(c);
@@ -36,6 +43,11 @@ export function parseMessage(src: string): Block[] {
   const blocks: Block[] = [];
   let para: string[] = [];
   let quote: string[] = [];
+  let list: { ordered: boolean; start: number; items: string[] } | null = null;
+  const flushList = () => {
+    if (list) blocks.push({ type: 'list', ordered: list.ordered, start: list.start, items: list.items.map((t) => parseInline(t)) });
+    list = null;
+  };
   const flushPara = () => {
     if (para.length) blocks.push({ type: 'paragraph', children: parseInline(para.join('\n')) });
     para = [];
@@ -54,6 +66,7 @@ export function parseMessage(src: string): Block[] {
       if (sameLineEnd > 0) {
         flushPara();
         flushQuote();
+        flushList();
         blocks.push({ type: 'codeblock', lang: '', text: rest.slice(0, sameLineEnd) });
         const after = rest.slice(sameLineEnd + 3);
         if (after.trim()) para.push(after);
@@ -63,6 +76,7 @@ export function parseMessage(src: string): Block[] {
       if (close !== -1) {
         flushPara();
         flushQuote();
+        flushList();
         const lang = /^[\w+#.-]{1,20}$/.test(rest.trim()) ? rest.trim() : '';
         const body = lines.slice(i + 1, close);
         if (!lang && rest.trim()) body.unshift(rest);
@@ -78,20 +92,33 @@ export function parseMessage(src: string): Block[] {
     const q = /^> ?(.*)$/.exec(line);
     if (q) {
       flushPara();
+      flushList();
       quote.push(q[1]!);
       continue;
     }
     flushQuote();
+    const bullet = BULLET_RE.exec(line);
+    const numbered = bullet ? null : ORDERED_RE.exec(line);
+    if (bullet || numbered) {
+      const ordered = !!numbered;
+      flushPara();
+      if (list && list.ordered !== ordered) flushList();
+      list ??= { ordered, start: numbered ? Number(numbered[1]) : 1, items: [] };
+      list.items.push((bullet ?? numbered)![bullet ? 1 : 2]!);
+      continue;
+    }
+    flushList();
     para.push(line);
   }
   flushPara();
   flushQuote();
+  flushList();
   // Drop blank paragraphs left by surrounding newlines.
   return blocks.filter((b) => b.type !== 'paragraph' || b.children.length > 0);
 }
 
-/** Parses inline markup in one piece of text. */
-export function parseInline(src: string, depth = 0): Inline[] {
+/** Parses inline markup in one piece of text. `inLink`: no links inside a link's label. */
+export function parseInline(src: string, depth = 0, inLink = false): Inline[] {
   const out: Inline[] = [];
   let text = '';
   const pushText = (t: string) => {
@@ -127,7 +154,7 @@ export function parseInline(src: string, depth = 0): Inline[] {
       const end = findClose(src, '**', i + 2);
       if (end !== -1) {
         flush();
-        out.push({ type: 'bold', children: parseInline(src.slice(i + 2, end), depth + 1) });
+        out.push({ type: 'bold', children: parseInline(src.slice(i + 2, end), depth + 1, inLink) });
         i = end + 2;
         continue;
       }
@@ -139,20 +166,42 @@ export function parseInline(src: string, depth = 0): Inline[] {
         const end = findClose(src, c, i + 1, c === '_');
         if (end !== -1) {
           flush();
-          out.push({ type: 'italic', children: parseInline(src.slice(i + 1, end), depth + 1) });
+          out.push({ type: 'italic', children: parseInline(src.slice(i + 1, end), depth + 1, inLink) });
           i = end + 1;
           continue;
         }
       }
     }
 
-    if ((c === 'h' || c === 'H') && !isWordChar(prev)) {
+    if (c === '~' && src[i + 1] === '~' && depth < MAX_DEPTH && !isSpace(src[i + 2])) {
+      const end = findClose(src, '~~', i + 2);
+      if (end !== -1) {
+        flush();
+        out.push({ type: 'strike', children: parseInline(src.slice(i + 2, end), depth + 1, inLink) });
+        i = end + 2;
+        continue;
+      }
+    }
+
+    if (c === '[' && !inLink && depth < MAX_DEPTH) {
+      const link = readLink(src, i);
+      if (link) {
+        // A whole `[text](url)`: a link when the URL is safe, otherwise all of it stays text.
+        flush();
+        if (link.href) out.push({ type: 'link', href: link.href, children: parseInline(link.label, depth + 1, true) });
+        else pushText(src.slice(i, link.end));
+        i = link.end;
+        continue;
+      }
+    }
+
+    if ((c === 'h' || c === 'H') && !inLink && !isWordChar(prev)) {
       const m = URL_RE.exec(src.slice(i));
       if (m) {
         const href = trimUrl(m[0]);
         if (isHttpUrl(href)) {
           flush();
-          out.push({ type: 'link', href, text: href });
+          out.push({ type: 'link', href, children: [{ type: 'text', text: href }] });
           i += href.length;
           continue;
         }
@@ -174,6 +223,53 @@ export function parseInline(src: string, depth = 0): Inline[] {
   }
   flush();
   return out;
+}
+
+/**
+ * Reads `[label](url)` starting at `src[start] === '['`. Brackets in the label and parentheses in
+ * the URL may nest when balanced; the URL has no spaces. `href` is null for unsafe schemes.
+ */
+function readLink(src: string, start: number): { label: string; href: string | null; end: number } | null {
+  let depth = 0;
+  let j = start;
+  const limit = Math.min(src.length, start + MAX_LINK);
+  for (; j < limit; j++) {
+    const ch = src[j];
+    if (ch === '\\') {
+      j++;
+      continue;
+    }
+    if (ch === '[') depth++;
+    else if (ch === ']' && --depth === 0) break;
+  }
+  if (depth !== 0 || src[j] !== ']' || src[j + 1] !== '(') return null;
+  const label = src.slice(start + 1, j);
+  if (!label.trim()) return null;
+  let k = j + 2;
+  let parens = 1;
+  const urlLimit = Math.min(src.length, k + MAX_LINK);
+  for (; k < urlLimit; k++) {
+    const ch = src[k]!;
+    if (/\s/.test(ch)) return null;
+    if (ch === '(') parens++;
+    else if (ch === ')' && --parens === 0) break;
+  }
+  if (parens !== 0 || src[k] !== ')') return null;
+  const url = src.slice(j + 2, k);
+  if (!url) return null;
+  return { label, href: safeHref(url), end: k + 1 };
+}
+
+/** The URL when it is http(s) with a host or a mailto: address; null otherwise. */
+export function safeHref(raw: string): string | null {
+  try {
+    const u = new URL(raw);
+    if ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname) return u.href;
+    if (u.protocol === 'mailto:' && /^[^\s@/]+@[^\s@/]+$/.test(decodeURIComponent(u.pathname))) return u.href;
+  } catch {
+    // not a URL
+  }
+  return null;
 }
 
 /** Index of a closing marker whose previous character is not a space, or -1. */
@@ -224,7 +320,7 @@ export function plainText(src: string): string {
   const walk = (nodes: Inline[]): string =>
     nodes.map((n) => ('children' in n ? walk(n.children) : n.type === 'mention' ? `@${n.name}` : n.text)).join('');
   return parseMessage(src)
-    .map((b) => (b.type === 'codeblock' ? b.text : walk(b.children)))
+    .map((b) => (b.type === 'codeblock' ? b.text : b.type === 'list' ? b.items.map(walk).join(' ') : walk(b.children)))
     .join(' ')
     .replace(/\s+/g, ' ')
     .trim();

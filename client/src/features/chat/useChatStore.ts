@@ -6,13 +6,18 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { HistoryPage, Message, REACTION_EMOJI, Reaction } from '@protocol/chat.js';
 import type { PublicUser } from '@protocol/users.js';
+import { newClientId } from '../../lib/clientId';
 import { ApiError, errorMessage } from '../../lib/errors';
 import { command } from '../../lib/socket';
 import { useAuthStore } from '../auth/useAuthStore';
 import { mergeHistory, upsertSorted } from './messages';
+import { typingThrottle } from './typingThrottle';
+import { markerAfterArrival, type Reader } from './unread';
 
 export interface PendingMessage {
   key: number;
+  /** Idempotency key, kept across retries of this message. */
+  clientId: string;
   text: string;
   replyTo: Message | null;
   status: 'sending' | 'failed';
@@ -33,7 +38,10 @@ export const useChatStore = defineStore('chat', () => {
   const nextCursor = ref<number | null>(null);
   const loadingOlder = ref(false);
   const olderError = ref('');
-  /** The read marker when the room was opened: the "new messages" divider sits after it. */
+  /**
+   * The read marker when the room was opened, moved on by messages seen as they arrived (see
+   * unread.ts): the "new messages" divider and banner sit after it.
+   */
   const readMarkerAtEntry = ref(0);
   const lastReadSent = ref(0);
   const pending = ref<PendingMessage[]>([]);
@@ -43,7 +51,7 @@ export const useChatStore = defineStore('chat', () => {
   const cooldownUntil = ref(0);
   const typing = ref(new Map<number, { user: PublicUser; until: number }>());
   let typingTimer: ReturnType<typeof setInterval> | undefined;
-  let lastTypingSent = 0;
+  const typingNotice = typingThrottle(TYPING_SEND_EVERY_MS);
 
   const byId = computed(() => new Map(messages.value.map((m) => [m.id, m])));
   const newestId = computed(() => messages.value.at(-1)?.id ?? 0);
@@ -140,7 +148,8 @@ export const useChatStore = defineStore('chat', () => {
 
   async function send(text: string): Promise<void> {
     if (roomId.value === null) return;
-    const entry: PendingMessage = { key: pendingKey++, text, replyTo: replyTo.value, status: 'sending', error: '', createdAt: Date.now() };
+    typingNotice.reset();
+    const entry: PendingMessage = { key: pendingKey++, clientId: newClientId(), text, replyTo: replyTo.value, status: 'sending', error: '', createdAt: Date.now() };
     pending.value.push(entry);
     replyTo.value = null;
     await deliver(entry);
@@ -152,7 +161,8 @@ export const useChatStore = defineStore('chat', () => {
     entry.status = 'sending';
     entry.error = '';
     try {
-      const message = await command('chat:send', { roomId: id, text: entry.text, ...(entry.replyTo ? { replyToId: entry.replyTo.id } : {}) });
+      // The same clientId on every retry: if the first try did arrive, the server returns it again.
+      const message = await command('chat:send', { roomId: id, text: entry.text, clientId: entry.clientId, ...(entry.replyTo ? { replyToId: entry.replyTo.id } : {}) });
       if (roomId.value !== id) return;
       upsert(message);
       pending.value = pending.value.filter((p) => p.key !== entry.key);
@@ -193,6 +203,11 @@ export const useChatStore = defineStore('chat', () => {
     setReactions(messageId, reactions);
   }
 
+  /** Message `id` arrived on top of `previousNewestId` while the reader was as described. */
+  function arrived(id: number, previousNewestId: number, reader: Reader, mine: boolean): void {
+    readMarkerAtEntry.value = markerAfterArrival(readMarkerAtEntry.value, id, previousNewestId, reader, mine);
+  }
+
   /** Tells the server everything up to the newest message has been seen. */
   function markRead(): void {
     const id = roomId.value;
@@ -202,12 +217,10 @@ export const useChatStore = defineStore('chat', () => {
     command('chat:read', { roomId: id, messageId: newest }).catch(() => {});
   }
 
-  /** Called on input; sends at most every 2.5 s. */
+  /** Called on input; sends at most every 2.5 s, and at once after a send. */
   function notifyTyping(): void {
     const id = roomId.value;
-    const now = Date.now();
-    if (id === null || now - lastTypingSent < TYPING_SEND_EVERY_MS) return;
-    lastTypingSent = now;
+    if (id === null || !typingNotice.take(Date.now())) return;
     command('chat:typing', { roomId: id }).catch(() => {});
   }
 
@@ -243,6 +256,7 @@ export const useChatStore = defineStore('chat', () => {
     loadingOlder,
     olderError,
     readMarkerAtEntry,
+    arrived,
     pending,
     replyTo,
     editing,

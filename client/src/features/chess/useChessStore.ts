@@ -15,14 +15,14 @@ import type { GameSummary, GameView, TimeControl, ColorChoice } from '@protocol/
 import { ApiError, errorMessage } from '../../lib/errors';
 import { http } from '../../lib/http';
 import { command, getSocket, onConnected } from '../../lib/socket';
-import { toast } from '../../ui/toasts';
+import { dismissToastsByKey, toast } from '../../ui/toasts';
 import { useAuthStore } from '../auth/useAuthStore';
 import { onRoomFact, onRoomSnapshot, useRoomStore } from '../room/useRoomStore';
 import { colorOf, foldMoved, foldOffers, foldReplace, newerView, OFFER_WORDS, summaryAfterMove, type Fold } from './gameState';
 import { playSound } from './sounds';
 import { roughSync, startClockSync } from '../../lib/serverClock';
 import { currentLag, recordRoundTrip } from './serverTime';
-import { tcLabel } from './timeControl';
+import { inviteKey } from './chessInvites';
 
 const RECENT = 10;
 
@@ -273,16 +273,6 @@ export const useChessStore = defineStore('chess', () => {
     if (f.gameId !== openId || !g) return;
     game.value = { ...g, presence: { ...g.presence, [f.color]: { present: f.present, goneSince: f.goneSince, claimableAt: f.claimableAt } } };
   });
-  socket.on('chess:invited', (f) => {
-    const by = f.game.createdBy.displayName;
-    playSound('notify');
-    toast({
-      title: `${by} challenges you to a game`,
-      body: `${tcLabel(f.game.timeControl)} · ${f.roomName}`,
-      timeoutMs: 20_000,
-      action: { label: 'Accept', run: () => void accept(f.game.id, f.roomId) },
-    });
-  });
   onConnected((recovered) => {
     if (recovered) return;
     // A new session: the server forgot what this socket watched.
@@ -315,6 +305,7 @@ export const useChessStore = defineStore('chess', () => {
   }
 
   async function decline(gameId: number): Promise<void> {
+    dismissToastsByKey(inviteKey(gameId));
     try {
       await command('chess:decline', { gameId });
       removeLive(gameId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLatency, isBehindLive, latencyGrade, liveLatency } from './latency';
+import { formatLatency, isBehindLive, latencyGrade, liveLatency, viewerLatency } from './latency';
 
 describe('liveLatency', () => {
   it("prefers hls.js's own estimate", () => {
@@ -15,6 +15,28 @@ describe('liveLatency', () => {
   it('is unknown before the first playlist', () => {
     expect(liveLatency({ latency: 0, liveSyncPosition: null, currentTime: 0 })).toBeNull();
     expect(liveLatency({ latency: Number.NaN, currentTime: 3 })).toBeNull();
+  });
+});
+
+describe('viewerLatency (issue 17 #9: what the viewer sees, not the distance to the playlist edge)', () => {
+  const now = Date.UTC(2026, 11, 4, 12, 0, 10);
+  it('is server now minus the date of the frame on screen', () => {
+    expect(viewerLatency({ serverNow: now, playingDate: now - 1600 })).toBeCloseTo(1.6);
+  });
+  it('adds how late the dates run behind the ingest, and the encoder delay when known', () => {
+    expect(viewerLatency({ serverNow: now, playingDate: now - 1600, ingestLagMs: 400 })).toBeCloseTo(2.0);
+    expect(viewerLatency({ serverNow: now, playingDate: now - 1600, ingestLagMs: 400, encoderDelayMs: 100 })).toBeCloseTo(2.1);
+  });
+  it('ignores nonsense extras', () => {
+    expect(viewerLatency({ serverNow: now, playingDate: now - 1600, ingestLagMs: -50, encoderDelayMs: Number.NaN })).toBeCloseTo(1.6);
+  });
+  it('is unknown without dates (the caller falls back to the edge distance)', () => {
+    expect(viewerLatency({ serverNow: now, playingDate: null })).toBeNull();
+    expect(viewerLatency({ serverNow: now, playingDate: Number.NaN })).toBeNull();
+    expect(viewerLatency({ serverNow: now, playingDate: 0 })).toBeNull();
+  });
+  it('is never negative while the clock offset is still settling', () => {
+    expect(viewerLatency({ serverNow: now, playingDate: now + 300 })).toBe(0);
   });
 });
 

@@ -1,7 +1,13 @@
 /**
- * Pure: how far behind the live edge the player is, and when to offer "Jump to live". hls.js keeps
+ * Pure: how far behind the broadcaster the viewer is, and when to offer "Jump to live". hls.js keeps
  * us about `liveSyncDuration` (1.5 s) behind the edge and speeds up to 1.2x to catch up, so a few
  * seconds of drift are normal; more than that means the viewer paused, stalled or seeked back.
+ *
+ * The chip shows {@link viewerLatency}: the server clock now minus the wall-clock date of the frame
+ * on screen (#EXT-X-PROGRAM-DATE-TIME), plus the delays before that date. hls.js's own `latency`
+ * only measures the distance to the playlist's edge and misses the ingest and segmenting delays
+ * (it read 0.3-0.5 s lower than a burned-in clock, issue 17); it stays the fallback for streams
+ * without dates.
  */
 
 /** The player's live-sync settings (STACK.md: measured about 2 s glass-to-glass with these). */
@@ -29,6 +35,32 @@ export function liveLatency(i: LatencyInput): number | null {
     return Math.max(0, i.liveSyncPosition - i.currentTime + target);
   }
   return null;
+}
+
+export interface ViewerLatencyInput {
+  /** The server's clock now (ms): `serverNow()` from lib/serverClock. */
+  serverNow: number;
+  /**
+   * Wall-clock date (ms) of the frame being shown: hls.js `playingDate` (the fragment's
+   * #EXT-X-PROGRAM-DATE-TIME plus the playhead's offset into it), or Safari's
+   * `getStartDate() + currentTime`. null or NaN when the stream carries no dates.
+   */
+  playingDate: number | null;
+  /** How much later than the media reached the server its dates run (StreamState.ingestLagMs). */
+  ingestLagMs?: number;
+  /** Delay before the server (encoder, upload), when known; 0 otherwise. */
+  encoderDelayMs?: number;
+}
+
+/**
+ * Seconds between the moment the frame on screen reached the server (or left the encoder, when
+ * its delay is known) and now: what a viewer would measure against a clock in the picture. null
+ * when the stream carries no dates. Never negative (a clock offset still being measured).
+ */
+export function viewerLatency(i: ViewerLatencyInput): number | null {
+  if (i.playingDate === null || !Number.isFinite(i.playingDate) || i.playingDate <= 0 || !Number.isFinite(i.serverNow)) return null;
+  const before = (Number.isFinite(i.ingestLagMs) ? Math.max(0, i.ingestLagMs!) : 0) + (Number.isFinite(i.encoderDelayMs) ? Math.max(0, i.encoderDelayMs!) : 0);
+  return Math.max(0, (i.serverNow - i.playingDate + before) / 1000);
 }
 
 /** Latency above which the viewer is told they are behind and offered "Jump to live". */

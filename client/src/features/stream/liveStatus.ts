@@ -83,6 +83,7 @@ onRoomFact('stream:ended', (f) => {
     viewers: 0,
     renditions: [],
     segmentSeconds: prev?.segmentSeconds ?? 1,
+    ingestLagMs: 0,
   };
 });
 

@@ -3,10 +3,11 @@
  * tuned for ~2 s latency (STACK.md), with Safari's native HLS as a fallback. Exposes what the
  * controls need: levels, latency, "behind live", mute, and errors a person can act on.
  */
-import { onBeforeUnmount, reactive, watch, type Ref } from 'vue';
+import { onBeforeUnmount, reactive, ref, watch, type Ref } from 'vue';
 import type Hls from 'hls.js';
 import type { ErrorData, Level } from 'hls.js';
-import { isBehindLive, liveLatency, LIVE_SYNC } from './latency';
+import { serverNow, startClockSync } from '../../lib/serverClock';
+import { isBehindLive, liveLatency, LIVE_SYNC, viewerLatency } from './latency';
 
 export type PlayerError =
   /** 403 on the playlist: the viewer is no longer a member (kicked, banned, left elsewhere). */
@@ -27,6 +28,7 @@ export interface PlayerState {
   selectedLevel: number;
   /** The level being played, -1 before the first switch. */
   playingLevel: number;
+  /** Seconds the picture on screen is behind the broadcaster (see viewerLatency). */
   latency: number | null;
   behind: boolean;
   muted: boolean;
@@ -38,7 +40,11 @@ export interface PlayerState {
 
 const MAX_NETWORK_RETRIES = 6;
 
-export function useHlsPlayer(video: Ref<HTMLVideoElement | null>, src: Ref<string | null>) {
+/**
+ * `ingestLagMs`: how late the stream's program dates run behind the ingest (StreamState), added to
+ * the latency computed from them.
+ */
+export function useHlsPlayer(video: Ref<HTMLVideoElement | null>, src: Ref<string | null>, ingestLagMs: Ref<number> = ref(0)) {
   const s = reactive<PlayerState>({
     phase: 'loading',
     error: null,
@@ -95,10 +101,17 @@ export function useHlsPlayer(video: Ref<HTMLVideoElement | null>, src: Ref<strin
   function measure(): void {
     const v = video.value;
     if (!v) return;
-    if (hls) {
+    // What the viewer sees: the date of the frame on screen against the server clock.
+    const native = (v as HTMLVideoElement & { getStartDate?: () => Date }).getStartDate?.();
+    const playingDate = hls ? (hls.playingDate?.getTime() ?? null) : native ? native.getTime() + v.currentTime * 1000 : null;
+    const seen = viewerLatency({ serverNow: serverNow(), playingDate, ingestLagMs: ingestLagMs.value });
+    if (seen !== null) {
+      s.latency = seen;
+    } else if (hls) {
+      // A stream without dates: the distance to the playlist's edge (a little lower than the truth).
       s.latency = liveLatency({ latency: hls.latency, liveSyncPosition: hls.liveSyncPosition, targetLatency: hls.targetLatency, currentTime: v.currentTime });
     } else if (v.seekable.length > 0) {
-      // Native HLS (Safari): the seekable range ends at the live edge.
+      // Native HLS (Safari) without dates: the seekable range ends at the live edge.
       s.latency = Math.max(0, v.seekable.end(v.seekable.length - 1) - v.currentTime);
     }
     s.behind = isBehindLive(s.latency, v.paused);
@@ -159,6 +172,7 @@ export function useHlsPlayer(video: Ref<HTMLVideoElement | null>, src: Ref<strin
     // Muted autoplay is the only kind browsers allow without a click; the viewer unmutes.
     v.muted = s.muted;
     startedAt = performance.now();
+    startClockSync(); // the latency is measured against the server's clock
     watchVideo(v);
     tick = setInterval(measure, 500);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alarm } from '@protocol/study.js';
-import { isDuplicateFire, localDelay, missedAlarms, parseClockTime, pruneFires } from './alarmRules';
+import { isDuplicateFire, localDelay, missedAlarms, missedSummary, parseClockTime, pruneFires } from './alarmRules';
 
 const alarm = (id: number, lastFiredAt: number | null): Alarm => ({
   id,
@@ -12,6 +12,7 @@ const alarm = (id: number, lastFiredAt: number | null): Alarm => ({
   timeZone: 'UTC',
   nextFireAt: null,
   lastFiredAt,
+  seenAt: null,
   createdAt: 0,
 });
 
@@ -30,6 +31,20 @@ describe('alarm rules', () => {
     const seen = { '1': 1_000_000, '2': 1_000_000, '4': 4_990_000 };
     expect(missedAlarms(list, seen).map((a) => a.id)).toEqual([2]);
     expect(missedAlarms([alarm(5, 3_000_000)], {}).map((a) => a.id)).toEqual([5]);
+  });
+
+  it('a fire another device rang or showed is not missed on a new device (issue 17 item 15)', () => {
+    const rungElsewhere = { ...alarm(7, 3_000_000), seenAt: 3_000_000 - 800 };
+    expect(missedAlarms([rungElsewhere], {})).toEqual([]);
+    // A later fire nobody saw still is.
+    expect(missedAlarms([{ ...rungElsewhere, lastFiredAt: 3_000_000 + 86_400_000 }], {}).map((a) => a.id)).toEqual([7]);
+  });
+
+  it('sums several missed alarms up in one toast', () => {
+    expect(missedSummary([])).toBeNull();
+    expect(missedSummary(['Tea — time\'s up'])?.title).toBe('Missed: Tea — time\'s up');
+    expect(missedSummary(['A', 'B', 'C'])).toEqual({ title: '3 alarms went off while you were away', body: 'A, B and 1 more.' });
+    expect(missedSummary(['A', 'B'])?.body).toBe('A, B.');
   });
 
   it('maps the server instant onto a local delay', () => {

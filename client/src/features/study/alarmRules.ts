@@ -27,9 +27,21 @@ export function pruneFires(recent: readonly FireRecord[], now: number, keepMs = 
  */
 export const MISSED_TOLERANCE_MS = 60_000;
 
-/** Alarms that went off while nobody was looking: lastFiredAt newer than the last one seen. */
+/**
+ * Alarms that went off while nobody was looking: lastFiredAt newer than the last fire seen here
+ * and than the last one any of the owner's devices rang or showed (`seenAt`, kept by the server).
+ */
 export function missedAlarms(alarms: readonly Alarm[], seen: Readonly<Record<string, number>>): Alarm[] {
-  return alarms.filter((a) => a.lastFiredAt !== null && a.lastFiredAt > (seen[String(a.id)] ?? 0) + MISSED_TOLERANCE_MS);
+  return alarms.filter((a) => a.lastFiredAt !== null && a.lastFiredAt > Math.max(seen[String(a.id)] ?? 0, a.seenAt ?? 0) + MISSED_TOLERANCE_MS);
+}
+
+/** One toast for however many alarms were missed (several used to stack over half a phone screen). */
+export function missedSummary(titles: readonly string[]): { title: string; body: string } | null {
+  if (titles.length === 0) return null;
+  if (titles.length === 1) return { title: `Missed: ${titles[0]}`, body: 'It went off while this page was closed.' };
+  const shown = titles.slice(0, 2).join(', ');
+  const more = titles.length > 2 ? ` and ${titles.length - 2} more` : '';
+  return { title: `${titles.length} alarms went off while you were away`, body: `${shown}${more}.` };
 }
 
 /** When the local timeout should fire: the server instant mapped onto the local clock. */

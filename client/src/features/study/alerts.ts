@@ -70,8 +70,17 @@ export function notify(title: string, body: string, tag: string, onClick?: () =>
 }
 
 /** Chime + notification + toast. */
-export function attention(opts: { title: string; body: string; tag: string; sound: Parameters<typeof chime>[0]; onClick?: () => void; toastKind?: 'info' | 'success' }): void {
+export function attention(opts: {
+  title: string;
+  body: string;
+  tag: string;
+  sound: Parameters<typeof chime>[0];
+  onClick?: () => void;
+  toastKind?: 'info' | 'success';
+  /** Toast key (see toasts.ts), so the toast closes when what it announces goes away. */
+  key?: string;
+}): void {
   chime(opts.sound);
   notify(opts.title, opts.body, opts.tag, opts.onClick);
-  toast({ kind: opts.toastKind ?? 'info', title: opts.title, body: opts.body, timeoutMs: 9000 });
+  toast({ kind: opts.toastKind ?? 'info', title: opts.title, body: opts.body, key: opts.key, timeoutMs: 9000 });
 }

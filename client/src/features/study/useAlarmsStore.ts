@@ -2,7 +2,8 @@
  * My personal timers and alarms. Loaded lazily after sign-in (see App.vue) so they ring on every
  * page. Each pending alarm gets a local timeout from its `nextFireAt`, so it rings even while the
  * socket is down; the server's `alarm:fired` rings it too when the tab was asleep, and the two are
- * de-duplicated. After a reload, fires nobody saw are shown once as "missed".
+ * de-duplicated. After a reload, fires no device of the owner rang or showed are shown once as
+ * "missed", in one toast; each device tells the server what it rang or showed (`seenAt`).
  */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
@@ -11,9 +12,9 @@ import { formatTime } from '../../lib/clock';
 import { errorMessage } from '../../lib/errors';
 import { http } from '../../lib/http';
 import { getSocket, onConnected } from '../../lib/socket';
-import { toast } from '../../ui/toasts';
+import { dismissToastsByKey, toast } from '../../ui/toasts';
 import { useAuthStore } from '../auth/useAuthStore';
-import { isDuplicateFire, localDelay, missedAlarms, pruneFires, type FireRecord } from './alarmRules';
+import { isDuplicateFire, localDelay, missedAlarms, missedSummary, pruneFires, type FireRecord } from './alarmRules';
 import { attention } from './alerts';
 import { serverNow, startClockSync } from '../../lib/serverClock';
 import { openAlarms } from './studyNav';
@@ -102,7 +103,8 @@ export const useAlarmsStore = defineStore('alarms', () => {
     markSeen(a.id, at);
     rang.value = { ...rang.value, [a.id]: at };
     const { title, body } = describe(a, at);
-    attention({ title, body, tag: `alarm-${a.id}-${at}`, sound: 'alarm', onClick: openAlarms });
+    attention({ title, body, tag: `alarm-${a.id}-${at}`, key: `alarm:${a.id}`, sound: 'alarm', onClick: openAlarms });
+    tellSeen(a.id, at);
     if (!fromServer) {
       // Until the server says otherwise: a one-off is done; a repeating one moves on (re-read).
       const local: Alarm = { ...a, lastFiredAt: at, nextFireAt: a.kind === 'clock' && a.repeat !== 'none' ? a.nextFireAt : null };
@@ -115,6 +117,11 @@ export const useAlarmsStore = defineStore('alarms', () => {
     }
   }
 
+  /** Tells the owner's other devices this fire was rung or shown here (best effort). */
+  function tellSeen(id: number, firedAt: number): void {
+    void http.post(`/api/alarms/${id}/seen`, { firedAt: Math.round(firedAt) }).catch(() => {});
+  }
+
   async function load(): Promise<void> {
     try {
       const list = (await http.get<{ alarms: Alarm[] }>('/api/alarms')).alarms;
@@ -125,10 +132,11 @@ export const useAlarmsStore = defineStore('alarms', () => {
       const fresh = missedAlarms(list, seen);
       for (const a of fresh) {
         markSeen(a.id, a.lastFiredAt!);
+        tellSeen(a.id, a.lastFiredAt!);
         if (!missed.value.includes(a.id)) missed.value.push(a.id);
-        const { title } = describe(a, a.lastFiredAt!);
-        toast({ kind: 'info', title: `Missed: ${title}`, body: 'It went off while this page was closed.', action: { label: 'View', run: openAlarms }, timeoutMs: 12_000 });
       }
+      const summary = missedSummary(fresh.map((a) => describe(a, a.lastFiredAt!).title));
+      if (summary) toast({ kind: 'info', ...summary, key: 'alarms:missed', action: { label: 'View', run: openAlarms }, timeoutMs: 12_000 });
       // Newly created elsewhere: nothing to report; remember them as seen so far.
       for (const a of list) if (!(String(a.id) in seen) && !fresh.includes(a)) markSeen(a.id, a.lastFiredAt ?? 0);
       for (const t of timeouts.values()) clearTimeout(t);
@@ -154,6 +162,7 @@ export const useAlarmsStore = defineStore('alarms', () => {
     clearTimeout(timeouts.get(id));
     timeouts.delete(id);
     missed.value = missed.value.filter((x) => x !== id);
+    dismissToastsByKey(`alarm:${id}`);
     try {
       await http.del(`/api/alarms/${id}`);
     } catch (err) {

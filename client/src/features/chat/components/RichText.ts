@@ -1,6 +1,7 @@
 /**
  * Renders chat text from markdown tokens with Vue's render functions. There is no v-html anywhere:
- * user text only ever becomes text nodes and a fixed set of elements.
+ * user text only ever becomes text nodes and a fixed set of elements; link hrefs were checked by
+ * the tokenizer (http, https, mailto only).
  */
 import { computed, defineComponent, h, type VNode } from 'vue';
 import { parseMessage, type Block, type Inline } from '../markdown';
@@ -24,10 +25,12 @@ export default defineComponent({
             return h('strong', inline(n.children));
           case 'italic':
             return h('em', inline(n.children));
+          case 'strike':
+            return h('s', inline(n.children));
           case 'code':
             return h('code', { class: 'md-code' }, n.text);
           case 'link':
-            return h('a', { href: n.href, target: '_blank', rel: 'noopener noreferrer nofollow', class: 'md-link' }, n.text);
+            return h('a', { href: n.href, target: '_blank', rel: 'noopener noreferrer nofollow', class: 'md-link' }, inline(n.children));
           case 'mention':
             return h('span', { class: ['md-mention', { me: n.name.toLowerCase() === props.me }] }, `@${n.name}`);
         }
@@ -39,6 +42,10 @@ export default defineComponent({
           return h('p', { class: 'md-p' }, inline(b.children));
         case 'quote':
           return h('blockquote', { class: 'md-quote' }, inline(b.children));
+        case 'list':
+          return b.ordered
+            ? h('ol', { class: 'md-list', start: b.start === 1 ? undefined : b.start }, b.items.map((it) => h('li', inline(it))))
+            : h('ul', { class: 'md-list' }, b.items.map((it) => h('li', inline(it))));
         case 'codeblock':
           return h('pre', { class: 'md-pre' }, h('code', b.lang ? { 'data-lang': b.lang } : {}, b.text));
       }
