@@ -35,12 +35,15 @@ test('a challenge toast closes on every device once the challenge is accepted el
   await challenge(ada.page, { opponent: bob.username, color: 'White', tc: 'Untimed' });
   await expect(invite(bob.page, ada.username)).toBeVisible();
   await expect(invite(phone.page, ada.username)).toBeVisible();
+  const sent = ada.page.locator('.toast').filter({ hasText: `Challenge sent to ${bob.username}` });
 
   // Bob accepts on the laptop: the phone's toast goes away instead of offering a dead "Accept".
   await invite(bob.page, ada.username).getByRole('button', { name: 'Accept' }).click();
   await expect(bob.page).toHaveURL(/a=chess&g=\d+/);
   await expect(invite(phone.page, ada.username)).toHaveCount(0);
   await expect(phone.page.locator('.toast').filter({ hasText: 'no longer open' })).toHaveCount(0);
+  // Ada's own "waiting for Bob" toast follows the challenge too.
+  await expect(sent).toHaveCount(0);
 
   // A second challenge that Ada withdraws: gone on both of Bob's devices.
   await ada.page.getByRole('button', { name: 'Back to the games' }).click();
