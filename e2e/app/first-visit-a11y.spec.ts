@@ -3,8 +3,7 @@
  * page's header, the searchable time-zone picker, and where a first-time visitor lands.
  */
 import { expect, test, type Locator } from '@playwright/test';
-import { newUser, send } from '../fixtures.js';
-import { sharedRoom } from '../chat/helpers.js';
+import { newUser, send, sharedRoom } from '../fixtures.js';
 
 test.describe.configure({ timeout: 120_000 });
 

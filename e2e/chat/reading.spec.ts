@@ -4,8 +4,7 @@
  * whole and safely.
  */
 import { expect, test } from '@playwright/test';
-import { message, newUser, send, type User } from '../fixtures.js';
-import { sharedRoom } from './helpers.js';
+import { message, newUser, send, sharedRoom, type User } from '../fixtures.js';
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
