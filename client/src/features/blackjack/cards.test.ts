@@ -19,6 +19,8 @@ describe('cards', () => {
   it('totals hands the way players read them', () => {
     expect(handValue(['As', '6d'])).toEqual({ total: 17, soft: true });
     expect(formatTotal(handValue(['As', '6d']))).toBe('7/17');
+    // Regression: a settled dealer's soft 17 read "7/17" after the dealer stood.
+    expect(formatTotal(handValue(['As', '6d']), true)).toBe('17');
     expect(formatTotal(handValue(['As', '6d', '9c']))).toBe('16'); // the ace drops to 1
     expect(formatTotal(handValue(['As', 'Ad']))).toBe('2/12');
     expect(formatTotal(handValue(['As', 'Kd']))).toBe('21');

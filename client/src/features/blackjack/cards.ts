@@ -80,10 +80,13 @@ export function handValue(codes: readonly (string | null)[]): HandValue | null {
   return aces > 0 && sum + 10 <= 21 ? { total: sum + 10, soft: true } : { total: sum, soft: false };
 }
 
-/** "17", "7/17" for a soft total below 21, "21" once it is 21. */
-export function formatTotal(v: HandValue | null): string {
+/**
+ * "17", "7/17" for a soft total below 21 while the hand can still draw, "21" once it is 21.
+ * `final`: the hand is finished (round settled), so only its best total counts: "17".
+ */
+export function formatTotal(v: HandValue | null, final = false): string {
   if (!v) return '';
-  return v.soft && v.total < 21 ? `${v.total - 10}/${v.total}` : String(v.total);
+  return v.soft && v.total < 21 && !final ? `${v.total - 10}/${v.total}` : String(v.total);
 }
 
 /** Words for a total, for labels: "soft 17", "hard 15", "21". */

@@ -97,9 +97,9 @@ export function buildFelt(table: BjTableView | null, anim: AnimState | null): Fe
   if (a?.holeHidden && dealerCodes.length > 1) dealerCodes = dealerCodes.map((c, i) => (i === 1 ? null : c));
   dealerCodes = limit(dealerCodes, a?.dealer);
   const dv = handValue(dealerCodes);
-  const dealer = { cards: dealerCodes.map((code, i) => ({ key: `${round}:dealer:${i}`, code })), total: formatTotal(dv), spoken: spokenTotal(dv) };
-
   const showOutcomes = !live && (!a || a.outcomes);
+  // A settled dealer hand shows its final total ("17", not "7/17": the dealer stood).
+  const dealer = { cards: dealerCodes.map((code, i) => ({ key: `${round}:dealer:${i}`, code })), total: formatTotal(dv, showOutcomes), spoken: spokenTotal(dv) };
   const hands = live
     ? table.hands.map((h) => ({ index: h.index, seat: h.seat, userId: h.userId, cards: h.cards, bet: h.bet, doubled: h.doubled, fromSplit: h.fromSplit, status: h.status as BjHandStatus | null, result: null }))
     : last!.hands.map((h) => ({ index: h.hand, seat: h.seat, userId: h.userId, cards: h.cards, bet: h.bet, doubled: h.doubled, fromSplit: false, status: null, result: h }));
@@ -121,7 +121,7 @@ export function buildFelt(table: BjTableView | null, anim: AnimState | null): Fe
       key: `${round}:${h.seat}:${s.hands.length}`,
       index: h.index,
       cards: codes.map((code, i) => ({ key: key(String(h.seat), code, i), code })),
-      total: natural ? 'BJ' : formatTotal(v),
+      total: natural ? 'BJ' : formatTotal(v, !live),
       spoken: natural ? 'blackjack' : spokenTotal(v),
       bet: h.bet,
       doubled: h.doubled,
