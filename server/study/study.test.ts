@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { TimerView } from '../../protocol/study.js';
 import { Client, collect, command, newUser, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
 
@@ -289,6 +289,15 @@ describe('alarms and statistics', () => {
   it('reports focus minutes per day in the user’s zone, streaks, and a room leaderboard', async () => {
     await owner.patch('/api/me', { timeZone: 'Asia/Tokyo' });
     db().prepare('DELETE FROM focus_spans').run();
+    // Regression: run just after Tokyo midnight, "25 min today" fell on yesterday. Pin the clock
+    // (Date only; timers stay real) to the latest 12:00 in Tokyo (03:00 UTC) that has passed.
+    const noonTokyo = new Date();
+    noonTokyo.setUTCHours(3, 0, 0, 0);
+    if (noonTokyo.getTime() > Date.now()) noonTokyo.setUTCDate(noonTokyo.getUTCDate() - 1);
+    vi.useFakeTimers({ toFake: ['Date'], now: noonTokyo });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const now = Date.now();
     const insert = db().prepare('INSERT INTO focus_spans (user_id, room_id, started_at, ended_at) VALUES (?, ?, ?, ?)');
     insert.run(owner.userId, roomId, now - 50 * 60_000, now - 25 * 60_000); // 25 min today
