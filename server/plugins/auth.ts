@@ -24,6 +24,13 @@ export function requireSession(request: FastifyRequest): SessionInfo {
   return request.session;
 }
 
+/** The signed-in session of an instance admin: UNAUTHENTICATED for visitors, FORBIDDEN for everyone else. */
+export function requireAdmin(request: FastifyRequest): SessionInfo {
+  const session = requireSession(request);
+  if (!session.user.isAdmin) throw new AppError('FORBIDDEN', 'Only instance admins may do this.');
+  return session;
+}
+
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
   const { cookieSecure, sessionTtlMs } = request.server.config;
   reply.setCookie(SESSION_COOKIE, token, {

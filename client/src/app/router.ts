@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-route
 import { guestLanding } from '../features/auth/knownAccount';
 import { safeNext } from '../features/auth/safeNext';
 import { useAuthStore } from '../features/auth/useAuthStore';
+import { adminSections } from '../features/admin/sections';
 import LobbyPage from '../features/lobby/LobbyPage.vue';
 
 declare module 'vue-router' {
@@ -10,6 +11,8 @@ declare module 'vue-router' {
     public?: boolean;
     /** Only for signed-out visitors (login, register). */
     guestOnly?: boolean;
+    /** Only for instance admins; everyone else sees the 404 page. */
+    admin?: boolean;
   }
 }
 
@@ -31,6 +34,15 @@ export const router = createRouter({
     },
     { path: '/todos', name: 'todos', component: () => import('../features/study/TodosPage.vue') },
     { path: '/stats', name: 'stats', component: () => import('../features/study/StatsPage.vue') },
+    {
+      path: '/admin',
+      component: () => import('../features/admin/AdminPage.vue'),
+      meta: { admin: true },
+      children: [
+        { path: '', name: 'admin', redirect: { name: `admin-${adminSections[0]!.key}` } },
+        ...adminSections.map((s) => ({ path: s.key, name: `admin-${s.key}`, component: s.component, meta: { admin: true } })),
+      ],
+    },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./NotFoundPage.vue'), meta: { public: true } },
   ],
 });
@@ -41,5 +53,6 @@ router.beforeEach(async (to): Promise<RouteLocationRaw | true> => {
   if (to.meta.guestOnly && auth.me) return safeNext(to.query.next) ?? '/';
   // First visit on this browser: offer an account first; people who signed in here before get "Log in".
   if (!to.meta.public && !auth.me) return { name: guestLanding(), query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+  if (to.meta.admin && !auth.me?.isAdmin) return { name: 'not-found', params: { pathMatch: to.path.slice(1).split('/') }, query: to.query, hash: to.hash };
   return true;
 });

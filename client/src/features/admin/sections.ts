@@ -1,0 +1,17 @@
+import type { Component } from 'vue';
+import type { IconName } from '../../ui/Icon.vue';
+
+/**
+ * The admin console's sections, in menu order: each is a lazily loaded page under /admin/<key>.
+ * A feature adds one entry here (one line per section).
+ */
+export interface AdminSection {
+  key: string;
+  label: string;
+  icon: IconName;
+  component: () => Promise<Component | { default: Component }>;
+}
+
+export const adminSections: AdminSection[] = [
+  { key: 'overview', label: 'Overview', icon: 'shield', component: () => import('./AdminOverview.vue') },
+];
