@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { AuditService } from './audit/audit.service.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { chatRoutes } from './chat/chat.routes.js';
 import { ChatService } from './chat/chat.service.js';
@@ -31,6 +32,7 @@ import { callsPlugin } from './calls/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
+    audit: AuditService;
     roomEvents: RoomEvents;
     presence: PresenceService;
     rooms: RoomsService;
@@ -63,6 +65,7 @@ export const featuresPlugin = fp(
       socketChatNotifier(io, (id) => rooms.getRow(id).name),
       app.config.chatRatePer10s,
     );
+    app.decorate('audit', new AuditService(app.db));
     app.decorate('roomEvents', roomEvents);
     app.decorate('presence', presence);
     app.decorate('rooms', rooms);

@@ -20,3 +20,4 @@ export * from './music-accounts.js';
 export * from './music-auth-states.js';
 export * from './music-queue-items.js';
 export * from './music-playback.js';
+export * from './audit-log.js';
