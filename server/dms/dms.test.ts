@@ -219,6 +219,8 @@ describe('blocking', () => {
     const seen = collect(as, 'dm:activity');
     expect(await command(bs, 'chat:send', { roomId: dmId, text: 'why?' })).toMatchObject({ ok: false, error: { code: 'BLOCKED' } });
     expect((await bob.post(`/api/rooms/${dmId}/messages`, { text: 'over HTTP' })).body.error.code).toBe('BLOCKED');
+    expect((await command(bs, 'room:enter', { roomId: dmId })).ok).toBe(true);
+    expect(await command(bs, 'chat:typing', { roomId: dmId })).toMatchObject({ ok: false, error: { code: 'BLOCKED' } });
     expect((await bob.post('/api/dms', { userId: ann.userId })).body.error.code).toBe('BLOCKED');
     // Both directions: the blocker cannot write either until they unblock.
     expect(await command(as, 'chat:send', { roomId: dmId, text: 'bye' })).toMatchObject({ ok: false, error: { code: 'BLOCKED' } });

@@ -36,8 +36,11 @@ export const dmsPlugin = fp(
     app.rooms.speakGuard = (roomId, userId) => dms.speakGuard(roomId, userId);
 
     const isDirect = (roomId: unknown) => typeof roomId === 'number' && Number.isInteger(roomId) && roomId > 0 && app.rooms.kindOf(roomId) !== 'room' && app.rooms.kindOf(roomId) !== null;
-    app.sockets.guardCommands((name, _ctx, payload) => {
-      if (isRoomOnlyCommand(name) && isDirect(payload.roomId)) throw new AppError('NOT_FOUND', 'Not available in a direct conversation.');
+    app.sockets.guardCommands((name, ctx, payload) => {
+      if (!isDirect(payload.roomId)) return;
+      if (isRoomOnlyCommand(name)) throw new AppError('NOT_FOUND', 'Not available in a direct conversation.');
+      // Typing is not "speaking" to the chat service, but a blocked 1:1 shows none either.
+      if (name === 'chat:typing' && app.rooms.membership(payload.roomId!, ctx.userId)) dms.speakGuard(payload.roomId!, ctx.userId);
     });
     app.addHook('onRequest', async (req) => {
       if (!isRoomOnlyRoute(req.method, req.routeOptions.url)) return;
