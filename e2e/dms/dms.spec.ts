@@ -101,6 +101,23 @@ test('a group conversation of three, started from the new-message dialog', async
   await expect(message(bob.page, 'quiz on Friday')).toBeVisible();
   await expect(message(bob.page, 'bring flashcards')).toBeVisible();
   if (process.env.SCREENS) {
-    await ann.page.screenshot({ path: 'docs/screenshots/dm-desktop-group.png' });
+    await ann.page.screenshot({ path: '.tmp/screens/dm-desktop-group.png' });
+    await ann.page.goto('/');
+    await expect(ann.page.getByTestId('dm-list')).toContainText('flashcards');
+    await ann.page.screenshot({ path: '.tmp/screens/dm-desktop-lobby.png' });
+    await bob.page.setViewportSize({ width: 390, height: 780 });
+    await bob.page.goto('/dm');
+    await expect(bob.page.getByTestId('dm-list')).toContainText('flashcards');
+    await bob.page.screenshot({ path: '.tmp/screens/dm-phone-list.png' });
+    await bob.page.getByTestId('dm-list').locator('[data-testid^="dm-item-"]').first().click();
+    await expect(message(bob.page, 'flashcards')).toBeVisible();
+    await bob.page.screenshot({ path: '.tmp/screens/dm-phone-conversation.png' });
+    await bob.page.getByRole('button', { name: 'Conversation actions' }).click();
+    await bob.page.screenshot({ path: '.tmp/screens/dm-phone-menu.png' });
+    await bob.page.keyboard.press('Escape');
+    await ann.page.getByTestId('dm-new').first().click();
+    await expect(ann.page.getByTestId(`dm-pick-${bob.username}`)).toBeVisible();
+    await ann.page.screenshot({ path: '.tmp/screens/dm-desktop-new.png' });
+    await ann.page.keyboard.press('Escape');
   }
 });
