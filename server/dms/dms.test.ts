@@ -355,6 +355,63 @@ describe('group conversations', () => {
   });
 });
 
+describe('outsiders, kicked and banned people, foreign origins', () => {
+  it('a kicked or banned member loses the shared room: no new 1:1 or group with its people, but their old 1:1 stays', async () => {
+    const [own, kim, lee] = await newUsers(server, 'own', 'kim', 'lee');
+    const r = await roomWith(own, [kim, lee]);
+    const old = await kim.post('/api/dms', { userId: own.userId });
+    expect(old.status).toBe(201);
+    expect((await own.post(`/api/rooms/${r.id}/members/${kim.userId}/kick`)).status).toBe(204);
+    expect((await own.post(`/api/rooms/${r.id}/members/${lee.userId}/ban`, {})).status).toBe(204);
+    expect((await kim.post('/api/dms', { userId: lee.userId })).body.error.code).toBe('NO_SHARED_ROOM');
+    expect((await lee.post('/api/dms', { userId: own.userId })).body.error.code).toBe('NO_SHARED_ROOM');
+    expect((await own.post('/api/dms/groups', { userIds: [kim.userId, lee.userId] })).body.error.code).toBe('NO_SHARED_ROOM');
+    expect((await kim.get('/api/dms/contacts')).body.users).toEqual([]);
+    // The conversation they had keeps working (ADR 0011).
+    expect((await kim.post(`/api/rooms/${old.body.conversation.id}/messages`, { text: 'still talking' })).status).toBe(201);
+  });
+
+  it('refuses writes from a foreign Origin and sockets from one; anonymous callers get UNAUTHENTICATED', async () => {
+    const before = [roomRows(), count('SELECT count(*) AS n FROM user_blocks')];
+    const evil = { origin: 'http://evil.example' };
+    expect((await ann.req('POST', '/api/dms', { userId: cat.userId }, evil)).status).toBe(403);
+    expect((await ann.req('POST', '/api/dms/groups', { userIds: [bob.userId, cat.userId] }, evil)).status).toBe(403);
+    expect((await ann.req('PUT', `/api/blocks/${cat.userId}`, {}, evil)).status).toBe(403);
+    await expect(ann.socket(evil)).rejects.toThrow();
+    const anon = new (ann.constructor as typeof Client)(server.url);
+    for (const [method, path, body] of [
+      ['GET', '/api/dms', undefined],
+      ['GET', '/api/dms/contacts', undefined],
+      ['GET', '/api/blocks', undefined],
+      ['PUT', `/api/blocks/${ann.userId}`, {}],
+      ['POST', '/api/dms', { userId: ann.userId }],
+      ['POST', '/api/dms/groups', { userIds: [ann.userId, bob.userId] }],
+      ['POST', '/api/dms/1/leave', {}],
+    ] as const) {
+      expect((await anon.req(method, path, body)).status, `${method} ${path}`).toBe(401);
+    }
+    expect([roomRows(), count('SELECT count(*) AS n FROM user_blocks')]).toEqual(before);
+  });
+
+  it('a stranger guessing conversation ids learns nothing and changes nothing', async () => {
+    const ids = (
+      server.app.db.$client
+        .prepare("SELECT id FROM rooms WHERE kind <> 'room' AND id NOT IN (SELECT room_id FROM room_members WHERE user_id = ?)")
+        .all(dan.userId) as { id: number }[]
+    ).map((r) => r.id);
+    expect(ids.length).toBeGreaterThan(3);
+    const before = memberRows();
+    for (const id of ids) {
+      expect((await dan.get(`/api/dms/${id}`)).status).toBe(403);
+      expect((await dan.post(`/api/dms/${id}/members`, { userIds: [dan.userId] })).status).toBe(403);
+      expect((await dan.post(`/api/dms/${id}/leave`)).status).toBe(403);
+    }
+    expect((await dan.get('/api/dms/999999')).body.error.code).toBe('NOT_FOUND');
+    expect((await dan.get('/api/dms/abc')).status).toBe(400);
+    expect(memberRows()).toBe(before);
+  });
+});
+
 describe('contacts and online status', () => {
   it('lists people I share a room with, searchable by name, never people I do not', async () => {
     const all = (await cat.get('/api/dms/contacts')).body.users.map((u: { username: string }) => u.username);
