@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { clientIdSchema } from './client-id.js';
 import { userText } from './text.js';
 import { userSchemaOut } from './users.js';
+import { ROOM_KINDS } from './dms-constants.js';
 
 export const ROLES = ['owner', 'moderator', 'member'] as const;
 export type Role = (typeof ROLES)[number];
@@ -76,6 +77,8 @@ export const roomSchemaOut = z.object({
   onlineCount: z.number(),
   lastActivityAt: z.number(),
   createdAt: z.number(),
+  /** 'room', or a direct conversation ('dm', 'group'; their `code` is always ''). Absent means 'room'. */
+  kind: z.enum(ROOM_KINDS).optional(),
 });
 export type Room = z.infer<typeof roomSchemaOut>;
 

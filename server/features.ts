@@ -29,6 +29,7 @@ import { chessPlugin } from './games/chess/index.js';
 import { blackjackPlugin } from './games/blackjack/index.js';
 import { musicPlugin } from './music/index.js';
 import { callsPlugin } from './calls/index.js';
+import { dmsPlugin } from './dms/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -62,7 +63,7 @@ export const featuresPlugin = fp(
     const chat = new ChatService(
       app.db,
       roomEvents,
-      socketChatNotifier(io, (id) => rooms.getRow(id).name),
+      socketChatNotifier(io, (id) => rooms.getRow(id).name, (id) => rooms.kindOf(id) !== 'room'),
       app.config.chatRatePer10s,
     );
     app.decorate('audit', new AuditService(app.db));
@@ -88,6 +89,7 @@ export const featuresPlugin = fp(
     await app.register(blackjackPlugin);
     await app.register(musicPlugin);
     await app.register(callsPlugin);
+    await app.register(dmsPlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {

@@ -9,13 +9,14 @@ import { isMuted } from '../rooms/rooms.service.js';
 import { memberOf } from '../rooms/rooms.socket.js';
 import type { ChatNotifier } from './chat.service.js';
 
-export function socketChatNotifier(io: () => AppServer, roomName: (roomId: number) => string): ChatNotifier {
+/** `isDirect`: the room is a direct conversation, whose activity is `dm:activity` (server/dms). */
+export function socketChatNotifier(io: () => AppServer, roomName: (roomId: number) => string, isDirect: (roomId: number) => boolean = () => false): ChatNotifier {
   return {
     mentioned(userIds, roomId, message) {
       io().to(userIds.map(userChannel)).emit('notify:mention', { roomId, roomName: roomName(roomId), message });
     },
     activity(roomId, lastMessageId, authorId) {
-      io().to(membersChannel(roomId)).except(roomChannel(roomId)).emit('lobby:activity', { roomId, lastMessageId, authorId });
+      io().to(membersChannel(roomId)).except(roomChannel(roomId)).emit(isDirect(roomId) ? 'dm:activity' : 'lobby:activity', { roomId, lastMessageId, authorId });
     },
   };
 }

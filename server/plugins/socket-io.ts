@@ -56,11 +56,15 @@ export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
  */
 export type RecoveryGuard = (session: Session & { data: SocketData }) => boolean;
 
+/** Sees every validated command before its authorizer; throws AppError to refuse it. */
+export type CommandGuard = (name: CommandName, ctx: CommandContext, payload: { roomId?: number }) => void;
+
 export class SocketHub {
   /** Results of commands sent with a `clientId`, so a retry after a lost ack gets the same ack. */
   readonly idempotency = new IdempotencyCache();
   private readonly commands: Registered[] = [];
   private readonly recoveryGuards: RecoveryGuard[] = [];
+  private readonly commandGuards: CommandGuard[] = [];
   private readonly connectHooks: ((socket: AppSocket) => void)[] = [];
   private readonly disconnectingHooks: ((socket: AppSocket) => void)[] = [];
 
@@ -81,6 +85,7 @@ export class SocketHub {
           throw new AppError('VALIDATION', `Invalid ${name} payload: ${issue ? `${issue.path.join('.') || 'input'}: ${issue.message}` : 'bad input'}`);
         }
         const exec = async () => {
+          for (const guard of this.commandGuards) guard(name, ctx, parsed.data as { roomId?: number });
           const extra = authorize ? authorize(ctx, parsed.data as { roomId?: number }) : ({} as X);
           return handler({ ...ctx, ...extra }, parsed.data as Payload<E>);
         };
@@ -88,6 +93,11 @@ export class SocketHub {
         return typeof clientId === 'string' ? this.idempotency.run(idempotencyKey(ctx.userId, name, clientId), exec) : exec();
       },
     });
+  }
+
+  /** A rule for every command, e.g. direct conversations refusing room activities (server/dms). */
+  guardCommands(fn: CommandGuard): void {
+    this.commandGuards.push(fn);
   }
 
   onConnect(fn: (socket: AppSocket) => void): void {

@@ -3,6 +3,7 @@ import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { messages, roomBans, roomMembers, rooms, users } from '../../db/schema/index.js';
 import type { LobbyRoom, Member, Role, Room, RoomPreview } from '../../protocol/rooms.js';
+import type { RoomKind } from '../../protocol/dms-constants.js';
 import type { z } from 'zod';
 import type { createRoomSchema, updateRoomSchema } from '../../protocol/rooms.js';
 import { toPublicUser } from '../auth/auth.service.js';
@@ -61,8 +62,15 @@ export class RoomsService {
   private readonly codeIpLimiter = new RateLimiter(CODE_MISSES_PER_IP);
   /** Whether a room has a live stream, for the lobby; the stream feature sets it. */
   liveProbe: (roomId: number) => boolean = () => false;
+  /**
+   * Extra rule for actions that put something in front of others (`speaks`), run after the mute
+   * check. Direct messages set it (a block stops a 1:1 conversation); it must stay cheap for rooms.
+   */
+  speakGuard: (roomId: number, userId: number) => void = () => {};
   /** Every room command checks membership: prepare that statement once. */
   private readonly membershipQuery;
+  /** A room's kind never changes and ids are never reused: cached after the first look-up. */
+  private readonly kinds = new Map<number, RoomKind>();
 
   constructor(
     private readonly db: Db,
@@ -87,6 +95,15 @@ export class RoomsService {
     return row;
   }
 
+  /** 'room', 'dm' or 'group'; null for a room that does not exist. */
+  kindOf(roomId: number): RoomKind | null {
+    const known = this.kinds.get(roomId);
+    if (known) return known;
+    const row = this.db.select({ kind: rooms.kind }).from(rooms).where(eq(rooms.id, roomId)).get();
+    if (row) this.kinds.set(roomId, row.kind);
+    return row?.kind ?? null;
+  }
+
   memberCount(roomId: number): number {
     return this.db.select({ n: sql<number>`count(*)` }).from(roomMembers).where(eq(roomMembers.roomId, roomId)).get()!.n;
   }
@@ -94,7 +111,8 @@ export class RoomsService {
   toDto(row: RoomRow, memberCount = this.memberCount(row.id)): Room {
     return {
       id: row.id,
-      code: row.code,
+      // A direct conversation cannot be joined by code: its code never leaves the server.
+      code: row.kind === 'room' ? row.code : '',
       name: row.name,
       description: row.description,
       listed: row.listed,
@@ -106,6 +124,7 @@ export class RoomsService {
       onlineCount: this.presence.onlineCount(row.id),
       lastActivityAt: row.lastActivityAt,
       createdAt: row.createdAt,
+      kind: row.kind,
     };
   }
 
@@ -124,7 +143,10 @@ export class RoomsService {
       throw new AppError('NOT_MEMBER', 'You are not a member of this room.');
     }
     if (!atLeast(m.role, minRole)) throw new AppError('FORBIDDEN', `Only a room ${minRole} can do that.`);
-    if (opts.speaks) assertMaySpeak(m);
+    if (opts.speaks) {
+      assertMaySpeak(m);
+      this.speakGuard(roomId, userId);
+    }
     return m;
   }
 
@@ -143,7 +165,7 @@ export class RoomsService {
    */
   preview(code: string, userId: number, ip: string): RoomPreview {
     this.checkCodeMisses(userId, ip);
-    const row = this.db.select().from(rooms).where(eq(rooms.code, code)).get();
+    const row = this.db.select().from(rooms).where(and(eq(rooms.code, code), eq(rooms.kind, 'room'))).get();
     if (!row) {
       this.countCodeMiss(userId, ip);
       throw new AppError('NOT_FOUND', 'No room has that code.');
@@ -195,7 +217,8 @@ export class RoomsService {
   /** Public lobby: listed rooms, most recently active first, optionally filtered by name. */
   lobby(userId: number, q?: string): LobbyRoom[] {
     const pattern = q ? `%${q.replace(/[%_\\]/g, '\\$&')}%` : null;
-    const where = pattern ? and(eq(rooms.listed, true), sql`${rooms.name} LIKE ${pattern} ESCAPE '\\'`) : eq(rooms.listed, true);
+    const listed = and(eq(rooms.listed, true), eq(rooms.kind, 'room'));
+    const where = pattern ? and(listed, sql`${rooms.name} LIKE ${pattern} ESCAPE '\\'`) : listed;
     return this.withCounts(
       this.db
         .select({ r: rooms, role: roomMembers.role, lastRead: roomMembers.lastReadMessageId })
@@ -216,7 +239,8 @@ export class RoomsService {
         .select({ r: rooms, role: roomMembers.role, lastRead: roomMembers.lastReadMessageId })
         .from(roomMembers)
         .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))
-        .where(eq(roomMembers.userId, userId))
+        // Direct conversations have their own list (server/dms).
+        .where(and(eq(roomMembers.userId, userId), eq(rooms.kind, 'room')))
         .orderBy(desc(rooms.lastActivityAt))
         .all(),
       true,
@@ -244,7 +268,7 @@ export class RoomsService {
    * rooms table, so a restart does not reset them; rooms given away by transfer no longer count.
    */
   assertMayCreate(ownerId: number, limits: RoomLimits, now = Date.now()): void {
-    const owned = this.db.select({ createdAt: rooms.createdAt }).from(rooms).where(eq(rooms.ownerId, ownerId)).all();
+    const owned = this.db.select({ createdAt: rooms.createdAt }).from(rooms).where(and(eq(rooms.ownerId, ownerId), eq(rooms.kind, 'room'))).all();
     if (owned.length >= limits.ownedMax) {
       throw new AppError('CONFLICT', `You own ${limits.ownedMax} rooms already: delete or hand one over first.`);
     }
@@ -308,6 +332,8 @@ export class RoomsService {
   async join(roomId: number, userId: number, secrets: { passcode?: string | undefined; code?: string | undefined }, ip: string): Promise<{ room: Room; joined: boolean }> {
     const { passcode, code } = secrets;
     const row = this.getRow(roomId);
+    // Direct conversations are joined only by being added (server/dms): answer like an unknown room.
+    if (row.kind !== 'room') throw new AppError('NOT_FOUND', 'No such room.');
     if (this.membership(roomId, userId)) return { room: this.toDto(row), joined: false };
     if (!row.listed) {
       this.checkCodeMisses(userId, ip);
@@ -397,6 +423,7 @@ export class RoomsService {
   leave(roomId: number, userId: number): void {
     const m = this.requireMember(roomId, userId);
     if (m.role === 'owner') throw new AppError('CONFLICT', 'Transfer ownership before leaving your room.');
+    if (this.kindOf(roomId) === 'dm') throw new AppError('CONFLICT', 'A conversation between two people cannot be left: block the person instead.');
     this.dropMember(roomId, userId, 'left');
   }
 

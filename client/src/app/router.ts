@@ -32,6 +32,7 @@ export const router = createRouter({
       component: () => import('../features/room/RoomPage.vue'),
       props: (r) => ({ id: Number(r.params.id) }),
     },
+    { path: '/dm/:id(\\d+)?', name: 'dm', component: () => import('../features/dms/DmPage.vue'), props: (r) => ({ id: r.params.id ? Number(r.params.id) : null }) },
     { path: '/todos', name: 'todos', component: () => import('../features/study/TodosPage.vue') },
     { path: '/stats', name: 'stats', component: () => import('../features/study/StatsPage.vue') },
     {

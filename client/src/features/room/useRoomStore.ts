@@ -74,6 +74,13 @@ export const useRoomStore = defineStore('room', () => {
   const isOwner = computed(() => myRole.value === 'owner');
   const isModerator = computed(() => atLeast(myRole.value, 'moderator'));
   const mutedUntil = computed(() => me.value?.mutedUntil ?? null);
+  /** A direct conversation (features/dms): chat only, named after the other people in it. */
+  const isDirect = computed(() => !!room.value?.kind && room.value.kind !== 'room');
+  const title = computed(() => {
+    if (!isDirect.value) return room.value?.name ?? '';
+    const others = members.value.filter((m) => m.user.id !== auth.me?.id).map((m) => m.user.displayName);
+    return others.length ? others.join(', ') : 'just you';
+  });
 
   function canModerate(target: Member): boolean {
     return target.user.id !== auth.me?.id && outranks(myRole.value, target.role);
@@ -308,6 +315,8 @@ export const useRoomStore = defineStore('room', () => {
     isOwner,
     isModerator,
     mutedUntil,
+    isDirect,
+    title,
     canModerate,
     enter,
     leave,
