@@ -46,6 +46,7 @@ const FRIENDLY: Record<AnyErrorCode, string> = {
   RATE_LIMITED: 'Too many attempts.',
   EDIT_WINDOW_PASSED: 'Messages can only be edited for 15 minutes.',
   CONFLICT: 'That cannot be done right now.',
+  BAD_QUERY: 'That search cannot be read. Check quotes and filters.',
   SPOTIFY_NOT_CONFIGURED: 'Spotify is not configured on this server. The operator can add Spotify keys to turn music on.',
   SPOTIFY_NOT_CONNECTED: 'Connect your Spotify account first.',
   SPOTIFY_PREMIUM_REQUIRED: 'Playing in sync needs Spotify Premium. You can still follow the queue and open tracks in Spotify.',
@@ -58,7 +59,7 @@ const FRIENDLY: Record<AnyErrorCode, string> = {
 };
 
 /** Codes whose server message is more specific than anything generic we could say. */
-const SERVER_SAYS_BEST = new Set<AnyErrorCode>(['CONFLICT', 'FORBIDDEN', 'VALIDATION']);
+const SERVER_SAYS_BEST = new Set<AnyErrorCode>(['CONFLICT', 'FORBIDDEN', 'VALIDATION', 'BAD_QUERY']);
 
 /** Codes where "try again in …" helps. */
 const WAITABLE = new Set<AnyErrorCode>(['RATE_LIMITED', 'SLOW_MODE', 'MUTED', 'BANNED', 'SPOTIFY_RATE_LIMITED']);
