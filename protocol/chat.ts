@@ -19,6 +19,8 @@ export const postMessageSchema = z
 export const historyQuerySchema = z.object({
   before: z.coerce.number().int().positive().optional(),
   after: z.coerce.number().int().min(0).optional(),
+  /** A page centred on this message (jump to a search result); `hasNewer` says if more follow. */
+  around: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(HISTORY_PAGE_MAX).default(50),
 });
 
@@ -49,6 +51,8 @@ export const historyPageSchemaOut = z.object({
   messages: z.array(messageSchemaOut),
   /** Pass as `before` to get the next older page; null when the start of history is reached. */
   nextCursor: z.number().nullable(),
+  /** Only for `around` pages: newer messages exist after this page (page forward with `after`). */
+  hasNewer: z.boolean().optional(),
 });
 export type HistoryPage = z.infer<typeof historyPageSchemaOut>;
 

@@ -43,6 +43,8 @@ export const commandSchemas = {
       roomId,
       before: messageIdSchema.optional(),
       after: z.number().int().min(0).optional(),
+      /** A page centred on this message (jump to a search result). */
+      around: messageIdSchema.optional(),
       limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).default(50),
     })
     .strict(),

@@ -50,6 +50,8 @@ export interface PublicUser {
   displayName: string;
   avatarColor: string;
   statusLine: string;
+  /** Present (true) only for a room integration's bot user. */
+  isBot?: boolean;
 }
 
 /** The signed-in user. */
@@ -64,6 +66,8 @@ export const userSchemaOut = z.object({
   displayName: z.string(),
   avatarColor: z.string(),
   statusLine: z.string(),
+  /** Present (true) only for a room integration's bot user. */
+  isBot: z.boolean().optional(),
 });
 
 export const meSchemaOut = userSchemaOut.extend({ timeZone: z.string(), isAdmin: z.boolean() });

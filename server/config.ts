@@ -32,6 +32,8 @@ const envSchema = z.object({
   SOCKET_RATE_BURST: z.coerce.number().positive().default(60),
   /** Chat messages per user: sustained per 10 s, independent of the room's slow mode. */
   CHAT_RATE_PER_10S: z.coerce.number().positive().default(15),
+  SEARCH_RATE_PER_10S: z.coerce.number().positive().default(30),
+  BOT_RATE_PER_MIN: z.coerce.number().positive().default(30),
   /** Rooms one user may create per hour, and own at once. */
   ROOMS_PER_HOUR: z.coerce.number().int().positive().default(30),
   ROOMS_OWNED_MAX: z.coerce.number().int().positive().default(100),
@@ -79,6 +81,10 @@ export interface AppConfig {
   socketRatePerSec: number;
   socketRateBurst: number;
   chatRatePer10s: number;
+  /** Searches per user per 10 s. */
+  searchRatePer10s: number;
+  /** Messages per API token or webhook per minute. */
+  botRatePerMin: number;
   /** Per-user room creation limits. */
   roomLimits: RoomLimits;
   authAttemptsPer15Min: number;
@@ -160,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     socketRatePerSec: e.SOCKET_RATE_PER_SEC,
     socketRateBurst: e.SOCKET_RATE_BURST,
     chatRatePer10s: e.CHAT_RATE_PER_10S,
+    searchRatePer10s: e.SEARCH_RATE_PER_10S,
+    botRatePerMin: e.BOT_RATE_PER_MIN,
     roomLimits: { perHour: e.ROOMS_PER_HOUR, ownedMax: e.ROOMS_OWNED_MAX },
     authAttemptsPer15Min: e.AUTH_ATTEMPTS_PER_15MIN,
     streamingEnabled: e.STREAMING_ENABLED,

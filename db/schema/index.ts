@@ -23,3 +23,4 @@ export * from './music-playback.js';
 export * from './audit-log.js';
 export * from './user-blocks.js';
 export * from './dm-pairs.js';
+export * from './room-integrations.js';

@@ -14,6 +14,8 @@ export const users = sqliteTable(
     statusLine: text('status_line').notNull().default(''),
     isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    /** A room integration's author (API token or webhook): never logs in, never joins rooms. */
+    isBot: integer('is_bot', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [uniqueIndex('users_username_key_idx').on(t.usernameKey)],

@@ -28,6 +28,7 @@ export const toPublicUser = (u: UserRow): PublicUser => ({
   displayName: u.displayName,
   avatarColor: u.avatarColor,
   statusLine: u.statusLine,
+  ...(u.isBot ? { isBot: true } : {}),
 });
 
 export const toMe = (u: UserRow): Me => ({ ...toPublicUser(u), timeZone: u.timeZone, isAdmin: u.isAdmin });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { messageReactions, messages, roomMembers, rooms, users } from '../../db/schema/index.js';
 import { EDIT_WINDOW_MS, extractMentionNames, type HistoryPage, type Message, type Reaction } from '../../protocol/chat.js';
@@ -208,7 +208,8 @@ export class ChatService {
    * A page of history, oldest first. `before` pages backwards (cursor = oldest id seen);
    * `after` reads forwards (catching up after a gap).
    */
-  history(roomId: number, q: { before?: number; after?: number; limit: number }): HistoryPage {
+  history(roomId: number, q: { before?: number; after?: number; around?: number; limit: number }): HistoryPage {
+    if (q.around !== undefined) return this.historyAround(roomId, q.around, q.limit);
     if (q.after !== undefined) {
       const rows = this.db
         .select()
@@ -229,6 +230,35 @@ export class ChatService {
     const hasMore = rows.length > q.limit;
     const page = rows.slice(0, q.limit).reverse();
     return { messages: this.toDtos(page), nextCursor: hasMore && page[0] ? page[0].id : null };
+  }
+
+  /** A page with `around` in the middle: NOT_FOUND when that message is not in this room. */
+  private historyAround(roomId: number, around: number, limit: number): HistoryPage {
+    if (!this.db.select({ id: messages.id }).from(messages).where(and(eq(messages.id, around), eq(messages.roomId, roomId))).get()) {
+      throw new AppError('NOT_FOUND', 'No such message in this room.');
+    }
+    const olderCount = Math.ceil(limit / 2);
+    const older = this.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.roomId, roomId), lte(messages.id, around)))
+      .orderBy(desc(messages.id))
+      .limit(olderCount + 1)
+      .all();
+    const newer = this.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.roomId, roomId), gt(messages.id, around)))
+      .orderBy(asc(messages.id))
+      .limit(limit - olderCount + 1)
+      .all();
+    const olderPage = older.slice(0, olderCount).reverse();
+    const newerPage = newer.slice(0, limit - olderCount);
+    return {
+      messages: this.toDtos([...olderPage, ...newerPage]),
+      nextCursor: older.length > olderCount && olderPage[0] ? olderPage[0].id : null,
+      hasNewer: newer.length > limit - olderCount,
+    };
   }
 
   private reactionsFor(ids: number[]): Map<number, Reaction[]> {

@@ -2,6 +2,7 @@ import type { ErrorBody, ErrorCode } from '../../protocol/errors.js';
 
 const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   VALIDATION: 400,
+  BAD_QUERY: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
   WRONG_PASSWORD: 403,

@@ -49,6 +49,7 @@ const FRIENDLY: Record<AnyErrorCode, string> = {
   BLOCKED: 'You cannot message this person.',
   NO_SHARED_ROOM: 'You can only message people you share a room with.',
   GROUP_FULL: `A group conversation holds at most 10 people.`,
+  BAD_QUERY: 'That search cannot be read. Check quotes and filters.',
   SPOTIFY_NOT_CONFIGURED: 'Spotify is not configured on this server. The operator can add Spotify keys to turn music on.',
   SPOTIFY_NOT_CONNECTED: 'Connect your Spotify account first.',
   SPOTIFY_PREMIUM_REQUIRED: 'Playing in sync needs Spotify Premium. You can still follow the queue and open tracks in Spotify.',
@@ -61,7 +62,7 @@ const FRIENDLY: Record<AnyErrorCode, string> = {
 };
 
 /** Codes whose server message is more specific than anything generic we could say. */
-const SERVER_SAYS_BEST = new Set<AnyErrorCode>(['CONFLICT', 'FORBIDDEN', 'VALIDATION', 'BLOCKED']);
+const SERVER_SAYS_BEST = new Set<AnyErrorCode>(['CONFLICT', 'FORBIDDEN', 'VALIDATION', 'BLOCKED', 'BAD_QUERY']);
 
 /** Codes where "try again in …" helps. */
 const WAITABLE = new Set<AnyErrorCode>(['RATE_LIMITED', 'SLOW_MODE', 'MUTED', 'BANNED', 'SPOTIFY_RATE_LIMITED']);
