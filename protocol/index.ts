@@ -18,3 +18,5 @@ export * from './music.js';
 export * from './music-events.js';
 export * from './calls.js';
 export * from './calls-events.js';
+export * from './notifications.js';
+export * from './notifications-events.js';

@@ -21,3 +21,6 @@ export * from './music-auth-states.js';
 export * from './music-queue-items.js';
 export * from './music-playback.js';
 export * from './audit-log.js';
+export * from './notifications.js';
+export * from './room-notify-settings.js';
+export * from './push-subscriptions.js';
