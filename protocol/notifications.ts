@@ -105,3 +105,4 @@ export interface PushPayload {
   /** Client-relative URL to open on click. */
   url: string;
 }
+export * from './notifications-format.js';

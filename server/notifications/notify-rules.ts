@@ -1,6 +1,5 @@
 /** Pure rules of the notification centre (no I/O): who gets what, mute arithmetic, text, links. */
 import { MUTE_MS, MUTED_FOREVER, NOTIFICATION_TEXT_MAX, type MuteChoice, type NotificationKind, type NotifyLevel } from '../../protocol/notifications-constants.js';
-import type { NotificationLink } from '../../protocol/notifications.js';
 
 /** Room kinds: DMs are rooms too (`rooms.kind`, added by the DM feature); a room without the column is 'room'. */
 export type RoomKind = 'room' | 'dm' | 'group';
@@ -39,40 +38,4 @@ export function plainLine(text: string, max = NOTIFICATION_TEXT_MAX): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-/** The title a notification is shown with (bell, browser notification, push). */
-export function notificationTitle(n: { kind: NotificationKind; actorName: string | null; roomName: string | null; count: number }): string {
-  const who = n.actorName ?? 'Someone';
-  const where = n.roomName ?? 'a room';
-  switch (n.kind) {
-    case 'mention':
-      return `${who} mentioned you in ${where}`;
-    case 'reply':
-      return `${who} replied to you in ${where}`;
-    case 'dm':
-      return n.count > 1 ? `${n.count} new messages from ${who}` : `Message from ${who}`;
-    case 'message':
-      return n.count > 1 ? `${n.count} new messages in ${where}` : `New message in ${where}`;
-    case 'invite':
-      return `${who} invited you to ${where}`;
-    case 'chess':
-      return `${who} challenges you to a game`;
-    case 'stream':
-      return `${where} is live`;
-    case 'alarm':
-      return 'Alarm';
-    case 'file':
-      return `${who} shared a file in ${where}`;
-  }
-}
-
-/** Client-relative URL of a notification's place. */
-export function notificationUrl(kind: NotificationKind, link: NotificationLink): string {
-  if (kind === 'invite' && link.inviteCode) return `/r/${link.inviteCode}`;
-  if (kind === 'alarm') return '/?alarms=1';
-  if (link.roomId === null) return '/';
-  const base = `/rooms/${link.roomId}`;
-  if (kind === 'chess' && link.gameId !== null) return `${base}?a=chess&g=${link.gameId}`;
-  if (kind === 'stream') return `${base}?a=live`;
-  if (link.messageId !== null) return `${base}?m=${link.messageId}`;
-  return base;
-}
+export { notificationTitle, notificationUrl } from '../../protocol/notifications-format.js';
