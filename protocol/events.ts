@@ -20,6 +20,7 @@ import { blackjackCommandSchemas, type BlackjackCommandResults, type BlackjackPe
 import { musicCommandSchemas, type MusicCommandResults, type MusicPersonalEvents, type MusicRoomFacts } from './music-events.js';
 import { callsCommandSchemas, type CallsCommandResults, type CallsPersonalEvents, type CallsRoomFacts } from './calls-events.js';
 import type { DmsPersonalEvents } from './dms-events.js';
+import type { NotificationsPersonalEvents } from './notifications-events.js';
 
 const roomId = z.number().int().positive();
 
@@ -124,7 +125,8 @@ export type ServerToClientEvents = {
   BlackjackPersonalEvents &
   MusicPersonalEvents &
   CallsPersonalEvents &
-  DmsPersonalEvents;
+  DmsPersonalEvents &
+  NotificationsPersonalEvents;
 
 export interface SocketData {
   userId: number;

@@ -20,3 +20,5 @@ export * from './calls.js';
 export * from './calls-events.js';
 export * from './dms.js';
 export * from './dms-events.js';
+export * from './notifications.js';
+export * from './notifications-events.js';

@@ -63,6 +63,12 @@ const envSchema = z.object({
   /** Tests and development only: point the Spotify client at a local mock. */
   SPOTIFY_API_URL: z.string().url().default('https://api.spotify.com'),
   SPOTIFY_ACCOUNTS_URL: z.string().url().default('https://accounts.spotify.com'),
+  /** Web Push (notifications to a closed tab); VAPID keys are generated into DATA_DIR/vapid.json. */
+  PUSH_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Who push services may contact about this server: an https: URL or mailto: address. */
+  VAPID_SUBJECT: z.string().regex(/^(https:\/\/|mailto:)\S+$/, 'an https: URL or mailto: address').optional(),
+  /** Hosts (and their subdomains) a push subscription's endpoint may point at: the browsers' push services. */
+  PUSH_ALLOWED_HOSTS: csv.default(['fcm.googleapis.com', 'push.services.mozilla.com', 'notify.windows.com', 'push.apple.com']),
 });
 
 export interface AppConfig {
@@ -101,6 +107,8 @@ export interface AppConfig {
   spotify: SpotifyConfig | undefined;
   /** Where the built client lives; absent in API-only tests. */
   clientDist: string | undefined;
+  /** Web Push: on/off, the VAPID subject, and the push-service hosts endpoints may use (loopback ones over http, for tests). */
+  push: { enabled: boolean; subject: string; allowedHosts: string[] };
 }
 
 export interface RoomLimits {
@@ -178,6 +186,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ffmpegPath: e.FFMPEG_PATH,
     ice: iceConfig(e),
     spotify: spotifyConfig(e),
+    push: {
+      enabled: e.PUSH_ENABLED,
+      subject: e.VAPID_SUBJECT ?? (e.PUBLIC_URL?.startsWith('https://') ? new URL(e.PUBLIC_URL).origin : 'mailto:admin@commonroom.invalid'),
+      allowedHosts: e.PUSH_ALLOWED_HOSTS.map((h) => h.toLowerCase()),
+    },
     clientDist: existsSync(join(clientDist, 'index.html')) ? clientDist : undefined,
     ...overrides,
     ...(overrides.dataDir ? { dbFile: join(dataDir, 'commonroom.sqlite') } : {}),

@@ -31,6 +31,7 @@ import { musicPlugin } from './music/index.js';
 import { callsPlugin } from './calls/index.js';
 import { dmsPlugin } from './dms/index.js';
 import { searchPlugin } from './search/index.js';
+import { notificationsPlugin } from './notifications/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -76,7 +77,13 @@ export const featuresPlugin = fp(
     app.decorate('timers', timers);
     app.decorate('todos', new TodosService(app.db, roomEvents, { personal: (userId, todo, deletedId) => app.io.to(userChannel(userId)).emit('todo:personal', { todo, ...(deletedId ? { deletedId } : {}) }) }));
     app.decorate('goals', new GoalsService(app.db, roomEvents));
-    app.decorate('alarms', new AlarmsService(app.db, (userId, alarm, firedAt) => app.io.to(userChannel(userId)).emit('alarm:fired', { alarm, firedAt })));
+    app.decorate(
+      'alarms',
+      new AlarmsService(app.db, (userId, alarm, firedAt) => {
+        app.io.to(userChannel(userId)).emit('alarm:fired', { alarm, firedAt });
+        app.notifications.notify(userId, { kind: 'alarm', text: alarm.label || 'Your alarm went off' });
+      }),
+    );
 
     registerRoomSockets(app);
     registerChatSockets(app);
@@ -92,6 +99,7 @@ export const featuresPlugin = fp(
     await app.register(callsPlugin);
     await app.register(dmsPlugin);
     await app.register(searchPlugin);
+    await app.register(notificationsPlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {

@@ -24,3 +24,6 @@ export * from './audit-log.js';
 export * from './user-blocks.js';
 export * from './dm-pairs.js';
 export * from './room-integrations.js';
+export * from './notifications.js';
+export * from './room-notify-settings.js';
+export * from './push-subscriptions.js';

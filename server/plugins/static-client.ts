@@ -27,6 +27,8 @@ export const staticClientPlugin = fp<{ root: string }>(
       maxAge: '1h',
       setHeaders(res, path) {
         if (path.includes('/assets/')) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        // The notification service worker: a new version must reach browsers at once.
+        if (path.endsWith('/sw.js')) res.setHeader('cache-control', 'no-cache');
       },
     });
     app.get('/*', { schema: { hide: true } }, async (req, reply) => {
