@@ -115,7 +115,7 @@ function parseOptions(argv: string[]): Options {
     audit: {
       rows: Math.round(num(values.rows, 500_000, 'rows', 50_000_000)),
       inserts: Math.round(num(values.inserts, 20_000, 'inserts', 10_000_000)),
-      kicks: Math.round(num(values.kicks, 400, 'kicks', 100_000)),
+      kicks: Math.round(num(values.kicks, 1000, 'kicks', 100_000)),
     },
   };
 }

@@ -108,6 +108,7 @@ describe('list: filters and pagination', () => {
       "SELECT * FROM audit_log WHERE action = 'room.kick' ORDER BY at DESC, id DESC LIMIT 51",
       'SELECT * FROM audit_log WHERE actor_id = 2 ORDER BY at DESC, id DESC LIMIT 51',
       'SELECT * FROM audit_log WHERE room_id = 2 AND at >= 0 ORDER BY at DESC, id DESC LIMIT 51',
+      "SELECT * FROM audit_log WHERE actor_name = 'gone' ORDER BY at DESC, id DESC LIMIT 51",
     ].map((q) => (sqlite.prepare(`EXPLAIN QUERY PLAN ${q}`).all() as { detail: string }[]).map((r) => r.detail).join(' | '));
     for (const plan of plans) {
       expect(plan).toMatch(/USING (COVERING )?INDEX audit_log_/);
