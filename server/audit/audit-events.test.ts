@@ -177,3 +177,20 @@ describe('audit entries for every listed action', () => {
     expect(rows).toEqual([]);
   });
 });
+
+describe('the IP recorded', () => {
+  it('is the socket address; X-Forwarded-For counts only with TRUST_PROXY=true', async () => {
+    const failed = async (s: TestServer) => {
+      const c = new Client(s.url, { 'x-forwarded-for': '203.0.113.9' });
+      await c.post('/api/auth/login', { username: 'someone', password: 'wrong-password' });
+      return s.app.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1).get()!;
+    };
+    expect((await failed(server)).ip).toBe('127.0.0.1');
+    const proxied = await startServer({ config: { trustProxy: true } });
+    try {
+      expect(await failed(proxied)).toMatchObject({ action: 'auth.sign_in_failed', ip: '203.0.113.9' });
+    } finally {
+      await proxied.dispose();
+    }
+  });
+});
