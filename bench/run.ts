@@ -11,6 +11,7 @@
 import { cpus as osCpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { auditBench, type AuditOptions } from './audit.js';
 import { blackjackBench, type BlackjackOptions } from './blackjack.js';
 import { chatBench, type ChatOptions } from './chat.js';
 import { chessBench, type ChessOptions } from './chess.js';
@@ -20,7 +21,7 @@ import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -31,6 +32,7 @@ interface Options {
   chess: ChessOptions;
   study: StudyOptions;
   stream: StreamOptions;
+  audit: AuditOptions;
 }
 
 /** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
@@ -65,6 +67,9 @@ function parseOptions(argv: string[]): Options {
       games: { type: 'string' },
       think: { type: 'string' },
       ladders: { type: 'string' },
+      rows: { type: 'string' },
+      inserts: { type: 'string' },
+      kicks: { type: 'string' },
     },
     strict: true,
   });
@@ -107,6 +112,11 @@ function parseOptions(argv: string[]): Options {
       durationSec: num(values.duration, 15, 'duration', 600),
       warmupSec: num(values.warmup, 2, 'warmup', 120),
     },
+    audit: {
+      rows: Math.round(num(values.rows, 500_000, 'rows', 50_000_000)),
+      inserts: Math.round(num(values.inserts, 20_000, 'inserts', 10_000_000)),
+      kicks: Math.round(num(values.kicks, 1000, 'kicks', 100_000)),
+    },
   };
 }
 
@@ -124,6 +134,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return chessBench(opts.chess);
     case 'stream':
       return streamBench(opts.stream);
+    case 'audit':
+      return auditBench(opts.audit);
   }
 }
 
@@ -138,7 +150,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N]';
 
 async function main(): Promise<void> {
   let opts: Options;

@@ -1,5 +1,6 @@
 /** Helpers shared by the end-to-end specs. */
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { E2E_ADMIN } from './global-setup.js';
 
 let counter = 0;
 
@@ -82,4 +83,12 @@ export async function sharedRoom(a: Page, b: Page, name: string): Promise<number
   await b.getByRole('button', { name: 'Join room' }).click();
   await expect(b).toHaveURL(new RegExp(`/rooms/${roomId}$`));
   return roomId;
+}
+
+/** A fresh browser context signed in as the instance admin (registered by global-setup.ts). */
+export async function adminUser(browser: Browser): Promise<User> {
+  const { context, page, dialogs } = await freshContext(browser);
+  const res = await context.request.post('/api/auth/login', { data: E2E_ADMIN });
+  expect(res.status(), await res.text()).toBe(200);
+  return { context, page, username: E2E_ADMIN.username, dialogs };
 }

@@ -37,6 +37,16 @@ export interface FfmpegJob {
 
 const livePids = new Set<number>();
 
+/** Hears every FFmpeg exit (server/health counts crashes for its crash-loop alert). */
+export type FfmpegExitListener = (exit: FfmpegExit, label: string) => void;
+const exitListeners = new Set<FfmpegExitListener>();
+
+/** Subscribes to every FFmpeg exit; returns the unsubscribe function. */
+export function onFfmpegExit(fn: FfmpegExitListener): () => void {
+  exitListeners.add(fn);
+  return () => exitListeners.delete(fn);
+}
+
 /** PIDs of FFmpeg children this process started that have not exited (tests check this). */
 export function runningFfmpegPids(): number[] {
   return [...livePids];
@@ -97,7 +107,9 @@ export class FfmpegRunner {
       done = true;
       if (pid !== null) livePids.delete(pid);
       const requested = stopped && (signal !== null || code === 255 || code === 0 || code === null);
-      resolveExit({ code, signal, stopped, stderrTail: tail.slice(-15), error: requested || (code === 0 && !error) ? null : error });
+      const exit: FfmpegExit = { code, signal, stopped, stderrTail: tail.slice(-15), error: requested || (code === 0 && !error) ? null : error };
+      resolveExit(exit);
+      for (const fn of exitListeners) fn(exit, opts.label);
     };
 
     cmd.on('start', () => {

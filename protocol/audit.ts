@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'room.delete',
   'room.close',
   'room.transfer',
+  'room.role_change',
   'room.passcode_change',
   'room.code_rotate',
   'room.kick',
@@ -42,4 +43,26 @@ export interface AuditEntryView {
   roomId: number | null;
   ip: string | null;
   detail: Record<string, unknown> | null;
+}
+
+/** Page size of the audit log list (the export streams everything that matches). */
+export const AUDIT_PAGE_DEFAULT = 50;
+export const AUDIT_PAGE_MAX = 200;
+
+/** The filters of the audit log list and its CSV export (all optional). */
+export interface AuditFilters {
+  /** Username of the actor (an account that no longer exists matches by the name kept in the entry). */
+  actor?: string;
+  action?: AuditAction;
+  roomId?: number;
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
+}
+
+export interface AuditPage {
+  entries: AuditEntryView[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
 }

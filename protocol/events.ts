@@ -21,6 +21,7 @@ import { musicCommandSchemas, type MusicCommandResults, type MusicPersonalEvents
 import { callsCommandSchemas, type CallsCommandResults, type CallsPersonalEvents, type CallsRoomFacts } from './calls-events.js';
 import type { DmsPersonalEvents } from './dms-events.js';
 import type { NotificationsPersonalEvents } from './notifications-events.js';
+import type { HealthPersonalEvents } from './health-events.js';
 
 const roomId = z.number().int().positive();
 
@@ -126,7 +127,8 @@ export type ServerToClientEvents = {
   MusicPersonalEvents &
   CallsPersonalEvents &
   DmsPersonalEvents &
-  NotificationsPersonalEvents;
+  NotificationsPersonalEvents &
+  HealthPersonalEvents;
 
 export interface SocketData {
   userId: number;

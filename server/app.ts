@@ -1,9 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppConfig } from './config.js';
 import { featuresPlugin } from './features.js';
+import { ErrorRing } from './health/error-ring.js';
+import { healthPlugin } from './health/index.js';
+import { metricsPlugin } from './metrics/index.js';
 import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
 import { docsPlugin } from './plugins/docs.js';
@@ -12,10 +17,33 @@ import { connectSources, noStoreApiJson } from './plugins/security-headers.js';
 import { socketIoPlugin } from './plugins/socket-io.js';
 import { staticClientPlugin } from './plugins/static-client.js';
 
+/** A request id a client or proxy may hand in (x-request-id); anything else gets a fresh UUID. */
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The last errors logged (level error and above), for the admin Health page. */
+    errorRing: ErrorRing;
+  }
+}
+
 /** Builds the whole application. Never listens: main.ts and tests do that. */
 export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
+  const errorRing = new ErrorRing();
+  const silent = config.logLevel === 'silent';
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    // Structured JSON (pino) on stdout. With LOG_LEVEL=silent nothing is written, but errors
+    // still reach the Health page's ring buffer through the hook.
+    logger: {
+      level: silent ? 'error' : config.logLevel,
+      redact: ['req.headers.cookie', 'req.headers.authorization'],
+      hooks: { logMethod: errorRing.logHook() },
+      ...(silent ? { stream: new Writable({ write: (_chunk, _enc, cb) => cb() }) } : {}),
+    },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
+    },
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
     // Errors raised before routing or by Node's parser get our `{error}` shape and never echo input.
@@ -25,6 +53,11 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('config', config);
+  app.decorate('errorRing', errorRing);
+  // The id is in every log line of the request (`reqId`) and in the response, to match reports to logs.
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
 
   await app.register(errorHandlerPlugin);
   await app.register(helmet, {
@@ -48,9 +81,12 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   noStoreApiJson(app);
   await app.register(docsPlugin);
   await app.register(dbPlugin, { file: config.dbFile });
+  // Right after the database (its statements get timed) and before every API route (their hooks).
+  await app.register(metricsPlugin);
   await app.register(authPlugin);
   await app.register(socketIoPlugin);
   await app.register(featuresPlugin);
+  await app.register(healthPlugin);
 
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/health',

@@ -69,6 +69,18 @@ const envSchema = z.object({
   VAPID_SUBJECT: z.string().regex(/^(https:\/\/|mailto:)\S+$/, 'an https: URL or mailto: address').optional(),
   /** Hosts (and their subdomains) a push subscription's endpoint may point at: the browsers' push services. */
   PUSH_ALLOWED_HOSTS: csv.default(['fcm.googleapis.com', 'push.services.mozilla.com', 'notify.windows.com', 'push.apple.com']),
+  /** Audit log: entries older than this many days are pruned (hourly); 0 keeps them forever. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
+  /** Prometheus `/metrics`: off unless set; scrapers send `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** Admin alerts: event-loop delay p99 (ms) over one sample window. */
+  ALERT_EVENT_LOOP_MS: z.coerce.number().positive().default(200),
+  /** Admin alerts: free space on DATA_DIR's disk below this many MiB. */
+  ALERT_DISK_FREE_MB: z.coerce.number().min(0).default(1024),
+  /** Admin alerts: this many FFmpeg crashes within 5 minutes. */
+  ALERT_FFMPEG_CRASHES: z.coerce.number().int().positive().default(3),
+  /** Admin alerts: this many failed sign-ins within 5 minutes (all accounts and addresses). */
+  ALERT_FAILED_SIGNINS: z.coerce.number().int().positive().default(20),
 });
 
 export interface AppConfig {
@@ -109,6 +121,19 @@ export interface AppConfig {
   clientDist: string | undefined;
   /** Web Push: on/off, the VAPID subject, and the push-service hosts endpoints may use (loopback ones over http, for tests). */
   push: { enabled: boolean; subject: string; allowedHosts: string[] };
+  /** Audit log retention in days; 0 keeps entries forever. */
+  auditRetentionDays: number;
+  /** Bearer token for `/metrics`; undefined: the endpoint does not exist. */
+  metricsToken: string | undefined;
+  /** Thresholds of the real-time admin alerts (server/health). */
+  alerts: AlertThresholds;
+}
+
+export interface AlertThresholds {
+  eventLoopMs: number;
+  diskFreeMb: number;
+  ffmpegCrashes: number;
+  failedSignIns: number;
 }
 
 export interface RoomLimits {
@@ -192,6 +217,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       allowedHosts: e.PUSH_ALLOWED_HOSTS.map((h) => h.toLowerCase()),
     },
     clientDist: existsSync(join(clientDist, 'index.html')) ? clientDist : undefined,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    metricsToken: e.METRICS_TOKEN,
+    alerts: { eventLoopMs: e.ALERT_EVENT_LOOP_MS, diskFreeMb: e.ALERT_DISK_FREE_MB, ffmpegCrashes: e.ALERT_FFMPEG_CRASHES, failedSignIns: e.ALERT_FAILED_SIGNINS },
     ...overrides,
     ...(overrides.dataDir ? { dbFile: join(dataDir, 'commonroom.sqlite') } : {}),
   };

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuditService } from './audit/audit.service.js';
+import { auditPlugin } from './audit/index.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { chatRoutes } from './chat/chat.routes.js';
 import { ChatService } from './chat/chat.service.js';
@@ -100,6 +101,7 @@ export const featuresPlugin = fp(
     await app.register(dmsPlugin);
     await app.register(searchPlugin);
     await app.register(notificationsPlugin);
+    await app.register(auditPlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {

@@ -21,5 +21,5 @@ export const auditLog = sqliteTable(
     /** Small JSON object with action-specific facts (never secrets). */
     detail: text('detail'),
   },
-  (t) => [index('audit_log_at').on(t.at), index('audit_log_action_at').on(t.action, t.at), index('audit_log_actor_at').on(t.actorId, t.at), index('audit_log_room_at').on(t.roomId, t.at)],
+  (t) => [index('audit_log_at').on(t.at), index('audit_log_action_at').on(t.action, t.at), index('audit_log_actor_at').on(t.actorId, t.at), index('audit_log_room_at').on(t.roomId, t.at), index('audit_log_actor_name_at').on(t.actorName, t.at)],
 );

@@ -6,6 +6,7 @@ import { clearSessionCookie, requireSession, setSessionCookie } from '../plugins
 import { authErrors, errorReply, noContent } from '../plugins/http-schemas.js';
 import { isLoopbackAddress } from '../plugins/origin.js';
 import { AppError } from '../plugins/errors.js';
+import { auditRequest } from '../audit/audit-request.js';
 import { sessionChannel, userChannel } from '../plugins/socket-io.js';
 import { toMe } from './auth.service.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -26,6 +27,10 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   app.post('/api/auth/register', { schema: { tags, summary: 'Create an account and sign in', body: credentialsSchema, response: { 201: meReply, ...errors } } }, async (req, reply) => {
     throttle.perIp.enforce(req.ip, 'Too many sign-up attempts from your network. Try again later.');
     const { user, token } = await app.auth.register(req.body.username, req.body.password, { ...meta(req), local: isDirectLocal(req) });
+    if (user.isAdmin) {
+      const ref = { id: user.id, username: user.username };
+      auditRequest(req, 'admin.grant', { actor: ref, target: ref, detail: { reason: 'first account of the instance' } });
+    }
     setSessionCookie(req, reply, token);
     return reply.status(201).send({ user: toMe(user) });
   });
@@ -35,10 +40,15 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     const attempt = { ip: req.ip, account, knownAddress: app.auth.hasLiveSessionFrom(account, req.ip) };
     throttle.before(attempt);
     const { user, token } = await app.auth.login(req.body.username, req.body.password, meta(req)).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') throttle.failed(attempt);
+      if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') {
+        throttle.failed(attempt);
+        // The attempted name is kept as typed (trimmed to the schema's length): it may be a typo or a probe.
+        auditRequest(req, 'auth.sign_in_failed', { actor: null, detail: { username: req.body.username } });
+      }
       throw err;
     });
     throttle.succeeded(attempt);
+    auditRequest(req, 'auth.sign_in', { actor: { id: user.id, username: user.username } });
     setSessionCookie(req, reply, token);
     return { user: toMe(user) };
   });
@@ -54,8 +64,9 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post('/api/auth/logout-all', { schema: { tags, summary: 'Sign out everywhere', response: { 204: noContent, ...authErrors } } }, async (req, reply) => {
     const { user } = requireSession(req);
-    app.auth.revokeAll(user.id);
+    const revoked = app.auth.revokeAll(user.id);
     app.io.in(userChannel(user.id)).disconnectSockets(true);
+    auditRequest(req, 'auth.sign_out_everywhere', { detail: { sessions: revoked.length } });
     clearSessionCookie(reply);
     return reply.status(204).send(null);
   });
@@ -77,6 +88,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       throw err;
     });
     throttle.succeeded(attempt);
+    auditRequest(req, 'auth.password_change', { detail: { signedOutSessions: revoked.length } });
     for (const id of revoked) app.io.in(sessionChannel(id)).disconnectSockets(true);
     return reply.status(204).send(null);
   });

@@ -5,6 +5,7 @@ import { requireSession } from '../plugins/auth.js';
 import { AppError } from '../plugins/errors.js';
 import { authErrors, noContent } from '../plugins/http-schemas.js';
 import { idempotencyKey } from '../plugins/idempotency.js';
+import { auditRequest } from '../audit/audit-request.js';
 import {
   bansReply,
   codeParams,
@@ -26,7 +27,11 @@ export async function roomsRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post('/api/rooms', { schema: { tags, summary: 'Create a room', body: createRoomSchema, response: { 201: roomReply, ...authErrors } } }, async (req, reply) => {
     const { user } = requireSession(req);
-    const create = () => rooms().create(user.id, req.body, app.config.roomLimits);
+    const create = async () => {
+      const room = await rooms().create(user.id, req.body, app.config.roomLimits);
+      auditRequest(req, 'room.create', { roomId: room.id, detail: { name: room.name, listed: req.body.listed, passcode: !!req.body.passcode } });
+      return room;
+    };
     // A retry with the same clientId gets the room made the first time, not a second room.
     const room = req.body.clientId ? await app.idempotency.run(idempotencyKey(user.id, 'POST /api/rooms', req.body.clientId), create) : await create();
     return reply.status(201).send({ room });
@@ -57,12 +62,16 @@ export async function roomsRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.patch('/api/rooms/:id', { schema: { tags, summary: 'Change settings (owner; moderators may set slow mode)', params: roomParams, body: updateRoomSchema, response: { 200: roomReply, ...authErrors } } }, async (req) => {
     const { user } = requireSession(req);
-    return { room: await rooms().update(req.params.id, user.id, req.body) };
+    const room = await rooms().update(req.params.id, user.id, req.body);
+    if (req.body.passcode !== undefined) auditRequest(req, 'room.passcode_change', { roomId: room.id, detail: { passcode: req.body.passcode === null ? 'removed' : 'set' } });
+    return { room };
   });
 
   app.delete('/api/rooms/:id', { schema: { tags, summary: 'Delete the room (owner)', params: roomParams, response: { 204: noContent, ...authErrors } } }, async (req, reply) => {
     const { user } = requireSession(req);
+    const name = rooms().getRow(req.params.id).name;
     rooms().remove(req.params.id, user.id);
+    auditRequest(req, 'room.delete', { roomId: req.params.id, detail: { name } });
     return reply.status(204).send(null);
   });
 
@@ -81,12 +90,16 @@ export async function roomsRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post('/api/rooms/:id/rotate-code', { schema: { tags, summary: 'Give the room a new join code (owner); old links stop working', params: roomParams, response: { 200: roomReply, ...authErrors } } }, async (req) => {
     const { user } = requireSession(req);
-    return { room: rooms().rotateCode(req.params.id, user.id) };
+    const room = rooms().rotateCode(req.params.id, user.id);
+    auditRequest(req, 'room.code_rotate', { roomId: room.id });
+    return { room };
   });
 
   app.post('/api/rooms/:id/transfer', { schema: { tags, summary: 'Transfer ownership to another member (owner)', params: roomParams, body: transferSchema, response: { 200: roomReply, ...authErrors, 409: authErrors[400] } } }, async (req) => {
     const { user } = requireSession(req);
-    return { room: rooms().transfer(req.params.id, user.id, req.body.userId) };
+    const room = rooms().transfer(req.params.id, user.id, req.body.userId);
+    auditRequest(req, 'room.transfer', { roomId: room.id, target: req.body.userId });
+    return { room };
   });
 
   app.get('/api/rooms/:id/members', { schema: { tags, summary: 'Members with role and presence', params: roomParams, response: { 200: membersReply, ...authErrors } } }, async (req) => {
@@ -98,14 +111,19 @@ export async function roomsRoutes(fastify: FastifyInstance): Promise<void> {
   app.post('/api/rooms/:id/members/:userId/kick', { schema: { tags, summary: 'Remove a member (moderator)', params: memberParams, response: { 204: noContent, ...authErrors, 409: authErrors[400] } } }, async (req, reply) => {
     const { user } = requireSession(req);
     rooms().kick(req.params.id, user.id, req.params.userId);
+    auditRequest(req, 'room.kick', { roomId: req.params.id, target: req.params.userId });
     return reply.status(204).send(null);
   });
 
   app.post('/api/rooms/:id/members/:userId/ban', { schema: { tags, summary: 'Ban a member, optionally for a time, optionally deleting their messages (moderator)', params: memberParams, body: banSchema, response: { 204: noContent, ...authErrors, 409: authErrors[400] } } }, async (req, reply) => {
     const { user } = requireSession(req);
     const { id, userId } = req.params;
-    rooms().ban(id, user.id, userId, req.body);
-    if (req.body.deleteMessages) app.chat.purgeUser(id, userId);
+    const until = rooms().ban(id, user.id, userId, req.body);
+    auditRequest(req, 'room.ban', { roomId: id, target: userId, detail: { until, reason: req.body.reason, deleteMessages: req.body.deleteMessages } });
+    if (req.body.deleteMessages) {
+      const messages = app.chat.purgeUser(id, userId);
+      auditRequest(req, 'room.message_purge', { roomId: id, target: userId, detail: { messages } });
+    }
     return reply.status(204).send(null);
   });
 
@@ -117,21 +135,28 @@ export async function roomsRoutes(fastify: FastifyInstance): Promise<void> {
   app.delete('/api/rooms/:id/bans/:userId', { schema: { tags, summary: 'Lift a ban (moderator)', params: memberParams, response: { 204: noContent, ...authErrors } } }, async (req, reply) => {
     const { user } = requireSession(req);
     rooms().unban(req.params.id, user.id, req.params.userId);
+    auditRequest(req, 'room.unban', { roomId: req.params.id, target: req.params.userId });
     return reply.status(204).send(null);
   });
 
   app.post('/api/rooms/:id/members/:userId/mute', { schema: { tags, summary: 'Mute a member for some minutes (moderator)', params: memberParams, body: muteSchema, response: { 200: memberReply, ...authErrors, 409: authErrors[400] } } }, async (req) => {
     const { user } = requireSession(req);
-    return { member: rooms().mute(req.params.id, user.id, req.params.userId, req.body.minutes) };
+    const member = rooms().mute(req.params.id, user.id, req.params.userId, req.body.minutes);
+    auditRequest(req, 'room.mute', { roomId: req.params.id, target: req.params.userId, detail: { minutes: req.body.minutes } });
+    return { member };
   });
 
   app.delete('/api/rooms/:id/members/:userId/mute', { schema: { tags, summary: 'Unmute a member (moderator)', params: memberParams, response: { 200: memberReply, ...authErrors, 409: authErrors[400] } } }, async (req) => {
     const { user } = requireSession(req);
-    return { member: rooms().mute(req.params.id, user.id, req.params.userId, null) };
+    const member = rooms().mute(req.params.id, user.id, req.params.userId, null);
+    auditRequest(req, 'room.unmute', { roomId: req.params.id, target: req.params.userId });
+    return { member };
   });
 
   app.put('/api/rooms/:id/members/:userId/role', { schema: { tags, summary: 'Make a member a moderator or back (owner)', params: memberParams, body: setRoleSchema, response: { 200: memberReply, ...authErrors, 409: authErrors[400] } } }, async (req) => {
     const { user } = requireSession(req);
-    return { member: rooms().setRole(req.params.id, user.id, req.params.userId, req.body.role) };
+    const member = rooms().setRole(req.params.id, user.id, req.params.userId, req.body.role);
+    auditRequest(req, 'room.role_change', { roomId: req.params.id, target: req.params.userId, detail: { role: req.body.role } });
+    return { member };
   });
 }

@@ -9,6 +9,7 @@ import { requireSession } from '../plugins/auth.js';
 import { AppError } from '../plugins/errors.js';
 import { authErrors, noContent } from '../plugins/http-schemas.js';
 import { roomParams } from '../rooms/rooms.schemas.js';
+import { auditRequest } from '../audit/audit-request.js';
 
 /**
  * The only HLS paths that exist: `<streamId>/master.m3u8`, `<streamId>/v<n>/index.m3u8` and
@@ -66,7 +67,9 @@ export async function streamRoutes(fastify: FastifyInstance): Promise<void> {
     const { user } = requireSession(req);
     app.rooms.requireMember(req.params.id, user.id, 'moderator');
     secret(reply);
-    return stream().settings(req.params.id, hostOf(req));
+    const settings = stream().settings(req.params.id, hostOf(req));
+    auditRequest(req, 'stream.key_view', { roomId: req.params.id });
+    return settings;
   });
 
   app.patch('/api/rooms/:id/stream/settings', {
@@ -84,7 +87,9 @@ export async function streamRoutes(fastify: FastifyInstance): Promise<void> {
     const { user } = requireSession(req);
     app.rooms.requireMember(req.params.id, user.id, 'moderator');
     secret(reply);
-    return stream().rotateKey(req.params.id, hostOf(req));
+    const settings = await stream().rotateKey(req.params.id, hostOf(req));
+    auditRequest(req, 'stream.key_rotate', { roomId: req.params.id });
+    return settings;
   });
 
   app.post('/api/rooms/:id/stream/stop', {

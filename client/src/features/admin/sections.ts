@@ -14,4 +14,6 @@ export interface AdminSection {
 
 export const adminSections: AdminSection[] = [
   { key: 'overview', label: 'Overview', icon: 'shield', component: () => import('./AdminOverview.vue') },
+  { key: 'audit', label: 'Audit log', icon: 'lock', component: () => import('./audit/AuditLogPage.vue') },
+  { key: 'health', label: 'Health', icon: 'activity', component: () => import('./health/HealthPage.vue') },
 ];

@@ -1,0 +1,1 @@
+CREATE INDEX `audit_log_actor_name_at` ON `audit_log` (`actor_name`,`at`);

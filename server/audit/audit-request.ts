@@ -1,0 +1,20 @@
+import type { FastifyRequest } from 'fastify';
+import type { AuditAction } from '../../protocol/audit.js';
+import type { AuditActor } from './audit.service.js';
+
+/**
+ * Records an audit entry for the signed-in user of an HTTP request: actor from the session, IP
+ * from `request.ip` (the client's address; behind a proxy only with TRUST_PROXY=true). `target`
+ * may be a user id (its current username is looked up) or an actor.
+ */
+export function auditRequest(
+  req: FastifyRequest,
+  action: AuditAction,
+  opts: { target?: number | AuditActor | null; roomId?: number | null; detail?: Record<string, unknown>; actor?: AuditActor | null } = {},
+): void {
+  const { audit } = req.server;
+  const user = req.session?.user;
+  const actor = opts.actor !== undefined ? opts.actor : user ? { id: user.id, username: user.username } : null;
+  const target = typeof opts.target === 'number' ? (audit.userRef(opts.target) ?? { id: opts.target, username: '' }) : (opts.target ?? null);
+  audit.record({ action, actor, target, roomId: opts.roomId ?? null, ip: req.ip, ...(opts.detail ? { detail: opts.detail } : {}) });
+}
