@@ -18,3 +18,7 @@ export * from './music.js';
 export * from './music-events.js';
 export * from './calls.js';
 export * from './calls-events.js';
+export * from './admin-constants.js';
+export * from './admin-users.js';
+export * from './admin-rooms.js';
+export * from './instance.js';

@@ -76,6 +76,8 @@ export const roomSchemaOut = z.object({
   onlineCount: z.number(),
   lastActivityAt: z.number(),
   createdAt: z.number(),
+  /** Set when an admin closed (archived) the room: readable, read-only for everyone. */
+  closedAt: z.number().nullable(),
 });
 export type Room = z.infer<typeof roomSchemaOut>;
 

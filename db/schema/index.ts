@@ -21,3 +21,6 @@ export * from './music-auth-states.js';
 export * from './music-queue-items.js';
 export * from './music-playback.js';
 export * from './audit-log.js';
+export * from './instance-settings.js';
+export * from './invite-codes.js';
+export * from './password-resets.js';

@@ -41,6 +41,9 @@ type Handler<E extends CommandName, X> = (
 /** Runs before a handler; returns extra context (for example the caller's room membership) or throws. */
 export type Authorizer<X> = (ctx: CommandContext, payload: { roomId?: number }) => X;
 
+/** Runs after every authorizer, with the command's name and what the authorizer returned; throws to refuse. */
+export type CommandGuard = (name: CommandName, authorized: object) => void;
+
 interface Registered {
   name: CommandName;
   run: (ctx: CommandContext, raw: unknown) => Promise<unknown>;
@@ -61,6 +64,7 @@ export class SocketHub {
   readonly idempotency = new IdempotencyCache();
   private readonly commands: Registered[] = [];
   private readonly recoveryGuards: RecoveryGuard[] = [];
+  private readonly commandGuards: CommandGuard[] = [];
   private readonly connectHooks: ((socket: AppSocket) => void)[] = [];
   private readonly disconnectingHooks: ((socket: AppSocket) => void)[] = [];
 
@@ -82,12 +86,18 @@ export class SocketHub {
         }
         const exec = async () => {
           const extra = authorize ? authorize(ctx, parsed.data as { roomId?: number }) : ({} as X);
+          for (const guard of this.commandGuards) guard(name, extra as object);
           return handler({ ...ctx, ...extra }, parsed.data as Payload<E>);
         };
         const clientId = (parsed.data as { clientId?: unknown }).clientId;
         return typeof clientId === 'string' ? this.idempotency.run(idempotencyKey(ctx.userId, name, clientId), exec) : exec();
       },
     });
+  }
+
+  /** A rule for every command, e.g. the rooms feature refusing writes to a closed room. */
+  guardCommands(fn: CommandGuard): void {
+    this.commandGuards.push(fn);
   }
 
   onConnect(fn: (socket: AppSocket) => void): void {
