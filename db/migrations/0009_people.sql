@@ -44,6 +44,6 @@ CREATE INDEX `users_created_idx` ON `users` (`created_at`);--> statement-breakpo
 CREATE INDEX `users_display_name_idx` ON `users` (`display_name`);--> statement-breakpoint
 CREATE INDEX `users_last_seen_idx` ON `users` (`last_seen_at`);--> statement-breakpoint
 CREATE INDEX `users_admin_idx` ON `users` (`is_admin`,`created_at`);--> statement-breakpoint
-CREATE INDEX `users_disabled_idx` ON `users` (`disabled`,`created_at`);--> statement-breakpoint
+CREATE INDEX `users_status_idx` ON `users` (`deleted_at`,`disabled`,`is_admin`,`created_at`);--> statement-breakpoint
 ALTER TABLE `rooms` ADD `closed_at` integer;--> statement-breakpoint
 CREATE INDEX `messages_author_idx` ON `messages` (`user_id`,`id`);

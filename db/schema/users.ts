@@ -30,6 +30,7 @@ export const users = sqliteTable(
     index('users_display_name_idx').on(t.displayName),
     index('users_last_seen_idx').on(t.lastSeenAt),
     index('users_admin_idx').on(t.isAdmin, t.createdAt),
-    index('users_disabled_idx').on(t.disabled, t.createdAt),
+    // Covers the list's exact counts (all / active / disabled / new) without reading table rows.
+    index('users_status_idx').on(t.deletedAt, t.disabled, t.isAdmin, t.createdAt),
   ],
 );

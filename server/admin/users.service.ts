@@ -58,8 +58,8 @@ export class AdminUsersService {
     const where = this.where(q);
     const column = SORT_COLUMNS[q.sort];
     const dir = q.dir === 'asc' ? asc : desc;
-    // Never-seen users sort last either way.
-    const order: SQL[] = q.sort === 'lastSeenAt' ? [sql`${column} IS NULL`, dir(column), dir(users.id)] : [dir(column), dir(users.id)];
+    // SQLite sorts NULL first: never-seen users come first ascending, last descending (the index order).
+    const order: SQL[] = [dir(column), dir(users.id)];
     const rows = this.db
       .select()
       .from(users)

@@ -14,4 +14,5 @@ export interface AdminSection {
 
 export const adminSections: AdminSection[] = [
   { key: 'overview', label: 'Overview', icon: 'shield', component: () => import('./AdminOverview.vue') },
+  { key: 'users', label: 'Users', icon: 'users', component: () => import('./users/AdminUsersPage.vue') },
 ];
