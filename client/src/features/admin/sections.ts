@@ -15,4 +15,6 @@ export interface AdminSection {
 export const adminSections: AdminSection[] = [
   { key: 'overview', label: 'Overview', icon: 'shield', component: () => import('./AdminOverview.vue') },
   { key: 'users', label: 'Users', icon: 'users', component: () => import('./users/AdminUsersPage.vue') },
+  { key: 'rooms', label: 'Rooms', icon: 'door', component: () => import('./rooms/AdminRoomsPage.vue') },
+  { key: 'settings', label: 'Settings', icon: 'settings', component: () => import('./settings/AdminSettingsPage.vue') },
 ];
