@@ -4,6 +4,7 @@
  *  [--hands 10000000] [--rng crypto|seeded] [--seed N] [--decks 6] [--h17]`  (blackjack simulation)
  *  [--games 100] [--think 500]  (chess; also uses --warmup/--duration)
  *  [--ladders 'copy;720p;720p,480p,360p']  (stream; also uses --warmup/--duration)
+ *  [--users 100000] [--runs 50]  (admin-users: users list query over a seeded instance)
  *
  * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.
  * Figures are printed, never asserted. Progress goes to stderr, the summary to stdout.
@@ -12,6 +13,7 @@ import { cpus as osCpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { auditBench, type AuditOptions } from './audit.js';
+import { adminUsersBench, type AdminUsersOptions } from './admin-users.js';
 import { blackjackBench, type BlackjackOptions } from './blackjack.js';
 import { chatBench, type ChatOptions } from './chat.js';
 import { chessBench, type ChessOptions } from './chess.js';
@@ -21,7 +23,7 @@ import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -33,6 +35,7 @@ interface Options {
   study: StudyOptions;
   stream: StreamOptions;
   audit: AuditOptions;
+  adminUsers: AdminUsersOptions;
 }
 
 /** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
@@ -70,6 +73,8 @@ function parseOptions(argv: string[]): Options {
       rows: { type: 'string' },
       inserts: { type: 'string' },
       kicks: { type: 'string' },
+      users: { type: 'string' },
+      runs: { type: 'string' },
     },
     strict: true,
   });
@@ -117,6 +122,10 @@ function parseOptions(argv: string[]): Options {
       inserts: Math.round(num(values.inserts, 20_000, 'inserts', 10_000_000)),
       kicks: Math.round(num(values.kicks, 1000, 'kicks', 100_000)),
     },
+    adminUsers: {
+      users: Math.round(num(values.users, 100_000, 'users', 5_000_000)),
+      runs: Math.round(num(values.runs, 50, 'runs', 10_000)),
+    },
   };
 }
 
@@ -136,6 +145,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return streamBench(opts.stream);
     case 'audit':
       return auditBench(opts.audit);
+    case 'admin-users':
+      return adminUsersBench(opts.adminUsers);
   }
 }
 
@@ -150,7 +161,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N]';
 
 async function main(): Promise<void> {
   let opts: Options;

@@ -22,6 +22,7 @@ import { callsCommandSchemas, type CallsCommandResults, type CallsPersonalEvents
 import type { DmsPersonalEvents } from './dms-events.js';
 import type { NotificationsPersonalEvents } from './notifications-events.js';
 import type { HealthPersonalEvents } from './health-events.js';
+import type { InstancePersonalEvents } from './instance.js';
 
 const roomId = z.number().int().positive();
 
@@ -128,7 +129,8 @@ export type ServerToClientEvents = {
   CallsPersonalEvents &
   DmsPersonalEvents &
   NotificationsPersonalEvents &
-  HealthPersonalEvents;
+  HealthPersonalEvents &
+  InstancePersonalEvents;
 
 export interface SocketData {
   userId: number;

@@ -22,3 +22,7 @@ export * from './dms.js';
 export * from './dms-events.js';
 export * from './notifications.js';
 export * from './notifications-events.js';
+export * from './admin-constants.js';
+export * from './admin-users.js';
+export * from './admin-rooms.js';
+export * from './instance.js';

@@ -79,6 +79,8 @@ export const roomSchemaOut = z.object({
   createdAt: z.number(),
   /** 'room', or a direct conversation ('dm', 'group'; their `code` is always ''). Absent means 'room'. */
   kind: z.enum(ROOM_KINDS).optional(),
+  /** Set when an admin closed (archived) the room: readable, read-only for everyone. */
+  closedAt: z.number().nullable(),
 });
 export type Room = z.infer<typeof roomSchemaOut>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inviteCodeSchema } from './instance.js';
 import { userText } from './text.js';
 
 export const usernameSchema = z
@@ -26,6 +27,9 @@ export const timeZoneSchema = z
   }, 'unknown time zone');
 
 export const credentialsSchema = z.object({ username: usernameSchema, password: passwordSchema });
+
+/** Sign-up: credentials, plus an admin-made invite code when registration is invite-only. */
+export const registerSchema = credentialsSchema.extend({ inviteCode: inviteCodeSchema.optional() });
 
 /** Change my password: the current one proves it is me; the new one follows the sign-up rules. */
 export const passwordChangeSchema = z

@@ -33,6 +33,7 @@ import { callsPlugin } from './calls/index.js';
 import { dmsPlugin } from './dms/index.js';
 import { searchPlugin } from './search/index.js';
 import { notificationsPlugin } from './notifications/index.js';
+import { adminPeoplePlugin } from './admin/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -102,6 +103,7 @@ export const featuresPlugin = fp(
     await app.register(searchPlugin);
     await app.register(notificationsPlugin);
     await app.register(auditPlugin);
+    await app.register(adminPeoplePlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {

@@ -27,3 +27,6 @@ export * from './room-integrations.js';
 export * from './notifications.js';
 export * from './room-notify-settings.js';
 export * from './push-subscriptions.js';
+export * from './instance-settings.js';
+export * from './invite-codes.js';
+export * from './password-resets.js';

@@ -25,6 +25,8 @@ export const messages = sqliteTable(
   (t) => [
     index('messages_room_id_idx').on(t.roomId, t.id),
     index('messages_user_idx').on(t.roomId, t.userId),
+    // A user's own messages across rooms (admin user page, account deletion with purge).
+    index('messages_author_idx').on(t.userId, t.id),
     // NULLs never collide in SQLite: messages without a key are unaffected.
     uniqueIndex('messages_user_client_id_idx').on(t.userId, t.clientId),
   ],

@@ -21,6 +21,8 @@ export const rooms = sqliteTable(
     /** Sequence number of the last room broadcast; rises forever, survives restarts. */
     seq: integer('seq').notNull().default(0),
     lastActivityAt: integer('last_activity_at').notNull(),
+    /** Set when an admin closed (archived) the room: members may read it, nobody may write. */
+    closedAt: integer('closed_at'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [uniqueIndex('rooms_code_idx').on(t.code), index('rooms_listed_idx').on(t.listed, t.lastActivityAt)],

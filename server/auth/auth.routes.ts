@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { credentialsSchema, meSchemaOut, passwordChangeSchema, profilePatchSchema } from '../../protocol/users.js';
+import { credentialsSchema, meSchemaOut, passwordChangeSchema, profilePatchSchema, registerSchema } from '../../protocol/users.js';
 import { clearSessionCookie, requireSession, setSessionCookie } from '../plugins/auth.js';
 import { authErrors, errorReply, noContent } from '../plugins/http-schemas.js';
 import { isLoopbackAddress } from '../plugins/origin.js';
@@ -24,9 +24,12 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   const meta = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers['user-agent'] ?? '' });
   const errors = { 400: errorReply, 401: errorReply, 403: errorReply, 409: errorReply, 429: errorReply };
 
-  app.post('/api/auth/register', { schema: { tags, summary: 'Create an account and sign in', body: credentialsSchema, response: { 201: meReply, ...errors } } }, async (req, reply) => {
+  app.post('/api/auth/register', { schema: { tags, summary: 'Create an account and sign in (an invite code when registration is invite-only)', body: registerSchema, response: { 201: meReply, ...errors } } }, async (req, reply) => {
     throttle.perIp.enforce(req.ip, 'Too many sign-up attempts from your network. Try again later.');
-    const { user, token } = await app.auth.register(req.body.username, req.body.password, { ...meta(req), local: isDirectLocal(req) });
+    app.instance.precheck();
+    const { user, token } = await app.auth.register(req.body.username, req.body.password, { ...meta(req), local: isDirectLocal(req) }, (isFirst) =>
+      app.instance.admit(isFirst, req.body.inviteCode),
+    );
     if (user.isAdmin) {
       const ref = { id: user.id, username: user.username };
       auditRequest(req, 'admin.grant', { actor: ref, target: ref, detail: { reason: 'first account of the instance' } });

@@ -50,7 +50,13 @@ export class AuthService {
    * the machine itself (`meta.local`) may create it, so nobody on the network (or a page using
    * DNS rebinding) claims a fresh instance first.
    */
-  async register(username: string, password: string, meta: { ip: string; userAgent: string; local?: boolean }) {
+  async register(
+    username: string,
+    password: string,
+    meta: { ip: string; userAgent: string; local?: boolean },
+    /** Runs inside the insert's transaction: the instance's registration rules (may throw, may consume an invite). */
+    admit: (isFirst: boolean) => void = () => {},
+  ) {
     const key = username.toLowerCase();
     if (this.db.select({ id: users.id }).from(users).where(eq(users.usernameKey, key)).get()) {
       throw new AppError('USERNAME_TAKEN', 'That username is taken.');
@@ -65,6 +71,7 @@ export class AuthService {
       if (isFirst && !meta.local) {
         throw new AppError('FORBIDDEN', 'The first account (the admin) can only be created on the server itself: open it at http://localhost:<port>.');
       }
+      admit(isFirst);
       return tx
         .insert(users)
         .values({
@@ -75,6 +82,7 @@ export class AuthService {
           avatarColor: avatarColorFor(username),
           isAdmin: isFirst,
           createdAt: now,
+          lastSeenAt: now,
         })
         .returning()
         .get();
@@ -86,6 +94,7 @@ export class AuthService {
     const user = this.db.select().from(users).where(eq(users.usernameKey, username.toLowerCase())).get();
     const ok = user ? await verifySecret(user.passwordHash, password) : await verifyAgainstDummy(password);
     if (!user || !ok || user.disabled) throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password.');
+    this.db.update(users).set({ lastSeenAt: Date.now() }).where(eq(users.id, user.id)).run();
     return { user, token: this.createSession(user.id, meta) };
   }
 
@@ -107,8 +116,11 @@ export class AuthService {
     return token;
   }
 
-  /** The live session for a cookie token, sliding its expiry at most once a minute. */
-  resolve(token: string | undefined): SessionInfo | null {
+  /**
+   * The live session for a cookie token. At most once a minute per session it slides the expiry
+   * and records last-seen time and address (session and user), so reads stay write-free.
+   */
+  resolve(token: string | undefined, ip?: string): SessionInfo | null {
     if (!token || token.length > 100) return null;
     const id = this.sessionIdFor(token);
     const now = Date.now();
@@ -120,7 +132,10 @@ export class AuthService {
       .get();
     if (!row || row.u.disabled) return null;
     if (now - row.s.lastSeenAt > 60_000) {
-      this.db.update(sessions).set({ lastSeenAt: now, expiresAt: now + this.ttlMs }).where(eq(sessions.id, id)).run();
+      this.db.transaction((tx) => {
+        tx.update(sessions).set({ lastSeenAt: now, expiresAt: now + this.ttlMs, ...(ip ? { ip } : {}) }).where(eq(sessions.id, id)).run();
+        tx.update(users).set({ lastSeenAt: now }).where(eq(users.id, row.u.id)).run();
+      });
     }
     return { sessionId: id, user: row.u };
   }

@@ -41,6 +41,8 @@ type Handler<E extends CommandName, X> = (
 /** Runs before a handler; returns extra context (for example the caller's room membership) or throws. */
 export type Authorizer<X> = (ctx: CommandContext, payload: { roomId?: number }) => X;
 
+/** Runs after every authorizer, with the command's name and what the authorizer returned; throws to refuse. */
+
 interface Registered {
   name: CommandName;
   run: (ctx: CommandContext, raw: unknown) => Promise<unknown>;
@@ -57,7 +59,8 @@ export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
 export type RecoveryGuard = (session: Session & { data: SocketData }) => boolean;
 
 /** Sees every validated command before its authorizer; throws AppError to refuse it. */
-export type CommandGuard = (name: CommandName, ctx: CommandContext, payload: { roomId?: number }) => void;
+/** A rule for every command, run after its authorizer: `authorized` is what the authorizer returned (e.g. `membership`). */
+export type CommandGuard = (name: CommandName, ctx: CommandContext, payload: { roomId?: number }, authorized: object) => void;
 
 export class SocketHub {
   /** Results of commands sent with a `clientId`, so a retry after a lost ack gets the same ack. */
@@ -85,8 +88,8 @@ export class SocketHub {
           throw new AppError('VALIDATION', `Invalid ${name} payload: ${issue ? `${issue.path.join('.') || 'input'}: ${issue.message}` : 'bad input'}`);
         }
         const exec = async () => {
-          for (const guard of this.commandGuards) guard(name, ctx, parsed.data as { roomId?: number });
           const extra = authorize ? authorize(ctx, parsed.data as { roomId?: number }) : ({} as X);
+          for (const guard of this.commandGuards) guard(name, ctx, parsed.data as { roomId?: number }, extra as object);
           return handler({ ...ctx, ...extra }, parsed.data as Payload<E>);
         };
         const clientId = (parsed.data as { clientId?: unknown }).clientId;
@@ -95,7 +98,7 @@ export class SocketHub {
     });
   }
 
-  /** A rule for every command, e.g. direct conversations refusing room activities (server/dms). */
+  /** A rule for every command, e.g. direct conversations refusing room activities (server/dms), writes to a closed room refused (server/rooms). */
   guardCommands(fn: CommandGuard): void {
     this.commandGuards.push(fn);
   }

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { messages, roomBans, roomMembers, rooms, users } from '../../db/schema/index.js';
 import type { LobbyRoom, Member, Role, Room, RoomPreview } from '../../protocol/rooms.js';
@@ -71,6 +71,8 @@ export class RoomsService {
   private readonly membershipQuery;
   /** A room's kind never changes and ids are never reused: cached after the first look-up. */
   private readonly kinds = new Map<number, RoomKind>();
+  /** Ids of closed (archived) rooms: few, checked on every write, so kept in memory. */
+  private readonly closed = new Set<number>();
 
   constructor(
     private readonly db: Db,
@@ -85,6 +87,19 @@ export class RoomsService {
       .from(roomMembers)
       .where(and(eq(roomMembers.roomId, sql.placeholder('roomId')), eq(roomMembers.userId, sql.placeholder('userId'))))
       .prepare();
+    for (const r of db.select({ id: rooms.id }).from(rooms).where(isNotNull(rooms.closedAt)).all()) this.closed.add(r.id);
+  }
+
+  isClosed(roomId: number): boolean {
+    return this.closed.has(roomId);
+  }
+
+  /**
+   * The one read-only rule of closed rooms: every write to a room's content (commands other than
+   * reads, see ROOM_READ_COMMANDS; routes and commands that `speak`) is refused with ROOM_CLOSED.
+   */
+  assertOpen(roomId: number): void {
+    if (this.closed.has(roomId)) throw new AppError('ROOM_CLOSED', 'This room is closed: it can be read but not changed.');
   }
 
   // ---- reading ----
@@ -125,6 +140,7 @@ export class RoomsService {
       lastActivityAt: row.lastActivityAt,
       createdAt: row.createdAt,
       kind: row.kind,
+      closedAt: row.closedAt,
     };
   }
 
@@ -135,14 +151,16 @@ export class RoomsService {
   /**
    * The caller's membership, or NOT_FOUND / NOT_MEMBER / FORBIDDEN. `speaks`: the action puts
    * text or media in front of others, so a muted member is refused (MUTED, see {@link assertMaySpeak}).
+   * `writes` (implied by `speaks`): the action changes the room, refused in a closed room (ROOM_CLOSED).
    */
-  requireMember(roomId: number, userId: number, minRole: RoleName = 'member', opts: { speaks?: boolean } = {}): MemberRow {
+  requireMember(roomId: number, userId: number, minRole: RoleName = 'member', opts: { speaks?: boolean; writes?: boolean } = {}): MemberRow {
     const m = this.membership(roomId, userId);
     if (!m) {
       this.getRow(roomId); // NOT_FOUND before NOT_MEMBER
       throw new AppError('NOT_MEMBER', 'You are not a member of this room.');
     }
     if (!atLeast(m.role, minRole)) throw new AppError('FORBIDDEN', `Only a room ${minRole} can do that.`);
+    if (opts.speaks || opts.writes) this.assertOpen(roomId);
     if (opts.speaks) {
       assertMaySpeak(m);
       this.speakGuard(roomId, userId);
@@ -378,7 +396,7 @@ export class RoomsService {
 
   async update(roomId: number, actorId: number, patch: z.output<typeof updateRoomSchema>): Promise<Room> {
     const onlySlowMode = Object.keys(patch).every((k) => k === 'slowModeSeconds');
-    this.requireMember(roomId, actorId, onlySlowMode ? 'moderator' : 'owner');
+    this.requireMember(roomId, actorId, onlySlowMode ? 'moderator' : 'owner', { writes: true });
     const { passcode, ...rest } = patch;
     const set: Partial<RoomRow> = { ...rest };
     if (passcode !== undefined) set.passcodeHash = passcode === null ? null : await hashSecret(passcode);
@@ -505,5 +523,67 @@ export class RoomsService {
   /** Room ids the user belongs to (for subscribing their sockets to lobby activity). */
   roomIdsOf(userId: number): number[] {
     return this.db.select({ id: roomMembers.roomId }).from(roomMembers).where(eq(roomMembers.userId, userId)).all().map((r) => r.id);
+  }
+
+  // ---- instance admin (no room role needed; the admin routes check the admin session) ----
+
+  /** Closes (archives) or reopens a room; members are told through `room:updated`. */
+  setClosed(roomId: number, closed: boolean): Room {
+    this.getRow(roomId);
+    this.db.update(rooms).set({ closedAt: closed ? Date.now() : null }).where(eq(rooms.id, roomId)).run();
+    if (closed) this.closed.add(roomId);
+    else this.closed.delete(roomId);
+    return this.announce(roomId);
+  }
+
+  /** Hands a room to another member (an admin acting; the old owner becomes a moderator). */
+  forceTransfer(roomId: number, toUserId: number): Room {
+    const row = this.getRow(roomId);
+    if (row.ownerId === toUserId) throw new AppError('CONFLICT', 'That user already owns this room.');
+    if (!this.membership(roomId, toUserId)) throw new AppError('NOT_MEMBER', 'The new owner must be a member.');
+    const oldOwnerIsMember = !!this.membership(roomId, row.ownerId);
+    this.db.transaction((tx) => {
+      tx.update(rooms).set({ ownerId: toUserId }).where(eq(rooms.id, roomId)).run();
+      tx.update(roomMembers).set({ role: 'moderator' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, row.ownerId))).run();
+      tx.update(roomMembers).set({ role: 'owner' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, toUserId))).run();
+    });
+    if (oldOwnerIsMember) this.events.broadcast(roomId, 'member:updated', { member: this.member(roomId, row.ownerId) });
+    this.events.broadcast(roomId, 'member:updated', { member: this.member(roomId, toUserId) });
+    return this.announce(roomId);
+  }
+
+  /** Deletes a room (an admin acting): members are told, like an owner's delete. */
+  forceRemove(roomId: number): void {
+    this.getRow(roomId);
+    const memberIds = this.db.select({ id: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, roomId)).all();
+    this.db.delete(rooms).where(eq(rooms.id, roomId)).run();
+    this.closed.delete(roomId);
+    for (const { id } of memberIds) this.access.revoked(roomId, id, 'deleted');
+    this.presence.dropRoom(roomId);
+  }
+
+  /**
+   * Takes a user out of every room (account deletion): rooms they own go to their longest-serving
+   * moderator, else their longest-standing member; a room with nobody else in it is deleted.
+   */
+  removeUserEverywhere(userId: number): { transferred: number[]; deleted: number[] } {
+    const out = { transferred: [] as number[], deleted: [] as number[] };
+    for (const room of this.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.ownerId, userId)).all()) {
+      const heir = this.db
+        .select({ userId: roomMembers.userId })
+        .from(roomMembers)
+        .where(and(eq(roomMembers.roomId, room.id), sql`${roomMembers.userId} <> ${userId}`))
+        .orderBy(sql`CASE ${roomMembers.role} WHEN 'moderator' THEN 0 ELSE 1 END`, roomMembers.joinedAt)
+        .get();
+      if (heir) {
+        this.forceTransfer(room.id, heir.userId);
+        out.transferred.push(room.id);
+      } else {
+        this.forceRemove(room.id);
+        out.deleted.push(room.id);
+      }
+    }
+    for (const roomId of this.roomIdsOf(userId)) this.dropMember(roomId, userId, 'left');
+    return out;
   }
 }

@@ -4,6 +4,7 @@ import { membersChannel, roomChannel } from './room-channels.js';
 import type { RoomAccessHooks, MemberRow } from './rooms.service.js';
 import { AppError } from '../plugins/errors.js';
 import { userChannel, type AppServer, type Authorizer } from '../plugins/socket-io.js';
+import type { CommandName } from '../../protocol/events.js';
 
 /**
  * Authorizer for room commands: the caller must be a member with at least `minRole`. `speaks`
@@ -42,8 +43,34 @@ const roomIdOfChannel = (ch: string): number | null => {
   return m ? Number(m[1]) : null;
 };
 
+/**
+ * Room commands that only read (or leave): allowed in a closed (archived) room. Every other
+ * command whose authorizer returns a room membership is refused there with ROOM_CLOSED, so a new
+ * feature's writes are covered without opting in.
+ */
+export const ROOM_READ_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
+  'room:enter',
+  'chat:history',
+  'chat:read',
+  'call:state',
+  'call:leave',
+  'music:state',
+  'stream:status',
+  'study:enter',
+  'bj:watch',
+  'bj:leave',
+  'chess:list',
+  'chess:watch',
+  'chess:unwatch',
+]);
+
 export function registerRoomSockets(app: FastifyInstance): void {
   const { sockets, rooms, presence } = app;
+
+  sockets.guardCommands((name, _ctx, _payload, authorized) => {
+    const membership = (authorized as { membership?: MemberRow }).membership;
+    if (membership && !ROOM_READ_COMMANDS.has(name)) rooms.assertOpen(membership.roomId);
+  });
 
   // Recovery restores the channels a socket had before the disconnect and replays what they
   // missed; the user may have been kicked or banned meanwhile, so drop those rooms and their packets.

@@ -25,6 +25,7 @@ export const router = createRouter({
     { path: '/', name: 'lobby', component: LobbyPage },
     { path: '/login', name: 'login', component: AuthPage, props: { mode: 'login' }, meta: { public: true, guestOnly: true } },
     { path: '/register', name: 'register', component: AuthPage, props: { mode: 'register' }, meta: { public: true, guestOnly: true } },
+    { path: '/reset-password', name: 'reset-password', component: () => import('../features/auth/ResetPasswordPage.vue'), meta: { public: true } },
     { path: '/r/:code', name: 'invite', component: () => import('../features/room/InvitePage.vue'), props: true },
     {
       path: '/rooms/:id(\\d+)',

@@ -16,4 +16,7 @@ export const adminSections: AdminSection[] = [
   { key: 'overview', label: 'Overview', icon: 'shield', component: () => import('./AdminOverview.vue') },
   { key: 'audit', label: 'Audit log', icon: 'lock', component: () => import('./audit/AuditLogPage.vue') },
   { key: 'health', label: 'Health', icon: 'activity', component: () => import('./health/HealthPage.vue') },
+  { key: 'users', label: 'Users', icon: 'users', component: () => import('./users/AdminUsersPage.vue') },
+  { key: 'rooms', label: 'Rooms', icon: 'door', component: () => import('./rooms/AdminRoomsPage.vue') },
+  { key: 'settings', label: 'Settings', icon: 'settings', component: () => import('./settings/AdminSettingsPage.vue') },
 ];

@@ -40,8 +40,8 @@ export const useAuthStore = defineStore('auth', () => {
     rememberAccount();
   }
 
-  async function register(username: string, password: string): Promise<void> {
-    me.value = (await http.post<{ user: Me }>('/api/auth/register', { username, password })).user;
+  async function register(username: string, password: string, inviteCode?: string): Promise<void> {
+    me.value = (await http.post<{ user: Me }>('/api/auth/register', { username, password, ...(inviteCode ? { inviteCode } : {}) })).user;
     rememberAccount();
     // New accounts start in UTC; adopt the browser's zone so times read right from the start.
     const tz = browserTimeZone();

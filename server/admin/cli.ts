@@ -1,0 +1,101 @@
+/**
+ * `npm run admin -- <command>`: instance administration from a shell on the server, working on the
+ * DATA_DIR database directly (SQLite in WAL mode: safe while the server runs; the server re-reads
+ * users on every request, so a change applies at once).
+ *
+ *   list-admins                 the admins (and whether they are disabled)
+ *   make-admin <username>       grant admin (and enable the account)
+ *   remove-admin <username>     revoke admin (never the last enabled admin)
+ *   reset-password <username>   print a one-time password-reset link (24 h)
+ *   enable <username>           re-enable a disabled account
+ */
+import { pathToFileURL } from 'node:url';
+import { openDb, type Db } from '../../db/client.js';
+import { applyMigrations } from '../../db/migrate.js';
+import { AuditService } from '../audit/audit.service.js';
+import { loadConfig } from '../config.js';
+import { AppError } from '../plugins/errors.js';
+import { PasswordResets, resetLinkUrl } from './password-resets.js';
+import { AdminUsersService } from './users.service.js';
+
+export const CLI_USAGE = `usage: npm run admin -- <command>
+  list-admins                 list the instance admins
+  make-admin <username>       make a user an admin (and enable the account)
+  remove-admin <username>     remove admin rights (never from the last enabled admin)
+  reset-password <username>   print a one-time password-reset link (valid 24 h)
+  enable <username>           enable a disabled account`;
+
+/** Runs one command; returns the exit code. Output lines go to `out`, errors to `err`. */
+export function runAdminCommand(argv: string[], env: { db: Db; publicBase: string; out: (s: string) => void; err: (s: string) => void }): number {
+  const { db, out, err } = env;
+  const users = new AdminUsersService(db);
+  const audit = new AuditService(db);
+  const [cmd, name, ...rest] = argv;
+  const record = (action: Parameters<AuditService['record']>[0]['action'], target: { id: number; username: string }) =>
+    audit.record({ action, actor: null, target: { id: target.id, username: target.username }, ip: null, detail: { via: 'cli' } });
+  const needUser = () => {
+    if (!name || rest.length) throw new AppError('VALIDATION', `${cmd} takes one username.`);
+    const u = users.findByUsername(name);
+    if (!u) throw new AppError('NOT_FOUND', `No user named "${name}".`);
+    return u;
+  };
+  try {
+    switch (cmd) {
+      case 'list-admins': {
+        const admins = users.adminUsernames();
+        if (!admins.length) out('No admins yet: the first account registered on the server becomes one.');
+        for (const a of admins) out(`${a.username}${a.disabled ? ' (disabled)' : ''}`);
+        return 0;
+      }
+      case 'make-admin': {
+        const u = needUser();
+        if (u.disabled) {
+          users.setDisabled(u.id, false);
+          record('admin.user_enable', u);
+        }
+        if (users.setAdmin(u.id, true)) record('admin.grant', u);
+        out(`${u.username} is an admin.`);
+        return 0;
+      }
+      case 'remove-admin': {
+        const u = needUser();
+        if (users.setAdmin(u.id, false)) record('admin.revoke', u);
+        out(`${u.username} is not an admin.`);
+        return 0;
+      }
+      case 'enable': {
+        const u = needUser();
+        if (users.setDisabled(u.id, false)) record('admin.user_enable', u);
+        out(`${u.username} is enabled.`);
+        return 0;
+      }
+      case 'reset-password': {
+        const u = needUser();
+        const { token, expiresAt } = new PasswordResets(db).create(u.id, null);
+        record('admin.password_reset_link', u);
+        out(`One-time password-reset link for ${u.username} (valid until ${new Date(expiresAt).toISOString()}):`);
+        out(resetLinkUrl(env.publicBase, token));
+        return 0;
+      }
+      default:
+        err(CLI_USAGE);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof AppError) {
+      err(`${e.code}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+  const db = openDb(config.dbFile);
+  applyMigrations(db);
+  const publicBase = config.publicUrl ?? `http://localhost:${config.port}`;
+  const code = runAdminCommand(process.argv.slice(2), { db, publicBase, out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) });
+  db.$client.close();
+  process.exit(code);
+}
