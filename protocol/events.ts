@@ -19,6 +19,7 @@ import { chessCommandSchemas, type ChessCommandResults, type ChessPersonalEvents
 import { blackjackCommandSchemas, type BlackjackCommandResults, type BlackjackPersonalEvents, type BlackjackRoomFacts } from './blackjack-events.js';
 import { musicCommandSchemas, type MusicCommandResults, type MusicPersonalEvents, type MusicRoomFacts } from './music-events.js';
 import { callsCommandSchemas, type CallsCommandResults, type CallsPersonalEvents, type CallsRoomFacts } from './calls-events.js';
+import type { ReportsPersonalEvents } from './reports-events.js';
 
 const roomId = z.number().int().positive();
 
@@ -120,7 +121,8 @@ export type ServerToClientEvents = {
   ChessPersonalEvents &
   BlackjackPersonalEvents &
   MusicPersonalEvents &
-  CallsPersonalEvents;
+  CallsPersonalEvents &
+  ReportsPersonalEvents;
 
 export interface SocketData {
   userId: number;

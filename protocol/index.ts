@@ -18,3 +18,5 @@ export * from './music.js';
 export * from './music-events.js';
 export * from './calls.js';
 export * from './calls-events.js';
+export * from './reports.js';
+export * from './reports-events.js';

@@ -29,6 +29,7 @@ import { chessPlugin } from './games/chess/index.js';
 import { blackjackPlugin } from './games/blackjack/index.js';
 import { musicPlugin } from './music/index.js';
 import { callsPlugin } from './calls/index.js';
+import { reportsPlugin } from './reports/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -88,6 +89,7 @@ export const featuresPlugin = fp(
     await app.register(blackjackPlugin);
     await app.register(musicPlugin);
     await app.register(callsPlugin);
+    await app.register(reportsPlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {

@@ -21,3 +21,5 @@ export * from './music-auth-states.js';
 export * from './music-queue-items.js';
 export * from './music-playback.js';
 export * from './audit-log.js';
+export * from './reports.js';
+export * from './report-actions.js';
