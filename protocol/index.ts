@@ -20,3 +20,4 @@ export * from './calls.js';
 export * from './calls-events.js';
 export * from './reports.js';
 export * from './reports-events.js';
+export * from './analytics.js';

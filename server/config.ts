@@ -61,6 +61,18 @@ const envSchema = z.object({
   /** Tests and development only: point the Spotify client at a local mock. */
   SPOTIFY_API_URL: z.string().url().default('https://api.spotify.com'),
   SPOTIFY_ACCOUNTS_URL: z.string().url().default('https://accounts.spotify.com'),
+  /** The instance's time zone: where analytics days begin and end. */
+  TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone such as UTC or Europe/Berlin'),
 });
 
 export interface AppConfig {
@@ -95,6 +107,8 @@ export interface AppConfig {
   spotify: SpotifyConfig | undefined;
   /** Where the built client lives; absent in API-only tests. */
   clientDist: string | undefined;
+  /** IANA zone of the instance: analytics days run from local midnight to midnight. */
+  timeZone: string;
 }
 
 export interface RoomLimits {
@@ -171,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ice: iceConfig(e),
     spotify: spotifyConfig(e),
     clientDist: existsSync(join(clientDist, 'index.html')) ? clientDist : undefined,
+    timeZone: e.TIME_ZONE,
     ...overrides,
     ...(overrides.dataDir ? { dbFile: join(dataDir, 'commonroom.sqlite') } : {}),
   };
