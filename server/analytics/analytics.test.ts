@@ -28,6 +28,14 @@ describe('GET /api/admin/analytics', () => {
     expect((await admin.get('/api/admin/analytics')).status).toBe(200);
   });
 
+  it('lets admins only run the rollup now; a foreign Origin is refused', async () => {
+    expect((await new Client(server.url).post('/api/admin/analytics/rollup')).status).toBe(401);
+    for (const c of [owner, mod, member]) expect((await c.post('/api/admin/analytics/rollup')).status).toBe(403);
+    expect((await admin.req('POST', '/api/admin/analytics/rollup', {}, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await admin.post('/api/admin/analytics/rollup?days=7')).body.days).toHaveLength(7);
+    expect((await admin.post('/api/admin/analytics/rollup?days=5')).status).toBe(400);
+  });
+
   it('takes 7, 30 or 90 days and nothing else', async () => {
     for (const days of [7, 30, 90]) expect((await admin.get(`/api/admin/analytics?days=${days}`)).body.days).toHaveLength(days);
     expect((await admin.get('/api/admin/analytics')).body.days).toHaveLength(30);

@@ -15,4 +15,5 @@ export interface AdminSection {
 export const adminSections: AdminSection[] = [
   { key: 'overview', label: 'Overview', icon: 'shield', component: () => import('./AdminOverview.vue') },
   { key: 'reports', label: 'Reports', icon: 'alert', component: () => import('../reports/AdminReports.vue') },
+  { key: 'analytics', label: 'Analytics', icon: 'bar-chart', component: () => import('../analytics/AdminAnalytics.vue') },
 ];
