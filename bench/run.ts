@@ -4,6 +4,7 @@
  *  [--hands 10000000] [--rng crypto|seeded] [--seed N] [--decks 6] [--h17]`  (blackjack simulation)
  *  [--games 100] [--think 500]  (chess; also uses --warmup/--duration)
  *  [--ladders 'copy;720p;720p,480p,360p']  (stream; also uses --warmup/--duration)
+ *  [--messages 10000000] [--requests 200]  (analytics)
  *
  * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.
  * Figures are printed, never asserted. Progress goes to stderr, the summary to stdout.
@@ -11,6 +12,7 @@
 import { cpus as osCpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { analyticsBench, type AnalyticsOptions } from './analytics.js';
 import { blackjackBench, type BlackjackOptions } from './blackjack.js';
 import { chatBench, type ChatOptions } from './chat.js';
 import { chessBench, type ChessOptions } from './chess.js';
@@ -20,7 +22,7 @@ import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'analytics'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -31,6 +33,7 @@ interface Options {
   chess: ChessOptions;
   study: StudyOptions;
   stream: StreamOptions;
+  analytics: AnalyticsOptions;
 }
 
 /** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
@@ -65,6 +68,8 @@ function parseOptions(argv: string[]): Options {
       games: { type: 'string' },
       think: { type: 'string' },
       ladders: { type: 'string' },
+      messages: { type: 'string' },
+      requests: { type: 'string' },
     },
     strict: true,
   });
@@ -107,6 +112,10 @@ function parseOptions(argv: string[]): Options {
       durationSec: num(values.duration, 15, 'duration', 600),
       warmupSec: num(values.warmup, 2, 'warmup', 120),
     },
+    analytics: {
+      messages: Math.round(num(values.messages, 10_000_000, 'messages', 100_000_000)),
+      requests: Math.round(num(values.requests, 200, 'requests', 100_000)),
+    },
   };
 }
 
@@ -124,6 +133,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return chessBench(opts.chess);
     case 'stream':
       return streamBench(opts.stream);
+    case 'analytics':
+      return analyticsBench(opts.analytics);
   }
 }
 
@@ -138,7 +149,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--messages N] [--requests N]';
 
 async function main(): Promise<void> {
   let opts: Options;

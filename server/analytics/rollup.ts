@@ -27,6 +27,9 @@ export interface RollupResult {
 
 type Raw = Db['$client'];
 
+/** The longest range the analytics page shows (days). */
+export const MAX_RANGE_DAYS = 90;
+
 /** Local midnight starting `day` in `tz`. */
 export function dayStart(day: string, tz: string): number {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
@@ -122,10 +125,15 @@ export class RollupJob {
 
       const dau = raw.prepare('SELECT count(*) AS n FROM user_activity_days WHERE day = ?');
       const span = raw.prepare('SELECT count(DISTINCT user_id) AS n FROM user_activity_days WHERE day BETWEEN ? AND ?');
-      const upd = raw.prepare('UPDATE analytics_daily SET dau = ?, wau = ?, mau = ? WHERE day = ?');
+      const updDau = raw.prepare('UPDATE analytics_daily SET dau = ? WHERE day = ?');
+      const updWindows = raw.prepare('UPDATE analytics_daily SET wau = ?, mau = ? WHERE day = ?');
+      // Weekly and monthly actives are distinct counts over windows: the costly part. Pages show at
+      // most 90 days, so a backfill computes them only for those; DAU goes back to the start.
+      const windowsFrom = from > addDays(today, -(MAX_RANGE_DAYS - 1)) ? from : addDays(today, -(MAX_RANGE_DAYS - 1));
+      const n = (s: { get(...a: unknown[]): unknown }, ...a: unknown[]) => (s.get(...a) as { n: number }).n;
       for (let d = from; d <= today; d = addDays(d, 1)) {
-        const n = (s: { get(...a: unknown[]): unknown }, ...a: unknown[]) => (s.get(...a) as { n: number }).n;
-        upd.run(n(dau, d), n(span, addDays(d, -6), d), n(span, addDays(d, -29), d), d);
+        updDau.run(n(dau, d), d);
+        if (d >= windowsFrom) updWindows.run(n(span, addDays(d, -6), d), n(span, addDays(d, -29), d), d);
       }
       const bytes = this.storage();
       if (bytes !== null) raw.prepare('UPDATE analytics_daily SET storage_bytes = ? WHERE day = ?').run(bytes, today);
@@ -155,12 +163,29 @@ export class RollupJob {
   /** Focus spans are written when they end; one may cross midnight, so it is split by local day. */
   private addFocus(state: Map<string, string>, now: number): number {
     const w = Number(state.get('focus_spans.id') ?? 0);
-    const rows = this.raw.prepare('SELECT id, started_at AS s, ended_at AS e FROM focus_spans WHERE id > ? ORDER BY id').all(w) as { id: number; s: number; e: number }[];
-    if (!rows.length) return 0;
+    const max = (this.raw.prepare('SELECT coalesce(max(id), 0) AS m FROM focus_spans').get() as { m: number }).m;
+    if (max <= w) return 0;
+    const range = this.raw.prepare('SELECT min(started_at) AS lo, max(ended_at) AS hi, count(*) AS n FROM focus_spans WHERE id > ? AND id <= ?').get(w, max) as { lo: number; hi: number; n: number };
+    const segs = offsetSegments(this.tz, range.lo, Math.max(range.hi, now) + 1);
+    const startDay = localDaySql('started_at', segs);
+    const endDay = localDaySql('last_ms', segs);
     const perDay = new Map<string, number>();
-    for (const r of rows) for (const p of splitByLocalDay(r.s, r.e, this.tz)) perDay.set(p.day, (perDay.get(p.day) ?? 0) + p.ms);
+    // Spans within one day are summed in SQL; the few that cross midnight are split here.
+    const rows = this.raw
+      .prepare(
+        `SELECT day, sum(ms) AS ms, 0 AS s, 0 AS e, 0 AS crosses FROM (SELECT ${startDay} AS day, ended_at - started_at AS ms, ${endDay} AS end_day
+           FROM (SELECT started_at, ended_at, ended_at - 1 AS last_ms FROM focus_spans WHERE id > @w AND id <= @max AND ended_at > started_at)) WHERE day = end_day GROUP BY day
+         UNION ALL
+         SELECT NULL, NULL, started_at, ended_at, 1 FROM (SELECT started_at, ended_at, ended_at - 1 AS last_ms FROM focus_spans WHERE id > @w AND id <= @max AND ended_at > started_at)
+           WHERE ${startDay} != ${endDay}`,
+      )
+      .all({ w, max }) as { day: string | null; ms: number | null; s: number; e: number; crosses: number }[];
+    for (const r of rows) {
+      if (!r.crosses) perDay.set(r.day!, (perDay.get(r.day!) ?? 0) + r.ms!);
+      else for (const p of splitByLocalDay(r.s, r.e, this.tz)) perDay.set(p.day, (perDay.get(p.day) ?? 0) + p.ms);
+    }
     this.addTo('focus_seconds', [...perDay].map(([day, ms]) => ({ day, n: Math.round(ms / 1000) })), now);
-    this.setState('focus_spans.id', rows[rows.length - 1]!.id);
-    return rows.length;
+    this.setState('focus_spans.id', max);
+    return range.n;
   }
 }
