@@ -5,6 +5,7 @@
  *  [--games 100] [--think 500]  (chess; also uses --warmup/--duration)
  *  [--ladders 'copy;720p;720p,480p,360p']  (stream; also uses --warmup/--duration)
  *  [--users 100000] [--runs 50]  (admin-users: users list query over a seeded instance)
+ *  [--messages 10000000] [--requests 200]  (analytics)
  *
  * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.
  * Figures are printed, never asserted. Progress goes to stderr, the summary to stdout.
@@ -14,6 +15,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { auditBench, type AuditOptions } from './audit.js';
 import { adminUsersBench, type AdminUsersOptions } from './admin-users.js';
+import { analyticsBench, type AnalyticsOptions } from './analytics.js';
 import { blackjackBench, type BlackjackOptions } from './blackjack.js';
 import { chatBench, type ChatOptions } from './chat.js';
 import { chessBench, type ChessOptions } from './chess.js';
@@ -23,7 +25,7 @@ import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -36,6 +38,7 @@ interface Options {
   stream: StreamOptions;
   audit: AuditOptions;
   adminUsers: AdminUsersOptions;
+  analytics: AnalyticsOptions;
 }
 
 /** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
@@ -75,6 +78,8 @@ function parseOptions(argv: string[]): Options {
       kicks: { type: 'string' },
       users: { type: 'string' },
       runs: { type: 'string' },
+      messages: { type: 'string' },
+      requests: { type: 'string' },
     },
     strict: true,
   });
@@ -126,6 +131,10 @@ function parseOptions(argv: string[]): Options {
       users: Math.round(num(values.users, 100_000, 'users', 5_000_000)),
       runs: Math.round(num(values.runs, 50, 'runs', 10_000)),
     },
+    analytics: {
+      messages: Math.round(num(values.messages, 10_000_000, 'messages', 100_000_000)),
+      requests: Math.round(num(values.requests, 200, 'requests', 100_000)),
+    },
   };
 }
 
@@ -147,6 +156,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return auditBench(opts.audit);
     case 'admin-users':
       return adminUsersBench(opts.adminUsers);
+    case 'analytics':
+      return analyticsBench(opts.analytics);
   }
 }
 
@@ -161,7 +172,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N]';
 
 async function main(): Promise<void> {
   let opts: Options;

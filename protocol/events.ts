@@ -23,6 +23,7 @@ import type { DmsPersonalEvents } from './dms-events.js';
 import type { NotificationsPersonalEvents } from './notifications-events.js';
 import type { HealthPersonalEvents } from './health-events.js';
 import type { InstancePersonalEvents } from './instance.js';
+import type { ReportsPersonalEvents } from './reports-events.js';
 
 const roomId = z.number().int().positive();
 
@@ -130,7 +131,8 @@ export type ServerToClientEvents = {
   DmsPersonalEvents &
   NotificationsPersonalEvents &
   HealthPersonalEvents &
-  InstancePersonalEvents;
+  InstancePersonalEvents &
+  ReportsPersonalEvents;
 
 export interface SocketData {
   userId: number;

@@ -26,3 +26,6 @@ export * from './admin-constants.js';
 export * from './admin-users.js';
 export * from './admin-rooms.js';
 export * from './instance.js';
+export * from './reports.js';
+export * from './reports-events.js';
+export * from './analytics.js';

@@ -81,6 +81,18 @@ const envSchema = z.object({
   ALERT_FFMPEG_CRASHES: z.coerce.number().int().positive().default(3),
   /** Admin alerts: this many failed sign-ins within 5 minutes (all accounts and addresses). */
   ALERT_FAILED_SIGNINS: z.coerce.number().int().positive().default(20),
+  /** The instance's time zone: where analytics days begin and end. */
+  TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone such as UTC or Europe/Berlin'),
 });
 
 export interface AppConfig {
@@ -127,6 +139,8 @@ export interface AppConfig {
   metricsToken: string | undefined;
   /** Thresholds of the real-time admin alerts (server/health). */
   alerts: AlertThresholds;
+  /** IANA zone of the instance: analytics days run from local midnight to midnight. */
+  timeZone: string;
 }
 
 export interface AlertThresholds {
@@ -220,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     metricsToken: e.METRICS_TOKEN,
     alerts: { eventLoopMs: e.ALERT_EVENT_LOOP_MS, diskFreeMb: e.ALERT_DISK_FREE_MB, ffmpegCrashes: e.ALERT_FFMPEG_CRASHES, failedSignIns: e.ALERT_FAILED_SIGNINS },
+    timeZone: e.TIME_ZONE,
     ...overrides,
     ...(overrides.dataDir ? { dbFile: join(dataDir, 'commonroom.sqlite') } : {}),
   };

@@ -34,6 +34,8 @@ import { dmsPlugin } from './dms/index.js';
 import { searchPlugin } from './search/index.js';
 import { notificationsPlugin } from './notifications/index.js';
 import { adminPeoplePlugin } from './admin/index.js';
+import { reportsPlugin } from './reports/index.js';
+import { analyticsPlugin } from './analytics/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -104,6 +106,8 @@ export const featuresPlugin = fp(
     await app.register(notificationsPlugin);
     await app.register(auditPlugin);
     await app.register(adminPeoplePlugin);
+    await app.register(reportsPlugin);
+    await app.register(analyticsPlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {

@@ -19,4 +19,6 @@ export const adminSections: AdminSection[] = [
   { key: 'users', label: 'Users', icon: 'users', component: () => import('./users/AdminUsersPage.vue') },
   { key: 'rooms', label: 'Rooms', icon: 'door', component: () => import('./rooms/AdminRoomsPage.vue') },
   { key: 'settings', label: 'Settings', icon: 'settings', component: () => import('./settings/AdminSettingsPage.vue') },
+  { key: 'reports', label: 'Reports', icon: 'alert', component: () => import('../reports/AdminReports.vue') },
+  { key: 'analytics', label: 'Analytics', icon: 'bar-chart', component: () => import('../analytics/AdminAnalytics.vue') },
 ];

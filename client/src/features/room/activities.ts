@@ -6,6 +6,8 @@
 import type { Component } from 'vue';
 import type { IconName } from '../../ui/Icon.vue';
 import { isLiveHere } from '../stream/liveStatus';
+import { reportBadge } from '../reports/reportBadge';
+import { useRoomStore } from './useRoomStore';
 
 export interface RoomActivity {
   id: string;
@@ -14,6 +16,10 @@ export interface RoomActivity {
   icon: IconName;
   /** Shows a red dot on the tab (read reactively by the tab bar). */
   alert?: boolean;
+  /** Not offered to me (e.g. moderators' tools); read reactively. */
+  hidden?: boolean;
+  /** A count shown on the tab (read reactively). */
+  badge?: number;
   /** Receives the prop `roomId: number`. */
   load: () => Promise<{ default: Component }>;
 }
@@ -25,4 +31,6 @@ export const roomActivities: RoomActivity[] = [
   { id: 'call', label: 'Call', icon: 'video', load: () => import('../calls/CallStage.vue') },
   // A getter: the tab shows a red dot while the room is live (read reactively by the tab bar).
   { id: 'live', label: 'Live', icon: 'radio', get alert() { return isLiveHere(); }, load: () => import('../stream/StreamStage.vue') },
+  // Owner and moderators only; the badge counts the open reports they may see.
+  { id: 'reports', label: 'Reports', icon: 'shield', get hidden() { return !useRoomStore().isModerator; }, get badge() { return reportBadge.open; }, load: () => import('../reports/ReportsStage.vue') },
 ];
