@@ -121,3 +121,27 @@ test('a group conversation of three, started from the new-message dialog', async
     await ann.page.keyboard.press('Escape');
   }
 });
+
+test('block from the conversation menu: the 1:1 leaves the list and the other side is refused; unblock from the profile', async () => {
+  await Promise.all([bob.page.goto('/dm'), ann.page.goto('/dm')]);
+  await listItem(bob.page, ann.username).click();
+  await bob.page.getByRole('button', { name: 'Conversation actions' }).click();
+  await bob.page.getByRole('menuitem', { name: new RegExp(`^Block ${ann.username}`) }).click();
+  await bob.page.getByRole('dialog', { name: `Block ${ann.username}?` }).getByRole('button', { name: 'Block', exact: true }).click();
+  await expect(bob.page).toHaveURL(/\/dm$/);
+  await expect(listItem(bob.page, ann.username)).toHaveCount(0);
+
+  await listItem(ann.page, bob.username).click();
+  await send(ann.page, 'are you there?');
+  await expect(ann.page.getByText('does not accept messages from you')).toBeVisible();
+
+  await bob.page.getByRole('button', { name: 'Your profile and settings' }).click();
+  const profile = bob.page.getByRole('dialog', { name: 'Your profile' });
+  await expect(profile.getByTestId('blocked-list')).toContainText(ann.username);
+  await profile.getByRole('button', { name: `Unblock ${ann.username}` }).click();
+  await expect(profile.getByTestId('blocked-list')).toContainText('Nobody');
+  await profile.getByRole('button', { name: 'Cancel' }).click();
+  // The conversation comes back, history intact.
+  await listItem(bob.page, ann.username).click();
+  await expect(message(bob.page, 'Here they are')).toBeVisible();
+});
