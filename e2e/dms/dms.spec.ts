@@ -115,6 +115,13 @@ test('a group conversation of three, started from the new-message dialog', async
     await bob.page.getByRole('button', { name: 'Conversation actions' }).click();
     await bob.page.screenshot({ path: '.tmp/screens/dm-phone-menu.png' });
     await bob.page.keyboard.press('Escape');
+    await bob.page.goto('/');
+    await expect(bob.page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
+    await bob.page.screenshot({ path: '.tmp/screens/dm-phone-lobby.png' });
+    await bob.page.goto(`/rooms/${roomId}`);
+    await expect(bob.page.getByTestId('dm-nav')).toBeVisible();
+    await bob.page.screenshot({ path: '.tmp/screens/dm-phone-room.png' });
+    await bob.page.setViewportSize({ width: 1280, height: 800 });
     await ann.page.getByTestId('dm-new').first().click();
     await expect(ann.page.getByTestId(`dm-pick-${bob.username}`)).toBeVisible();
     await ann.page.screenshot({ path: '.tmp/screens/dm-desktop-new.png' });
