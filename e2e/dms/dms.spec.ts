@@ -152,3 +152,35 @@ test('block from the conversation menu: the 1:1 leaves the list and the other si
   await listItem(bob.page, ann.username).click();
   await expect(message(bob.page, 'Here they are')).toBeVisible();
 });
+
+test('a group grows and shrinks: add someone from the menu, someone leaves', async ({ browser }) => {
+  const dan = await newUserViaApi(browser, 'dan');
+  try {
+    const room = (await (await ann.context.request.get(`/api/rooms/${roomId}`)).json()).room as { code: string };
+    expect((await dan.context.request.post(`/api/rooms/${roomId}/join`, { data: { code: room.code } })).status()).toBe(200);
+    await Promise.all([ann.page.goto('/dm'), cat.page.goto('/dm'), dan.page.goto('/dm')]);
+    const group = (page: Page) => page.getByTestId('dm-list').locator('[data-testid^="dm-item-"]').filter({ hasText: 'flashcards' });
+    await group(ann.page).click();
+    await ann.page.getByRole('button', { name: 'Conversation actions' }).click();
+    await ann.page.getByRole('menuitem', { name: /^Add people/ }).click();
+    const dialog = ann.page.getByRole('dialog', { name: 'Add people' });
+    await expect(dialog.getByTestId(`dm-pick-${bob.username}`)).toHaveCount(0);
+    await dialog.getByTestId(`dm-pick-${dan.username}`).click();
+    await dialog.getByTestId('dm-start').click();
+    await expect(ann.page.getByTestId('dm-status')).toContainText('4 people');
+    // Dan gets it live and reads the history.
+    await group(dan.page).click();
+    await expect(message(dan.page, 'quiz on Friday')).toBeVisible();
+
+    await group(cat.page).click();
+    await cat.page.getByRole('button', { name: 'Conversation actions' }).click();
+    await cat.page.getByRole('menuitem', { name: 'Leave conversation' }).click();
+    await cat.page.getByRole('dialog', { name: 'Leave this conversation?' }).getByRole('button', { name: 'Leave', exact: true }).click();
+    await expect(cat.page).toHaveURL(/\/dm$/);
+    await expect(group(cat.page)).toHaveCount(0);
+    await expect(ann.page.getByTestId('dm-status')).toContainText('3 people');
+    await expect(ann.page.getByTestId('dm-title')).not.toContainText(cat.username);
+  } finally {
+    await dan.context.close();
+  }
+});
