@@ -115,9 +115,72 @@ test('a group conversation of three, started from the new-message dialog', async
     await bob.page.getByRole('button', { name: 'Conversation actions' }).click();
     await bob.page.screenshot({ path: '.tmp/screens/dm-phone-menu.png' });
     await bob.page.keyboard.press('Escape');
+    await bob.page.goto('/');
+    await expect(bob.page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
+    await bob.page.screenshot({ path: '.tmp/screens/dm-phone-lobby.png' });
+    await bob.page.goto(`/rooms/${roomId}`);
+    await expect(bob.page.getByTestId('dm-nav')).toBeVisible();
+    await bob.page.screenshot({ path: '.tmp/screens/dm-phone-room.png' });
+    await bob.page.setViewportSize({ width: 1280, height: 800 });
     await ann.page.getByTestId('dm-new').first().click();
     await expect(ann.page.getByTestId(`dm-pick-${bob.username}`)).toBeVisible();
     await ann.page.screenshot({ path: '.tmp/screens/dm-desktop-new.png' });
     await ann.page.keyboard.press('Escape');
+  }
+});
+
+test('block from the conversation menu: the 1:1 leaves the list and the other side is refused; unblock from the profile', async () => {
+  await Promise.all([bob.page.goto('/dm'), ann.page.goto('/dm')]);
+  await listItem(bob.page, ann.username).click();
+  await bob.page.getByRole('button', { name: 'Conversation actions' }).click();
+  await bob.page.getByRole('menuitem', { name: new RegExp(`^Block ${ann.username}`) }).click();
+  await bob.page.getByRole('dialog', { name: `Block ${ann.username}?` }).getByRole('button', { name: 'Block', exact: true }).click();
+  await expect(bob.page).toHaveURL(/\/dm$/);
+  await expect(listItem(bob.page, ann.username)).toHaveCount(0);
+
+  await listItem(ann.page, bob.username).click();
+  await send(ann.page, 'are you there?');
+  await expect(ann.page.getByText('does not accept messages from you')).toBeVisible();
+
+  await bob.page.getByRole('button', { name: 'Your profile and settings' }).click();
+  const profile = bob.page.getByRole('dialog', { name: 'Your profile' });
+  await expect(profile.getByTestId('blocked-list')).toContainText(ann.username);
+  await profile.getByRole('button', { name: `Unblock ${ann.username}` }).click();
+  await expect(profile.getByTestId('blocked-list')).toContainText('Nobody');
+  await profile.getByRole('button', { name: 'Cancel' }).click();
+  // The conversation comes back, history intact.
+  await listItem(bob.page, ann.username).click();
+  await expect(message(bob.page, 'Here they are')).toBeVisible();
+});
+
+test('a group grows and shrinks: add someone from the menu, someone leaves', async ({ browser }) => {
+  const dan = await newUserViaApi(browser, 'dan');
+  try {
+    const room = (await (await ann.context.request.get(`/api/rooms/${roomId}`)).json()).room as { code: string };
+    expect((await dan.context.request.post(`/api/rooms/${roomId}/join`, { data: { code: room.code } })).status()).toBe(200);
+    await Promise.all([ann.page.goto('/dm'), cat.page.goto('/dm'), dan.page.goto('/dm')]);
+    const group = (page: Page) => page.getByTestId('dm-list').locator('[data-testid^="dm-item-"]').filter({ hasText: 'flashcards' });
+    await group(ann.page).click();
+    await ann.page.getByRole('button', { name: 'Conversation actions' }).click();
+    await ann.page.getByRole('menuitem', { name: /^Add people/ }).click();
+    const dialog = ann.page.getByRole('dialog', { name: 'Add people' });
+    await expect(dialog.getByTestId(`dm-pick-${bob.username}`)).toHaveCount(0);
+    await dialog.getByTestId(`dm-pick-${dan.username}`).click();
+    await dialog.getByTestId('dm-start').click();
+    await expect(ann.page.getByTestId('dm-status')).toContainText('4 people');
+    // Dan gets it live and reads the history.
+    await group(dan.page).click();
+    await expect(message(dan.page, 'quiz on Friday')).toBeVisible();
+
+    await group(cat.page).click();
+    await cat.page.getByRole('button', { name: 'Conversation actions' }).click();
+    await cat.page.getByRole('menuitem', { name: 'Leave conversation' }).click();
+    await cat.page.getByRole('dialog', { name: 'Leave this conversation?' }).getByRole('button', { name: 'Leave', exact: true }).click();
+    await expect(cat.page).toHaveURL(/\/dm$/);
+    await expect(group(cat.page)).toHaveCount(0);
+    await expect(ann.page.getByTestId('dm-status')).toContainText('3 people');
+    await expect(ann.page.getByTestId('dm-title')).not.toContainText(cat.username);
+  } finally {
+    await dan.context.close();
   }
 });
