@@ -75,5 +75,8 @@ test('the Health page shows live figures', async ({ browser }) => {
   const stamp = await page.getByText(/^Updated /).textContent();
   await expect(page.getByText(/^Updated /)).not.toHaveText(stamp!);
   await page.screenshot({ path: 'docs/screenshots/admin-health.png', fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByTestId('health-sockets')).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/admin-health-phone.png', fullPage: true });
   await admin.context.close();
 });
