@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'room.mute',
   'room.unmute',
   'room.message_purge',
+  'room.message_delete',
   'report.action',
   'stream.key_view',
   'stream.key_rotate',

@@ -1,11 +1,16 @@
 /**
  * Issue 14 items 3 and 4: an admin reads the audit entry of a kick that was just done, exports
  * the log as CSV (the download holds the row), and watches the Health page's live figures.
- * A normal user gets the 404 page at both. Saves screenshots under docs/screenshots/.
+ * A normal user gets the 404 page at both. With SCREENS=1 saves docs/screenshots/admin-*.png.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { adminUser, newUserViaApi } from '../fixtures.js';
+
+/** With SCREENS=1, refreshes the committed screenshots under docs/screenshots/. */
+const shot = async (page: import('@playwright/test').Page, path: string) => {
+  if (process.env.SCREENS) await page.screenshot({ path, fullPage: true });
+};
 
 test('an admin finds a fresh kick in the audit log and exports it as CSV', async ({ browser }) => {
   const owner = await newUserViaApi(browser, 'aud_own');
@@ -35,7 +40,7 @@ test('an admin finds a fresh kick in the audit log and exports it as CSV', async
   await expect(row).toContainText('Kicked');
   await expect(row).toContainText(member.username);
   await expect(row).toContainText('127.0.0.1');
-  await page.screenshot({ path: 'docs/screenshots/admin-audit-log.png', fullPage: true });
+  await shot(page, 'docs/screenshots/admin-audit-log.png');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^commonroom-audit-\d{4}-\d{2}-\d{2}\.csv$/);
@@ -49,7 +54,7 @@ test('an admin finds a fresh kick in the audit log and exports it as CSV', async
   // On a phone the table becomes labelled rows.
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(row).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/admin-audit-log-phone.png', fullPage: true });
+  await shot(page, 'docs/screenshots/admin-audit-log-phone.png');
 
   await Promise.all([owner.context.close(), member.context.close(), admin.context.close()]);
 });
@@ -74,6 +79,9 @@ test('the Health page shows live figures', async ({ browser }) => {
   // Figures refresh on their own.
   const stamp = await page.getByText(/^Updated /).textContent();
   await expect(page.getByText(/^Updated /)).not.toHaveText(stamp!);
-  await page.screenshot({ path: 'docs/screenshots/admin-health.png', fullPage: true });
+  await shot(page, 'docs/screenshots/admin-health.png');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByTestId('health-sockets')).toBeVisible();
+  await shot(page, 'docs/screenshots/admin-health-phone.png');
   await admin.context.close();
 });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc, gt } from 'drizzle-orm';
 import { auditLog } from '../../db/schema/index.js';
-import { Client, newUsers, roomWith, startServer, type TestServer } from '../test/harness.js';
+import { Client, command, newUsers, roomWith, startServer, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let admin: Client;
@@ -154,6 +154,27 @@ describe('audit entries for every listed action', () => {
       { action: 'room.role_change', targetUserId: mia.userId, detail: JSON.stringify({ role: 'moderator' }) },
       { action: 'room.transfer', actorId: mod.userId, targetUserId: mia.userId, roomId },
     ]);
+  });
+
+  it("a moderator deleting someone else's message over the socket (deleting your own is not audited)", async () => {
+    const [boss, kid] = await newUsers(server, 'boss', 'kid');
+    const rid = (await roomWith(boss, [kid])).id;
+    const [bs, ks] = await Promise.all([boss.socket(), kid.socket()]);
+    try {
+      const own = await command(bs, 'chat:send', { roomId: rid, text: 'mine' });
+      const theirs = await command(ks, 'chat:send', { roomId: rid, text: 'rude words' });
+      if (!own.ok || !theirs.ok) throw new Error('send failed');
+      const refused = await entriesOf(async () => expect(await command(ks, 'chat:delete', { roomId: rid, messageId: own.data.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } }));
+      expect(refused).toEqual([]);
+      const rows = await entriesOf(async () => {
+        expect(await command(bs, 'chat:delete', { roomId: rid, messageId: own.data.id })).toMatchObject({ ok: true });
+        expect(await command(bs, 'chat:delete', { roomId: rid, messageId: theirs.data.id })).toMatchObject({ ok: true });
+      });
+      expect(rows).toMatchObject([{ action: 'room.message_delete', actorId: boss.userId, actorName: 'boss', targetUserId: kid.userId, targetName: 'kid', roomId: rid, ip: '127.0.0.1', detail: JSON.stringify({ messageId: theirs.data.id }) }]);
+    } finally {
+      bs.disconnect();
+      ks.disconnect();
+    }
   });
 
   it('stream key view and rotation (never the key itself)', async () => {

@@ -1,6 +1,7 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditAction } from '../../protocol/audit.js';
 import type { AuditActor } from './audit.service.js';
+import type { CommandContext } from '../plugins/socket-io.js';
 
 /**
  * Records an audit entry for the signed-in user of an HTTP request: actor from the session, IP
@@ -17,4 +18,26 @@ export function auditRequest(
   const actor = opts.actor !== undefined ? opts.actor : user ? { id: user.id, username: user.username } : null;
   const target = typeof opts.target === 'number' ? (audit.userRef(opts.target) ?? { id: opts.target, username: '' }) : (opts.target ?? null);
   audit.record({ action, actor, target, roomId: opts.roomId ?? null, ip: req.ip, ...(opts.detail ? { detail: opts.detail } : {}) });
+}
+
+/**
+ * The client address of a socket, like `request.ip`: the connection's address, or with
+ * TRUST_PROXY=true the client named first in X-Forwarded-For.
+ */
+export function socketIp(app: FastifyInstance, ctx: CommandContext): string {
+  const forwarded = ctx.socket.handshake.headers['x-forwarded-for'];
+  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
+  return app.config.trustProxy && first ? first : ctx.socket.handshake.address;
+}
+
+/** Records an audit entry for the user of a socket command. */
+export function auditSocket(
+  app: FastifyInstance,
+  ctx: CommandContext,
+  action: AuditAction,
+  opts: { target?: number | null; roomId?: number | null; detail?: Record<string, unknown> } = {},
+): void {
+  const { audit } = app;
+  const target = typeof opts.target === 'number' ? (audit.userRef(opts.target) ?? { id: opts.target, username: '' }) : null;
+  audit.record({ action, actor: audit.userRef(ctx.userId), target, roomId: opts.roomId ?? null, ip: socketIp(app, ctx), ...(opts.detail ? { detail: opts.detail } : {}) });
 }

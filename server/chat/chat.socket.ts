@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { users } from '../../db/schema/index.js';
+import { messages, users } from '../../db/schema/index.js';
+import { auditSocket } from '../audit/audit-request.js';
 import { toPublicUser } from '../auth/auth.service.js';
 import { AppError } from '../plugins/errors.js';
 import { userChannel, type AppServer } from '../plugins/socket-io.js';
@@ -29,7 +30,10 @@ export function registerChatSockets(app: FastifyInstance): void {
   sockets.command('chat:send', speaker, (ctx, p) => chat.send(ctx.membership, p.text, p.replyToId, p.clientId));
   sockets.command('chat:edit', speaker, (ctx, p) => chat.edit(ctx.membership, p.messageId, p.text));
   sockets.command('chat:delete', member, (ctx, p) => {
+    const author = app.db.select({ userId: messages.userId, roomId: messages.roomId }).from(messages).where(eq(messages.id, p.messageId)).get();
     chat.delete(ctx.membership, p.messageId);
+    // A moderator removing someone else's message is moderation: audited. Deleting your own is not.
+    if (author && author.roomId === p.roomId && author.userId !== ctx.userId) auditSocket(app, ctx, 'room.message_delete', { target: author.userId, roomId: p.roomId, detail: { messageId: p.messageId } });
     return null;
   });
   sockets.command('chat:react', speaker, (ctx, p) => chat.react(ctx.membership, p.messageId, p.emoji));

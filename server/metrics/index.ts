@@ -14,7 +14,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import client from 'prom-client';
+import type { Histogram } from 'prom-client';
 import { commandSchemas } from '../../protocol/events.js';
 import { runningFfmpegPids } from '../../media/ffmpeg-runner.js';
 import { AppError } from '../plugins/errors.js';
@@ -28,7 +28,7 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /** Times every statement's run/get/all (wraps `prepare`, so statements made later are covered). */
-function timeStatements(sqlite: { prepare: (source: string) => unknown }, histogram: client.Histogram<'op'>): void {
+function timeStatements(sqlite: { prepare: (source: string) => unknown }, histogram: Histogram<'op'>): void {
   const prepare = sqlite.prepare.bind(sqlite);
   sqlite.prepare = (source: string) => {
     const stmt = prepare(source) as Record<string, unknown>;
@@ -51,6 +51,8 @@ export const metricsPlugin = fp(
   async (app: FastifyInstance) => {
     const token = app.config.metricsToken;
     if (!token) return;
+    // Loaded only when metrics are on: a default start does not pay for the import.
+    const { default: client } = await import('prom-client');
     const registry = new client.Registry();
     client.collectDefaultMetrics({ register: registry });
 

@@ -26,6 +26,7 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'room.mute': 'Muted',
   'room.unmute': 'Unmuted',
   'room.message_purge': 'Purged messages',
+  'room.message_delete': "Deleted someone's message",
   'report.action': 'Acted on report',
   'stream.key_view': 'Viewed stream key',
   'stream.key_rotate': 'Rotated stream key',
