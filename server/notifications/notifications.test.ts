@@ -39,7 +39,8 @@ async function nothingArrives(s: ClientSocket, pred: (n: Notification) => boolea
 }
 
 beforeAll(async () => {
-  server = await startServer();
+  // Many messages in a row from the same people: the chat rate limit is tested by the chat suite.
+  server = await startServer({ config: { chatRatePer10s: 1000 } });
   [ann, bob, cat, dan] = await newUsers(server, 'ann', 'bob', 'cat', 'dan');
   hall = await roomWith(ann, [bob, cat], { name: 'Study hall' });
   [annS, bobS, catS] = await Promise.all([ann.socket(), bob.socket(), cat.socket()]);
