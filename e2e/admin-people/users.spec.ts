@@ -44,4 +44,10 @@ test('an admin finds a user by search, disables them, and their open tab is sign
   await dialog.getByRole('button', { name: 'Close' }).last().click();
   await page.getByRole('tab', { name: 'Disabled' }).click();
   await expect(page.getByRole('row').filter({ hasText: `@${victim.username}` })).toBeVisible();
+
+  // Phone width: the table keeps its essential columns and the section menu scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 800 });
+  await expect(page.getByRole('columnheader', { name: 'Display name' })).toBeHidden();
+  await expect(page.getByRole('columnheader', { name: 'Last seen' })).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/admin-users-phone.png' });
 });

@@ -31,7 +31,10 @@ export async function adminRoomsRoutes(fastify: FastifyInstance): Promise<void> 
     requireAdmin(req);
     const before = app.rooms.getRow(req.params.id);
     const room = app.rooms.setClosed(req.params.id, true);
-    if (!before.closedAt) audit(req, 'room.close', room.id, { name: room.name, closed: true });
+    // An archived room is not on air: end a running stream (through the stream feature's own kick).
+    const endedStream = app.hasDecorator('stream') && app.stream.isLive(room.id);
+    if (endedStream) await app.stream.kick(room.id).catch(() => {});
+    if (!before.closedAt) audit(req, 'room.close', room.id, { name: room.name, closed: true, endedStream });
     return { room };
   });
 

@@ -59,15 +59,26 @@ export class AdminUsersService {
     const column = SORT_COLUMNS[q.sort];
     const dir = q.dir === 'asc' ? asc : desc;
     // SQLite sorts NULL first: never-seen users come first ascending, last descending (the index order).
-    const order: SQL[] = [dir(column), dir(users.id)];
-    const rows = this.db
-      .select()
-      .from(users)
-      .where(where)
-      .orderBy(...order)
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize)
-      .all();
+    // A search reads the whole table anyway (LIKE '%q%'): one sequential pass and a sort of the
+    // matches (`+column` keeps SQLite off the sort index) beats walking the index with a row
+    // lookup per entry until a page of matches turns up.
+    const sortKey = q.q ? sql`+${column}` : column;
+    const order: SQL[] = [dir(sortKey), dir(users.id)];
+    const offset = (q.page - 1) * q.pageSize;
+    if (q.q) {
+      // One pass for page and total: the window count runs over every match before LIMIT.
+      const rows = this.db
+        .select({ u: users, total: sql<number>`count(*) OVER ()` })
+        .from(users)
+        .where(where)
+        .orderBy(...order)
+        .limit(q.pageSize)
+        .offset(offset)
+        .all();
+      const total = rows[0]?.total ?? this.db.select({ n: count() }).from(users).where(where).get()!.n;
+      return { users: rows.map((r) => toAdminUserRow(r.u)), total, page: q.page, pageSize: q.pageSize };
+    }
+    const rows = this.db.select().from(users).where(where).orderBy(...order).limit(q.pageSize).offset(offset).all();
     const total = this.db.select({ n: count() }).from(users).where(this.where(q, 'count')).get()!.n;
     return { users: rows.map(toAdminUserRow), total, page: q.page, pageSize: q.pageSize };
   }
