@@ -13,13 +13,16 @@ export const isRoomOnlyCommand = (name: CommandName | string): boolean => ROOM_O
 /**
  * HTTP routes under `/api/rooms/:id` a direct conversation answers; every other route there (settings,
  * join, leave, codes, ownership, moderation, bans, activities, tokens...) is refused. Chat history and
- * posting, the member list and the room itself stay.
+ * posting, the member list, the room itself and its notification settings stay.
  */
 export const DM_ROOM_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/rooms/:id',
   'GET /api/rooms/:id/members',
   'GET /api/rooms/:id/messages',
   'POST /api/rooms/:id/messages',
+  // Notification level and mute for the conversation (server/notifications).
+  'GET /api/rooms/:id/notifications',
+  'PATCH /api/rooms/:id/notifications',
 ]);
 
 /** Is this route (method + Fastify URL pattern) refused for a direct conversation? */

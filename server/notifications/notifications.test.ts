@@ -122,12 +122,10 @@ describe('kinds', () => {
     expect((await live).notification).toMatchObject({ kind: 'alarm', actor: null, roomName: null, text: 'Tea is ready', link: { roomId: null } });
   }, 15_000);
 
-  it('dm: in a room of kind dm (once the DM feature adds rooms.kind) every other participant gets a folded dm', async () => {
-    const db = server.app.db.$client;
-    const cols = db.prepare('PRAGMA table_info(rooms)').all() as { name: string }[];
-    if (!cols.some((c) => c.name === 'kind')) db.exec("ALTER TABLE rooms ADD COLUMN kind TEXT NOT NULL DEFAULT 'room'");
-    const dm = await roomWith(bob, [cat], { name: 'bob+cat', listed: false });
-    db.prepare("UPDATE rooms SET kind = 'dm' WHERE id = ?").run(dm.id);
+  it('dm: in a direct conversation every other participant gets a folded dm; the conversation can be muted', async () => {
+    const opened = await bob.post('/api/dms', { userId: cat.userId });
+    expect(opened.status).toBe(201);
+    const dm = { id: opened.body.conversation.id as number };
     await command(bobS, 'room:enter', { roomId: dm.id });
     const first = next(catS, (n) => n.kind === 'dm');
     await send(bobS, dm.id, 'psst');
