@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     analytics: AnalyticsService;
     rollup: RollupJob;
+    /** Samples this minute, then runs the rollup job (what the timer and "Update now" do). */
+    runRollup: () => void;
     activity: ActivityRecorder;
   }
 }
@@ -62,12 +64,15 @@ export const analyticsPlugin = fp(
     };
     const runRollup = () => {
       try {
+        // This minute's sample first, so today's peak includes the sockets connected right now.
+        activity.sample(connected(), viewers());
         const r = rollup.run();
         app.log.debug({ ...r }, 'analytics rollup');
       } catch (err) {
         app.log.error({ err }, 'analytics rollup failed');
       }
     };
+    app.decorate('runRollup', runRollup);
     let sampler: NodeJS.Timeout | undefined;
     let job: NodeJS.Timeout | undefined;
     let first: NodeJS.Timeout | undefined;
