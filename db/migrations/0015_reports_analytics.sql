@@ -77,6 +77,7 @@ CREATE TABLE `analytics_room_daily` (
 	PRIMARY KEY(`day`, `room_id`)
 );
 --> statement-breakpoint
+CREATE INDEX `analytics_room_daily_cover` ON `analytics_room_daily` (`day`,`room_id`,`messages`);--> statement-breakpoint
 CREATE TABLE `analytics_state` (
 	`key` text PRIMARY KEY NOT NULL,
 	`value` text NOT NULL

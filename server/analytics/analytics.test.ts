@@ -42,6 +42,15 @@ describe('GET /api/admin/analytics', () => {
     for (const bad of ['8', '0', '-7', 'abc', '7.5', '1e9', '']) expect((await admin.get(`/api/admin/analytics?days=${bad}`)).status, bad).toBe(400);
   });
 
+  it('records broadcasts from the stream facts (start, end)', () => {
+    const state = { roomId, status: 'live', streamId: 'bench1', playlistUrl: null, startedAt: Date.now(), viewers: 0, renditions: [], segmentSeconds: 1, ingestLagMs: 0 };
+    server.app.roomEvents.broadcast(roomId, 'stream:started', { state } as never);
+    expect(server.app.activity.liveRooms()).toEqual([roomId]);
+    server.app.roomEvents.broadcast(roomId, 'stream:ended', { streamId: 'bench1', reason: 'stopped', error: null, endedAt: Date.now(), vodId: null } as never);
+    expect(server.app.activity.liveRooms()).toEqual([]);
+    expect(server.app.db.$client.prepare('SELECT count(*) AS n FROM stream_sessions WHERE ended_at IS NOT NULL').get()).toEqual({ n: 1 });
+  });
+
   it('counts what people do: connecting, messages, busiest room (after a rollup run)', async () => {
     const s = await member.socket();
     await command(s, 'room:enter', { roomId });
@@ -51,7 +60,7 @@ describe('GET /api/admin/analytics', () => {
     server.app.rollup.run();
     const page = (await admin.get('/api/admin/analytics?days=7')).body;
     const today = page.days.at(-1);
-    expect(today).toMatchObject({ messages: 3, signups: 5, dau: 1, peakSockets: 1 });
+    expect(today).toMatchObject({ messages: 3, signups: 5, dau: 1, peakSockets: 1, streams: 1 });
     expect(today.storageBytes).toBeGreaterThan(0);
     expect(page.busiestRooms).toEqual([{ roomId, name: 'Study hall', messages: 3 }]);
     expect(page.computedAt).toBeGreaterThan(0);
@@ -59,5 +68,16 @@ describe('GET /api/admin/analytics', () => {
     expect(server.app.rollup.run().newRows).toBe(0);
     expect((await admin.get('/api/admin/analytics?days=7')).body.days.at(-1).messages).toBe(3);
     s.disconnect();
+  });
+
+  it('a backfill in small batches ends with the same figures as one run', async () => {
+    const raw = server.app.db.$client;
+    const oneGo = (await admin.get('/api/admin/analytics?days=7')).body.days.at(-1);
+    raw.exec('DELETE FROM analytics_daily; DELETE FROM analytics_room_daily; DELETE FROM analytics_state;');
+    let runs = 0;
+    while (server.app.rollup.run(Date.now(), 1).more) runs++;
+    expect(runs).toBeGreaterThanOrEqual(3);
+    const batched = (await admin.get('/api/admin/analytics?days=7')).body.days.at(-1);
+    expect({ ...batched, storageBytes: 0 }).toEqual({ ...oneGo, storageBytes: 0 });
   });
 });

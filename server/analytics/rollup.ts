@@ -9,6 +9,8 @@
  *   sockets and viewers, DAU/WAU/MAU from `user_activity_days`) are recomputed for the days from
  *   the day before the previous run to today; older days are final.
  * - Storage is a snapshot: today's row gets the current size at each run.
+ * - The first run computes windowed figures only for the last 90 days (the longest range shown),
+ *   and the server runs the job in batches of rows so a backfill never blocks for long.
  *
  * Days are local days of the instance zone (TIME_ZONE). When the zone changes, the rollups are
  * rebuilt from scratch on the next run.
@@ -22,6 +24,8 @@ export interface RollupResult {
   to: string;
   /** Rows read past the high-water marks in this run. */
   newRows: number;
+  /** Rows were left for the next run (`batch` reached): run again soon. */
+  more: boolean;
   ms: number;
 }
 
@@ -72,7 +76,11 @@ export class RollupJob {
     return all.length ? Math.min(...all) : null;
   }
 
-  run(now = Date.now()): RollupResult {
+  /**
+   * One run. `batch` caps the rows read past each high-water mark, so a first run over a large
+   * history can be spread over several short runs instead of blocking the event loop for seconds.
+   */
+  run(now = Date.now(), batch = Infinity): RollupResult {
     const started = performance.now();
     const { tz, raw } = this;
     let state = this.state();
@@ -83,33 +91,43 @@ export class RollupJob {
     const today = localDay(now, tz);
     const lastRun = state.has('lastRun') ? Number(state.get('lastRun')) : null;
     const first = lastRun === null ? this.earliest() : null;
-    const from = lastRun !== null ? addDays(localDay(lastRun, tz), -1) : first !== null ? localDay(Math.min(first, now), tz) : today;
+    // A first run computes the windowed figures for the days a page can show (90); the counts of
+    // append-only tables still cover all history (rows are read once whatever their day).
+    const oldest = addDays(today, -(MAX_RANGE_DAYS - 1));
+    const firstDay = first !== null ? localDay(Math.min(first, now), tz) : today;
+    const from = lastRun !== null ? addDays(localDay(lastRun, tz), -1) : firstDay > oldest ? firstDay : oldest;
     const fromMs = dayStart(from, tz);
     let newRows = 0;
+    let more = false;
+    const track = (r: { n: number; more: boolean }) => {
+      newRows += r.n;
+      more ||= r.more;
+    };
 
     raw.transaction(() => {
       const ensure = raw.prepare('INSERT OR IGNORE INTO analytics_daily (day, computed_at) VALUES (?, ?)');
       for (let d = from; d <= today; d = addDays(d, 1)) ensure.run(d, now);
 
       // ---- append-only tables past their high-water marks ----
-      newRows += this.addCounts('messages', state, now, (day) => `SELECT room_id AS room, ${day} AS day, count(*) AS n FROM messages WHERE id > @w AND id <= @max GROUP BY room_id, day`, (rows) => {
+      track(this.addCounts('messages', state, now, batch, (day) => `SELECT room_id AS room, ${day} AS day, count(*) AS n FROM messages WHERE id > @w AND id <= @max GROUP BY room_id, day`, (rows) => {
         const room = raw.prepare('INSERT INTO analytics_room_daily (day, room_id, messages) VALUES (?, ?, ?) ON CONFLICT(day, room_id) DO UPDATE SET messages = messages + excluded.messages');
         const daily = raw.prepare(`INSERT INTO analytics_daily (day, messages, computed_at) VALUES (?, ?, ${now}) ON CONFLICT(day) DO UPDATE SET messages = messages + excluded.messages`);
         for (const r of rows) {
           room.run(r.day, r.room, r.n);
           daily.run(r.day, r.n);
         }
-      });
-      newRows += this.addCounts('users', state, now, (day) => `SELECT ${day} AS day, count(*) AS n FROM users WHERE id > @w AND id <= @max GROUP BY day`, (rows) => this.addTo('signups', rows, now));
-      newRows += this.addCounts(
+      }));
+      track(this.addCounts('users', state, now, batch, (day) => `SELECT ${day} AS day, count(*) AS n FROM users WHERE id > @w AND id <= @max GROUP BY day`, (rows) => this.addTo('signups', rows, now)));
+      track(this.addCounts(
         'blackjack_hands',
         state,
         now,
+        batch,
         // A round's hands are written together when it settles: distinct (room, round) per batch is a round.
         (day) => `SELECT ${day} AS day, count(DISTINCT room_id || ':' || round_id) AS n FROM blackjack_hands WHERE id > @w AND id <= @max GROUP BY day`,
         (rows) => this.addTo('blackjack_rounds', rows, now),
-      );
-      newRows += this.addFocus(state, now);
+      ));
+      track(this.addFocus(state, now, batch));
 
       // ---- recomputed for the days that can still change ----
       raw.prepare('UPDATE analytics_daily SET chess_games = 0, streams = 0, watch_minutes = 0, peak_sockets = 0, computed_at = ? WHERE day >= ?').run(now, from);
@@ -140,19 +158,20 @@ export class RollupJob {
       this.setState('lastRun', now);
       this.setState('tz', tz);
     })();
-    return { from, to: today, newRows, ms: performance.now() - started };
+    return { from, to: today, newRows, more, ms: performance.now() - started };
   }
 
   /** Reads `table` past its high-water mark with a local-day expression over `created_at`. */
-  private addCounts(table: string, state: Map<string, string>, now: number, query: (day: string) => string, apply: (rows: { day: string; n: number; room?: number }[]) => void): number {
+  private addCounts(table: string, state: Map<string, string>, now: number, batch: number, query: (day: string) => string, apply: (rows: { day: string; n: number; room?: number }[]) => void): { n: number; more: boolean } {
     const w = Number(state.get(`${table}.id`) ?? 0);
-    const max = (this.raw.prepare(`SELECT coalesce(max(id), 0) AS m FROM ${table}`).get() as { m: number }).m;
-    if (max <= w) return 0;
+    const top = (this.raw.prepare(`SELECT coalesce(max(id), 0) AS m FROM ${table}`).get() as { m: number }).m;
+    if (top <= w) return { n: 0, more: false };
+    const max = Math.min(top, w + batch);
     const span = this.raw.prepare(`SELECT min(created_at) AS lo, max(created_at) AS hi, count(*) AS n FROM ${table} WHERE id > ? AND id <= ?`).get(w, max) as { lo: number; hi: number; n: number };
     const segs = offsetSegments(this.tz, span.lo, Math.max(span.hi, now) + 1);
     apply(this.raw.prepare(query(localDaySql('created_at', segs))).all({ w, max }) as { day: string; n: number; room?: number }[]);
     this.setState(`${table}.id`, max);
-    return span.n;
+    return { n: span.n, more: max < top };
   }
 
   private addTo(column: string, rows: { day: string; n: number }[], now: number): void {
@@ -161,10 +180,11 @@ export class RollupJob {
   }
 
   /** Focus spans are written when they end; one may cross midnight, so it is split by local day. */
-  private addFocus(state: Map<string, string>, now: number): number {
+  private addFocus(state: Map<string, string>, now: number, batch: number): { n: number; more: boolean } {
     const w = Number(state.get('focus_spans.id') ?? 0);
-    const max = (this.raw.prepare('SELECT coalesce(max(id), 0) AS m FROM focus_spans').get() as { m: number }).m;
-    if (max <= w) return 0;
+    const top = (this.raw.prepare('SELECT coalesce(max(id), 0) AS m FROM focus_spans').get() as { m: number }).m;
+    if (top <= w) return { n: 0, more: false };
+    const max = Math.min(top, w + batch);
     const range = this.raw.prepare('SELECT min(started_at) AS lo, max(ended_at) AS hi, count(*) AS n FROM focus_spans WHERE id > ? AND id <= ?').get(w, max) as { lo: number; hi: number; n: number };
     const segs = offsetSegments(this.tz, range.lo, Math.max(range.hi, now) + 1);
     const startDay = localDaySql('started_at', segs);
@@ -186,6 +206,6 @@ export class RollupJob {
     }
     this.addTo('focus_seconds', [...perDay].map(([day, ms]) => ({ day, n: Math.round(ms / 1000) })), now);
     this.setState('focus_spans.id', max);
-    return range.n;
+    return { n: range.n, more: max < top };
   }
 }

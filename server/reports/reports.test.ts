@@ -242,6 +242,18 @@ describe('garbage and limits', () => {
     expect((await mod.get(`/api/reports/${id}`)).body.report.status).toBe('open');
   });
 
+  it('a muted member may still report; a kicked one may not, and sees no queue', async () => {
+    // Max was muted from a report above: reporting is not speaking to the room.
+    expect((await max.post(`/api/rooms/${roomId}/reports`, { userId: zoe.userId, reason: 'other' })).status).toBe(201);
+    const kicked = await newUser(server, 'kicked');
+    await kicked.post(`/api/rooms/${roomId}/join`, {});
+    expect((await owner.post(`/api/rooms/${roomId}/members/${kicked.userId}/kick`)).status).toBe(204);
+    const before = count('reports');
+    expect((await kicked.post(`/api/rooms/${roomId}/reports`, { userId: zoe.userId, reason: 'spam' })).status).toBe(403);
+    expect((await kicked.get(`/api/rooms/${roomId}/reports`)).status).toBe(403);
+    expect(count('reports')).toBe(before);
+  });
+
   it('rate-limits a member who files many reports', async () => {
     const spammer = await newUser(server, 'spammer');
     await spammer.post(`/api/rooms/${roomId}/join`, {});
