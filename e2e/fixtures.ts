@@ -92,3 +92,11 @@ export async function adminUser(browser: Browser): Promise<User> {
   expect(res.status(), await res.text()).toBe(200);
   return { context, page, username: E2E_ADMIN.username, dialogs };
 }
+
+/**
+ * Saves a screenshot for the docs (docs/screenshots/...) only when SCREENS=1: a normal test run
+ * never rewrites tracked files.
+ */
+export async function docShot(page: Page, path: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+  if (process.env.SCREENS) await page.screenshot({ path, ...opts });
+}

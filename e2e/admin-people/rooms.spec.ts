@@ -3,7 +3,7 @@
  * closed banner live and can no longer write; reopening gives the composer back.
  */
 import { expect, test } from '@playwright/test';
-import { newUserViaApi, sharedRoom } from '../fixtures.js';
+import { newUserViaApi, sharedRoom, docShot } from '../fixtures.js';
 import { newAdmin } from './admin.js';
 
 test('an admin closes a room; members see it read-only, then reopened', async ({ browser }) => {
@@ -20,7 +20,7 @@ test('an admin closes a room; members see it read-only, then reopened', async ({
   await page.goto('/admin/rooms');
   await page.getByLabel('Search rooms').fill(name);
   await expect(page.getByRole('table', { name: 'Rooms' }).getByRole('row')).toHaveCount(2);
-  await page.screenshot({ path: 'docs/screenshots/admin-rooms.png' });
+  await docShot(page, 'docs/screenshots/admin-rooms.png');
   await page.getByRole('button', { name: `Open room ${name}` }).click();
   const dialog = page.getByRole('dialog', { name });
   await expect(dialog.getByRole('heading', { name: /Members \(2\)/ })).toBeVisible();
@@ -32,7 +32,7 @@ test('an admin closes a room; members see it read-only, then reopened', async ({
   await expect(member.page.getByTestId('room-closed')).toBeVisible();
   await expect(member.page.getByTestId('composer-closed')).toBeVisible();
   await expect(member.page.getByLabel('Write a message')).toHaveCount(0);
-  await member.page.screenshot({ path: 'docs/screenshots/room-closed.png' });
+  await docShot(member.page, 'docs/screenshots/room-closed.png');
 
   await dialog.getByRole('button', { name: 'Reopen room' }).click();
   await expect(member.page.getByTestId('room-closed')).toHaveCount(0);

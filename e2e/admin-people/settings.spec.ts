@@ -4,6 +4,7 @@
  * announcement banner that appears live on another user's open page and can be dismissed.
  */
 import { expect, test, type Browser, type BrowserContext } from '@playwright/test';
+import { docShot } from '../fixtures.js';
 import { startIsolatedServer, type IsolatedServer } from './isolated-server.js';
 
 let server: IsolatedServer;
@@ -50,7 +51,7 @@ test('invite-only registration with a code, and a live announcement banner', asy
   await guest.getByRole('button', { name: 'Create account' }).click();
   await expect(guest.getByRole('alert')).toHaveText('That invite code is not valid (wrong, used up or expired).');
   await guest.getByLabel('Invite code').fill(code.toLowerCase());
-  await guest.screenshot({ path: 'docs/screenshots/register-invite.png' });
+  await docShot(guest, 'docs/screenshots/register-invite.png');
   await guest.getByRole('button', { name: 'Create account' }).click();
   await expect(guest.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
 
@@ -62,8 +63,8 @@ test('invite-only registration with a code, and a live announcement banner', asy
   await admin.getByLabel('Message').fill('Maintenance tonight at 22:00 UTC');
   await admin.getByRole('button', { name: 'Publish announcement' }).click();
   await expect(member.getByTestId('announcement')).toHaveText(/Maintenance tonight at 22:00 UTC/);
-  await admin.screenshot({ path: 'docs/screenshots/admin-settings.png', fullPage: true });
-  await member.screenshot({ path: 'docs/screenshots/announcement.png' });
+  await docShot(admin, 'docs/screenshots/admin-settings.png', { fullPage: true });
+  await docShot(member, 'docs/screenshots/announcement.png');
 
   // Dismissed in this browser, and it stays dismissed after a reload.
   await member.getByRole('button', { name: 'Dismiss announcement' }).click();

@@ -3,7 +3,7 @@
  * is signed out at once and lands on the login page.
  */
 import { expect, test } from '@playwright/test';
-import { newUserViaApi } from '../fixtures.js';
+import { newUserViaApi, docShot } from '../fixtures.js';
 import { newAdmin } from './admin.js';
 
 test('an admin finds a user by search, disables them, and their open tab is signed out', async ({ browser }) => {
@@ -24,12 +24,12 @@ test('an admin finds a user by search, disables them, and their open tab is sign
   const row = page.getByRole('row').filter({ hasText: `@${victim.username}` });
   await expect(row).toBeVisible();
   await expect(page.getByRole('table', { name: 'Users' }).getByRole('row')).toHaveCount(2);
-  await page.screenshot({ path: 'docs/screenshots/admin-users.png' });
+  await docShot(page, 'docs/screenshots/admin-users.png');
   await row.getByRole('button', { name: `Open ${victim.username}` }).click();
 
   const dialog = page.getByRole('dialog', { name: `@${victim.username}` });
   await expect(dialog.getByRole('heading', { name: /Sessions \(1\)/ })).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/admin-user-dialog.png' });
+  await docShot(page, 'docs/screenshots/admin-user-dialog.png');
   await dialog.getByRole('button', { name: 'Disable account' }).click();
   const confirm = page.getByRole('dialog', { name: `Disable @${victim.username}?` });
   await confirm.getByRole('button', { name: 'Disable' }).click();
@@ -49,5 +49,5 @@ test('an admin finds a user by search, disables them, and their open tab is sign
   await page.setViewportSize({ width: 390, height: 800 });
   await expect(page.getByRole('columnheader', { name: 'Display name' })).toBeHidden();
   await expect(page.getByRole('columnheader', { name: 'Last seen' })).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/admin-users-phone.png' });
+  await docShot(page, 'docs/screenshots/admin-users-phone.png');
 });

@@ -81,7 +81,11 @@ test('skip link first in tab order, 404 page with the app header (item 20)', asy
   await u.context.close();
 });
 
-test('meta text, keyboard hints, orange avatars and board coordinates reach AA; time zones are searchable with offsets (item 20)', async ({ browser }) => {
+test('meta text, keyboard hints, orange avatars and board coordinates reach AA; time zones are searchable with offsets (item 20)', async ({
+  browser,
+}) => {
+  // Contrast checks, a chess game between two browsers and the profile dialog: room on a loaded machine.
+  test.setTimeout(240_000);
   const a = await newUser(browser, 'ca');
   const b = await newUser(browser, 'cb');
   // An orange avatar: white initials on it were 3.1:1.

@@ -5,12 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { adminUser, newUserViaApi } from '../fixtures.js';
-
-/** With SCREENS=1, refreshes the committed screenshots under docs/screenshots/. */
-const shot = async (page: import('@playwright/test').Page, path: string) => {
-  if (process.env.SCREENS) await page.screenshot({ path, fullPage: true });
-};
+import { adminUser, newUserViaApi, docShot } from '../fixtures.js';
 
 test('an admin finds a fresh kick in the audit log and exports it as CSV', async ({ browser }) => {
   const owner = await newUserViaApi(browser, 'aud_own');
@@ -40,7 +35,7 @@ test('an admin finds a fresh kick in the audit log and exports it as CSV', async
   await expect(row).toContainText('Kicked');
   await expect(row).toContainText(member.username);
   await expect(row).toContainText('127.0.0.1');
-  await shot(page, 'docs/screenshots/admin-audit-log.png');
+  await docShot(page, 'docs/screenshots/admin-audit-log.png', { fullPage: true });
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^commonroom-audit-\d{4}-\d{2}-\d{2}\.csv$/);
@@ -54,7 +49,7 @@ test('an admin finds a fresh kick in the audit log and exports it as CSV', async
   // On a phone the table becomes labelled rows.
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(row).toBeVisible();
-  await shot(page, 'docs/screenshots/admin-audit-log-phone.png');
+  await docShot(page, 'docs/screenshots/admin-audit-log-phone.png', { fullPage: true });
 
   await Promise.all([owner.context.close(), member.context.close(), admin.context.close()]);
 });
@@ -79,9 +74,9 @@ test('the Health page shows live figures', async ({ browser }) => {
   // Figures refresh on their own.
   const stamp = await page.getByText(/^Updated /).textContent();
   await expect(page.getByText(/^Updated /)).not.toHaveText(stamp!);
-  await shot(page, 'docs/screenshots/admin-health.png');
+  await docShot(page, 'docs/screenshots/admin-health.png', { fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByTestId('health-sockets')).toBeVisible();
-  await shot(page, 'docs/screenshots/admin-health-phone.png');
+  await docShot(page, 'docs/screenshots/admin-health-phone.png', { fullPage: true });
   await admin.context.close();
 });

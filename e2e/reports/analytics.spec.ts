@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { newUser, send } from '../fixtures.js';
+import { newUser, send, docShot } from '../fixtures.js';
 
 /** Makes an account an instance admin straight in the database (the first account may be another spec's). */
 function makeAdmin(username: string): void {
@@ -41,6 +41,6 @@ test('an admin opens Analytics and the charts render with data', async ({ browse
   await expect(today.locator('td')).not.toHaveText('0');
   expect(Number(await today.locator('td').textContent())).toBeGreaterThanOrEqual(3);
   await expect(admin.page.getByRole('row', { name: /Busy room/ })).toBeVisible();
-  await admin.page.screenshot({ path: 'docs/screenshots/admin-analytics.png', fullPage: true });
+  await docShot(admin.page, 'docs/screenshots/admin-analytics.png', { fullPage: true });
   await admin.context.close();
 });

@@ -3,7 +3,7 @@
  * the Reports tab, deletes the message and mutes the sender from the queue.
  */
 import { expect, test } from '@playwright/test';
-import { message, newUser, newUserViaApi, sharedRoom } from '../fixtures.js';
+import { message, newUser, newUserViaApi, sharedRoom, docShot } from '../fixtures.js';
 
 test('a member reports; a moderator deletes the message and mutes the sender', async ({ browser }) => {
   const mod = await newUser(browser, 'mod');
@@ -61,7 +61,7 @@ test('a member reports; a moderator deletes the message and mutes the sender', a
   await queue.getByRole('tab', { name: 'Closed' }).click();
   await expect(queue.getByRole('button', { name: /Harassment/ })).toBeVisible();
   await queue.getByRole('button', { name: /Spam/ }).click();
-  await mod.page.screenshot({ path: 'docs/screenshots/reports-queue.png' });
+  await docShot(mod.page, 'docs/screenshots/reports-queue.png');
 
   for (const u of [mod, reporter, spammer]) await u.context.close();
 });
