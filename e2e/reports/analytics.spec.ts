@@ -1,23 +1,12 @@
 /** An admin opens Analytics: the charts render (uPlot canvases) with today's activity in them. */
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { newUser, send, docShot } from '../fixtures.js';
-
-/** Makes an account an instance admin straight in the database (the first account may be another spec's). */
-function makeAdmin(username: string): void {
-  const db = new Database(join(process.env.CR_E2E_DATA_DIR!, 'commonroom.sqlite'));
-  try {
-    db.pragma('busy_timeout = 5000');
-    db.prepare('UPDATE users SET is_admin = 1 WHERE username = ?').run(username);
-  } finally {
-    db.close();
-  }
-}
+import { newAdmin } from '../admin-people/admin.js';
+import { send, docShot } from '../fixtures.js';
 
 test('an admin opens Analytics and the charts render with data', async ({ browser }) => {
-  const admin = await newUser(browser, 'boss');
-  makeAdmin(admin.username);
+  // Made admin with the real CLI (`npm run admin -- make-admin`).
+  const admin = await newAdmin(browser, 'boss');
+  await admin.page.goto('/');
   // Some activity today: a room and a few messages.
   await admin.page.getByRole('button', { name: 'Create room' }).click();
   const create = admin.page.getByRole('dialog', { name: 'Create a room' });
