@@ -276,11 +276,18 @@ export class StreamService {
 
   // ---- publishing (ingest hooks) ----
 
-  /** Synchronous, from NMS's prePublish: the key must be a room's current key, the room not live. */
+  /** Whether a room may go live at all (the rooms feature refuses closed rooms). */
+  mayPublish: (roomId: number) => boolean = () => true;
+
+  /** Synchronous, from NMS's prePublish: the key must be a room's current key, the room open and not live. */
   private authorize(key: string, sessionId: string): boolean {
     if (this.stopping || !STREAM_KEY_RE.test(key)) return false;
     const row = this.db.select({ roomId: roomStreams.roomId }).from(roomStreams).where(eq(roomStreams.keyHash, this.vault.hash(key))).get();
     if (!row) return false;
+    if (!this.mayPublish(row.roomId)) {
+      this.log.warn({ roomId: row.roomId }, 'publish refused: the room is closed');
+      return false;
+    }
     if (this.byRoom.has(row.roomId)) {
       this.log.warn({ roomId: row.roomId }, 'publish refused: the room is already live');
       return false;

@@ -223,6 +223,21 @@ describe.skipIf(!binary)('live streaming (real RTMP publish)', () => {
     expect((await member.get(`/api/rooms/${roomId}/stream`)).body.status).toBe('offline');
   }, 20_000);
 
+  it('refuses a publish into a closed (archived) room, with its current key', async () => {
+    const { streamKey } = await settings();
+    server.app.rooms.setClosed(roomId, true);
+    try {
+      const started = collect(ms, 'stream:started');
+      const p = publish(port, streamKey);
+      expect(await exitOf(p, 8000)).not.toBe('timeout');
+      started.stop();
+      expect(started).toHaveLength(0);
+      expect((await member.get(`/api/rooms/${roomId}/stream`)).body.status).toBe('offline');
+    } finally {
+      server.app.rooms.setClosed(roomId, false);
+    }
+  }, 20_000);
+
   it('goes live: members are told, members fetch playable HLS, outsiders cannot, the broadcaster sees health', async () => {
     const { streamKey } = await settings();
     const t0 = Date.now();
