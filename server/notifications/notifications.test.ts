@@ -388,6 +388,23 @@ describe('reading and marking', () => {
     expect((await listOf(pager)).unread).toBe(unread);
   });
 
+  it('every route is in the OpenAPI document', async () => {
+    const doc = (await pager.get('/docs/json')).body as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    for (const [path, method] of [
+      ['/api/notifications', 'get'],
+      ['/api/notifications/read', 'post'],
+      ['/api/notifications/read-all', 'post'],
+      ['/api/rooms/{id}/notifications', 'get'],
+      ['/api/rooms/{id}/notifications', 'patch'],
+      ['/api/rooms/{id}/invites', 'post'],
+      ['/api/push/key', 'get'],
+      ['/api/push/subscriptions', 'post'],
+      ['/api/push/unsubscribe', 'post'],
+    ] as const) {
+      expect(doc.paths[path]?.[method]?.tags, `${method} ${path}`).toEqual(['notifications']);
+    }
+  });
+
   it('notifications survive a restart', async () => {
     const before = await listOf(pager);
     pagerS.close();
