@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/client.js';
-import { messages, notifications, roomMembers, roomNotifySettings, rooms, users } from '../../db/schema/index.js';
+import { messages, notifications, roomBans, roomMembers, roomNotifySettings, rooms, users } from '../../db/schema/index.js';
 import type { Message } from '../../protocol/chat.js';
 import { type MuteChoice, type NotificationKind, type NotifyLevel } from '../../protocol/notifications-constants.js';
 import type { Notification, NotificationPage, RoomNotifySettings } from '../../protocol/notifications.js';
@@ -201,6 +201,12 @@ export class NotificationsService {
     if (this.db.select({ r: roomMembers.roomId }).from(roomMembers).where(and(eq(roomMembers.roomId, member.roomId), eq(roomMembers.userId, target.id))).get()) {
       throw new AppError('CONFLICT', `${target.displayName} is already in this room.`);
     }
+    const banned = this.db
+      .select({ u: roomBans.userId })
+      .from(roomBans)
+      .where(and(eq(roomBans.roomId, member.roomId), eq(roomBans.userId, target.id), or(isNull(roomBans.until), gt(roomBans.until, this.now()))))
+      .get();
+    if (banned) throw new AppError('FORBIDDEN', 'That person cannot join this room.');
     this.inviteLimiter.enforce(`u${member.userId}`, 'You are sending invites too fast.');
     const room = this.db.select({ code: rooms.code, name: rooms.name }).from(rooms).where(eq(rooms.id, member.roomId)).get()!;
     // Asking twice refreshes the unread invite rather than stacking a second one.

@@ -19,6 +19,8 @@ let hall: { id: number; code: string };
 let annS: ClientSocket;
 let bobS: ClientSocket;
 let catS: ClientSocket;
+let danS: ClientSocket;
+let danHeard: NewFact[] & { stop(): void };
 
 const listOf = async (c: Client, q = '') => (await c.get(`/api/notifications${q}`)).body as { notifications: Notification[]; nextCursor: number | null; unread: number };
 const send = async (s: ClientSocket, roomId: number, text: string, replyToId?: number) => {
@@ -39,14 +41,18 @@ async function nothingArrives(s: ClientSocket, pred: (n: Notification) => boolea
 }
 
 beforeAll(async () => {
-  server = await startServer();
+  // Many messages from one author in a few seconds: the chat rate limit is not what these tests are about.
+  server = await startServer({ config: { chatRatePer10s: 1000 } });
   [ann, bob, cat, dan] = await newUsers(server, 'ann', 'bob', 'cat', 'dan');
   hall = await roomWith(ann, [bob, cat], { name: 'Study hall' });
   [annS, bobS, catS] = await Promise.all([ann.socket(), bob.socket(), cat.socket()]);
   await command(annS, 'room:enter', { roomId: hall.id });
+  // Dan shares no room with anyone: his personal channel must stay silent throughout.
+  danS = await dan.socket();
+  danHeard = collect<NewFact>(danS, 'notify:new');
 });
 afterAll(async () => {
-  for (const s of [annS, bobS, catS]) s?.close();
+  for (const s of [annS, bobS, catS, danS]) s?.close();
   await server?.dispose();
 });
 /** Moves the notification service's clock (only its clock: sessions and rate limits keep real time). */
@@ -142,6 +148,13 @@ describe('kinds', () => {
   });
 });
 
+describe('isolation', () => {
+  it('a stranger’s socket heard none of the notifications above', async () => {
+    await command(danS, 'clock:sync', {});
+    expect([...danHeard]).toEqual([]);
+  });
+});
+
 describe('room invites', () => {
   let other: { id: number; code: string };
   let eve: Client;
@@ -168,6 +181,18 @@ describe('room invites', () => {
     } finally {
       eveS.close();
     }
+  });
+
+  it('someone banned from the room cannot be invited to it', async () => {
+    const [ben] = await newUsers(server, 'ben');
+    const side = await roomWith(ann, [ben], { name: 'Ben and Ann' });
+    await ben.post(`/api/rooms/${hall.id}/join`, { code: hall.code });
+    expect((await ann.post(`/api/rooms/${hall.id}/members/${ben.userId}/ban`, {})).status).toBeLessThan(300);
+    const r = await ann.post(`/api/rooms/${hall.id}/invites`, { username: 'ben' });
+    expect(r.status).toBe(403);
+    expect(r.body.error.message).toBe('That person cannot join this room.');
+    expect((await listOf(ben)).notifications.some((n) => n.kind === 'invite')).toBe(false);
+    expect(side.id).toBeGreaterThan(0);
   });
 
   it('strangers, unknown names and oneself are one NOT_FOUND (no probing who has an account)', async () => {
