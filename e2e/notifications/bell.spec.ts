@@ -91,3 +91,24 @@ test('invite someone by username: they get a notification that leads to the invi
   await bob.page.getByRole('button', { name: 'Join room' }).click();
   await expect(bob.page).toHaveURL(new RegExp(`/rooms/${roomId}`));
 });
+
+test('per-room notification settings: level and mute are saved on the server', async ({ browser }) => {
+  const [ada] = await users(browser, 'ada');
+  const roomId = await roomWith(ada, [], 'Quiet study');
+  await ada.page.getByTestId('room-notify-settings').click();
+  const d = ada.page.getByRole('dialog', { name: 'Notifications for Quiet study' });
+  await expect(d.getByRole('radio', { name: /Mentions only/ })).toBeChecked();
+  await d.getByRole('radio', { name: /All messages/ }).check();
+  await expect(d.getByRole('radio', { name: /All messages/ })).toBeChecked();
+  await d.getByRole('button', { name: '8 hours' }).click();
+  await expect(d.getByText(/^Muted until /)).toBeVisible();
+  await ada.page.screenshot({ path: 'docs/screenshots/notifications-room-settings.png' });
+  const saved = await (await ada.context.request.get(`/api/rooms/${roomId}/notifications`)).json();
+  expect(saved.level).toBe('all');
+  expect(saved.mutedUntil).toBeGreaterThan(Date.now() + 7.9 * 3_600_000);
+  await d.getByRole('button', { name: 'Unmute' }).click();
+  await expect(d.getByText(/^Muted until /)).toHaveCount(0);
+  expect((await (await ada.context.request.get(`/api/rooms/${roomId}/notifications`)).json()).mutedUntil).toBeNull();
+  await d.getByRole('button', { name: 'Done' }).click();
+  await expect(d).toBeHidden();
+});
