@@ -111,4 +111,11 @@ test('per-room notification settings: level and mute are saved on the server', a
   expect((await (await ada.context.request.get(`/api/rooms/${roomId}/notifications`)).json()).mutedUntil).toBeNull();
   await d.getByRole('button', { name: 'Done' }).click();
   await expect(d).toBeHidden();
+  // On a phone the header keeps the room's name; the room's settings are reached from the bell.
+  await ada.page.setViewportSize({ width: 390, height: 780 });
+  await expect(ada.page.getByRole('heading', { name: 'Quiet study', level: 1 })).toBeInViewport();
+  await ada.page.screenshot({ path: 'docs/screenshots/notifications-room-header-phone.png' });
+  await ada.page.getByTestId('bell').click();
+  await ada.page.getByRole('dialog', { name: 'Notifications' }).getByRole('button', { name: 'Notification settings for Quiet study' }).click();
+  await expect(d.getByRole('radio', { name: /All messages/ })).toBeChecked();
 });
