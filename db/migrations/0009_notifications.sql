@@ -18,7 +18,8 @@ CREATE TABLE `notifications` (
 );
 --> statement-breakpoint
 CREATE INDEX `notifications_user_idx` ON `notifications` (`user_id`,`id`);--> statement-breakpoint
-CREATE INDEX `notifications_unread_idx` ON `notifications` (`user_id`,`read_at`,`room_id`);--> statement-breakpoint
+CREATE INDEX `notifications_unread_idx` ON `notifications` (`user_id`,`read_at`);--> statement-breakpoint
+CREATE INDEX `notifications_fold_idx` ON `notifications` (`user_id`,`room_id`,`kind`,`read_at`);--> statement-breakpoint
 CREATE TABLE `room_notify_settings` (
 	`user_id` integer NOT NULL,
 	`room_id` integer NOT NULL,

@@ -413,6 +413,13 @@ describe('reading and marking', () => {
     expect((await listOf(pager)).unread).toBe(unread);
   });
 
+  it('the unread count stops at 100 (the badge says 99+)', async () => {
+    const [heavy] = await newUsers(server, 'heavy');
+    for (let i = 0; i < 105; i++) server.app.notifications.notify(heavy.userId, { kind: 'alarm', text: `ring ${i}` });
+    expect((await listOf(heavy)).unread).toBe(100);
+    expect((await heavy.post('/api/notifications/read-all')).body).toEqual({ marked: 105, unread: 0 });
+  });
+
   it('every route is in the OpenAPI document', async () => {
     const doc = (await pager.get('/docs/json')).body as { paths: Record<string, Record<string, { tags?: string[] }>> };
     for (const [path, method] of [
