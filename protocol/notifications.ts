@@ -48,6 +48,7 @@ export const notificationListQuerySchema = z
 export const notificationPageSchemaOut = z.object({
   notifications: z.array(notificationSchemaOut),
   nextCursor: z.number().nullable(),
+  /** My unread notifications, counted up to 100. */
   unread: z.number(),
 });
 export type NotificationPage = z.infer<typeof notificationPageSchemaOut>;

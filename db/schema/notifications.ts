@@ -25,5 +25,12 @@ export const notifications = sqliteTable(
     createdAt: integer('created_at').notNull(),
     readAt: integer('read_at'),
   },
-  (t) => [index('notifications_user_idx').on(t.userId, t.id), index('notifications_unread_idx').on(t.userId, t.readAt, t.roomId)],
+  (t) => [
+    // The bell's pages, newest first.
+    index('notifications_user_idx').on(t.userId, t.id),
+    // The unread count.
+    index('notifications_unread_idx').on(t.userId, t.readAt),
+    // Folding into an unread row of the same room and kind; marking a room read.
+    index('notifications_fold_idx').on(t.userId, t.roomId, t.kind, t.readAt),
+  ],
 );

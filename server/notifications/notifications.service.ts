@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/client.js';
-import { messages, notifications, roomMembers, roomNotifySettings, rooms, users } from '../../db/schema/index.js';
+import { messages, notifications, roomBans, roomMembers, roomNotifySettings, rooms, users } from '../../db/schema/index.js';
 import type { Message } from '../../protocol/chat.js';
 import { type MuteChoice, type NotificationKind, type NotifyLevel } from '../../protocol/notifications-constants.js';
 import type { Notification, NotificationPage, RoomNotifySettings } from '../../protocol/notifications.js';
@@ -32,6 +32,9 @@ export interface NotificationDelivery {
   read(userId: number, ids: number[] | null, unread: number): void;
 }
 
+/** The unread count stops here (the bell shows 99+). */
+export const UNREAD_CAP = 100;
+
 /** Room invites per inviter: enough to ask a few friends, not to spam a whole user list. */
 const INVITES_PER_10MIN = perWindow(20, 10 * 60_000);
 
@@ -61,11 +64,9 @@ export class NotificationsService {
         .from(roomNotifySettings)
         .where(and(eq(roomNotifySettings.userId, ph('userId')), eq(roomNotifySettings.roomId, ph('roomId'))))
         .prepare(),
-      unread: db
-        .select({ n: sql<number>`count(*)` })
-        .from(notifications)
-        .where(and(eq(notifications.userId, ph('userId')), isNull(notifications.readAt)))
-        .prepare(),
+      // Counting stops at UNREAD_CAP: the badge shows "99+" anyway, and a user with thousands of
+      // unread rows must not make every new notification slower.
+      unread: db.$client.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM notifications WHERE user_id = ? AND read_at IS NULL LIMIT ?)'),
       foldable: db
         .select()
         .from(notifications)
@@ -79,6 +80,40 @@ export class NotificationsService {
         .where(and(eq(roomNotifySettings.roomId, ph('roomId')), eq(roomNotifySettings.level, 'all')))
         .prepare(),
       memberIds: db.select({ userId: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, ph('roomId'))).prepare(),
+      // The create path runs once per recipient of every message: its statements are prepared once.
+      insert: db
+        .insert(notifications)
+        .values({
+          userId: ph('userId'),
+          kind: ph('kind'),
+          roomId: ph('roomId'),
+          actorId: ph('actorId'),
+          messageId: ph('messageId'),
+          gameId: ph('gameId'),
+          streamId: ph('streamId'),
+          inviteCode: ph('inviteCode'),
+          text: ph('text'),
+          createdAt: ph('createdAt'),
+        })
+        .returning()
+        .prepare(),
+      fold: db
+        .update(notifications)
+        .set({
+          actorId: sql`${ph('actorId')}`,
+          messageId: sql`${ph('messageId')}`,
+          gameId: sql`${ph('gameId')}`,
+          streamId: sql`${ph('streamId')}`,
+          inviteCode: sql`${ph('inviteCode')}`,
+          text: sql`${ph('text')}`,
+          createdAt: sql`${ph('createdAt')}`,
+          count: sql`${notifications.count} + 1`,
+        })
+        .where(eq(notifications.id, ph('id')))
+        .returning()
+        .prepare(),
+      actor: db.select().from(users).where(eq(users.id, ph('id'))).prepare(),
+      roomName: db.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, ph('id'))).prepare(),
     };
   }
 
@@ -104,23 +139,12 @@ export class NotificationsService {
       text: plainLine(input.text),
       createdAt: now,
     };
-    const row = this.db.transaction(() => {
-      const folded = roomId !== null && FOLDED.has(input.kind) ? this.q.foldable.get({ userId, roomId, kind: input.kind }) : undefined;
-      if (folded) {
-        return this.db
-          .update(notifications)
-          .set({ ...values, count: folded.count + 1 })
-          .where(eq(notifications.id, folded.id))
-          .returning()
-          .get()!;
-      }
-      return this.db
-        .insert(notifications)
-        .values({ userId, kind: input.kind, roomId, ...values })
-        .returning()
-        .get();
-    });
-    const dto = this.toDtos([row])[0]!;
+    // One statement either way (no transaction needed): fold into the unread row, or insert.
+    const folded = roomId !== null && FOLDED.has(input.kind) ? this.q.foldable.get({ userId, roomId, kind: input.kind }) : undefined;
+    const row = folded
+      ? this.q.fold.get({ ...values, id: folded.id })!
+      : this.q.insert.get({ userId, kind: input.kind, roomId, ...values })!;
+    const dto = this.toDto(row);
     this.delivery.created(userId, dto, this.unreadCount(userId));
     return dto;
   }
@@ -201,6 +225,12 @@ export class NotificationsService {
     if (this.db.select({ r: roomMembers.roomId }).from(roomMembers).where(and(eq(roomMembers.roomId, member.roomId), eq(roomMembers.userId, target.id))).get()) {
       throw new AppError('CONFLICT', `${target.displayName} is already in this room.`);
     }
+    const banned = this.db
+      .select({ u: roomBans.userId })
+      .from(roomBans)
+      .where(and(eq(roomBans.roomId, member.roomId), eq(roomBans.userId, target.id), or(isNull(roomBans.until), gt(roomBans.until, this.now()))))
+      .get();
+    if (banned) throw new AppError('FORBIDDEN', 'That person cannot join this room.');
     this.inviteLimiter.enforce(`u${member.userId}`, 'You are sending invites too fast.');
     const room = this.db.select({ code: rooms.code, name: rooms.name }).from(rooms).where(eq(rooms.id, member.roomId)).get()!;
     // Asking twice refreshes the unread invite rather than stacking a second one.
@@ -213,8 +243,9 @@ export class NotificationsService {
 
   // ---- reading ----
 
+  /** Unread notifications of the user, counted up to {@link UNREAD_CAP}. */
   unreadCount(userId: number): number {
-    return this.q.unread.get({ userId })!.n;
+    return this.q.unread.get(userId, UNREAD_CAP)!.n;
   }
 
   /** The user's notifications, newest first, `limit` at a time (cursor: the smallest id seen). */
@@ -300,6 +331,23 @@ export class NotificationsService {
   }
 
   // ---- DTOs ----
+
+  /** One row (the create path): two prepared look-ups instead of the list's batch queries. */
+  private toDto(r: NotificationRow): Notification {
+    const actor = r.actorId === null ? undefined : this.q.actor.get({ id: r.actorId });
+    const room = r.roomId === null ? undefined : this.q.roomName.get({ id: r.roomId });
+    return {
+      id: r.id,
+      kind: r.kind,
+      actor: actor ? toPublicUser(actor) : null,
+      roomName: room?.name ?? null,
+      link: { roomId: r.roomId, messageId: r.messageId, gameId: r.gameId, streamId: r.streamId, inviteCode: r.inviteCode },
+      text: r.text,
+      count: r.count,
+      createdAt: r.createdAt,
+      readAt: r.readAt,
+    };
+  }
 
   private toDtos(rows: NotificationRow[]): Notification[] {
     const actorIds = [...new Set(rows.map((r) => r.actorId).filter((id): id is number => id !== null))];

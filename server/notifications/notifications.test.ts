@@ -19,6 +19,8 @@ let hall: { id: number; code: string };
 let annS: ClientSocket;
 let bobS: ClientSocket;
 let catS: ClientSocket;
+let danS: ClientSocket;
+let danHeard: NewFact[] & { stop(): void };
 
 const listOf = async (c: Client, q = '') => (await c.get(`/api/notifications${q}`)).body as { notifications: Notification[]; nextCursor: number | null; unread: number };
 const send = async (s: ClientSocket, roomId: number, text: string, replyToId?: number) => {
@@ -39,15 +41,18 @@ async function nothingArrives(s: ClientSocket, pred: (n: Notification) => boolea
 }
 
 beforeAll(async () => {
-  // Many messages in a row from the same people: the chat rate limit is tested by the chat suite.
+  // Many messages from one author in a few seconds: the chat rate limit is not what these tests are about.
   server = await startServer({ config: { chatRatePer10s: 1000 } });
   [ann, bob, cat, dan] = await newUsers(server, 'ann', 'bob', 'cat', 'dan');
   hall = await roomWith(ann, [bob, cat], { name: 'Study hall' });
   [annS, bobS, catS] = await Promise.all([ann.socket(), bob.socket(), cat.socket()]);
   await command(annS, 'room:enter', { roomId: hall.id });
+  // Dan shares no room with anyone: his personal channel must stay silent throughout.
+  danS = await dan.socket();
+  danHeard = collect<NewFact>(danS, 'notify:new');
 });
 afterAll(async () => {
-  for (const s of [annS, bobS, catS]) s?.close();
+  for (const s of [annS, bobS, catS, danS]) s?.close();
   await server?.dispose();
 });
 /** Moves the notification service's clock (only its clock: sessions and rate limits keep real time). */
@@ -141,6 +146,13 @@ describe('kinds', () => {
   });
 });
 
+describe('isolation', () => {
+  it('a stranger’s socket heard none of the notifications above', async () => {
+    await command(danS, 'clock:sync', {});
+    expect([...danHeard]).toEqual([]);
+  });
+});
+
 describe('room invites', () => {
   let other: { id: number; code: string };
   let eve: Client;
@@ -167,6 +179,18 @@ describe('room invites', () => {
     } finally {
       eveS.close();
     }
+  });
+
+  it('someone banned from the room cannot be invited to it', async () => {
+    const [ben] = await newUsers(server, 'ben');
+    const side = await roomWith(ann, [ben], { name: 'Ben and Ann' });
+    await ben.post(`/api/rooms/${hall.id}/join`, { code: hall.code });
+    expect((await ann.post(`/api/rooms/${hall.id}/members/${ben.userId}/ban`, {})).status).toBeLessThan(300);
+    const r = await ann.post(`/api/rooms/${hall.id}/invites`, { username: 'ben' });
+    expect(r.status).toBe(403);
+    expect(r.body.error.message).toBe('That person cannot join this room.');
+    expect((await listOf(ben)).notifications.some((n) => n.kind === 'invite')).toBe(false);
+    expect(side.id).toBeGreaterThan(0);
   });
 
   it('strangers, unknown names and oneself are one NOT_FOUND (no probing who has an account)', async () => {
@@ -385,6 +409,30 @@ describe('reading and marking', () => {
     expect((await anon.post('/api/notifications/read-all')).status).toBe(401);
     expect((await pager.req('POST', '/api/notifications/read-all', {}, { origin: 'https://evil.example' })).status).toBe(403);
     expect((await listOf(pager)).unread).toBe(unread);
+  });
+
+  it('the unread count stops at 100 (the badge says 99+)', async () => {
+    const [heavy] = await newUsers(server, 'heavy');
+    for (let i = 0; i < 105; i++) server.app.notifications.notify(heavy.userId, { kind: 'alarm', text: `ring ${i}` });
+    expect((await listOf(heavy)).unread).toBe(100);
+    expect((await heavy.post('/api/notifications/read-all')).body).toEqual({ marked: 105, unread: 0 });
+  });
+
+  it('every route is in the OpenAPI document', async () => {
+    const doc = (await pager.get('/docs/json')).body as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    for (const [path, method] of [
+      ['/api/notifications', 'get'],
+      ['/api/notifications/read', 'post'],
+      ['/api/notifications/read-all', 'post'],
+      ['/api/rooms/{id}/notifications', 'get'],
+      ['/api/rooms/{id}/notifications', 'patch'],
+      ['/api/rooms/{id}/invites', 'post'],
+      ['/api/push/key', 'get'],
+      ['/api/push/subscriptions', 'post'],
+      ['/api/push/unsubscribe', 'post'],
+    ] as const) {
+      expect(doc.paths[path]?.[method]?.tags, `${method} ${path}`).toEqual(['notifications']);
+    }
   });
 
   it('notifications survive a restart', async () => {

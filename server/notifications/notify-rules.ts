@@ -32,7 +32,8 @@ export function muteUntil(choice: MuteChoice, now: number): number | null {
 export function plainLine(text: string, max = NOTIFICATION_TEXT_MAX): string {
   const line = text
     .replace(/\[([^\]\n]+)\]\((?:https?|mailto):[^)\s]+\)/g, '$1')
-    .replace(/[*_`>]+|~~/g, '')
+    // Emphasis and code marks go; a single `_` stays (it is part of usernames and words).
+    .replace(/\*+|`+|~~|__|^>\s*/g, '')
     .replace(/\s+/g, ' ')
     .trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;

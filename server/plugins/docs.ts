@@ -20,6 +20,7 @@ export const docsPlugin = fp(
           { name: 'rooms', description: 'Rooms, membership and moderation' },
           { name: 'chat', description: 'Room messages' },
           { name: 'study', description: 'To-dos, pomodoro, alarms, focus statistics' },
+          { name: 'notifications', description: 'Notification centre, per-room notification settings, invites, Web Push' },
           { name: 'system', description: 'Health' },
         ],
       },

@@ -46,7 +46,12 @@ async function subscribePush(): Promise<void> {
     return;
   }
   let sub = await reg.pushManager.getSubscription();
-  if (!sub) sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key.publicKey) });
+  if (!sub) {
+    // A browser that cannot reach its push service may never answer: give up after a while.
+    const subscribing = reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key.publicKey) });
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('push subscribe timed out')), 15_000));
+    sub = await Promise.race([subscribing, timeout]);
+  }
   await http.post('/api/push/subscriptions', sub.toJSON());
   device.push = 'on';
 }

@@ -12,6 +12,7 @@ import { errorMessage } from '../../lib/errors';
 import { http } from '../../lib/http';
 import { getSocket, onConnected } from '../../lib/socket';
 import { dismissToastsByKey, toast } from '../../ui/toasts';
+import { openAlarms } from '../study/studyNav';
 import { forgetDevicePush, onWorkerOpen, resumeDeviceNotifications, showDeviceNotification } from './deviceNotifications';
 
 export const titleOf = (n: Notification) => notificationTitle({ kind: n.kind, actorName: n.actor?.displayName ?? null, roomName: n.roomName, count: n.count });
@@ -88,13 +89,15 @@ export const useNotificationsStore = defineStore('notifications', () => {
   }
 
   async function markAllRead(): Promise<void> {
-    const r = await http.post<{ marked: number; unread: number }>('/api/notifications/read-all');
+    const r = await http.post<{ marked: number; unread: number }>('/api/notifications/read-all', {});
     applyRead(null, r.unread);
   }
 
   /** Goes to a notification's place and marks it read. */
   async function open(n: Notification): Promise<void> {
     void markRead([n.id]).catch(() => {});
+    // An alarm's place is the alarms dialog, wherever one is.
+    if (n.kind === 'alarm') return openAlarms();
     await router?.push(urlOf(n));
   }
 
