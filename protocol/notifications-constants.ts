@@ -7,7 +7,7 @@
  * What a notification is about. `message` is "a new message in a room set to all messages";
  * `file` (a file shared with you) is reserved for the files feature.
  */
-export const NOTIFICATION_KINDS = ['mention', 'reply', 'dm', 'message', 'invite', 'chess', 'stream', 'alarm', 'file'] as const;
+export const NOTIFICATION_KINDS = ['mention', 'reply', 'dm', 'message', 'invite', 'chess', 'stream', 'alarm', 'file', 'alert'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**

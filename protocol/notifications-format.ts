@@ -36,6 +36,8 @@ export function notificationTitle(n: { kind: NotificationKind; actorName: string
       return 'Alarm';
     case 'file':
       return `${who} shared a file in ${where}`;
+    case 'alert':
+      return 'Server alert';
   }
 }
 
@@ -43,6 +45,7 @@ export function notificationTitle(n: { kind: NotificationKind; actorName: string
 export function notificationUrl(kind: NotificationKind, link: NotificationLinkLike): string {
   if (kind === 'invite' && link.inviteCode) return `/r/${link.inviteCode}`;
   if (kind === 'alarm') return '/?alarms=1';
+  if (kind === 'alert') return '/admin/health';
   if (link.roomId === null) return '/';
   const base = `/rooms/${link.roomId}`;
   if (kind === 'chess' && link.gameId !== null) return `${base}?a=chess&g=${link.gameId}`;

@@ -117,6 +117,10 @@ describe('real-time alerts reach admins only', () => {
     expect(recent).toHaveLength(1);
     heard.stop();
     expect(heard.length).toBe(0);
+    // Kept in the admin's notification centre, linking to Health; nothing in the member's.
+    const adminBell = (await admin.get('/api/notifications')).body.notifications.filter((n: { kind: string; text: string }) => n.kind === 'alert' && n.text.startsWith('Burst of failed sign-ins'));
+    expect(adminBell).toHaveLength(1);
+    expect((await member.get('/api/notifications')).body.notifications.filter((n: { kind: string }) => n.kind === 'alert')).toHaveLength(0);
   });
 
   it('disk below the threshold', async () => {

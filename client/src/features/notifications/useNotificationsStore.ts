@@ -19,8 +19,8 @@ export const titleOf = (n: Notification) => notificationTitle({ kind: n.kind, ac
 export const urlOf = (n: Notification) => notificationUrl(n.kind, n.link);
 const toastKey = (n: Notification) => (n.link.roomId !== null ? `room:${n.link.roomId}:notification:${n.id}` : `notification:${n.id}`);
 
-/** Kinds whose own feature already shows something on arrival (chess: the challenge toast; alarms ring). */
-const SHOWN_ELSEWHERE = new Set<Notification['kind']>(['chess', 'alarm']);
+/** Kinds whose own feature already shows something on arrival (chess: the challenge toast; alarms ring; admin alerts: their toast). */
+const SHOWN_ELSEWHERE = new Set<Notification['kind']>(['chess', 'alarm', 'alert']);
 
 export const useNotificationsStore = defineStore('notifications', () => {
   const items = ref<Notification[]>([]);
