@@ -4,6 +4,7 @@
  *  [--hands 10000000] [--rng crypto|seeded] [--seed N] [--decks 6] [--h17]`  (blackjack simulation)
  *  [--games 100] [--think 500]  (chess; also uses --warmup/--duration)
  *  [--ladders 'copy;720p;720p,480p,360p']  (stream; also uses --warmup/--duration)
+ *  [--messages 1000000] [--rooms 1000] [--user-rooms 20] [--queries 100]  (search)
  *
  * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.
  * Figures are printed, never asserted. Progress goes to stderr, the summary to stdout.
@@ -16,11 +17,12 @@ import { chatBench, type ChatOptions } from './chat.js';
 import { chessBench, type ChessOptions } from './chess.js';
 import type { BenchReport } from './lib/report.js';
 import { renderTable } from './lib/stats.js';
+import { searchBench, type SearchOptions } from './search.js';
 import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'search'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -31,6 +33,7 @@ interface Options {
   chess: ChessOptions;
   study: StudyOptions;
   stream: StreamOptions;
+  search: SearchOptions;
 }
 
 /** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
@@ -65,6 +68,10 @@ function parseOptions(argv: string[]): Options {
       games: { type: 'string' },
       think: { type: 'string' },
       ladders: { type: 'string' },
+      messages: { type: 'string' },
+      rooms: { type: 'string' },
+      'user-rooms': { type: 'string' },
+      queries: { type: 'string' },
     },
     strict: true,
   });
@@ -107,6 +114,12 @@ function parseOptions(argv: string[]): Options {
       durationSec: num(values.duration, 15, 'duration', 600),
       warmupSec: num(values.warmup, 2, 'warmup', 120),
     },
+    search: {
+      messages: Math.round(num(values.messages, 1_000_000, 'messages', 20_000_000)),
+      rooms: Math.round(num(values.rooms, 1000, 'rooms', 100_000)),
+      userRooms: Math.round(num(values['user-rooms'], 20, 'user-rooms', 1000)),
+      queries: Math.round(num(values.queries, 100, 'queries', 100_000)),
+    },
   };
 }
 
@@ -124,6 +137,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return chessBench(opts.chess);
     case 'stream':
       return streamBench(opts.stream);
+    case 'search':
+      return searchBench(opts.search);
   }
 }
 
@@ -138,7 +153,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--messages N] [--rooms N] [--user-rooms N] [--queries N]';
 
 async function main(): Promise<void> {
   let opts: Options;

@@ -32,6 +32,7 @@ export const router = createRouter({
       component: () => import('../features/room/RoomPage.vue'),
       props: (r) => ({ id: Number(r.params.id) }),
     },
+    { path: '/search', name: 'search', component: () => import('../features/search/SearchPage.vue') },
     { path: '/todos', name: 'todos', component: () => import('../features/study/TodosPage.vue') },
     { path: '/stats', name: 'stats', component: () => import('../features/study/StatsPage.vue') },
     {
