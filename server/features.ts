@@ -30,6 +30,7 @@ import { blackjackPlugin } from './games/blackjack/index.js';
 import { musicPlugin } from './music/index.js';
 import { callsPlugin } from './calls/index.js';
 import { searchPlugin } from './search/index.js';
+import { integrationsPlugin } from './integrations/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -90,6 +91,7 @@ export const featuresPlugin = fp(
     await app.register(musicPlugin);
     await app.register(callsPlugin);
     await app.register(searchPlugin);
+    await app.register(integrationsPlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {
