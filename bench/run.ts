@@ -6,6 +6,7 @@
  *  [--ladders 'copy;720p;720p,480p,360p']  (stream; also uses --warmup/--duration)
  *  [--users 100000] [--runs 50]  (admin-users: users list query over a seeded instance)
  *  [--messages 10000000] [--requests 200]  (analytics)
+ *  [--messages 1000000] [--rooms 1000] [--user-rooms 20] [--queries 100]  (search)
  *
  * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.
  * Figures are printed, never asserted. Progress goes to stderr, the summary to stdout.
@@ -21,11 +22,12 @@ import { chatBench, type ChatOptions } from './chat.js';
 import { chessBench, type ChessOptions } from './chess.js';
 import type { BenchReport } from './lib/report.js';
 import { renderTable } from './lib/stats.js';
+import { searchBench, type SearchOptions } from './search.js';
 import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -39,6 +41,7 @@ interface Options {
   audit: AuditOptions;
   adminUsers: AdminUsersOptions;
   analytics: AnalyticsOptions;
+  search: SearchOptions;
 }
 
 /** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
@@ -80,6 +83,9 @@ function parseOptions(argv: string[]): Options {
       runs: { type: 'string' },
       messages: { type: 'string' },
       requests: { type: 'string' },
+      rooms: { type: 'string' },
+      'user-rooms': { type: 'string' },
+      queries: { type: 'string' },
     },
     strict: true,
   });
@@ -135,6 +141,12 @@ function parseOptions(argv: string[]): Options {
       messages: Math.round(num(values.messages, 10_000_000, 'messages', 100_000_000)),
       requests: Math.round(num(values.requests, 200, 'requests', 100_000)),
     },
+    search: {
+      messages: Math.round(num(values.messages, 1_000_000, 'messages', 20_000_000)),
+      rooms: Math.round(num(values.rooms, 1000, 'rooms', 100_000)),
+      userRooms: Math.round(num(values['user-rooms'], 20, 'user-rooms', 1000)),
+      queries: Math.round(num(values.queries, 100, 'queries', 100_000)),
+    },
   };
 }
 
@@ -158,6 +170,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return adminUsersBench(opts.adminUsers);
     case 'analytics':
       return analyticsBench(opts.analytics);
+    case 'search':
+      return searchBench(opts.search);
   }
 }
 
@@ -172,7 +186,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N]';
 
 async function main(): Promise<void> {
   let opts: Options;

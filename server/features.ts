@@ -36,6 +36,7 @@ import { notificationsPlugin } from './notifications/index.js';
 import { adminPeoplePlugin } from './admin/index.js';
 import { reportsPlugin } from './reports/index.js';
 import { analyticsPlugin } from './analytics/index.js';
+import { integrationsPlugin } from './integrations/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -108,6 +109,7 @@ export const featuresPlugin = fp(
     await app.register(adminPeoplePlugin);
     await app.register(reportsPlugin);
     await app.register(analyticsPlugin);
+    await app.register(integrationsPlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {

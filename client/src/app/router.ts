@@ -34,6 +34,7 @@ export const router = createRouter({
       props: (r) => ({ id: Number(r.params.id) }),
     },
     { path: '/dm/:id(\\d+)?', name: 'dm', component: () => import('../features/dms/DmPage.vue'), props: (r) => ({ id: r.params.id ? Number(r.params.id) : null }) },
+    { path: '/search', name: 'search', component: () => import('../features/search/SearchPage.vue') },
     { path: '/todos', name: 'todos', component: () => import('../features/study/TodosPage.vue') },
     { path: '/stats', name: 'stats', component: () => import('../features/study/StatsPage.vue') },
     {

@@ -39,6 +39,14 @@ export const useChatStore = defineStore('chat', () => {
   const loadingOlder = ref(false);
   const olderError = ref('');
   /**
+   * The loaded window ends before the newest message (after a jump to an old message): live
+   * messages are not appended (they would leave a gap); scrolling down pages forward instead.
+   */
+  const hasNewer = ref(false);
+  const loadingNewer = ref(false);
+  /** The newest id a page load (not an arrival) brought in: the list does not count it as new. */
+  const pagedNewestId = ref(0);
+  /**
    * The read marker when the room was opened, moved on by messages seen as they arrived (see
    * unread.ts): the "new messages" divider and banner sit after it.
    */
@@ -82,6 +90,9 @@ export const useChatStore = defineStore('chat', () => {
     nextCursor.value = null;
     loadingOlder.value = false;
     olderError.value = '';
+    hasNewer.value = false;
+    loadingNewer.value = false;
+    pagedNewestId.value = 0;
     readMarkerAtEntry.value = 0;
     lastReadSent.value = 0;
     pending.value = [];
@@ -105,12 +116,15 @@ export const useChatStore = defineStore('chat', () => {
 
   /** A later snapshot (after a gap or a lost connection): keep older pages we already have. */
   function resnapshot(history: HistoryPage): void {
+    // Reading an old window: the latest snapshot does not join it; "Jump to present" reloads.
+    if (hasNewer.value) return;
     const merged = mergeHistory(messages.value, nextCursor.value, history);
     messages.value = merged.messages;
     nextCursor.value = merged.nextCursor;
   }
 
   function upsert(message: Message): void {
+    if (hasNewer.value && message.id > newestId.value && !byId.value.has(message.id)) return;
     messages.value = upsertSorted(messages.value, message);
     if (replyTo.value?.id === message.id) replyTo.value = message.deleted ? null : message;
     if (editing.value?.id === message.id && message.deleted) editing.value = null;
@@ -146,8 +160,54 @@ export const useChatStore = defineStore('chat', () => {
     }
   }
 
+  /** Replaces the window with a page centred on `messageId` (jump to a search result). */
+  async function loadAround(messageId: number): Promise<void> {
+    const id = roomId.value;
+    if (id === null) return;
+    const page = await command('chat:history', { roomId: id, around: messageId, limit: 50 });
+    if (roomId.value !== id) return;
+    pagedNewestId.value = page.messages.at(-1)?.id ?? 0;
+    messages.value = page.messages;
+    nextCursor.value = page.nextCursor;
+    hasNewer.value = page.hasNewer ?? false;
+  }
+
+  /** Pages forward from the newest loaded message while reading an old window. */
+  async function loadNewer(): Promise<void> {
+    const id = roomId.value;
+    if (id === null || !hasNewer.value || loadingNewer.value) return;
+    loadingNewer.value = true;
+    try {
+      const page = await command('chat:history', { roomId: id, after: newestId.value, limit: 50 });
+      if (roomId.value !== id) return;
+      pagedNewestId.value = page.messages.at(-1)?.id ?? pagedNewestId.value;
+      hasNewer.value = page.messages.length === 50;
+      let list = messages.value;
+      for (const m of page.messages) list = upsertSorted(list, m);
+      messages.value = list;
+    } catch (err) {
+      olderError.value = errorMessage(err);
+    } finally {
+      loadingNewer.value = false;
+    }
+  }
+
+  /** Leaves an old window for the latest page. */
+  async function backToPresent(): Promise<void> {
+    const id = roomId.value;
+    if (id === null || !hasNewer.value) return;
+    const page = await command('chat:history', { roomId: id, limit: 50 });
+    if (roomId.value !== id) return;
+    pagedNewestId.value = page.messages.at(-1)?.id ?? 0;
+    hasNewer.value = false;
+    messages.value = page.messages;
+    nextCursor.value = page.nextCursor;
+  }
+
   async function send(text: string): Promise<void> {
     if (roomId.value === null) return;
+    // A message sent while reading an old window goes to the present, and so does the reader.
+    if (hasNewer.value) await backToPresent().catch(() => {});
     typingNotice.reset();
     const entry: PendingMessage = { key: pendingKey++, clientId: newClientId(), text, replyTo: replyTo.value, status: 'sending', error: '', createdAt: Date.now() };
     pending.value.push(entry);
@@ -255,6 +315,12 @@ export const useChatStore = defineStore('chat', () => {
     nextCursor,
     loadingOlder,
     olderError,
+    hasNewer,
+    loadingNewer,
+    pagedNewestId,
+    loadAround,
+    loadNewer,
+    backToPresent,
     readMarkerAtEntry,
     arrived,
     pending,

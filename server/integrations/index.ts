@@ -1,0 +1,89 @@
+/**
+ * Bots and integrations (SPEC C6, issue 13 item 4): room-scoped API tokens with scopes, and the
+ * Bearer-authenticated bot routes. Incoming webhooks are not built yet (see ADR 0012).
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { historyPageSchemaOut, historyQuerySchema, messageSchemaOut } from '../../protocol/chat.js';
+import { botPostSchema, createTokenSchema, integrationSchemaOut } from '../../protocol/integrations.js';
+import { requireSession } from '../plugins/auth.js';
+import { authErrors, noContent } from '../plugins/http-schemas.js';
+import { roomParams } from '../rooms/rooms.schemas.js';
+import { IntegrationsService } from './integrations.service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    integrations: IntegrationsService;
+  }
+}
+
+const bearer = z.object({ authorization: z.string().optional().describe('Bearer <room API token>') });
+
+export const integrationsPlugin = fp(
+  async (fastify: FastifyInstance) => {
+    const svc = new IntegrationsService(fastify.db, fastify.rooms, fastify.chat, fastify.audit, fastify.config.sessionSecret, fastify.config.botRatePerMin);
+    fastify.decorate('integrations', svc);
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const tags = ['integrations'];
+
+    app.get('/api/rooms/:id/integrations', {
+      schema: { tags, summary: "The room's live API tokens (owner)", params: roomParams, response: { 200: z.object({ integrations: z.array(integrationSchemaOut) }), ...authErrors } },
+    }, async (req) => ({ integrations: svc.list(req.params.id, requireSession(req).user.id) }));
+
+    app.post('/api/rooms/:id/integrations/tokens', {
+      schema: {
+        tags,
+        summary: 'Create a room API token (owner); the secret is in this answer only',
+        params: roomParams,
+        body: createTokenSchema,
+        response: { 201: z.object({ integration: integrationSchemaOut, secret: z.string() }), ...authErrors },
+      },
+    }, async (req, reply) => {
+      const { user } = requireSession(req);
+      return reply.status(201).send(svc.createToken(req.params.id, user, req.body.name, req.body.scopes));
+    });
+
+    app.delete('/api/rooms/:id/integrations/:integrationId', {
+      schema: {
+        tags,
+        summary: 'Revoke a room API token (owner); it stops working at once',
+        params: roomParams.extend({ integrationId: z.coerce.number().int().positive() }),
+        response: { 204: noContent, ...authErrors },
+      },
+    }, async (req, reply) => {
+      svc.revoke(req.params.id, requireSession(req).user, req.params.integrationId);
+      return reply.status(204).send(null);
+    });
+
+    app.post('/api/bot/messages', {
+      schema: {
+        tags,
+        summary: "Post a message as the token's bot into its room (scope messages:write)",
+        description: 'Example: `curl -X POST -H "Authorization: Bearer crt_..." -H "content-type: application/json" -d \'{"text":"Build passed"}\' https://host/api/bot/messages`. Rate-limited per token (BOT_RATE_PER_MIN). The text is shown as plain text with light markdown, never HTML.',
+        headers: bearer,
+        body: botPostSchema,
+        response: { 201: z.object({ message: messageSchemaOut }), ...authErrors },
+      },
+    }, async (req, reply) => {
+      const row = svc.authenticate(req.headers.authorization, 'messages:write');
+      return reply.status(201).send({ message: svc.post(row, req.body.text) });
+    });
+
+    app.get('/api/bot/messages', {
+      schema: {
+        tags,
+        summary: "Read the token's room history, oldest first (scope messages:read)",
+        description: 'Example: `curl -H "Authorization: Bearer crt_..." "https://host/api/bot/messages?limit=20"`; page back with `before=<nextCursor>`.',
+        headers: bearer,
+        querystring: historyQuerySchema,
+        response: { 200: historyPageSchemaOut, ...authErrors },
+      },
+    }, async (req) => {
+      const row = svc.authenticate(req.headers.authorization, 'messages:read');
+      return fastify.chat.history(row.roomId, req.query);
+    });
+  },
+  { name: 'integrations' },
+);
