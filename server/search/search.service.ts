@@ -61,7 +61,7 @@ interface RoomRow {
  */
 export class SearchService {
   private readonly statements = new Map<string, Statement>();
-  private readonly myRooms: Statement<[number], RoomRow>;
+  private readonly myRooms: Statement<[{ userId: number }], RoomRow>;
   private readonly rate: RateLimiter;
 
   constructor(
@@ -70,8 +70,13 @@ export class SearchService {
   ) {
     this.rate = new RateLimiter(perWindow(ratePer10s, 10_000));
     this.myRooms = db.$client.prepare(
-      'SELECT r.id AS id, r.name AS name FROM room_members rm JOIN rooms r ON r.id = rm.room_id WHERE rm.user_id = ?',
-    ) as Statement<[number], RoomRow>;
+      // A 1:1 conversation with someone the user blocked is hidden from them (server/dms), so is its text.
+      `SELECT r.id AS id, r.name AS name FROM room_members rm JOIN rooms r ON r.id = rm.room_id
+       WHERE rm.user_id = @userId
+         AND NOT (r.kind = 'dm' AND EXISTS (
+           SELECT 1 FROM room_members o JOIN user_blocks b ON b.blocker_id = @userId AND b.blocked_id = o.user_id
+           WHERE o.room_id = r.id AND o.user_id <> @userId))`,
+    ) as Statement<[{ userId: number }], RoomRow>;
   }
 
   search(userId: number, timeZone: string, q: { q: string; cursor?: number; limit: number }): SearchPage {
@@ -87,7 +92,7 @@ export class SearchService {
     // No message has a file yet: has:file matches nothing until attachments exist.
     if (parsed.has.includes('file')) return empty;
 
-    let rooms = this.myRooms.all(userId);
+    let rooms = this.myRooms.all({ userId });
     if (parsed.in.length) {
       const wanted = parsed.in.map((v) => v.toLowerCase());
       rooms = rooms.filter((r) => wanted.includes(String(r.id)) || wanted.includes(r.name.toLowerCase()));

@@ -184,6 +184,21 @@ describe('search visibility follows membership', () => {
     expect(await ids(alice, 'zeppelin')).toEqual([id]);
   });
 
+  it('direct messages are found by their participants only; a 1:1 with someone you blocked is not', async () => {
+    const [gina, hank] = await newUsers(server, 'gina', 'hank');
+    await roomWith(gina, [hank], { name: 'Gina and Hank' });
+    const dm = await gina.post('/api/dms', { userId: hank.userId });
+    expect(dm.status).toBe(201);
+    const id = await say(hank, dm.body.conversation.id, 'quokka rendezvous at noon');
+    expect(await ids(gina, 'quokka')).toEqual([id]);
+    expect(await ids(hank, 'quokka')).toEqual([id]);
+    expect(await ids(alice, 'quokka')).toEqual([]);
+    expect((await gina.put(`/api/blocks/${hank.userId}`, {})).status).toBeLessThan(300);
+    expect(await ids(gina, 'quokka')).toEqual([]);
+    expect((await gina.del(`/api/blocks/${hank.userId}`)).status).toBeLessThan(300);
+    expect(await ids(gina, 'quokka')).toEqual([id]);
+  });
+
   it('a ban that deletes the user’s messages takes them out of the index', async () => {
     const [frank] = await newUsers(server, 'frank');
     const room = await roomWith(alice, [frank], { name: 'Purge room' });
