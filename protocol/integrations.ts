@@ -23,3 +23,11 @@ export const integrationSchemaOut = z.object({
 export type Integration = z.infer<typeof integrationSchemaOut>;
 
 export const botPostSchema = z.object({ text: messageTextSchema }).strict();
+
+export const createWebhookSchema = z.object({ name: userText(40) }).strict();
+
+/** Slack-compatible incoming webhook body: only `text` is used; other Slack fields are ignored. */
+export const webhookBodySchema = z.object({ text: messageTextSchema });
+
+/** Webhook request bodies above this many bytes are refused (413). */
+export const WEBHOOK_BODY_MAX_BYTES = 16 * 1024;
