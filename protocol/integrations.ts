@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { messageTextSchema } from './chat.js';
+import { todoTextSchema } from './study.js';
 import { userText } from './text.js';
 
 /** What a room API token may do. */
-export const TOKEN_SCOPES = ['messages:write', 'messages:read'] as const;
+export const TOKEN_SCOPES = ['messages:write', 'messages:read', 'todos:manage'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const createTokenSchema = z
@@ -31,3 +32,5 @@ export const webhookBodySchema = z.object({ text: messageTextSchema });
 
 /** Webhook request bodies above this many bytes are refused (413). */
 export const WEBHOOK_BODY_MAX_BYTES = 16 * 1024;
+
+export const botTodoAddSchema = z.object({ text: todoTextSchema }).strict();

@@ -7,10 +7,11 @@ import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { historyPageSchemaOut, historyQuerySchema, messageSchemaOut } from '../../protocol/chat.js';
-import { botPostSchema, createTokenSchema, createWebhookSchema, integrationSchemaOut, WEBHOOK_BODY_MAX_BYTES, webhookBodySchema } from '../../protocol/integrations.js';
+import { botTodoAddSchema, botPostSchema, createTokenSchema, createWebhookSchema, integrationSchemaOut, WEBHOOK_BODY_MAX_BYTES, webhookBodySchema } from '../../protocol/integrations.js';
 import { requireSession } from '../plugins/auth.js';
 import { authErrors, noContent } from '../plugins/http-schemas.js';
 import { roomParams } from '../rooms/rooms.schemas.js';
+import { todoSchemaOut } from '../../protocol/study.js';
 import { IntegrationsService } from './integrations.service.js';
 
 declare module 'fastify' {
@@ -99,6 +100,40 @@ export const integrationsPlugin = fp(
     }, async (req, reply) => {
       const row = svc.authenticate(req.headers.authorization, 'messages:write');
       return reply.status(201).send({ message: svc.post(row, req.body.text) });
+    });
+
+    app.get('/api/bot/todos', {
+      schema: { tags, summary: "The token's room to-do list (scope todos:manage)", headers: bearer, response: { 200: z.object({ todos: z.array(todoSchemaOut) }), ...authErrors } },
+    }, async (req) => {
+      const row = svc.authenticate(req.headers.authorization, 'todos:manage');
+      return { todos: fastify.todos.listRoom(row.roomId) };
+    });
+
+    app.post('/api/bot/todos', {
+      schema: {
+        tags,
+        summary: "Add a to-do to the token's room (scope todos:manage); everyone sees it live",
+        description: 'Example: `curl -X POST -H "Authorization: Bearer crt_..." -H "content-type: application/json" -d \'{"text":"Review chapter 3"}\' https://host/api/bot/todos`.',
+        headers: bearer,
+        body: botTodoAddSchema,
+        response: { 201: z.object({ todo: todoSchemaOut }), ...authErrors },
+      },
+    }, async (req, reply) => {
+      const row = svc.authenticate(req.headers.authorization, 'todos:manage');
+      return reply.status(201).send({ todo: fastify.todos.add(row.botUserId, { roomId: row.roomId, text: req.body.text }) });
+    });
+
+    app.post('/api/bot/todos/:todoId/complete', {
+      schema: {
+        tags,
+        summary: "Mark a to-do of the token's room done (scope todos:manage)",
+        headers: bearer,
+        params: z.object({ todoId: z.coerce.number().int().positive() }),
+        response: { 200: z.object({ todo: todoSchemaOut }), ...authErrors },
+      },
+    }, async (req) => {
+      const row = svc.authenticate(req.headers.authorization, 'todos:manage');
+      return { todo: fastify.todos.update(row.botUserId, (roomId) => roomId === row.roomId, { todoId: req.params.todoId, done: true }) };
     });
 
     app.get('/api/bot/messages', {

@@ -110,6 +110,30 @@ describe('room API tokens', () => {
   });
 });
 
+describe('to-dos through a token', () => {
+  it('lists, adds and completes room to-dos with todos:manage only, never another room’s', async () => {
+    const t = (await owner.post(`/api/rooms/${roomId}/integrations/tokens`, { name: 'Planner', scopes: ['todos:manage'] })).body.secret;
+    const w = (await owner.post(`/api/rooms/${roomId}/integrations/tokens`, { name: 'NoTodos', scopes: ['messages:write'] })).body.secret;
+    const live = nextEvent(ms, 'todo:added');
+    const add = await bot(t).post('/api/bot/todos', { text: 'Review chapter 3' });
+    expect(add.status).toBe(201);
+    expect((await live).todo.text).toBe('Review chapter 3');
+    expect((await bot(t).get('/api/bot/todos')).body.todos.map((x: { text: string }) => x.text)).toContain('Review chapter 3');
+    const done = await bot(t).post(`/api/bot/todos/${add.body.todo.id}/complete`, {});
+    expect(done.status).toBe(200);
+    expect(done.body.todo.done).toBe(true);
+    expect((await bot(w).post('/api/bot/todos', { text: 'x' })).status).toBe(403);
+    expect((await bot(t).post('/api/bot/todos', { text: '' })).status).toBe(400);
+    // A to-do of another room is invisible to this token.
+    const os = await outsider.socket();
+    const foreign = await command(os, 'todo:add', { roomId: otherRoom, text: 'private' });
+    os.close();
+    expect(foreign.ok).toBe(true);
+    if (foreign.ok) expect((await bot(t).post(`/api/bot/todos/${foreign.data.id}/complete`, {})).status).toBe(404);
+    expect((await bot(t).post('/api/bot/todos/abc/complete', {})).status).toBe(400);
+  });
+});
+
 describe('incoming webhooks', () => {
   it('posts a Slack-style {text} as the webhook bot, live; size-limited; revocable; owner-only', async () => {
     const created = await owner.post(`/api/rooms/${roomId}/integrations/webhooks`, { name: 'Deploys' });
