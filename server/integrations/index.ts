@@ -7,10 +7,11 @@ import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { historyPageSchemaOut, historyQuerySchema, messageSchemaOut } from '../../protocol/chat.js';
-import { botPostSchema, createTokenSchema, integrationSchemaOut } from '../../protocol/integrations.js';
+import { botTodoAddSchema, botPostSchema, createTokenSchema, createWebhookSchema, integrationSchemaOut, WEBHOOK_BODY_MAX_BYTES, webhookBodySchema } from '../../protocol/integrations.js';
 import { requireSession } from '../plugins/auth.js';
 import { authErrors, noContent } from '../plugins/http-schemas.js';
 import { roomParams } from '../rooms/rooms.schemas.js';
+import { todoSchemaOut } from '../../protocol/study.js';
 import { IntegrationsService } from './integrations.service.js';
 
 declare module 'fastify' {
@@ -45,6 +46,36 @@ export const integrationsPlugin = fp(
       return reply.status(201).send(svc.createToken(req.params.id, user, req.body.name, req.body.scopes));
     });
 
+    app.post('/api/rooms/:id/integrations/webhooks', {
+      schema: {
+        tags,
+        summary: 'Create an incoming webhook (owner); its URL holds the secret and is in this answer only',
+        params: roomParams,
+        body: createWebhookSchema,
+        response: { 201: z.object({ integration: integrationSchemaOut, path: z.string() }), ...authErrors },
+      },
+    }, async (req, reply) => {
+      const { user } = requireSession(req);
+      const { integration, secret } = svc.createToken(req.params.id, user, req.body.name, ['messages:write'], 'webhook');
+      return reply.status(201).send({ integration, path: `/api/hooks/${secret}` });
+    });
+
+    app.post('/api/hooks/:secret', {
+      bodyLimit: WEBHOOK_BODY_MAX_BYTES,
+      schema: {
+        tags,
+        summary: 'Incoming webhook: post a message into its room (Slack-compatible body)',
+        description: `Example: \`curl -X POST -H "content-type: application/json" -d '{"text":"Deploy finished"}' https://host/api/hooks/crh_...\`. Only \`text\` is used (other Slack fields are ignored); it is shown as plain text. Bodies over ${WEBHOOK_BODY_MAX_BYTES} bytes answer 413. Rate-limited per webhook (BOT_RATE_PER_MIN). Revoke or regenerate it in room settings.`,
+        params: z.object({ secret: z.string().max(200) }),
+        body: webhookBodySchema,
+        response: { 201: z.object({ ok: z.literal(true), messageId: z.number() }), ...authErrors },
+      },
+    }, async (req, reply) => {
+      const row = svc.webhook(req.params.secret);
+      const message = svc.post(row, req.body.text);
+      return reply.status(201).send({ ok: true, messageId: message.id });
+    });
+
     app.delete('/api/rooms/:id/integrations/:integrationId', {
       schema: {
         tags,
@@ -69,6 +100,40 @@ export const integrationsPlugin = fp(
     }, async (req, reply) => {
       const row = svc.authenticate(req.headers.authorization, 'messages:write');
       return reply.status(201).send({ message: svc.post(row, req.body.text) });
+    });
+
+    app.get('/api/bot/todos', {
+      schema: { tags, summary: "The token's room to-do list (scope todos:manage)", headers: bearer, response: { 200: z.object({ todos: z.array(todoSchemaOut) }), ...authErrors } },
+    }, async (req) => {
+      const row = svc.authenticate(req.headers.authorization, 'todos:manage');
+      return { todos: fastify.todos.listRoom(row.roomId) };
+    });
+
+    app.post('/api/bot/todos', {
+      schema: {
+        tags,
+        summary: "Add a to-do to the token's room (scope todos:manage); everyone sees it live",
+        description: 'Example: `curl -X POST -H "Authorization: Bearer crt_..." -H "content-type: application/json" -d \'{"text":"Review chapter 3"}\' https://host/api/bot/todos`.',
+        headers: bearer,
+        body: botTodoAddSchema,
+        response: { 201: z.object({ todo: todoSchemaOut }), ...authErrors },
+      },
+    }, async (req, reply) => {
+      const row = svc.authenticate(req.headers.authorization, 'todos:manage');
+      return reply.status(201).send({ todo: fastify.todos.add(row.botUserId, { roomId: row.roomId, text: req.body.text }) });
+    });
+
+    app.post('/api/bot/todos/:todoId/complete', {
+      schema: {
+        tags,
+        summary: "Mark a to-do of the token's room done (scope todos:manage)",
+        headers: bearer,
+        params: z.object({ todoId: z.coerce.number().int().positive() }),
+        response: { 200: z.object({ todo: todoSchemaOut }), ...authErrors },
+      },
+    }, async (req) => {
+      const row = svc.authenticate(req.headers.authorization, 'todos:manage');
+      return { todo: fastify.todos.update(row.botUserId, (roomId) => roomId === row.roomId, { todoId: req.params.todoId, done: true }) };
     });
 
     app.get('/api/bot/messages', {

@@ -45,9 +45,9 @@ export class IntegrationsService {
     return createHmac('sha256', this.secret).update(secret).digest('hex');
   }
 
-  createToken(roomId: number, actor: { id: number; username: string }, name: string, scopes: TokenScope[]): { integration: Integration; secret: string } {
+  createToken(roomId: number, actor: { id: number; username: string }, name: string, scopes: TokenScope[], kind: 'token' | 'webhook' = 'token'): { integration: Integration; secret: string } {
     this.rooms.requireMember(roomId, actor.id, 'owner');
-    const secret = `crt_${randomBytes(32).toString('base64url')}`;
+    const secret = `${kind === 'token' ? 'crt' : 'crh'}_${randomBytes(32).toString('base64url')}`;
     const now = Date.now();
     const row = this.db.transaction((tx) => {
       // '~' is not allowed in usernames people register, so a bot's can never collide with one.
@@ -59,11 +59,11 @@ export class IntegrationsService {
         .get();
       return tx
         .insert(roomIntegrations)
-        .values({ roomId, kind: 'token', name, botUserId: bot.id, scopes: JSON.stringify([...new Set(scopes)]), secretHash: this.hash(secret), secretHint: secret.slice(0, 8), createdBy: actor.id, createdAt: now })
+        .values({ roomId, kind, name, botUserId: bot.id, scopes: JSON.stringify([...new Set(scopes)]), secretHash: this.hash(secret), secretHint: secret.slice(0, 8), createdBy: actor.id, createdAt: now })
         .returning()
         .get();
     });
-    this.audit.record({ action: 'token.create', actor, roomId, detail: { integrationId: row.id, name, scopes } });
+    this.audit.record({ action: 'token.create', actor, roomId, detail: { integrationId: row.id, kind, name, scopes } });
     return { integration: toView(row), secret };
   }
 
@@ -85,7 +85,7 @@ export class IntegrationsService {
       .set({ revokedAt: Date.now() })
       .where(and(eq(roomIntegrations.id, id), eq(roomIntegrations.roomId, roomId), isNull(roomIntegrations.revokedAt)))
       .run().changes;
-    if (!changed) throw new AppError('NOT_FOUND', 'No such token in this room.');
+    if (!changed) throw new AppError('NOT_FOUND', 'No such token or webhook in this room.');
     this.audit.record({ action: 'token.revoke', actor, roomId, detail: { integrationId: id } });
   }
 
@@ -95,6 +95,14 @@ export class IntegrationsService {
     const row = m ? this.db.select().from(roomIntegrations).where(eq(roomIntegrations.secretHash, this.hash(m[1]!))).get() : undefined;
     if (!row || row.revokedAt || row.kind !== 'token') throw new AppError('UNAUTHENTICATED', 'A valid room API token is required (Authorization: Bearer <token>).');
     if (!(JSON.parse(row.scopes) as string[]).includes(scope)) throw new AppError('FORBIDDEN', `This token lacks the ${scope} scope.`);
+    this.db.update(roomIntegrations).set({ lastUsedAt: Date.now() }).where(eq(roomIntegrations.id, row.id)).run();
+    return row;
+  }
+
+  /** The live webhook for the secret in its URL; NOT_FOUND otherwise (revoked or never existed). */
+  webhook(secret: string): Row {
+    const row = secret.length <= 200 ? this.db.select().from(roomIntegrations).where(eq(roomIntegrations.secretHash, this.hash(secret))).get() : undefined;
+    if (!row || row.revokedAt || row.kind !== 'webhook') throw new AppError('NOT_FOUND', 'No such webhook.');
     this.db.update(roomIntegrations).set({ lastUsedAt: Date.now() }).where(eq(roomIntegrations.id, row.id)).run();
     return row;
   }

@@ -109,3 +109,57 @@ describe('room API tokens', () => {
     expect(r.body.error.code).toBe('RATE_LIMITED');
   });
 });
+
+describe('to-dos through a token', () => {
+  it('lists, adds and completes room to-dos with todos:manage only, never another room’s', async () => {
+    const t = (await owner.post(`/api/rooms/${roomId}/integrations/tokens`, { name: 'Planner', scopes: ['todos:manage'] })).body.secret;
+    const w = (await owner.post(`/api/rooms/${roomId}/integrations/tokens`, { name: 'NoTodos', scopes: ['messages:write'] })).body.secret;
+    const live = nextEvent(ms, 'todo:added');
+    const add = await bot(t).post('/api/bot/todos', { text: 'Review chapter 3' });
+    expect(add.status).toBe(201);
+    expect((await live).todo.text).toBe('Review chapter 3');
+    expect((await bot(t).get('/api/bot/todos')).body.todos.map((x: { text: string }) => x.text)).toContain('Review chapter 3');
+    const done = await bot(t).post(`/api/bot/todos/${add.body.todo.id}/complete`, {});
+    expect(done.status).toBe(200);
+    expect(done.body.todo.done).toBe(true);
+    expect((await bot(w).post('/api/bot/todos', { text: 'x' })).status).toBe(403);
+    expect((await bot(t).post('/api/bot/todos', { text: '' })).status).toBe(400);
+    // A to-do of another room is invisible to this token.
+    const os = await outsider.socket();
+    const foreign = await command(os, 'todo:add', { roomId: otherRoom, text: 'private' });
+    os.close();
+    expect(foreign.ok).toBe(true);
+    if (foreign.ok) expect((await bot(t).post(`/api/bot/todos/${foreign.data.id}/complete`, {})).status).toBe(404);
+    expect((await bot(t).post('/api/bot/todos/abc/complete', {})).status).toBe(400);
+  });
+});
+
+describe('incoming webhooks', () => {
+  it('posts a Slack-style {text} as the webhook bot, live; size-limited; revocable; owner-only', async () => {
+    const created = await owner.post(`/api/rooms/${roomId}/integrations/webhooks`, { name: 'Deploys' });
+    expect(created.status).toBe(201);
+    const path: string = created.body.path;
+    expect(path).toMatch(/^\/api\/hooks\/crh_[A-Za-z0-9_-]{43}$/);
+    const anon = new Client(server.url);
+    const live = nextEvent(ms, 'chat:message', (f) => f.message.text === '<script>x</script> deployed');
+    const r = await anon.post(path, { text: '<script>x</script> deployed', username: 'ignored', icon_emoji: ':ghost:' });
+    expect(r.status).toBe(201);
+    expect((await live).message.author).toMatchObject({ displayName: 'Deploys', isBot: true });
+
+    const n = count('SELECT count(*) AS n FROM messages');
+    expect((await anon.post(path, { text: 'x'.repeat(17_000) })).status).toBe(413);
+    expect((await anon.post(path, {})).status).toBe(400);
+    expect((await anon.post(path, { text: '' })).status).toBe(400);
+    expect((await anon.post('/api/hooks/crh_guess', { text: 'hi' })).status).toBe(404);
+    expect((await anon.post(path, 'not json')).status).toBe(400);
+    expect(count('SELECT count(*) AS n FROM messages')).toBe(n);
+
+    expect((await member.post(`/api/rooms/${roomId}/integrations/webhooks`, { name: 'x' })).status).toBe(403);
+    expect((await outsider.post(`/api/rooms/${roomId}/integrations/webhooks`, { name: 'x' })).status).toBe(403);
+    // A webhook secret is not a Bearer token.
+    expect((await bot(path.split('/').pop()!).post('/api/bot/messages', { text: 'hi' })).status).toBe(401);
+
+    expect((await owner.del(`/api/rooms/${roomId}/integrations/${created.body.integration.id}`)).status).toBe(204);
+    expect((await anon.post(path, { text: 'after revoke' })).status).toBe(404);
+  });
+});
