@@ -59,6 +59,18 @@ interface RoomRow {
  * newest first and paged by message id, so a page costs the same at any depth: FTS5 walks its
  * matches from the newest rowid down and stops once a page is full.
  */
+/**
+ * Pure: the FTS5 MATCH for `terms` (already quoted by toFtsMatch) in the `text` column, limited by
+ * `scope` tokens to the given rooms, optionally authors, optionally messages with a link.
+ */
+export function scopedMatch(terms: string, roomIds: number[], authorIds: number[] | null, hasLink: boolean): string {
+  const anyOf = (tokens: string[]) => `scope : (${tokens.map((t) => `"${t}"`).join(' OR ')})`;
+  const parts = [`text : (${terms})`, anyOf(roomIds.map((id) => `r${id}`))];
+  if (authorIds) parts.push(anyOf(authorIds.map((id) => `u${id}`)));
+  if (hasLink) parts.push('scope : "haslink"');
+  return parts.join(' AND ');
+}
+
 export class SearchService {
   private readonly statements = new Map<string, Statement>();
   private readonly myRooms: Statement<[{ userId: number }], RoomRow>;
@@ -106,7 +118,10 @@ export class SearchService {
       if (!authorIds.length) return empty;
     }
 
-    const match = toFtsMatch(parsed.terms);
+    const terms = toFtsMatch(parsed.terms);
+    // The filters go into the MATCH as `scope` tokens, so FTS5 intersects posting lists (the SQL
+    // conditions below stay as the authority on what may be read).
+    const match = terms ? scopedMatch(terms, rooms.map((r) => r.id), authorIds, parsed.has.includes('link')) : null;
     const params: Record<string, unknown> = { rooms: JSON.stringify(rooms.map((r) => r.id)), limit: q.limit + 1 };
     const where: string[] = ['m.room_id IN (SELECT value FROM json_each(:rooms))', 'm.deleted_at IS NULL'];
     const idCol = match ? 'f.rowid' : 'm.id';

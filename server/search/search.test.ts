@@ -95,6 +95,20 @@ describe('message search', () => {
     expect(await ids(alice, 'thermo after:2026-01-19 before:2026-01-30')).toEqual([b]);
   });
 
+  it('filter tokens live in their own column: words never match them, and an edit moves a message in or out of has:link', async () => {
+    const cs = await carol.socket();
+    await command(cs, 'room:enter', { roomId: hall });
+    const id = await say(carol, hall, 'quasar survey');
+    for (const word of ['haslink', `r${hall}`, `u${carol.userId}`, 'scope']) expect(await ids(alice, word)).toEqual([]);
+    expect(await ids(alice, 'quasar has:link')).toEqual([]);
+    expect(await command(cs, 'chat:edit', { roomId: hall, messageId: id, text: 'quasar survey www.example.org/q' })).toMatchObject({ ok: true });
+    expect(await ids(alice, 'quasar has:link')).toEqual([id]);
+    expect(await ids(alice, `quasar from:carol in:${hall}`)).toEqual([id]);
+    expect(await command(cs, 'chat:edit', { roomId: hall, messageId: id, text: 'quasar survey, no link' })).toMatchObject({ ok: true });
+    expect(await ids(alice, 'quasar has:link')).toEqual([]);
+    cs.close();
+  });
+
   it('pages newest first without repeats', async () => {
     const sent: number[] = [];
     for (let i = 0; i < 25; i++) sent.push(await say(alice, hall, `pagination probe ${i}`));
