@@ -60,7 +60,7 @@ test('invite-only registration with a code, and a live announcement banner', asy
   await member.goto('/');
   await expect(member.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
   await expect(member.getByTestId('announcement')).toHaveCount(0);
-  await admin.getByLabel('Message').fill('Maintenance tonight at 22:00 UTC');
+  await admin.getByRole('textbox', { name: 'Message', exact: true }).fill('Maintenance tonight at 22:00 UTC');
   await admin.getByRole('button', { name: 'Publish announcement' }).click();
   await expect(member.getByTestId('announcement')).toHaveText(/Maintenance tonight at 22:00 UTC/);
   await docShot(admin, 'docs/screenshots/admin-settings.png', { fullPage: true });
