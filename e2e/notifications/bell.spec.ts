@@ -3,7 +3,7 @@
  * mention opens that room and marks it read. Three users, three browsers.
  */
 import { expect, test } from '@playwright/test';
-import { send } from '../fixtures.js';
+import { send, docShot } from '../fixtures.js';
 import { challenge, gotoApp, openChess, roomWith, users } from '../chess/helpers.js';
 
 test.setTimeout(150_000);
@@ -40,7 +40,7 @@ test('the bell lists a mention from another room and a chess challenge; the ment
   await expect(items.nth(0)).toContainText('Untimed game in Chess club');
   await expect(items.nth(1)).toContainText(`${cal.username} mentioned you in Reading room`);
   await expect(items.nth(1)).toContainText('chapter 4 is on the shared drive');
-  await bob.page.screenshot({ path: 'docs/screenshots/notifications-bell.png' });
+  await docShot(bob.page, 'docs/screenshots/notifications-bell.png');
   await bob.page.keyboard.press('Escape');
   await expect(panel).toBeHidden();
   await expect(bell).toBeFocused();
@@ -64,7 +64,7 @@ test('the bell lists a mention from another room and a chess challenge; the ment
   await expect(panel).toBeVisible();
   const box = (await panel.boundingBox())!;
   expect(box.width).toBeGreaterThan(360);
-  await bob.page.screenshot({ path: 'docs/screenshots/notifications-bell-phone.png' });
+  await docShot(bob.page, 'docs/screenshots/notifications-bell-phone.png');
 });
 
 test('invite someone by username: they get a notification that leads to the invite', async ({ browser }) => {
@@ -102,7 +102,7 @@ test('per-room notification settings: level and mute are saved on the server', a
   await expect(d.getByRole('radio', { name: /All messages/ })).toBeChecked();
   await d.getByRole('button', { name: '8 hours' }).click();
   await expect(d.getByText(/^Muted until /)).toBeVisible();
-  await ada.page.screenshot({ path: 'docs/screenshots/notifications-room-settings.png' });
+  await docShot(ada.page, 'docs/screenshots/notifications-room-settings.png');
   const saved = await (await ada.context.request.get(`/api/rooms/${roomId}/notifications`)).json();
   expect(saved.level).toBe('all');
   expect(saved.mutedUntil).toBeGreaterThan(Date.now() + 7.9 * 3_600_000);
@@ -114,7 +114,7 @@ test('per-room notification settings: level and mute are saved on the server', a
   // On a phone the header keeps the room's name; the room's settings are reached from the bell.
   await ada.page.setViewportSize({ width: 390, height: 780 });
   await expect(ada.page.getByRole('heading', { name: 'Quiet study', level: 1 })).toBeInViewport();
-  await ada.page.screenshot({ path: 'docs/screenshots/notifications-room-header-phone.png' });
+  await docShot(ada.page, 'docs/screenshots/notifications-room-header-phone.png');
   await ada.page.getByTestId('bell').click();
   await ada.page.getByRole('dialog', { name: 'Notifications' }).getByRole('button', { name: 'Notification settings for Quiet study' }).click();
   await expect(d.getByRole('radio', { name: /All messages/ })).toBeChecked();

@@ -1,6 +1,6 @@
 /** Issue 13 item 4: a room owner creates an API token in room settings; a bot posts with it and the message appears live with a BOT badge. */
 import { expect, request, test } from '@playwright/test';
-import { message, newUserViaApi, type User } from '../fixtures.js';
+import { message, newUserViaApi, type User, docShot } from '../fixtures.js';
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -21,7 +21,7 @@ test('a bot token posts a message that appears live', async ({ browser, baseURL 
   await dialog.getByRole('button', { name: 'Create token' }).click();
   const secret = (await dialog.getByTestId('token-secret').textContent())!.trim();
   expect(secret).toMatch(/^crt_/);
-  await page.screenshot({ path: 'docs/screenshots/integrations-token.png' });
+  await docShot(page, 'docs/screenshots/integrations-token.png');
   await page.keyboard.press('Escape');
 
   const bot = await request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${secret}` } });

@@ -3,7 +3,7 @@
  * scrolled to it (history loaded around it, beyond the latest page) with the message highlighted.
  */
 import { expect, request, test } from '@playwright/test';
-import { message, newUserViaApi, uniqueName, type User } from '../fixtures.js';
+import { message, newUserViaApi, uniqueName, type User, docShot } from '../fixtures.js';
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
@@ -44,7 +44,7 @@ test('search finds a message by a partial word and jumps to it', async ({ browse
   const hit = page.getByTestId('search-hit').filter({ hasText: 'Linear algebra' });
   await expect(hit).toHaveCount(1);
   await expect(hit.locator('mark')).toHaveText('eigenvector');
-  await page.screenshot({ path: 'docs/screenshots/search-results.png' });
+  await docShot(page, 'docs/screenshots/search-results.png');
 
   await hit.click();
   await expect(page).toHaveURL(new RegExp(`/rooms/${room.id}`));
