@@ -8,7 +8,7 @@ export type UserSortKey = (typeof USER_SORT_KEYS)[number];
  * Users list filters: `active` = enabled accounts, `disabled`, `admins`, `new` = registered in the
  * last 7 days. Deleted accounts (anonymous tombstones) are never listed.
  */
-export const USER_FILTERS = ['all', 'active', 'disabled', 'admins', 'new'] as const;
+export const USER_FILTERS = ['all', 'active', 'disabled', 'admins', 'new', 'bots'] as const;
 export type UserFilter = (typeof USER_FILTERS)[number];
 
 export const ROOM_SORT_KEYS = ['name', 'createdAt', 'lastActivityAt', 'members'] as const;

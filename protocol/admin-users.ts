@@ -36,6 +36,8 @@ const adminUserRow = z.object({
   displayName: z.string(),
   avatarColor: z.string(),
   isAdmin: z.boolean(),
+  /** A room integration's author (API token or webhook), not a person. */
+  isBot: z.boolean(),
   disabled: z.boolean(),
   createdAt: z.number(),
   lastSeenAt: z.number().nullable(),

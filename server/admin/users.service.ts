@@ -33,6 +33,7 @@ export const toAdminUserRow = (u: UserRow): AdminUserRow => ({
   displayName: u.displayName,
   avatarColor: u.avatarColor,
   isAdmin: u.isAdmin,
+  isBot: u.isBot,
   disabled: u.disabled,
   createdAt: u.createdAt,
   lastSeenAt: u.lastSeenAt,
@@ -98,6 +99,7 @@ export class AdminUsersService {
     if (q.filter === 'active') conds.push(eq(users.disabled, false));
     if (q.filter === 'disabled') conds.push(eq(users.disabled, true));
     if (q.filter === 'admins') conds.push(eq(users.isAdmin, true));
+    if (q.filter === 'bots') conds.push(eq(users.isBot, true));
     if (q.filter === 'new') conds.push(gt(users.createdAt, this.now() - WEEK_MS));
     return and(...conds);
   }

@@ -314,3 +314,17 @@ describe('deleting an account', () => {
     js.close();
   });
 });
+
+describe('bots in the users list', () => {
+  it('marks a room integration\'s author as a bot and lists bots under their own filter', async () => {
+    const made = await bob.post(`/api/rooms/${room.id}/integrations/tokens`, { name: 'CI bot', scopes: ['messages:write'] });
+    expect(made.status).toBe(201);
+    const bots = await admin.get('/api/admin/users?filter=bots');
+    expect(bots.status).toBe(200);
+    expect(bots.body.users.map((u: { displayName: string; isBot: boolean }) => [u.displayName, u.isBot])).toEqual([['CI bot', true]]);
+    const people = await admin.get('/api/admin/users?filter=admins');
+    expect(people.body.users.every((u: { isBot: boolean }) => !u.isBot)).toBe(true);
+    // Outsiders still get nothing.
+    expect((await alice.get('/api/admin/users?filter=bots')).status).toBe(403);
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * Bots and integrations (SPEC C6, issue 13 item 4): room-scoped API tokens with scopes, and the
- * Bearer-authenticated bot routes. Incoming webhooks are not built yet (see ADR 0012).
+ * Bearer-authenticated bot routes, and incoming webhooks (POST /api/hooks/:secret).
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';

@@ -1,5 +1,4 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/client.js';
 import { messages, notifications, roomBans, roomMembers, roomNotifySettings, rooms, users } from '../../db/schema/index.js';
 import type { Message } from '../../protocol/chat.js';
@@ -45,7 +44,6 @@ const INVITES_PER_10MIN = perWindow(20, 10 * 60_000);
  * Everything a user reads or marks is filtered by their own user id: ids of others' rows do nothing.
  */
 export class NotificationsService {
-  private readonly roomRow: Statement<[number], Record<string, unknown>>;
   private readonly inviteLimiter = new RateLimiter(INVITES_PER_10MIN);
   private readonly q;
   /** The service's clock (mute expiry, created/read times); tests move it forward. */
@@ -55,8 +53,6 @@ export class NotificationsService {
     private readonly db: Db,
     private readonly delivery: NotificationDelivery,
   ) {
-    // `SELECT *` so the room's `kind` is read once the DM feature adds that column (until then: 'room').
-    this.roomRow = db.$client.prepare('SELECT * FROM rooms WHERE id = ?');
     const ph = sql.placeholder;
     this.q = {
       settings: db
@@ -114,6 +110,7 @@ export class NotificationsService {
         .prepare(),
       actor: db.select().from(users).where(eq(users.id, ph('id'))).prepare(),
       roomName: db.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, ph('id'))).prepare(),
+      roomKind: db.select({ kind: rooms.kind }).from(rooms).where(eq(rooms.id, ph('id'))).prepare(),
     };
   }
 
@@ -307,8 +304,7 @@ export class NotificationsService {
   // ---- per-room settings ----
 
   roomKind(roomId: number): RoomKind {
-    const kind = this.roomRow.get(roomId)?.kind;
-    return kind === 'dm' || kind === 'group' ? kind : 'room';
+    return this.q.roomKind.get({ id: roomId })?.kind ?? 'room';
   }
 
   effectiveSettings(userId: number, roomId: number): RoomNotifySettings {
