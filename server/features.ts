@@ -113,7 +113,8 @@ export const featuresPlugin = fp(
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {
-      timers.resumeAll();
+      // Several nodes: running timers resume on the node that takes their room's lease (server/cluster).
+      if (!app.cluster.enabled) timers.resumeAll();
       app.alarms.fireDue();
     });
     // Before the database closes: stop scheduling and write the focus time still being counted.

@@ -1,0 +1,36 @@
+/**
+ * The cluster plugin: `app.cluster` is a {@link LocalCluster} (one process, the default) or, when
+ * REDIS_URL is set, a {@link RedisCluster} (leases, node bus, takeover). Registered before
+ * Socket.IO, which then fans out through Redis (server/plugins/socket-io.ts).
+ */
+import fp from 'fastify-plugin';
+import { LocalCluster, type Cluster } from './cluster.js';
+import { RedisCluster } from './redis-cluster.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    cluster: Cluster;
+  }
+}
+
+export const NODE_HEADER = 'x-commonroom-node';
+
+export const clusterPlugin = fp(
+  async (app) => {
+    const { redisUrl, nodeId, leaseMs } = app.config.cluster;
+    if (!redisUrl) {
+      app.decorate('cluster', new LocalCluster(nodeId) as Cluster);
+      return;
+    }
+    const cluster = new RedisCluster(redisUrl, nodeId, { leaseMs, log: app.log });
+    await cluster.start();
+    app.decorate('cluster', cluster as Cluster);
+    // Which node answered: for operators reading logs, and for the cluster tests.
+    app.addHook('onSend', async (_request, reply) => {
+      void reply.header(NODE_HEADER, nodeId);
+    });
+    app.addHook('onClose', async () => cluster.stop());
+    app.log.info({ nodeId, leaseMs }, 'cluster: joined through Redis');
+  },
+  { name: 'cluster' },
+);
