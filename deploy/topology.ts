@@ -94,6 +94,14 @@ export function nginxConfig(opts: { listen: number; nodes: { port: number }[]; d
   );
 }
 
+/** A throwaway redis-server on a free 127.0.0.1 port (no persistence) in `dir`. */
+export async function startRedis(dir: string): Promise<{ url: string; port: number; proc: ChildProcess; stop(): void }> {
+  const port = await freePort();
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  await waitFor('redis', async () => spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() === 'PONG', 10_000, proc);
+  return { url: `redis://127.0.0.1:${port}`, port, proc, stop: () => proc.kill('SIGKILL') };
+}
+
 export async function startTopology(opts: TopologyOptions = {}): Promise<Topology> {
   const n = opts.nodes ?? 3;
   const dir = mkdtempSync(join(tmpdir(), 'commonroom-cluster-'));
@@ -102,11 +110,9 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
   const children: ChildProcess[] = [];
 
   // Redis: no persistence, only this run's data.
-  const redisPort = await freePort();
-  const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  children.push(redis);
-  const redisUrl = `redis://127.0.0.1:${redisPort}`;
-  await waitFor('redis', async () => spawnSync('redis-cli', ['-p', String(redisPort), 'ping']).stdout?.toString().trim() === 'PONG', 10_000, redis);
+  const redis = await startRedis(dir);
+  children.push(redis.proc);
+  const redisUrl = redis.url;
 
   const nginxPort = await freePort();
   const url = `http://127.0.0.1:${nginxPort}`;

@@ -5,6 +5,8 @@
  */
 import fp from 'fastify-plugin';
 import { LocalCluster, type Cluster } from './cluster.js';
+import { useSharedRateStore } from '../plugins/rate-limit.js';
+import { RedisRateStore } from './rate-store.js';
 import { RedisCluster } from './redis-cluster.js';
 
 declare module 'fastify' {
@@ -25,11 +27,16 @@ export const clusterPlugin = fp(
     const cluster = new RedisCluster(redisUrl, nodeId, { leaseMs, log: app.log });
     await cluster.start();
     app.decorate('cluster', cluster as Cluster);
+    // Every rate limit of this process (sign-in throttling included) counts what all nodes spent.
+    useSharedRateStore(new RedisRateStore(cluster.redis));
     // Which node answered: for operators reading logs, and for the cluster tests.
     app.addHook('onSend', async (_request, reply) => {
       void reply.header(NODE_HEADER, nodeId);
     });
-    app.addHook('onClose', async () => cluster.stop());
+    app.addHook('onClose', async () => {
+      useSharedRateStore(null);
+      await cluster.stop();
+    });
     app.log.info({ nodeId, leaseMs }, 'cluster: joined through Redis');
   },
   { name: 'cluster' },
