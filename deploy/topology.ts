@@ -43,8 +43,9 @@ export interface TopologyOptions {
   /** Run the built server (dist/server/main.js) instead of tsx on the sources. */
   built?: boolean;
   env?: Record<string, string>;
-  /** Extra env for the first node only (e.g. streaming). */
   logLevel?: string;
+  /** false: no Redis and no REDIS_URL (one node behind nginx, the single-process baseline). */
+  redis?: boolean;
 }
 
 export function freePort(): Promise<number> {
@@ -110,9 +111,9 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
   const children: ChildProcess[] = [];
 
   // Redis: no persistence, only this run's data.
-  const redis = await startRedis(dir);
-  children.push(redis.proc);
-  const redisUrl = redis.url;
+  const redis = opts.redis === false ? null : await startRedis(dir);
+  if (redis) children.push(redis.proc);
+  const redisUrl = redis?.url ?? '';
 
   const nginxPort = await freePort();
   const url = `http://127.0.0.1:${nginxPort}`;
@@ -133,7 +134,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
         PORT: String(node.port),
         HOST: '127.0.0.1',
         DATA_DIR: dataDir,
-        REDIS_URL: redisUrl,
+        ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
         NODE_ID: node.id,
         CLUSTER_LEASE_MS: String(opts.leaseMs ?? 3000),
         PUBLIC_URL: url,
