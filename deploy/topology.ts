@@ -154,7 +154,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     proc.stderr!.on('data', keep);
     node.proc = proc;
     children.push(proc);
-    await waitFor(`node ${node.id}`, async () => (await fetch(`${node.url}/api/health`)).ok, 60_000, proc, node.log);
+    await waitFor(`node ${node.id}`, async () => (await fetch(`${node.url}/api/health`)).ok, 180_000, proc, node.log);
   };
   try {
     // The first node creates the database, the session secret and the VAPID keys; then the others.

@@ -82,7 +82,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   });
   noStoreApiJson(app);
   await app.register(docsPlugin);
-  await app.register(dbPlugin, { file: config.dbFile });
+  // Several nodes (REDIS_URL) share the SQLite file in phase 1 of scale-out: transactions begin IMMEDIATE.
+  await app.register(dbPlugin, { file: config.dbFile, sharedByProcesses: !!config.cluster.redisUrl });
   // Right after the database (its statements get timed) and before every API route (their hooks).
   await app.register(metricsPlugin);
   await app.register(authPlugin);

@@ -37,6 +37,8 @@ export interface Cluster {
   on(kind: string, fn: (payload: unknown, from: string) => void): void;
   /** Registers a room-owned feature (adopt/evict on lease changes). */
   register(feature: RoomOwnedFeature): void;
+  /** The internal base URL a node advertised (NODE_URL), or null when it is not alive. */
+  addressOf(nodeId: string): Promise<string | null>;
   /** Ids of the nodes alive now (this one included). */
   nodes(): Promise<string[]>;
   start(): Promise<void>;
@@ -62,6 +64,9 @@ export class LocalCluster implements Cluster {
   register(): void {}
   async nodes(): Promise<string[]> {
     return [this.nodeId];
+  }
+  async addressOf(): Promise<string | null> {
+    return null;
   }
   async start(): Promise<void> {}
   async stop(): Promise<void> {}

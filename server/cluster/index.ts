@@ -19,12 +19,12 @@ export const NODE_HEADER = 'x-commonroom-node';
 
 export const clusterPlugin = fp(
   async (app) => {
-    const { redisUrl, nodeId, leaseMs } = app.config.cluster;
+    const { redisUrl, nodeId, leaseMs, nodeUrl } = app.config.cluster;
     if (!redisUrl) {
       app.decorate('cluster', new LocalCluster(nodeId) as Cluster);
       return;
     }
-    const cluster = new RedisCluster(redisUrl, nodeId, { leaseMs, log: app.log });
+    const cluster = new RedisCluster(redisUrl, nodeId, { leaseMs, log: app.log, url: nodeUrl });
     await cluster.start();
     app.decorate('cluster', cluster as Cluster);
     // Every rate limit of this process (sign-in throttling included) counts what all nodes spent.

@@ -55,6 +55,8 @@ export interface RedisClusterOptions {
   leaseMs?: number;
   /** How often every node looks for rooms with live state and no owner. */
   scanMs?: number;
+  /** This node's internal base URL, for nodes passing connections on to it (PeerJS signalling). */
+  url?: string;
   log?: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 
@@ -75,6 +77,7 @@ export class RedisCluster implements Cluster {
   private loops: NodeJS.Timeout[] = [];
   private stopped = false;
   private readonly log: NonNullable<RedisClusterOptions['log']>;
+  private readonly url: string;
 
   constructor(
     url: string,
@@ -84,6 +87,7 @@ export class RedisCluster implements Cluster {
     this.leaseMs = opts.leaseMs ?? 3000;
     this.scanMs = opts.scanMs ?? 1000;
     this.margin = Math.max(200, Math.round(this.leaseMs / 4));
+    this.url = opts.url ?? '';
     const quiet = { info() {}, warn() {}, error() {} };
     this.log = opts.log ?? quiet;
     this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
@@ -144,7 +148,11 @@ export class RedisCluster implements Cluster {
   // ---- nodes ----
 
   private async beat(): Promise<void> {
-    await this.redis.set(nodeKey(this.nodeId), String(Date.now()), 'PX', this.leaseMs);
+    await this.redis.set(nodeKey(this.nodeId), this.url, 'PX', this.leaseMs);
+  }
+
+  async addressOf(nodeId: string): Promise<string | null> {
+    return (await this.redis.get(nodeKey(nodeId))) || null;
   }
 
   async nodes(): Promise<string[]> {

@@ -26,6 +26,8 @@ const CHESS: CommandName[] = [
 ];
 const TIMER: CommandName[] = ['timer:act', 'timer:configure'];
 const BLACKJACK: CommandName[] = ['bj:watch', 'bj:sit', 'bj:leave', 'bj:sit-out', 'bj:bet', 'bj:insurance', 'bj:act', 'bj:configure'];
+/** Call rosters live on the room's owner; PeerJS connections are passed on to it (server/calls/peer-server.ts). */
+const CALLS: CommandName[] = ['call:state', 'call:join', 'call:leave', 'call:update', 'call:record'];
 const MUSIC: CommandName[] = ['music:add', 'music:remove', 'music:move', 'music:play', 'music:pause'];
 
 const byRoomId = (p: Record<string, unknown>) => (typeof p.roomId === 'number' ? p.roomId : null);
@@ -37,6 +39,7 @@ export const roomOwnershipPlugin = fp(
     sockets.ownedByRoom(TIMER, byRoomId);
     sockets.ownedByRoom(BLACKJACK, byRoomId);
     sockets.ownedByRoom(MUSIC, byRoomId);
+    sockets.ownedByRoom(CALLS, byRoomId);
     if (!cluster.enabled) return;
     cluster.register({ name: 'chess', liveRooms: () => chess.liveRoomIds(), adopt: (id) => chess.adoptRoom(id), evict: (id) => chess.evictRoom(id) });
     cluster.register({ name: 'pomodoro', liveRooms: () => timers.liveRoomIds(), adopt: (id) => timers.tick(id), evict: (id) => timers.evictRoom(id) });

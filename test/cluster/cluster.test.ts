@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { io as ioc } from 'socket.io-client';
+import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '../../protocol/ack.js';
 import { Client, nextEvent, roomWith, type ClientSocket } from '../../server/test/harness.js';
@@ -84,7 +85,7 @@ describe.skipIf(!tools.ok)('cluster: 3 nodes + Redis + nginx', () => {
     roomId = (await roomWith(ada, [bob])).id;
     await ok(command(as, 'room:enter', { roomId }));
     await ok(command(bs, 'room:enter', { roomId }));
-  }, 120_000);
+  }, 400_000);
 
   afterAll(async () => {
     as?.close();
@@ -171,6 +172,32 @@ describe.skipIf(!tools.ok)('cluster: 3 nodes + Redis + nginx', () => {
     expect(a.timer.status).toBe('paused');
     expect(a.timer.remainingMs).toBe(b.timer.remainingMs);
     await ok(command(as, 'timer:act', { roomId, action: 'reset' }));
+  });
+
+  it('call signalling reaches the room’s owner from any node (PeerJS through nginx)', async () => {
+    const aj = await ok<{ peerId: string; token: string }>(command(as, 'call:join', { roomId, muted: true, cameraOff: true }));
+    const bj = await ok<{ peerId: string; token: string; peers: string[] }>(command(bs, 'call:join', { roomId, muted: true, cameraOff: true }));
+    // One roster for the room, whichever node each socket is on.
+    expect(bj.peers).toEqual([aj.peerId]);
+    const open = (c: Client, j: { peerId: string; token: string }) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const url = `${t.url.replace('http', 'ws')}/peerjs/peerjs?key=commonroom&id=${encodeURIComponent(j.peerId)}&token=${encodeURIComponent(j.token)}&version=1.5.5`;
+        const ws = new WebSocket(url, { headers: { cookie: c.cookie, origin: t.url } });
+        ws.once('message', (d) => (JSON.parse(String(d)).type === 'OPEN' ? resolve(ws) : reject(new Error(String(d)))));
+        ws.once('unexpected-response', (_q, res) => reject(new Error(`peer connection refused: ${res.statusCode}`)));
+        ws.once('error', reject);
+      });
+    const [aw, bw] = await Promise.all([open(ada, aj), open(bob, bj)]);
+    const offer = new Promise<{ type: string; src: string }>((resolve) => bw.on('message', (d) => {
+      const m = JSON.parse(String(d));
+      if (m.type === 'OFFER') resolve(m);
+    }));
+    aw.send(JSON.stringify({ type: 'OFFER', dst: bj.peerId, payload: { sdp: { type: 'offer', sdp: 'v=0' }, type: 'media', connectionId: 'mc_test' } }));
+    expect((await offer).src).toBe(aj.peerId);
+    aw.terminate();
+    bw.terminate();
+    await ok(command(as, 'call:leave', { roomId }));
+    await ok(command(bs, 'call:leave', { roomId }));
   });
 
   it('a chess game with clocks survives kill -9 of the node owning it', async () => {
