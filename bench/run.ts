@@ -7,6 +7,7 @@
  *  [--users 100000] [--runs 50]  (admin-users: users list query over a seeded instance)
  *  [--messages 10000000] [--requests 200]  (analytics)
  *  [--messages 1000000] [--rooms 1000] [--user-rooms 20] [--queries 100]  (search)
+ *  [--clients 300] [--scale-rates 100,300] [--failover-runs 3]  (scale: 1 node vs 3 nodes + Redis behind nginx, failover)
  *
  * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.
  * Figures are printed, never asserted. Progress goes to stderr, the summary to stdout.
@@ -22,12 +23,13 @@ import { chatBench, type ChatOptions } from './chat.js';
 import { chessBench, type ChessOptions } from './chess.js';
 import type { BenchReport } from './lib/report.js';
 import { renderTable } from './lib/stats.js';
+import { scaleBench, type ScaleOptions } from './scale.js';
 import { searchBench, type SearchOptions } from './search.js';
 import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -42,6 +44,7 @@ interface Options {
   adminUsers: AdminUsersOptions;
   analytics: AnalyticsOptions;
   search: SearchOptions;
+  scale: ScaleOptions;
 }
 
 /** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
@@ -86,6 +89,8 @@ function parseOptions(argv: string[]): Options {
       rooms: { type: 'string' },
       'user-rooms': { type: 'string' },
       queries: { type: 'string' },
+      'scale-rates': { type: 'string' },
+      'failover-runs': { type: 'string' },
     },
     strict: true,
   });
@@ -147,6 +152,14 @@ function parseOptions(argv: string[]): Options {
       userRooms: Math.round(num(values['user-rooms'], 20, 'user-rooms', 1000)),
       queries: Math.round(num(values.queries, 100, 'queries', 100_000)),
     },
+    scale: {
+      clients: Math.round(num(values.clients, 300, 'clients', 100_000)),
+      roomSize: Math.round(num(values['room-size'], 10, 'room-size', 1000)),
+      rates: (values['scale-rates'] ?? '100,300').split(',').map((r) => num(r, 100, 'scale-rates', 100_000)),
+      warmupSec: num(values.warmup, 3, 'warmup', 600),
+      durationSec: num(values.duration, 10, 'duration', 3600),
+      failoverRuns: Math.round(num(values['failover-runs'], 3, 'failover-runs', 50)),
+    },
   };
 }
 
@@ -172,6 +185,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return analyticsBench(opts.analytics);
     case 'search':
       return searchBench(opts.search);
+    case 'scale':
+      return scaleBench(opts.scale);
   }
 }
 
@@ -186,7 +201,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--failover-runs N]';
 
 async function main(): Promise<void> {
   let opts: Options;

@@ -5,6 +5,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppConfig } from './config.js';
+import { clusterPlugin } from './cluster/index.js';
+import { roomOwnershipPlugin } from './cluster/room-ownership.js';
 import { featuresPlugin } from './features.js';
 import { ErrorRing } from './health/error-ring.js';
 import { healthPlugin } from './health/index.js';
@@ -80,12 +82,15 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   });
   noStoreApiJson(app);
   await app.register(docsPlugin);
-  await app.register(dbPlugin, { file: config.dbFile });
+  // Several nodes (REDIS_URL) share the SQLite file in phase 1 of scale-out: transactions begin IMMEDIATE.
+  await app.register(dbPlugin, { file: config.dbFile, sharedByProcesses: !!config.cluster.redisUrl });
   // Right after the database (its statements get timed) and before every API route (their hooks).
   await app.register(metricsPlugin);
   await app.register(authPlugin);
+  await app.register(clusterPlugin);
   await app.register(socketIoPlugin);
   await app.register(featuresPlugin);
+  await app.register(roomOwnershipPlugin);
   await app.register(healthPlugin);
 
   app.withTypeProvider<ZodTypeProvider>().get(

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -81,6 +82,14 @@ const envSchema = z.object({
   ALERT_FFMPEG_CRASHES: z.coerce.number().int().positive().default(3),
   /** Admin alerts: this many failed sign-ins within 5 minutes (all accounts and addresses). */
   ALERT_FAILED_SIGNINS: z.coerce.number().int().positive().default(20),
+  /** Scale-out (docs/decisions/0020-scale-out.md): Redis shared by every node; unset = one process, nothing shared. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL').optional(),
+  /** This node's name in the cluster (logs, the x-commonroom-node header); default host-pid. */
+  NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (at most 40)').optional(),
+  /** How the other nodes reach this one directly (call signalling is passed on to a room's owner); default http://127.0.0.1:PORT. */
+  NODE_URL: z.string().regex(/^http:\/\/[^\s/]+\/?$/, 'like http://10.0.0.5:3000').optional(),
+  /** Room lease time to live: a killed node's rooms are taken over after about this long. */
+  CLUSTER_LEASE_MS: z.coerce.number().int().min(500).max(60_000).default(3000),
   /** The instance's time zone: where analytics days begin and end. */
   TIME_ZONE: z
     .string()
@@ -141,6 +150,8 @@ export interface AppConfig {
   alerts: AlertThresholds;
   /** IANA zone of the instance: analytics days run from local midnight to midnight. */
   timeZone: string;
+  /** Scale-out: Redis URL (unset: single process), this node's id, room lease TTL. */
+  cluster: { redisUrl: string | undefined; nodeId: string; leaseMs: number; nodeUrl: string };
 }
 
 export interface AlertThresholds {
@@ -235,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     metricsToken: e.METRICS_TOKEN,
     alerts: { eventLoopMs: e.ALERT_EVENT_LOOP_MS, diskFreeMb: e.ALERT_DISK_FREE_MB, ffmpegCrashes: e.ALERT_FFMPEG_CRASHES, failedSignIns: e.ALERT_FAILED_SIGNINS },
     timeZone: e.TIME_ZONE,
+    cluster: { redisUrl: e.REDIS_URL, nodeId: e.NODE_ID ?? `${hostname().split('.')[0]}-${process.pid}`, leaseMs: e.CLUSTER_LEASE_MS, nodeUrl: (e.NODE_URL ?? `http://${e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, '') },
     ...overrides,
     ...(overrides.dataDir ? { dbFile: join(dataDir, 'commonroom.sqlite') } : {}),
   };

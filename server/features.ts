@@ -11,6 +11,8 @@ import { chatRoutes } from './chat/chat.routes.js';
 import { ChatService } from './chat/chat.service.js';
 import { registerChatSockets, socketChatNotifier } from './chat/chat.socket.js';
 import { PresenceService } from './presence/presence.service.js';
+import { ClusterPresence } from './cluster/presence.js';
+import type { PresenceStatus } from '../protocol/rooms.js';
 import { RoomEvents } from './rooms/room-events.js';
 import { roomsRoutes } from './rooms/rooms.routes.js';
 import { RoomsService } from './rooms/rooms.service.js';
@@ -59,10 +61,12 @@ export const featuresPlugin = fp(
     const roomEvents = new RoomEvents(app.db, app.io);
     const stats = new StatsService(app.db);
     const focus = new FocusTracker(stats);
-    const presence = new PresenceService((roomId, userId, status) => {
+    const onPresence = (roomId: number, userId: number, status: PresenceStatus) => {
       roomEvents.broadcast(roomId, 'presence:changed', { userId, status });
       focus.setPresent(roomId, userId, status !== 'offline', Date.now());
-    });
+    };
+    // Several nodes: presence is merged over all of them (server/cluster/presence.ts).
+    const presence = app.cluster.enabled ? new ClusterPresence(app.cluster, onPresence) : new PresenceService(onPresence);
     const timers = new TimerService(app.db, roomEvents, focus, (roomId, view) =>
       app.io.to(membersChannel(roomId)).emit('lobby:timer', { roomId, ...view }),
     );
@@ -113,7 +117,8 @@ export const featuresPlugin = fp(
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {
-      timers.resumeAll();
+      // Several nodes: running timers resume on the node that takes their room's lease (server/cluster).
+      if (!app.cluster.enabled) timers.resumeAll();
       app.alarms.fireDue();
     });
     // Before the database closes: stop scheduling and write the focus time still being counted.

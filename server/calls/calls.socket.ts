@@ -38,7 +38,8 @@ export function registerCallSockets(app: FastifyInstance, calls: CallsService): 
 
   // A dropped connection leaves the call at once (others see it); the client joins again when it
   // reconnects, resuming its peer id.
-  sockets.onDisconnecting((socket) => calls.dropSocket(socket.id, 'disconnected'));
+  // Any node's disconnects: with several nodes the call's roster lives on the room's owner.
+  sockets.onSocketGone((socketId) => calls.dropSocket(socketId, 'disconnected'));
 
   // Kicks, bans and room deletion take the user's sockets out of `members:<roomId>`: that ends
   // their call too (the peer server closes their signalling connection).

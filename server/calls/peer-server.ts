@@ -12,6 +12,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import fastifyExpress from '@fastify/express';
 import type { FastifyInstance } from 'fastify';
@@ -28,6 +29,8 @@ export const PEER_WS_PATH = `${PEER_PATH}/peerjs`;
 /** SDP offers are a few KB; nothing legitimate comes near this. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
+/** Marks a signalling connection another node passed on (scale-out): handled here, never passed again. */
+const FORWARDED_HEADER = 'x-commonroom-peer-forwarded';
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' };
 
@@ -69,10 +72,12 @@ export async function mountPeerServer(app: FastifyInstance, calls: CallsService)
     scope.all(`${PEER_PATH}/*`, notFound);
   });
 
-  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  app.server.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://peer.invalid');
     if (url.pathname !== PEER_WS_PATH && url.pathname !== `${PEER_WS_PATH}/`) return; // Socket.IO's, or nobody's
     socket.on('error', () => socket.destroy());
+    // Several nodes: a call's roster and relay live on its room's owner; pass the connection on.
+    if (app.cluster.enabled && (await passToOwner(app, req, socket, head, url))) return;
     if (!isRawRequestAllowed(req, app.config)) return refuse(socket, 403, 'origin not allowed');
     const session = app.auth.resolve(app.parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE]);
     const peerId = url.searchParams.get('id');
@@ -114,6 +119,34 @@ export async function mountPeerServer(app: FastifyInstance, calls: CallsService)
     for (const ws of wss.clients) ws.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   });
+}
+
+/**
+ * Scale-out: the signalling connection of a peer whose room another node owns goes to that node
+ * as it came (raw bytes both ways; the owner checks everything). Returns false to handle it here.
+ */
+async function passToOwner(app: FastifyInstance, req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<boolean> {
+  const room = /^r(\d+)u/.exec(url.searchParams.get('id') ?? '');
+  if (!room || req.headers[FORWARDED_HEADER]) return false;
+  const roomId = Number(room[1]);
+  const owner = await app.cluster.ownerOf(roomId).catch(() => app.cluster.nodeId);
+  if (owner === app.cluster.nodeId) return false;
+  const address = await app.cluster.addressOf(owner);
+  if (!address) return false;
+  const target = new URL(address);
+  const upstream = connect(Number(target.port || 80), target.hostname);
+  const lines = [`${req.method} ${req.url} HTTP/1.1`];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+  lines.push(`${FORWARDED_HEADER}: ${app.cluster.nodeId}`);
+  upstream.on('error', () => socket.destroy());
+  socket.on('close', () => upstream.destroy());
+  upstream.on('connect', () => {
+    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (head.length) upstream.write(head);
+    upstream.pipe(socket);
+    socket.pipe(upstream);
+  });
+  return true;
 }
 
 /**

@@ -39,6 +39,7 @@ export const musicPlugin = fp(
     registerMusicSockets(app, music);
     await app.register(musicRoutes(music, spotify?.accounts ?? null));
     app.addHook('onReady', async () => {
+      if (app.cluster.enabled) return; // several nodes: the room's lease holder runs playback (server/cluster)
       const n = music.resumeAll();
       if (n) app.log.info({ rooms: n }, 'music queues resumed');
     });

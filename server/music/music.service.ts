@@ -301,6 +301,17 @@ export class MusicService {
     return playing.length;
   }
 
+  /** Scale-out: rooms whose playback runs (takeover candidates). */
+  liveRoomIds(): number[] {
+    return this.db.select({ roomId: musicPlayback.roomId }).from(musicPlayback).where(eq(musicPlayback.status, 'playing')).all().map((r) => r.roomId);
+  }
+
+  /** Scale-out: another node owns the room now. */
+  evictRoom(roomId: number): void {
+    clearTimeout(this.timeouts.get(roomId));
+    this.timeouts.delete(roomId);
+  }
+
   stop(): void {
     for (const t of this.timeouts.values()) clearTimeout(t);
     this.timeouts.clear();

@@ -9,10 +9,10 @@ declare module 'fastify' {
 }
 
 /** Opens the SQLite file, applies committed migrations, closes the file on shutdown. */
-export const dbPlugin = fp<{ file: string }>(
+export const dbPlugin = fp<{ file: string; sharedByProcesses?: boolean }>(
   async (app, opts) => {
     const started = performance.now();
-    const db = openDb(opts.file);
+    const db = openDb(opts.file, { sharedByProcesses: opts.sharedByProcesses });
     applyMigrations(db);
     app.log.debug({ ms: Math.round(performance.now() - started) }, 'database ready');
     app.decorate('db', db);

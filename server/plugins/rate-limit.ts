@@ -1,6 +1,9 @@
 /**
- * In-memory rate limiting: token buckets keyed by string. One process, one limiter per purpose;
- * a multi-node deployment would move this to Redis (see docs/decisions).
+ * Rate limiting: token buckets keyed by string, one limiter per purpose. In one process the
+ * buckets live in memory. With several nodes (REDIS_URL, docs/decisions/0020-scale-out.md) every
+ * spend also goes to a shared bucket in Redis and the local bucket is replaced by the shared
+ * one's answer: decisions stay synchronous (made on the local copy) and follow what every node
+ * spent, overshooting at most by the spends in flight on each node.
  */
 import { AppError } from './errors.js';
 
@@ -29,20 +32,52 @@ export const perWindow = (count: number, windowMs: number): RateRule => ({
   refillPerMs: count / windowMs,
 });
 
+/** Buckets shared by every node (server/cluster/rate-store.ts). */
+export interface SharedRateStore {
+  /** Spends one token of `key` in the shared bucket (when it has one) and answers the bucket after. */
+  take(key: string, rule: RateRule, now: number): Promise<Bucket>;
+  reset(key: string): void;
+}
+
+let shared: SharedRateStore | null = null;
+
+/** Scale-out: every limiter of this process shares its buckets through `store` (null: memory only). */
+export function useSharedRateStore(store: SharedRateStore | null): void {
+  shared = store;
+}
+
+/** Where a limiter was constructed (file:line:column): the same on every node running the same build. */
+function constructionSite(): string {
+  const frames = (new Error().stack ?? '').split('\n').slice(3);
+  const frame = frames.find((f) => !f.includes('rate-limit')) ?? 'unknown';
+  return frame.replace(/^\s*at\s+/, '').replace(/^.*\((.*)\)$/, '$1').replace(/^.*[\\/](server|dist)[\\/]/, '$1/');
+}
+
 export class RateLimiter {
   private buckets = new Map<string, Bucket>();
   private sweeps = 0;
+  /** Namespace of this limiter's shared buckets. */
+  readonly name: string;
 
   constructor(
     private readonly rule: RateRule,
     private readonly now: () => number = Date.now,
-  ) {}
+    name?: string,
+  ) {
+    this.name = name ?? constructionSite();
+  }
 
   /** Spends a token for `key`; returns 0 when allowed, else seconds to wait. */
   hit(key: string): number {
     const t = this.now();
     const { bucket, waitMs } = takeToken(this.buckets.get(key), this.rule, t);
     this.buckets.set(key, bucket);
+    if (shared) {
+      shared.take(`${this.name}|${key}`, this.rule, t).then(
+        (b) => this.buckets.set(key, b),
+        () => {},
+      );
+    }
     if (++this.sweeps % 1000 === 0) this.sweep(t);
     return waitMs === 0 ? 0 : Math.max(1, Math.ceil(waitMs / 1000));
   }
@@ -71,6 +106,7 @@ export class RateLimiter {
   /** Gives a spent token back (for example after a successful login). */
   reset(key: string): void {
     this.buckets.delete(key);
+    shared?.reset(`${this.name}|${key}`);
   }
 
   /** Forgets buckets that have refilled completely. */

@@ -3,6 +3,7 @@
  * with the session cookie, checks Origin, caps message size and rate-limits events per user.
  * Features register commands through {@link SocketHub.command}; nobody calls bare `socket.on`.
  */
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import fp from 'fastify-plugin';
 import { Server, type Socket } from 'socket.io';
 import { SessionAwareAdapter, type Session } from 'socket.io-adapter';
@@ -17,6 +18,8 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from '../../protocol/events.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { NodeGoneError, RedisCluster } from '../cluster/redis-cluster.js';
 import { SESSION_COOKIE } from './auth.js';
 import { IdempotencyCache, idempotencyKey } from './idempotency.js';
 import { AppError } from './errors.js';
@@ -70,6 +73,13 @@ export class SocketHub {
   private readonly commandGuards: CommandGuard[] = [];
   private readonly connectHooks: ((socket: AppSocket) => void)[] = [];
   private readonly disconnectingHooks: ((socket: AppSocket) => void)[] = [];
+  private readonly goneHooks: ((socketId: string) => void)[] = [];
+  /** Commands acting on a room's live state, with how to find the room from the raw payload. */
+  private readonly owned = new Map<string, (payload: Record<string, unknown>) => number | null>();
+  /** @internal set by the plugin */
+  cluster: Cluster | null = null;
+  /** @internal set by the plugin */
+  io: AppServer | null = null;
 
   /**
    * Defines a command: the payload is validated against `commandSchemas[name]`, `authorize` runs
@@ -117,6 +127,78 @@ export class SocketHub {
     return this.recoveryGuards.every((guard) => guard(session));
   }
 
+  /**
+   * Commands that change a room's live state (clocks, timers, tables): with several nodes they run
+   * on the room's owner (server/cluster), wherever the socket is connected. `roomOf` finds the
+   * room from the raw payload (null: run here, e.g. the payload is invalid and will be refused).
+   */
+  ownedByRoom(names: CommandName[], roomOf: (payload: Record<string, unknown>) => number | null): void {
+    for (const name of names) this.owned.set(name, roomOf);
+  }
+
+  /** A socket disconnected, on this node or (several nodes) on another one: per-socket state keyed by id goes. */
+  onSocketGone(fn: (socketId: string) => void): void {
+    this.goneHooks.push(fn);
+  }
+
+  /** @internal runs the gone hooks (also for sockets of other nodes). */
+  socketGone(socketId: string): void {
+    for (const hook of this.goneHooks) hook(socketId);
+  }
+
+  /** @internal the owner node runs a command forwarded by the node holding the socket. */
+  async runForwarded(msg: ForwardedCommand): Promise<Ack<unknown> | { notOwner: true }> {
+    const cmd = this.commands.find((c) => c.name === msg.name);
+    const roomOf = this.owned.get(msg.name);
+    if (!cmd || !roomOf || !this.io) return { ok: false, error: { code: 'VALIDATION', message: 'Unknown command.' } };
+    const roomId = safeRoomOf(roomOf, msg.raw);
+    if (roomId !== null && this.cluster && !this.cluster.owns(roomId)) return { notOwner: true };
+    return this.execute(cmd, { socket: remoteSocket(this.io, msg.socketId, msg.userId, msg.sessionId), userId: msg.userId, sessionId: msg.sessionId }, msg.raw);
+  }
+
+  private async execute(cmd: Registered, ctx: CommandContext, raw: unknown): Promise<Ack<unknown>> {
+    try {
+      const data = await cmd.run(ctx, raw);
+      return { ok: true, data: data ?? null };
+    } catch (err) {
+      if (err instanceof AppError) return { ok: false, error: err.toBody() };
+      this.log?.error({ err, event: cmd.name }, 'socket handler failed');
+      return { ok: false, error: { code: 'INTERNAL', message: 'Something went wrong on our side.' } };
+    }
+  }
+
+  /** Runs a command here, or on the owner of its room when another node owns it. */
+  private async dispatch(cmd: Registered, ctx: CommandContext, raw: unknown): Promise<Ack<unknown>> {
+    const roomOf = this.owned.get(cmd.name);
+    const cluster = this.cluster;
+    if (!cluster?.enabled || !roomOf) return this.execute(cmd, ctx, raw);
+    const roomId = safeRoomOf(roomOf, raw);
+    if (roomId === null) return this.execute(cmd, ctx, raw);
+    // While a dead owner's lease runs out (at most one lease TTL), wait, then take the room over.
+    const giveUpAt = Date.now() + FORWARD_PATIENCE_MS;
+    for (;;) {
+      const owner = await cluster.ownerOf(roomId);
+      if (owner === cluster.nodeId) {
+        if (cluster.owns(roomId)) return this.execute(cmd, ctx, raw);
+      } else {
+        try {
+          const msg: ForwardedCommand = { name: cmd.name, raw, userId: ctx.userId, sessionId: ctx.sessionId, socketId: ctx.socket.id };
+          const answer = (await cluster.request(owner, FORWARD_KIND, msg, FORWARD_TIMEOUT_MS)) as Ack<unknown> | { notOwner: true };
+          if (!('notOwner' in answer)) return answer;
+        } catch (err) {
+          if (!(err instanceof NodeGoneError)) {
+            this.log?.error({ err, event: cmd.name, owner }, 'forwarding a command failed');
+            return { ok: false, error: { code: 'INTERNAL', message: 'The server handling this room did not answer. Try again.' } };
+          }
+        }
+      }
+      if (Date.now() > giveUpAt) return { ok: false, error: { code: 'INTERNAL', message: 'The server handling this room did not answer. Try again.' } };
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+
+  private log: { error: (o: object, m: string) => void } | null = null;
+
   /** Runs while the socket still knows its rooms. */
   onDisconnecting(fn: (socket: AppSocket) => void): void {
     this.disconnectingHooks.push(fn);
@@ -124,6 +206,7 @@ export class SocketHub {
 
   /** @internal wires the registered commands onto a new socket. */
   attach(socket: AppSocket, limiter: RateLimiter, log: { error: (o: object, m: string) => void }): void {
+    this.log = log;
     const { userId, sessionId } = socket.data;
     for (const cmd of this.commands) {
       (socket as unknown as Socket).on(cmd.name, async (raw: unknown, ack: unknown) => {
@@ -135,22 +218,58 @@ export class SocketHub {
         const retryAfter = limiter.hit(`u${userId}`);
         if (retryAfter > 0) return reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'Slow down.', retryAfter } });
         if (missingPayload) return reply({ ok: false, error: { code: 'VALIDATION', message: `Invalid ${cmd.name} payload: send an object before the callback.` } });
-        try {
-          const data = await cmd.run({ socket, userId, sessionId }, raw);
-          reply({ ok: true, data: data ?? null });
-        } catch (err) {
-          if (err instanceof AppError) return reply({ ok: false, error: err.toBody() });
-          log.error({ err, event: cmd.name }, 'socket handler failed');
-          const error: ErrorBody = { code: 'INTERNAL', message: 'Something went wrong on our side.' };
-          reply({ ok: false, error });
-        }
+        reply(await this.dispatch(cmd, { socket, userId, sessionId }, raw));
       });
     }
     for (const hook of this.connectHooks) hook(socket);
     socket.on('disconnecting', () => {
       for (const hook of this.disconnectingHooks) hook(socket);
     });
+    socket.on('disconnect', () => {
+      this.socketGone(socket.id);
+      if (this.cluster?.enabled) this.cluster.broadcast(GONE_KIND, socket.id);
+    });
   }
+}
+
+const FORWARD_KIND = 'socket:command';
+const GONE_KIND = 'socket:gone';
+/** How long a command waits for a room's owner (a dead one's lease must run out first). */
+const FORWARD_PATIENCE_MS = 15_000;
+const FORWARD_TIMEOUT_MS = 8_000;
+
+interface ForwardedCommand {
+  name: CommandName;
+  raw: unknown;
+  userId: number;
+  sessionId: string;
+  socketId: string;
+}
+
+function safeRoomOf(roomOf: (payload: Record<string, unknown>) => number | null, raw: unknown): number | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  try {
+    const id = roomOf(raw as Record<string, unknown>);
+    return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The socket of a forwarded command, as the owner node sees it: joins, leaves and emits go through the adapter. */
+function remoteSocket(io: AppServer, socketId: string, userId: number, sessionId: string): AppSocket {
+  const local = io.of('/').sockets.get(socketId);
+  if (local) return local;
+  const facade = {
+    id: socketId,
+    data: { userId, sessionId },
+    recovered: false,
+    rooms: new Set<string>([socketId]),
+    join: (ch: string | string[]) => io.in(socketId).socketsJoin(ch),
+    leave: (ch: string) => io.in(socketId).socketsLeave(ch),
+    emit: (event: string, ...args: unknown[]) => (io.to(socketId) as unknown as { emit: (e: string, ...a: unknown[]) => boolean }).emit(event, ...args),
+  };
+  return facade as unknown as AppSocket;
 }
 
 declare module 'fastify' {
@@ -160,6 +279,17 @@ declare module 'fastify' {
     /** Shared with the socket commands: HTTP create routes that take a `clientId` use it too. */
     idempotency: IdempotencyCache;
   }
+}
+
+/** Wraps the Redis streams adapter so a recovered session is vetted like in one process. */
+function guardedRedisAdapter(factory: ReturnType<typeof createAdapter>, hub: SocketHub) {
+  return function (nsp: unknown) {
+    const adapter = (factory as unknown as (n: unknown) => { restoreSession(pid: string, offset: string): Promise<Session | null> })(nsp);
+    const restore = adapter.restoreSession.bind(adapter);
+    adapter.restoreSession = (pid, offset) =>
+      restore(pid, offset).then((session) => (session && hub.vetRecovery(session as Session & { data: SocketData }) ? session : null));
+    return adapter;
+  };
 }
 
 export const socketIoPlugin = fp(
@@ -175,8 +305,15 @@ export const socketIoPlugin = fp(
         return restored.then((session) => (session && hub.vetRecovery(session as Session & { data: SocketData }) ? session : (null as unknown as Session)));
       }
     }
+    const cluster = app.cluster;
+    hub.cluster = cluster;
+    // Several nodes: packets, rooms and recovery sessions go through Redis streams; the same vetting applies.
+    const adapter =
+      cluster instanceof RedisCluster
+        ? guardedRedisAdapter(createAdapter(cluster.redis, { streamName: 'cr:socket.io', sessionKeyPrefix: 'cr:sio:session:', channelPrefix: 'cr:socket.io' }), hub)
+        : (GuardedAdapter as unknown as typeof SessionAwareAdapter);
     const io: AppServer = new Server(app.server, {
-      adapter: GuardedAdapter as unknown as typeof SessionAwareAdapter,
+      adapter: adapter as unknown as typeof SessionAwareAdapter,
       serveClient: false,
       maxHttpBufferSize: config.socketMaxBuffer,
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
@@ -207,6 +344,13 @@ export const socketIoPlugin = fp(
       hub.attach(socket, limiter, app.log);
     });
 
+    hub.io = io;
+    if (cluster.enabled) {
+      cluster.handle(FORWARD_KIND, (payload) => hub.runForwarded(payload as ForwardedCommand));
+      cluster.on(GONE_KIND, (socketId) => {
+        if (typeof socketId === 'string') hub.socketGone(socketId);
+      });
+    }
     app.decorate('io', io);
     app.decorate('sockets', hub);
     app.decorate('idempotency', hub.idempotency);
@@ -215,5 +359,5 @@ export const socketIoPlugin = fp(
       await new Promise<void>((resolve) => io.close(() => resolve()));
     });
   },
-  { name: 'socket-io', dependencies: ['auth'] },
+  { name: 'socket-io', dependencies: ['auth', 'cluster'] },
 );

@@ -79,6 +79,18 @@ export class PresenceService {
     return this.rooms.get(roomId)?.get(userId)?.status ?? 'offline';
   }
 
+  /** Users this process sees in the room (scale-out: server/cluster/presence.ts merges other nodes'). */
+  usersIn(roomId: number): number[] {
+    return [...(this.rooms.get(roomId)?.keys() ?? [])];
+  }
+
+  /** Every (room, user, status) this process sees: scale-out snapshots for other nodes. */
+  entries(): { roomId: number; userId: number; status: PresenceStatus }[] {
+    const out: { roomId: number; userId: number; status: PresenceStatus }[] = [];
+    for (const [roomId, room] of this.rooms) for (const [userId, p] of room) out.push({ roomId, userId, status: p.status });
+    return out;
+  }
+
   onlineCount(roomId: number): number {
     return this.rooms.get(roomId)?.size ?? 0;
   }

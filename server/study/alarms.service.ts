@@ -69,7 +69,9 @@ export class AlarmsService {
     const due = this.db.select().from(alarms).where(and(isNotNull(alarms.nextFireAt), lte(alarms.nextFireAt, now))).all();
     for (const a of due) {
       const next = a.kind === 'clock' && a.repeat !== 'none' ? nextClockFire(a.hour!, a.minute!, a.repeat, a.timeZone, now) : null;
-      const row = this.db.update(alarms).set({ nextFireAt: next, lastFiredAt: now }).where(eq(alarms.id, a.id)).returning().get()!;
+      // Claimed on the instant it was due: with several nodes sharing the database only one fires it.
+      const row = this.db.update(alarms).set({ nextFireAt: next, lastFiredAt: now }).where(and(eq(alarms.id, a.id), eq(alarms.nextFireAt, a.nextFireAt!))).returning().get();
+      if (!row) continue;
       if (now - a.nextFireAt! <= LATE_FIRE_GRACE_MS) this.fired(a.userId, toAlarm(row), now);
     }
     this.arm();

@@ -168,6 +168,17 @@ export class TimerService {
     return running.length;
   }
 
+  /** Scale-out: rooms whose pomodoro runs (takeover candidates). */
+  liveRoomIds(): number[] {
+    return this.db.select({ roomId: roomTimers.roomId }).from(roomTimers).where(eq(roomTimers.status, 'running')).all().map((r) => r.roomId);
+  }
+
+  /** Scale-out: another node owns the room now; its phase end is not announced from here. */
+  evictRoom(roomId: number): void {
+    clearTimeout(this.timeouts.get(roomId));
+    this.timeouts.delete(roomId);
+  }
+
   stop(): void {
     for (const t of this.timeouts.values()) clearTimeout(t);
     this.timeouts.clear();

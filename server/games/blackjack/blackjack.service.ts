@@ -441,6 +441,29 @@ export class BlackjackService {
     return rooms;
   }
 
+  // ---- scale-out (server/cluster): one node owns a room's table at a time ----
+
+  /** Rooms with a round or betting window in flight (takeover candidates). */
+  liveRoomIds(): number[] {
+    return this.q.inFlight.all().map((r) => r.room_id);
+  }
+
+  /**
+   * This node became the table's owner: the table comes back from its row exactly as last
+   * committed (every acknowledged bet and move is in it, the shoe too) and its deadline is re-armed.
+   */
+  adoptRoom(roomId: number): void {
+    this.tables.delete(roomId);
+    this.schedule(roomId, this.load(roomId));
+  }
+
+  /** Another node owns the table now: forget it here. */
+  evictRoom(roomId: number): void {
+    clearTimeout(this.timers.get(roomId));
+    this.timers.delete(roomId);
+    this.tables.delete(roomId);
+  }
+
   stop(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();

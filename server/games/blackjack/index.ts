@@ -29,6 +29,8 @@ export const blackjackPlugin = fp(
     registerBlackjackSockets(app);
     await app.register(blackjackRoutes);
     app.addHook('onReady', async () => {
+      // Several nodes: another node may be running these rounds; a dead owner's are resumed by the next one (server/cluster).
+      if (app.cluster.enabled) return;
       const voided = service.voidInFlight();
       if (voided.length) app.log.info({ rooms: voided }, 'blackjack: voided and refunded rounds left in flight by the last stop');
     });

@@ -155,7 +155,7 @@ export class ChessService {
       `UPDATE chess_games SET status = @status, moves = @moves, white_ms = @whiteMs, black_ms = @blackMs,
          turn_started_at = @turnStartedAt, lag_quota_white = @lagQuotaWhite, lag_quota_black = @lagQuotaBlack,
          alive_at = @aliveAt, offers = @offers, result = @result, reason = @reason, version = @version, ended_at = @endedAt
-       WHERE id = @id`,
+       WHERE id = @id AND version = @prevVersion`,
     );
     this.userStmt = db.$client.prepare('SELECT id, username, display_name AS displayName, avatar_color AS avatarColor, status_line AS statusLine FROM users WHERE id = ?');
   }
@@ -557,9 +557,13 @@ export class ChessService {
     live.state = state;
     const versioned = events.filter((e) => e.kind !== 'rematchAgreed').length;
     const firstV = meta.version + 1;
+    const prevVersion = meta.version;
     meta.version += versioned;
+    // Fenced on the version: a write from a node that lost the game's room to another (scale-out)
+    // or from a stale copy changes nothing.
     const changes = this.saveStmt.run({
       id: meta.id,
+      prevVersion,
       status: ended ? (state.result === '*' ? 'aborted' : 'finished') : 'active',
       moves: JSON.stringify(state.plies.map(plyToStored)),
       whiteMs: state.remaining.w,
@@ -575,7 +579,7 @@ export class ChessService {
       endedAt: state.endedAt,
     }).changes;
     if (changes === 0) {
-      // The room (and its games) was deleted under us.
+      // The room (and its games) was deleted under us, or another node wrote the game since.
       this.drop(meta.id);
       return [];
     }
@@ -815,9 +819,58 @@ export class ChessService {
       this.tick(row.id);
       if (live.state.status === 'ended') flagged++;
     }
+    this.startHeartbeat();
+    return { games: rows.filter((r) => r.status === 'active').length, flagged };
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
     this.heartbeat = setInterval(() => this.beat(), this.tuning.heartbeatMs);
     this.heartbeat.unref();
-    return { games: rows.filter((r) => r.status === 'active').length, flagged };
+  }
+
+  // ---- scale-out (server/cluster): one node owns a room's games at a time ----
+
+  /** Rooms with open seats or games in progress (the cluster's takeover candidates). */
+  liveRoomIds(): number[] {
+    return this.db
+      .selectDistinct({ roomId: chessGames.roomId })
+      .from(chessGames)
+      .where(inArray(chessGames.status, ['active', 'pending']))
+      .all()
+      .map((r) => r.roomId);
+  }
+
+  /**
+   * This node became the owner of the room: its games come into memory from their rows as at boot
+   * (the gap since the last heartbeat is not charged), seats and challenges get their expiry.
+   */
+  adoptRoom(roomId: number): void {
+    const now = this.now();
+    const rows = this.db.select().from(chessGames).where(and(eq(chessGames.roomId, roomId), inArray(chessGames.status, ['active', 'pending']))).all();
+    for (const row of rows) {
+      if (row.status === 'pending') {
+        if (row.expiresAt !== null && row.expiresAt <= now) this.close(row, 'expired');
+        else if (row.expiresAt !== null) this.scheduleExpiry(row.id, row.expiresAt);
+        continue;
+      }
+      const previous = this.live.get(row.id);
+      const state = resumeAfterDowntime(stateOf(row), row.aliveAt ?? row.turnStartedAt ?? now, now);
+      this.db.update(chessGames).set({ turnStartedAt: state.turnStartedAt, aliveAt: now }).where(eq(chessGames.id, row.id)).run();
+      const live = this.goLive(row.id, row.roomId, row.whiteId!, row.blackId!, row.version, state, now);
+      if (previous) live.presence = previous.presence;
+      this.tick(row.id);
+    }
+    this.startHeartbeat();
+  }
+
+  /** Another node owns the room now: forget its games here, without writing anything. */
+  evictRoom(roomId: number): void {
+    for (const [id, live] of [...this.live]) if (live.meta.roomId === roomId) this.drop(id, false);
+    for (const id of [...this.timers.keys()]) {
+      const row = this.db.select({ roomId: chessGames.roomId }).from(chessGames).where(eq(chessGames.id, id)).get();
+      if (!row || row.roomId === roomId) this.clearTimer(id);
+    }
   }
 
   /**
@@ -839,7 +892,8 @@ export class ChessService {
   /** Records that the server is alive for every active game (what downtime is measured from). */
   private beat(): void {
     if (this.live.size === 0) return;
-    this.db.update(chessGames).set({ aliveAt: this.now() }).where(eq(chessGames.status, 'active')).run();
+    // Only the games this process runs: with several nodes, the others' games are theirs to vouch for.
+    this.db.update(chessGames).set({ aliveAt: this.now() }).where(and(eq(chessGames.status, 'active'), inArray(chessGames.id, [...this.live.keys()]))).run();
   }
 
   /** Before the database closes: a last heartbeat, then no more timers. */

@@ -32,7 +32,8 @@ export function socketChessOutlet(io: () => AppServer): ChessOutlet {
     },
     subscribeUser(gameId, userId) {
       const ids = socketsIn(userChannel(userId));
-      for (const id of ids) void io().of('/').sockets.get(id)?.join(gameChannel(gameId));
+      // Through the adapter: with several nodes, the player's sockets on other nodes join too.
+      io().in(userChannel(userId)).socketsJoin(gameChannel(gameId));
       return ids;
     },
     subscribeWatchers(fromGameId, toGameId) {
@@ -90,7 +91,8 @@ export function registerChessSockets(app: FastifyInstance, chess: ChessService):
       }
     }
   });
-  sockets.onDisconnecting((socket) => chess.socketGone(socket.id));
+  // Any node's disconnects: with several nodes, the game's owner tracks sockets connected elsewhere.
+  sockets.onSocketGone((socketId) => chess.socketGone(socketId));
 
   // Kicks, bans and room deletion take the user's sockets out of `members:<roomId>` at once: take
   // them out of that room's game channels too, so a removed user stops receiving its games.

@@ -21,6 +21,8 @@ export const chessPlugin = fp(
     registerChessSockets(app, chess);
     await app.register(chessRoutes(chess));
     app.addHook('onReady', async () => {
+      // Several nodes: games resume on whichever node takes their room's lease (server/cluster).
+      if (app.cluster.enabled) return;
       const { games, flagged } = chess.resumeAll();
       if (games) app.log.info({ games, flagged }, 'chess games resumed');
     });

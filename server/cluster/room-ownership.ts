@@ -1,0 +1,50 @@
+/**
+ * Which commands act on a room's live state, and how each feature adopts and lets go of a room.
+ * With one process nothing here changes behaviour: LocalCluster owns every room and never
+ * forwards. With several nodes, these commands run on the room's lease holder wherever the
+ * socket is connected, and a dead holder's rooms are adopted from the shared database.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { CommandName } from '../../protocol/events.js';
+
+const CHESS: CommandName[] = [
+  'chess:list',
+  'chess:challenge',
+  'chess:accept',
+  'chess:decline',
+  'chess:cancel',
+  'chess:watch',
+  'chess:unwatch',
+  'chess:move',
+  'chess:resign',
+  'chess:abort',
+  'chess:draw',
+  'chess:takeback',
+  'chess:claim',
+  'chess:rematch',
+];
+const TIMER: CommandName[] = ['timer:act', 'timer:configure'];
+const BLACKJACK: CommandName[] = ['bj:watch', 'bj:sit', 'bj:leave', 'bj:sit-out', 'bj:bet', 'bj:insurance', 'bj:act', 'bj:configure'];
+/** Call rosters live on the room's owner; PeerJS connections are passed on to it (server/calls/peer-server.ts). */
+const CALLS: CommandName[] = ['call:state', 'call:join', 'call:leave', 'call:update', 'call:record'];
+const MUSIC: CommandName[] = ['music:add', 'music:remove', 'music:move', 'music:play', 'music:pause'];
+
+const byRoomId = (p: Record<string, unknown>) => (typeof p.roomId === 'number' ? p.roomId : null);
+
+export const roomOwnershipPlugin = fp(
+  async (app: FastifyInstance) => {
+    const { sockets, cluster, chess, timers, blackjack, music } = app;
+    sockets.ownedByRoom(CHESS, (p) => (typeof p.gameId === 'number' ? chess.roomOf(p.gameId) : byRoomId(p)));
+    sockets.ownedByRoom(TIMER, byRoomId);
+    sockets.ownedByRoom(BLACKJACK, byRoomId);
+    sockets.ownedByRoom(MUSIC, byRoomId);
+    sockets.ownedByRoom(CALLS, byRoomId);
+    if (!cluster.enabled) return;
+    cluster.register({ name: 'chess', liveRooms: () => chess.liveRoomIds(), adopt: (id) => chess.adoptRoom(id), evict: (id) => chess.evictRoom(id) });
+    cluster.register({ name: 'pomodoro', liveRooms: () => timers.liveRoomIds(), adopt: (id) => timers.tick(id), evict: (id) => timers.evictRoom(id) });
+    cluster.register({ name: 'blackjack', liveRooms: () => blackjack.liveRoomIds(), adopt: (id) => blackjack.adoptRoom(id), evict: (id) => blackjack.evictRoom(id) });
+    cluster.register({ name: 'music', liveRooms: () => music.liveRoomIds(), adopt: (id) => music.tick(id), evict: (id) => music.evictRoom(id) });
+  },
+  { name: 'room-ownership', dependencies: ['features', 'chess', 'blackjack', 'music'] },
+);

@@ -1,0 +1,256 @@
+/**
+ * Scale-out (issue 15, phase 1): redis + nginx + 3 nodes sharing one DATA_DIR, started by
+ * deploy/topology.ts. Two users on different nodes chat, see typing and presence, share one
+ * pomodoro and play a timed chess game; the node owning the game's room is killed with -9 mid-game
+ * and the game finishes on another node with every move and sane clocks. Skipped (with the
+ * reason) when redis-server or nginx is not installed; .ci/run installs them.
+ */
+import { spawnSync } from 'node:child_process';
+import { io as ioc } from 'socket.io-client';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Ack } from '../../protocol/ack.js';
+import { Client, nextEvent, roomWith, type ClientSocket } from '../../server/test/harness.js';
+import { haveTools, startTopology, type Topology } from '../../deploy/topology.js';
+
+const tools = haveTools();
+if (!tools.ok) console.warn(`cluster tests skipped: ${tools.missing.join(', ')} not installed (.ci/run installs them)`);
+
+const NODE_HEADER = 'x-commonroom-node';
+
+async function nodeOf(c: Client): Promise<string> {
+  const r = await c.get('/api/me');
+  return r.headers.get(NODE_HEADER) ?? '?';
+}
+
+/** Signs `c` in again until nginx's session hash puts it on a node other than `avoid`. */
+async function onOtherNode(c: Client, username: string, avoid: string): Promise<string> {
+  for (let i = 0; i < 30; i++) {
+    const node = await nodeOf(c);
+    if (node !== avoid) return node;
+    const r = await c.post('/api/auth/login', { username, password: 'correct horse battery' });
+    if (r.status !== 200) throw new Error(`login failed: ${r.status}`);
+  }
+  throw new Error('could not land on another node');
+}
+
+function redisGet(t: Topology, key: string): string {
+  const port = new URL(t.redisUrl).port;
+  return spawnSync('redis-cli', ['-p', port, 'GET', key]).stdout.toString().trim();
+}
+
+/** Emits a command and resolves its ack (a failover may hold a command for a lease TTL or two). */
+function command(socket: ClientSocket, event: string, payload: unknown, timeoutMs = 10_000): Promise<Ack<unknown>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ack for ${event}`)), timeoutMs);
+    (socket.emit as (ev: string, p: unknown, cb: (a: Ack<unknown>) => void) => void)(event, payload, (ack) => {
+      clearTimeout(timer);
+      resolve(ack);
+    });
+  });
+}
+
+/** socket.io-client's recovery state (private fields). */
+interface Internals {
+  _pid?: string;
+  _lastOffset?: string;
+}
+
+const ok = async <T = unknown>(p: Promise<Ack<unknown>>): Promise<T> => {
+  const a = await p;
+  if (!a.ok) throw new Error(`command refused: ${JSON.stringify(a)}`);
+  return a.data as T;
+};
+
+describe.skipIf(!tools.ok)('cluster: 3 nodes + Redis + nginx', () => {
+  let t: Topology;
+  let ada: Client;
+  let bob: Client;
+  let adaNode: string;
+  let bobNode: string;
+  let as: ClientSocket;
+  let bs: ClientSocket;
+  let roomId: number;
+
+  beforeAll(async () => {
+    t = await startTopology({ nodes: 3, leaseMs: 3000 });
+    // The first account (the admin) may only be made on a node directly, not through the proxy.
+    await new Client(t.nodes[0]!.url).register('root');
+    ada = await new Client(t.url).register('ada');
+    bob = await new Client(t.url).register('bob');
+    adaNode = await nodeOf(ada);
+    bobNode = await onOtherNode(bob, 'bob', adaNode);
+    as = await ada.socket();
+    bs = await bob.socket();
+    roomId = (await roomWith(ada, [bob])).id;
+    await ok(command(as, 'room:enter', { roomId }));
+    await ok(command(bs, 'room:enter', { roomId }));
+  }, 400_000);
+
+  afterAll(async () => {
+    as?.close();
+    bs?.close();
+    await t?.stop();
+  }, 30_000);
+
+  it('puts the two users on different nodes', () => {
+    expect(adaNode).toMatch(/^n[123]$/);
+    expect(bobNode).toMatch(/^n[123]$/);
+    expect(adaNode).not.toBe(bobNode);
+  });
+
+  it('chat and typing cross nodes', async () => {
+    const got = nextEvent(bs, 'chat:message', (f) => f.message.text === 'hello from ada');
+    await ok(command(as, 'chat:send', { roomId, text: 'hello from ada' }));
+    expect((await got).message.text).toBe('hello from ada');
+    const typing = nextEvent(as, 'chat:typing', (f) => f.roomId === roomId);
+    await ok(command(bs, 'chat:typing', { roomId }));
+    expect((await typing).user.id).toBe(bob.userId);
+  });
+
+  it('each node sees the other node’s user as present', async () => {
+    for (const [viewer, other] of [
+      [ada, bob],
+      [bob, ada],
+    ] as const) {
+      let status = '';
+      for (let i = 0; i < 50 && status !== 'online'; i++) {
+        const r = await viewer.get(`/api/rooms/${roomId}/members`);
+        status = (r.body.members as { user: { id: number }; presence: string }[]).find((m) => m.user.id === other.userId)?.presence ?? '';
+        if (status !== 'online') await new Promise((res) => setTimeout(res, 100));
+      }
+      expect(status).toBe('online');
+    }
+    // Going idle on one node reaches the other.
+    const idle = nextEvent(as, 'presence:changed', (f) => f.userId === bob.userId && f.status === 'idle');
+    await ok(command(bs, 'presence:set', { status: 'idle' }));
+    await idle;
+    await ok(command(bs, 'presence:set', { status: 'online' }));
+  });
+
+  it('recovers a socket’s missed messages on another node (connection-state recovery through Redis)', async () => {
+    const direct = (url: string) => ioc(url, { transports: ['websocket'], extraHeaders: { cookie: bob.cookie }, autoConnect: false, reconnection: false });
+    const first = t.nodes.find((n) => n.id !== adaNode)!;
+    const second = t.nodes.find((n) => n.id !== first.id)!;
+    const s1 = direct(first.url) as unknown as ClientSocket;
+    s1.connect();
+    await new Promise<void>((r) => s1.once('connect', () => r()));
+    await ok(command(s1, 'room:enter', { roomId }));
+    const seen = nextEvent(s1, 'chat:message', (f) => f.message.text === 'before the drop');
+    await ok(command(as, 'chat:send', { roomId, text: 'before the drop' }));
+    await seen;
+    const { _pid: pid, _lastOffset: offset } = s1 as unknown as Internals;
+    expect(pid).toBeTruthy();
+    // The transport drops (not a clean disconnect): the node keeps the session in Redis.
+    (s1 as unknown as { io: { engine: { close(): void } } }).io.engine.close();
+    await new Promise((r) => setTimeout(r, 300));
+    await ok(command(as, 'chat:send', { roomId, text: 'while you were away' }));
+    const s2 = direct(second.url) as unknown as ClientSocket;
+    Object.assign(s2, { _pid: pid, _lastOffset: offset });
+    const missed = nextEvent(s2, 'chat:message', (f) => f.message.text === 'while you were away');
+    s2.connect();
+    await new Promise<void>((r) => s2.once('connect', () => r()));
+    expect(s2.recovered).toBe(true);
+    expect((await missed).message.text).toBe('while you were away');
+    s1.close();
+    s2.close();
+  });
+
+  it('one pomodoro for everyone, run by the room’s owner', async () => {
+    const seen = nextEvent(bs, 'timer:changed', (f) => f.timer.status === 'running');
+    const started = await ok(command(as, 'timer:act', { roomId, action: 'start' }));
+    const fact = await seen;
+    expect(fact.timer.endsAt).toBe((started as { endsAt: number }).endsAt);
+    const owner = redisGet(t, `cr:lease:room:${roomId}`).split('|')[0];
+    expect(['n1', 'n2', 'n3']).toContain(owner);
+    // Bob (other node) pauses: Ada sees it; the one countdown stopped.
+    const paused = nextEvent(as, 'timer:changed', (f) => f.timer.status === 'paused');
+    await ok(command(bs, 'timer:act', { roomId, action: 'pause' }));
+    expect((await paused).timer.changedBy).toBe(bob.userId);
+    // Both nodes read the same paused countdown.
+    const [a, b] = await Promise.all([ok<{ timer: { status: string; remainingMs: number } }>(command(as, 'study:enter', { roomId })), ok<{ timer: { status: string; remainingMs: number } }>(command(bs, 'study:enter', { roomId }))]);
+    expect(a.timer.status).toBe('paused');
+    expect(a.timer.remainingMs).toBe(b.timer.remainingMs);
+    await ok(command(as, 'timer:act', { roomId, action: 'reset' }));
+  });
+
+  it('call signalling reaches the room’s owner from any node (PeerJS through nginx)', async () => {
+    const aj = await ok<{ peerId: string; token: string }>(command(as, 'call:join', { roomId, muted: true, cameraOff: true }));
+    const bj = await ok<{ peerId: string; token: string; peers: string[] }>(command(bs, 'call:join', { roomId, muted: true, cameraOff: true }));
+    // One roster for the room, whichever node each socket is on.
+    expect(bj.peers).toEqual([aj.peerId]);
+    const open = (c: Client, j: { peerId: string; token: string }) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const url = `${t.url.replace('http', 'ws')}/peerjs/peerjs?key=commonroom&id=${encodeURIComponent(j.peerId)}&token=${encodeURIComponent(j.token)}&version=1.5.5`;
+        const ws = new WebSocket(url, { headers: { cookie: c.cookie, origin: t.url } });
+        ws.once('message', (d) => (JSON.parse(String(d)).type === 'OPEN' ? resolve(ws) : reject(new Error(String(d)))));
+        ws.once('unexpected-response', (_q, res) => reject(new Error(`peer connection refused: ${res.statusCode}`)));
+        ws.once('error', reject);
+      });
+    const [aw, bw] = await Promise.all([open(ada, aj), open(bob, bj)]);
+    const offer = new Promise<{ type: string; src: string }>((resolve) => bw.on('message', (d) => {
+      const m = JSON.parse(String(d));
+      if (m.type === 'OFFER') resolve(m);
+    }));
+    aw.send(JSON.stringify({ type: 'OFFER', dst: bj.peerId, payload: { sdp: { type: 'offer', sdp: 'v=0' }, type: 'media', connectionId: 'mc_test' } }));
+    expect((await offer).src).toBe(aj.peerId);
+    aw.terminate();
+    bw.terminate();
+    await ok(command(as, 'call:leave', { roomId }));
+    await ok(command(bs, 'call:leave', { roomId }));
+  });
+
+  it('a chess game with clocks survives kill -9 of the node owning it', async () => {
+    const pending = await ok<{ id: number }>(command(as, 'chess:challenge', { roomId, opponentId: bob.userId, color: 'white', timeControl: { minutes: 3, increment: 2 } }));
+    const gameId = pending.id;
+    await ok(command(bs, 'chess:accept', { gameId }));
+    await ok(command(as, 'chess:watch', { gameId }));
+    const moved = (s: ClientSocket, ply: number) => nextEvent(s, 'chess:moved', (f) => f.gameId === gameId && f.move.ply === ply, 20_000);
+
+    let seen = moved(bs, 1);
+    await ok(command(as, 'chess:move', { gameId, uci: 'f2f3', ply: 0 }));
+    await seen;
+    seen = moved(as, 2);
+    await ok(command(bs, 'chess:move', { gameId, uci: 'e7e5', ply: 1 }));
+    await seen;
+
+    const owner = redisGet(t, `cr:lease:room:${roomId}`).split('|')[0]!;
+    expect(['n1', 'n2', 'n3']).toContain(owner);
+    const killedAt = Date.now();
+    t.kill(owner);
+
+    // The survivors' sockets keep working; a killed node's users reconnect through nginx.
+    const adaSocket = owner === adaNode ? await reconnected(as) : as;
+    const bobSocket = owner === bobNode ? await reconnected(bs) : bs;
+    if (adaSocket !== as) await ok(command(adaSocket, 'room:enter', { roomId }));
+    if (bobSocket !== bs) await ok(command(bobSocket, 'room:enter', { roomId }));
+
+    // White's move goes to the room's new owner once the dead one's lease ran out.
+    const third = await ok<{ move: { ply: number } }>(command(adaSocket, 'chess:move', { gameId, uci: 'g2g4', ply: 2 }, 30_000));
+    const failoverMs = Date.now() - killedAt;
+    expect(third.move.ply).toBe(3);
+    const newOwner = redisGet(t, `cr:lease:room:${roomId}`).split('|')[0];
+    expect(newOwner).not.toBe(owner);
+    await ok(command(bobSocket, 'chess:watch', { gameId }));
+    const mate = await ok<{ move: { san: string } }>(command(bobSocket, 'chess:move', { gameId, uci: 'd8h4', ply: 3 }));
+    expect(mate.move.san).toBe('Qh4#');
+
+    const view = (await ada.get(`/api/games/${gameId}`)).body.game as { status: string; result: string; reason: string; moves: { uci: string }[]; clock: { white: number; black: number } };
+    expect(view.status).toBe('finished');
+    expect(view.result).toBe('0-1');
+    expect(view.moves.map((m) => m.uci)).toEqual(['f2f3', 'e7e5', 'g2g4', 'd8h4']);
+    // Nobody lost time to the failover beyond what was on their own clock; nobody gained more than the increments.
+    expect(view.clock.white).toBeGreaterThan(3 * 60_000 - failoverMs - 15_000);
+    expect(view.clock.white).toBeLessThanOrEqual(3 * 60_000 + 2 * 2000);
+    expect(view.clock.black).toBeLessThanOrEqual(3 * 60_000 + 2 * 2000);
+    expect(view.clock.black).toBeGreaterThan(3 * 60_000 - 30_000);
+    console.log(`cluster: failover (kill -9 of ${owner} to the next move acknowledged by ${newOwner}): ${failoverMs} ms`);
+  }, 90_000);
+});
+
+/** A socket whose node died: socket.io-client reconnects on its own, through nginx, to a live node. */
+async function reconnected(s: ClientSocket): Promise<ClientSocket> {
+  if (!s.connected) await new Promise<void>((r) => s.io.once('reconnect', () => r()));
+  else await new Promise<void>((r) => s.once('disconnect', () => s.io.once('reconnect', () => r())));
+  return s;
+}
