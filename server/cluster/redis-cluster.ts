@@ -181,13 +181,28 @@ export class RedisCluster implements Cluster {
   async request(nodeId: string, kind: string, payload: unknown, timeoutMs = 5000): Promise<unknown> {
     const id = this.nextId++;
     const msg: Message = { t: 'req', id, kind, from: this.nodeId, payload };
+    let watch: NodeJS.Timeout | undefined;
     const answer = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new Error(`no answer from ${nodeId} for ${kind}`));
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
-    });
+      // The node may die after receiving the request (kill -9): once its channel has no subscriber
+      // left, stop waiting and let the caller go to the room's next owner.
+      watch = setInterval(() => {
+        void this.redis
+          .pubsub('NUMSUB', nodeChannel(nodeId))
+          .then((r) => {
+            const p = this.pending.get(id);
+            if (!p || Number((r as [string, number])[1]) > 0) return;
+            clearTimeout(p.timer);
+            this.pending.delete(id);
+            p.reject(new NodeGoneError(nodeId));
+          })
+          .catch(() => {});
+      }, 250);
+    }).finally(() => clearInterval(watch));
     const receivers = await this.redis.publish(nodeChannel(nodeId), JSON.stringify(msg));
     if (receivers === 0) {
       const p = this.pending.get(id);
