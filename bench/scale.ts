@@ -138,7 +138,7 @@ export async function scaleBench(opts: ScaleOptions): Promise<BenchReport> {
     columns: ['topology', 'offered/s', 'msg/s', 'deliv/s', 'p50', 'p99', 'max', 'ack p99', 'lost', 'dup'],
     rows,
   };
-  const mem: Table = { title: 'Memory per socket (sum of the nodes’ RSS before/after connecting)', columns: ['topology', 'sockets', 'KB/socket'], rows: runs.map((r) => [r.label, r.sockets, r.kbPerSocket]) };
+  const mem: Table = { title: 'Memory per socket: sum of the nodes’ RSS before/after connecting, without a forced GC (noisy across processes; the chat bench measures one process with GC)', columns: ['topology', 'sockets', 'KB/socket'], rows: runs.map((r) => [r.label, r.sockets, r.kbPerSocket]) };
   const stat = (xs: number[]) => (xs.length ? [Math.min(...xs), xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!, Math.max(...xs)] : [NaN, NaN, NaN]);
   const fo: Table = {
     title: `Failover after kill -9 of a room's owner (lease TTL 3000 ms), ${opts.failoverRuns} runs; ms`,

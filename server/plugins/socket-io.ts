@@ -224,8 +224,8 @@ export class SocketHub {
     for (const hook of this.connectHooks) hook(socket);
     socket.on('disconnecting', () => {
       for (const hook of this.disconnectingHooks) hook(socket);
-    });
-    socket.on('disconnect', () => {
+      // Still in its rooms here, like the disconnecting hooks (a call must end as "disconnected",
+      // not as "removed" by the members-channel leave that follows).
       this.socketGone(socket.id);
       if (this.cluster?.enabled) this.cluster.broadcast(GONE_KIND, socket.id);
     });
