@@ -131,7 +131,7 @@ export class JanusSupervisor extends EventEmitter {
     this.wsPort = this.opts.wsPort || (await freePort());
     const files = janusFiles({ dir, apiSecret: this.apiSecret, wsPort: this.wsPort, rtpPorts: this.opts.rtpPorts, ice: this.opts.ice, now: Date.now(), libDir: janusLibDir() });
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text, { mode: 0o600 });
-    const child = spawn(this.opts.binary!, ['-F', dir, '-C', join(dir, 'janus.jcfg'), '-o'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.opts.binary!, ['-F', dir, '-C', join(dir, 'janus.jcfg'), '-o', '-p', join(dir, 'janus.pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.pid = child.pid ?? null;
     let tail = '';
