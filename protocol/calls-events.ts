@@ -1,7 +1,7 @@
 /** Calls' part of the socket contract (merged into events.ts). */
 import { z } from 'zod';
 import { callJoinSchema, callModeSchema, callModerateSchema, callRecordSchema, callUpdateSchema, type CallJoinResult, type CallLeftReason, type CallModeInfo, type CallParticipant, type CallState } from './calls.js';
-import { sfuCommandSchemas, type SfuCommandResults } from './sfu.js';
+import { sfuCommandSchemas, type SfuCommandResults, type SfuLiveFact } from './sfu.js';
 
 const roomId = z.number().int().positive();
 
@@ -40,6 +40,8 @@ export interface CallsRoomFacts {
   'call:recording': { userId: number; recording: boolean; participant: CallParticipant };
   /** The call switched between mesh and SFU, Janus went down or up, or the owner changed the preference. */
   'call:mode': CallModeInfo;
+  /** Real-time (WebRTC) playback of the room's live stream is available, or no longer. */
+  'sfu:live': SfuLiveFact;
 }
 
 export type CallsPersonalEvents = {

@@ -45,7 +45,12 @@ export const sfuCommandSchemas = {
 export interface SfuTokenResult {
   token: string;
   expiresAt: number;
+  /** For 'live': whether the room's stream can be watched in real time now. */
+  realtime?: boolean;
 }
+
+/** Room fact: real-time playback of the room's stream became available or went away. */
+export type SfuLiveFact = { streamId: string; available: boolean };
 export interface SfuJsep {
   type: 'offer' | 'answer';
   sdp: string;

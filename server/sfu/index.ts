@@ -6,12 +6,14 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { findExecutable, JanusSupervisor } from './janus-supervisor.js';
+import { LiveRelay } from './live-relay.js';
 import { SfuService } from './sfu.service.js';
 import { registerSfuSockets } from './sfu.socket.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     sfu: SfuService;
+    liveRelay: LiveRelay | null;
   }
 }
 
@@ -30,11 +32,26 @@ export const sfuPlugin = fp(
     }
     const sfu = new SfuService(supervisor, app.config.sessionSecret);
     app.decorate('sfu', sfu);
-    registerSfuSockets(app, sfu, app.calls);
+    let relay: LiveRelay | null = null;
+    if (supervisor && app.hasDecorator('stream')) {
+      relay = new LiveRelay(sfu, app.config.ffmpegPath, log);
+      relay.onChange = (roomId, streamId, available) => {
+        try {
+          app.roomEvents.broadcast(roomId, 'sfu:live', { streamId, available });
+        } catch {
+          /* room deleted */
+        }
+      };
+      const r = relay;
+      app.stream.liveHooks = { started: (...a) => void r.started(...a), ended: (roomId) => r.stop(roomId) };
+    }
+    app.decorate('liveRelay', relay);
+    registerSfuSockets(app, sfu, app.calls, relay);
     if (supervisor) {
       app.calls.attachSfu(sfu, cfg.meshLimit);
       sfu.on('status', () => app.calls.sfuChanged());
       app.addHook('onReady', async () => supervisor!.start());
+      app.addHook('preClose', async () => relay?.stopAll());
       app.addHook('onClose', async () => supervisor!.stop());
     }
   },

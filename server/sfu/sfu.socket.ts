@@ -7,9 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../plugins/errors.js';
 import { memberOf } from '../rooms/rooms.socket.js';
 import type { CallsService } from '../calls/calls.service.js';
+import type { LiveRelay } from './live-relay.js';
 import type { SfuService } from './sfu.service.js';
 
-export function registerSfuSockets(app: FastifyInstance, sfu: SfuService, calls: CallsService): void {
+export function registerSfuSockets(app: FastifyInstance, sfu: SfuService, calls: CallsService, relay: LiveRelay | null): void {
   const { sockets } = app;
   const member = memberOf(app);
 
@@ -23,7 +24,8 @@ export function registerSfuSockets(app: FastifyInstance, sfu: SfuService, calls:
   sockets.command('sfu:token', member, (ctx, { roomId, role }) => {
     if (sfu.status() === 'unavailable') throw new AppError('CONFLICT', 'The media server is not configured.');
     if (role === 'call' && !calls.isParticipant(roomId, ctx.userId)) throw new AppError('CONFLICT', 'You are not in this call.');
-    return sfu.issueToken(ctx.userId, roomId, role);
+    const t = sfu.issueToken(ctx.userId, roomId, role);
+    return role === 'live' ? { ...t, realtime: !!relay?.available(roomId) } : t;
   });
 
   sockets.command('sfu:publish', member, async (ctx, { roomId, token, jsep }) => {
