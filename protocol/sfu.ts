@@ -47,6 +47,8 @@ export interface SfuTokenResult {
   expiresAt: number;
   /** For 'live': whether the room's stream can be watched in real time now. */
   realtime?: boolean;
+  /** For 'live': the operator's ICE servers (STUN/TURN with short-lived credentials); empty on a LAN. */
+  iceServers?: { urls: string[]; username?: string; credential?: string }[];
 }
 
 /** Room fact: real-time playback of the room's stream became available or went away. */

@@ -4,6 +4,7 @@
  * role, and for calls a place in the room's call while it runs in SFU mode.
  */
 import type { FastifyInstance } from 'fastify';
+import { iceServersFor } from '../calls/token.js';
 import { AppError } from '../plugins/errors.js';
 import { memberOf } from '../rooms/rooms.socket.js';
 import type { CallsService } from '../calls/calls.service.js';
@@ -25,7 +26,7 @@ export function registerSfuSockets(app: FastifyInstance, sfu: SfuService, calls:
     if (sfu.status() === 'unavailable') throw new AppError('CONFLICT', 'The media server is not configured.');
     if (role === 'call' && !calls.isParticipant(roomId, ctx.userId)) throw new AppError('CONFLICT', 'You are not in this call.');
     const t = sfu.issueToken(ctx.userId, roomId, role);
-    return role === 'live' ? { ...t, realtime: !!relay?.available(roomId) } : t;
+    return role === 'live' ? { ...t, realtime: !!relay?.available(roomId), iceServers: iceServersFor(app.config.ice, ctx.userId, Date.now()) } : t;
   });
 
   sockets.command('sfu:publish', member, async (ctx, { roomId, token, jsep }) => {
