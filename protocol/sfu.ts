@@ -69,3 +69,16 @@ export interface SfuCommandResults {
   'sfu:live-start': null;
   'sfu:live-stop': null;
 }
+
+/** GET /api/rooms/:id/call/mode: how the room's call carries media, and what this server offers. */
+export const callModeSchemaOut = z.object({
+  mode: z.enum(['mesh', 'sfu']),
+  sfu: z.enum(['unavailable', 'up', 'down']),
+  preference: z.enum(['auto', 'large']),
+  meshLimit: z.number().int(),
+  epoch: z.number().int(),
+  capacity: z.number().int(),
+  /** Whether the room's live stream can be watched in real time now. */
+  realtimeLive: z.boolean(),
+});
+export type CallModeOut = z.infer<typeof callModeSchemaOut>;

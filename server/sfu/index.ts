@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import { findExecutable, JanusSupervisor } from './janus-supervisor.js';
 import { LiveRelay } from './live-relay.js';
 import { SfuService } from './sfu.service.js';
+import { sfuRoutes } from './sfu.routes.js';
 import { registerSfuSockets } from './sfu.socket.js';
 
 declare module 'fastify' {
@@ -47,6 +48,7 @@ export const sfuPlugin = fp(
     }
     app.decorate('liveRelay', relay);
     registerSfuSockets(app, sfu, app.calls, relay);
+    await app.register(sfuRoutes);
     if (supervisor) {
       app.calls.attachSfu(sfu, cfg.meshLimit);
       sfu.on('status', () => app.calls.sfuChanged());

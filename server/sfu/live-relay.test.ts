@@ -53,7 +53,7 @@ describe.skipIf(!ready)('real-time live through Janus Streaming', () => {
     const t = await ok(command(S.viewer!, 'sfu:token', { roomId, role: 'live' }));
     expect(t.realtime).toBe(false);
     expect(await fail(command(S.viewer!, 'sfu:live-watch', { roomId, token: t.token }))).toBe('NOT_FOUND');
-  });
+  }, 30_000);
 
   it('an RTMP publish is pushed into a mountpoint; members get an H.264 + Opus offer', async () => {
     const key = (await owner.get(`/api/rooms/${roomId}/stream/settings`)).body.streamKey as string;
@@ -88,7 +88,7 @@ describe.skipIf(!ready)('real-time live through Janus Streaming', () => {
     expect(await fail(command(S.viewer!, 'sfu:live-watch', { roomId, token: t, jsep: { type: 'offer', sdp: 'v=0 xxxxxxxxxxxxxxxxx' } }))).toBe('VALIDATION');
     expect(await fail(command(S.viewer!, 'sfu:live-start', { roomId, token: t, subId: '0123456789abcdef', jsep: { type: 'offer', sdp: 'v=0 xxxxxxxxxxxxxxxxx' } }))).toBe('VALIDATION');
     expect(await fail(command(S.viewer!, 'sfu:live-watch', { roomId, token: t.replace('.live.', '.call.') }))).toBe('FORBIDDEN');
-  });
+  }, 30_000);
 
   it('the stream ends: the mountpoint and the push go', async () => {
     const gone = nextEvent(S.viewer!, 'sfu:live', (f: any) => f.roomId === roomId && !f.available, 45_000);

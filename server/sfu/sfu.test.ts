@@ -95,12 +95,18 @@ describe.skipIf(!hasJanus)('SFU through the real Janus', () => {
     expect(readFileSync(join(dir, 'janus.transport.websockets.jcfg'), 'utf8')).toContain('ws_ip = "127.0.0.1"');
     expect(server.app.sfu.supervisor!.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
     expect(server.app.sfu.status()).toBe('up');
-  });
+  }, 30_000);
 
-  it('the call state tells clients the SFU is up and capacity grows to 50', async () => {
+  it('the call state tells clients the SFU is up and capacity grows to 50 (socket and HTTP)', async () => {
     const st = await ok(command(S.owner!, 'call:state', { roomId }));
     expect(st).toMatchObject({ mode: 'mesh', sfu: 'up', preference: 'auto', meshLimit: 2, capacity: 50 });
-  });
+    const r = await m1.get(`/api/rooms/${roomId}/call/mode`);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ mode: 'mesh', sfu: 'up', preference: 'auto', meshLimit: 2, epoch: st.epoch, capacity: 50, realtimeLive: false });
+    expect((await outsider.get(`/api/rooms/${roomId}/call/mode`)).status).toBe(403);
+    expect((await new Client(server.url).get(`/api/rooms/${roomId}/call/mode`)).status).toBe(401);
+    expect((await m1.get(`/api/rooms/abc/call/mode`)).status).toBe(400);
+  }, 30_000);
 
   it('a call past the mesh limit moves to SFU mode; publishing gets Janus answers; others subscribe', async () => {
     await ok(command(S.owner!, 'call:join', { roomId }));
@@ -122,7 +128,7 @@ describe.skipIf(!hasJanus)('SFU through the real Janus', () => {
     const t1 = (await ok(command(S.m1!, 'sfu:token', { roomId, role: 'call' }))).token;
     expect((await fail(command(S.m1!, 'sfu:start', { roomId, token: t1, subId: '0123456789abcdef', jsep: { type: 'answer', sdp: fakeOffer().sdp } }))).code).toBe('NOT_FOUND');
     expect((await fail(command(S.m1!, 'sfu:layer', { roomId, token: t1, subId: '0123456789abcdef', substream: 0 }))).code).toBe('NOT_FOUND');
-  });
+  }, 30_000);
 
   it('refuses forged, expired, someone else’s, other-room and wrong-role tokens', async () => {
     const key = sfuTokenKey(server.app.config.sessionSecret);
@@ -145,7 +151,7 @@ describe.skipIf(!hasJanus)('SFU through the real Janus', () => {
       expect(err.message).toContain(reason);
     }
     expect(server.app.sfu.feedOf(roomId, m1.userId)).toBeNull();
-  });
+  }, 30_000);
 
   it('refuses outsiders, people not in the call, garbage, and feeds of another room', async () => {
     // Outsider: not a member of the room at all.
@@ -173,7 +179,7 @@ describe.skipIf(!hasJanus)('SFU through the real Janus', () => {
     // A feed id that is not in this room's call (another room's, or made up): not found.
     expect((await fail(command(S.m1!, 'sfu:subscribe', { roomId, token: t1, feedId: 999_999 }))).code).toBe('NOT_FOUND');
     expect(server.app.sfu.feedOf(roomId, m1.userId)).toBeNull();
-  });
+  }, 30_000);
 
   it('another room’s call cannot be reached with this room’s feed ids, and Janus itself refuses joins without our token', async () => {
     await ok(command(S.outsider!, 'call:join', { roomId: otherRoomId }));
@@ -186,7 +192,7 @@ describe.skipIf(!hasJanus)('SFU through the real Janus', () => {
     expect(await server.app.sfu.tryJoinRaw(roomId, undefined)).toBe(433);
     expect(await server.app.sfu.tryJoinRaw(roomId, 'made-up')).toBe(433);
     await ok(command(S.outsider!, 'call:leave', { roomId: otherRoomId }));
-  });
+  }, 30_000);
 
   it('the owner chooses large mode; members cannot; moderators mute and remove; a kicked user is out', async () => {
     expect((await fail(command(S.m1!, 'call:mode', { roomId, preference: 'large' }))).code).toBe('FORBIDDEN');
@@ -215,7 +221,7 @@ describe.skipIf(!hasJanus)('SFU through the real Janus', () => {
     await ok(command(S.owner!, 'call:moderate', { roomId, userId: m2.userId, action: 'remove' }));
     expect(await removed).toMatchObject({ reason: 'removed' });
     expect(server.app.calls.isParticipant(roomId, m2.userId)).toBe(false);
-  });
+  }, 30_000);
 
   it('viewers never publish into a streaming mountpoint: offers are refused, and there is no mountpoint without a stream', async () => {
     const live = (await ok(command(S.m1!, 'sfu:token', { roomId, role: 'live' }))).token;
@@ -224,7 +230,7 @@ describe.skipIf(!hasJanus)('SFU through the real Janus', () => {
     expect((await fail(command(S.m1!, 'sfu:live-watch', { roomId, token: live }))).code).toBe('NOT_FOUND');
     const callToken = (await ok(command(S.m1!, 'sfu:token', { roomId, role: 'call' }))).token;
     expect((await fail(command(S.m1!, 'sfu:live-watch', { roomId, token: callToken }))).code).toBe('FORBIDDEN');
-  });
+  }, 30_000);
 
   it('Janus killed: the server stays up, restarts it with back-off, and calls start a new SFU epoch', async () => {
     const sup = server.app.sfu.supervisor!;
@@ -277,5 +283,5 @@ describe('without Janus', () => {
     } finally {
       await s.dispose();
     }
-  });
+  }, 30_000);
 });
