@@ -102,7 +102,12 @@ test('eight people in a large call all see each other; a screen share reaches ev
     await join(u.page);
     await expect(u.page.getByTestId('call-mode')).toHaveAttribute('data-mode', 'sfu');
   }
-  for (const u of users) await expectLiveRemotes(u, users);
+  try {
+    for (const u of users) await expectLiveRemotes(u, users);
+  } catch (err) {
+    for (const u of users) console.log(`[diag] ${u.username}: ${await u.page.getByTestId('call-count').textContent().catch(() => '?')} phase=${await u.page.locator('.call').getAttribute('data-phase').catch(() => '?')} conn=${await u.page.locator('.call').getAttribute('data-connection').catch(() => '?')}`);
+    throw err;
+  }
   const eighth = Number(await users[7]!.page.locator('.call').getAttribute('data-first-frame-ms'));
   console.log(`join-to-first-remote-frame (8th participant, SFU): ${eighth} ms`);
   test.info().annotations.push({ type: 'sfu-8th-join-to-first-frame-ms', description: String(eighth) });
