@@ -80,6 +80,9 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       // Many test accounts register from one address; sign-in limits are tested by the server suite.
       AUTH_ATTEMPTS_PER_15MIN: '1000',
+      // Janus (when installed): a free WebSocket port and media ports derived from E2E_PORT.
+      JANUS_WS_PORT: '0',
+      JANUS_RTP_PORTS: `${40000 + (port % 100) * 200}-${40000 + (port % 100) * 200 + 199}`,
     },
   },
 });

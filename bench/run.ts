@@ -25,11 +25,12 @@ import type { BenchReport } from './lib/report.js';
 import { renderTable } from './lib/stats.js';
 import { scaleBench, type ScaleOptions } from './scale.js';
 import { searchBench, type SearchOptions } from './search.js';
+import { sfuBench, type SfuOptions } from './sfu.js';
 import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -40,6 +41,7 @@ interface Options {
   chess: ChessOptions;
   study: StudyOptions;
   stream: StreamOptions;
+  sfu: SfuOptions;
   audit: AuditOptions;
   adminUsers: AdminUsersOptions;
   analytics: AnalyticsOptions;
@@ -64,6 +66,7 @@ function parseOptions(argv: string[]): Options {
     args: argv,
     options: {
       only: { type: 'string' },
+      'sfu-call': { type: 'boolean' },
       clients: { type: 'string' },
       'room-size': { type: 'string' },
       rate: { type: 'string' },
@@ -127,6 +130,7 @@ function parseOptions(argv: string[]): Options {
       durationSec: num(values.duration, 20, 'duration', 600),
       warmupSec: num(values.warmup, 5, 'warmup', 120),
     },
+    sfu: { call: !!values['sfu-call'], port: 3299 },
     stream: {
       // Semicolon-separated STREAM_LADDER values, one server run each.
       ladders: (values.ladders ?? 'copy;720p;720p,480p,360p').split(';').map((l) => l.trim()).filter(Boolean),
@@ -187,6 +191,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return searchBench(opts.search);
     case 'scale':
       return scaleBench(opts.scale);
+    case 'sfu':
+      return sfuBench(opts.sfu);
   }
 }
 
@@ -201,7 +207,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--failover-runs N]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--failover-runs N] [--sfu-call]';
 
 async function main(): Promise<void> {
   let opts: Options;

@@ -4,6 +4,7 @@
  * short-lived tokens that bind a peer id to the user and the room.
  */
 import { z } from 'zod';
+import type { CallMode, CallPreference, SfuStatus } from './sfu.js';
 
 /** A mesh sends every stream to every peer: six is where browsers top out. */
 export const CALL_CAPACITY = 6;
@@ -38,9 +39,16 @@ export const callUpdateSchema = z
     muted: z.boolean().optional(),
     cameraOff: z.boolean().optional(),
     screen: z.boolean().optional(),
+    /** Raise or lower my hand. */
+    hand: z.boolean().optional(),
   })
   .strict()
-  .refine((p) => p.muted !== undefined || p.cameraOff !== undefined || p.screen !== undefined, 'nothing to update');
+  .refine((p) => p.muted !== undefined || p.cameraOff !== undefined || p.screen !== undefined || p.hand !== undefined, 'nothing to update');
+
+/** The owner's choice of call mode for the room (large: always through the SFU). */
+export const callModeSchema = z.object({ roomId, preference: z.enum(['auto', 'large']) }).strict();
+/** A moderator mutes someone in the call or removes them from it. */
+export const callModerateSchema = z.object({ roomId, userId: z.number().int().positive(), action: z.enum(['mute', 'remove']) }).strict();
 
 export const callRecordSchema = z.object({ roomId, recording: z.boolean() }).strict();
 
@@ -54,11 +62,27 @@ export interface CallParticipant {
   screen: boolean;
   /** Recording the call (or their screen) locally: everyone is shown it. */
   recording: boolean;
+  /** Hand raised (shown on the tile and in the roster). */
+  hand: boolean;
+  /** In an SFU call: their Janus feed (subscribe to it); null while not publishing or in a mesh call. */
+  feedId: number | null;
   joinedAt: number;
 }
 
+/** How the room's call carries media now. */
+export type CallModeInfo = {
+  mode: CallMode;
+  /** Janus: not configured, up, or down for now. */
+  sfu: SfuStatus;
+  preference: CallPreference;
+  /** People a mesh call takes before moving to the SFU. */
+  meshLimit: number;
+  /** Rises each time the SFU call starts afresh (Janus restarted): clients publish and subscribe again. */
+  epoch: number;
+};
+
 /** The room's call: the snapshot of `call:state`. `seq` is the room sequence it reflects. */
-export interface CallState {
+export interface CallState extends CallModeInfo {
   participants: CallParticipant[];
   capacity: number;
   seq: number;

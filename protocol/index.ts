@@ -18,6 +18,7 @@ export * from './music.js';
 export * from './music-events.js';
 export * from './calls.js';
 export * from './calls-events.js';
+export * from './sfu.js';
 export * from './dms.js';
 export * from './dms-events.js';
 export * from './notifications.js';

@@ -57,6 +57,19 @@ const envSchema = z.object({
   TURN_SECRET: z.string().min(16).optional(),
   /** Lifetime of the short-lived TURN credentials handed to a joining participant. */
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
+  /** Large calls and real-time live (Janus SFU): `auto` runs Janus when it is installed or JANUS_URL is set; `off` never. */
+  JANUS_ENABLED: z.enum(['auto', 'off']).default('auto'),
+  /** The Janus binary (default `janus` on PATH). */
+  JANUS_PATH: z.string().default('janus'),
+  /** An external Janus WebSocket API (ws://host:port) instead of a child process; needs JANUS_API_SECRET. */
+  JANUS_URL: z.string().regex(/^wss?:\/\/\S+$/, 'a ws:// or wss:// URL').optional(),
+  JANUS_API_SECRET: z.string().min(8).optional(),
+  /** The child's WebSocket API port on 127.0.0.1 (0 picks a free one). */
+  JANUS_WS_PORT: z.coerce.number().int().min(0).max(65535).default(8188),
+  /** UDP ports Janus uses for media (WebRTC and the RTP it takes from FFmpeg), `low-high`. */
+  JANUS_RTP_PORTS: z.string().regex(/^\d{4,5}-\d{4,5}$/, 'low-high, e.g. 20000-20999').default('20000-20999'),
+  /** A call moves from the PeerJS mesh to Janus when it grows past this many people. */
+  CALL_MESH_LIMIT: z.coerce.number().int().min(2).max(12).default(6),
   /** Spotify app keys (developer dashboard); music is off until all three are set. */
   SPOTIFY_CLIENT_ID: z.string().min(1).optional(),
   SPOTIFY_CLIENT_SECRET: z.string().min(1).optional(),
@@ -136,6 +149,8 @@ export interface AppConfig {
   ffmpegPath: string | undefined;
   /** ICE servers for calls: STUN URLs, and TURN URLs with the shared secret for REST credentials. */
   ice: { stunUrls: string[]; turnUrls: string[]; turnSecret: string | undefined; turnTtlSeconds: number };
+  /** The Janus SFU: off, a child process we supervise, or an external server. */
+  janus: JanusConfig;
   /** Spotify app settings; undefined when the operator has not set the keys (music explains it). */
   spotify: SpotifyConfig | undefined;
   /** Where the built client lives; absent in API-only tests. */
@@ -152,6 +167,16 @@ export interface AppConfig {
   timeZone: string;
   /** Scale-out: Redis URL (unset: single process), this node's id, room lease TTL. */
   cluster: { redisUrl: string | undefined; nodeId: string; leaseMs: number; nodeUrl: string };
+}
+
+export interface JanusConfig {
+  mode: 'off' | 'child' | 'external';
+  binary: string;
+  url: string | undefined;
+  apiSecret: string | undefined;
+  wsPort: number;
+  rtpPorts: [number, number];
+  meshLimit: number;
 }
 
 export interface AlertThresholds {
@@ -187,6 +212,16 @@ function spotifyConfig(e: z.output<typeof envSchema>): SpotifyConfig | undefined
 function iceConfig(e: z.output<typeof envSchema>): AppConfig['ice'] {
   if (e.TURN_URLS.length && !e.TURN_SECRET) throw new Error('Invalid configuration:\n  TURN_SECRET: required when TURN_URLS is set');
   return { stunUrls: e.ICE_STUN_URLS, turnUrls: e.TURN_URLS, turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS };
+}
+
+/** Janus runs when configured: an external URL, else the binary when it is on PATH. */
+function janusConfig(e: z.output<typeof envSchema>): JanusConfig {
+  const [lo, hi] = e.JANUS_RTP_PORTS.split('-').map(Number) as [number, number];
+  if (lo >= hi || hi > 65535) throw new Error('Invalid configuration:\n  JANUS_RTP_PORTS: low-high with low < high <= 65535');
+  if (e.JANUS_URL && !e.JANUS_API_SECRET) throw new Error('Invalid configuration:\n  JANUS_API_SECRET: required when JANUS_URL is set');
+  const base = { binary: e.JANUS_PATH, url: e.JANUS_URL, apiSecret: e.JANUS_API_SECRET, wsPort: e.JANUS_WS_PORT, rtpPorts: [lo, hi] as [number, number], meshLimit: e.CALL_MESH_LIMIT };
+  if (e.JANUS_ENABLED === 'off') return { mode: 'off', ...base };
+  return { mode: e.JANUS_URL ? 'external' : 'child', ...base };
 }
 
 /** Reads a kept secret from DATA_DIR, or makes one and keeps it (mode 0600). */
@@ -235,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     streamLadder: e.STREAM_LADDER,
     ffmpegPath: e.FFMPEG_PATH,
     ice: iceConfig(e),
+    janus: janusConfig(e),
     spotify: spotifyConfig(e),
     push: {
       enabled: e.PUSH_ENABLED,

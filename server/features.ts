@@ -32,6 +32,7 @@ import { chessPlugin } from './games/chess/index.js';
 import { blackjackPlugin } from './games/blackjack/index.js';
 import { musicPlugin } from './music/index.js';
 import { callsPlugin } from './calls/index.js';
+import { sfuPlugin } from './sfu/index.js';
 import { dmsPlugin } from './dms/index.js';
 import { searchPlugin } from './search/index.js';
 import { notificationsPlugin } from './notifications/index.js';
@@ -106,6 +107,7 @@ export const featuresPlugin = fp(
     await app.register(blackjackPlugin);
     await app.register(musicPlugin);
     await app.register(callsPlugin);
+    await app.register(sfuPlugin);
     await app.register(dmsPlugin);
     await app.register(searchPlugin);
     await app.register(notificationsPlugin);

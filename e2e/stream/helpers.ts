@@ -97,8 +97,8 @@ export function publishWithClock(fullUrl: string): { child: ChildProcess; captur
  * into the picture, the wall-clock time it was due on screen, and the latency chip's text then.
  * Fewer when the video stalls for 10 s.
  */
-export async function readShownFrames(page: Page, count: number, every = 6): Promise<{ frame: number; shownAt: number; chip: string }[]> {
-  return page.getByTestId('live-video').evaluate(
+export async function readShownFrames(page: Page, count: number, every = 6, testId = 'live-video'): Promise<{ frame: number; shownAt: number; chip: string }[]> {
+  return page.getByTestId(testId).evaluate(
     (el, { count, every, bits }) =>
       new Promise<{ frame: number; shownAt: number; chip: string }[]>((resolve) => {
         const v = el as HTMLVideoElement;

@@ -48,6 +48,8 @@ export function decideJoin(roster: ReadonlyMap<number, RosterEntry>, req: JoinRe
     cameraOff: req.cameraOff,
     screen: false,
     recording: false,
+    hand: false,
+    feedId: null,
     joinedAt: req.now,
   };
   return { kind: 'joined', entry, replaced: current };

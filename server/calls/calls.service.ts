@@ -3,11 +3,13 @@
  * restart clients join again by themselves), peer tokens, and the room facts `call:*`.
  */
 import { randomBytes } from 'node:crypto';
-import { CALL_CAPACITY, CALL_TOKEN_TTL_SECONDS, PEER_KEY, PEER_PATH, peerIdPrefix, peerIdSchema, type CallJoinResult, type CallLeftReason, type CallParticipant, type CallState } from '../../protocol/calls.js';
+import { CALL_CAPACITY, CALL_TOKEN_TTL_SECONDS, PEER_KEY, PEER_PATH, peerIdPrefix, peerIdSchema, type CallJoinResult, type CallLeftReason, type CallModeInfo, type CallParticipant, type CallState } from '../../protocol/calls.js';
+import { SFU_MAX_PARTICIPANTS, type CallMode, type CallPreference, type SfuStatus } from '../../protocol/sfu.js';
 import type { AppConfig } from '../config.js';
 import { AppError } from '../plugins/errors.js';
 import type { RoomEvents } from '../rooms/room-events.js';
 import type { RoomsService } from '../rooms/rooms.service.js';
+import { outranks } from '../rooms/room-channels.js';
 import { decideJoin, publicView, type RosterEntry } from './call-roster.js';
 import { callTokenKey, iceServersFor, issuePeerToken, verifyPeerToken, type TokenVerdict } from './token.js';
 
@@ -15,6 +17,16 @@ import { callTokenKey, iceServersFor, issuePeerToken, verifyPeerToken, type Toke
 export interface CallsOutlet {
   /** Tells one socket its participation ended without it asking. */
   ended(socketId: string, roomId: number, reason: Exclude<CallLeftReason, 'left'>): void;
+  /** Tells one socket a moderator muted it. */
+  muted?(socketId: string, roomId: number, by: number): void;
+}
+
+/** What calls need from the SFU (server/sfu), when one is configured. */
+export interface CallsSfu {
+  status(): SfuStatus;
+  /** The participant left the call: their Janus handles and token go. */
+  leave(roomId: number, userId: number): Promise<void>;
+  muteAudio(roomId: number, userId: number, mute: boolean): Promise<void>;
 }
 
 export type PeerAuthVerdict = { ok: true; roomId: number; userId: number } | { ok: false; status: 400 | 401 | 403; reason: string };
@@ -27,6 +39,15 @@ export class CallsService {
   private readonly key: Buffer;
   /** A participation ended: the peer server closes that peer's signalling connection. */
   onPeerEnded: (peerId: string) => void = () => {};
+  private sfu: CallsSfu | null = null;
+  private meshLimit = CALL_CAPACITY;
+  /** Rooms whose owner set the call mode to 'large' (memory only, like the calls themselves). */
+  private readonly large = new Set<number>();
+  /** Rooms whose call runs through the SFU now. */
+  private readonly sfuRooms = new Set<number>();
+  /** Rooms whose call went to the SFU once: they go back to it after a Janus outage (until empty). */
+  private readonly sticky = new Set<number>();
+  private epoch = 1;
 
   constructor(
     private readonly rooms: RoomsService,
@@ -45,29 +66,128 @@ export class CallsService {
     return r;
   }
 
+  /** Wires the SFU in (server/sfu): capacity grows to the SFU's, calls past `meshLimit` move to it. */
+  attachSfu(sfu: CallsSfu, meshLimit: number): void {
+    this.sfu = sfu;
+    this.meshLimit = meshLimit;
+  }
+
+  /** Janus came up (a new epoch: clients publish again) or went down: every call re-decides its mode. */
+  sfuChanged(): void {
+    if (this.sfu?.status() === 'up') this.epoch++;
+    for (const roomId of new Set([...this.rosters.keys(), ...this.sfuRooms])) this.decideMode(roomId, true);
+  }
+
+  private capacity(): number {
+    return this.sfu ? SFU_MAX_PARTICIPANTS : CALL_CAPACITY;
+  }
+
+  modeInfo(roomId: number): CallModeInfo {
+    return {
+      mode: this.sfuRooms.has(roomId) ? 'sfu' : 'mesh',
+      sfu: this.sfu?.status() ?? 'unavailable',
+      preference: this.large.has(roomId) ? 'large' : 'auto',
+      meshLimit: this.meshLimit,
+      epoch: this.epoch,
+    };
+  }
+
+  /**
+   * SFU when Janus is up and the owner wants 'large' or the call is past the mesh limit; once in
+   * SFU mode a call stays there until it empties (no flapping around the limit). Janus down: mesh.
+   */
+  private decideMode(roomId: number, announce = false): void {
+    const count = this.rosters.get(roomId)?.size ?? 0;
+    const up = this.sfu?.status() === 'up';
+    const was: CallMode = this.sfuRooms.has(roomId) ? 'sfu' : 'mesh';
+    if (count === 0) this.sticky.delete(roomId);
+    const wants = count > 0 && (this.large.has(roomId) || count > this.meshLimit || this.sticky.has(roomId));
+    const now: CallMode = up && wants ? 'sfu' : 'mesh';
+    if (now === 'sfu') this.sticky.add(roomId);
+    if (now === 'sfu') this.sfuRooms.add(roomId);
+    else this.sfuRooms.delete(roomId);
+    if (now === 'mesh') for (const e of this.rosters.get(roomId)?.values() ?? []) e.feedId = null;
+    if ((now !== was || announce) && count > 0) {
+      try {
+        this.events.broadcast(roomId, 'call:mode', this.modeInfo(roomId));
+      } catch {
+        /* room deleted */
+      }
+    }
+  }
+
+  /** Owner: 'large' puts the call through the SFU now (when Janus is up); 'auto' decides by head count. */
+  setPreference(roomId: number, preference: CallPreference): CallModeInfo {
+    if (preference === 'large' && !this.sfu) throw new AppError('CONFLICT', 'Large calls are not available on this server.');
+    if (preference === 'large') this.large.add(roomId);
+    else this.large.delete(roomId);
+    this.decideMode(roomId, true);
+    return this.modeInfo(roomId);
+  }
+
+  isParticipant(roomId: number, userId: number): boolean {
+    return !!this.rosters.get(roomId)?.has(userId);
+  }
+
+  isSfu(roomId: number): boolean {
+    return this.sfuRooms.has(roomId);
+  }
+
+  /** The participant publishes through Janus under this feed: everyone subscribes to it. */
+  setFeed(roomId: number, userId: number, feedId: number | null): void {
+    const entry = this.requireEntry(roomId, userId);
+    entry.feedId = feedId;
+    this.events.broadcast(roomId, 'call:updated', { participant: publicView(entry) });
+  }
+
+  /** Moderator: mute (their microphone goes off; in an SFU call Janus stops relaying it) or remove. */
+  async moderate(roomId: number, actorId: number, userId: number, action: 'mute' | 'remove'): Promise<void> {
+    if (actorId === userId) throw new AppError('VALIDATION', 'Use your own controls.');
+    const actor = this.rooms.requireMember(roomId, actorId, 'moderator');
+    const target = this.rooms.membership(roomId, userId);
+    if (!target) throw new AppError('NOT_MEMBER', 'That user is not a member of this room.');
+    if (!outranks(actor.role, target.role)) throw new AppError('FORBIDDEN', 'You cannot moderate someone of equal or higher role.');
+    const entry = this.requireEntryOf(roomId, userId);
+    if (action === 'remove') return this.end(roomId, entry, 'removed');
+    entry.muted = true;
+    this.outlet.muted?.(entry.socketId, roomId, actorId);
+    this.events.broadcast(roomId, 'call:updated', { participant: publicView(entry) });
+    await this.sfu?.muteAudio(roomId, userId, true);
+  }
+
+  private requireEntryOf(roomId: number, userId: number): RosterEntry {
+    const entry = this.rosters.get(roomId)?.get(userId);
+    if (!entry) throw new AppError('NOT_FOUND', 'That person is not in this call.');
+    return entry;
+  }
+
   participants(roomId: number): CallParticipant[] {
     return [...(this.rosters.get(roomId)?.values() ?? [])].sort((a, b) => a.joinedAt - b.joinedAt).map(publicView);
   }
 
   /** The snapshot, with the room sequence it reflects (facts at or below it are already in it). */
   state(roomId: number): CallState {
-    return { participants: this.participants(roomId), capacity: CALL_CAPACITY, seq: this.rooms.getRow(roomId).seq };
+    return { participants: this.participants(roomId), capacity: this.capacity(), ...this.modeInfo(roomId), seq: this.rooms.getRow(roomId).seq };
   }
 
   /** Joins (or resumes, or refreshes the token of) the caller; CONFLICT when the call is full. */
   join(roomId: number, userId: number, socketId: string, opts: { peerId?: string; muted: boolean; cameraOff: boolean }): CallJoinResult {
     const roster = this.roster(roomId);
-    const outcome = decideJoin(roster, {
+    const outcome = decideJoin(
+      roster,
+      {
       roomId,
       userId,
       socketId,
       peerId: opts.peerId,
       freshPeerId: `${peerIdPrefix(roomId, userId)}${randomBytes(8).toString('hex')}`,
       muted: opts.muted,
-      cameraOff: opts.cameraOff,
-      now: this.now(),
-    });
-    if (outcome.kind === 'full') throw new AppError('CONFLICT', `The call is full (${CALL_CAPACITY} people at most).`);
+        cameraOff: opts.cameraOff,
+        now: this.now(),
+      },
+      this.capacity(),
+    );
+    if (outcome.kind === 'full') throw new AppError('CONFLICT', `The call is full (${this.capacity()} people at most).`);
     if (outcome.kind === 'bad-peer-id') throw new AppError('FORBIDDEN', 'That peer id belongs to someone else.');
     const { entry } = outcome;
     if (outcome.kind === 'joined') {
@@ -75,6 +195,7 @@ export class CallsService {
       roster.set(userId, entry);
       this.peers.set(entry.peerId, { roomId, userId });
       this.events.broadcast(roomId, 'call:joined', { participant: publicView(entry) });
+      this.decideMode(roomId);
     } else {
       roster.set(userId, entry);
     }
@@ -104,12 +225,17 @@ export class CallsService {
     if (roster?.size === 0) this.rosters.delete(roomId);
     this.peers.delete(entry.peerId);
     this.onPeerEnded(entry.peerId);
+    void this.sfu?.leave(roomId, entry.userId);
     if (reason !== 'left') this.outlet.ended(entry.socketId, roomId, reason);
     // The room may be gone (deleted): then there is nobody to tell.
     try {
       this.events.broadcast(roomId, 'call:left', { userId: entry.userId, peerId: entry.peerId, reason });
     } catch {
       /* room deleted */
+    }
+    if (!this.rosters.has(roomId)) {
+      this.sfuRooms.delete(roomId);
+      this.sticky.delete(roomId);
     }
   }
 
@@ -119,8 +245,10 @@ export class CallsService {
     return entry;
   }
 
-  update(roomId: number, userId: number, patch: { muted?: boolean; cameraOff?: boolean; screen?: boolean }): CallParticipant {
+  update(roomId: number, userId: number, patch: { muted?: boolean; cameraOff?: boolean; screen?: boolean; hand?: boolean }): CallParticipant {
     const entry = this.requireEntry(roomId, userId);
+    if (patch.hand !== undefined) entry.hand = patch.hand;
+    if (patch.muted === false && entry.muted) void this.sfu?.muteAudio(roomId, userId, false);
     if (patch.muted !== undefined) entry.muted = patch.muted;
     if (patch.cameraOff !== undefined) entry.cameraOff = patch.cameraOff;
     if (patch.screen !== undefined) entry.screen = patch.screen;

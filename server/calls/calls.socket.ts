@@ -8,6 +8,9 @@ export function socketCallsOutlet(io: () => AppServer): CallsOutlet {
     ended(socketId, roomId, reason) {
       io().to(socketId).emit('call:ended', { roomId, reason });
     },
+    muted(socketId, roomId, by) {
+      io().to(socketId).emit('call:muted', { roomId, by });
+    },
   };
 }
 
@@ -29,6 +32,11 @@ export function registerCallSockets(app: FastifyInstance, calls: CallsService): 
   });
   sockets.command('call:update', updateSpeaks, (ctx, { roomId, ...patch }) => calls.update(roomId, ctx.userId, patch));
   sockets.command('call:record', member, (ctx, { roomId, recording }) => calls.record(roomId, ctx.userId, recording));
+  sockets.command('call:mode', memberOf(app, 'owner'), (_ctx, { roomId, preference }) => calls.setPreference(roomId, preference));
+  sockets.command('call:moderate', memberOf(app, 'moderator'), async (ctx, { roomId, userId, action }) => {
+    await calls.moderate(roomId, ctx.userId, userId, action);
+    return null;
+  });
 
   // Muted mid-call with a live microphone, camera or screen: out of the call (peers hang up); they
   // may rejoin to listen.

@@ -91,6 +91,8 @@ export class StreamService {
   private startP: Promise<void> | null = null;
   private stopping = false;
   private readonly moderatorsQuery;
+  /** Real-time live (server/sfu): told when a stream is playable and when it ends. */
+  liveHooks: { started(roomId: number, streamId: string, readerUrl: string, hasAudio: boolean, fps: number): void; ended(roomId: number): void } | null = null;
 
   constructor(
     private readonly db: Db,
@@ -418,6 +420,7 @@ export class StreamService {
     this.log.info({ roomId: s.roomId, streamId: s.streamId, ms: (t.playableAt ?? Date.now()) - s.startedAt, renditions: plan.map((r) => r.name) }, 'stream live');
     this.events.broadcast(s.roomId, 'stream:started', { state: this.state(s.roomId) });
     this.notify.lobby(s.roomId, true);
+    this.liveHooks?.started(s.roomId, s.streamId, this.ingest!.readerUrl(s.key), hasAudio, assumed.fps || 30);
     // FFmpeg ending on its own (crash, input timeout) ends the stream.
     void t.exited.then((exit) => {
       if (s.ending || s.transcoder !== t) return;
@@ -436,6 +439,7 @@ export class StreamService {
   private async end(s: LiveStream, reason: StreamEndReason, error: string | null = null): Promise<void> {
     if (s.ending) return;
     s.ending = true;
+    this.liveHooks?.ended(s.roomId);
     if (reason !== 'stopped') this.ingest?.kick(s.sessionId);
     await s.transcoder?.stop().catch((err) => this.log.warn({ err }, 'transcoder stop failed'));
     this.byRoom.delete(s.roomId);

@@ -34,7 +34,7 @@ export async function startServer(opts: { dataDir?: string; config?: Partial<App
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'commonroom-test-'));
   const streaming: Partial<AppConfig> =
     opts.rtmpPort !== undefined ? { streamingEnabled: true, rtmpPort: opts.rtmpPort, rtmpHost: '127.0.0.1' } : { streamingEnabled: false };
-  const config = loadConfig({ LOG_LEVEL: 'silent' }, { dataDir, clientDist: undefined, ...streaming, ...opts.config });
+  const config = loadConfig({ LOG_LEVEL: 'silent', JANUS_ENABLED: 'off' }, { dataDir, clientDist: undefined, ...streaming, ...opts.config });
   const app = await buildApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   if (opts.rtmpPort !== undefined) await app.stream.ready();

@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
-import type { CallParticipant, CallState } from '@protocol/calls.js';
+import type { CallModeInfo, CallParticipant, CallState } from '@protocol/calls.js';
 import type { RoomFact } from '@protocol/events.js';
 import { command, isConnected } from '../../lib/socket';
 import { onRoomFact, onRoomSnapshot, useRoomStore } from '../room/useRoomStore';
@@ -17,6 +17,8 @@ export const useCallRoster = defineStore('callRoster', () => {
   const participants = ref<CallParticipant[]>([]);
   const capacity = ref(6);
   const loaded = ref(false);
+  /** Mesh or SFU, whether the SFU is there, the owner's preference, and the SFU epoch. */
+  const modeInfo = ref<CallModeInfo>({ mode: 'mesh', sfu: 'unavailable', preference: 'auto', meshLimit: 6, epoch: 0 });
   /** Set by the call store: am I in this room's call (so the room shows the call dock)? */
   const mine = ref(false);
   let seq = 0;
@@ -37,6 +39,7 @@ export const useCallRoster = defineStore('callRoster', () => {
   function adopt(s: CallState): void {
     participants.value = s.participants;
     capacity.value = s.capacity;
+    modeInfo.value = { mode: s.mode, sfu: s.sfu, preference: s.preference, meshLimit: s.meshLimit, epoch: s.epoch };
     seq = Math.max(seq, s.seq);
     loaded.value = true;
   }
@@ -58,6 +61,11 @@ export const useCallRoster = defineStore('callRoster', () => {
   onRoomFact('call:joined', (f: RoomFact<'call:joined'>) => fresh(f) && upsert(f.participant));
   onRoomFact('call:updated', (f: RoomFact<'call:updated'>) => fresh(f) && upsert(f.participant));
   onRoomFact('call:recording', (f: RoomFact<'call:recording'>) => fresh(f) && upsert(f.participant));
+  onRoomFact('call:mode', (f: RoomFact<'call:mode'>) => {
+    if (!fresh(f)) return;
+    modeInfo.value = { mode: f.mode, sfu: f.sfu, preference: f.preference, meshLimit: f.meshLimit, epoch: f.epoch };
+    if (f.mode === 'mesh') participants.value = participants.value.map((p) => (p.feedId ? { ...p, feedId: null } : p));
+  });
   onRoomFact('call:left', (f: RoomFact<'call:left'>) => {
     if (!fresh(f)) return;
     participants.value = participants.value.filter((p) => !(p.userId === f.userId && p.peerId === f.peerId));
@@ -78,5 +86,5 @@ export const useCallRoster = defineStore('callRoster', () => {
 
   const isInCall = (userId: number) => participants.value.some((p) => p.userId === userId);
 
-  return { roomId, participants, capacity, loaded, mine, loadState, adopt, isInCall };
+  return { roomId, participants, capacity, modeInfo, loaded, mine, loadState, adopt, isInCall };
 });

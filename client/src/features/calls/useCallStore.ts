@@ -14,6 +14,7 @@ import { useRoomStore } from '../room/useRoomStore';
 import { useCallRoster } from './useCallRoster';
 import { useMedia } from './useMedia';
 import { usePeerMesh } from './usePeerMesh';
+import { layerForWidth, useSfuLink } from './useSfuLink';
 import { useRecorder, type RecordingSource } from './useRecorder';
 import { useSpeaking } from './useSpeaking';
 
@@ -25,7 +26,7 @@ export const useCallStore = defineStore('call', () => {
 
   // ---- the roster, for everyone in the room (shared with the member list) ----
   const roster = useCallRoster();
-  const { roomId, participants, capacity, loaded } = storeToRefs(roster);
+  const { roomId, participants, capacity, loaded, modeInfo } = storeToRefs(roster);
 
   // ---- my side of the call ----
   const phase = ref<CallPhase>('idle');
@@ -56,13 +57,101 @@ export const useCallStore = defineStore('call', () => {
     screen: () => screen.value,
   });
 
+  // ---- large calls: the same call through Janus (publish once, subscribe to the others) ----
+  /** How my media travels now; follows the room's call mode without leaving the call. */
+  const transport = ref<'mesh' | 'sfu'>('mesh');
+  const hand = ref(false);
+  /** The width of grid tiles (set by the stage): picks the simulcast layer each tile receives. */
+  const tileWidth = ref(320);
+  let iceServers: CallJoinResult['iceServers'] = [];
+  const sfu = useSfuLink({
+    roomId: () => roomId.value,
+    outgoing: () => outgoing ?? new MediaStream(),
+    roster: () => participants.value,
+    myUserId: () => auth.me?.id,
+    layerFor: (peerId) => (pinned.value === peerId ? 2 : layerForWidth(tileWidth.value)),
+  });
+  const active = computed(() => (transport.value === 'sfu' ? sfu : mesh));
+  const remoteStreams = computed(() => active.value.streams);
+  const linkStates = computed(() => active.value.linkStates);
+  const linkIds = computed(() => active.value.linkIds);
+  const signal = computed(() => active.value.signal.value);
+
+  /** Connects my media the way the call runs now (SFU when the room's call is in SFU mode). */
+  async function connectTransport(res: CallJoinResult): Promise<void> {
+    iceServers = res.iceServers;
+    if (modeInfo.value.mode === 'sfu') {
+      transport.value = 'sfu';
+      await sfu.connect(iceServers);
+    } else {
+      transport.value = 'mesh';
+      await mesh.connect(res);
+    }
+  }
+
+  let switching = false;
+  /** The call moved between mesh and SFU (or Janus restarted): switch transport, staying in the call. */
+  async function followMode(): Promise<void> {
+    if (phase.value !== 'in-call' || switching) return;
+    const want = modeInfo.value.mode;
+    if (want === transport.value) return;
+    switching = true;
+    try {
+      if (want === 'sfu') {
+        mesh.destroy();
+        transport.value = 'sfu';
+        await sfu.connect(iceServers);
+      } else {
+        sfu.destroy();
+        const res = await joinCommand();
+        transport.value = 'mesh';
+        await mesh.connect(res);
+      }
+    } catch (err) {
+      toast({ kind: 'error', title: 'Could not switch the call', body: errorMessage(err) });
+    } finally {
+      switching = false;
+    }
+    if (modeInfo.value.mode !== transport.value) void followMode();
+  }
+  watch(
+    () => [modeInfo.value.mode, modeInfo.value.epoch] as const,
+    ([mode, epoch], old) => {
+      if (phase.value !== 'in-call') return;
+      if (mode !== transport.value) void followMode();
+      else if (mode === 'sfu' && old && epoch !== old[1]) void sfu.reconnect();
+    },
+  );
+  watch(tileWidth, () => transport.value === 'sfu' && sfu.tuneAll());
+
+  function toggleHand(): void {
+    hand.value = !hand.value;
+    report({ hand: hand.value });
+  }
+  async function setPreference(preference: 'auto' | 'large'): Promise<void> {
+    if (roomId.value === null) return;
+    try {
+      await command('call:mode', { roomId: roomId.value, preference });
+    } catch (err) {
+      toast({ kind: 'error', title: 'Could not change the call mode', body: errorMessage(err) });
+    }
+  }
+  async function moderate(userId: number, action: 'mute' | 'remove'): Promise<void> {
+    if (roomId.value === null) return;
+    try {
+      await command('call:moderate', { roomId: roomId.value, userId, action });
+    } catch (err) {
+      toast({ kind: 'error', title: action === 'mute' ? 'Could not mute' : 'Could not remove', body: errorMessage(err) });
+    }
+  }
+
   const isConnectedRef = ref(isConnected());
   const me = computed(() => participants.value.find((p) => p.userId === auth.me?.id) ?? null);
   const inCall = computed(() => phase.value === 'in-call');
   const full = computed(() => participants.value.length >= capacity.value && !me.value);
   const connectionState = computed(() => {
     if (phase.value !== 'in-call') return phase.value;
-    const sig = mesh.signal.value;
+    const sig = signal.value;
     if (!isConnectedRef.value || sig === 'reconnecting') return 'reconnecting';
     if (sig === 'connecting') return 'connecting';
     return 'connected';
@@ -103,7 +192,7 @@ export const useCallStore = defineStore('call', () => {
       myPeerId.value = res.peerId;
       roster.adopt(res.state);
       phase.value = 'in-call';
-      await mesh.connect(res);
+      await connectTransport(res);
     } catch (err) {
       phase.value = 'preview';
       outgoing = null;
@@ -123,6 +212,9 @@ export const useCallStore = defineStore('call', () => {
     if (phase.value === 'in-call' && id !== null && opts.tell !== false) command('call:leave', { roomId: id }).catch(() => {});
     if (recorder.recording.value) recorder.stop();
     mesh.destroy();
+    sfu.destroy();
+    transport.value = 'mesh';
+    hand.value = false;
     media.stopAll();
     speaking.stop();
     screenTrack?.stop();
@@ -145,6 +237,7 @@ export const useCallStore = defineStore('call', () => {
     for (const t of kind === 'audio' ? outgoing.getAudioTracks() : outgoing.getVideoTracks()) if (t !== track) outgoing.removeTrack(t);
     if (!outgoing.getTracks().includes(track)) outgoing.addTrack(track);
     void mesh.replaceTrack(kind, track);
+    void sfu.replaceTrack(kind, track);
   }
 
   function setVideo(track: MediaStreamTrack | null): void {
@@ -153,7 +246,7 @@ export const useCallStore = defineStore('call', () => {
     swapOutgoing('video', t);
   }
 
-  function report(patch: { muted?: boolean; cameraOff?: boolean; screen?: boolean }): void {
+  function report(patch: { muted?: boolean; cameraOff?: boolean; screen?: boolean; hand?: boolean }): void {
     if (phase.value === 'in-call' && roomId.value !== null) command('call:update', { roomId: roomId.value, ...patch }).catch(() => {});
   }
 
@@ -221,7 +314,7 @@ export const useCallStore = defineStore('call', () => {
   function recordingSources(): RecordingSource[] {
     const list: RecordingSource[] = [];
     if (outgoing) list.push({ label: `${auth.me?.displayName ?? 'Me'} (you)`, stream: outgoing });
-    for (const [peerId, stream] of mesh.streams) list.push({ label: nameOf(participants.value.find((p) => p.peerId === peerId)?.userId), stream });
+    for (const [peerId, stream] of active.value.streams) list.push({ label: nameOf(participants.value.find((p) => p.peerId === peerId)?.userId), stream });
     return list;
   }
   async function startRecording(kind: 'call' | 'screen'): Promise<void> {
@@ -258,10 +351,13 @@ export const useCallStore = defineStore('call', () => {
 
   // ---- keeping the mesh, audio and speaking rings in step ----
   watch(participants, () => {
-    if (phase.value === 'in-call') mesh.reconcile();
+    if (phase.value !== 'in-call') return;
+    if (transport.value === 'sfu') sfu.reconcile();
+    else mesh.reconcile();
   });
+  watch(pinned, () => transport.value === 'sfu' && sfu.tuneAll());
   watch(
-    () => [...mesh.streams.entries()],
+    () => [...active.value.streams.entries()],
     (entries) => {
       const live = new Set(entries.map(([id]) => id));
       for (const [id, a] of audios) {
@@ -296,7 +392,10 @@ export const useCallStore = defineStore('call', () => {
       .then(() => {
         if (screen.value) report({ screen: true });
         if (recorder.recording.value && roomId.value !== null) command('call:record', { roomId: roomId.value, recording: true }).catch(() => {});
-        void mesh.reconnect();
+        if (hand.value) report({ hand: true });
+        if (modeInfo.value.mode !== transport.value) void followMode();
+        else if (transport.value === 'sfu') void sfu.reconnect();
+        else void mesh.reconnect();
       })
       .catch((err) => {
         toast({ kind: 'error', title: 'Could not rejoin the call', body: errorMessage(err) });
@@ -311,6 +410,12 @@ export const useCallStore = defineStore('call', () => {
     leave({ tell: false });
     problem.value = reason === 'replaced' ? 'replaced' : 'removed';
     problemText.value = reason === 'replaced' ? 'You joined this call from another tab or device.' : 'You are no longer in this call.';
+  });
+  socket.on('call:muted', ({ roomId: id }) => {
+    if (id !== roomId.value || phase.value !== 'in-call') return;
+    muted.value = true;
+    if (media.micTrack.value) media.micTrack.value.enabled = false;
+    toast({ kind: 'info', title: 'A moderator muted you', body: 'Unmute when you want to speak.' });
   });
   window.addEventListener('pagehide', () => leave());
 
@@ -331,10 +436,17 @@ export const useCallStore = defineStore('call', () => {
     myPeerId,
     pinned,
     localVideo,
-    remoteStreams: mesh.streams,
-    linkStates: mesh.linkStates,
-    linkIds: mesh.linkIds,
-    signal: mesh.signal,
+    remoteStreams,
+    linkStates,
+    linkIds,
+    signal,
+    modeInfo,
+    transport,
+    hand,
+    tileWidth,
+    toggleHand,
+    setPreference,
+    moderate,
     connectionState,
     firstFrameMs,
     me,
@@ -352,7 +464,7 @@ export const useCallStore = defineStore('call', () => {
     stopRecording: () => recorder.stop(),
     noteRemoteFrame,
     nameOf,
-    connectionOf: mesh.connectionOf,
+    connectionOf: (peerId: string) => active.value.connectionOf(peerId),
   };
 });
 

@@ -1,0 +1,163 @@
+/**
+ * Large calls through Janus in real Chromium with fake devices: eight people in an SFU call all
+ * receive video from the seven others, a screen share reaches everyone, a call moves from mesh to
+ * SFU without anyone leaving, and killing Janus mid-call is survived. Skipped without Janus.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+import { newUserViaApi, type User } from '../fixtures.js';
+
+// A small camera picture (320x180, 15 fps) so eight browsers fit on two shared cores.
+const FAKE_VIDEO = joinPath(tmpdir(), 'commonroom-sfu-fake-320x180.y4m');
+if (!existsSync(FAKE_VIDEO)) {
+  try {
+    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=15', '-t', '4', '-pix_fmt', 'yuv420p', FAKE_VIDEO]);
+  } catch {
+    /* no ffmpeg: Chromium's own fake camera */
+  }
+}
+const CALL_FLAGS = [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  ...(existsSync(FAKE_VIDEO) ? [`--use-file-for-fake-video-capture=${FAKE_VIDEO}`] : []),
+  '--allow-loopback-in-peer-connection',
+  '--auto-select-desktop-capture-source=Entire screen',
+  '--autoplay-policy=no-user-gesture-required',
+];
+const test = base.extend({
+  launchOptions: [async ({ launchOptions }, use) => use({ ...launchOptions, args: [...(launchOptions.args ?? []), ...CALL_FLAGS] }), { scope: 'worker' }],
+});
+
+let hasJanus = false;
+try {
+  execFileSync('sh', ['-c', 'command -v janus'], { stdio: 'ignore' });
+  hasJanus = true;
+} catch {
+  hasJanus = false;
+}
+test.skip(!hasJanus, 'janus is not installed');
+// Eight browsers with live video on two shared cores: generous budgets (expectations unchanged).
+test.describe.configure({ timeout: Number(process.env.SFU_E2E_TIMEOUT ?? 420_000), mode: 'serial' });
+
+async function roomFor(host: User, guests: User[]): Promise<number> {
+  const r = await host.page.request.post('/api/rooms', { data: { name: 'Big call' } });
+  expect(r.status()).toBe(201);
+  const roomId = (await r.json()).room.id as number;
+  for (const g of guests) expect((await g.page.request.post(`/api/rooms/${roomId}/join`, { data: {} })).status()).toBe(200);
+  return roomId;
+}
+
+async function openCall(page: Page, roomId: number): Promise<void> {
+  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+  await page.goto(`/rooms/${roomId}?a=call`);
+  await expect(page.getByRole('heading', { name: 'Call', exact: true })).toBeVisible({ timeout: 60_000 });
+}
+
+async function join(page: Page): Promise<void> {
+  await page.getByTestId('call-setup').click();
+  await expect(page.getByTestId('call-join')).toBeEnabled({ timeout: 30_000 });
+  await page.getByTestId('call-join').click();
+  await expect(page.locator('.call[data-phase="in-call"]')).toBeVisible({ timeout: 30_000 });
+}
+
+const remotes = (page: Page) => page.locator('[data-testid="call-tile"][data-self="false"]');
+const tileOf = (page: Page, user: User) => remotes(page).filter({ hasText: user.username });
+
+/** On `me`'s page, each other user's tile decodes frames, and they keep advancing (tiles found by name: the speaker layout reorders them). */
+async function expectLiveRemotes(me: User, all: User[], timeout = 90_000): Promise<void> {
+  const others = all.filter((u) => u !== me);
+  await expect(remotes(me.page)).toHaveCount(others.length, { timeout });
+  for (const u of others) {
+    const tile = tileOf(me.page, u);
+    const frames = () => tile.evaluate((el) => Number(el.getAttribute('data-frames'))).catch(() => 0);
+    await expect.poll(frames, { timeout, message: `${u.username} shows frames on ${me.username}'s page` }).toBeGreaterThan(3);
+    const before = await frames();
+    await expect.poll(frames, { timeout: 30_000, message: `${u.username}'s frames advance on ${me.username}'s page` }).toBeGreaterThan(before);
+  }
+}
+
+function janusPid(): number {
+  const file = joinPath(process.env.CR_E2E_DATA_DIR!, 'janus', 'janus.pid');
+  expect(existsSync(file), 'janus pid file').toBe(true);
+  return Number(readFileSync(file, 'utf8').trim());
+}
+
+test('eight people in a large call all see each other; a screen share reaches everyone', async ({ browser }) => {
+  const users: User[] = [];
+  for (let i = 0; i < 8; i++) users.push(await newUserViaApi(browser, `sfu${i}`));
+  const [host, ...guests] = users as [User, ...User[]];
+  const roomId = await roomFor(host, guests);
+  for (const u of users) await openCall(u.page, roomId);
+
+  // The owner switches the room to large calls: the call runs through Janus from the first person.
+  await expect(host.page.getByTestId('call-large')).toBeVisible();
+  await host.page.getByTestId('call-large').check();
+  await expect(host.page.getByTestId('call-large')).toBeChecked();
+  await expect(host.page.getByTestId('call-count')).toHaveText('0/50 in the call');
+
+  for (const u of users) {
+    await join(u.page);
+    await expect(u.page.getByTestId('call-mode')).toHaveAttribute('data-mode', 'sfu');
+  }
+  try {
+    for (const u of users) await expectLiveRemotes(u, users);
+  } catch (err) {
+    for (const u of users) console.log(`[diag] ${u.username}: ${await u.page.getByTestId('call-count').textContent().catch(() => '?')} phase=${await u.page.locator('.call').getAttribute('data-phase').catch(() => '?')} conn=${await u.page.locator('.call').getAttribute('data-connection').catch(() => '?')}`);
+    throw err;
+  }
+  const eighth = Number(await users[7]!.page.locator('.call').getAttribute('data-first-frame-ms'));
+  console.log(`join-to-first-remote-frame (8th participant, SFU): ${eighth} ms`);
+  test.info().annotations.push({ type: 'sfu-8th-join-to-first-frame-ms', description: String(eighth) });
+
+  // Screen share: everyone sees the host's tile switch to the screen (icon and a new picture size).
+  const sizeOf = (page: Page) => tileOf(page, host).evaluate((el) => `${el.querySelector('video')!.videoWidth}x${el.querySelector('video')!.videoHeight}`);
+  const before = await Promise.all(guests.map((g) => sizeOf(g.page)));
+  await host.page.getByTestId('call-screen').click();
+  await expect(host.page.getByTestId('call-screen')).toHaveAttribute('aria-pressed', 'true');
+  for (const [i, g] of guests.entries()) {
+    await expect(tileOf(g.page, host).getByTestId('screen-icon')).toBeVisible();
+    await expect.poll(() => sizeOf(g.page), { timeout: 60_000 }).not.toBe(before[i]);
+    const frames = () => tileOf(g.page, host).evaluate((el) => Number(el.getAttribute('data-frames')));
+    const f = await frames();
+    await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThan(f);
+  }
+
+  // Raise hand: everyone sees it.
+  await guests[2]!.page.getByTestId('call-hand').click();
+  await expect(host.page.getByTestId('hands-banner')).toContainText(guests[2]!.username);
+
+  if (process.env.SCREENS) await host.page.screenshot({ path: 'docs/screenshots/sfu-call-8.png' });
+  for (const u of users) await u.context.close();
+});
+
+test('a call moves from mesh to SFU without anyone leaving; Janus killed mid-call, the call recovers', async ({ browser }) => {
+  const users: User[] = [];
+  for (let i = 0; i < 3; i++) users.push(await newUserViaApi(browser, `mv${i}`));
+  const [host, ...guests] = users as [User, ...User[]];
+  const roomId = await roomFor(host, guests);
+  for (const u of users) await openCall(u.page, roomId);
+  for (const u of users) await join(u.page);
+  for (const u of users) await expectLiveRemotes(u, users);
+  // Mesh first (small call, 'auto'): no mode badge.
+  await expect(host.page.getByTestId('call-mode')).toHaveCount(0);
+  const meshLink = await tileOf(guests[0]!.page, host).getAttribute('data-link');
+
+  // The owner switches to large: everyone moves to Janus, nobody leaves, video goes on.
+  await host.page.getByTestId('call-large').check();
+  for (const u of users) await expect(u.page.getByTestId('call-mode')).toHaveAttribute('data-mode', 'sfu', { timeout: 30_000 });
+  await expect(host.page.getByTestId('call-count')).toHaveText('3/50 in the call');
+  for (const u of users) await expectLiveRemotes(u, users);
+  expect(await tileOf(guests[0]!.page, host).getAttribute('data-link')).not.toBe(meshLink);
+
+  // Kill Janus: the server restarts it; the call comes back through the new Janus.
+  const pid = janusPid();
+  process.kill(pid, 'SIGKILL');
+  await expect.poll(() => janusPid(), { timeout: 30_000 }).not.toBe(pid);
+  for (const u of users) await expect(u.page.getByTestId('call-mode')).toHaveAttribute('data-mode', 'sfu', { timeout: 60_000 });
+  for (const u of users) await expectLiveRemotes(u, users);
+  await expect(host.page.getByTestId('call-count')).toHaveText('3/50 in the call');
+  for (const u of users) await u.context.close();
+});

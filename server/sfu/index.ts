@@ -1,0 +1,61 @@
+/**
+ * Large calls and real-time live playback through Janus (issue 16): the supervised Janus
+ * (`app.sfu.supervisor`), the SFU service (`app.sfu`) and its socket commands. Registered with one
+ * line in features.ts, after calls. Without Janus the server runs as before: calls stay mesh only.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { findExecutable, JanusSupervisor } from './janus-supervisor.js';
+import { LiveRelay } from './live-relay.js';
+import { SfuService } from './sfu.service.js';
+import { sfuRoutes } from './sfu.routes.js';
+import { registerSfuSockets } from './sfu.socket.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sfu: SfuService;
+    liveRelay: LiveRelay | null;
+  }
+}
+
+export const sfuPlugin = fp(
+  async (app: FastifyInstance) => {
+    const cfg = app.config.janus;
+    const log = app.log.child({ feature: 'janus' });
+    let supervisor: JanusSupervisor | null = null;
+    const common = { wsPort: cfg.wsPort, rtpPorts: cfg.rtpPorts, dataDir: app.config.dataDir, ice: app.config.ice, log };
+    if (cfg.mode === 'external') {
+      supervisor = new JanusSupervisor({ mode: 'external', url: cfg.url, apiSecret: cfg.apiSecret, ...common });
+    } else if (cfg.mode === 'child') {
+      const binary = findExecutable(cfg.binary);
+      if (binary) supervisor = new JanusSupervisor({ mode: 'child', binary, ...common });
+      else log.info({ binary: cfg.binary }, 'janus not found: calls stay mesh only (large calls unavailable)');
+    }
+    const sfu = new SfuService(supervisor, app.config.sessionSecret);
+    app.decorate('sfu', sfu);
+    let relay: LiveRelay | null = null;
+    if (supervisor && app.hasDecorator('stream')) {
+      relay = new LiveRelay(sfu, app.config.ffmpegPath, log);
+      relay.onChange = (roomId, streamId, available) => {
+        try {
+          app.roomEvents.broadcast(roomId, 'sfu:live', { streamId, available });
+        } catch {
+          /* room deleted */
+        }
+      };
+      const r = relay;
+      app.stream.liveHooks = { started: (...a) => void r.started(...a), ended: (roomId) => r.stop(roomId) };
+    }
+    app.decorate('liveRelay', relay);
+    registerSfuSockets(app, sfu, app.calls, relay);
+    await app.register(sfuRoutes);
+    if (supervisor) {
+      app.calls.attachSfu(sfu, cfg.meshLimit);
+      sfu.on('status', () => app.calls.sfuChanged());
+      app.addHook('onReady', async () => supervisor!.start());
+      app.addHook('preClose', async () => relay?.stopAll());
+      app.addHook('onClose', async () => supervisor!.stop());
+    }
+  },
+  { name: 'sfu', dependencies: ['calls'] },
+);

@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { callModeSchemaOut } from '../../protocol/sfu.js';
+import { requireSession } from '../plugins/auth.js';
+import { authErrors } from '../plugins/http-schemas.js';
+import { roomParams } from '../rooms/rooms.schemas.js';
+
+/** Read-only HTTP view of the SFU state for a room (members); signalling itself is on sockets. */
+export async function sfuRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/api/rooms/:id/call/mode',
+    { schema: { tags: ['calls'], summary: "How the room's call carries media (mesh or Janus SFU), Janus status, capacity (member)", params: roomParams, response: { 200: callModeSchemaOut, ...authErrors } } },
+    async (req) => {
+      const { user } = requireSession(req);
+      app.rooms.requireMember(req.params.id, user.id);
+      const st = app.calls.state(req.params.id);
+      return { mode: st.mode, sfu: st.sfu, preference: st.preference, meshLimit: st.meshLimit, epoch: st.epoch, capacity: st.capacity, realtimeLive: !!app.liveRelay?.available(req.params.id) };
+    },
+  );
+}

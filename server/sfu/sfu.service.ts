@@ -1,0 +1,434 @@
+/**
+ * The SFU side of calls and live playback, over the supervised Janus: one Janus VideoRoom per room
+ * call (created with a random secret and a token ACL), one publisher handle per participant, one
+ * subscriber handle per (participant, feed), and one Streaming mountpoint per live stream (RTP on
+ * loopback only). Our server is the only signalling path: browsers send SDP through socket
+ * commands checked here; Janus's API stays on 127.0.0.1 behind an API secret.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { JanodeHandle, JanodeSession } from 'janode';
+import StreamingPlugin from 'janode/plugins/streaming';
+import VideoRoomPlugin from 'janode/plugins/videoroom';
+import { SFU_MAX_PARTICIPANTS, SFU_TOKEN_TTL_SECONDS, type SfuJsep, type SfuRole, type SfuStatus, type SfuTokenResult } from '../../protocol/sfu.js';
+import { AppError } from '../plugins/errors.js';
+import type { JanusSupervisor } from './janus-supervisor.js';
+import { issueSfuToken, sfuTokenKey, verifySfuToken } from './sfu-token.js';
+
+interface Pub {
+  userId: number;
+  feedId: number;
+  handle: JanodeHandle;
+  audioMid: string | null;
+}
+interface Sub {
+  subId: string;
+  userId: number;
+  feedId: number;
+  handle: JanodeHandle;
+}
+interface JRoom {
+  roomId: number;
+  janusRoom: number;
+  secret: string;
+  /** Per-participant Janus ACL tokens (random; never leave the server). */
+  tokens: Map<number, string>;
+  pubs: Map<number, Pub>;
+  subs: Map<string, Sub>;
+}
+interface Mount {
+  roomId: number;
+  id: number;
+  secret: string;
+  audioPort: number;
+  videoPort: number;
+  viewers: Map<string, { userId: number; socketId: string; handle: JanodeHandle }>;
+}
+
+/** janode reports plugin errors as `Error('<code> <text>')`. */
+const janusCode = (err: unknown): number | undefined => {
+  const m = /^(\d{3}) /.exec(String((err as Error)?.message ?? ''));
+  return m ? Number(m[1]) : undefined;
+};
+
+/** The mid of the first audio m-line of an SDP (for Janus's moderate request). */
+export function audioMidOf(sdp: string): string | null {
+  const parts = sdp.split(/\r?\nm=/);
+  for (const p of parts) if (p.startsWith('audio')) return /\r?\na=mid:(\S+)/.exec(p)?.[1] ?? null;
+  return null;
+}
+
+export class SfuService extends EventEmitter {
+  private readonly key: Buffer;
+  private session: JanodeSession | null = null;
+  private readonly rooms = new Map<number, JRoom>();
+  private readonly creating = new Map<number, Promise<JRoom>>();
+  private readonly mounts = new Map<number, Mount>();
+  private nextFeed = 1000 + Math.floor(Math.random() * 1000);
+  private ready: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly supervisor: JanusSupervisor | null,
+    sessionSecret: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this.key = sfuTokenKey(sessionSecret);
+    supervisor?.on('up', (conn) => {
+      this.ready = (async () => {
+        this.forget();
+        this.session = await conn.create(20);
+        this.session!.once('session_destroyed', () => {
+          if (this.supervisor?.state === 'up') this.supervisor.emit('down', 'session destroyed');
+        });
+        this.emit('status', this.status());
+      })().catch(() => {});
+    });
+    supervisor?.on('state', () => {
+      if (supervisor.state !== 'up' && this.session) {
+        this.forget();
+        this.emit('status', this.status());
+      }
+    });
+  }
+
+  status(): SfuStatus {
+    if (!this.supervisor) return 'unavailable';
+    return this.supervisor.state === 'up' && this.session ? 'up' : 'down';
+  }
+
+  /** Everything Janus held is gone with it (rooms, handles); callers re-publish on 'status'. */
+  private forget(): void {
+    this.session = null;
+    this.rooms.clear();
+    this.creating.clear();
+    this.mounts.clear();
+  }
+
+  private requireSession(): JanodeSession {
+    if (!this.session) throw new AppError('CONFLICT', 'Large calls are not available right now.');
+    return this.session;
+  }
+
+  // ---- tokens ----
+  issueToken(userId: number, roomId: number, role: SfuRole): SfuTokenResult {
+    const expiresAt = this.now() + SFU_TOKEN_TTL_SECONDS * 1000;
+    return { token: issueSfuToken(this.key, { userId, roomId, role, expiresAt }), expiresAt };
+  }
+
+  /** FORBIDDEN unless the token is this user's, for this room and role, and unexpired. */
+  checkToken(token: string, userId: number, roomId: number, role: SfuRole): void {
+    const v = verifySfuToken(this.key, token, { userId, roomId, role, now: this.now() });
+    if (!v.ok) throw new AppError('FORBIDDEN', `Bad media token (${v.reason}).`);
+  }
+
+  // ---- VideoRoom ----
+  private async attach(plugin: typeof VideoRoomPlugin): Promise<JanodeHandle> {
+    return this.requireSession().attach(plugin);
+  }
+
+  private room(roomId: number): Promise<JRoom> {
+    const r = this.rooms.get(roomId);
+    if (r) return Promise.resolve(r);
+    let p = this.creating.get(roomId);
+    if (!p) {
+      p = (async () => {
+        await this.ready;
+        const admin = await this.attach(VideoRoomPlugin);
+        try {
+          const room: JRoom = { roomId, janusRoom: roomId, secret: randomBytes(18).toString('base64url'), tokens: new Map(), pubs: new Map(), subs: new Map() };
+          await admin
+            .create({
+              room: room.janusRoom,
+              admin_key: this.supervisor!.apiSecret,
+              secret: room.secret,
+              is_private: true,
+              permanent: false,
+              max_publishers: SFU_MAX_PARTICIPANTS,
+              videocodec: 'vp8',
+              audiocodec: 'opus',
+              bitrate: 1_200_000,
+              fir_freq: 5,
+              notify_joining: false,
+            })
+            .catch(async (err: unknown) => {
+              // 427: exists (left over from a lost create): destroy and create again.
+              if (janusCode(err) !== 427) throw err;
+              await admin.message({ request: 'destroy', room: room.janusRoom, secret: room.secret }).catch(() => {});
+              throw err;
+            });
+          // Only holders of a token we add may join.
+          await admin.allow({ room: room.janusRoom, action: 'enable', secret: room.secret });
+          this.rooms.set(roomId, room);
+          return room;
+        } finally {
+          this.creating.delete(roomId);
+          await admin.detach().catch(() => {});
+        }
+      })();
+      this.creating.set(roomId, p);
+    }
+    return p;
+  }
+
+  private async tokenFor(room: JRoom, userId: number): Promise<string> {
+    let t = room.tokens.get(userId);
+    if (t) return t;
+    t = randomBytes(18).toString('base64url');
+    room.tokens.set(userId, t);
+    const admin = await this.attach(VideoRoomPlugin);
+    try {
+      await admin.allow({ room: room.janusRoom, action: 'add', list: [t], secret: room.secret });
+    } finally {
+      await admin.detach().catch(() => {});
+    }
+    return t;
+  }
+
+  /** Does Janus know this room (tests)? */
+  async janusRoomExists(roomId: number): Promise<boolean> {
+    const h = await this.attach(VideoRoomPlugin);
+    try {
+      const r = await h.exists({ room: roomId });
+      return !!r.exists;
+    } finally {
+      await h.detach().catch(() => {});
+    }
+  }
+
+  /** Publishes (or re-publishes) the user's media: returns Janus's answer and the feed id. */
+  async publish(roomId: number, userId: number, jsep: SfuJsep): Promise<{ feedId: number; jsep: SfuJsep }> {
+    const room = await this.room(roomId);
+    const old = room.pubs.get(userId);
+    if (old) {
+      room.pubs.delete(userId);
+      await old.handle.detach().catch(() => {});
+    }
+    const token = await this.tokenFor(room, userId);
+    const handle = await this.attach(VideoRoomPlugin);
+    const feedId = this.nextFeed++;
+    try {
+      const res = await handle.joinConfigurePublisher({ room: room.janusRoom, feed: feedId, token, display: String(userId), audio: true, video: true, jsep });
+      if (!res.jsep) throw new Error('no answer');
+      room.pubs.set(userId, { userId, feedId, handle, audioMid: audioMidOf(jsep.sdp) });
+      return { feedId, jsep: res.jsep };
+    } catch (err) {
+      await handle.detach().catch(() => {});
+      throw mapJanusError(err);
+    }
+  }
+
+  /** The user's feed in this room, if publishing. */
+  feedOf(roomId: number, userId: number): number | null {
+    return this.rooms.get(roomId)?.pubs.get(userId)?.feedId ?? null;
+  }
+
+  /** Subscribes the user to a feed of the same room (NOT_FOUND for any other feed). */
+  async subscribe(roomId: number, userId: number, feedId: number, substream: number): Promise<{ subId: string; jsep: SfuJsep }> {
+    const room = this.rooms.get(roomId);
+    const pub = room ? [...room.pubs.values()].find((p) => p.feedId === feedId) : undefined;
+    if (!room || !pub) throw new AppError('NOT_FOUND', 'No such feed in this call.');
+    if (pub.userId === userId) throw new AppError('VALIDATION', 'That is your own feed.');
+    const token = await this.tokenFor(room, userId);
+    const handle = await this.attach(VideoRoomPlugin);
+    try {
+      const res = await handle.joinSubscriber({ room: room.janusRoom, feed: feedId, token, sc_substream_layer: substream });
+      if (!res.jsep) throw new Error('no offer');
+      const subId = randomBytes(8).toString('hex');
+      room.subs.set(subId, { subId, userId, feedId, handle });
+      return { subId, jsep: res.jsep };
+    } catch (err) {
+      await handle.detach().catch(() => {});
+      throw mapJanusError(err);
+    }
+  }
+
+  private sub(roomId: number, userId: number, subId: string): Sub {
+    const s = this.rooms.get(roomId)?.subs.get(subId);
+    if (!s || s.userId !== userId) throw new AppError('NOT_FOUND', 'No such subscription.');
+    return s;
+  }
+
+  async start(roomId: number, userId: number, subId: string, jsep: SfuJsep): Promise<void> {
+    const s = this.sub(roomId, userId, subId);
+    await s.handle.start({ jsep }).catch((err: unknown) => {
+      throw mapJanusError(err);
+    });
+  }
+
+  async setLayer(roomId: number, userId: number, subId: string, substream: number): Promise<void> {
+    const s = this.sub(roomId, userId, subId);
+    await s.handle.configure({ sc_substream_layer: substream }).catch((err: unknown) => {
+      throw mapJanusError(err);
+    });
+  }
+
+  async unsubscribe(roomId: number, userId: number, subId: string): Promise<void> {
+    const s = this.sub(roomId, userId, subId);
+    this.rooms.get(roomId)?.subs.delete(subId);
+    await s.handle.detach().catch(() => {});
+  }
+
+  /** Moderator mute: Janus stops relaying the participant's audio (until they publish again). */
+  async muteAudio(roomId: number, userId: number, mute: boolean): Promise<void> {
+    const room = this.rooms.get(roomId);
+    const pub = room?.pubs.get(userId);
+    if (!room || !pub?.audioMid) return;
+    await pub.handle.message({ request: 'moderate', room: room.janusRoom, secret: room.secret, id: pub.feedId, mid: pub.audioMid, mute }).catch(() => {});
+  }
+
+  /** The user's publisher and subscriptions go, their Janus token is revoked; an empty room is destroyed. */
+  async leave(roomId: number, userId: number): Promise<void> {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    const pub = room.pubs.get(userId);
+    room.pubs.delete(userId);
+    const subs = [...room.subs.values()].filter((s) => s.userId === userId || (pub && s.feedId === pub.feedId));
+    for (const s of subs) room.subs.delete(s.subId);
+    const token = room.tokens.get(userId);
+    room.tokens.delete(userId);
+    await Promise.all([pub?.handle.detach(), ...subs.map((s) => s.handle.detach())].map((p) => p?.catch(() => {})));
+    if (!this.session) return;
+    if (room.tokens.size === 0) return this.destroyRoom(roomId);
+    if (token) {
+      const admin = await this.attach(VideoRoomPlugin).catch(() => null);
+      await admin?.allow({ room: room.janusRoom, action: 'remove', list: [token], secret: room.secret }).catch(() => {});
+      await admin?.detach().catch(() => {});
+    }
+  }
+
+  async destroyRoom(roomId: number): Promise<void> {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    this.rooms.delete(roomId);
+    const admin = await this.attach(VideoRoomPlugin).catch(() => null);
+    await admin?.destroy({ room: room.janusRoom, secret: room.secret }).catch(() => {});
+    await admin?.detach().catch(() => {});
+  }
+
+  /** Raw access for refusal tests: a handle that tries to join a room with a given Janus token. */
+  async tryJoinRaw(roomId: number, token: string | undefined): Promise<number | 'ok'> {
+    const h = await this.attach(VideoRoomPlugin);
+    try {
+      await h.joinPublisher({ room: roomId, token, display: 'raw' });
+      return 'ok';
+    } catch (err) {
+      return janusCode(err) ?? -1;
+    } finally {
+      await h.detach().catch(() => {});
+    }
+  }
+
+  // ---- Streaming (real-time live) ----
+  /** Creates the room's RTP mountpoint (H.264 + Opus on loopback ports) for FFmpeg to push into. */
+  async createMount(roomId: number, ports: { audioPort: number; videoPort: number }): Promise<Mount> {
+    await this.ready;
+    await this.destroyMount(roomId);
+    const secret = randomBytes(18).toString('base64url');
+    const admin = await this.requireSession().attach(StreamingPlugin);
+    const id = roomId;
+    try {
+      await admin.createRtpMountpoint({
+        id,
+        name: `room-${roomId}`,
+        secret,
+        admin_key: this.supervisor!.apiSecret,
+        is_private: true,
+        permanent: false,
+        media: [
+          { type: 'audio', mid: 'a', port: ports.audioPort, pt: 111, codec: 'opus', iface: '127.0.0.1' },
+          { type: 'video', mid: 'v', port: ports.videoPort, pt: 96, codec: 'h264', fmtp: 'profile-level-id=42e01f;packetization-mode=1', iface: '127.0.0.1' },
+        ],
+      });
+    } finally {
+      await admin.detach().catch(() => {});
+    }
+    const mount: Mount = { roomId, id, secret, ...ports, viewers: new Map() };
+    this.mounts.set(roomId, mount);
+    return mount;
+  }
+
+  hasMount(roomId: number): boolean {
+    return this.mounts.has(roomId);
+  }
+
+  async destroyMount(roomId: number): Promise<void> {
+    const m = this.mounts.get(roomId);
+    if (!m) return;
+    this.mounts.delete(roomId);
+    for (const v of m.viewers.values()) await v.handle.detach().catch(() => {});
+    if (!this.session) return;
+    const admin = await this.session.attach(StreamingPlugin).catch(() => null);
+    await admin?.destroyMountpoint({ id: m.id, secret: m.secret }).catch(() => {});
+    await admin?.detach().catch(() => {});
+  }
+
+  async liveWatch(roomId: number, userId: number, socketId: string): Promise<{ subId: string; jsep: SfuJsep }> {
+    const m = this.mounts.get(roomId);
+    if (!m) throw new AppError('NOT_FOUND', 'No real-time stream in this room right now.');
+    const handle = await this.requireSession().attach(StreamingPlugin);
+    try {
+      const res = await handle.watch({ id: m.id });
+      if (!res.jsep) throw new Error('no offer');
+      const subId = randomBytes(8).toString('hex');
+      m.viewers.set(subId, { userId, socketId, handle });
+      return { subId, jsep: res.jsep };
+    } catch (err) {
+      await handle.detach().catch(() => {});
+      throw mapJanusError(err);
+    }
+  }
+
+  private viewer(roomId: number, userId: number, subId: string) {
+    const v = this.mounts.get(roomId)?.viewers.get(subId);
+    if (!v || v.userId !== userId) throw new AppError('NOT_FOUND', 'No such subscription.');
+    return v;
+  }
+
+  async liveStart(roomId: number, userId: number, subId: string, jsep: SfuJsep): Promise<void> {
+    await this.viewer(roomId, userId, subId)
+      .handle.start({ jsep })
+      .catch((err: unknown) => {
+        throw mapJanusError(err);
+      });
+  }
+
+  async liveStop(roomId: number, userId: number, subId: string): Promise<void> {
+    const v = this.viewer(roomId, userId, subId);
+    this.mounts.get(roomId)?.viewers.delete(subId);
+    await v.handle.detach().catch(() => {});
+  }
+
+  /** A socket's live viewers end (disconnected; kicked from the room when `roomId` is given). */
+  async dropViewerSocket(socketId: string, roomId?: number): Promise<void> {
+    for (const m of this.mounts.values()) {
+      if (roomId !== undefined && m.roomId !== roomId) continue;
+      for (const [id, v] of [...m.viewers]) {
+        if (v.socketId !== socketId) continue;
+        m.viewers.delete(id);
+        await v.handle.detach().catch(() => {});
+      }
+    }
+  }
+
+  /** A user's live viewers in a room end. */
+  async dropViewer(roomId: number, userId: number): Promise<void> {
+    const m = this.mounts.get(roomId);
+    if (!m) return;
+    for (const [id, v] of [...m.viewers]) {
+      if (v.userId !== userId) continue;
+      m.viewers.delete(id);
+      await v.handle.detach().catch(() => {});
+    }
+  }
+}
+
+function mapJanusError(err: unknown): Error {
+  if (err instanceof AppError) return err;
+  const code = janusCode(err);
+  if (process.env.SFU_DEBUG) console.error('janus error', err);
+  if (code === 433) return new AppError('FORBIDDEN', 'The media server refused the request.');
+  if (code === 426 || code === 428 || code === 455) return new AppError('NOT_FOUND', 'No such room or feed on the media server.');
+  if (code && code >= 429 && code <= 437) return new AppError('VALIDATION', `The media server rejected the session description (${code}).`);
+  return new AppError('CONFLICT', `The media server failed: ${(err as Error).message ?? String(err)}`);
+}
