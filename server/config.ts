@@ -81,6 +81,10 @@ const envSchema = z.object({
   ALERT_FFMPEG_CRASHES: z.coerce.number().int().positive().default(3),
   /** Admin alerts: this many failed sign-ins within 5 minutes (all accounts and addresses). */
   ALERT_FAILED_SIGNINS: z.coerce.number().int().positive().default(20),
+  /** Room files: the largest single file (MiB), each room's storage quota (MiB), FFmpeg media jobs at once. */
+  FILES_MAX_FILE_MB: z.coerce.number().positive().default(2048),
+  FILES_ROOM_QUOTA_MB: z.coerce.number().positive().default(10_240),
+  FILES_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
   /** The instance's time zone: where analytics days begin and end. */
   TIME_ZONE: z
     .string()
@@ -141,6 +145,8 @@ export interface AppConfig {
   alerts: AlertThresholds;
   /** IANA zone of the instance: analytics days run from local midnight to midnight. */
   timeZone: string;
+  /** Room files: limits in bytes, and how many FFmpeg media jobs run at once. */
+  files: { maxFileBytes: number; roomQuotaBytes: number; jobConcurrency: number };
 }
 
 export interface AlertThresholds {
@@ -235,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     metricsToken: e.METRICS_TOKEN,
     alerts: { eventLoopMs: e.ALERT_EVENT_LOOP_MS, diskFreeMb: e.ALERT_DISK_FREE_MB, ffmpegCrashes: e.ALERT_FFMPEG_CRASHES, failedSignIns: e.ALERT_FAILED_SIGNINS },
     timeZone: e.TIME_ZONE,
+    files: { maxFileBytes: Math.round(e.FILES_MAX_FILE_MB * 1_048_576), roomQuotaBytes: Math.round(e.FILES_ROOM_QUOTA_MB * 1_048_576), jobConcurrency: e.FILES_JOB_CONCURRENCY },
     ...overrides,
     ...(overrides.dataDir ? { dbFile: join(dataDir, 'commonroom.sqlite') } : {}),
   };

@@ -1,0 +1,38 @@
+/**
+ * Room files (SPEC F1-F4): tus uploads, folders, trash, search, downloads with Range, thumbnails.
+ * Registered with one line in features.ts.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { FilesService } from './files.service.js';
+import { filesRoutes, OpenDownloads } from './files.routes.js';
+import { LocalDiskStore } from './storage.js';
+import { tusRoutes, tusSweeper } from './tus.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    files: FilesService;
+  }
+}
+
+export const filesPlugin = fp(
+  async (app: FastifyInstance) => {
+    const root = join(app.config.dataDir, 'files');
+    const uploadDir = join(root, 'uploads');
+    mkdirSync(uploadDir, { recursive: true });
+    const files = new FilesService(app.db, app.rooms, app.roomEvents, new LocalDiskStore(join(root, 'store')), app.config.files);
+    app.decorate('files', files);
+    const downloads = new OpenDownloads();
+    // Kicked or banned: open downloads stop now (every new request is refused by the membership check).
+    app.roomEvents.on('member:left', ({ roomId, userId }) => downloads.cut(roomId, userId));
+    await app.register(filesRoutes, { files, downloads });
+    await app.register(tusRoutes, { files, uploadDir });
+    const sweep = tusSweeper(files, uploadDir);
+    const timer = setInterval(() => void sweep(), 3_600_000);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  },
+  { name: 'files', dependencies: ['db', 'auth', 'socket-io'] },
+);
