@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { and, asc, desc, eq, inArray, isNotNull, isNull, like, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { fileFolders, fileSettings, fileUploads, roomFiles, users } from '../../db/schema/index.js';
@@ -231,7 +231,7 @@ export class FilesService {
     this.reader(roomId, userId);
     const conds: SQL[] = [eq(roomFiles.roomId, roomId), isNull(roomFiles.deletedAt)];
     const words = q.q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
-    for (const w of words) conds.push(like(roomFiles.nameLower, `%${escapeLike(w)}%`));
+    for (const w of words) conds.push(sql`${roomFiles.nameLower} LIKE ${`%${escapeLike(w)}%`} ESCAPE '\\'`);
     if (q.kind) conds.push(eq(roomFiles.kind, q.kind));
     if (q.uploaderId) conds.push(eq(roomFiles.uploaderId, q.uploaderId));
     const rows = await this.db
@@ -333,9 +333,9 @@ export class FilesService {
   }
 
   /** A thumbnail already made for this content (another file, an earlier upload). */
-  async knownThumb(sha256: string): Promise<ThumbState | null> {
+  async knownThumb(sha256: string): Promise<'ready' | 'failed' | null> {
     const row = await this.db.select({ thumb: roomFiles.thumb }).from(roomFiles).where(and(eq(roomFiles.sha256, sha256), inArray(roomFiles.thumb, ['ready', 'failed']))).get();
-    return row?.thumb ?? null;
+    return row?.thumb === 'ready' || row?.thumb === 'failed' ? row.thumb : null;
   }
 
   async pendingThumbs(): Promise<FileRow[]> {

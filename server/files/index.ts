@@ -8,12 +8,16 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { FilesService } from './files.service.js';
 import { filesRoutes, OpenDownloads } from './files.routes.js';
+import { findFfmpeg } from '../../media/ffmpeg-binary.js';
+import { FfmpegRunner } from '../../media/ffmpeg-runner.js';
 import { LocalDiskStore } from './storage.js';
+import { Thumbnailer } from './thumbs.js';
 import { tusRoutes, tusSweeper } from './tus.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     files: FilesService;
+    thumbs: Thumbnailer;
   }
 }
 
@@ -24,6 +28,18 @@ export const filesPlugin = fp(
     mkdirSync(uploadDir, { recursive: true });
     const files = new FilesService(app.db, app.rooms, app.roomEvents, new LocalDiskStore(join(root, 'store')), app.config.files);
     app.decorate('files', files);
+    // FFmpeg is looked up once, on first need (video thumbnails, media jobs).
+    let runnerP: Promise<FfmpegRunner | null> | null = null;
+    const runner = () =>
+      (runnerP ??= findFfmpeg(app.config.ffmpegPath).then(({ binary }) => (binary ? new FfmpegRunner(binary.ffmpeg) : null)));
+    const thumbs = new Thumbnailer(files, runner, app.log.child({ feature: 'files' }));
+    app.decorate('thumbs', thumbs);
+    files.onAdded = (f) => thumbs.add({ fileId: f.id, sha256: f.sha256, kind: f.kind });
+    // Thumbnails that were pending when the server stopped are made now.
+    app.addHook('onReady', async () => {
+      for (const f of await files.pendingThumbs()) thumbs.add({ fileId: f.id, sha256: f.sha256, kind: f.kind });
+    });
+    app.addHook('preClose', async () => thumbs.stop());
     const downloads = new OpenDownloads();
     // Kicked or banned: open downloads stop now (every new request is refused by the membership check).
     app.roomEvents.on('member:left', ({ roomId, userId }) => downloads.cut(roomId, userId));

@@ -6,13 +6,16 @@ import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TUS_PATH } from '../../protocol/files-constants.js';
 import { command, newUsers, nextEvent, roomWith, startServer, type Client, type TestServer } from '../test/harness.js';
 import { sha256, tusCreate, tusHead, tusJsUpload, tusPatch, uploadBytes } from './test-helpers.js';
 
 // A 1x1 PNG (named .txt below: the bytes decide).
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082', 'hex');
+
+// A shared 2-core machine: booting and argon2 registrations can take seconds (budgets, not assertions).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let server: TestServer;
 let owner: Client, member: Client, outsider: Client, kicked: Client;
