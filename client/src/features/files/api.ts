@@ -23,6 +23,7 @@ export const filesApi = {
   trashList: (roomId: number) => http.get<{ files: FileDto[]; folders: FolderDto[] }>(`${base(roomId)}/files/trash`),
   restore: (roomId: number, sel: Selection) => http.post<void>(`${base(roomId)}/files/restore`, sel),
   emptyTrash: (roomId: number) => http.post<{ fileIds: number[]; folderIds: number[] }>(`${base(roomId)}/files/trash/empty`),
+  settings: (roomId: number) => http.get<FilesSettings>(`${base(roomId)}/files/settings`),
   setUploadRole: (roomId: number, uploadRole: 'member' | 'moderator') => http.patch<FilesSettings>(`${base(roomId)}/files/settings`, { uploadRole }),
 };
 
