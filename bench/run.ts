@@ -7,6 +7,7 @@
  *  [--users 100000] [--runs 50]  (admin-users: users list query over a seeded instance)
  *  [--messages 10000000] [--requests 200]  (analytics)
  *  [--messages 1000000] [--rooms 1000] [--user-rooms 20] [--queries 100]  (search)
+ *  [--file-mb 1024] [--files 100000] [--queries 100]  (files)
  *
  * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.
  * Figures are printed, never asserted. Progress goes to stderr, the summary to stdout.
@@ -23,11 +24,12 @@ import { chessBench, type ChessOptions } from './chess.js';
 import type { BenchReport } from './lib/report.js';
 import { renderTable } from './lib/stats.js';
 import { searchBench, type SearchOptions } from './search.js';
+import { filesBench, type FilesOptions } from './files.js';
 import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'files'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -42,6 +44,7 @@ interface Options {
   adminUsers: AdminUsersOptions;
   analytics: AnalyticsOptions;
   search: SearchOptions;
+  files: FilesOptions;
 }
 
 /** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
@@ -86,6 +89,8 @@ function parseOptions(argv: string[]): Options {
       rooms: { type: 'string' },
       'user-rooms': { type: 'string' },
       queries: { type: 'string' },
+      'file-mb': { type: 'string' },
+      files: { type: 'string' },
     },
     strict: true,
   });
@@ -147,6 +152,11 @@ function parseOptions(argv: string[]): Options {
       userRooms: Math.round(num(values['user-rooms'], 20, 'user-rooms', 1000)),
       queries: Math.round(num(values.queries, 100, 'queries', 100_000)),
     },
+    files: {
+      fileMb: Math.round(num(values['file-mb'], 1024, 'file-mb', 16_384)),
+      files: Math.round(num(values.files, 100_000, 'files', 5_000_000)),
+      queries: Math.round(num(values.queries, 100, 'queries', 100_000)),
+    },
   };
 }
 
@@ -172,6 +182,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return analyticsBench(opts.analytics);
     case 'search':
       return searchBench(opts.search);
+    case 'files':
+      return filesBench(opts.files);
   }
 }
 
@@ -186,7 +198,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--file-mb N] [--files N]';
 
 async function main(): Promise<void> {
   let opts: Options;

@@ -33,3 +33,16 @@ export function formatBytes(n: number): string {
   }
   return `${v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
+
+/** Media tools (FFmpeg jobs) on video and audio files; labels for the menu. */
+export const FILE_PRESETS = ['mp4', 'webm', 'm4a', 'mp3', 'strip'] as const;
+export type FilePresetName = (typeof FILE_PRESETS)[number];
+export const FILE_PRESET_LABELS: Record<FilePresetName, string> = {
+  mp4: 'Convert to MP4 (H.264/AAC)',
+  webm: 'Convert to WebM (VP9/Opus)',
+  m4a: 'Extract audio (M4A)',
+  mp3: 'Extract audio (MP3)',
+  strip: 'Make a thumbnail strip',
+};
+export const FILE_JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export type FileJobState = (typeof FILE_JOB_STATES)[number];

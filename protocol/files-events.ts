@@ -1,5 +1,5 @@
 /** Room files' part of the socket contract (merged into events.ts): sequenced room facts only. */
-import type { FileDto, FolderDto } from './files.js';
+import type { FileDto, FileJobDto, FolderDto } from './files.js';
 
 export interface FilesRoomFacts {
   /** A file was added (upload finished, job result), renamed, moved, trashed, restored or got its thumbnail. */
@@ -8,4 +8,6 @@ export interface FilesRoomFacts {
   'files:purged': { fileIds: number[]; folderIds: number[] };
   /** A folder was created, renamed, moved, trashed, restored or had its read-only flag changed. */
   'files:folder': { folder: FolderDto };
+  /** A media job was queued, progressed (at most once a second), finished, failed or was cancelled. */
+  'files:job': { job: FileJobDto };
 }

@@ -3,7 +3,7 @@
  * everything else is plain JSON routes under /api/rooms/:id/files.
  */
 import { z } from 'zod';
-import { FILE_KINDS, FILE_NAME_MAX, FILE_SORTS, THUMB_STATES, UPLOAD_ROLES } from './files-constants.js';
+import { FILE_JOB_STATES, FILE_KINDS, FILE_NAME_MAX, FILE_PRESETS, FILE_SORTS, THUMB_STATES, UPLOAD_ROLES } from './files-constants.js';
 
 export const fileIdSchema = z.coerce.number().int().positive();
 export const folderIdSchema = z.coerce.number().int().positive();
@@ -96,3 +96,23 @@ export const bulkSchema = z
 export const bulkMoveSchema = bulkSchema.extend({ toFolderId: z.number().int().positive().nullable() }).strict();
 
 export const trashSchemaOut = z.object({ files: z.array(fileSchemaOut), folders: z.array(folderSchemaOut) });
+
+export const fileJobIdSchema = z.coerce.number().int().positive();
+export const createJobSchema = z.object({ preset: z.enum(FILE_PRESETS) }).strict();
+
+/** A media tool job: FFmpeg progress 0..1; the result is a new file in the source's folder. */
+export const fileJobSchemaOut = z.object({
+  id: z.number(),
+  roomId: z.number(),
+  fileId: z.number(),
+  fileName: z.string(),
+  userId: z.number(),
+  preset: z.enum(FILE_PRESETS),
+  status: z.enum(FILE_JOB_STATES),
+  progress: z.number(),
+  error: z.string().nullable(),
+  resultFileId: z.number().nullable(),
+  createdAt: z.number(),
+  finishedAt: z.number().nullable(),
+});
+export type FileJobDto = z.infer<typeof fileJobSchemaOut>;

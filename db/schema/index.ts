@@ -42,3 +42,4 @@ export * from './file-folders.js';
 export * from './room-files.js';
 export * from './file-uploads.js';
 export * from './file-settings.js';
+export * from './file-jobs.js';

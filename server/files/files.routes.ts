@@ -7,6 +7,9 @@ import {
   bulkMoveSchema,
   bulkSchema,
   createFolderSchema,
+  createJobSchema,
+  fileJobIdSchema,
+  fileJobSchemaOut,
   fileIdSchema,
   fileSchemaOut,
   filesSettingsPatchSchema,
@@ -26,6 +29,7 @@ import { authErrors, noContent } from '../plugins/http-schemas.js';
 import { roomParams } from '../rooms/rooms.schemas.js';
 import { sendStored } from './download.js';
 import type { FilesService } from './files.service.js';
+import type { MediaJobs } from './jobs.js';
 import { blobKey, thumbKey } from './storage.js';
 
 const fileParams = z.object({ id: roomIdSchema, fileId: fileIdSchema });
@@ -51,9 +55,9 @@ export class OpenDownloads {
   }
 }
 
-export async function filesRoutes(fastify: FastifyInstance, opts: { files: FilesService; downloads: OpenDownloads }): Promise<void> {
+export async function filesRoutes(fastify: FastifyInstance, opts: { files: FilesService; downloads: OpenDownloads; jobs: MediaJobs }): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { files, downloads } = opts;
+  const { files, downloads, jobs } = opts;
   const tags = ['files'];
 
   app.get('/api/rooms/:id/files', {
@@ -116,6 +120,18 @@ export async function filesRoutes(fastify: FastifyInstance, opts: { files: Files
   app.patch('/api/rooms/:id/folders/:folderId', {
     schema: { tags, summary: 'Rename or move a folder; make it read-only (moderators)', params: folderParams, body: patchFolderSchema, response: { 200: z.object({ folder: folderSchemaOut }), ...errors } },
   }, async (req) => ({ folder: await files.updateFolder(req.params.id, requireSession(req).user.id, req.params.folderId, req.body) }));
+
+  app.get('/api/rooms/:id/files/jobs', {
+    schema: { tags, summary: "The room's latest media jobs (member)", params: roomParams, response: { 200: z.object({ jobs: z.array(fileJobSchemaOut) }), ...errors } },
+  }, async (req) => ({ jobs: await jobs.list(req.params.id, requireSession(req).user.id) }));
+
+  app.post('/api/rooms/:id/files/jobs/:jobId/cancel', {
+    schema: { tags, summary: 'Cancel a queued or running media job (yours; moderators: any)', params: z.object({ id: roomIdSchema, jobId: fileJobIdSchema }), response: { 200: z.object({ job: fileJobSchemaOut }), ...errors } },
+  }, async (req) => ({ job: await jobs.cancel(req.params.id, requireSession(req).user.id, req.params.jobId) }));
+
+  app.post('/api/rooms/:id/files/:fileId/jobs', {
+    schema: { tags, summary: 'Run a media tool on a video or audio file: convert to MP4/WebM, extract audio (M4A/MP3), thumbnail strip (members who may upload)', params: fileParams, body: createJobSchema, response: { 201: z.object({ job: fileJobSchemaOut }), ...errors } },
+  }, async (req, reply) => reply.status(201).send({ job: await jobs.create(req.params.id, requireSession(req).user.id, req.params.fileId, req.body.preset) }));
 
   app.get('/api/rooms/:id/files/:fileId', {
     schema: { tags, summary: "A file's metadata (member)", params: fileParams, response: { 200: z.object({ file: fileSchemaOut }), ...errors } },
