@@ -8,6 +8,7 @@
  *  [--messages 10000000] [--requests 200]  (analytics)
  *  [--messages 1000000] [--rooms 1000] [--user-rooms 20] [--queries 100]  (search)
  *  [--clients 300] [--scale-rates 100,300] [--failover-runs 3]  (scale: 1 node vs 3 nodes + Redis behind nginx, failover)
+ *  [--file-mb 1024] [--files 100000] [--queries 100]  (files)
  *
  * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.
  * Figures are printed, never asserted. Progress goes to stderr, the summary to stdout.
@@ -26,11 +27,12 @@ import { renderTable } from './lib/stats.js';
 import { scaleBench, type ScaleOptions } from './scale.js';
 import { searchBench, type SearchOptions } from './search.js';
 import { sfuBench, type SfuOptions } from './sfu.js';
+import { filesBench, type FilesOptions } from './files.js';
 import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu', 'files'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -47,6 +49,7 @@ interface Options {
   analytics: AnalyticsOptions;
   search: SearchOptions;
   scale: ScaleOptions;
+  files: FilesOptions;
 }
 
 /** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
@@ -94,6 +97,8 @@ function parseOptions(argv: string[]): Options {
       queries: { type: 'string' },
       'scale-rates': { type: 'string' },
       'failover-runs': { type: 'string' },
+      'file-mb': { type: 'string' },
+      files: { type: 'string' },
     },
     strict: true,
   });
@@ -164,6 +169,11 @@ function parseOptions(argv: string[]): Options {
       durationSec: num(values.duration, 10, 'duration', 3600),
       failoverRuns: Math.round(num(values['failover-runs'], 3, 'failover-runs', 50)),
     },
+    files: {
+      fileMb: Math.round(num(values['file-mb'], 1024, 'file-mb', 16_384)),
+      files: Math.round(num(values.files, 100_000, 'files', 5_000_000)),
+      queries: Math.round(num(values.queries, 100, 'queries', 100_000)),
+    },
   };
 }
 
@@ -193,6 +203,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return scaleBench(opts.scale);
     case 'sfu':
       return sfuBench(opts.sfu);
+    case 'files':
+      return filesBench(opts.files);
   }
 }
 
@@ -207,7 +219,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--failover-runs N] [--sfu-call]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--failover-runs N] [--sfu-call] [--file-mb N] [--files N]';
 
 async function main(): Promise<void> {
   let opts: Options;

@@ -24,6 +24,7 @@ import type { NotificationsPersonalEvents } from './notifications-events.js';
 import type { HealthPersonalEvents } from './health-events.js';
 import type { InstancePersonalEvents } from './instance.js';
 import type { ReportsPersonalEvents } from './reports-events.js';
+import type { FilesRoomFacts } from './files-events.js';
 
 const roomId = z.number().int().positive();
 
@@ -96,7 +97,7 @@ export type ClientToServerEvents = {
 };
 
 /** Room broadcasts: each carries the room id and its sequence number. */
-export interface RoomFacts extends StudyRoomFacts, StreamRoomFacts, ChessRoomFacts, BlackjackRoomFacts, MusicRoomFacts, CallsRoomFacts {
+export interface RoomFacts extends StudyRoomFacts, StreamRoomFacts, ChessRoomFacts, BlackjackRoomFacts, MusicRoomFacts, CallsRoomFacts, FilesRoomFacts {
   'chat:message': { message: Message };
   'chat:edited': { message: Message };
   'chat:deleted': { messageId: number; message: Message };

@@ -103,6 +103,10 @@ const envSchema = z.object({
   NODE_URL: z.string().regex(/^http:\/\/[^\s/]+\/?$/, 'like http://10.0.0.5:3000').optional(),
   /** Room lease time to live: a killed node's rooms are taken over after about this long. */
   CLUSTER_LEASE_MS: z.coerce.number().int().min(500).max(60_000).default(3000),
+  /** Room files: the largest single file (MiB), each room's storage quota (MiB), FFmpeg media jobs at once. */
+  FILES_MAX_FILE_MB: z.coerce.number().positive().default(2048),
+  FILES_ROOM_QUOTA_MB: z.coerce.number().positive().default(10_240),
+  FILES_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
   /** The instance's time zone: where analytics days begin and end. */
   TIME_ZONE: z
     .string()
@@ -167,6 +171,8 @@ export interface AppConfig {
   timeZone: string;
   /** Scale-out: Redis URL (unset: single process), this node's id, room lease TTL. */
   cluster: { redisUrl: string | undefined; nodeId: string; leaseMs: number; nodeUrl: string };
+  /** Room files: limits in bytes, and how many FFmpeg media jobs run at once. */
+  files: { maxFileBytes: number; roomQuotaBytes: number; jobConcurrency: number };
 }
 
 export interface JanusConfig {
@@ -283,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     alerts: { eventLoopMs: e.ALERT_EVENT_LOOP_MS, diskFreeMb: e.ALERT_DISK_FREE_MB, ffmpegCrashes: e.ALERT_FFMPEG_CRASHES, failedSignIns: e.ALERT_FAILED_SIGNINS },
     timeZone: e.TIME_ZONE,
     cluster: { redisUrl: e.REDIS_URL, nodeId: e.NODE_ID ?? `${hostname().split('.')[0]}-${process.pid}`, leaseMs: e.CLUSTER_LEASE_MS, nodeUrl: (e.NODE_URL ?? `http://${e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, '') },
+    files: { maxFileBytes: Math.round(e.FILES_MAX_FILE_MB * 1_048_576), roomQuotaBytes: Math.round(e.FILES_ROOM_QUOTA_MB * 1_048_576), jobConcurrency: e.FILES_JOB_CONCURRENCY },
     ...overrides,
     ...(overrides.dataDir ? { dbFile: join(dataDir, 'commonroom.sqlite') } : {}),
   };

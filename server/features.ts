@@ -40,6 +40,7 @@ import { adminPeoplePlugin } from './admin/index.js';
 import { reportsPlugin } from './reports/index.js';
 import { analyticsPlugin } from './analytics/index.js';
 import { integrationsPlugin } from './integrations/index.js';
+import { filesPlugin } from './files/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -116,6 +117,7 @@ export const featuresPlugin = fp(
     await app.register(reportsPlugin);
     await app.register(analyticsPlugin);
     await app.register(integrationsPlugin);
+    await app.register(filesPlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {

@@ -38,3 +38,8 @@ export * from './stream-sessions.js';
 export * from './analytics-daily.js';
 export * from './analytics-room-daily.js';
 export * from './analytics-state.js';
+export * from './file-folders.js';
+export * from './room-files.js';
+export * from './file-uploads.js';
+export * from './file-settings.js';
+export * from './file-jobs.js';

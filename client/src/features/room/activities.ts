@@ -29,6 +29,7 @@ export const roomActivities: RoomActivity[] = [
   { id: 'blackjack', label: 'Blackjack', icon: 'cards', load: () => import('../blackjack/BlackjackStage.vue') },
   { id: 'music', label: 'Music', icon: 'music', load: () => import('../music/MusicStage.vue') },
   { id: 'call', label: 'Call', icon: 'video', load: () => import('../calls/CallStage.vue') },
+  { id: 'files', label: 'Files', icon: 'folder', load: () => import('../files/FilesStage.vue') },
   // A getter: the tab shows a red dot while the room is live (read reactively by the tab bar).
   { id: 'live', label: 'Live', icon: 'radio', get alert() { return isLiveHere(); }, load: () => import('../stream/StreamStage.vue') },
   // Owner and moderators only; the badge counts the open reports they may see.

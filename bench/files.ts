@@ -1,0 +1,215 @@
+/**
+ * Room files (issue 11). In one process: the real app (buildApp) on 127.0.0.1 with a fresh data
+ * directory, driven over real HTTP.
+ *  - Upload: a `fileMb` MB file of random bytes sent with one tus PATCH streamed from disk, vs a plain
+ *    file copy on the same disk (ratio); process RSS sampled every 100 ms during the upload (flat =
+ *    streamed, never whole files in memory). The upload includes the finish: sha256 and type sniffing.
+ *  - Download: the same file through our route (curl, whole and a 100 MB middle Range) vs curl from
+ *    a plain static server (python3 -m http.server) serving the same bytes.
+ *  - Search: `files` file rows in one room (realistic names, 8 kinds, 20 uploaders, 200 folders),
+ *    then HTTP search latency over name fragments, kinds and uploaders.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { copyFile, open, rm, stat } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileFolders, roomFiles } from '../db/schema/index.js';
+import { FILE_KINDS } from '../protocol/files-constants.js';
+import { buildApp } from '../server/app.js';
+import { loadConfig } from '../server/config.js';
+import type { BenchReport } from './lib/report.js';
+import { distribution, type Table } from './lib/stats.js';
+import { makeDataDir, removeDataDir } from './lib/tempdir.js';
+
+export interface FilesOptions {
+  fileMb: number;
+  files: number;
+  queries: number;
+}
+
+const log = (msg: string) => process.stderr.write(`[files] ${msg}\n`);
+const MB = 1024 * 1024;
+
+async function writeRandomFile(path: string, bytes: number): Promise<void> {
+  const fh = await open(path, 'w');
+  const chunk = Buffer.alloc(8 * MB);
+  try {
+    for (let left = bytes; left > 0; left -= chunk.length) {
+      for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE((Math.random() * 2 ** 32) >>> 0, i);
+      await fh.write(chunk, 0, Math.min(chunk.length, left));
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+function curlSpeed(url: string, headers: string[]): { seconds: number; bytes: number } | null {
+  const r = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total} %{size_download}', ...headers.flatMap((h) => ['-H', h]), url], { encoding: 'utf8' });
+  if (r.status !== 0) return null;
+  const [t, n] = r.stdout.trim().split(' ').map(Number);
+  return { seconds: t!, bytes: n! };
+}
+
+function pathKind(i: number): { name: string; kind: (typeof FILE_KINDS)[number]; mime: string } {
+  const subjects = ['linear algebra', 'organic chemistry', 'microeconomics', 'thermodynamics', 'medieval history', 'statistics', 'databases', 'compilers', 'anatomy', 'poetry'];
+  const what = ['lecture', 'past paper', 'notes', 'slides', 'summary', 'recording', 'photo', 'worksheet', 'answers', 'reading'];
+  const kinds = [
+    { kind: 'pdf', mime: 'application/pdf', ext: 'pdf' },
+    { kind: 'image', mime: 'image/jpeg', ext: 'jpg' },
+    { kind: 'video', mime: 'video/mp4', ext: 'mp4' },
+    { kind: 'audio', mime: 'audio/mpeg', ext: 'mp3' },
+    { kind: 'text', mime: 'text/plain', ext: 'md' },
+    { kind: 'archive', mime: 'application/zip', ext: 'zip' },
+    { kind: 'other', mime: 'application/octet-stream', ext: 'bin' },
+  ] as const;
+  const k = kinds[i % kinds.length]!;
+  return { name: `${subjects[(i * 7) % subjects.length]} ${what[(i * 13) % what.length]} week ${1 + (i % 14)} v${i}.${k.ext}`, kind: k.kind, mime: k.mime };
+}
+
+export async function filesBench(opts: FilesOptions): Promise<BenchReport> {
+  const dir = makeDataDir('files');
+  const notes: string[] = [];
+  const tables: Table[] = [];
+  const config = loadConfig({ LOG_LEVEL: 'silent' }, { dataDir: dir, clientDist: undefined, streamingEnabled: false, files: { maxFileBytes: (opts.fileMb + 1) * MB, roomQuotaBytes: 10 * (opts.fileMb + 1) * MB, jobConcurrency: 1 } });
+  const app = await buildApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const reg = await fetch(`${base}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'benchuser', password: 'correct horse battery' }) });
+    const cookie = reg.headers.get('set-cookie')!.split(';')[0]!;
+    const userId = ((await reg.json()) as { user: { id: number } }).user.id;
+    const roomRes = await fetch(`${base}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ name: 'Bench' }) });
+    const roomId = ((await roomRes.json()) as { room: { id: number } }).room.id;
+
+    // ---- upload ----
+    const src = join(dir, 'source.bin');
+    log(`writing a ${opts.fileMb} MB source file`);
+    await writeRandomFile(src, opts.fileMb * MB);
+    const size = (await stat(src)).size;
+    const tCopy = performance.now();
+    await copyFile(src, join(dir, 'copy.bin'));
+    const copySec = (performance.now() - tCopy) / 1000;
+    await rm(join(dir, 'copy.bin'));
+
+    const meta = `roomId ${Buffer.from(String(roomId)).toString('base64')},filename ${Buffer.from('big.bin').toString('base64')}`;
+    const created = await fetch(`${base}/api/files/tus`, { method: 'POST', headers: { cookie, 'tus-resumable': '1.0.0', 'upload-length': String(size), 'upload-metadata': meta } });
+    const location = created.headers.get('location')!;
+    const rss: number[] = [];
+    const rssBefore = process.memoryUsage().rss;
+    const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 100);
+    log('uploading through tus');
+    const tUp = performance.now();
+    // curl in its own process streams the file from disk (-T: no buffering of the body in curl).
+    const curlOut = await new Promise<string>((resolve, reject) => {
+      const c = spawn('curl', ['-s', '-D', '-', '-o', '/dev/null', '-X', 'PATCH', '-T', src, '-H', `Cookie: ${cookie}`, '-H', 'Tus-Resumable: 1.0.0', '-H', 'Upload-Offset: 0', '-H', 'Content-Type: application/offset+octet-stream', '-H', 'Expect:', `${base}${location}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      c.on('error', reject);
+      c.on('close', () => resolve(out));
+    });
+    const fileId = Number(/x-file-id:\s*(\d+)/i.exec(curlOut)?.[1]);
+    if (!fileId) throw new Error(`upload failed: ${curlOut.split('\n')[0]}`);
+    const upSec = (performance.now() - tUp) / 1000;
+    clearInterval(sampler);
+    const rssMax = Math.max(...rss);
+    tables.push({
+      title: `Upload of ${opts.fileMb} MB over loopback (one process: client streams from disk, server writes, then sha256 + sniff)`,
+      columns: ['figure', 'value'],
+      rows: [
+        ['tus upload (MB/s, incl. finish)', (size / MB / upSec).toFixed(0)],
+        ['plain file copy, same disk (MB/s)', (size / MB / copySec).toFixed(0)],
+        ['tus / copy ratio', (copySec / upSec).toFixed(2)],
+        ['RSS before (MB)', (rssBefore / MB).toFixed(0)],
+        ['RSS max during upload (MB)', (rssMax / MB).toFixed(0)],
+        ['RSS growth (MB)', ((rssMax - rssBefore) / MB).toFixed(0)],
+      ],
+    });
+
+    // ---- download ----
+    const url = `${base}/api/rooms/${roomId}/files/${fileId}/content`;
+    const ours = curlSpeed(url, [`Cookie: ${cookie}`]);
+    const mid = Math.floor(size / 2);
+    const ranged = curlSpeed(url, [`Cookie: ${cookie}`, `Range: bytes=${mid}-${Math.min(size - 1, mid + 100 * MB - 1)}`]);
+    let staticRun: { seconds: number; bytes: number } | null = null;
+    const sport = port + 1;
+    const py = spawn('python3', ['-m', 'http.server', String(sport), '--bind', '127.0.0.1', '--directory', dir], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50 && !staticRun; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const probe = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${sport}/`], { encoding: 'utf8' });
+        if (probe.stdout === '200') staticRun = curlSpeed(`http://127.0.0.1:${sport}/source.bin`, []);
+      }
+    } finally {
+      py.kill();
+    }
+    const rate = (r: { seconds: number; bytes: number } | null) => (r ? (r.bytes / MB / r.seconds).toFixed(0) : 'n/a');
+    tables.push({
+      title: 'Download with curl over loopback (MB/s)',
+      columns: ['what', 'MB/s'],
+      rows: [
+        ['our route, whole file', rate(ours)],
+        ['our route, 100 MB Range from the middle', rate(ranged)],
+        ['python3 -m http.server, same file', rate(staticRun)],
+        ['ours / static', ours && staticRun ? (ours.bytes / ours.seconds / (staticRun.bytes / staticRun.seconds)).toFixed(2) : 'n/a'],
+      ],
+    });
+    if (!ours || ours.bytes !== size) notes.push(`download size mismatch: ${ours?.bytes} vs ${size}`);
+
+    // ---- search ----
+    log(`seeding ${opts.files.toLocaleString('en')} file rows`);
+    const db = app.db;
+    const folderIds: number[] = [];
+    for (let i = 0; i < 200; i++) folderIds.push(db.insert(fileFolders).values({ roomId, parentId: null, name: `Folder ${i}`, createdBy: userId, createdAt: Date.now() }).returning().get().id);
+    const uploaders = [userId];
+    for (let i = 1; i < 20; i++) {
+      const r = await fetch(`${base}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `uploader${i}`, password: 'correct horse battery' }) });
+      uploaders.push(((await r.json()) as { user: { id: number } }).user.id);
+    }
+    const t0 = Date.now() - opts.files * 1000;
+    db.$client.transaction(() => {
+      for (let i = 0; i < opts.files; i++) {
+        const p = pathKind(i);
+        db.insert(roomFiles)
+          .values({ roomId, folderId: folderIds[i % folderIds.length]!, name: p.name, nameLower: p.name.toLowerCase(), size: 1000 + i, mime: p.mime, kind: p.kind, sha256: i.toString(16).padStart(64, '0'), uploaderId: uploaders[i % uploaders.length]!, createdAt: t0 + i * 1000, thumb: 'none' })
+          .run();
+      }
+    })();
+    db.$client.pragma('optimize');
+    const kinds: { name: string; q: (i: number) => string }[] = [
+      { name: 'one word', q: (i) => `q=${['algebra', 'chemistry', 'history', 'compilers', 'poetry'][i % 5]}` },
+      { name: 'partial word', q: (i) => `q=${['alg', 'chem', 'thermo', 'stat', 'anat'][i % 5]}` },
+      { name: 'two words', q: (i) => `q=${encodeURIComponent(['past paper', 'lecture week', 'notes algebra', 'slides data'][i % 4]!)}` },
+      { name: 'rare (v12345)', q: (i) => `q=v${(i * 7919) % opts.files}` },
+      { name: 'kind only', q: (i) => `kind=${FILE_KINDS[i % 7]}` },
+      { name: 'word + kind', q: (i) => `q=lecture&kind=${FILE_KINDS[i % 7]}` },
+      { name: 'uploader', q: (i) => `uploaderId=${uploaders[i % uploaders.length]}` },
+      { name: 'absent', q: () => 'q=zzzqqq' },
+    ];
+    const rows: (string | number)[][] = [];
+    const all: number[] = [];
+    for (let i = 0; i < 10; i++) await fetch(`${base}/api/rooms/${roomId}/files/search?q=warm`, { headers: { cookie } });
+    for (const k of kinds) {
+      const samples: number[] = [];
+      for (let i = 0; i < opts.queries; i++) {
+        const t = performance.now();
+        const r = await fetch(`${base}/api/rooms/${roomId}/files/search?${k.q(i)}&limit=50`, { headers: { cookie } });
+        await r.arrayBuffer();
+        samples.push(performance.now() - t);
+        if (r.status !== 200) notes.push(`search ${k.name} answered ${r.status}`);
+      }
+      all.push(...samples);
+      const d = distribution(samples);
+      rows.push([k.name, String(d.count), d.p50, d.p95, d.max]);
+    }
+    const d = distribution(all);
+    rows.push(['all', String(d.count), d.p50, d.p95, d.max]);
+    tables.push({ title: `Search latency over HTTP (ms), ${opts.files.toLocaleString('en')} files in one room, page of 50`, columns: ['query', 'n', 'p50', 'p95', 'max'], rows });
+    notes.push('search: indexed columns (room, kind, uploader, created) + LIKE over the lower-cased name; target p95 under 50 ms');
+    return { name: 'files', tables, notes };
+  } finally {
+    await app.close();
+    removeDataDir(dir);
+  }
+}

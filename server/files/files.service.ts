@@ -1,0 +1,519 @@
+/**
+ * Room files: folders, file rows, permissions, trash, quota and search. The bytes are in the
+ * BlobStore under their sha256 (stored once per content); uploads arrive through tus (tus.ts) and
+ * are registered here when they finish. Every DB access of the feature is in this file.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { fileFolders, fileSettings, fileUploads, roomFiles, users } from '../../db/schema/index.js';
+import type { FileKind, FileSort, ThumbState, UploadRole } from '../../protocol/files-constants.js';
+import type { FileDto, FilesSettings, FolderDto, FolderListing, searchQuerySchema } from '../../protocol/files.js';
+import { AppError } from '../plugins/errors.js';
+import type { RoomEvents } from '../rooms/room-events.js';
+import { atLeast } from '../rooms/room-channels.js';
+import type { RoomsService } from '../rooms/rooms.service.js';
+import { sanitizeName, uniqueName } from './names.js';
+import { sniffFile } from './sniff.js';
+import { blobKey, thumbKey, type BlobStore } from './storage.js';
+
+type FileRow = typeof roomFiles.$inferSelect;
+type FolderRow = typeof fileFolders.$inferSelect;
+export type UploadRow = typeof fileUploads.$inferSelect;
+
+export interface FilesLimits {
+  maxFileBytes: number;
+  roomQuotaBytes: number;
+}
+
+/** Who is acting, as far as files care. */
+interface Actor {
+  userId: number;
+  moderator: boolean;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export class FilesService {
+  /** Called for each newly registered file (thumbnails). */
+  onAdded: (file: FileDto) => void = () => {};
+
+  constructor(
+    private readonly db: Db,
+    private readonly rooms: RoomsService,
+    private readonly events: RoomEvents,
+    readonly store: BlobStore,
+    readonly limits: FilesLimits,
+  ) {}
+
+  // ---- access ----
+
+  /** A member (any role) of the room, or NOT_FOUND / NOT_MEMBER. */
+  reader(roomId: number, userId: number): Actor {
+    const m = this.rooms.requireMember(roomId, userId);
+    return { userId, moderator: atLeast(m.role, 'moderator') };
+  }
+
+  /** A member who may change the room's files (open room, not muted). */
+  writer(roomId: number, userId: number): Actor {
+    const m = this.rooms.requireMember(roomId, userId, 'member', { speaks: true });
+    return { userId, moderator: atLeast(m.role, 'moderator') };
+  }
+
+  async settingsRow(roomId: number): Promise<{ uploadRole: UploadRole }> {
+    const row = await this.db.select().from(fileSettings).where(eq(fileSettings.roomId, roomId)).get();
+    return { uploadRole: row?.uploadRole ?? 'member' };
+  }
+
+  async usedBytes(roomId: number): Promise<number> {
+    const files = await this.db.select({ n: sql<number>`coalesce(sum(${roomFiles.size}), 0)` }).from(roomFiles).where(eq(roomFiles.roomId, roomId)).get();
+    const pending = await this.db.select({ n: sql<number>`coalesce(sum(${fileUploads.size}), 0)` }).from(fileUploads).where(eq(fileUploads.roomId, roomId)).get();
+    return (files?.n ?? 0) + (pending?.n ?? 0);
+  }
+
+  async settings(roomId: number): Promise<FilesSettings> {
+    const { uploadRole } = await this.settingsRow(roomId);
+    return { uploadRole, quotaBytes: this.limits.roomQuotaBytes, usedBytes: await this.usedBytes(roomId), maxFileBytes: this.limits.maxFileBytes };
+  }
+
+  async setUploadRole(roomId: number, userId: number, uploadRole: UploadRole): Promise<FilesSettings> {
+    this.rooms.requireMember(roomId, userId, 'owner', { writes: true });
+    await this.db.insert(fileSettings).values({ roomId, uploadRole }).onConflictDoUpdate({ target: fileSettings.roomId, set: { uploadRole } }).run();
+    return this.settings(roomId);
+  }
+
+  private async mayUpload(roomId: number, actor: Actor): Promise<boolean> {
+    if (actor.moderator) return true;
+    return (await this.settingsRow(roomId)).uploadRole === 'member';
+  }
+
+  /** A live folder of the room (or the root for null), checked writable for the actor. */
+  private async writableFolder(roomId: number, folderId: number | null, actor: Actor): Promise<FolderRow | null> {
+    if (folderId === null) return null;
+    const f = await this.liveFolder(roomId, folderId);
+    if (!actor.moderator && (await this.readOnlyChain(f))) throw new AppError('FORBIDDEN', 'This folder is read-only.');
+    return f;
+  }
+
+  private async liveFolder(roomId: number, folderId: number): Promise<FolderRow> {
+    const f = await this.db.select().from(fileFolders).where(and(eq(fileFolders.id, folderId), eq(fileFolders.roomId, roomId))).get();
+    if (!f || f.deletedAt !== null) throw new AppError('NOT_FOUND', 'No such folder.');
+    return f;
+  }
+
+  /** Is the folder or any folder above it read-only? */
+  private async readOnlyChain(f: FolderRow | null): Promise<boolean> {
+    let cur = f;
+    for (let depth = 0; cur && depth < 64; depth++) {
+      if (cur.readOnly) return true;
+      if (cur.parentId === null) return false;
+      cur = (await this.db.select().from(fileFolders).where(eq(fileFolders.id, cur.parentId)).get()) ?? null;
+    }
+    return false;
+  }
+
+  private async path(f: FolderRow | null): Promise<{ id: number; name: string }[]> {
+    const out: { id: number; name: string }[] = [];
+    let cur = f;
+    for (let depth = 0; cur && depth < 64; depth++) {
+      out.unshift({ id: cur.id, name: cur.name });
+      cur = cur.parentId === null ? null : ((await this.db.select().from(fileFolders).where(eq(fileFolders.id, cur.parentId)).get()) ?? null);
+    }
+    return out;
+  }
+
+  private async takenNames(roomId: number, folderId: number | null, exceptFile?: number, exceptFolder?: number): Promise<Set<string>> {
+    const inFolder = (col: typeof roomFiles.folderId | typeof fileFolders.parentId) => (folderId === null ? isNull(col) : eq(col, folderId));
+    const files = await this.db.select({ id: roomFiles.id, n: roomFiles.nameLower }).from(roomFiles).where(and(eq(roomFiles.roomId, roomId), inFolder(roomFiles.folderId), isNull(roomFiles.deletedAt))).all();
+    const folders = await this.db.select({ id: fileFolders.id, n: fileFolders.name }).from(fileFolders).where(and(eq(fileFolders.roomId, roomId), inFolder(fileFolders.parentId), isNull(fileFolders.deletedAt))).all();
+    return new Set([...files.filter((r) => r.id !== exceptFile).map((r) => r.n), ...folders.filter((r) => r.id !== exceptFolder).map((r) => r.n.toLowerCase())]);
+  }
+
+  private cleanName(raw: string): string {
+    const name = sanitizeName(raw);
+    if (!name) throw new AppError('VALIDATION', 'That name cannot be used.');
+    return name;
+  }
+
+  // ---- DTOs ----
+
+  private async toDtos(rows: FileRow[]): Promise<FileDto[]> {
+    if (rows.length === 0) return [];
+    const ids = [...new Set(rows.map((r) => r.uploaderId))];
+    const names = new Map((await this.db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ids)).all()).map((u) => [u.id, u.username]));
+    return rows.map((r) => ({
+      id: r.id,
+      roomId: r.roomId,
+      folderId: r.folderId,
+      name: r.name,
+      size: r.size,
+      mime: r.mime,
+      kind: r.kind,
+      sha256: r.sha256,
+      uploader: { id: r.uploaderId, username: names.get(r.uploaderId) ?? 'deleted user' },
+      createdAt: r.createdAt,
+      deletedAt: r.deletedAt,
+      thumb: r.thumb,
+    }));
+  }
+
+  private async toDto(row: FileRow): Promise<FileDto> {
+    return (await this.toDtos([row]))[0]!;
+  }
+
+  private folderDto(f: FolderRow): FolderDto {
+    return { id: f.id, roomId: f.roomId, parentId: f.parentId, name: f.name, readOnly: f.readOnly, createdBy: f.createdBy, createdAt: f.createdAt, deletedAt: f.deletedAt };
+  }
+
+  // ---- reading ----
+
+  async list(roomId: number, userId: number, q: { folderId?: number; sort: FileSort; dir: 'asc' | 'desc' }): Promise<FolderListing> {
+    const actor = this.reader(roomId, userId);
+    const folder = q.folderId === undefined ? null : await this.liveFolder(roomId, q.folderId);
+    const fid = folder?.id ?? null;
+    const order = q.dir === 'asc' ? asc : desc;
+    const sortCol = { name: roomFiles.nameLower, size: roomFiles.size, date: roomFiles.createdAt, type: roomFiles.mime }[q.sort];
+    const rows = await this.db
+      .select()
+      .from(roomFiles)
+      .where(and(eq(roomFiles.roomId, roomId), fid === null ? isNull(roomFiles.folderId) : eq(roomFiles.folderId, fid), isNull(roomFiles.deletedAt)))
+      .orderBy(order(sortCol), asc(roomFiles.id))
+      .limit(5000)
+      .all();
+    const folders = await this.db
+      .select()
+      .from(fileFolders)
+      .where(and(eq(fileFolders.roomId, roomId), fid === null ? isNull(fileFolders.parentId) : eq(fileFolders.parentId, fid), isNull(fileFolders.deletedAt)))
+      .orderBy(q.sort === 'date' ? order(fileFolders.createdAt) : order(sql`lower(${fileFolders.name})`))
+      .all();
+    const readOnly = await this.readOnlyChain(folder);
+    const open = !this.rooms.isClosed(roomId);
+    return {
+      folder: folder ? this.folderDto(folder) : null,
+      path: await this.path(folder),
+      folders: folders.map((f) => this.folderDto(f)),
+      files: await this.toDtos(rows),
+      settings: await this.settings(roomId),
+      can: { upload: open && (actor.moderator || (!readOnly && (await this.mayUpload(roomId, actor)))), manage: open && actor.moderator },
+    };
+  }
+
+  /** A live (not trashed) file of the room, for reading. */
+  async file(roomId: number, userId: number, fileId: number): Promise<FileRow> {
+    this.reader(roomId, userId);
+    return this.fileRow(roomId, fileId);
+  }
+
+  private async fileRow(roomId: number, fileId: number, opts: { trashed?: boolean } = {}): Promise<FileRow> {
+    const row = await this.db.select().from(roomFiles).where(and(eq(roomFiles.id, fileId), eq(roomFiles.roomId, roomId))).get();
+    if (!row || (row.deletedAt !== null) !== !!opts.trashed) throw new AppError('NOT_FOUND', 'No such file.');
+    return row;
+  }
+
+  async fileDto(roomId: number, userId: number, fileId: number): Promise<FileDto> {
+    return this.toDto(await this.file(roomId, userId, fileId));
+  }
+
+  /**
+   * Search by name (every word of `q` must appear somewhere in the name, case-insensitively),
+   * type and uploader, across the room's folders, newest first.
+   */
+  async search(roomId: number, userId: number, q: z.output<typeof searchQuerySchema>): Promise<FileDto[]> {
+    this.reader(roomId, userId);
+    const conds: SQL[] = [eq(roomFiles.roomId, roomId), isNull(roomFiles.deletedAt)];
+    const words = q.q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
+    for (const w of words) conds.push(sql`${roomFiles.nameLower} LIKE ${`%${escapeLike(w)}%`} ESCAPE '\\'`);
+    if (q.kind) conds.push(eq(roomFiles.kind, q.kind));
+    if (q.uploaderId) conds.push(eq(roomFiles.uploaderId, q.uploaderId));
+    const rows = await this.db
+      .select()
+      .from(roomFiles)
+      .where(and(...conds))
+      .orderBy(desc(roomFiles.createdAt), desc(roomFiles.id))
+      .limit(q.limit)
+      .all();
+    return this.toDtos(rows);
+  }
+
+  // ---- uploads (tus) ----
+
+  /**
+   * May this user start an upload of `size` bytes named `rawName` into `folderId`? Checked before a
+   * byte is stored: membership, upload role, read-only folders, file size limit and room quota.
+   */
+  async checkUpload(roomId: number, userId: number, folderId: number | null, rawName: string, size: number): Promise<{ name: string }> {
+    const actor = this.writer(roomId, userId);
+    if (!(await this.mayUpload(roomId, actor))) throw new AppError('FORBIDDEN', 'Only moderators can upload files in this room.');
+    await this.writableFolder(roomId, folderId, actor);
+    const name = this.cleanName(rawName);
+    if (size > this.limits.maxFileBytes) throw new AppError('VALIDATION', `Files can be at most ${Math.floor(this.limits.maxFileBytes / 1_048_576)} MB.`, undefined, 413);
+    const used = await this.usedBytes(roomId);
+    if (used + size > this.limits.roomQuotaBytes) {
+      throw new AppError('CONFLICT', `This room's storage is full (${Math.floor(used / 1_048_576)} of ${Math.floor(this.limits.roomQuotaBytes / 1_048_576)} MB used).`, undefined, 413);
+    }
+    return { name };
+  }
+
+  async addUpload(row: UploadRow): Promise<void> {
+    await this.db.insert(fileUploads).values(row).run();
+  }
+
+  async upload(id: string): Promise<UploadRow | undefined> {
+    return this.db.select().from(fileUploads).where(eq(fileUploads.id, id)).get();
+  }
+
+  /** The upload, if this user may continue (or cancel) it: theirs, still a member allowed to upload. */
+  async requireOwnUpload(id: string, userId: number): Promise<UploadRow> {
+    const up = await this.upload(id);
+    if (!up || up.userId !== userId) throw new AppError('NOT_FOUND', 'No such upload.');
+    const actor = this.writer(up.roomId, userId);
+    if (!(await this.mayUpload(up.roomId, actor))) throw new AppError('FORBIDDEN', 'Only moderators can upload files in this room.');
+    return up;
+  }
+
+  async dropStaleUploads(before: number): Promise<void> {
+    await this.db.delete(fileUploads).where(lt(fileUploads.createdAt, before)).run();
+  }
+
+  async dropUpload(id: string): Promise<void> {
+    await this.db.delete(fileUploads).where(eq(fileUploads.id, id)).run();
+  }
+
+  /**
+   * A tus upload finished: detect the type from the bytes, hash them, move them into the blob store
+   * (once per content) and list the file. The upload's folder may have gone meanwhile: then root.
+   */
+  async finishUpload(id: string, bytesPath: string): Promise<FileDto> {
+    const up = await this.upload(id);
+    if (!up) throw new AppError('NOT_FOUND', 'No such upload.');
+    const [sniffed, sha256] = await Promise.all([sniffFile(bytesPath), sha256Of(bytesPath)]);
+    await this.store.putFile(blobKey(sha256), bytesPath);
+    const dto = await this.register({ roomId: up.roomId, folderId: up.folderId, name: up.name, size: up.size, mime: sniffed.mime, kind: sniffed.kind, sha256, uploaderId: up.userId });
+    await this.dropUpload(id);
+    return dto;
+  }
+
+  /** Lists stored bytes as a file in a folder (uploads and media-job results). */
+  async register(f: { roomId: number; folderId: number | null; name: string; size: number; mime: string; kind: FileKind; sha256: string; uploaderId: number }): Promise<FileDto> {
+    let folderId = f.folderId;
+    if (folderId !== null) {
+      const folder = await this.db.select().from(fileFolders).where(and(eq(fileFolders.id, folderId), eq(fileFolders.roomId, f.roomId))).get();
+      if (!folder || folder.deletedAt !== null) folderId = null;
+    }
+    const name = uniqueName(f.name, await this.takenNames(f.roomId, folderId));
+    const thumb: ThumbState = f.kind === 'image' || f.kind === 'video' ? 'pending' : 'none';
+    const row = await this.db
+      .insert(roomFiles)
+      .values({ roomId: f.roomId, folderId, name, nameLower: name.toLowerCase(), size: f.size, mime: f.mime, kind: f.kind, sha256: f.sha256, uploaderId: f.uploaderId, createdAt: Date.now(), thumb })
+      .returning()
+      .get();
+    const dto = await this.toDto(row);
+    this.events.broadcast(f.roomId, 'files:file', { file: dto });
+    this.onAdded(dto);
+    return dto;
+  }
+
+  async setThumb(fileId: number, sha256: string, thumb: ThumbState): Promise<void> {
+    // Every file with this content shares the thumbnail.
+    const rows = await this.db.update(roomFiles).set({ thumb }).where(and(eq(roomFiles.sha256, sha256), eq(roomFiles.thumb, 'pending'))).returning().all();
+    if (!rows.some((r) => r.id === fileId)) {
+      const own = await this.db.update(roomFiles).set({ thumb }).where(eq(roomFiles.id, fileId)).returning().all();
+      rows.push(...own);
+    }
+    for (const dto of await this.toDtos(rows)) this.events.broadcast(dto.roomId, 'files:file', { file: dto });
+  }
+
+  /** A thumbnail already made for this content (another file, an earlier upload). */
+  async knownThumb(sha256: string): Promise<'ready' | 'failed' | null> {
+    const row = await this.db.select({ thumb: roomFiles.thumb }).from(roomFiles).where(and(eq(roomFiles.sha256, sha256), inArray(roomFiles.thumb, ['ready', 'failed']))).get();
+    return row?.thumb === 'ready' || row?.thumb === 'failed' ? row.thumb : null;
+  }
+
+  async pendingThumbs(): Promise<FileRow[]> {
+    return this.db.select().from(roomFiles).where(eq(roomFiles.thumb, 'pending')).all();
+  }
+
+  // ---- folders ----
+
+  async createFolder(roomId: number, userId: number, rawName: string, parentId: number | null): Promise<FolderDto> {
+    const actor = this.writer(roomId, userId);
+    if (!(await this.mayUpload(roomId, actor))) throw new AppError('FORBIDDEN', 'Only moderators can add files in this room.');
+    await this.writableFolder(roomId, parentId, actor);
+    const name = this.cleanName(rawName);
+    if ((await this.takenNames(roomId, parentId)).has(name.toLowerCase())) throw new AppError('CONFLICT', 'Something with that name is already here.');
+    const row = await this.db.insert(fileFolders).values({ roomId, parentId, name, createdBy: userId, createdAt: Date.now() }).returning().get();
+    const dto = this.folderDto(row);
+    this.events.broadcast(roomId, 'files:folder', { folder: dto });
+    return dto;
+  }
+
+  /** May the actor change this item: moderators anything; others their own, outside read-only folders. */
+  private async assertMayChange(actor: Actor, ownerId: number, parent: FolderRow | null): Promise<void> {
+    if (actor.moderator) return;
+    if (ownerId !== actor.userId) throw new AppError('FORBIDDEN', "Only moderators can change other people's files.");
+    if (await this.readOnlyChain(parent)) throw new AppError('FORBIDDEN', 'This folder is read-only.');
+  }
+
+  private async parentOf(roomId: number, parentId: number | null): Promise<FolderRow | null> {
+    return parentId === null ? null : ((await this.db.select().from(fileFolders).where(and(eq(fileFolders.id, parentId), eq(fileFolders.roomId, roomId))).get()) ?? null);
+  }
+
+  async updateFolder(roomId: number, userId: number, folderId: number, patch: { name?: string; parentId?: number | null; readOnly?: boolean }): Promise<FolderDto> {
+    const actor = this.writer(roomId, userId);
+    const f = await this.liveFolder(roomId, folderId);
+    await this.assertMayChange(actor, f.createdBy, await this.parentOf(roomId, f.parentId));
+    if (patch.readOnly !== undefined && !actor.moderator) throw new AppError('FORBIDDEN', 'Only moderators can make a folder read-only.');
+    const parentId = patch.parentId === undefined ? f.parentId : patch.parentId;
+    if (patch.parentId !== undefined && parentId !== null) {
+      // Not into itself or anything below it.
+      let cur: FolderRow | null = await this.writableFolder(roomId, parentId, actor);
+      for (let depth = 0; cur && depth < 64; depth++) {
+        if (cur.id === f.id) throw new AppError('CONFLICT', 'A folder cannot be moved into itself.');
+        cur = await this.parentOf(roomId, cur.parentId);
+      }
+    }
+    const name = patch.name === undefined ? f.name : this.cleanName(patch.name);
+    if ((name !== f.name || parentId !== f.parentId) && (await this.takenNames(roomId, parentId, undefined, f.id)).has(name.toLowerCase())) {
+      throw new AppError('CONFLICT', 'Something with that name is already there.');
+    }
+    const row = await this.db
+      .update(fileFolders)
+      .set({ name, parentId, ...(patch.readOnly !== undefined ? { readOnly: patch.readOnly } : {}) })
+      .where(eq(fileFolders.id, f.id))
+      .returning()
+      .get();
+    const dto = this.folderDto(row);
+    this.events.broadcast(roomId, 'files:folder', { folder: dto });
+    return dto;
+  }
+
+  async updateFile(roomId: number, userId: number, fileId: number, patch: { name?: string; folderId?: number | null }): Promise<FileDto> {
+    const actor = this.writer(roomId, userId);
+    const f = await this.fileRow(roomId, fileId);
+    await this.assertMayChange(actor, f.uploaderId, await this.parentOf(roomId, f.folderId));
+    const folderId = patch.folderId === undefined ? f.folderId : patch.folderId;
+    if (patch.folderId !== undefined) await this.writableFolder(roomId, folderId, actor);
+    const name = patch.name === undefined ? f.name : this.cleanName(patch.name);
+    if ((name !== f.name || folderId !== f.folderId) && (await this.takenNames(roomId, folderId, f.id)).has(name.toLowerCase())) {
+      throw new AppError('CONFLICT', 'Something with that name is already there.');
+    }
+    const row = await this.db.update(roomFiles).set({ name, nameLower: name.toLowerCase(), folderId }).where(eq(roomFiles.id, f.id)).returning().get();
+    const dto = await this.toDto(row);
+    this.events.broadcast(roomId, 'files:file', { file: dto });
+    return dto;
+  }
+
+  // ---- trash ----
+
+  /** Folder ids below `folderId` (not itself), live or trashed at `at`. */
+  private async descendants(roomId: number, folderId: number): Promise<number[]> {
+    const out: number[] = [];
+    let frontier = [folderId];
+    while (frontier.length > 0 && out.length < 100_000) {
+      const kids = await this.db.select({ id: fileFolders.id }).from(fileFolders).where(and(eq(fileFolders.roomId, roomId), inArray(fileFolders.parentId, frontier))).all();
+      frontier = kids.map((k) => k.id);
+      out.push(...frontier);
+    }
+    return out;
+  }
+
+  /** Moves files and folders to the trash; a folder takes everything inside with it (same time stamp). */
+  async trash(roomId: number, userId: number, sel: { fileIds: number[]; folderIds: number[] }): Promise<void> {
+    const actor = this.writer(roomId, userId);
+    const at = Date.now();
+    const files = await Promise.all(sel.fileIds.map((id) => this.fileRow(roomId, id)));
+    const folders = await Promise.all(sel.folderIds.map((id) => this.liveFolder(roomId, id)));
+    for (const f of files) await this.assertMayChange(actor, f.uploaderId, await this.parentOf(roomId, f.folderId));
+    for (const f of folders) await this.assertMayChange(actor, f.createdBy, await this.parentOf(roomId, f.parentId));
+    const changedFolders: FolderRow[] = [];
+    const changedFiles: FileRow[] = [];
+    for (const f of folders) {
+      const ids = [f.id, ...(await this.descendants(roomId, f.id))];
+      changedFolders.push(...(await this.db.update(fileFolders).set({ deletedAt: at }).where(and(inArray(fileFolders.id, ids), isNull(fileFolders.deletedAt))).returning().all()));
+      changedFiles.push(...(await this.db.update(roomFiles).set({ deletedAt: at, deletedBy: userId }).where(and(eq(roomFiles.roomId, roomId), inArray(roomFiles.folderId, ids), isNull(roomFiles.deletedAt))).returning().all()));
+    }
+    if (files.length > 0) {
+      changedFiles.push(...(await this.db.update(roomFiles).set({ deletedAt: at, deletedBy: userId }).where(and(inArray(roomFiles.id, files.map((f) => f.id)), isNull(roomFiles.deletedAt))).returning().all()));
+    }
+    for (const f of changedFolders) this.events.broadcast(roomId, 'files:folder', { folder: this.folderDto(f) });
+    for (const dto of await this.toDtos(changedFiles)) this.events.broadcast(roomId, 'files:file', { file: dto });
+  }
+
+  /** The trash's top level: trashed items whose folder is not in the trash too. Moderators see all, others their own. */
+  async trashList(roomId: number, userId: number): Promise<{ files: FileDto[]; folders: FolderDto[] }> {
+    const actor = this.reader(roomId, userId);
+    const folders = await this.db.select().from(fileFolders).where(and(eq(fileFolders.roomId, roomId), isNotNull(fileFolders.deletedAt))).all();
+    const trashedFolder = new Map(folders.map((f) => [f.id, f]));
+    const files = await this.db.select().from(roomFiles).where(and(eq(roomFiles.roomId, roomId), isNotNull(roomFiles.deletedAt))).orderBy(desc(roomFiles.deletedAt)).limit(5000).all();
+    const top = <T extends { deletedAt: number | null }>(parent: number | null, row: T) => parent === null || trashedFolder.get(parent)?.deletedAt !== row.deletedAt;
+    return {
+      folders: folders.filter((f) => top(f.parentId, f) && (actor.moderator || f.createdBy === userId)).map((f) => this.folderDto(f)),
+      files: await this.toDtos(files.filter((f) => top(f.folderId, f) && (actor.moderator || f.deletedBy === userId || f.uploaderId === userId))),
+    };
+  }
+
+  /** Brings items back (a folder with what went to the trash with it); into the root when their folder is gone. */
+  async restore(roomId: number, userId: number, sel: { fileIds: number[]; folderIds: number[] }): Promise<void> {
+    const actor = this.writer(roomId, userId);
+    const mine = (ownerId: number, deletedBy: number | null) => actor.moderator || ownerId === userId || deletedBy === userId;
+    for (const id of sel.folderIds) {
+      const f = await this.db.select().from(fileFolders).where(and(eq(fileFolders.id, id), eq(fileFolders.roomId, roomId), isNotNull(fileFolders.deletedAt))).get();
+      if (!f) throw new AppError('NOT_FOUND', 'No such folder in the trash.');
+      if (!mine(f.createdBy, null)) throw new AppError('FORBIDDEN', 'Only moderators can restore this.');
+      const parent = await this.parentOf(roomId, f.parentId);
+      const parentId = parent && parent.deletedAt === null ? parent.id : null;
+      const name = uniqueName(f.name, await this.takenNames(roomId, parentId));
+      const ids = [f.id, ...(await this.descendants(roomId, f.id))];
+      const folders = await this.db.update(fileFolders).set({ deletedAt: null }).where(and(inArray(fileFolders.id, ids), eq(fileFolders.deletedAt, f.deletedAt!))).returning().all();
+      const top = await this.db.update(fileFolders).set({ parentId, name }).where(eq(fileFolders.id, f.id)).returning().get();
+      const files = await this.db.update(roomFiles).set({ deletedAt: null, deletedBy: null }).where(and(eq(roomFiles.roomId, roomId), inArray(roomFiles.folderId, ids), eq(roomFiles.deletedAt, f.deletedAt!))).returning().all();
+      for (const x of folders) this.events.broadcast(roomId, 'files:folder', { folder: this.folderDto(x.id === top.id ? top : x) });
+      for (const dto of await this.toDtos(files)) this.events.broadcast(roomId, 'files:file', { file: dto });
+    }
+    for (const id of sel.fileIds) {
+      const f = await this.fileRow(roomId, id, { trashed: true });
+      if (!mine(f.uploaderId, f.deletedBy)) throw new AppError('FORBIDDEN', 'Only moderators can restore this.');
+      const parent = await this.parentOf(roomId, f.folderId);
+      const folderId = parent && parent.deletedAt === null ? parent.id : null;
+      const name = uniqueName(f.name, await this.takenNames(roomId, folderId));
+      const row = await this.db.update(roomFiles).set({ deletedAt: null, deletedBy: null, folderId, name, nameLower: name.toLowerCase() }).where(eq(roomFiles.id, f.id)).returning().get();
+      this.events.broadcast(roomId, 'files:file', { file: await this.toDto(row) });
+    }
+  }
+
+  /** Deletes everything in the room's trash for good (owner, moderators); bytes nobody else uses are freed. */
+  async emptyTrash(roomId: number, userId: number): Promise<{ fileIds: number[]; folderIds: number[] }> {
+    this.rooms.requireMember(roomId, userId, 'moderator', { writes: true });
+    const files = await this.db.delete(roomFiles).where(and(eq(roomFiles.roomId, roomId), isNotNull(roomFiles.deletedAt))).returning().all();
+    // Children first is not needed: folder rows cascade to what is left below them.
+    const folders = await this.db.delete(fileFolders).where(and(eq(fileFolders.roomId, roomId), isNotNull(fileFolders.deletedAt))).returning({ id: fileFolders.id }).all();
+    await this.freeBlobs([...new Set(files.map((f) => f.sha256))]);
+    const result = { fileIds: files.map((f) => f.id), folderIds: folders.map((f) => f.id) };
+    if (result.fileIds.length + result.folderIds.length > 0) this.events.broadcast(roomId, 'files:purged', result);
+    return result;
+  }
+
+  /** Deletes the bytes (and thumbnails) of contents no file row refers to any more. */
+  async freeBlobs(shas: string[]): Promise<void> {
+    for (const sha of shas) {
+      const still = await this.db.select({ id: roomFiles.id }).from(roomFiles).where(eq(roomFiles.sha256, sha)).limit(1).get();
+      if (still) continue;
+      await this.store.delete(blobKey(sha));
+      await this.store.delete(thumbKey(sha));
+    }
+  }
+
+  /** Removes a leftover local file quietly (a failed upload's bytes). */
+  static async discard(path: string): Promise<void> {
+    await rm(path, { force: true });
+  }
+}

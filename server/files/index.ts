@@ -1,0 +1,64 @@
+/**
+ * Room files (SPEC F1-F4): tus uploads, folders, trash, search, downloads with Range, thumbnails.
+ * Registered with one line in features.ts.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { FilesService } from './files.service.js';
+import { filesRoutes, OpenDownloads } from './files.routes.js';
+import { findFfmpeg } from '../../media/ffmpeg-binary.js';
+import { FfmpegRunner } from '../../media/ffmpeg-runner.js';
+import { LocalDiskStore } from './storage.js';
+import { Thumbnailer } from './thumbs.js';
+import { MediaJobs } from './jobs.js';
+import { tusRoutes, tusSweeper } from './tus.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    files: FilesService;
+    thumbs: Thumbnailer;
+    mediaJobs: MediaJobs;
+  }
+}
+
+export const filesPlugin = fp(
+  async (app: FastifyInstance) => {
+    const root = join(app.config.dataDir, 'files');
+    const uploadDir = join(root, 'uploads');
+    mkdirSync(uploadDir, { recursive: true });
+    const files = new FilesService(app.db, app.rooms, app.roomEvents, new LocalDiskStore(join(root, 'store')), app.config.files);
+    app.decorate('files', files);
+    // FFmpeg is looked up once, on first need (video thumbnails, media jobs).
+    let toolsP: Promise<{ runner: FfmpegRunner; ffprobe: string | null } | null> | null = null;
+    const tools = () =>
+      (toolsP ??= findFfmpeg(app.config.ffmpegPath).then(({ binary }) => (binary ? { runner: new FfmpegRunner(binary.ffmpeg), ffprobe: binary.ffprobe } : null)));
+    const runner = async () => (await tools())?.runner ?? null;
+    const log = app.log.child({ feature: 'files' });
+    const thumbs = new Thumbnailer(files, runner, log);
+    const mediaJobs = new MediaJobs(app.db, files, app.roomEvents, tools, app.config.files.jobConcurrency, log);
+    app.decorate('mediaJobs', mediaJobs);
+    app.decorate('thumbs', thumbs);
+    files.onAdded = (f) => thumbs.add({ fileId: f.id, sha256: f.sha256, kind: f.kind });
+    // Thumbnails that were pending when the server stopped are made now.
+    app.addHook('onReady', async () => {
+      for (const f of await files.pendingThumbs()) thumbs.add({ fileId: f.id, sha256: f.sha256, kind: f.kind });
+      await mediaJobs.resume();
+    });
+    app.addHook('preClose', async () => {
+      thumbs.stop();
+      await mediaJobs.stop();
+    });
+    const downloads = new OpenDownloads();
+    // Kicked or banned: open downloads stop now (every new request is refused by the membership check).
+    app.roomEvents.on('member:left', ({ roomId, userId }) => downloads.cut(roomId, userId));
+    await app.register(filesRoutes, { files, downloads, jobs: mediaJobs });
+    await app.register(tusRoutes, { files, uploadDir });
+    const sweep = tusSweeper(files, uploadDir);
+    const timer = setInterval(() => void sweep(), 3_600_000);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  },
+  { name: 'files', dependencies: ['db', 'auth', 'socket-io'] },
+);
