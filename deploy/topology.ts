@@ -170,6 +170,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     await waitFor('nginx', async () => (await fetch(`${url}/api/health`)).ok, 10_000, nginx, nginxLog);
   } catch (err) {
     for (const c of children) c.kill('SIGKILL');
+    setTimeout(() => rmSync(dir, { recursive: true, force: true }), 500).unref();
     throw err;
   }
 
