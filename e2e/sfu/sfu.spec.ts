@@ -102,10 +102,14 @@ test('eight people in a large call all see each other; a screen share reaches ev
     await join(u.page);
     await expect(u.page.getByTestId('call-mode')).toHaveAttribute('data-mode', 'sfu');
   }
+  const diag = async (when: string) => {
+    for (const u of users) console.log(`[diag ${when}] ${u.username}: ${await u.page.getByTestId('call-count').textContent().catch(() => '?')} phase=${await u.page.locator('.call').getAttribute('data-phase').catch(() => '?')} conn=${await u.page.locator('.call').getAttribute('data-connection').catch(() => '?')}`);
+  };
+  await diag('after joins');
   try {
     for (const u of users) await expectLiveRemotes(u, users);
   } catch (err) {
-    for (const u of users) console.log(`[diag] ${u.username}: ${await u.page.getByTestId('call-count').textContent().catch(() => '?')} phase=${await u.page.locator('.call').getAttribute('data-phase').catch(() => '?')} conn=${await u.page.locator('.call').getAttribute('data-connection').catch(() => '?')}`);
+    await diag('failure');
     throw err;
   }
   const eighth = Number(await users[7]!.page.locator('.call').getAttribute('data-first-frame-ms'));
