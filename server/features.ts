@@ -37,6 +37,7 @@ import { adminPeoplePlugin } from './admin/index.js';
 import { reportsPlugin } from './reports/index.js';
 import { analyticsPlugin } from './analytics/index.js';
 import { integrationsPlugin } from './integrations/index.js';
+import { documentsPlugin } from './documents/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -110,6 +111,7 @@ export const featuresPlugin = fp(
     await app.register(reportsPlugin);
     await app.register(analyticsPlugin);
     await app.register(integrationsPlugin);
+    await app.register(documentsPlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {

@@ -38,3 +38,5 @@ export * from './stream-sessions.js';
 export * from './analytics-daily.js';
 export * from './analytics-room-daily.js';
 export * from './analytics-state.js';
+export * from './documents.js';
+export * from './doc-updates.js';
