@@ -37,6 +37,8 @@ export class DocSync {
   /** Local updates not yet acknowledged as stored. */
   private pending: Uint8Array[] = [];
   private inFlight = false;
+  /** Bumped on every disconnect: an ack arriving for an older connection's request is ignored. */
+  private epoch = 0;
   private synced = false;
   private destroyed = false;
   private awarenessTimer: ReturnType<typeof setTimeout> | undefined;
@@ -83,6 +85,7 @@ export class DocSync {
       this.onError({ code: f.reason === 'deleted' ? 'NOT_FOUND' : 'NOT_MEMBER', message: f.reason === 'deleted' ? 'This document was deleted.' : 'You no longer have access to this document.' });
     };
     const onDisconnect = () => {
+      this.epoch++;
       this.synced = false;
       this.inFlight = false;
       if (this.status !== 'closed') this.setStatus('offline');
@@ -165,21 +168,28 @@ export class DocSync {
     this.inFlight = true;
     if (this.status !== 'saving') this.setStatus('saving');
     const batch = this.pending.slice(0, n);
+    const epoch = this.epoch;
+    let retryIn = 0;
     this.transport
       .command('doc:update', { roomId: this.roomId, docId: this.docId, update: merged })
       .then(() => {
-        this.pending.splice(0, batch.length);
+        if (epoch === this.epoch) this.pending.splice(0, batch.length);
       })
       .catch((err: { code?: string; message: string }) => {
-        if (!this.transport.connected() || err.code === 'TIMEOUT' || err.code === 'RATE_LIMITED') return; // kept; retried
+        if (epoch !== this.epoch || !this.transport.connected()) return; // kept; sent again after the reconnect
+        if (err.code === 'TIMEOUT' || err.code === 'RATE_LIMITED') {
+          retryIn = 1000; // kept; retried
+          return;
+        }
         this.pending.splice(0, batch.length); // refused: retrying would be refused again
         this.onError(err);
       })
       .finally(() => {
+        if (epoch !== this.epoch) return;
         this.inFlight = false;
         if (this.destroyed) return;
         if (this.synced) this.setStatus(this.pending.length ? 'saving' : 'synced');
-        if (this.pending.length) setTimeout(() => this.flush(), this.transport.connected() ? 0 : 500);
+        if (this.pending.length) setTimeout(() => this.flush(), retryIn);
       });
   }
 
