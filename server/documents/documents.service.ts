@@ -167,8 +167,11 @@ export class DocumentsService {
         .where(and(eq(docUpdates.docId, docId), gt(docUpdates.id, row.snapshotUpto)))
         .orderBy(asc(docUpdates.id));
       const ydoc = new Y.Doc({ gc: true });
-      const parts = [...(row.snapshot ? [new Uint8Array(row.snapshot)] : []), ...tail.map((t) => new Uint8Array(t.data))];
-      if (parts.length) Y.applyUpdate(ydoc, parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts));
+      // One transaction for the snapshot and the whole tail: observers and GC run once.
+      ydoc.transact(() => {
+        if (row.snapshot) Y.applyUpdate(ydoc, new Uint8Array(row.snapshot));
+        for (const t of tail) Y.applyUpdate(ydoc, new Uint8Array(t.data));
+      });
       const live: LiveDoc = {
         id: docId,
         roomId,
