@@ -95,10 +95,13 @@ async function typists(name: string, server: ServerChild, cookies: (string | und
     });
   }
   const period = 1000 / opts.keysPerSec;
+  const cursors = docs.map(() => 0);
   const timers = docs.map((d, i) =>
     setTimeout(function tick() {
+      // Each typist types at their own cursor, which jumps elsewhere now and then.
       const t = d.getText(TEXT);
-      t.insert(Math.floor(Math.random() * (t.length + 1)), String.fromCharCode(97 + (i % 26)));
+      if (Math.random() < 0.03 || cursors[i]! > t.length) cursors[i] = Math.floor(Math.random() * (t.length + 1));
+      t.insert(cursors[i]!++, String.fromCharCode(97 + (i % 26)));
       timers[i] = setTimeout(tick, period);
     }, Math.random() * period),
   );
@@ -145,9 +148,13 @@ async function loadAndMemory(opts: DocumentsOptions): Promise<{ load: Table; mem
     const rows: { docId: number; userId: number; data: Buffer; createdAt: number }[] = [];
     y.on('update', (u: Uint8Array) => rows.push({ docId, userId: user!.id, data: Buffer.from(u), createdAt: now }));
     const t = y.getText(TEXT);
+    // Typing as people type: at a cursor that jumps somewhere else every 40 keystrokes, one
+    // backspace in ten. (Random positions for every keystroke would be a worst case no one types.)
+    let cursor = 0;
     for (let i = 0; i < opts.edits; i++) {
-      if (i % 10 === 9 && t.length > 0) t.delete(Math.floor(Math.random() * t.length), 1);
-      else t.insert(Math.floor(Math.random() * (t.length + 1)), 'abcdefghij'[i % 10]!);
+      if (i % 40 === 0) cursor = Math.floor(Math.random() * (t.length + 1));
+      if (i % 10 === 9 && cursor > 0) t.delete(--cursor, 1);
+      else t.insert(cursor++, 'abcdefghij'[i % 10]!);
     }
     db.$client.transaction(() => {
       for (let i = 0; i < rows.length; i += 500) db.insert(schema.docUpdates).values(rows.slice(i, i + 500)).run();
@@ -205,7 +212,11 @@ async function loadAndMemory(opts: DocumentsOptions): Promise<{ load: Table; mem
       const ups: Buffer[] = [];
       yd.on('update', (u: Uint8Array) => ups.push(Buffer.from(u)));
       const tt = yd.getText(TEXT);
-      for (let i = 0; i < 3000; i++) tt.insert(Math.floor(Math.random() * (tt.length + 1)), 'x');
+      let c = 0;
+      for (let i = 0; i < 3000; i++) {
+        if (i % 40 === 0) c = Math.floor(Math.random() * (tt.length + 1));
+        tt.insert(c++, 'x');
+      }
       db.$client.prepare('UPDATE documents SET snapshot = ? WHERE id = ?').run(Buffer.from(Y.encodeStateAsUpdate(yd)), id);
       ids.push(id);
     }

@@ -34,3 +34,12 @@ export const AWARENESS_MAX_BYTES = 2_000;
 export const DOC_TEXT = 'content';
 /** At most this many documents per room. */
 export const DOCS_PER_ROOM_MAX = 200;
+
+/** Languages a code pad can run, in the participant's browser only. */
+export const RUNNABLE_LANGUAGES = ['javascript', 'typescript'] as const;
+/** A run is stopped after this long (the Worker is terminated). */
+export const RUN_TIME_LIMIT_MS = 5_000;
+export const RUN_OUTPUT_LINES_MAX = 200;
+export const RUN_LINE_MAX = 1_000;
+/** Runs kept per pad (in memory) and shown to whoever opens it. */
+export const RUNS_KEPT = 10;

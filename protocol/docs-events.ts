@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { clientIdSchema } from './client-id.js';
 import { AWARENESS_MAX_BYTES, DOC_UPDATE_MAX_BYTES } from './docs-constants.js';
-import { bytesSchema, docIdSchema, docKindSchema, docLanguageSchema, docTitleSchema, type DocSummary } from './docs.js';
+import { bytesSchema, docIdSchema, docKindSchema, docLanguageSchema, docRunSchema, docTitleSchema, type DocRun, type DocSummary } from './docs.js';
 
 const roomId = z.number().int().positive();
 const docId = docIdSchema;
@@ -29,6 +29,8 @@ export const docsCommandSchemas = {
   'doc:close': z.object({ roomId, docId }).strict(),
   'doc:update': z.object({ roomId, docId, update: bytesSchema(DOC_UPDATE_MAX_BYTES) }).strict(),
   'doc:awareness': z.object({ roomId, docId, update: bytesSchema(AWARENESS_MAX_BYTES) }).strict(),
+  /** Shares the console output of a run made in the sender's browser (code pads only). */
+  'doc:run': z.object({ roomId, docId, run: docRunSchema }).strict(),
 } as const;
 
 export interface DocOpened {
@@ -41,6 +43,8 @@ export interface DocOpened {
   awareness: Uint8Array | null;
   /** False when the caller may only read (muted). */
   canEdit: boolean;
+  /** The latest runs of a code pad, oldest first. */
+  runs: DocRun[];
 }
 
 export interface DocsCommandResults {
@@ -53,6 +57,7 @@ export interface DocsCommandResults {
   'doc:close': null;
   'doc:update': { stored: true };
   'doc:awareness': null;
+  'doc:run': DocRun;
 }
 
 export interface DocsRoomFacts {
@@ -67,6 +72,8 @@ export type DocsPersonalEvents = {
   'doc:updated': (fact: { roomId: number; docId: number; update: Uint8Array }) => void;
   /** To the sockets that opened a document: awareness changes (volatile). */
   'doc:awareness': (fact: { roomId: number; docId: number; update: Uint8Array }) => void;
+  /** To the sockets that opened a code pad: someone ran it; here is the console output. */
+  'doc:ran': (fact: { roomId: number; docId: number; run: DocRun }) => void;
   /** To one socket: the document was closed for it (deleted, or access lost). */
   'doc:closed': (fact: { roomId: number; docId: number; reason: 'deleted' | 'removed' }) => void;
 };

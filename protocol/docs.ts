@@ -3,7 +3,7 @@
  * DTOs shared by the server and the client.
  */
 import { z } from 'zod';
-import { DOC_KINDS, DOC_LANGUAGES, DOC_TITLE_MAX, type DocKind, type DocLanguage } from './docs-constants.js';
+import { DOC_KINDS, DOC_LANGUAGES, DOC_TITLE_MAX, RUN_LINE_MAX, RUN_OUTPUT_LINES_MAX, RUNNABLE_LANGUAGES, type DocKind, type DocLanguage } from './docs-constants.js';
 
 export const docIdSchema = z.number().int().positive();
 export const docTitleSchema = z.string().trim().min(1).max(DOC_TITLE_MAX);
@@ -45,3 +45,21 @@ export const docSummarySchemaOut = z.object({
 });
 export const docListSchemaOut = z.object({ documents: z.array(docSummarySchemaOut) });
 export const docParams = z.object({ id: z.coerce.number().int().positive(), docId: z.coerce.number().int().positive() });
+
+/** The console output of one run of a code pad (run in the runner's browser, shared with everyone). */
+export const docRunSchema = z
+  .object({
+    language: z.enum(RUNNABLE_LANGUAGES),
+    status: z.enum(['ok', 'error', 'timeout']),
+    durationMs: z.number().int().min(0).max(600_000),
+    lines: z
+      .array(z.object({ stream: z.enum(['out', 'err']), text: z.string().max(RUN_LINE_MAX) }).strict())
+      .max(RUN_OUTPUT_LINES_MAX),
+  })
+  .strict();
+export type DocRunInput = z.infer<typeof docRunSchema>;
+export interface DocRun extends DocRunInput {
+  id: string;
+  by: { id: number; displayName: string };
+  at: number;
+}

@@ -11,8 +11,9 @@ import { and, asc, count, desc, eq, gt } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Db } from '../../db/client.js';
 import { docUpdates, documents, users } from '../../db/schema/index.js';
-import { DOC_MAX_BYTES, DOC_TEXT, DOCS_PER_ROOM_MAX, type DocKind, type DocLanguage } from '../../protocol/docs-constants.js';
-import type { DocSummary } from '../../protocol/docs.js';
+import { DOC_MAX_BYTES, DOC_TEXT, DOCS_PER_ROOM_MAX, RUNS_KEPT, type DocKind, type DocLanguage } from '../../protocol/docs-constants.js';
+import type { DocRun, DocRunInput, DocSummary } from '../../protocol/docs.js';
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../plugins/errors.js';
 import type { RoomEvents } from '../rooms/room-events.js';
 import { checkUpdate, encodeAwareness, type AwarenessEntry } from './yjs-guard.js';
@@ -31,6 +32,8 @@ interface LiveDoc {
   /** Relayed awareness states by Yjs client id, with the socket that owns each. */
   awareness: Map<number, AwarenessEntry & { socketId: string }>;
   compacting: boolean;
+  /** Latest runs of a code pad (kept in memory only). */
+  runs: DocRun[];
   evictTimer?: ReturnType<typeof setTimeout>;
   /** Loads in flight share one promise. */
 }
@@ -182,6 +185,7 @@ export class DocumentsService {
         subscribers: new Set(),
         awareness: new Map(),
         compacting: false,
+        runs: [],
       };
       this.live.set(docId, live);
       return live;
@@ -195,7 +199,7 @@ export class DocumentsService {
   }
 
   /** Adds a subscriber and returns what the client lacks (diff against its state vector). */
-  async open(roomId: number, docId: number, socketId: string, stateVector?: Uint8Array): Promise<{ update: Uint8Array; stateVector: Uint8Array; awareness: Uint8Array | null }> {
+  async open(roomId: number, docId: number, socketId: string, stateVector?: Uint8Array): Promise<{ update: Uint8Array; stateVector: Uint8Array; awareness: Uint8Array | null; runs: DocRun[] }> {
     const live = await this.load(roomId, docId);
     live.subscribers.add(socketId);
     clearTimeout(live.evictTimer);
@@ -206,7 +210,7 @@ export class DocumentsService {
       throw new AppError('VALIDATION', 'Invalid state vector.');
     }
     const others = [...live.awareness.values()].filter((a) => a.socketId !== socketId && a.state);
-    return { update, stateVector: Y.encodeStateVector(live.ydoc), awareness: others.length ? encodeAwareness(others) : null };
+    return { update, stateVector: Y.encodeStateVector(live.ydoc), awareness: others.length ? encodeAwareness(others) : null, runs: [...live.runs] };
   }
 
   /** Removes a subscriber; returns the awareness removal to relay (its cursors), if any. */
@@ -278,6 +282,17 @@ export class DocumentsService {
     const s = live.ydoc.getText(DOC_TEXT).toString();
     if (live.subscribers.size === 0) this.close(docId, '');
     return s;
+  }
+
+  /** Records the output of a run (made in a participant's browser) so late joiners see it too. */
+  async recordRun(roomId: number, docId: number, by: DocRun['by'], input: DocRunInput): Promise<DocRun> {
+    const row = await this.get(roomId, docId);
+    if (row.kind !== 'code') throw new AppError('CONFLICT', 'Only a code pad runs.');
+    if (row.language !== input.language) throw new AppError('CONFLICT', 'The pad’s language changed; run it again.');
+    const live = await this.load(roomId, docId);
+    const run: DocRun = { ...input, id: randomUUID(), by, at: Date.now() };
+    live.runs = [...live.runs, run].slice(-RUNS_KEPT);
+    return run;
   }
 
   /** Records an awareness change from `socketId`; returns the sanitised update to relay. */

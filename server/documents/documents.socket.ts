@@ -96,6 +96,15 @@ export function registerDocumentSockets(app: FastifyInstance, docs: DocumentsSer
     return null;
   });
 
+  // The code ran in the sender's browser; the server only shares the console output.
+  sockets.command('doc:run', writer, async (ctx, p) => {
+    requireOpen(ctx.socket.id, p.docId, p.roomId);
+    const me = await identity(ctx.userId);
+    const run = await docs.recordRun(p.roomId, p.docId, { id: ctx.userId, displayName: me.name }, p.run);
+    ctx.socket.to(docChannel(p.docId)).emit('doc:ran', { roomId: p.roomId, docId: p.docId, run });
+    return run;
+  });
+
   sockets.onDisconnecting((socket) => {
     const mine = open.get(socket.id);
     if (!mine) return;

@@ -291,6 +291,39 @@ describe('refusals change nothing', () => {
   });
 });
 
+describe('code pads', () => {
+  it('share the language and each run’s console output with everyone; refuse outsiders, notes and garbage', async () => {
+    const pad = await ok<DocSummary>(command(as, 'doc:create', { roomId, title: 'Two sum', kind: 'code', language: 'python' }));
+    expect(pad).toMatchObject({ kind: 'code', language: 'python' });
+    const changed = nextEvent(bs, 'doc:changed', (f) => f.doc.id === pad.id);
+    await ok(command(as, 'doc:configure', { roomId, docId: pad.id, language: 'typescript' }));
+    expect((await changed).doc.language).toBe('typescript');
+    expect(await command(bs, 'doc:configure', { roomId, docId: pad.id, language: 'go' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+    await ok(command(as, 'doc:open', { roomId, docId: pad.id }));
+    await ok(command(bs, 'doc:open', { roomId, docId: pad.id }));
+    const run = { language: 'typescript', status: 'ok', durationMs: 12, lines: [{ stream: 'out', text: '[0,1]' }] };
+    const ran = nextEvent(bs, 'doc:ran');
+    const shared = await ok(command(as, 'doc:run', { roomId, docId: pad.id, run }));
+    expect(shared).toMatchObject({ ...run, by: { id: ann.userId, displayName: 'ann' } });
+    expect((await ran).run.id).toBe(shared.id);
+    // A late joiner sees the latest run.
+    const opened = await ok(command(os, 'doc:open', { roomId, docId: pad.id }));
+    expect(opened.runs.map((r: { id: string }) => r.id)).toEqual([shared.id]);
+
+    expect(await command(xs, 'doc:run', { roomId, docId: pad.id, run })).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
+    expect(await command(as, 'doc:run', { roomId, docId: pad.id, run: { ...run, language: 'javascript' } })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await command(as, 'doc:run', { roomId, docId: pad.id, run: { ...run, lines: [{ stream: 'out', text: 'x'.repeat(1001) }] } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await command(as, 'doc:run', { roomId, docId: pad.id, run: { ...run, html: '<b>' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    const note = await newDoc('Not code');
+    await ok(command(os, 'doc:open', { roomId, docId: note.id }));
+    expect(await command(os, 'doc:run', { roomId, docId: note.id, run })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    const after = await ok(command(bs, 'doc:open', { roomId, docId: pad.id }));
+    expect(after.runs).toHaveLength(1);
+    for (const s of [as, bs, os]) await ok(command(s, 'doc:close', { roomId, docId: pad.id }));
+  });
+});
+
 describe('persistence', () => {
   it('keeps every acknowledged update across a restart, from snapshot + tail', async () => {
     const doc = await newDoc('Durable');

@@ -34,6 +34,8 @@ export class DocSync {
   status: SyncStatus = 'connecting';
   canEdit = true;
   opened: DocOpened['doc'] | null = null;
+  /** A code pad's latest runs, as of the last (re)open. */
+  runs: DocOpened['runs'] = [];
   /** Local updates not yet acknowledged as stored. */
   private pending: Uint8Array[] = [];
   private inFlight = false;
@@ -135,6 +137,7 @@ export class DocSync {
       Y.applyUpdate(this.ydoc, bytes(r.update), ORIGIN);
       if (r.awareness) applyAwarenessUpdate(this.awareness, bytes(r.awareness), ORIGIN);
       this.opened = r.doc;
+      this.runs = r.runs ?? [];
       this.canEdit = r.canEdit;
       this.synced = true;
       this.setStatus(this.pending.length ? 'saving' : 'synced');
