@@ -81,6 +81,9 @@ export class DocSync {
     const onRemoteAwareness = (f: { docId: number; update: Uint8Array }) => {
       if (f.docId === this.docId) applyAwarenessUpdate(this.awareness, bytes(f.update), ORIGIN);
     };
+    const onRan = (f: { docId: number; run: DocOpened['runs'][number] }) => {
+      if (f.docId === this.docId) this.addRun(f.run);
+    };
     const onClosed = (f: { docId: number; reason: string }) => {
       if (f.docId !== this.docId) return;
       this.setStatus('closed');
@@ -97,11 +100,13 @@ export class DocSync {
     transport.on('doc:updated', onUpdated);
     transport.on('doc:awareness', onRemoteAwareness);
     transport.on('doc:closed', onClosed);
+    transport.on('doc:ran', onRan);
     transport.on('disconnect', onDisconnect);
     this.unsubscribe.push(() => {
       transport.off('doc:updated', onUpdated);
       transport.off('doc:awareness', onRemoteAwareness);
       transport.off('doc:closed', onClosed);
+      transport.off('doc:ran', onRan);
       transport.off('disconnect', onDisconnect);
     });
     this.unsubscribe.push(transport.onConnect(() => void this.open()));
@@ -113,6 +118,13 @@ export class DocSync {
   subscribe(fn: (s: DocSync) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** Adds a run (mine, or someone else's as it arrives) to the pad's console history. */
+  addRun(run: DocOpened['runs'][number]): void {
+    if (this.runs.some((r) => r.id === run.id)) return;
+    this.runs = [...this.runs, run].slice(-10);
+    for (const fn of this.listeners) fn(this);
   }
 
   /** True when every local edit is stored on the server. */
