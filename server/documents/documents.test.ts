@@ -49,7 +49,7 @@ beforeAll(async () => {
   ({ id: roomId } = await roomWith(owner, [ann, ben]));
   [os, as, bs, xs] = await Promise.all([owner.socket(), ann.socket(), ben.socket(), outsider.socket()]);
   await Promise.all([os, as, bs].map((s) => ok(command(s, 'room:enter', { roomId }))));
-});
+}, 60_000); // four argon2 sign-ups: slow on a busy 2-core machine
 
 afterAll(async () => {
   for (const s of [os, as, bs, xs]) s?.disconnect();
