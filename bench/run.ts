@@ -22,6 +22,7 @@ import { analyticsBench, type AnalyticsOptions } from './analytics.js';
 import { blackjackBench, type BlackjackOptions } from './blackjack.js';
 import { chatBench, type ChatOptions } from './chat.js';
 import { chessBench, type ChessOptions } from './chess.js';
+import { documentsBench, type DocumentsOptions } from './documents.js';
 import type { BenchReport } from './lib/report.js';
 import { renderTable } from './lib/stats.js';
 import { scaleBench, type ScaleOptions } from './scale.js';
@@ -32,7 +33,7 @@ import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu', 'files'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu', 'files', 'documents'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -50,6 +51,7 @@ interface Options {
   search: SearchOptions;
   scale: ScaleOptions;
   files: FilesOptions;
+  documents: DocumentsOptions;
 }
 
 /** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
@@ -87,6 +89,9 @@ function parseOptions(argv: string[]): Options {
       ladders: { type: 'string' },
       rows: { type: 'string' },
       inserts: { type: 'string' },
+      typists: { type: 'string' },
+      'keys-per-sec': { type: 'string' },
+      edits: { type: 'string' },
       kicks: { type: 'string' },
       users: { type: 'string' },
       runs: { type: 'string' },
@@ -174,6 +179,13 @@ function parseOptions(argv: string[]): Options {
       files: Math.round(num(values.files, 100_000, 'files', 5_000_000)),
       queries: Math.round(num(values.queries, 100, 'queries', 100_000)),
     },
+    documents: {
+      typists: Math.round(num(values.typists, 20, 'typists', 200)),
+      keysPerSec: num(values['keys-per-sec'], 5, 'keys-per-sec', 50),
+      warmupS: num(values.warmup, 3, 'warmup', 600),
+      durationS: num(values.duration, 15, 'duration', 3600),
+      edits: Math.round(num(values.edits, 100_000, 'edits', 2_000_000)),
+    },
   };
 }
 
@@ -205,6 +217,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return sfuBench(opts.sfu);
     case 'files':
       return filesBench(opts.files);
+    case 'documents':
+      return documentsBench(opts.documents);
   }
 }
 
@@ -219,7 +233,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--failover-runs N] [--sfu-call] [--file-mb N] [--files N]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--failover-runs N] [--sfu-call] [--file-mb N] [--files N] [--typists N] [--keys-per-sec N] [--edits N]';
 
 async function main(): Promise<void> {
   let opts: Options;

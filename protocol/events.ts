@@ -19,6 +19,7 @@ import { chessCommandSchemas, type ChessCommandResults, type ChessPersonalEvents
 import { blackjackCommandSchemas, type BlackjackCommandResults, type BlackjackPersonalEvents, type BlackjackRoomFacts } from './blackjack-events.js';
 import { musicCommandSchemas, type MusicCommandResults, type MusicPersonalEvents, type MusicRoomFacts } from './music-events.js';
 import { callsCommandSchemas, type CallsCommandResults, type CallsPersonalEvents, type CallsRoomFacts } from './calls-events.js';
+import { docsCommandSchemas, type DocsCommandResults, type DocsPersonalEvents, type DocsRoomFacts } from './docs-events.js';
 import type { DmsPersonalEvents } from './dms-events.js';
 import type { NotificationsPersonalEvents } from './notifications-events.js';
 import type { HealthPersonalEvents } from './health-events.js';
@@ -60,6 +61,7 @@ export const commandSchemas = {
   ...blackjackCommandSchemas,
   ...musicCommandSchemas,
   ...callsCommandSchemas,
+  ...docsCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -78,7 +80,7 @@ export interface RoomSnapshot {
 }
 
 /** What each command's ack carries on success. */
-export interface CommandResults extends StudyCommandResults, StreamCommandResults, ChessCommandResults, BlackjackCommandResults, MusicCommandResults, CallsCommandResults {
+export interface CommandResults extends StudyCommandResults, StreamCommandResults, ChessCommandResults, BlackjackCommandResults, MusicCommandResults, CallsCommandResults, DocsCommandResults {
   'room:enter': RoomSnapshot;
   'room:leave': null;
   'presence:set': null;
@@ -97,7 +99,7 @@ export type ClientToServerEvents = {
 };
 
 /** Room broadcasts: each carries the room id and its sequence number. */
-export interface RoomFacts extends StudyRoomFacts, StreamRoomFacts, ChessRoomFacts, BlackjackRoomFacts, MusicRoomFacts, CallsRoomFacts, FilesRoomFacts {
+export interface RoomFacts extends StudyRoomFacts, StreamRoomFacts, ChessRoomFacts, BlackjackRoomFacts, MusicRoomFacts, CallsRoomFacts, FilesRoomFacts, DocsRoomFacts {
   'chat:message': { message: Message };
   'chat:edited': { message: Message };
   'chat:deleted': { messageId: number; message: Message };
@@ -129,6 +131,7 @@ export type ServerToClientEvents = {
   BlackjackPersonalEvents &
   MusicPersonalEvents &
   CallsPersonalEvents &
+  DocsPersonalEvents &
   DmsPersonalEvents &
   NotificationsPersonalEvents &
   HealthPersonalEvents &

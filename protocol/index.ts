@@ -30,3 +30,6 @@ export * from './instance.js';
 export * from './reports.js';
 export * from './reports-events.js';
 export * from './analytics.js';
+export * from './docs-constants.js';
+export * from './docs.js';
+export * from './docs-events.js';

@@ -41,6 +41,7 @@ import { reportsPlugin } from './reports/index.js';
 import { analyticsPlugin } from './analytics/index.js';
 import { integrationsPlugin } from './integrations/index.js';
 import { filesPlugin } from './files/index.js';
+import { documentsPlugin } from './documents/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -118,6 +119,7 @@ export const featuresPlugin = fp(
     await app.register(analyticsPlugin);
     await app.register(integrationsPlugin);
     await app.register(filesPlugin);
+    await app.register(documentsPlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {

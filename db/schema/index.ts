@@ -43,3 +43,5 @@ export * from './room-files.js';
 export * from './file-uploads.js';
 export * from './file-settings.js';
 export * from './file-jobs.js';
+export * from './documents.js';
+export * from './doc-updates.js';

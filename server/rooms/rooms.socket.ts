@@ -62,6 +62,10 @@ export const ROOM_READ_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>
   'chess:list',
   'chess:watch',
   'chess:unwatch',
+  'doc:list',
+  'doc:open',
+  'doc:close',
+  'doc:awareness',
 ]);
 
 export function registerRoomSockets(app: FastifyInstance): void {

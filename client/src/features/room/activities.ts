@@ -32,6 +32,7 @@ export const roomActivities: RoomActivity[] = [
   { id: 'files', label: 'Files', icon: 'folder', load: () => import('../files/FilesStage.vue') },
   // A getter: the tab shows a red dot while the room is live (read reactively by the tab bar).
   { id: 'live', label: 'Live', icon: 'radio', get alert() { return isLiveHere(); }, load: () => import('../stream/StreamStage.vue') },
+  { id: 'docs', label: 'Docs', icon: 'book-open', load: () => import('../documents/DocsStage.vue') },
   // Owner and moderators only; the badge counts the open reports they may see.
   { id: 'reports', label: 'Reports', icon: 'shield', get hidden() { return !useRoomStore().isModerator; }, get badge() { return reportBadge.open; }, load: () => import('../reports/ReportsStage.vue') },
 ];

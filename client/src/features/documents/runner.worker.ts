@@ -1,0 +1,52 @@
+/**
+ * Runs a code pad's JavaScript or TypeScript in a dedicated Worker: no DOM, and no network (the
+ * server sends this script with `default-src 'none'`). The page terminates the Worker at the time
+ * limit, so an endless loop cannot freeze the editor. Console output is posted back line by line.
+ */
+import { transform } from 'sucrase';
+
+type Line = { stream: 'out' | 'err'; text: string };
+const post = (m: { type: 'line'; line: Line } | { type: 'done'; status: 'ok' | 'error' }) => (self as unknown as Worker).postMessage(m);
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v instanceof Error) return `${v.name}: ${v.message}`;
+  try {
+    const seen = new WeakSet();
+    return JSON.stringify(v, (_k, x) => {
+      if (typeof x === 'bigint') return `${x}n`;
+      if (typeof x === 'function') return `[Function ${x.name || 'anonymous'}]`;
+      if (x && typeof x === 'object') {
+        if (seen.has(x)) return '[Circular]';
+        seen.add(x);
+      }
+      return x === undefined ? 'undefined' : x;
+    }) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+const emit = (stream: Line['stream']) => (...args: unknown[]) => post({ type: 'line', line: { stream, text: args.map(show).join(' ') } });
+const fakeConsole = { log: emit('out'), info: emit('out'), debug: emit('out'), warn: emit('err'), error: emit('err') };
+// Belt and braces beside the CSP: the obvious ways out are gone.
+for (const name of ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'indexedDB', 'caches', 'BroadcastChannel']) {
+  try {
+    Object.defineProperty(self, name, { value: undefined, configurable: false, writable: false });
+  } catch {
+    /* not present */
+  }
+}
+
+self.onmessage = async (e: MessageEvent<{ code: string; language: 'javascript' | 'typescript' }>) => {
+  const { code, language } = e.data;
+  try {
+    const js = language === 'typescript' ? transform(code, { transforms: ['typescript'], disableESTransforms: true }).code : code;
+    const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...a: string[]) => (...args: unknown[]) => Promise<unknown>;
+    await new AsyncFunction('console', `"use strict";\n${js}`)(fakeConsole);
+    post({ type: 'done', status: 'ok' });
+  } catch (err) {
+    fakeConsole.error(err);
+    post({ type: 'done', status: 'error' });
+  }
+};

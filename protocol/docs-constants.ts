@@ -1,0 +1,45 @@
+/**
+ * Live documents' limits and choices, free of zod so client chunks can import them.
+ */
+
+/** Languages a code pad can be set to; `markdown` is a note. */
+export const DOC_LANGUAGES = ['markdown', 'javascript', 'typescript', 'python', 'java', 'cpp', 'go', 'rust', 'sql', 'html', 'css'] as const;
+export type DocLanguage = (typeof DOC_LANGUAGES)[number];
+
+export const DOC_LANGUAGE_LABELS: Record<DocLanguage, string> = {
+  markdown: 'Markdown',
+  javascript: 'JavaScript',
+  typescript: 'TypeScript',
+  python: 'Python',
+  java: 'Java',
+  cpp: 'C / C++',
+  go: 'Go',
+  rust: 'Rust',
+  sql: 'SQL',
+  html: 'HTML',
+  css: 'CSS',
+};
+
+export const DOC_KINDS = ['note', 'code'] as const;
+export type DocKind = (typeof DOC_KINDS)[number];
+
+export const DOC_TITLE_MAX = 120;
+/** One Yjs update (a keystroke, a paste, a batch of offline edits): must fit the socket's message cap. */
+export const DOC_UPDATE_MAX_BYTES = 12_000;
+/** Stored size of a document (snapshot + tail of updates) past which further edits are refused. */
+export const DOC_MAX_BYTES = 2_000_000;
+/** One awareness update (cursor + name + colour); anything larger is refused. */
+export const AWARENESS_MAX_BYTES = 2_000;
+/** The shared text's name inside the Y.Doc; updates touching any other root type are refused. */
+export const DOC_TEXT = 'content';
+/** At most this many documents per room. */
+export const DOCS_PER_ROOM_MAX = 200;
+
+/** Languages a code pad can run, in the participant's browser only. */
+export const RUNNABLE_LANGUAGES = ['javascript', 'typescript'] as const;
+/** A run is stopped after this long (the Worker is terminated). */
+export const RUN_TIME_LIMIT_MS = 5_000;
+export const RUN_OUTPUT_LINES_MAX = 200;
+export const RUN_LINE_MAX = 1_000;
+/** Runs kept per pad (in memory) and shown to whoever opens it. */
+export const RUNS_KEPT = 10;

@@ -1,0 +1,79 @@
+/**
+ * Live documents' part of the socket contract (merged into events.ts).
+ *
+ * Who may do what: every member lists, opens and edits documents and creates new ones; muted
+ * members may read but not write (`doc:update` and `doc:create` are refused with MUTED); the
+ * creator or a moderator renames, re-languages and deletes. Yjs sync: `doc:open` sends the client's
+ * state vector and gets back what it lacks plus the server's state vector; the client then sends
+ * what the server lacks (edits made offline) as `doc:update`. Each `doc:update` is acknowledged only
+ * once it is written to the database. Awareness (name, colour, cursor) is relayed, never stored.
+ */
+import { z } from 'zod';
+import { clientIdSchema } from './client-id.js';
+import { AWARENESS_MAX_BYTES, DOC_UPDATE_MAX_BYTES } from './docs-constants.js';
+import { bytesSchema, docIdSchema, docKindSchema, docLanguageSchema, docRunSchema, docTitleSchema, type DocRun, type DocSummary } from './docs.js';
+
+const roomId = z.number().int().positive();
+const docId = docIdSchema;
+
+export const docsCommandSchemas = {
+  'doc:list': z.object({ roomId }).strict(),
+  'doc:create': z
+    .object({ roomId, title: docTitleSchema, kind: docKindSchema.default('note'), language: docLanguageSchema.optional(), clientId: clientIdSchema.optional() })
+    .strict(),
+  'doc:rename': z.object({ roomId, docId, title: docTitleSchema }).strict(),
+  'doc:configure': z.object({ roomId, docId, language: docLanguageSchema }).strict(),
+  'doc:delete': z.object({ roomId, docId }).strict(),
+  /** Subscribes to a document; `stateVector` is what the client already has (empty when new). */
+  'doc:open': z.object({ roomId, docId, stateVector: bytesSchema(64_000).optional() }).strict(),
+  'doc:close': z.object({ roomId, docId }).strict(),
+  'doc:update': z.object({ roomId, docId, update: bytesSchema(DOC_UPDATE_MAX_BYTES) }).strict(),
+  'doc:awareness': z.object({ roomId, docId, update: bytesSchema(AWARENESS_MAX_BYTES) }).strict(),
+  /** Shares the console output of a run made in the sender's browser (code pads only). */
+  'doc:run': z.object({ roomId, docId, run: docRunSchema }).strict(),
+} as const;
+
+export interface DocOpened {
+  doc: DocSummary;
+  /** Yjs update with everything the client lacked. */
+  update: Uint8Array;
+  /** The server's state vector: the client sends back what the server lacks. */
+  stateVector: Uint8Array;
+  /** Current awareness states of the others (Yjs awareness update), or null. */
+  awareness: Uint8Array | null;
+  /** False when the caller may only read (muted). */
+  canEdit: boolean;
+  /** The latest runs of a code pad, oldest first. */
+  runs: DocRun[];
+}
+
+export interface DocsCommandResults {
+  'doc:list': DocSummary[];
+  'doc:create': DocSummary;
+  'doc:rename': DocSummary;
+  'doc:configure': DocSummary;
+  'doc:delete': null;
+  'doc:open': DocOpened;
+  'doc:close': null;
+  'doc:update': { stored: true };
+  'doc:awareness': null;
+  'doc:run': DocRun;
+}
+
+export interface DocsRoomFacts {
+  'doc:created': { doc: DocSummary };
+  /** Title, language or last editor changed. */
+  'doc:changed': { doc: DocSummary };
+  'doc:deleted': { docId: number };
+}
+
+export type DocsPersonalEvents = {
+  /** To the sockets that opened a document: someone else's Yjs update, already stored. */
+  'doc:updated': (fact: { roomId: number; docId: number; update: Uint8Array }) => void;
+  /** To the sockets that opened a document: awareness changes (volatile). */
+  'doc:awareness': (fact: { roomId: number; docId: number; update: Uint8Array }) => void;
+  /** To the sockets that opened a code pad: someone ran it; here is the console output. */
+  'doc:ran': (fact: { roomId: number; docId: number; run: DocRun }) => void;
+  /** To one socket: the document was closed for it (deleted, or access lost). */
+  'doc:closed': (fact: { roomId: number; docId: number; reason: 'deleted' | 'removed' }) => void;
+};

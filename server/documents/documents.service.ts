@@ -1,0 +1,356 @@
+/**
+ * Live documents: the rows (title, kind, language, who edited last) and the shared Yjs text.
+ *
+ * Each open document lives in memory as a Y.Doc, loaded from its latest snapshot plus the tail
+ * of updates written after it. Every accepted update is appended to `doc_updates` before it is
+ * acknowledged or relayed; once the tail grows past `compactEvery` rows a background task writes a
+ * new snapshot, so loading stays fast however long the document's life. The update log itself is
+ * kept: it is the document's timeline (who changed what, when).
+ */
+import { and, asc, count, desc, eq, gt } from 'drizzle-orm';
+import * as Y from 'yjs';
+import type { Db } from '../../db/client.js';
+import { docUpdates, documents, users } from '../../db/schema/index.js';
+import { DOC_MAX_BYTES, DOC_TEXT, DOCS_PER_ROOM_MAX, RUNS_KEPT, type DocKind, type DocLanguage } from '../../protocol/docs-constants.js';
+import type { DocRun, DocRunInput, DocSummary } from '../../protocol/docs.js';
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../plugins/errors.js';
+import type { RoomEvents } from '../rooms/room-events.js';
+import { checkUpdate, encodeAwareness, type AwarenessEntry } from './yjs-guard.js';
+
+type DocRow = typeof documents.$inferSelect;
+
+interface LiveDoc {
+  id: number;
+  roomId: number;
+  ydoc: Y.Doc;
+  storedBytes: number;
+  tailCount: number;
+  lastUpdateId: number;
+  /** Sockets that opened it. */
+  subscribers: Set<string>;
+  /** Relayed awareness states by Yjs client id, with the socket that owns each. */
+  awareness: Map<number, AwarenessEntry & { socketId: string }>;
+  compacting: boolean;
+  /** Latest runs of a code pad (kept in memory only). */
+  runs: DocRun[];
+  evictTimer?: ReturnType<typeof setTimeout>;
+  /** Loads in flight share one promise. */
+}
+
+export interface DocumentsOptions {
+  /** Tail length that triggers a background snapshot. */
+  compactEvery: number;
+  /** How long an unwatched document stays in memory. */
+  evictAfterMs: number;
+}
+
+export class DocumentsService {
+  private readonly live = new Map<number, LiveDoc>();
+  private readonly loading = new Map<number, Promise<LiveDoc>>();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private stopped = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly events: RoomEvents,
+    private readonly opts: DocumentsOptions = { compactEvery: 500, evictAfterMs: 30_000 },
+  ) {}
+
+  // ---- rows ---------------------------------------------------------------------------------
+
+  private async summaries(where: ReturnType<typeof eq>): Promise<DocSummary[]> {
+    const rows = await this.db
+      .select({ doc: documents, editorName: users.displayName })
+      .from(documents)
+      .leftJoin(users, eq(users.id, documents.lastEditorId))
+      .where(where)
+      .orderBy(desc(documents.updatedAt), desc(documents.id));
+    return rows.map(({ doc, editorName }) => ({
+      id: doc.id,
+      roomId: doc.roomId,
+      title: doc.title,
+      kind: doc.kind,
+      language: doc.language as DocLanguage,
+      createdBy: doc.createdBy,
+      createdAt: doc.createdAt,
+      updatedAt: doc.updatedAt,
+      lastEditor: doc.lastEditorId && editorName !== null ? { id: doc.lastEditorId, displayName: editorName } : null,
+    }));
+  }
+
+  async list(roomId: number): Promise<DocSummary[]> {
+    return this.summaries(eq(documents.roomId, roomId));
+  }
+
+  async summary(docId: number): Promise<DocSummary> {
+    const [s] = await this.summaries(eq(documents.id, docId));
+    if (!s) throw new AppError('NOT_FOUND', 'No such document.');
+    return s;
+  }
+
+  /** The row of a document in this room; a document of another room is NOT_FOUND (ids are guessable). */
+  async get(roomId: number, docId: number): Promise<DocRow> {
+    const [row] = await this.db.select().from(documents).where(and(eq(documents.id, docId), eq(documents.roomId, roomId)));
+    if (!row) throw new AppError('NOT_FOUND', 'No such document in this room.');
+    return row;
+  }
+
+  /** The room of a document, or null. */
+  async roomOf(docId: number): Promise<number | null> {
+    const live = this.live.get(docId);
+    if (live) return live.roomId;
+    const [row] = await this.db.select({ roomId: documents.roomId }).from(documents).where(eq(documents.id, docId));
+    return row?.roomId ?? null;
+  }
+
+  async create(roomId: number, userId: number, input: { title: string; kind: DocKind; language?: DocLanguage | undefined }): Promise<DocSummary> {
+    const [{ n } = { n: 0 }] = await this.db.select({ n: count() }).from(documents).where(eq(documents.roomId, roomId));
+    if (n >= DOCS_PER_ROOM_MAX) throw new AppError('CONFLICT', `A room holds at most ${DOCS_PER_ROOM_MAX} documents.`);
+    const now = Date.now();
+    const language = input.kind === 'note' ? 'markdown' : (input.language ?? 'javascript');
+    const [row] = await this.db
+      .insert(documents)
+      .values({ roomId, title: input.title, kind: input.kind, language, createdBy: userId, createdAt: now, updatedAt: now })
+      .returning();
+    const doc = await this.summary(row!.id);
+    this.events.broadcast(roomId, 'doc:created', { doc });
+    return doc;
+  }
+
+  private async assertMayManage(row: DocRow, userId: number, isModerator: boolean): Promise<void> {
+    if (row.createdBy !== userId && !isModerator) throw new AppError('FORBIDDEN', 'Only its author or a moderator can do that.');
+  }
+
+  async rename(roomId: number, docId: number, userId: number, isModerator: boolean, title: string): Promise<DocSummary> {
+    const row = await this.get(roomId, docId);
+    await this.assertMayManage(row, userId, isModerator);
+    await this.db.update(documents).set({ title }).where(eq(documents.id, docId));
+    return this.announce(roomId, docId);
+  }
+
+  async configure(roomId: number, docId: number, userId: number, isModerator: boolean, language: DocLanguage): Promise<DocSummary> {
+    const row = await this.get(roomId, docId);
+    if (row.kind !== 'code') throw new AppError('CONFLICT', 'Only a code pad has a language.');
+    await this.assertMayManage(row, userId, isModerator);
+    await this.db.update(documents).set({ language }).where(eq(documents.id, docId));
+    return this.announce(roomId, docId);
+  }
+
+  async remove(roomId: number, docId: number, userId: number, isModerator: boolean): Promise<string[]> {
+    const row = await this.get(roomId, docId);
+    await this.assertMayManage(row, userId, isModerator);
+    await this.db.delete(documents).where(eq(documents.id, docId));
+    const live = this.live.get(docId);
+    const sockets = live ? [...live.subscribers] : [];
+    this.drop(docId);
+    this.events.broadcast(roomId, 'doc:deleted', { docId });
+    return sockets;
+  }
+
+  private async announce(roomId: number, docId: number): Promise<DocSummary> {
+    const doc = await this.summary(docId);
+    this.events.broadcast(roomId, 'doc:changed', { doc });
+    return doc;
+  }
+
+  // ---- shared text ---------------------------------------------------------------------------
+
+  /** Loads a document into memory from its snapshot + tail (or returns it if already there). */
+  async load(roomId: number, docId: number): Promise<LiveDoc> {
+    const have = this.live.get(docId);
+    if (have) return have;
+    const pending = this.loading.get(docId);
+    if (pending) return pending;
+    const p = (async () => {
+      const row = await this.get(roomId, docId);
+      const tail = await this.db
+        .select({ id: docUpdates.id, data: docUpdates.data })
+        .from(docUpdates)
+        .where(and(eq(docUpdates.docId, docId), gt(docUpdates.id, row.snapshotUpto)))
+        .orderBy(asc(docUpdates.id));
+      const ydoc = new Y.Doc({ gc: true });
+      // One transaction for the snapshot and the whole tail: observers and GC run once.
+      ydoc.transact(() => {
+        if (row.snapshot) Y.applyUpdate(ydoc, new Uint8Array(row.snapshot));
+        for (const t of tail) Y.applyUpdate(ydoc, new Uint8Array(t.data));
+      });
+      const live: LiveDoc = {
+        id: docId,
+        roomId,
+        ydoc,
+        storedBytes: row.storedBytes,
+        tailCount: tail.length,
+        lastUpdateId: tail.at(-1)?.id ?? row.snapshotUpto,
+        subscribers: new Set(),
+        awareness: new Map(),
+        compacting: false,
+        runs: [],
+      };
+      this.live.set(docId, live);
+      return live;
+    })();
+    this.loading.set(docId, p);
+    try {
+      return await p;
+    } finally {
+      this.loading.delete(docId);
+    }
+  }
+
+  /** Adds a subscriber and returns what the client lacks (diff against its state vector). */
+  async open(roomId: number, docId: number, socketId: string, stateVector?: Uint8Array): Promise<{ update: Uint8Array; stateVector: Uint8Array; awareness: Uint8Array | null; runs: DocRun[] }> {
+    const live = await this.load(roomId, docId);
+    live.subscribers.add(socketId);
+    clearTimeout(live.evictTimer);
+    let update: Uint8Array;
+    try {
+      update = Y.encodeStateAsUpdate(live.ydoc, stateVector && stateVector.byteLength ? stateVector : undefined);
+    } catch {
+      throw new AppError('VALIDATION', 'Invalid state vector.');
+    }
+    const others = [...live.awareness.values()].filter((a) => a.socketId !== socketId && a.state);
+    return { update, stateVector: Y.encodeStateVector(live.ydoc), awareness: others.length ? encodeAwareness(others) : null, runs: [...live.runs] };
+  }
+
+  /** Removes a subscriber; returns the awareness removal to relay (its cursors), if any. */
+  close(docId: number, socketId: string): Uint8Array | null {
+    const live = this.live.get(docId);
+    if (!live) return null;
+    live.subscribers.delete(socketId);
+    const gone: AwarenessEntry[] = [];
+    for (const [clientId, a] of live.awareness) {
+      if (a.socketId !== socketId) continue;
+      live.awareness.delete(clientId);
+      gone.push({ clientId, clock: a.clock + 1, state: null });
+    }
+    if (live.subscribers.size === 0) {
+      clearTimeout(live.evictTimer);
+      live.evictTimer = setTimeout(() => {
+        if (live.subscribers.size === 0 && !live.compacting) this.drop(docId);
+      }, this.opts.evictAfterMs);
+      live.evictTimer.unref?.();
+    }
+    return gone.length ? encodeAwareness(gone) : null;
+  }
+
+  /** The room of a document held in memory (sync; null when not loaded). */
+  liveRoomOf(docId: number): number | null {
+    return this.live.get(docId)?.roomId ?? null;
+  }
+
+  isOpenBy(docId: number, socketId: string): boolean {
+    return this.live.get(docId)?.subscribers.has(socketId) ?? false;
+  }
+
+  /**
+   * Checks, applies and stores one client update. Resolves once the row is written; throws (and
+   * changes nothing) for a malformed update, one that touches anything but the text, or a full
+   * document.
+   */
+  async applyUpdate(roomId: number, docId: number, userId: number, update: Uint8Array): Promise<void> {
+    const why = checkUpdate(update);
+    if (why) throw new AppError('VALIDATION', `Refused: ${why}.`);
+    const live = await this.load(roomId, docId);
+    if (live.storedBytes + update.byteLength > DOC_MAX_BYTES) throw new AppError('CONFLICT', 'This document is full.');
+    const now = Date.now();
+    // Applied and written in one synchronous step, so the log order is the apply order.
+    try {
+      Y.applyUpdate(live.ydoc, update, 'client');
+    } catch {
+      this.drop(docId); // the in-memory copy may be half-applied: reload from the database next time
+      throw new AppError('VALIDATION', 'Refused: update could not be applied.');
+    }
+    let id: number;
+    try {
+      const [row] = await this.db.insert(docUpdates).values({ docId, userId, data: Buffer.from(update), createdAt: now }).returning({ id: docUpdates.id });
+      id = row!.id;
+      live.storedBytes += update.byteLength;
+      await this.db.update(documents).set({ updatedAt: now, lastEditorId: userId, storedBytes: live.storedBytes }).where(eq(documents.id, docId));
+    } catch (err) {
+      this.drop(docId);
+      throw err;
+    }
+    live.lastUpdateId = Math.max(live.lastUpdateId, id);
+    live.tailCount++;
+    if (live.tailCount >= this.opts.compactEvery && !live.compacting) this.scheduleCompaction(live);
+  }
+
+  /** The current text (export, tests). */
+  async text(roomId: number, docId: number): Promise<string> {
+    const live = await this.load(roomId, docId);
+    const s = live.ydoc.getText(DOC_TEXT).toString();
+    if (live.subscribers.size === 0) this.close(docId, '');
+    return s;
+  }
+
+  /** Records the output of a run (made in a participant's browser) so late joiners see it too. */
+  async recordRun(roomId: number, docId: number, by: DocRun['by'], input: DocRunInput): Promise<DocRun> {
+    const row = await this.get(roomId, docId);
+    if (row.kind !== 'code') throw new AppError('CONFLICT', 'Only a code pad runs.');
+    if (row.language !== input.language) throw new AppError('CONFLICT', 'The pad’s language changed; run it again.');
+    const live = await this.load(roomId, docId);
+    const run: DocRun = { ...input, id: randomUUID(), by, at: Date.now() };
+    live.runs = [...live.runs, run].slice(-RUNS_KEPT);
+    return run;
+  }
+
+  /** Records an awareness change from `socketId`; returns the sanitised update to relay. */
+  awareness(docId: number, socketId: string, entries: AwarenessEntry[]): Uint8Array | null {
+    const live = this.live.get(docId);
+    if (!live) return null;
+    const accepted: AwarenessEntry[] = [];
+    for (const e of entries) {
+      const prev = live.awareness.get(e.clientId);
+      if (prev && prev.socketId !== socketId) continue; // someone else's client id
+      if (!prev && live.awareness.size >= 64) continue;
+      if (prev && e.clock <= prev.clock) continue;
+      if (e.state) live.awareness.set(e.clientId, { ...e, socketId });
+      else live.awareness.delete(e.clientId);
+      accepted.push(e);
+    }
+    return accepted.length ? encodeAwareness(accepted) : null;
+  }
+
+  private scheduleCompaction(live: LiveDoc): void {
+    live.compacting = true;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      void this.compact(live.id).finally(() => (live.compacting = false));
+    }, 0);
+    this.timers.add(t);
+  }
+
+  /** Writes the in-memory state as the new snapshot covering every stored update so far. */
+  async compact(docId: number): Promise<void> {
+    const live = this.live.get(docId);
+    if (!live || this.stopped) return;
+    const upto = live.lastUpdateId;
+    const snapshot = Y.encodeStateAsUpdate(live.ydoc);
+    await this.db
+      .update(documents)
+      .set({ snapshot: Buffer.from(snapshot), snapshotUpto: upto, storedBytes: snapshot.byteLength })
+      .where(eq(documents.id, docId));
+    live.storedBytes = snapshot.byteLength;
+    live.tailCount = 0;
+  }
+
+  /** Open documents and their approximate memory, for the benchmark and health. */
+  stats(): { open: number } {
+    return { open: this.live.size };
+  }
+
+  private drop(docId: number): void {
+    const live = this.live.get(docId);
+    if (!live) return;
+    clearTimeout(live.evictTimer);
+    live.ydoc.destroy();
+    this.live.delete(docId);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    for (const id of [...this.live.keys()]) this.drop(id);
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Live documents (SPEC D1-D2) as one plugin: room notes and code pads shared through Yjs over our
+ * Socket.IO connection, persisted as an append-only update log with background snapshots.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { documentsRoutes } from './documents.routes.js';
+import { DocumentsService } from './documents.service.js';
+import { registerDocumentSockets } from './documents.socket.js';
+
+/** Vite's file name for client/src/features/documents/runner.worker.ts and its lazily loaded parts. */
+export const RUNNER_ASSET = /^\/assets\/runner\.worker-[\w-]+\.js(?:\?.*)?$/;
+export const RUNNER_CSP = "default-src 'none'; script-src 'self' 'unsafe-eval'";
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    documents: DocumentsService;
+  }
+}
+
+export const documentsPlugin = fp(
+  async (app: FastifyInstance) => {
+    const docs = new DocumentsService(app.db, app.roomEvents);
+    app.decorate('documents', docs);
+    registerDocumentSockets(app, docs);
+    await app.register(documentsRoutes(docs));
+    app.addHook('preClose', async () => docs.stop());
+    // The code pad's runner Worker gets its own CSP (a dedicated Worker obeys the policy of its
+    // script's response): eval for the user's code, and no network at all (default-src 'none'
+    // covers fetch, XHR, WebSocket and importScripts from elsewhere).
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (RUNNER_ASSET.test(request.url)) void reply.header('content-security-policy', RUNNER_CSP);
+      return payload;
+    });
+  },
+  { name: 'documents' },
+);
