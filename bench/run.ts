@@ -8,7 +8,7 @@
  *  [--messages 10000000] [--requests 200]  (analytics)
  *  [--messages 1000000] [--rooms 1000] [--user-rooms 20] [--queries 100]  (search)
  *  [--clients 300] [--scale-rates 100,300] [--failover-runs 3]  (scale: 1 node vs 3 nodes + Redis behind nginx, failover)
- *  [--file-mb 1024] [--files 100000] [--queries 100]  (files)
+ *  [--file-mb 64] [--files 100000] [--queries 100]  (files)
  *
  * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.
  * Figures are printed, never asserted. Progress goes to stderr, the summary to stdout.
@@ -175,7 +175,7 @@ function parseOptions(argv: string[]): Options {
       failoverRuns: Math.round(num(values['failover-runs'], 3, 'failover-runs', 50)),
     },
     files: {
-      fileMb: Math.round(num(values['file-mb'], 1024, 'file-mb', 16_384)),
+      fileMb: Math.round(num(values['file-mb'], 64, 'file-mb', 2048)),
       files: Math.round(num(values.files, 100_000, 'files', 5_000_000)),
       queries: Math.round(num(values.queries, 100, 'queries', 100_000)),
     },
