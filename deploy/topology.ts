@@ -141,6 +141,9 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
         ALLOWED_ORIGINS: nodes.map((x) => x.url).join(','),
         TRUST_PROXY: 'true',
         STREAMING_ENABLED: 'false',
+        // Large calls through Janus are not shared between nodes yet (ADR 0020, limits): nodes run mesh
+        // calls only, and no node leaves an orphaned Janus child behind when it is killed with -9.
+        JANUS_ENABLED: 'off',
         PUSH_ENABLED: 'false',
         LOG_LEVEL: opts.logLevel ?? 'warn',
         ...opts.env,
