@@ -141,8 +141,10 @@ test('three people: everyone receives live video from everyone; recording is ann
   await c.page.getByTestId('call-record').click();
   await expect(a.page.getByTestId('recording-banner')).toContainText(c.username);
   await expect(tileOf(b.page, c).getByTestId('recording-badge')).toBeVisible();
-  await c.page.waitForTimeout(1500);
-  await c.page.getByTestId('call-record-stop').click();
+  // Recorded data arrives in one-second chunks: stop once some has (not after a fixed wait).
+  const stopRec = c.page.getByTestId('call-record-stop');
+  await expect.poll(async () => Number(await stopRec.getAttribute('data-bytes')), { timeout: 30_000 }).toBeGreaterThan(10_000);
+  await stopRec.click();
   const link = c.page.getByTestId('recording-download');
   await expect(link).toBeVisible();
   expect(await link.getAttribute('download')).toMatch(/^commonroom-call-.*\.webm$/);

@@ -95,8 +95,9 @@ test('upload paused, reloaded and resumed; the other member sees, previews and d
   const move = a.page.getByRole('dialog', { name: 'Move 1 item' });
   await move.getByRole('button', { name: 'Week 1', exact: true }).click();
   await move.getByRole('button', { name: 'Move here' }).click();
+  await expect(move).toBeHidden();
   await expect(a.page.getByRole('button', { name: 'lecture-photo.png', exact: true })).toHaveCount(0);
-  await a.page.getByRole('button', { name: 'Week 1', exact: true }).click();
+  await a.page.getByRole('table', { name: 'Files' }).getByRole('button', { name: 'Week 1', exact: true }).click();
   await expect(a.page.getByRole('navigation', { name: 'Folder path' })).toContainText('Week 1');
   await expect(a.page.getByRole('button', { name: 'lecture-photo.png', exact: true })).toBeVisible();
 
@@ -109,7 +110,7 @@ test('upload paused, reloaded and resumed; the other member sees, previews and d
   await a.page.getByRole('menuitem', { name: 'Restore' }).click();
   await expect(a.page.getByText('The trash is empty')).toBeVisible();
   await a.page.getByRole('tab', { name: 'Files' }).click();
-  await a.page.getByRole('button', { name: 'Week 1', exact: true }).click();
+  await a.page.getByRole('table', { name: 'Files' }).getByRole('button', { name: 'Week 1', exact: true }).click();
   await expect(a.page.getByRole('button', { name: 'lecture-photo.png', exact: true })).toBeVisible();
   await docShot(a.page, 'docs/screenshots/files-list.png');
 });

@@ -36,6 +36,8 @@ test('search finds a message by a partial word and jumps to it', async ({ browse
 
   const page = amy.page;
   await page.goto('/');
+  // The shortcut listens once the app has started: wait for the header it lives in.
+  await expect(page.getByRole('link', { name: 'Search messages' })).toBeVisible();
   await page.keyboard.press('Control+k');
   await expect(page).toHaveURL(/\/search$/);
   const box = page.getByRole('searchbox', { name: 'Search messages' });

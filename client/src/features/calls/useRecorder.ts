@@ -19,6 +19,8 @@ function pickMime(): string {
 export function useRecorder() {
   const recording = ref<null | 'call' | 'screen'>(null);
   const startedAt = ref<number | null>(null);
+  /** Bytes recorded so far (grows once a second while recording). */
+  const bytes = ref(0);
   const result = shallowRef<{ url: string; name: string; size: number } | null>(null);
   const error = ref<string | null>(null);
   let recorder: MediaRecorder | null = null;
@@ -99,7 +101,12 @@ export function useRecorder() {
     const mimeType = pickMime();
     recorder = new MediaRecorder(stream, mimeType ? { mimeType } : undefined);
     const at = new Date();
-    recorder.ondataavailable = (e) => e.data.size && chunks.push(e.data);
+    bytes.value = 0;
+    recorder.ondataavailable = (e) => {
+      if (!e.data.size) return;
+      chunks.push(e.data);
+      bytes.value += e.data.size;
+    };
     recorder.onstop = () => {
       const blob = new Blob(chunks, { type: 'video/webm' });
       result.value = { url: URL.createObjectURL(blob), name: recordingFileName(kind, at), size: blob.size };
@@ -126,5 +133,5 @@ export function useRecorder() {
     result.value = null;
   }
 
-  return { recording, startedAt, result, error, startCall, startScreen, stop, discard };
+  return { recording, startedAt, bytes, result, error, startCall, startScreen, stop, discard };
 }
