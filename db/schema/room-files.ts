@@ -36,5 +36,8 @@ export const roomFiles = sqliteTable(
     index('room_files_kind_idx').on(t.roomId, t.kind, t.createdAt),
     index('room_files_uploader_idx').on(t.roomId, t.uploaderId, t.createdAt),
     index('room_files_sha_idx').on(t.sha256),
+    // Name search, newest first: the scan walks this index backwards and evaluates the name and
+    // trash conditions on the index entries alone; only the rows it returns are read from the table.
+    index('room_files_recent_idx').on(t.roomId, t.createdAt, t.id, t.nameLower, t.deletedAt),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `room_files_recent_idx` ON `room_files` (`room_id`,`created_at`,`id`,`name_lower`,`deleted_at`);
