@@ -79,10 +79,12 @@ async function expectLiveRemotes(me: User, all: User[], timeout = 90_000): Promi
   }
 }
 
-function janusPid(): number {
+/** The running Janus child's pid, or null while there is none (between a crash and the restart). */
+function janusPid(): number | null {
   const file = joinPath(process.env.CR_E2E_DATA_DIR!, 'janus', 'janus.pid');
-  expect(existsSync(file), 'janus pid file').toBe(true);
-  return Number(readFileSync(file, 'utf8').trim());
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
 test('eight people in a large call all see each other; a screen share reaches everyone', async ({ browser }) => {
@@ -162,8 +164,9 @@ test('a call moves from mesh to SFU without anyone leaving; Janus killed mid-cal
 
   // Kill Janus: the server restarts it; the call comes back through the new Janus.
   const pid = janusPid();
-  process.kill(pid, 'SIGKILL');
-  await expect.poll(() => janusPid(), { timeout: 30_000 }).not.toBe(pid);
+  expect(pid, 'janus pid file').not.toBeNull();
+  process.kill(pid!, 'SIGKILL');
+  await expect.poll(() => { const now = janusPid(); return now !== null && now !== pid; }, { timeout: 30_000, message: 'a new Janus runs' }).toBe(true);
   for (const u of users) await expect(u.page.getByTestId('call-mode')).toHaveAttribute('data-mode', 'sfu', { timeout: 60_000 });
   for (const u of users) await expectLiveRemotes(u, users);
   await expect(host.page.getByTestId('call-count')).toHaveText('3/50 in the call');
