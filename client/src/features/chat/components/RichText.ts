@@ -5,6 +5,7 @@
  */
 import { computed, defineComponent, h, type VNode } from 'vue';
 import { parseMessage, type Block, type Inline } from '../markdown';
+import { renderInline } from '../renderInline';
 
 export default defineComponent({
   name: 'RichText',
@@ -16,25 +17,8 @@ export default defineComponent({
   setup(props) {
     const blocks = computed(() => parseMessage(props.text));
 
-    const inline = (nodes: Inline[]): (VNode | string)[] =>
-      nodes.map((n) => {
-        switch (n.type) {
-          case 'text':
-            return n.text;
-          case 'bold':
-            return h('strong', inline(n.children));
-          case 'italic':
-            return h('em', inline(n.children));
-          case 'strike':
-            return h('s', inline(n.children));
-          case 'code':
-            return h('code', { class: 'md-code' }, n.text);
-          case 'link':
-            return h('a', { href: n.href, target: '_blank', rel: 'noopener noreferrer nofollow', class: 'md-link' }, inline(n.children));
-          case 'mention':
-            return h('span', { class: ['md-mention', { me: n.name.toLowerCase() === props.me }] }, `@${n.name}`);
-        }
-      });
+    const inline = (nodes: Inline[]) =>
+      renderInline(nodes, (name) => h('span', { class: ['md-mention', { me: name.toLowerCase() === props.me }] }, `@${name}`));
 
     const block = (b: Block): VNode => {
       switch (b.type) {

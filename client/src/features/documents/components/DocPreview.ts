@@ -5,6 +5,7 @@
  */
 import { computed, defineComponent, h, type VNode } from 'vue';
 import type { Inline } from '../../chat/markdown';
+import { renderInline } from '../../chat/renderInline';
 import { parseDoc, type DocBlock, type ListItem } from '../docMarkdown';
 
 export default defineComponent({
@@ -13,25 +14,7 @@ export default defineComponent({
   setup(props) {
     const blocks = computed(() => parseDoc(props.text));
 
-    const inline = (nodes: Inline[]): (VNode | string)[] =>
-      nodes.map((n) => {
-        switch (n.type) {
-          case 'text':
-            return n.text;
-          case 'bold':
-            return h('strong', inline(n.children));
-          case 'italic':
-            return h('em', inline(n.children));
-          case 'strike':
-            return h('s', inline(n.children));
-          case 'code':
-            return h('code', n.text);
-          case 'link':
-            return h('a', { href: n.href, target: '_blank', rel: 'noopener noreferrer nofollow' }, inline(n.children));
-          case 'mention':
-            return `@${n.name}`;
-        }
-      });
+    const inline = (nodes: Inline[]) => renderInline(nodes);
 
     const item = (it: ListItem): VNode =>
       h('li', { class: { task: it.checked !== null }, style: it.depth ? { marginLeft: `${it.depth * 1.25}em` } : undefined }, [
