@@ -1,0 +1,66 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Db } from './client.js';
+
+/**
+ * One transaction API for both dialects (issue 15, ADR 0020 phase 2). Service code writes
+ *
+ *   const row = await transaction(this.db, async (tx) => { …await tx.insert(…)…; return x; });
+ *
+ * and never `db.transaction(syncFn)` (better-sqlite3 only) nor `db.$client`.
+ *
+ * - PostgreSQL: drizzle's own `db.transaction(async tx => …)` (a pooled connection of its own).
+ * - SQLite (better-sqlite3): its native transactions cannot wrap an async function, so this runs
+ *   `BEGIN IMMEDIATE … COMMIT` around the awaited body on the one connection, with transactions of
+ *   that connection queued one after the other. Drizzle queries on better-sqlite3 run synchronously
+ *   when awaited, so the body is a chain of microtasks; a query another handler issues between two
+ *   of those microtasks lands inside this transaction (committed or rolled back with it). Bodies
+ *   therefore do database work only (no network, no timers) so that window stays microtasks wide.
+ * - Nested calls (a service in a transaction calling another that opens one) join the outer one.
+ */
+const current = new AsyncLocalStorage<Db>();
+const queues = new WeakMap<object, Promise<void>>();
+
+interface SqliteClient {
+  exec(sql: string): unknown;
+  readonly inTransaction: boolean;
+}
+
+/** True when `db` is the embedded SQLite (better-sqlite3) database, false for PostgreSQL. */
+export function isSqlite(db: Db): boolean {
+  const client = db.$client as unknown as { pragma?: unknown };
+  return typeof client?.pragma === 'function';
+}
+
+export async function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  const outer = current.getStore();
+  if (outer) return fn(outer);
+  if (!isSqlite(db)) {
+    const pg = db as unknown as { transaction<R>(body: (tx: unknown) => Promise<R>): Promise<R> };
+    return pg.transaction((tx) => current.run(tx as Db, () => fn(tx as Db)));
+  }
+  const client = db.$client as unknown as SqliteClient;
+  const before = queues.get(client) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((resolve) => (release = resolve));
+  queues.set(client, before.then(() => mine));
+  await before;
+  try {
+    client.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await current.run(db, () => fn(db));
+      client.exec('COMMIT');
+      return result;
+    } catch (err) {
+      if (client.inTransaction) client.exec('ROLLBACK');
+      throw err;
+    }
+  } finally {
+    release();
+  }
+}
+
+/** Rows changed by an insert/update/delete result of either driver (`changes` / `rowCount`). */
+export function affectedRows(result: unknown): number {
+  const r = result as { changes?: number; rowCount?: number | null };
+  return r.changes ?? r.rowCount ?? 0;
+}
