@@ -171,7 +171,7 @@ async function loadAndMemory(opts: DocumentsOptions): Promise<{ load: Table; mem
       }
       return Math.min(...out);
     };
-    const fresh = () => new DocumentsService(db, events, { compactEvery: Number.MAX_SAFE_INTEGER, evictAfterMs: 60_000 });
+    const fresh = () => new DocumentsService(db, events, { compactEvery: Number.MAX_SAFE_INTEGER, evictAfterMs: 60_000, historyWindowMs: Number.MAX_SAFE_INTEGER });
     const notes: string[] = [];
     const fromLog = await time(async () => {
       const svc = fresh();

@@ -32,6 +32,12 @@ export const DOC_MAX_BYTES = 2_000_000;
 export const AWARENESS_MAX_BYTES = 2_000;
 /** The shared text's name inside the Y.Doc; updates touching any other root type are refused. */
 export const DOC_TEXT = 'content';
+/** A named version's name. */
+export const DOC_VERSION_NAME_MAX = 80;
+/** Named versions kept per document. */
+export const DOC_VERSIONS_MAX = 200;
+/** Updates by one author at most this far apart form one edit session of the timeline. */
+export const DOC_SESSION_GAP_MS = 60_000;
 /** At most this many documents per room. */
 export const DOCS_PER_ROOM_MAX = 200;
 

@@ -7,14 +7,20 @@
  * state vector and gets back what it lacks plus the server's state vector; the client then sends
  * what the server lacks (edits made offline) as `doc:update`. Each `doc:update` is acknowledged only
  * once it is written to the database. Awareness (name, colour, cursor) is relayed, never stored.
+ * History: every member reads the timeline and views past versions; naming and restoring are
+ * writes (refused to muted members). A restore is an ordinary stored update by the restorer,
+ * relayed as `doc:updated` to everyone who has the document open.
  */
 import { z } from 'zod';
 import { clientIdSchema } from './client-id.js';
-import { AWARENESS_MAX_BYTES, DOC_UPDATE_MAX_BYTES } from './docs-constants.js';
-import { bytesSchema, docIdSchema, docKindSchema, docLanguageSchema, docRunSchema, docTitleSchema, type DocRun, type DocSummary } from './docs.js';
+import { AWARENESS_MAX_BYTES, DOC_UPDATE_MAX_BYTES, DOC_VERSION_NAME_MAX } from './docs-constants.js';
+import { userText } from './text.js';
+import { bytesSchema, docIdSchema, docKindSchema, docLanguageSchema, docRunSchema, docTitleSchema, type DocHistory, type DocRun, type DocSummary, type DocVersion } from './docs.js';
 
 const roomId = z.number().int().positive();
 const docId = docIdSchema;
+const upto = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const docVersionNameSchema = userText(DOC_VERSION_NAME_MAX);
 
 export const docsCommandSchemas = {
   'doc:list': z.object({ roomId }).strict(),
@@ -31,6 +37,14 @@ export const docsCommandSchemas = {
   'doc:awareness': z.object({ roomId, docId, update: bytesSchema(AWARENESS_MAX_BYTES) }).strict(),
   /** Shares the console output of a run made in the sender's browser (code pads only). */
   'doc:run': z.object({ roomId, docId, run: docRunSchema }).strict(),
+  /** The timeline (edit sessions) and named versions; every member, muted ones too. */
+  'doc:history': z.object({ roomId, docId }).strict(),
+  /** Names the current state (members who may edit). */
+  'doc:version:name': z.object({ roomId, docId, name: docVersionNameSchema }).strict(),
+  /** The text at a history point (a session's or version's `upto`, 0 = empty). */
+  'doc:version:view': z.object({ roomId, docId, upto }).strict(),
+  /** Brings back the text of a history point as a new change by the caller (members who may edit). */
+  'doc:version:restore': z.object({ roomId, docId, upto }).strict(),
 } as const;
 
 export interface DocOpened {
@@ -58,6 +72,11 @@ export interface DocsCommandResults {
   'doc:update': { stored: true };
   'doc:awareness': null;
   'doc:run': DocRun;
+  'doc:history': DocHistory;
+  'doc:version:name': DocVersion;
+  'doc:version:view': { upto: number; text: string };
+  /** `changed: false` when the text already was that version's. */
+  'doc:version:restore': { changed: boolean };
 }
 
 export interface DocsRoomFacts {
@@ -76,4 +95,6 @@ export type DocsPersonalEvents = {
   'doc:ran': (fact: { roomId: number; docId: number; run: DocRun }) => void;
   /** To one socket: the document was closed for it (deleted, or access lost). */
   'doc:closed': (fact: { roomId: number; docId: number; reason: 'deleted' | 'removed' }) => void;
+  /** To the sockets that opened a document: a version was named or restored (refresh the history). */
+  'doc:history-changed': (fact: { roomId: number; docId: number }) => void;
 };

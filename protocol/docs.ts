@@ -63,3 +63,38 @@ export interface DocRun extends DocRunInput {
   by: { id: number; displayName: string };
   at: number;
 }
+
+/** One edit session of the timeline: one author's updates with no pause longer than a minute. */
+export interface DocHistorySession {
+  /** Last update id of the session: the history point to view, diff or restore. */
+  upto: number;
+  user: { id: number; displayName: string } | null;
+  startedAt: number;
+  endedAt: number;
+  updates: number;
+  /** Characters inserted and deleted. */
+  added: number;
+  removed: number;
+  /** A restore: the point whose text it brought back. */
+  restoredFrom: number | null;
+  /** Its updates were folded into the document's base (only this checkpoint remains). */
+  compacted: boolean;
+}
+
+/** A version a member named. */
+export interface DocVersion {
+  id: number;
+  name: string;
+  upto: number;
+  by: { id: number; displayName: string } | null;
+  at: number;
+}
+
+export interface DocHistory {
+  /** Newest first. */
+  sessions: DocHistorySession[];
+  /** Newest first. */
+  versions: DocVersion[];
+  /** The latest point (the current text). */
+  head: number;
+}

@@ -2,7 +2,10 @@ import { blob, index, integer, sqliteTable } from 'drizzle-orm/sqlite-core';
 import { documents } from './documents.js';
 import { users } from './users.js';
 
-/** Every Yjs update of a document, in arrival order, with who sent it and when (the timeline). */
+/**
+ * Yjs updates of a document, in arrival order, with who sent it and when (the timeline). Rows
+ * older than the history window are folded into `documents.base` (see ADR 0018, "History").
+ */
 export const docUpdates = sqliteTable(
   'doc_updates',
   {
@@ -13,6 +16,11 @@ export const docUpdates = sqliteTable(
     userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
     data: blob('data', { mode: 'buffer' }).notNull(),
     createdAt: integer('created_at').notNull(),
+    /** Characters this update inserted and deleted (counted once, when it is accepted): the timeline's figures. */
+    added: integer('added').notNull().default(0),
+    removed: integer('removed').notNull().default(0),
+    /** For a restore: the history point (update id, 0 = empty) whose text it brought back. */
+    restoredFrom: integer('restored_from'),
   },
   (t) => [index('doc_updates_doc_idx').on(t.docId, t.id)],
 );

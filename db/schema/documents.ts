@@ -28,6 +28,13 @@ export const documents = sqliteTable(
     snapshotUpto: integer('snapshot_upto').notNull().default(0),
     /** Bytes of snapshot + tail, checked against the size cap. */
     storedBytes: integer('stored_bytes').notNull().default(0),
+    /**
+     * History base: Yjs state (kept without garbage collection, so deleted text stays) of every
+     * update up to `baseUpto` that was pruned from `doc_updates`; past versions in that range are
+     * rebuilt from it with the Yjs snapshots in `doc_versions`.
+     */
+    base: blob('base', { mode: 'buffer' }),
+    baseUpto: integer('base_upto').notNull().default(0),
   },
   (t) => [index('documents_room_idx').on(t.roomId, t.updatedAt)],
 );

@@ -4,19 +4,22 @@
  * Each open document lives in memory as a Y.Doc, loaded from its latest snapshot plus the tail
  * of updates written after it. Every accepted update is appended to `doc_updates` before it is
  * acknowledged or relayed; once the tail grows past `compactEvery` rows a background task writes a
- * new snapshot, so loading stays fast however long the document's life. The update log itself is
- * kept: it is the document's timeline (who changed what, when).
+ * new snapshot, so loading stays fast however long the document's life. The update log is the
+ * document's timeline (who changed what, when); after each snapshot, updates older than the
+ * history window are folded into the history base (doc-history.ts).
  */
 import { and, asc, count, desc, eq, gt } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Db } from '../../db/client.js';
-import { docUpdates, documents, users } from '../../db/schema/index.js';
-import { DOC_MAX_BYTES, DOC_TEXT, DOCS_PER_ROOM_MAX, RUNS_KEPT, type DocKind, type DocLanguage } from '../../protocol/docs-constants.js';
-import type { DocRun, DocRunInput, DocSummary } from '../../protocol/docs.js';
+import { docUpdates, docVersions, documents, users } from '../../db/schema/index.js';
+import { DOC_MAX_BYTES, DOC_TEXT, DOC_VERSIONS_MAX, DOCS_PER_ROOM_MAX, RUNS_KEPT, type DocKind, type DocLanguage } from '../../protocol/docs-constants.js';
+import type { DocHistory, DocRun, DocRunInput, DocSummary, DocVersion } from '../../protocol/docs.js';
+import { textEdits } from '../../protocol/line-diff.js';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../plugins/errors.js';
 import type { RoomEvents } from '../rooms/room-events.js';
-import { checkUpdate, encodeAwareness, type AwarenessEntry } from './yjs-guard.js';
+import { DocHistoryStore } from './doc-history.js';
+import { encodeAwareness, inspectUpdate, type AwarenessEntry } from './yjs-guard.js';
 
 type DocRow = typeof documents.$inferSelect;
 
@@ -43,19 +46,27 @@ export interface DocumentsOptions {
   compactEvery: number;
   /** How long an unwatched document stays in memory. */
   evictAfterMs: number;
+  /** Updates younger than this stay in the log (the full timeline); older ones are folded into the history base after a snapshot. */
+  historyWindowMs: number;
 }
+
+/** Restores are stored and relayed like any other update; this origin marks the server's own transaction. */
+const RESTORE = Symbol('restore');
 
 export class DocumentsService {
   private readonly live = new Map<number, LiveDoc>();
   private readonly loading = new Map<number, Promise<LiveDoc>>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
+  readonly history: DocHistoryStore;
 
   constructor(
     private readonly db: Db,
     private readonly events: RoomEvents,
-    private readonly opts: DocumentsOptions = { compactEvery: 500, evictAfterMs: 30_000 },
-  ) {}
+    private readonly opts: DocumentsOptions = { compactEvery: 500, evictAfterMs: 30_000, historyWindowMs: 30 * 86_400_000 },
+  ) {
+    this.history = new DocHistoryStore(db);
+  }
 
   // ---- rows ---------------------------------------------------------------------------------
 
@@ -249,11 +260,10 @@ export class DocumentsService {
    * document.
    */
   async applyUpdate(roomId: number, docId: number, userId: number, update: Uint8Array): Promise<void> {
-    const why = checkUpdate(update);
-    if (why) throw new AppError('VALIDATION', `Refused: ${why}.`);
+    const inspected = inspectUpdate(update);
+    if ('why' in inspected) throw new AppError('VALIDATION', `Refused: ${inspected.why}.`);
     const live = await this.load(roomId, docId);
     if (live.storedBytes + update.byteLength > DOC_MAX_BYTES) throw new AppError('CONFLICT', 'This document is full.');
-    const now = Date.now();
     // Applied and written in one synchronous step, so the log order is the apply order.
     try {
       Y.applyUpdate(live.ydoc, update, 'client');
@@ -261,19 +271,95 @@ export class DocumentsService {
       this.drop(docId); // the in-memory copy may be half-applied: reload from the database next time
       throw new AppError('VALIDATION', 'Refused: update could not be applied.');
     }
+    await this.persist(live, userId, update, inspected, null);
+  }
+
+  /** Appends an applied update to the log (who, when, characters added/removed); drops the in-memory copy if that fails. */
+  private async persist(live: LiveDoc, userId: number, update: Uint8Array, stats: { added: number; removed: number }, restoredFrom: number | null): Promise<void> {
+    const now = Date.now();
     let id: number;
     try {
-      const [row] = await this.db.insert(docUpdates).values({ docId, userId, data: Buffer.from(update), createdAt: now }).returning({ id: docUpdates.id });
+      const [row] = await this.db
+        .insert(docUpdates)
+        .values({ docId: live.id, userId, data: Buffer.from(update), createdAt: now, added: stats.added, removed: stats.removed, restoredFrom })
+        .returning({ id: docUpdates.id });
       id = row!.id;
       live.storedBytes += update.byteLength;
-      await this.db.update(documents).set({ updatedAt: now, lastEditorId: userId, storedBytes: live.storedBytes }).where(eq(documents.id, docId));
+      await this.db.update(documents).set({ updatedAt: now, lastEditorId: userId, storedBytes: live.storedBytes }).where(eq(documents.id, live.id));
     } catch (err) {
-      this.drop(docId);
+      this.drop(live.id);
       throw err;
     }
     live.lastUpdateId = Math.max(live.lastUpdateId, id);
     live.tailCount++;
     if (live.tailCount >= this.opts.compactEvery && !live.compacting) this.scheduleCompaction(live);
+  }
+
+  // ---- history -------------------------------------------------------------------------------
+
+  /** The timeline (edit sessions) and named versions. */
+  async timeline(roomId: number, docId: number): Promise<DocHistory> {
+    await this.get(roomId, docId);
+    return this.history.history(docId);
+  }
+
+  /** The text at a history point; NOT_FOUND for a point this document does not have. */
+  async textAt(roomId: number, docId: number, upto: number): Promise<string> {
+    const row = await this.get(roomId, docId);
+    const text = await this.history.textAt(docId, row, upto);
+    if (text === null) throw new AppError('NOT_FOUND', 'No such point in this document’s history.');
+    return text;
+  }
+
+  /** Names the current state. Its Yjs snapshot is kept so the version outlives log pruning. */
+  async nameVersion(roomId: number, docId: number, userId: number, name: string): Promise<DocVersion> {
+    await this.get(roomId, docId);
+    const [{ n } = { n: 0 }] = await this.db.select({ n: count() }).from(docVersions).where(and(eq(docVersions.docId, docId), eq(docVersions.kind, 'named')));
+    if (n >= DOC_VERSIONS_MAX) throw new AppError('CONFLICT', `A document keeps at most ${DOC_VERSIONS_MAX} named versions.`);
+    const live = await this.load(roomId, docId);
+    const snapshot = Buffer.from(Y.encodeSnapshot(Y.snapshot(live.ydoc)));
+    const [row] = await this.db
+      .insert(docVersions)
+      .values({ docId, kind: 'named', name, upto: live.lastUpdateId, userId, createdAt: Date.now(), snapshot })
+      .returning();
+    const [u] = await this.db.select({ name: users.displayName }).from(users).where(eq(users.id, userId)).limit(1);
+    return { id: row!.id, name, upto: row!.upto, by: u ? { id: userId, displayName: u.name } : null, at: row!.createdAt };
+  }
+
+  /**
+   * Brings back the text of history point `upto` as a new change by `userId`: the line diff from
+   * the current text is applied to the shared text (unchanged lines untouched), stored like any
+   * update (marked as a restore) and returned for relaying. Null when the text already matches.
+   */
+  async restore(roomId: number, docId: number, userId: number, upto: number): Promise<Uint8Array | null> {
+    const target = await this.textAt(roomId, docId, upto);
+    const live = await this.load(roomId, docId);
+    const ytext = live.ydoc.getText(DOC_TEXT);
+    const current = ytext.toString();
+    if (current === target) return null;
+    const edits = textEdits(current, target);
+    const inserted = edits.reduce((n, e) => n + Buffer.byteLength(e.insert), 0);
+    if (live.storedBytes + inserted + 64 * edits.length > DOC_MAX_BYTES) throw new AppError('CONFLICT', 'This document is full.');
+    let update: Uint8Array | null = null;
+    const capture = (u: Uint8Array, origin: unknown) => {
+      if (origin === RESTORE) update = update ? Y.mergeUpdates([update, u]) : u;
+    };
+    live.ydoc.on('update', capture);
+    try {
+      live.ydoc.transact(() => {
+        for (let k = edits.length - 1; k >= 0; k--) {
+          const e = edits[k]!;
+          if (e.remove) ytext.delete(e.at, e.remove);
+          if (e.insert) ytext.insert(e.at, e.insert);
+        }
+      }, RESTORE);
+    } finally {
+      live.ydoc.off('update', capture);
+    }
+    if (!update) return null;
+    const removed = edits.reduce((n, e) => n + e.remove, 0);
+    await this.persist(live, userId, update, { added: [...edits].reduce((n, e) => n + e.insert.length, 0), removed }, upto);
+    return update;
   }
 
   /** The current text (export, tests). */
@@ -333,6 +419,8 @@ export class DocumentsService {
       .where(eq(documents.id, docId));
     live.storedBytes = snapshot.byteLength;
     live.tailCount = 0;
+    // Pruning is housekeeping: if it fails, nothing is lost and the next snapshot tries again.
+    await this.history.prune(docId, Date.now() - this.opts.historyWindowMs).catch(() => 0);
   }
 
   /** Open documents and their approximate memory, for the benchmark and health. */

@@ -105,6 +105,24 @@ export function registerDocumentSockets(app: FastifyInstance, docs: DocumentsSer
     return run;
   });
 
+  // History: everyone in the room reads it; naming and restoring are writes.
+  sockets.command('doc:history', member, (_ctx, p) => docs.timeline(p.roomId, p.docId));
+  sockets.command('doc:version:view', member, async (_ctx, p) => ({ upto: p.upto, text: await docs.textAt(p.roomId, p.docId, p.upto) }));
+  sockets.command('doc:version:name', writer, async (ctx, p) => {
+    const version = await docs.nameVersion(p.roomId, p.docId, ctx.userId, p.name);
+    io.to(docChannel(p.docId)).emit('doc:history-changed', { roomId: p.roomId, docId: p.docId });
+    return version;
+  });
+  // A restore is a change like any other: stored, then relayed to every open editor (the
+  // restorer's too, whose own editor did not make it).
+  sockets.command('doc:version:restore', writer, async (ctx, p) => {
+    const update = await docs.restore(p.roomId, p.docId, ctx.userId, p.upto);
+    if (!update) return { changed: false };
+    io.to(docChannel(p.docId)).emit('doc:updated', { roomId: p.roomId, docId: p.docId, update });
+    io.to(docChannel(p.docId)).emit('doc:history-changed', { roomId: p.roomId, docId: p.docId });
+    return { changed: true };
+  });
+
   sockets.onDisconnecting((socket) => {
     const mine = open.get(socket.id);
     if (!mine) return;
@@ -132,7 +150,7 @@ export function registerDocumentSockets(app: FastifyInstance, docs: DocumentsSer
   // session keeps no document channel and replays no document packet.
   sockets.guardRecovery((session) => {
     session.rooms = session.rooms.filter((ch) => !ch.startsWith('doc:'));
-    session.missedPackets = session.missedPackets.filter(([event]) => event !== 'doc:updated' && event !== 'doc:awareness');
+    session.missedPackets = session.missedPackets.filter(([event]) => event !== 'doc:updated' && event !== 'doc:awareness' && event !== 'doc:history-changed');
     return true;
   });
 }

@@ -11,22 +11,35 @@ import { DOC_TEXT } from '../../protocol/docs-constants.js';
 
 /** Why an update was refused, or null when it may be applied. */
 export function checkUpdate(update: Uint8Array): string | null {
-  if (update.byteLength < 2) return 'empty update';
+  const r = inspectUpdate(update);
+  return 'why' in r ? r.why : null;
+}
+
+/**
+ * Checks an update (see checkUpdate) and, when it may be applied, counts the characters it inserts
+ * and deletes (the timeline's figures), from the one decode the check needs anyway.
+ */
+export function inspectUpdate(update: Uint8Array): { why: string } | { added: number; removed: number } {
+  if (update.byteLength < 2) return { why: 'empty update' };
   let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
     decoded = Y.decodeUpdate(update);
   } catch {
-    return 'malformed update';
+    return { why: 'malformed update' };
   }
+  let added = 0;
   for (const s of decoded.structs) {
     if (!(s instanceof Y.Item)) continue; // GC / Skip: no content
     // A root-level parent is named by a string: only our one shared text.
-    if (typeof s.parent === 'string' && s.parent !== DOC_TEXT) return 'update touches an unknown shared type';
-    if (s.parentSub !== null) return 'update writes map keys';
+    if (typeof s.parent === 'string' && s.parent !== DOC_TEXT) return { why: 'update touches an unknown shared type' };
+    if (s.parentSub !== null) return { why: 'update writes map keys' };
     const c = s.content;
-    if (!(c instanceof Y.ContentString || c instanceof Y.ContentDeleted || c instanceof Y.ContentFormat)) return 'update holds content other than text';
+    if (!(c instanceof Y.ContentString || c instanceof Y.ContentDeleted || c instanceof Y.ContentFormat)) return { why: 'update holds content other than text' };
+    if (c instanceof Y.ContentString) added += c.str.length;
   }
-  return null;
+  let removed = 0;
+  for (const items of decoded.ds.clients.values()) for (const d of items) removed += d.len;
+  return { added, removed };
 }
 
 const idSchema = z.object({ client: z.number().int().min(0), clock: z.number().int().min(0) }).strict();

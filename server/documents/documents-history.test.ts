@@ -1,0 +1,328 @@
+/**
+ * Document history end to end: the timeline, named versions, past texts, diffs' source, restores
+ * seen live by other editors, log pruning, and the refusals — real server, real socket.io-clients,
+ * real Yjs documents synced by the client's own DocSync.
+ */
+import { and, count, eq, max } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DocSync } from '../../client/src/features/documents/docSync.js';
+import { docUpdates, docVersions, documents } from '../../db/schema/index.js';
+import { DOC_TEXT } from '../../protocol/docs-constants.js';
+import type { DocHistory, DocSummary, DocVersion } from '../../protocol/docs.js';
+import { command, newUsers, nextEvent, roomWith, startServer, type Client, type ClientSocket, type TestServer } from '../test/harness.js';
+import { groupSessions } from './doc-history.js';
+import { socketTransport } from './test-transport.js';
+
+let server: TestServer;
+let owner: Client;
+let ann: Client;
+let ben: Client;
+let outsider: Client;
+let roomId: number;
+let os: ClientSocket;
+let as: ClientSocket;
+let bs: ClientSocket;
+let xs: ClientSocket;
+
+type AnyAck = { ok: true; data: any } | { ok: false; error: { code: string; message: string } };
+async function ok<T = any>(p: Promise<AnyAck>): Promise<T> {
+  const ack = await p;
+  if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
+  return ack.data as T;
+}
+const until = async (cond: () => boolean, what: string, timeoutMs = 10_000) => {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+const text = (s: DocSync) => s.ydoc.getText(DOC_TEXT).toString();
+const db = () => server.app.db;
+const lastUpdateId = async (docId: number) => (await db().select({ m: max(docUpdates.id) }).from(docUpdates).where(eq(docUpdates.docId, docId)))[0]?.m ?? 0;
+const counts = async (docId: number) => {
+  const [u] = await db().select({ n: count() }).from(docUpdates).where(eq(docUpdates.docId, docId));
+  const [v] = await db().select({ n: count() }).from(docVersions).where(eq(docVersions.docId, docId));
+  return { updates: u!.n, versions: v!.n };
+};
+async function opened(socket: ClientSocket, docId: number): Promise<DocSync> {
+  const s = new DocSync(socketTransport(socket), roomId, docId);
+  await until(() => s.status === 'synced', 'synced');
+  return s;
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  [owner, ann, ben, outsider] = await newUsers(server, 'dora', 'ann', 'ben', 'xavier');
+  ({ id: roomId } = await roomWith(owner, [ann, ben]));
+  [os, as, bs, xs] = await Promise.all([owner.socket(), ann.socket(), ben.socket(), outsider.socket()]);
+  await Promise.all([os, as, bs].map((s) => ok(command(s, 'room:enter', { roomId }))));
+}, 60_000);
+
+afterAll(async () => {
+  for (const s of [os, as, bs, xs]) s?.disconnect();
+  await server?.dispose();
+});
+
+describe('edit sessions', () => {
+  it('group one author’s updates a minute apart at most, across others typing in between; a restore stands alone', () => {
+    const u = (id: number, userId: number, t: number, extra: Partial<{ added: number; restoredFrom: number }> = {}) => ({
+      id,
+      userId,
+      createdAt: t * 1000,
+      added: extra.added ?? 1,
+      removed: 0,
+      restoredFrom: extra.restoredFrom ?? null,
+    });
+    const s = groupSessions([u(1, 1, 0), u(2, 2, 5), u(3, 1, 50), u(4, 2, 10), u(5, 1, 200), u(6, 1, 201, { restoredFrom: 2 }), u(7, 1, 202)]);
+    expect(s.map((x) => [x.upto, x.userId, x.updates, x.added, x.restoredFrom])).toEqual([
+      [3, 1, 2, 2, null],
+      [4, 2, 2, 2, null],
+      [6, 1, 1, 1, 2],
+      [7, 1, 2, 2, null],
+    ]);
+  });
+});
+
+describe('history of a document', () => {
+  it('shows who changed what, names versions, views and restores a past one live for everyone', async () => {
+    const doc = await ok<DocSummary>(command(as, 'doc:create', { roomId, title: 'Essay' }));
+    const a = await opened(as, doc.id);
+    const b = await opened(bs, doc.id);
+    const ta = a.ydoc.getText(DOC_TEXT);
+    ta.insert(0, '# Essay\n\nFirst draft line.\n');
+    await a.whenSaved();
+    b.ydoc.getText(DOC_TEXT).insert(text(b).length, 'Ben adds a line.\n');
+    await b.whenSaved();
+    await until(() => text(a) === text(b), 'converged');
+    const draft = text(a);
+
+    const changed = nextEvent(bs, 'doc:history-changed');
+    const version = await ok<DocVersion>(command(as, 'doc:version:name', { roomId, docId: doc.id, name: '  Draft 1 ' }));
+    expect(version).toMatchObject({ name: 'Draft 1', upto: await lastUpdateId(doc.id), by: { id: ann.userId, displayName: 'ann' } });
+    await changed;
+
+    // More edits after the version: a line rewritten, one removed.
+    ta.delete(0, ta.length);
+    ta.insert(0, '# Essay\n\nSecond thoughts entirely.\n');
+    await a.whenSaved();
+    await until(() => text(b) === text(a), 'ben sees the rewrite');
+    const rewritten = text(a);
+
+    const h = await ok<DocHistory>(command(bs, 'doc:history', { roomId, docId: doc.id }));
+    expect(h.versions.map((v) => v.name)).toEqual(['Draft 1']);
+    expect(h.head).toBe(await lastUpdateId(doc.id));
+    // Newest first: Ann's rewrite session (her first session continues: same minute), Ben's line.
+    const byUser = (name: string) => h.sessions.filter((s) => s.user?.displayName === name);
+    expect(byUser('ben')).toHaveLength(1);
+    expect(byUser('ben')[0]).toMatchObject({ added: 'Ben adds a line.\n'.length, removed: 0, compacted: false, restoredFrom: null });
+    expect(byUser('ann')[0]!.added).toBe('# Essay\n\nFirst draft line.\n'.length + '# Essay\n\nSecond thoughts entirely.\n'.length);
+    expect(byUser('ann')[0]!.removed).toBe(draft.length);
+    expect(h.sessions[0]!.upto).toBe(h.head);
+
+    // Past texts: the named version, Ben's session end, the empty start; the current one.
+    expect(await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: version.upto }))).toEqual({ upto: version.upto, text: draft });
+    expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: byUser('ben')[0]!.upto }))).text).toBe(draft);
+    expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: 0 }))).text).toBe('');
+    expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: h.head }))).text).toBe(rewritten);
+
+    // Ben restores the draft: Ann's open editor gets it live, the server stores it, by Ben.
+    const restored = await ok(command(bs, 'doc:version:restore', { roomId, docId: doc.id, upto: version.upto }));
+    expect(restored).toEqual({ changed: true });
+    await until(() => text(a) === draft && text(b) === draft, 'both editors show the restored text');
+    expect(await server.app.documents.text(roomId, doc.id)).toBe(draft);
+    // Restoring the same again changes nothing.
+    expect(await ok(command(bs, 'doc:version:restore', { roomId, docId: doc.id, upto: version.upto }))).toEqual({ changed: false });
+
+    // The history keeps both: the restore (by Ben, from the version) and the rewrite before it.
+    const after = await ok<DocHistory>(command(as, 'doc:history', { roomId, docId: doc.id }));
+    expect(after.sessions[0]).toMatchObject({ user: { id: ben.userId }, restoredFrom: version.upto, updates: 1 });
+    expect((await ok(command(as, 'doc:version:view', { roomId, docId: doc.id, upto: after.sessions[1]!.upto }))).text).toBe(rewritten);
+    // Ann keeps typing on top of the restore; it is an ordinary Yjs change.
+    ta.insert(ta.length, 'Ann again.\n');
+    await a.whenSaved();
+    await until(() => text(b) === `${draft}Ann again.\n`, 'ben converges');
+    a.destroy();
+    b.destroy();
+  });
+
+  it('a restore leaves unchanged lines alone, so an edit made meanwhile on one of them survives', async () => {
+    const doc = await ok<DocSummary>(command(as, 'doc:create', { roomId, title: 'Lines' }));
+    const a = await opened(as, doc.id);
+    const ta = a.ydoc.getText(DOC_TEXT);
+    ta.insert(0, 'one\ntwo\nthree');
+    await a.whenSaved();
+    const v = await ok<DocVersion>(command(as, 'doc:version:name', { roomId, docId: doc.id, name: 'v1' }));
+    ta.delete(4, 3);
+    ta.insert(4, 'TWO');
+    await a.whenSaved();
+    // Ann, offline, edits inside "three" while Ben restores v1 (which changes line two only).
+    as.disconnect();
+    await until(() => a.status === 'offline', 'ann offline');
+    ta.insert('one\nTWO\nth'.length, '-');
+    expect(await ok(command(bs, 'doc:version:restore', { roomId, docId: doc.id, upto: v.upto }))).toEqual({ changed: true });
+    as.connect();
+    await until(() => a.status === 'synced', 'ann back');
+    await a.whenSaved();
+    expect(await server.app.documents.text(roomId, doc.id)).toBe('one\ntwo\nth-ree');
+    await until(() => text(a) === 'one\ntwo\nth-ree', 'ann converges');
+    a.destroy();
+  });
+});
+
+describe('history refusals change nothing', () => {
+  let doc: DocSummary;
+  let upto: number;
+  beforeAll(async () => {
+    doc = await ok<DocSummary>(command(os, 'doc:create', { roomId, title: 'Guarded history' }));
+    const o = await opened(os, doc.id);
+    o.ydoc.getText(DOC_TEXT).insert(0, 'original');
+    await o.whenSaved();
+    upto = await lastUpdateId(doc.id);
+    o.ydoc.getText(DOC_TEXT).insert(8, ' and more');
+    await o.whenSaved();
+    o.destroy();
+  });
+
+  it('refuses outsiders, strangers guessing ids, and garbage', async () => {
+    const before = await counts(doc.id);
+    for (const name of ['doc:history', 'doc:version:view', 'doc:version:name', 'doc:version:restore'] as const) {
+      const payload = name === 'doc:history' ? { roomId, docId: doc.id } : name === 'doc:version:name' ? { roomId, docId: doc.id, name: 'x' } : { roomId, docId: doc.id, upto };
+      expect(await command(xs, name, payload), name).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
+    }
+    // The outsider's own room does not reach another room's document.
+    const { id: other } = await roomWith(outsider, []);
+    expect(await command(xs, 'doc:history', { roomId: other, docId: doc.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await command(xs, 'doc:version:view', { roomId: other, docId: doc.id, upto })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await command(xs, 'doc:version:restore', { roomId: other, docId: doc.id, upto })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    // A point of another document is not a point of this one.
+    const otherDoc = await ok<DocSummary>(command(os, 'doc:create', { roomId, title: 'Elsewhere' }));
+    const o = await opened(os, otherDoc.id);
+    o.ydoc.getText(DOC_TEXT).insert(0, 'secret elsewhere');
+    await o.whenSaved();
+    o.destroy();
+    const foreign = await lastUpdateId(otherDoc.id);
+    expect(await command(as, 'doc:version:view', { roomId, docId: doc.id, upto: foreign })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await command(as, 'doc:version:restore', { roomId, docId: doc.id, upto: foreign })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await command(as, 'doc:version:view', { roomId, docId: doc.id, upto: foreign + 1000 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    // Garbage.
+    const garbage: [string, unknown][] = [
+      ['doc:version:view', { roomId, docId: doc.id, upto: -1 }],
+      ['doc:version:view', { roomId, docId: doc.id, upto: '5' }],
+      ['doc:version:view', { roomId, docId: doc.id, upto: 1.5 }],
+      ['doc:version:restore', { roomId, docId: doc.id }],
+      ['doc:version:restore', { roomId, docId: doc.id, upto, text: 'injected' }],
+      ['doc:version:name', { roomId, docId: doc.id, name: '   ' }],
+      ['doc:version:name', { roomId, docId: doc.id, name: 'x'.repeat(81) }],
+      ['doc:version:name', { roomId, docId: doc.id, name: { $gt: '' } }],
+      ['doc:history', { roomId: 'x', docId: doc.id }],
+      ['doc:history', null],
+    ];
+    for (const [name, payload] of garbage) expect(await command(as, name as 'doc:history', payload), `${name} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await counts(doc.id)).toEqual(before);
+    expect(await server.app.documents.text(roomId, doc.id)).toBe('original and more');
+  });
+
+  it('lets a muted member read the history but not name or restore', async () => {
+    const before = await counts(doc.id);
+    expect((await owner.post(`/api/rooms/${roomId}/members/${ben.userId}/mute`, { minutes: 5 })).status).toBe(200);
+    expect((await ok<DocHistory>(command(bs, 'doc:history', { roomId, docId: doc.id }))).sessions.length).toBeGreaterThan(0);
+    expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto }))).text).toBe('original');
+    expect(await command(bs, 'doc:version:name', { roomId, docId: doc.id, name: 'mine' })).toMatchObject({ ok: false, error: { code: 'MUTED' } });
+    expect(await command(bs, 'doc:version:restore', { roomId, docId: doc.id, upto })).toMatchObject({ ok: false, error: { code: 'MUTED' } });
+    expect((await owner.del(`/api/rooms/${roomId}/members/${ben.userId}/mute`)).status).toBe(200);
+    expect(await counts(doc.id)).toEqual(before);
+    expect(await server.app.documents.text(roomId, doc.id)).toBe('original and more');
+  });
+
+  it('refuses a kicked member', async () => {
+    const [kay] = await newUsers(server, 'kay');
+    const room = await roomWith(owner, [kay]);
+    const d = await ok<DocSummary>(command(os, 'doc:create', { roomId: room.id, title: 'Kick me' }));
+    const ks = await kay.socket();
+    expect((await ok<DocHistory>(command(ks, 'doc:history', { roomId: room.id, docId: d.id }))).sessions).toEqual([]);
+    expect((await owner.post(`/api/rooms/${room.id}/members/${kay.userId}/kick`)).status).toBe(204);
+    for (const [name, payload] of [
+      ['doc:history', { roomId: room.id, docId: d.id }],
+      ['doc:version:view', { roomId: room.id, docId: d.id, upto: 0 }],
+      ['doc:version:name', { roomId: room.id, docId: d.id, name: 'kept' }],
+      ['doc:version:restore', { roomId: room.id, docId: d.id, upto: 0 }],
+    ] as const) {
+      expect(await command(ks, name, payload), name).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
+    }
+    expect(await counts(d.id)).toEqual({ updates: 0, versions: 0 });
+    ks.disconnect();
+  });
+});
+
+describe('log growth', () => {
+  it('folds updates older than the window into the base, keeping one checkpoint per session and the named versions', async () => {
+    const doc = await ok<DocSummary>(command(as, 'doc:create', { roomId, title: 'Long-lived' }));
+    const a = await opened(as, doc.id);
+    const b = await opened(bs, doc.id);
+    const ta = a.ydoc.getText(DOC_TEXT);
+    const tb = b.ydoc.getText(DOC_TEXT);
+    const day = 86_400_000;
+    const now = Date.now();
+    // Four sessions, typed key by key, then dated 40, 38, 35 and 1 day(s) ago.
+    const sessions: { upto: number; text: string; ageDays: number }[] = [];
+    let from = 0;
+    const session = async (t: typeof ta, s: DocSync, words: string, ageDays: number) => {
+      for (const ch of words) {
+        t.insert(t.length, ch);
+        await s.whenSaved();
+      }
+      await until(() => text(a) === text(b), 'converged');
+      const upto = await lastUpdateId(doc.id);
+      // This session's rows get its age (a millisecond apart, in order).
+      const rows = await db().select({ id: docUpdates.id }).from(docUpdates).where(eq(docUpdates.docId, doc.id));
+      for (const r of rows) if (r.id > from && r.id <= upto) await db().update(docUpdates).set({ createdAt: now - ageDays * day + (r.id - from) }).where(eq(docUpdates.id, r.id));
+      from = upto;
+      sessions.push({ upto, text: text(a), ageDays });
+    };
+    await session(ta, a, 'Old notes. ', 40);
+    const named = await ok<DocVersion>(command(as, 'doc:version:name', { roomId, docId: doc.id, name: 'Old' }));
+    await session(tb, b, 'Ben was here. ', 38);
+    ta.delete(0, 4); // "Old " goes
+    await a.whenSaved();
+    await session(ta, a, 'More. ', 35);
+    await session(tb, b, 'Recent. ', 1);
+    const current = text(a);
+    const beforeRows = (await counts(doc.id)).updates;
+
+    await server.app.documents.compact(doc.id); // snapshot first, then pruning (30-day window)
+    const [row] = await db().select({ baseUpto: documents.baseUpto }).from(documents).where(eq(documents.id, doc.id));
+    expect(row!.baseUpto).toBe(sessions[2]!.upto);
+    const left = await db().select({ id: docUpdates.id }).from(docUpdates).where(eq(docUpdates.docId, doc.id));
+    expect(left.every((r) => r.id > sessions[2]!.upto)).toBe(true);
+    expect(left.length).toBeLessThan(beforeRows);
+
+    // The timeline still shows every session (the old ones as checkpoints) and the named version.
+    const h = await ok<DocHistory>(command(bs, 'doc:history', { roomId, docId: doc.id }));
+    expect(h.versions.map((v) => v.name)).toEqual(['Old']);
+    const compacted = h.sessions.filter((s) => s.compacted);
+    expect(compacted.map((s) => s.upto).sort((x, y) => x - y)).toEqual(sessions.slice(0, 3).map((s) => s.upto));
+    expect(compacted.find((s) => s.upto === sessions[1]!.upto)).toMatchObject({ user: { id: ben.userId }, added: 'Ben was here. '.length });
+    expect(h.sessions.filter((s) => !s.compacted).map((s) => s.upto)).toEqual([sessions[3]!.upto]);
+    // Every checkpoint and the named version still show their text.
+    for (const s of sessions) expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: s.upto }))).text, `day -${s.ageDays}`).toBe(s.text);
+    expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: named.upto }))).text).toBe('Old notes. ');
+    // A point inside a compacted session (not its end) is gone.
+    expect(await command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: sessions[0]!.upto - 1 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+
+    // Restoring from the compacted past works and is seen live.
+    await ok(command(bs, 'doc:version:restore', { roomId, docId: doc.id, upto: named.upto }));
+    await until(() => text(a) === 'Old notes. ', 'restored from the base');
+    a.destroy();
+    b.destroy();
+
+    // A restart loads the same text, and pruning again finds nothing more to fold.
+    for (const s of [os, as, bs, xs]) s.disconnect();
+    server = await server.restart();
+    for (const c of [owner, ann, ben, outsider]) c.moveTo(server);
+    [os, as, bs, xs] = await Promise.all([owner.socket(), ann.socket(), ben.socket(), outsider.socket()]);
+    expect(await server.app.documents.text(roomId, doc.id)).toBe('Old notes. ');
+    expect(await server.app.documents.history.prune(doc.id, Date.now() - 30 * day)).toBe(0);
+    expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: sessions[3]!.upto }))).text).toBe(current);
+  });
+});
