@@ -10,7 +10,11 @@ import { registerDocumentSockets } from './documents.socket.js';
 
 /** Vite's file name for client/src/features/documents/runner.worker.ts and its lazily loaded parts. */
 export const RUNNER_ASSET = /^\/assets\/runner\.worker-[\w-]+\.js(?:\?.*)?$/;
-export const RUNNER_CSP = "default-src 'none'; script-src 'self' 'unsafe-eval'";
+/**
+ * The runner Worker's policy: `default-src 'none'` already forbids every fetch; the network
+ * directives are spelled out too so nobody widening `default-src` later opens them by accident.
+ */
+export const RUNNER_CSP = "default-src 'none'; script-src 'self' 'unsafe-eval'; connect-src 'none'; worker-src 'none'; img-src 'none'; font-src 'none'; media-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 declare module 'fastify' {
   interface FastifyInstance {
