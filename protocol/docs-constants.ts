@@ -28,6 +28,11 @@ export const DOC_TITLE_MAX = 120;
 export const DOC_UPDATE_MAX_BYTES = 12_000;
 /** Stored size of a document (snapshot + tail of updates) past which further edits are refused. */
 export const DOC_MAX_BYTES = 2_000_000;
+/**
+ * A larger update (a big paste) travels in parts of at most DOC_UPDATE_MAX_BYTES each
+ * (`doc:update` with `part`), reassembled on the server and checked and stored as one update.
+ */
+export const DOC_UPDATE_PARTS_MAX = Math.ceil(DOC_MAX_BYTES / DOC_UPDATE_MAX_BYTES);
 /** One awareness update (cursor + name + colour); anything larger is refused. */
 export const AWARENESS_MAX_BYTES = 2_000;
 /** The shared text's name inside the Y.Doc; updates touching any other root type are refused. */

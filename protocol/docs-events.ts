@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { clientIdSchema } from './client-id.js';
-import { AWARENESS_MAX_BYTES, DOC_UPDATE_MAX_BYTES, DOC_VERSION_NAME_MAX } from './docs-constants.js';
+import { AWARENESS_MAX_BYTES, DOC_UPDATE_MAX_BYTES, DOC_UPDATE_PARTS_MAX, DOC_VERSION_NAME_MAX } from './docs-constants.js';
 import { userText } from './text.js';
 import { bytesSchema, docIdSchema, docKindSchema, docLanguageSchema, docRunSchema, docTitleSchema, type DocHistory, type DocRun, type DocSummary, type DocVersion } from './docs.js';
 
@@ -33,7 +33,26 @@ export const docsCommandSchemas = {
   /** Subscribes to a document; `stateVector` is what the client already has (empty when new). */
   'doc:open': z.object({ roomId, docId, stateVector: bytesSchema(64_000).optional() }).strict(),
   'doc:close': z.object({ roomId, docId }).strict(),
-  'doc:update': z.object({ roomId, docId, update: bytesSchema(DOC_UPDATE_MAX_BYTES) }).strict(),
+  /**
+   * One Yjs update, or one part of a larger one (`part`: parts are sent in order, one upload per
+   * socket at a time; the last part's ack says `stored: true` once the whole update is stored).
+   */
+  'doc:update': z
+    .object({
+      roomId,
+      docId,
+      update: bytesSchema(DOC_UPDATE_MAX_BYTES),
+      part: z
+        .object({
+          upload: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
+          index: z.number().int().min(0).max(DOC_UPDATE_PARTS_MAX - 1),
+          count: z.number().int().min(2).max(DOC_UPDATE_PARTS_MAX),
+        })
+        .strict()
+        .refine((p) => p.index < p.count, { message: 'index past count' })
+        .optional(),
+    })
+    .strict(),
   'doc:awareness': z.object({ roomId, docId, update: bytesSchema(AWARENESS_MAX_BYTES) }).strict(),
   /** Shares the console output of a run made in the sender's browser (code pads only). */
   'doc:run': z.object({ roomId, docId, run: docRunSchema }).strict(),
@@ -69,7 +88,8 @@ export interface DocsCommandResults {
   'doc:delete': null;
   'doc:open': DocOpened;
   'doc:close': null;
-  'doc:update': { stored: true };
+  /** `stored: false`: a part was received, more are expected. */
+  'doc:update': { stored: boolean };
   'doc:awareness': null;
   'doc:run': DocRun;
   'doc:history': DocHistory;

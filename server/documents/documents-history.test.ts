@@ -326,3 +326,53 @@ describe('log growth', () => {
     expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: sessions[3]!.upto }))).text).toBe(current);
   });
 });
+
+describe('large pastes', () => {
+  it('a paste far over one message’s cap is sent in parts and stored as one update that everyone gets', async () => {
+    const doc = await ok<DocSummary>(command(as, 'doc:create', { roomId, title: 'Big paste' }));
+    const a = await opened(as, doc.id);
+    const b = await opened(bs, doc.id);
+    const before = await counts(doc.id);
+    const pasted = Array.from({ length: 6000 }, (_, i) => `line ${i}: the quick brown fox jumps over the lazy dog`).join('\n'); // ~330 KB
+    expect(pasted.length).toBeGreaterThan(25 * 12_000);
+    a.ydoc.getText(DOC_TEXT).insert(0, pasted);
+    await a.whenSaved(60_000);
+    await until(() => text(b) === pasted, 'ben has the paste', 30_000);
+    expect(await server.app.documents.text(roomId, doc.id)).toBe(pasted);
+    expect((await counts(doc.id)).updates).toBe(before.updates + 1);
+    const [row] = await db().select({ added: docUpdates.added }).from(docUpdates).where(eq(docUpdates.docId, doc.id));
+    expect(row!.added).toBe(pasted.length);
+    a.destroy();
+    b.destroy();
+  }, 90_000);
+
+  it('refuses parts out of order, oversize, garbage once reassembled, and from outsiders or muted members', async () => {
+    const doc = await ok<DocSummary>(command(os, 'doc:create', { roomId, title: 'Parts' }));
+    await ok(command(as, 'doc:open', { roomId, docId: doc.id }));
+    const before = await counts(doc.id);
+    const chunk = new Uint8Array(12_000).fill(7);
+    const part = (upload: string, index: number, count: number, update = chunk) => ({ roomId, docId: doc.id, update, part: { upload, index, count } });
+    // Out of order: a middle part with no start; another upload's part in the middle of one.
+    expect(await command(as, 'doc:update', part('u1', 1, 3))).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await ok(command(as, 'doc:update', part('u2', 0, 3)))).toEqual({ stored: false });
+    expect(await command(as, 'doc:update', part('u3', 1, 3))).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await command(as, 'doc:update', part('u2', 1, 3))).toMatchObject({ ok: false, error: { code: 'CONFLICT' } }); // u2 was dropped
+    // Garbage once reassembled.
+    expect(await ok(command(as, 'doc:update', part('u4', 0, 2)))).toEqual({ stored: false });
+    expect(await command(as, 'doc:update', part('u4', 1, 2))).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    // Malformed part headers.
+    for (const bad of [part('u5', 0, 10_000), part('u5', 3, 2), part('../x', 0, 2), { ...part('u5', 0, 2), extra: 1 }, part('u5', 0, 1)]) {
+      expect(await command(as, 'doc:update', bad), JSON.stringify(bad.part)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    }
+    // Outsiders and muted members.
+    expect(await command(xs, 'doc:update', part('u6', 0, 2))).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
+    expect((await owner.post(`/api/rooms/${roomId}/members/${ben.userId}/mute`, { minutes: 5 })).status).toBe(200);
+    await ok(command(bs, 'doc:open', { roomId, docId: doc.id }));
+    expect(await command(bs, 'doc:update', part('u7', 0, 2))).toMatchObject({ ok: false, error: { code: 'MUTED' } });
+    expect((await owner.del(`/api/rooms/${roomId}/members/${ben.userId}/mute`)).status).toBe(200);
+    expect(await counts(doc.id)).toEqual(before);
+    expect(await server.app.documents.text(roomId, doc.id)).toBe('');
+    await ok(command(as, 'doc:close', { roomId, docId: doc.id }));
+    await ok(command(bs, 'doc:close', { roomId, docId: doc.id }));
+  });
+});

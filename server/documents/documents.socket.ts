@@ -1,12 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema/index.js';
+import { DOC_MAX_BYTES } from '../../protocol/docs-constants.js';
 import { AppError } from '../plugins/errors.js';
 import { atLeast } from '../rooms/room-channels.js';
 import { isMuted } from '../rooms/rooms.service.js';
 import { memberOf } from '../rooms/rooms.socket.js';
 import type { DocumentsService } from './documents.service.js';
 import { sanitizeAwareness } from './yjs-guard.js';
+
+/** A partial large update is dropped after this long without its next part. */
+const UPLOAD_IDLE_MS = 30_000;
 
 /** Socket.IO channel of the sockets that opened a document. */
 export const docChannel = (docId: number) => `doc:${docId}`;
@@ -36,6 +40,7 @@ export function registerDocumentSockets(app: FastifyInstance, docs: DocumentsSer
 
   const closeFor = (socketId: string, docId: number) => {
     open.get(socketId)?.delete(docId);
+    if (uploads.get(socketId)?.docId === docId) dropUpload(socketId);
     const gone = docs.close(docId, socketId);
     const socket = io.sockets.sockets.get(socketId);
     void socket?.leave(docChannel(docId));
@@ -78,12 +83,60 @@ export function registerDocumentSockets(app: FastifyInstance, docs: DocumentsSer
     return null;
   });
 
+  /**
+   * Large updates (a big paste) arrive in parts: one upload per socket, parts in order, at most the
+   * document cap in total, dropped after a pause or when the socket goes. Only the reassembled
+   * update is checked and stored, exactly like a small one.
+   */
+  const uploads = new Map<string, { docId: number; upload: string; count: number; next: number; parts: Uint8Array[]; bytes: number; timer?: ReturnType<typeof setTimeout> }>();
+  const dropUpload = (socketId: string) => {
+    const u = uploads.get(socketId);
+    if (!u) return;
+    clearTimeout(u.timer);
+    uploads.delete(socketId);
+  };
+  const receivePart = (socketId: string, docId: number, part: { upload: string; index: number; count: number }, bytes: Uint8Array): Uint8Array | null => {
+    let u = uploads.get(socketId);
+    if (part.index === 0) {
+      dropUpload(socketId);
+      u = { docId, upload: part.upload, count: part.count, next: 0, parts: [], bytes: 0 };
+      uploads.set(socketId, u);
+    }
+    if (!u || u.docId !== docId || u.upload !== part.upload || u.count !== part.count || u.next !== part.index) {
+      dropUpload(socketId);
+      throw new AppError('CONFLICT', 'Update parts out of order; send the update again from its first part.');
+    }
+    u.bytes += bytes.byteLength;
+    if (u.bytes > DOC_MAX_BYTES) {
+      dropUpload(socketId);
+      throw new AppError('VALIDATION', 'Refused: update larger than a document.');
+    }
+    u.parts.push(new Uint8Array(bytes));
+    u.next++;
+    clearTimeout(u.timer);
+    if (u.next < u.count) {
+      u.timer = setTimeout(() => dropUpload(socketId), UPLOAD_IDLE_MS);
+      u.timer.unref?.();
+      return null;
+    }
+    dropUpload(socketId);
+    const whole = new Uint8Array(u.bytes);
+    let at = 0;
+    for (const p of u.parts) {
+      whole.set(p, at);
+      at += p.byteLength;
+    }
+    return whole;
+  };
+
   // Stored first, then relayed to the others, then acknowledged.
   sockets.command('doc:update', writer, async (ctx, p) => {
     requireOpen(ctx.socket.id, p.docId, p.roomId);
-    await docs.applyUpdate(p.roomId, p.docId, ctx.userId, p.update);
-    ctx.socket.to(docChannel(p.docId)).emit('doc:updated', { roomId: p.roomId, docId: p.docId, update: p.update });
-    return { stored: true as const };
+    const update = p.part ? receivePart(ctx.socket.id, p.docId, p.part, p.update) : p.update;
+    if (!update) return { stored: false };
+    await docs.applyUpdate(p.roomId, p.docId, ctx.userId, update);
+    ctx.socket.to(docChannel(p.docId)).emit('doc:updated', { roomId: p.roomId, docId: p.docId, update });
+    return { stored: true };
   });
 
   sockets.command('doc:awareness', member, async (ctx, p) => {
@@ -124,6 +177,7 @@ export function registerDocumentSockets(app: FastifyInstance, docs: DocumentsSer
   });
 
   sockets.onDisconnecting((socket) => {
+    dropUpload(socket.id);
     const mine = open.get(socket.id);
     if (!mine) return;
     for (const docId of [...mine.keys()]) closeFor(socket.id, docId);

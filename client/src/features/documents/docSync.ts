@@ -7,12 +7,13 @@
  *   lacked, then sends its own edits the server has not acknowledged (edits made offline).
  * - Local edits queue up; one `doc:update` is in flight at a time, carrying every queued edit
  *   merged (up to the size cap), and leaves the queue only once the server acknowledged it stored.
+ *   One edit larger than the cap (a big paste) goes alone, in parts the server reassembles.
  * - Awareness (cursor, name, colour) is sent at most every 100 ms.
  */
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import type { DocOpened } from '../../../../protocol/docs-events.js';
-import { DOC_UPDATE_MAX_BYTES } from '../../../../protocol/docs-constants.js';
+import { DOC_UPDATE_MAX_BYTES, DOC_UPDATE_PARTS_MAX } from '../../../../protocol/docs-constants.js';
 
 export interface DocTransport {
   /** Sends a command; resolves with the ack's data or rejects with an error carrying `code`. */
@@ -185,8 +186,8 @@ export class DocSync {
     const batch = this.pending.slice(0, n);
     const epoch = this.epoch;
     let retryIn = 0;
-    this.transport
-      .command('doc:update', { roomId: this.roomId, docId: this.docId, update: merged })
+    const sent = merged.byteLength > DOC_UPDATE_MAX_BYTES ? this.sendInParts(merged, epoch) : this.transport.command('doc:update', { roomId: this.roomId, docId: this.docId, update: merged });
+    sent
       .then(() => {
         if (epoch === this.epoch) this.pending.splice(0, batch.length);
       })
@@ -206,6 +207,30 @@ export class DocSync {
         if (this.synced) this.setStatus(this.pending.length ? 'saving' : 'synced');
         if (this.pending.length) setTimeout(() => this.flush(), retryIn);
       });
+  }
+
+  /**
+   * Sends one update larger than a socket message (a big paste) as ordered parts; the server
+   * reassembles and stores it as one update, so it stays one step for undo and for the history.
+   * Waits out rate limiting between parts; a reconnect abandons the upload (sent again whole).
+   */
+  private async sendInParts(update: Uint8Array, epoch: number): Promise<void> {
+    const size = DOC_UPDATE_MAX_BYTES;
+    const count = Math.ceil(update.byteLength / size);
+    if (count > DOC_UPDATE_PARTS_MAX) throw { code: 'CONFLICT', message: 'This change is larger than a whole document.' };
+    const upload = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+    for (let index = 0; index < count; ) {
+      if (epoch !== this.epoch || this.destroyed) throw { code: 'TIMEOUT', message: 'Disconnected while sending.' };
+      try {
+        const part = update.slice(index * size, (index + 1) * size);
+        await this.transport.command('doc:update', { roomId: this.roomId, docId: this.docId, update: part, part: { upload, index, count } });
+        index++;
+      } catch (err) {
+        const e = err as { code?: string; retryAfter?: number };
+        if (e.code !== 'RATE_LIMITED' || epoch !== this.epoch) throw err;
+        await new Promise((r) => setTimeout(r, Math.max(1, e.retryAfter ?? 1) * 1000));
+      }
+    }
   }
 
   private sendAwareness(): void {
