@@ -246,7 +246,8 @@ export async function documentsBench(opts: DocumentsOptions): Promise<BenchRepor
   // Ours: real users in one room, one document.
   const dataDir = mkdtempSync(join(tmpdir(), 'commonroom-bench-docs-srv-'));
   try {
-    const ours = await spawnServer('ours', resolve(REPO_ROOT, 'bench/server-entry.ts'), { ...oursEnv(dataDir), SOCKET_RATE_PER_SEC: '50' });
+    // A loaded machine can take over 20 s to compile and boot the server: wait up to 2 minutes.
+    const ours = await spawnServer('ours', resolve(REPO_ROOT, 'bench/server-entry.ts'), { ...oursEnv(dataDir), SOCKET_RATE_PER_SEC: '50' }, [], 120_000);
     try {
       const cookies = await registerUsers(ours.url, opts.typists);
       const [roomId] = await createRooms(ours.url, cookies, opts.typists);
@@ -261,7 +262,7 @@ export async function documentsBench(opts: DocumentsOptions): Promise<BenchRepor
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  const bare = await spawnServer('bare relay', resolve(REPO_ROOT, 'bench/docs-relay.ts'), {});
+  const bare = await spawnServer('bare relay', resolve(REPO_ROOT, 'bench/docs-relay.ts'), {}, [], 120_000);
   try {
     process.stderr.write(`documents: ${opts.typists} typists on the bare relay…\n`);
     results.push(await typists('bare relay', bare, Array.from({ length: opts.typists }, () => undefined), 1, 1, opts));

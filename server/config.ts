@@ -31,6 +31,7 @@ const envSchema = z.object({
   /** Per-user socket events per second (sustained) and burst. */
   SOCKET_RATE_PER_SEC: z.coerce.number().positive().default(20),
   SOCKET_RATE_BURST: z.coerce.number().positive().default(60),
+  DOC_HISTORY_DAYS: z.coerce.number().positive().max(36_500).default(30),
   /** Chat messages per user: sustained per 10 s, independent of the room's slow mode. */
   CHAT_RATE_PER_10S: z.coerce.number().positive().default(15),
   SEARCH_RATE_PER_10S: z.coerce.number().positive().default(30),
@@ -136,6 +137,8 @@ export interface AppConfig {
   socketMaxBuffer: number;
   socketRatePerSec: number;
   socketRateBurst: number;
+  /** Documents: days of full update log kept before it is folded into the history base. */
+  docHistoryDays: number;
   chatRatePer10s: number;
   /** Searches per user per 10 s. */
   searchRatePer10s: number;
@@ -264,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     socketMaxBuffer: e.SOCKET_MAX_BUFFER,
     socketRatePerSec: e.SOCKET_RATE_PER_SEC,
     socketRateBurst: e.SOCKET_RATE_BURST,
+    docHistoryDays: e.DOC_HISTORY_DAYS,
     chatRatePer10s: e.CHAT_RATE_PER_10S,
     searchRatePer10s: e.SEARCH_RATE_PER_10S,
     botRatePerMin: e.BOT_RATE_PER_MIN,

@@ -24,7 +24,7 @@ declare module 'fastify' {
 
 export const documentsPlugin = fp(
   async (app: FastifyInstance) => {
-    const docs = new DocumentsService(app.db, app.roomEvents);
+    const docs = new DocumentsService(app.db, app.roomEvents, { compactEvery: 500, evictAfterMs: 30_000, historyWindowMs: app.config.docHistoryDays * 86_400_000 });
     app.decorate('documents', docs);
     registerDocumentSockets(app, docs);
     await app.register(documentsRoutes(docs));
