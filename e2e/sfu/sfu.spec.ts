@@ -143,6 +143,41 @@ test('eight people in a large call all see each other; a screen share reaches ev
   for (const u of users) await u.context.close();
 });
 
+test('a screen share goes through Janus: the others receive its frames', async ({ browser }) => {
+  const users: User[] = [];
+  for (let i = 0; i < 3; i++) users.push(await newUserViaApi(browser, `ss${i}`));
+  const [host, ...guests] = users as [User, ...User[]];
+  const roomId = await roomFor(host, guests);
+  for (const u of users) await openCall(u.page, roomId);
+  await host.page.getByTestId('call-large').check();
+  await expect(host.page.getByTestId('call-large')).toBeChecked();
+  for (const u of users) {
+    await join(u.page);
+    await expect(u.page.getByTestId('call-mode')).toHaveAttribute('data-mode', 'sfu');
+  }
+  for (const u of users) await expectLiveRemotes(u, users);
+
+  // The camera is 320x180; Chromium's fake desktop capture has another size: the tile's picture changes.
+  const sizeOf = (page: Page) => tileOf(page, host).evaluate((el) => `${el.querySelector('video')!.videoWidth}x${el.querySelector('video')!.videoHeight}`);
+  const before = await Promise.all(guests.map((g) => sizeOf(g.page)));
+  await host.page.getByTestId('call-screen').click();
+  await expect(host.page.getByTestId('call-screen')).toHaveAttribute('aria-pressed', 'true');
+  for (const [i, g] of guests.entries()) {
+    await expect(tileOf(g.page, host).getByTestId('screen-icon')).toBeVisible();
+    await expect.poll(() => sizeOf(g.page), { timeout: 60_000, message: `${g.username} receives the screen` }).not.toBe(before[i]);
+    const frames = () => tileOf(g.page, host).evaluate((el) => Number(el.getAttribute('data-frames')));
+    const f = await frames();
+    await expect.poll(frames, { timeout: 30_000, message: `the screen's frames advance on ${g.username}'s page` }).toBeGreaterThan(f + 3);
+  }
+  // Stopping the share brings the camera back everywhere.
+  await host.page.getByTestId('call-screen').click();
+  for (const [i, g] of guests.entries()) {
+    await expect(tileOf(g.page, host).getByTestId('screen-icon')).toHaveCount(0);
+    await expect.poll(() => sizeOf(g.page), { timeout: 60_000 }).toBe(before[i]);
+  }
+  for (const u of users) await u.context.close();
+});
+
 test('a call moves from mesh to SFU without anyone leaving; Janus killed mid-call, the call recovers', async ({ browser }) => {
   const users: User[] = [];
   for (let i = 0; i < 3; i++) users.push(await newUserViaApi(browser, `mv${i}`));

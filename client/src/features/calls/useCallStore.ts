@@ -69,7 +69,8 @@ export const useCallStore = defineStore('call', () => {
     outgoing: () => outgoing ?? new MediaStream(),
     roster: () => participants.value,
     myUserId: () => auth.me?.id,
-    layerFor: (peerId) => (pinned.value === peerId ? 2 : layerForWidth(tileWidth.value)),
+    // Pinned tiles and shared screens (text must stay legible) get the full layer.
+    layerFor: (peerId) => (pinned.value === peerId || participants.value.find((p) => p.peerId === peerId)?.screen ? 2 : layerForWidth(tileWidth.value)),
   });
   const active = computed(() => (transport.value === 'sfu' ? sfu : mesh));
   const remoteStreams = computed(() => active.value.streams);
