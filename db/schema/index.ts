@@ -45,3 +45,4 @@ export * from './file-settings.js';
 export * from './file-jobs.js';
 export * from './documents.js';
 export * from './doc-updates.js';
+export * from './call-settings.js';
