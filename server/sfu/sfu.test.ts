@@ -128,6 +128,13 @@ describe.skipIf(!hasJanus)('SFU through the real Janus', () => {
     const t1 = (await ok(command(S.m1!, 'sfu:token', { roomId, role: 'call' }))).token;
     expect((await fail(command(S.m1!, 'sfu:start', { roomId, token: t1, subId: '0123456789abcdef', jsep: { type: 'answer', sdp: fakeOffer().sdp } }))).code).toBe('NOT_FOUND');
     expect((await fail(command(S.m1!, 'sfu:layer', { roomId, token: t1, subId: '0123456789abcdef', substream: 0 }))).code).toBe('NOT_FOUND');
+    // Pausing an off-page tile: only one's own subscriptions, well-formed, in the call.
+    expect((await fail(command(S.m1!, 'sfu:pause', { roomId, token: t1, subId: '0123456789abcdef', paused: true }))).code).toBe('NOT_FOUND');
+    expect((await fail(command(S.m1!, 'sfu:pause', { roomId, token: t1, subId: '0123456789abcdef', paused: 'yes' }))).code).toBe('VALIDATION');
+    expect((await fail(command(S.m1!, 'sfu:pause', { roomId, token: t1, subId: 'nope', paused: true }))).code).toBe('VALIDATION');
+    expect((await fail(command(S.outsider!, 'sfu:pause', { roomId, token: t1, subId: '0123456789abcdef', paused: true }))).code).toBe('NOT_MEMBER');
+    expect((await fail(command(S.m2!, 'sfu:pause', { roomId, token: t1, subId: '0123456789abcdef', paused: true }))).code).toBe('FORBIDDEN');
+    expect(server.app.sfu.subscriptionsOf(roomId, m1.userId)).toEqual([]);
   }, 30_000);
 
   it('refuses forged, expired, someone else’s, other-room and wrong-role tokens', async () => {

@@ -63,6 +63,8 @@ export const useCallStore = defineStore('call', () => {
   const hand = ref(false);
   /** The width of grid tiles (set by the stage): picks the simulcast layer each tile receives. */
   const tileWidth = ref(320);
+  /** The participants whose tiles are on screen (set by the stage); null = all (stage closed or mesh). */
+  const visiblePeers = shallowRef<ReadonlySet<string> | null>(null);
   let iceServers: CallJoinResult['iceServers'] = [];
   const sfu = useSfuLink({
     roomId: () => roomId.value,
@@ -70,6 +72,7 @@ export const useCallStore = defineStore('call', () => {
     roster: () => participants.value,
     myUserId: () => auth.me?.id,
     // Pinned tiles and shared screens (text must stay legible) get the full layer.
+    visible: (peerId) => visiblePeers.value?.has(peerId) ?? true,
     layerFor: (peerId) => (pinned.value === peerId || participants.value.find((p) => p.peerId === peerId)?.screen ? 2 : layerForWidth(tileWidth.value)),
   });
   const active = computed(() => (transport.value === 'sfu' ? sfu : mesh));
@@ -123,7 +126,7 @@ export const useCallStore = defineStore('call', () => {
       else if (mode === 'sfu' && old && epoch !== old[1]) void sfu.reconnect();
     },
   );
-  watch(tileWidth, () => transport.value === 'sfu' && sfu.tuneAll());
+  watch([tileWidth, visiblePeers], () => transport.value === 'sfu' && sfu.tuneAll());
 
   function toggleHand(): void {
     hand.value = !hand.value;
@@ -445,6 +448,7 @@ export const useCallStore = defineStore('call', () => {
     transport,
     hand,
     tileWidth,
+    visiblePeers,
     toggleHand,
     setPreference,
     moderate,
