@@ -223,6 +223,11 @@ export class SfuService extends EventEmitter {
     }
   }
 
+  /** The feed ids publishing in a room (tests, diagnostics). */
+  publishersOf(roomId: number): number[] {
+    return [...(this.rooms.get(roomId)?.pubs.values() ?? [])].map((p) => p.feedId);
+  }
+
   /** The user's feed in this room, if publishing. */
   feedOf(roomId: number, userId: number): number | null {
     return this.rooms.get(roomId)?.pubs.get(userId)?.feedId ?? null;

@@ -391,9 +391,21 @@ export const useCallStore = defineStore('call', () => {
   onConnected(() => {
     isConnectedRef.value = true;
     if (phase.value !== 'in-call' || roomId.value === null) return;
-    // The server dropped us from the call when the socket went: join again under the same peer id.
+    rejoin(0);
+  });
+  /**
+   * The server dropped us from the call when the socket went: join again under the same peer id.
+   * A busy server may time the join out or answer "not in this call" to a command the old socket
+   * had queued: those are retried with back-off (issue 16: a reconnect under load used to end the
+   * call for good); only a definite no (not a member any more, muted, full) ends it.
+   */
+  let rejoinTimer: ReturnType<typeof setTimeout> | undefined;
+  function rejoin(attempt: number): void {
+    clearTimeout(rejoinTimer);
+    const id = roomId.value;
     joinCommand()
       .then(() => {
+        if (phase.value !== 'in-call' || roomId.value !== id) return;
         if (screen.value) report({ screen: true });
         if (recorder.recording.value && roomId.value !== null) command('call:record', { roomId: roomId.value, recording: true }).catch(() => {});
         if (hand.value) report({ hand: true });
@@ -402,10 +414,18 @@ export const useCallStore = defineStore('call', () => {
         else void mesh.reconnect();
       })
       .catch((err) => {
+        if (phase.value !== 'in-call' || roomId.value !== id) return;
+        const e = err instanceof ApiError ? err : null;
+        const definite = e !== null && (e.code === 'NOT_MEMBER' || e.code === 'FORBIDDEN' || e.code === 'MUTED' || (e.code === 'CONFLICT' && /full/i.test(e.message)));
+        if (!definite && attempt < 6) {
+          // Offline again: the next connect starts over.
+          if (isConnected()) rejoinTimer = setTimeout(() => rejoin(attempt + 1), Math.min(8000, 500 * 2 ** attempt));
+          return;
+        }
         toast({ kind: 'error', title: 'Could not rejoin the call', body: errorMessage(err) });
         leave({ tell: false });
       });
-  });
+  }
   const socket = getSocket();
   socket.on('disconnect', () => (isConnectedRef.value = false));
   socket.on('call:ended', ({ roomId: id, reason }) => {
