@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
-import { newUserViaApi, type User } from '../fixtures.js';
+import { expect, type Page } from '@playwright/test';
+import { callFlags, callRoomFor, callTest, newUserViaApi, openCall, remoteTileOf as tileOf, remoteTiles as remotes, type User } from '../fixtures.js';
 
 // A small camera picture (320x180, 15 fps) so eight browsers fit on two shared cores.
 const FAKE_VIDEO = joinPath(tmpdir(), 'commonroom-sfu-fake-320x180.y4m');
@@ -19,17 +19,7 @@ if (!existsSync(FAKE_VIDEO)) {
     /* no ffmpeg: Chromium's own fake camera */
   }
 }
-const CALL_FLAGS = [
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  ...(existsSync(FAKE_VIDEO) ? [`--use-file-for-fake-video-capture=${FAKE_VIDEO}`] : []),
-  '--allow-loopback-in-peer-connection',
-  '--auto-select-desktop-capture-source=Entire screen',
-  '--autoplay-policy=no-user-gesture-required',
-];
-const test = base.extend({
-  launchOptions: [async ({ launchOptions }, use) => use({ ...launchOptions, args: [...(launchOptions.args ?? []), ...CALL_FLAGS] }), { scope: 'worker' }],
-});
+const test = callTest(callFlags(existsSync(FAKE_VIDEO) ? [`--use-file-for-fake-video-capture=${FAKE_VIDEO}`] : []));
 
 let hasJanus = false;
 try {
@@ -42,19 +32,7 @@ test.skip(!hasJanus, 'janus is not installed');
 // Eight browsers with live video on two shared cores: generous budgets (expectations unchanged).
 test.describe.configure({ timeout: Number(process.env.SFU_E2E_TIMEOUT ?? 420_000), mode: 'serial' });
 
-async function roomFor(host: User, guests: User[]): Promise<number> {
-  const r = await host.page.request.post('/api/rooms', { data: { name: 'Big call' } });
-  expect(r.status()).toBe(201);
-  const roomId = (await r.json()).room.id as number;
-  for (const g of guests) expect((await g.page.request.post(`/api/rooms/${roomId}/join`, { data: {} })).status()).toBe(200);
-  return roomId;
-}
-
-async function openCall(page: Page, roomId: number): Promise<void> {
-  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
-  await page.goto(`/rooms/${roomId}?a=call`);
-  await expect(page.getByRole('heading', { name: 'Call', exact: true })).toBeVisible({ timeout: 60_000 });
-}
+const roomFor = (host: User, guests: User[]) => callRoomFor(host, guests, 'Big call');
 
 async function join(page: Page): Promise<void> {
   await page.getByTestId('call-setup').click();
@@ -63,8 +41,6 @@ async function join(page: Page): Promise<void> {
   await expect(page.locator('.call[data-phase="in-call"]')).toBeVisible({ timeout: 30_000 });
 }
 
-const remotes = (page: Page) => page.locator('[data-testid="call-tile"][data-self="false"]');
-const tileOf = (page: Page, user: User) => remotes(page).filter({ hasText: user.username });
 
 /** On `me`'s page, each other user's tile decodes frames, and they keep advancing (tiles found by name: the speaker layout reorders them). */
 async function expectLiveRemotes(me: User, all: User[], timeout = 90_000): Promise<void> {
