@@ -1,5 +1,5 @@
 /** Helpers shared by the end-to-end specs. */
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { E2E_ADMIN } from './global-setup.js';
 
 let counter = 0;
@@ -100,3 +100,46 @@ export async function adminUser(browser: Browser): Promise<User> {
 export async function docShot(page: Page, path: string, opts: { fullPage?: boolean } = {}): Promise<void> {
   if (process.env.SCREENS) await page.screenshot({ path, ...opts });
 }
+
+// ---- calls (e2e/calls, e2e/sfu): real Chromium with fake camera, microphone and screen ----
+
+/** Chromium flags for call specs; `extra` adds e.g. a file for the fake camera. */
+export function callFlags(extra: string[] = []): string[] {
+  return [
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    ...extra,
+    // Without it the `stream` event fires on one machine but no frames flow.
+    '--allow-loopback-in-peer-connection',
+    '--auto-select-desktop-capture-source=Entire screen',
+    '--autoplay-policy=no-user-gesture-required',
+  ];
+}
+
+/** A `test` whose browsers run with the call flags (only the call specs need them). */
+export function callTest(flags: string[] = callFlags()) {
+  return base.extend({
+    launchOptions: [async ({ launchOptions }, use) => use({ ...launchOptions, args: [...(launchOptions.args ?? []), ...flags] }), { scope: 'worker' }],
+  });
+}
+
+/** `host` creates a room over the API and the guests join it; returns its id. */
+export async function callRoomFor(host: User, guests: User[], name = 'Call room'): Promise<number> {
+  const r = await host.page.request.post('/api/rooms', { data: { name } });
+  expect(r.status()).toBe(201);
+  const roomId = (await r.json()).room.id as number;
+  for (const g of guests) expect((await g.page.request.post(`/api/rooms/${roomId}/join`, { data: {} })).status()).toBe(200);
+  return roomId;
+}
+
+/** Opens the room's Call panel (page errors and console errors go to the test output). */
+export async function openCall(page: Page, roomId: number, timeout = 60_000): Promise<void> {
+  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && console.log(`[console] ${m.text()}`));
+  await page.goto(`/rooms/${roomId}?a=call`);
+  await expect(page.getByRole('heading', { name: 'Call', exact: true })).toBeVisible({ timeout });
+}
+
+/** The remote participants' tiles on a page, and one user's tile (found by name: layouts reorder tiles). */
+export const remoteTiles = (page: Page) => page.locator('[data-testid="call-tile"][data-self="false"]');
+export const remoteTileOf = (page: Page, user: User) => remoteTiles(page).filter({ hasText: user.username });

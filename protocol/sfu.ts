@@ -36,6 +36,8 @@ export const sfuCommandSchemas = {
   /** The simulcast layer a subscription receives (0 low .. 2 high), picked by tile size. */
   'sfu:layer': z.object({ roomId, token: sfuTokenSchema, subId, substream: z.number().int().min(0).max(2) }).strict(),
   'sfu:unsubscribe': z.object({ roomId, token: sfuTokenSchema, subId }).strict(),
+  /** Pause (or resume) a subscription's video while its tile is off-page; its audio keeps flowing. */
+  'sfu:pause': z.object({ roomId, token: sfuTokenSchema, subId, paused: z.boolean() }).strict(),
   /** Real-time live: Janus's offer for the room's mountpoint out; answer with `sfu:live-start`. Viewers never send offers. */
   'sfu:live-watch': z.object({ roomId, token: sfuTokenSchema }).strict(),
   'sfu:live-start': z.object({ roomId, token: sfuTokenSchema, subId, jsep: z.object({ type: z.literal('answer'), sdp }).strict() }).strict(),
@@ -65,6 +67,7 @@ export interface SfuCommandResults {
   'sfu:start': null;
   'sfu:layer': null;
   'sfu:unsubscribe': null;
+  'sfu:pause': null;
   'sfu:live-watch': { subId: string; jsep: SfuJsep };
   'sfu:live-start': null;
   'sfu:live-stop': null;

@@ -46,3 +46,4 @@ export * from './file-jobs.js';
 export * from './documents.js';
 export * from './doc-updates.js';
 export * from './doc-versions.js';
+export * from './call-settings.js';

@@ -2,36 +2,10 @@
  * Video calls in real Chromium with fake camera/microphone (and fake screen capture), several users
  * in separate contexts. These specs need media flags the others do not: they are added here only.
  */
-import { test as base, expect, type Page } from '@playwright/test';
-import { newUser, newUserViaApi, type User } from '../fixtures.js';
+import { expect, type Page } from '@playwright/test';
+import { callRoomFor as roomFor, callTest, newUser, newUserViaApi, openCall, remoteTileOf as tileOf, type User } from '../fixtures.js';
 
-const CALL_FLAGS = [
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  // Without it the `stream` event fires on one machine but no frames flow.
-  '--allow-loopback-in-peer-connection',
-  '--auto-select-desktop-capture-source=Entire screen',
-  '--autoplay-policy=no-user-gesture-required',
-];
-
-const test = base.extend({
-  launchOptions: [async ({ launchOptions }, use) => use({ ...launchOptions, args: [...(launchOptions.args ?? []), ...CALL_FLAGS] }), { scope: 'worker' }],
-});
-
-async function roomFor(host: User, guests: User[]): Promise<number> {
-  const r = await host.page.request.post('/api/rooms', { data: { name: 'Call room' } });
-  expect(r.status()).toBe(201);
-  const roomId = (await r.json()).room.id as number;
-  for (const g of guests) expect((await g.page.request.post(`/api/rooms/${roomId}/join`, { data: {} })).status()).toBe(200);
-  return roomId;
-}
-
-async function openCall(page: Page, roomId: number): Promise<void> {
-  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && console.log(`[console] ${m.text()}`));
-  await page.goto(`/rooms/${roomId}?a=call`);
-  await expect(page.getByRole('heading', { name: 'Call', exact: true })).toBeVisible();
-}
+const test = callTest();
 
 /** Opens the preview and joins; returns the ms from the Join click to the first remote frame later. */
 async function join(page: Page): Promise<void> {
@@ -68,7 +42,6 @@ async function expectLiveRemotes(page: Page, count: number): Promise<void> {
 // once ran out of 120 s on a loaded machine, most of it spent before the call started).
 test.describe.configure({ timeout: 180_000 });
 
-const tileOf = (page: Page, user: User) => page.locator('[data-testid="call-tile"][data-self="false"]').filter({ hasText: user.username });
 
 test('two people: live video both ways, mute and camera-off seen, screen share swaps the track in place', async ({ browser }) => {
   const a = await newUser(browser, 'ada');

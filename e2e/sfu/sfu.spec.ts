@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
-import { newUserViaApi, type User } from '../fixtures.js';
+import { expect, type Page } from '@playwright/test';
+import { callFlags, callRoomFor, callTest, newUserViaApi, openCall, remoteTileOf as tileOf, remoteTiles as remotes, type User } from '../fixtures.js';
 
 // A small camera picture (320x180, 15 fps) so eight browsers fit on two shared cores.
 const FAKE_VIDEO = joinPath(tmpdir(), 'commonroom-sfu-fake-320x180.y4m');
@@ -19,17 +19,7 @@ if (!existsSync(FAKE_VIDEO)) {
     /* no ffmpeg: Chromium's own fake camera */
   }
 }
-const CALL_FLAGS = [
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  ...(existsSync(FAKE_VIDEO) ? [`--use-file-for-fake-video-capture=${FAKE_VIDEO}`] : []),
-  '--allow-loopback-in-peer-connection',
-  '--auto-select-desktop-capture-source=Entire screen',
-  '--autoplay-policy=no-user-gesture-required',
-];
-const test = base.extend({
-  launchOptions: [async ({ launchOptions }, use) => use({ ...launchOptions, args: [...(launchOptions.args ?? []), ...CALL_FLAGS] }), { scope: 'worker' }],
-});
+const test = callTest(callFlags(existsSync(FAKE_VIDEO) ? [`--use-file-for-fake-video-capture=${FAKE_VIDEO}`] : []));
 
 let hasJanus = false;
 try {
@@ -42,19 +32,7 @@ test.skip(!hasJanus, 'janus is not installed');
 // Eight browsers with live video on two shared cores: generous budgets (expectations unchanged).
 test.describe.configure({ timeout: Number(process.env.SFU_E2E_TIMEOUT ?? 420_000), mode: 'serial' });
 
-async function roomFor(host: User, guests: User[]): Promise<number> {
-  const r = await host.page.request.post('/api/rooms', { data: { name: 'Big call' } });
-  expect(r.status()).toBe(201);
-  const roomId = (await r.json()).room.id as number;
-  for (const g of guests) expect((await g.page.request.post(`/api/rooms/${roomId}/join`, { data: {} })).status()).toBe(200);
-  return roomId;
-}
-
-async function openCall(page: Page, roomId: number): Promise<void> {
-  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
-  await page.goto(`/rooms/${roomId}?a=call`);
-  await expect(page.getByRole('heading', { name: 'Call', exact: true })).toBeVisible({ timeout: 60_000 });
-}
+const roomFor = (host: User, guests: User[]) => callRoomFor(host, guests, 'Big call');
 
 async function join(page: Page): Promise<void> {
   await page.getByTestId('call-setup').click();
@@ -63,8 +41,6 @@ async function join(page: Page): Promise<void> {
   await expect(page.locator('.call[data-phase="in-call"]')).toBeVisible({ timeout: 30_000 });
 }
 
-const remotes = (page: Page) => page.locator('[data-testid="call-tile"][data-self="false"]');
-const tileOf = (page: Page, user: User) => remotes(page).filter({ hasText: user.username });
 
 /** On `me`'s page, each other user's tile decodes frames, and they keep advancing (tiles found by name: the speaker layout reorders them). */
 async function expectLiveRemotes(me: User, all: User[], timeout = 90_000): Promise<void> {
@@ -140,6 +116,131 @@ test('eight people in a large call all see each other; a screen share reaches ev
   await expect(host.page.getByTestId('hands-banner')).toContainText(guests[2]!.username);
 
   if (process.env.SCREENS) await host.page.screenshot({ path: 'docs/screenshots/sfu-call-8.png' });
+  for (const u of users) await u.context.close();
+});
+
+test('a screen share goes through Janus: the others receive its frames', async ({ browser }) => {
+  const users: User[] = [];
+  for (let i = 0; i < 3; i++) users.push(await newUserViaApi(browser, `ss${i}`));
+  const [host, ...guests] = users as [User, ...User[]];
+  const roomId = await roomFor(host, guests);
+  for (const u of users) await openCall(u.page, roomId);
+  await host.page.getByTestId('call-large').check();
+  await expect(host.page.getByTestId('call-large')).toBeChecked();
+  for (const u of users) {
+    await join(u.page);
+    await expect(u.page.getByTestId('call-mode')).toHaveAttribute('data-mode', 'sfu');
+  }
+  for (const u of users) await expectLiveRemotes(u, users);
+
+  // The camera is 320x180; Chromium's fake desktop capture has another size: the tile's picture changes.
+  const sizeOf = (page: Page) => tileOf(page, host).evaluate((el) => `${el.querySelector('video')!.videoWidth}x${el.querySelector('video')!.videoHeight}`);
+  const before = await Promise.all(guests.map((g) => sizeOf(g.page)));
+  await host.page.getByTestId('call-screen').click();
+  await expect(host.page.getByTestId('call-screen')).toHaveAttribute('aria-pressed', 'true');
+  for (const [i, g] of guests.entries()) {
+    await expect(tileOf(g.page, host).getByTestId('screen-icon')).toBeVisible();
+    await expect.poll(() => sizeOf(g.page), { timeout: 60_000, message: `${g.username} receives the screen` }).not.toBe(before[i]);
+    const frames = () => tileOf(g.page, host).evaluate((el) => Number(el.getAttribute('data-frames')));
+    const f = await frames();
+    await expect.poll(frames, { timeout: 30_000, message: `the screen's frames advance on ${g.username}'s page` }).toBeGreaterThan(f + 3);
+  }
+  // Stopping the share brings the camera back everywhere.
+  await host.page.getByTestId('call-screen').click();
+  for (const [i, g] of guests.entries()) {
+    await expect(tileOf(g.page, host).getByTestId('screen-icon')).toHaveCount(0);
+    await expect.poll(() => sizeOf(g.page), { timeout: 60_000 }).toBe(before[i]);
+  }
+  for (const u of users) await u.context.close();
+});
+
+/**
+ * In the page: the receiving RTCPeerConnections whose video no remote tile shows (matched by track
+ * object: Janus gives every subscription the same msid, so track ids repeat), with bytes received.
+ */
+async function offPage(page: Page): Promise<{ video: number; audio: number }[]> {
+  return page.evaluate(async () => {
+    const shown = new Set<MediaStreamTrack>();
+    for (const v of document.querySelectorAll('[data-testid="call-tile"][data-self="false"] video')) for (const t of ((v as HTMLVideoElement).srcObject as MediaStream | null)?.getTracks() ?? []) shown.add(t);
+    const out: { video: number; audio: number }[] = [];
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState === 'closed' || pc.getTransceivers().some((t) => t.direction === 'sendonly')) continue;
+      const track = pc.getReceivers().find((r) => r.track.kind === 'video')?.track;
+      if (!track || shown.has(track)) continue;
+      let video = 0;
+      let audio = 0;
+      (await pc.getStats()).forEach((s: { type: string; kind?: string; bytesReceived?: number }) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video') video += s.bytesReceived ?? 0;
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') audio += s.bytesReceived ?? 0;
+      });
+      out.push({ video, audio });
+    }
+    return out;
+  });
+}
+
+/** Polls until every off-page subscription (`count` of them) has its video bytes stop growing while its audio still grows. */
+async function expectPausedOffPage(page: Page, count: number): Promise<void> {
+  let last: { video: number; audio: number }[] = [];
+  await expect
+    .poll(
+      async () => {
+        const now = await offPage(page);
+        const prev = last;
+        last = now;
+        if (now.length !== count || prev.length !== count) return `waiting for ${count} off-page subscriptions (${now.length})`;
+        for (const [i, r] of now.entries()) {
+          if (r.video !== prev[i]!.video) return `video still flows (${prev[i]!.video} -> ${r.video} bytes)`;
+          if (r.audio <= prev[i]!.audio) return 'audio stopped too';
+        }
+        return 'video paused, audio flowing';
+      },
+      { timeout: 60_000, intervals: [1500] },
+    )
+    .toBe('video paused, audio flowing');
+}
+
+test('off-page tiles: Janus stops sending their video, and resumes when their page is shown', async ({ browser }) => {
+  const users: User[] = [];
+  for (let i = 0; i < 3; i++) users.push(await newUserViaApi(browser, `pg${i}`));
+  const [host, g1, g2] = users as [User, User, User];
+  // A phone-sized stage: fewer tiles a page than the three in the call (host first, then g1, g2).
+  await host.page.setViewportSize({ width: 380, height: 640 });
+  await host.page.addInitScript(() => {
+    const pcs: RTCPeerConnection[] = [];
+    (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = pcs;
+    const Native = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends Native {
+      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+        super(...args);
+        pcs.push(this);
+      }
+    };
+  });
+  const roomId = await roomFor(host, [g1, g2]);
+  for (const u of users) await openCall(u.page, roomId);
+  await host.page.getByTestId('call-large').check();
+  await expect(host.page.getByTestId('call-large')).toBeChecked();
+  for (const u of users) {
+    await join(u.page);
+    await expect(u.page.getByTestId('call-mode')).toHaveAttribute('data-mode', 'sfu');
+  }
+  for (const u of [g1, g2]) await expectLiveRemotes(u, users);
+  // g2 (last in) is not on page 1: its video is paused at Janus, its audio still plays.
+  await expect(host.page.getByTestId('call-page-next')).toBeVisible({ timeout: 30_000 });
+  await expect(tileOf(host.page, g2)).toHaveCount(0);
+  const shownOnFirst = await remotes(host.page).count();
+  await expectPausedOffPage(host.page, 2 - shownOnFirst);
+
+  // Next pages until g2's tile shows: its video comes back (frames advance); g1 is then off-page and paused.
+  while ((await tileOf(host.page, g2).count()) === 0) await host.page.getByTestId('call-page-next').click();
+  await expect(tileOf(host.page, g1)).toHaveCount(0);
+  const g2Frames = () => tileOf(host.page, g2).evaluate((el) => Number(el.getAttribute('data-frames'))).catch(() => 0);
+  await expect.poll(g2Frames, { timeout: 60_000, message: 'g2 shows frames again' }).toBeGreaterThan(3);
+  const f = await g2Frames();
+  await expect.poll(g2Frames, { timeout: 30_000 }).toBeGreaterThan(f);
+  await expectPausedOffPage(host.page, 1);
+  if (process.env.SCREENS) await host.page.screenshot({ path: 'docs/screenshots/sfu-call-pages-phone.png' });
   for (const u of users) await u.context.close();
 });
 

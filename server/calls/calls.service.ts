@@ -3,6 +3,9 @@
  * restart clients join again by themselves), peer tokens, and the room facts `call:*`.
  */
 import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { callSettings } from '../../db/schema/index.js';
 import { CALL_CAPACITY, CALL_TOKEN_TTL_SECONDS, PEER_KEY, PEER_PATH, peerIdPrefix, peerIdSchema, type CallJoinResult, type CallLeftReason, type CallModeInfo, type CallParticipant, type CallState } from '../../protocol/calls.js';
 import { SFU_MAX_PARTICIPANTS, type CallMode, type CallPreference, type SfuStatus } from '../../protocol/sfu.js';
 import type { AppConfig } from '../config.js';
@@ -41,7 +44,7 @@ export class CallsService {
   onPeerEnded: (peerId: string) => void = () => {};
   private sfu: CallsSfu | null = null;
   private meshLimit = CALL_CAPACITY;
-  /** Rooms whose owner set the call mode to 'large' (memory only, like the calls themselves). */
+  /** Rooms whose owner set the call mode to 'large' (stored in call_settings; loaded at start). */
   private readonly large = new Set<number>();
   /** Rooms whose call runs through the SFU now. */
   private readonly sfuRooms = new Set<number>();
@@ -56,6 +59,7 @@ export class CallsService {
     private readonly outlet: CallsOutlet,
     private readonly peerPort: number | null = null,
     private readonly now: () => number = Date.now,
+    private readonly db: Db | null = null,
   ) {
     this.key = callTokenKey(config.sessionSecret);
   }
@@ -116,9 +120,20 @@ export class CallsService {
     }
   }
 
-  /** Owner: 'large' puts the call through the SFU now (when Janus is up); 'auto' decides by head count. */
-  setPreference(roomId: number, preference: CallPreference): CallModeInfo {
+  /** The owners' stored 'large' choices (call_settings), read once at start. */
+  async loadPreferences(): Promise<void> {
+    if (!this.db) return;
+    const rows = await this.db.select({ roomId: callSettings.roomId }).from(callSettings).where(eq(callSettings.preference, 'large'));
+    for (const r of rows) this.large.add(r.roomId);
+  }
+
+  /** Owner: 'large' puts the call through the SFU now (when Janus is up); 'auto' decides by head count. Stored: survives a restart. */
+  async setPreference(roomId: number, preference: CallPreference): Promise<CallModeInfo> {
     if (preference === 'large' && !this.sfu) throw new AppError('CONFLICT', 'Large calls are not available on this server.');
+    if (this.db) {
+      const updatedAt = this.now();
+      await this.db.insert(callSettings).values({ roomId, preference, updatedAt }).onConflictDoUpdate({ target: callSettings.roomId, set: { preference, updatedAt } });
+    }
     if (preference === 'large') this.large.add(roomId);
     else this.large.delete(roomId);
     this.decideMode(roomId, true);

@@ -17,10 +17,11 @@ declare module 'fastify' {
 
 export const callsPlugin = fp(
   async (app: FastifyInstance) => {
-    const calls = new CallsService(app.rooms, app.roomEvents, app.config, socketCallsOutlet(() => app.io));
+    const calls = new CallsService(app.rooms, app.roomEvents, app.config, socketCallsOutlet(() => app.io), null, Date.now, app.db);
+    await calls.loadPreferences();
     app.decorate('calls', calls);
     registerCallSockets(app, calls);
     await mountPeerServer(app, calls);
   },
-  { name: 'calls', dependencies: ['auth', 'socket-io'] },
+  { name: 'calls', dependencies: ['db', 'auth', 'socket-io'] },
 );

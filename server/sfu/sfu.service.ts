@@ -26,6 +26,10 @@ interface Sub {
   userId: number;
   feedId: number;
   handle: JanodeHandle;
+  /** The subscription's video m-line (Janus pauses it by mid). */
+  videoMid: string | null;
+  /** Video paused (the tile is off-page): Janus sends none. */
+  paused: boolean;
 }
 interface JRoom {
   roomId: number;
@@ -51,12 +55,13 @@ const janusCode = (err: unknown): number | undefined => {
   return m ? Number(m[1]) : undefined;
 };
 
-/** The mid of the first audio m-line of an SDP (for Janus's moderate request). */
-export function audioMidOf(sdp: string): string | null {
+/** The mid of the first m-line of a kind in an SDP (Janus's moderate and configure requests go by mid). */
+export function midOf(sdp: string, kind: 'audio' | 'video'): string | null {
   const parts = sdp.split(/\r?\nm=/);
-  for (const p of parts) if (p.startsWith('audio')) return /\r?\na=mid:(\S+)/.exec(p)?.[1] ?? null;
+  for (const p of parts) if (p.startsWith(kind)) return /\r?\na=mid:(\S+)/.exec(p)?.[1] ?? null;
   return null;
 }
+export const audioMidOf = (sdp: string) => midOf(sdp, 'audio');
 
 export class SfuService extends EventEmitter {
   private readonly key: Buffer;
@@ -218,6 +223,11 @@ export class SfuService extends EventEmitter {
     }
   }
 
+  /** The feed ids publishing in a room (tests, diagnostics). */
+  publishersOf(roomId: number): number[] {
+    return [...(this.rooms.get(roomId)?.pubs.values() ?? [])].map((p) => p.feedId);
+  }
+
   /** The user's feed in this room, if publishing. */
   feedOf(roomId: number, userId: number): number | null {
     return this.rooms.get(roomId)?.pubs.get(userId)?.feedId ?? null;
@@ -235,7 +245,7 @@ export class SfuService extends EventEmitter {
       const res = await handle.joinSubscriber({ room: room.janusRoom, feed: feedId, token, sc_substream_layer: substream });
       if (!res.jsep) throw new Error('no offer');
       const subId = randomBytes(8).toString('hex');
-      room.subs.set(subId, { subId, userId, feedId, handle });
+      room.subs.set(subId, { subId, userId, feedId, handle, videoMid: midOf(res.jsep.sdp, 'video'), paused: false });
       return { subId, jsep: res.jsep };
     } catch (err) {
       await handle.detach().catch(() => {});
@@ -261,6 +271,22 @@ export class SfuService extends EventEmitter {
     await s.handle.configure({ sc_substream_layer: substream }).catch((err: unknown) => {
       throw mapJanusError(err);
     });
+  }
+
+  /** Janus stops (or resumes) sending the subscription's video; audio goes on (the speaker is still heard and detected). */
+  async setPaused(roomId: number, userId: number, subId: string, paused: boolean): Promise<void> {
+    const s = this.sub(roomId, userId, subId);
+    if (s.paused === paused) return;
+    if (!s.videoMid) throw new AppError('VALIDATION', 'That subscription has no video.');
+    await s.handle.configure({ streams: [{ mid: s.videoMid, send: !paused }] }).catch((err: unknown) => {
+      throw mapJanusError(err);
+    });
+    s.paused = paused;
+  }
+
+  /** A user's subscriptions in a room, with their pause state (tests, diagnostics). */
+  subscriptionsOf(roomId: number, userId: number): { subId: string; feedId: number; paused: boolean }[] {
+    return [...(this.rooms.get(roomId)?.subs.values() ?? [])].filter((s) => s.userId === userId).map(({ subId, feedId, paused }) => ({ subId, feedId, paused }));
   }
 
   async unsubscribe(roomId: number, userId: number, subId: string): Promise<void> {

@@ -58,6 +58,12 @@ export function registerSfuSockets(app: FastifyInstance, sfu: SfuService, calls:
     return null;
   });
 
+  sockets.command('sfu:pause', member, async (ctx, { roomId, token, subId, paused }) => {
+    inSfuCall(ctx.userId, roomId, token);
+    await sfu.setPaused(roomId, ctx.userId, subId, paused);
+    return null;
+  });
+
   sockets.command('sfu:unsubscribe', member, async (ctx, { roomId, token, subId }) => {
     inSfuCall(ctx.userId, roomId, token);
     await sfu.unsubscribe(roomId, ctx.userId, subId);

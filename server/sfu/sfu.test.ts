@@ -9,42 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { Client, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
 import { findExecutable } from './janus-supervisor.js';
+import { fakeOffer } from './fake-offer.js';
 import { issueSfuToken, sfuTokenKey } from './sfu-token.js';
 
 const hasJanus = !!findExecutable('janus');
-
-/** A minimal browser-like offer: Opus audio and VP8 video, one BUNDLE, DTLS actpass. */
-export function fakeOffer(): { type: 'offer'; sdp: string } {
-  const fp = Array.from({ length: 32 }, (_, i) => ((i * 7 + 11) % 256).toString(16).padStart(2, '0').toUpperCase()).join(':');
-  const common = ['c=IN IP4 0.0.0.0', 'a=rtcp:9 IN IP4 0.0.0.0', 'a=ice-ufrag:abcd', 'a=ice-pwd:abcdefghijklmnopqrstuvwx', 'a=ice-options:trickle', `a=fingerprint:sha-256 ${fp}`, 'a=setup:actpass'];
-  const sdp = [
-    'v=0',
-    'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
-    's=-',
-    't=0 0',
-    'a=group:BUNDLE 0 1',
-    'a=msid-semantic: WMS s',
-    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
-    ...common,
-    'a=mid:0',
-    'a=sendonly',
-    'a=rtcp-mux',
-    'a=rtpmap:111 opus/48000/2',
-    'a=fmtp:111 minptime=10;useinbandfec=1',
-    'a=ssrc:1111 cname:x',
-    'm=video 9 UDP/TLS/RTP/SAVPF 96',
-    ...common,
-    'a=mid:1',
-    'a=sendonly',
-    'a=rtcp-mux',
-    'a=rtpmap:96 VP8/90000',
-    'a=rtcp-fb:96 nack',
-    'a=rtcp-fb:96 nack pli',
-    'a=ssrc:2222 cname:x',
-    '',
-  ].join('\r\n');
-  return { type: 'offer', sdp };
-}
 
 let server: TestServer;
 let owner: Client, m1: Client, m2: Client, m3: Client, outsider: Client, kicked: Client;
@@ -128,6 +96,13 @@ describe.skipIf(!hasJanus)('SFU through the real Janus', () => {
     const t1 = (await ok(command(S.m1!, 'sfu:token', { roomId, role: 'call' }))).token;
     expect((await fail(command(S.m1!, 'sfu:start', { roomId, token: t1, subId: '0123456789abcdef', jsep: { type: 'answer', sdp: fakeOffer().sdp } }))).code).toBe('NOT_FOUND');
     expect((await fail(command(S.m1!, 'sfu:layer', { roomId, token: t1, subId: '0123456789abcdef', substream: 0 }))).code).toBe('NOT_FOUND');
+    // Pausing an off-page tile: only one's own subscriptions, well-formed, in the call.
+    expect((await fail(command(S.m1!, 'sfu:pause', { roomId, token: t1, subId: '0123456789abcdef', paused: true }))).code).toBe('NOT_FOUND');
+    expect((await fail(command(S.m1!, 'sfu:pause', { roomId, token: t1, subId: '0123456789abcdef', paused: 'yes' }))).code).toBe('VALIDATION');
+    expect((await fail(command(S.m1!, 'sfu:pause', { roomId, token: t1, subId: 'nope', paused: true }))).code).toBe('VALIDATION');
+    expect((await fail(command(S.outsider!, 'sfu:pause', { roomId, token: t1, subId: '0123456789abcdef', paused: true }))).code).toBe('NOT_MEMBER');
+    expect((await fail(command(S.m2!, 'sfu:pause', { roomId, token: t1, subId: '0123456789abcdef', paused: true }))).code).toBe('FORBIDDEN');
+    expect(server.app.sfu.subscriptionsOf(roomId, m1.userId)).toEqual([]);
   }, 30_000);
 
   it('refuses forged, expired, someone else’s, other-room and wrong-role tokens', async () => {

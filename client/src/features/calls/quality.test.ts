@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { fitGrid, gridColumns, videoEncodingFor } from './quality';
+import { fitGrid, gridColumns, pageSizeFor, videoEncodingFor } from './quality';
+
+describe('tiles per page', () => {
+  it('is 12 on a desktop stage, fewer where tiles would get too small, never 0', () => {
+    expect(pageSizeFor(1200, 700)).toBe(12);
+    expect(pageSizeFor(360, 600)).toBe(5);
+    expect(pageSizeFor(300, 200)).toBe(1);
+    expect(pageSizeFor(0, 0)).toBe(1);
+  });
+});
 
 describe('video quality by participant count', () => {
   it('lowers bitrate and resolution as the call grows, never raising either', () => {

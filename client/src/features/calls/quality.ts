@@ -44,3 +44,10 @@ export function fitGrid(n: number, width: number, height: number, gap = 8, aspec
   }
   return best;
 }
+
+/** The most tiles a page of a `width` x `height` stage shows: 12, fewer where tiles would fall under 200 px wide. */
+export function pageSizeFor(width: number, height: number, gap = 8, minWidth = 200, aspect = 16 / 9, max = 12): number {
+  const columns = Math.floor((width + gap) / (minWidth + gap));
+  const rows = Math.floor((height + gap) / (minWidth / aspect + gap));
+  return Math.max(1, Math.min(max, columns * rows));
+}

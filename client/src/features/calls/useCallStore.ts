@@ -63,13 +63,17 @@ export const useCallStore = defineStore('call', () => {
   const hand = ref(false);
   /** The width of grid tiles (set by the stage): picks the simulcast layer each tile receives. */
   const tileWidth = ref(320);
+  /** The participants whose tiles are on screen (set by the stage); null = all (stage closed or mesh). */
+  const visiblePeers = shallowRef<ReadonlySet<string> | null>(null);
   let iceServers: CallJoinResult['iceServers'] = [];
   const sfu = useSfuLink({
     roomId: () => roomId.value,
     outgoing: () => outgoing ?? new MediaStream(),
     roster: () => participants.value,
     myUserId: () => auth.me?.id,
-    layerFor: (peerId) => (pinned.value === peerId ? 2 : layerForWidth(tileWidth.value)),
+    // Pinned tiles and shared screens (text must stay legible) get the full layer.
+    visible: (peerId) => visiblePeers.value?.has(peerId) ?? true,
+    layerFor: (peerId) => (pinned.value === peerId || participants.value.find((p) => p.peerId === peerId)?.screen ? 2 : layerForWidth(tileWidth.value)),
   });
   const active = computed(() => (transport.value === 'sfu' ? sfu : mesh));
   const remoteStreams = computed(() => active.value.streams);
@@ -122,7 +126,7 @@ export const useCallStore = defineStore('call', () => {
       else if (mode === 'sfu' && old && epoch !== old[1]) void sfu.reconnect();
     },
   );
-  watch(tileWidth, () => transport.value === 'sfu' && sfu.tuneAll());
+  watch([tileWidth, visiblePeers], () => transport.value === 'sfu' && sfu.tuneAll());
 
   function toggleHand(): void {
     hand.value = !hand.value;
@@ -387,9 +391,21 @@ export const useCallStore = defineStore('call', () => {
   onConnected(() => {
     isConnectedRef.value = true;
     if (phase.value !== 'in-call' || roomId.value === null) return;
-    // The server dropped us from the call when the socket went: join again under the same peer id.
+    rejoin(0);
+  });
+  /**
+   * The server dropped us from the call when the socket went: join again under the same peer id.
+   * A busy server may time the join out or answer "not in this call" to a command the old socket
+   * had queued: those are retried with back-off (issue 16: a reconnect under load used to end the
+   * call for good); only a definite no (not a member any more, muted, full) ends it.
+   */
+  let rejoinTimer: ReturnType<typeof setTimeout> | undefined;
+  function rejoin(attempt: number): void {
+    clearTimeout(rejoinTimer);
+    const id = roomId.value;
     joinCommand()
       .then(() => {
+        if (phase.value !== 'in-call' || roomId.value !== id) return;
         if (screen.value) report({ screen: true });
         if (recorder.recording.value && roomId.value !== null) command('call:record', { roomId: roomId.value, recording: true }).catch(() => {});
         if (hand.value) report({ hand: true });
@@ -398,10 +414,18 @@ export const useCallStore = defineStore('call', () => {
         else void mesh.reconnect();
       })
       .catch((err) => {
+        if (phase.value !== 'in-call' || roomId.value !== id) return;
+        const e = err instanceof ApiError ? err : null;
+        const definite = e !== null && (e.code === 'NOT_MEMBER' || e.code === 'FORBIDDEN' || e.code === 'MUTED' || (e.code === 'CONFLICT' && /full/i.test(e.message)));
+        if (!definite && attempt < 6) {
+          // Offline again: the next connect starts over.
+          if (isConnected()) rejoinTimer = setTimeout(() => rejoin(attempt + 1), Math.min(8000, 500 * 2 ** attempt));
+          return;
+        }
         toast({ kind: 'error', title: 'Could not rejoin the call', body: errorMessage(err) });
         leave({ tell: false });
       });
-  });
+  }
   const socket = getSocket();
   socket.on('disconnect', () => (isConnectedRef.value = false));
   socket.on('call:ended', ({ roomId: id, reason }) => {
@@ -444,6 +468,7 @@ export const useCallStore = defineStore('call', () => {
     transport,
     hand,
     tileWidth,
+    visiblePeers,
     toggleHand,
     setPreference,
     moderate,

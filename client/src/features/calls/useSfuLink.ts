@@ -31,6 +31,10 @@ interface Sub {
   layer: number;
   startedAt: number;
   gotMedia: boolean;
+  /** Janus answered our sfu:start: pausing and layers may be asked for. */
+  started: boolean;
+  /** Video paused at Janus (what we last asked for). */
+  paused: boolean;
 }
 
 /** Resolves when ICE gathering completes (or after `ms`: what was gathered goes). */
@@ -60,6 +64,8 @@ export function useSfuLink(opts: {
   myUserId: () => number | undefined;
   /** The layer I want for a participant's tile (by its size; pinned = 2). */
   layerFor: (peerId: string) => number;
+  /** Is the participant's tile on screen (current page, main tile, active speaker)? Off-page video is paused. */
+  visible: (peerId: string) => boolean;
 }) {
   const streams = shallowReactive(new Map<string, MediaStream>());
   const signal = ref<SignalState>('idle');
@@ -138,7 +144,7 @@ export function useSfuLink(opts: {
     if (roomId === null) return;
     const pc = new RTCPeerConnection({ iceServers });
     const layer = opts.layerFor(peerId);
-    const sub: Sub = { feedId, subId: null, pc, layer, startedAt: Date.now(), gotMedia: false };
+    const sub: Sub = { feedId, subId: null, pc, layer, startedAt: Date.now(), gotMedia: false, started: false, paused: false };
     subs.set(peerId, sub);
     linkStates[peerId] = 'new';
     pc.addEventListener('track', () => {
@@ -164,6 +170,8 @@ export function useSfuLink(opts: {
       await gathered(pc);
       if (subs.get(peerId) !== sub) return;
       await command('sfu:start', { roomId, token: await freshToken(), subId: res.subId, jsep: { type: 'answer', sdp: pc.localDescription!.sdp } });
+      sub.started = true;
+      tuneAll();
     } catch {
       // The feed went (left, republished) or Janus restarted: the next pass tries again.
       if (subs.get(peerId) === sub) drop(peerId);
@@ -205,15 +213,30 @@ export function useSfuLink(opts: {
 
   function tick(): void {
     const now = Date.now();
-    for (const [peerId, sub] of subs) if (!sub.gotMedia && now - sub.startedAt > NO_MEDIA_RETRY_MS) drop(peerId);
+    // A paused subscription still gets audio (and had its video before): not a dead one.
+    for (const [peerId, sub] of subs) if (!sub.gotMedia && !sub.paused && now - sub.startedAt > NO_MEDIA_RETRY_MS) drop(peerId);
     reconcile();
   }
 
-  /** Layers follow tile sizes: ask Janus for another substream when a tile grows or shrinks. */
+  /**
+   * Layers follow tile sizes: ask Janus for another substream when a tile grows or shrinks; the
+   * video of tiles off-page is paused at Janus (nothing sent to us) and resumed when shown.
+   */
   function tuneAll(): void {
     const roomId = opts.roomId();
     if (roomId === null) return;
     for (const [peerId, sub] of subs) {
+      const pause = !opts.visible(peerId);
+      if (sub.subId && sub.started && pause !== sub.paused) {
+        sub.paused = pause;
+        const subId = sub.subId;
+        void freshToken()
+          .then((t) => command('sfu:pause', { roomId, token: t, subId, paused: pause }))
+          .catch(() => {
+            // Refused (the subscription went): the next pass asks again.
+            if (subs.get(peerId) === sub) sub.paused = !pause;
+          });
+      }
       const want = opts.layerFor(peerId);
       if (!sub.subId || want === sub.layer) continue;
       sub.layer = want;
