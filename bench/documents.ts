@@ -2,8 +2,9 @@
  * Live documents (issue 12):
  * 1. N simultaneous typists (default 20) at K keystrokes/s each (default 5) on one document, on our
  *    server (auth, zod, membership, Yjs apply, SQLite append before relay and ack) and on a bare
- *    Socket.IO relay (docs-relay.ts) in the same run: relay latency (a keystroke leaving one typist
- *    until it reaches each other typist), ack latency (until stored and acknowledged), server CPU.
+ *    Socket.IO relay (docs-relay.ts) and a raw-WebSocket y-websocket-style relay (docs-ws-relay.ts)
+ *    in the same run: relay latency (a keystroke leaving one typist until it reaches each other
+ *    typist), ack latency (until stored and acknowledged), server CPU; ratios printed.
  * 2. Loading a document of 100,000 edits from its snapshot + tail vs from the full update log.
  * 3. Memory per open document (server heap per loaded Y.Doc of a few thousand characters).
  */
@@ -117,6 +118,80 @@ async function typists(name: string, server: ServerChild, cookies: (string | und
   if (texts.size !== 1) errors++;
   for (const s of sockets) s.close();
   return { name, relay, ack: acks, sent, errors, cpuPct: ((s1.cpuUs - s0.cpuUs) / 1000 / (opts.durationS * 1000)) * 100 };
+}
+
+/**
+ * The same typing against the raw-WebSocket relay, framed as y-websocket does (messageSync = 0,
+ * messageYjsUpdate = 2, then the update). No acks exist there: only relay latency is measured.
+ */
+async function wsTypists(server: ServerChild, opts: DocumentsOptions): Promise<Result> {
+  const { WebSocket } = await import('ws');
+  const encoding = await import('lib0/encoding');
+  const decoding = await import('lib0/decoding');
+  const frame = (u: Uint8Array) => {
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, 2);
+    encoding.writeVarUint8Array(e, u);
+    return encoding.toUint8Array(e);
+  };
+  const unframe = (b: Uint8Array) => {
+    const d = decoding.createDecoder(b);
+    decoding.readVarUint(d);
+    decoding.readVarUint(d);
+    return decoding.readVarUint8Array(d);
+  };
+  const sockets = await Promise.all(
+    Array.from({ length: opts.typists }, () => new Promise<import('ws').WebSocket>((res, rej) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/bench-doc`);
+      ws.binaryType = 'nodebuffer';
+      ws.once('open', () => res(ws));
+      ws.once('error', rej);
+    })),
+  );
+  const docs = sockets.map(() => new Y.Doc());
+  const sentAt = new Map<string, number>();
+  const relay: number[] = [];
+  let measuring = false;
+  let sent = 0;
+  let errors = 0;
+  sockets.forEach((ws, i) =>
+    ws.on('message', (data: Buffer) => {
+      const u = unframe(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      const t = sentAt.get(keyOf(u));
+      if (measuring && t !== undefined) relay.push(performance.now() - t);
+      Y.applyUpdate(docs[i]!, u, 'server');
+    }),
+  );
+  for (const [i, d] of docs.entries()) {
+    d.on('update', (u: Uint8Array, origin: unknown) => {
+      if (origin === 'server') return;
+      sentAt.set(keyOf(u), performance.now());
+      if (measuring) sent++;
+      sockets[i]!.send(frame(u), (err) => err && errors++);
+    });
+  }
+  const period = 1000 / opts.keysPerSec;
+  const cursors = docs.map(() => 0);
+  const timers = docs.map((d, i) =>
+    setTimeout(function tick() {
+      const t = d.getText(TEXT);
+      if (Math.random() < 0.03 || cursors[i]! > t.length) cursors[i] = Math.floor(Math.random() * (t.length + 1));
+      t.insert(cursors[i]!++, String.fromCharCode(97 + (i % 26)));
+      timers[i] = setTimeout(tick, period);
+    }, Math.random() * period),
+  );
+  await sleep(opts.warmupS * 1000);
+  const s0 = await server.stats();
+  measuring = true;
+  await sleep(opts.durationS * 1000);
+  measuring = false;
+  const s1 = await server.stats();
+  timers.forEach((t) => clearTimeout(t));
+  await sleep(500);
+  if (new Set(docs.map((d) => d.getText(TEXT).toString())).size !== 1) errors++;
+  for (const ws of sockets) ws.close();
+  return { name: 'bare ws relay (y-websocket style)', relay, ack: [], sent, errors, cpuPct: ((s1.cpuUs - s0.cpuUs) / 1000 / (opts.durationS * 1000)) * 100 };
 }
 
 function gcFn(): () => void {
@@ -269,14 +344,22 @@ export async function documentsBench(opts: DocumentsOptions): Promise<BenchRepor
   } finally {
     await bare.stop();
   }
+  const wsBare = await spawnServer('bare ws relay', resolve(REPO_ROOT, 'bench/docs-ws-relay.ts'), {}, [], 120_000);
+  try {
+    process.stderr.write(`documents: ${opts.typists} typists on the bare ws relay…\n`);
+    results.push(await wsTypists(wsBare, opts));
+  } finally {
+    await wsBare.stop();
+  }
 
   const rows = results.map((r) => {
     const rl = distribution(r.relay);
     const ak = distribution(r.ack);
     return [r.name, r.sent, rl.count, rl.p50, rl.p99, rl.max, ak.p50, ak.p99, r.cpuPct, r.errors];
   });
-  const [o, b] = results.map((r) => distribution(r.relay));
-  if (o && b) notes.push(`relay p99 ratio ours / bare relay: ${(o.p99 / b.p99).toFixed(2)}x; p50 ratio ${(o.p50 / b.p50).toFixed(2)}x`);
+  const [o, b, w] = results.map((r) => distribution(r.relay));
+  if (o && b) notes.push(`relay p99 ratio ours / bare Socket.IO relay: ${(o.p99 / b.p99).toFixed(2)}x; p50 ratio ${(o.p50 / b.p50).toFixed(2)}x`);
+  if (o && w) notes.push(`relay p99 ratio ours / bare ws relay (y-websocket style): ${(o.p99 / w.p99).toFixed(2)}x; p50 ratio ${(o.p50 / w.p50).toFixed(2)}x (no acks there: its ack columns are empty)`);
   notes.push('relay = a keystroke leaving one typist until it is applied at each other typist (19 samples per keystroke with 20 typists); ack = until the server stored it and acknowledged');
   const latency: Table = {
     title: `${opts.typists} typists x ${opts.keysPerSec} keystrokes/s on one document, ${opts.durationS} s measured after ${opts.warmupS} s warm-up`,

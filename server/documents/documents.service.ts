@@ -358,7 +358,7 @@ export class DocumentsService {
     }
     if (!update) return null;
     const removed = edits.reduce((n, e) => n + e.remove, 0);
-    await this.persist(live, userId, update, { added: [...edits].reduce((n, e) => n + e.insert.length, 0), removed }, upto);
+    await this.persist(live, userId, update, { added: edits.reduce((n, e) => n + e.insert.length, 0), removed }, upto);
     return update;
   }
 
