@@ -31,6 +31,8 @@ export type StreamPersonalEvents = {
   'stream:health': (fact: StreamHealth) => void;
   /** Volatile, to members in the room when the viewer count changes. */
   'stream:viewers': (fact: { roomId: number; streamId: string; viewers: number }) => void;
+  /** To members in the room when the stream's ingest lag estimate rose (StreamState.ingestLagMs). */
+  'stream:lag': (fact: { roomId: number; streamId: string; ingestLagMs: number }) => void;
   /** To every member's lobby: a room went live or offline. */
   'lobby:stream': (fact: { roomId: number; live: boolean }) => void;
 };

@@ -35,6 +35,8 @@ import { StreamKeyVault, STREAM_KEY_RE } from './stream-keys.js';
 export interface StreamNotifier {
   health(moderatorIds: number[], health: StreamHealth): void;
   viewers(roomId: number, streamId: string, viewers: number): void;
+  /** The ingest lag estimate rose while live: viewers' latency chips follow it. */
+  lag?(roomId: number, streamId: string, ingestLagMs: number): void;
   lobby(roomId: number, live: boolean): void;
 }
 
@@ -432,7 +434,12 @@ export class StreamService {
   /** Refines the stream's ingest lag from its newest segments (never lowers it: see programDateLagMs). */
   private async measureIngestLag(s: LiveStream): Promise<void> {
     const lag = await s.transcoder?.programDateLagMs().catch(() => null);
-    if (typeof lag === 'number' && lag > s.ingestLagMs) s.ingestLagMs = lag;
+    if (typeof lag !== 'number' || lag <= s.ingestLagMs) return;
+    const rose = lag - s.ingestLagMs;
+    s.ingestLagMs = lag;
+    // Viewers got the first estimate with the stream's state: push later refinements (a second
+    // reader of the same RTMP input, such as the real-time RTP push, can add lag after it).
+    if (s.status === 'live' && rose >= 20) this.notify.lag?.(s.roomId, s.streamId, lag);
   }
 
   /** Ends a stream once (idempotent): stop FFmpeg, tell the room, schedule cleanup, finish the VOD. */

@@ -13,6 +13,9 @@ export function socketStreamNotifier(io: () => AppServer): StreamNotifier {
     viewers(roomId, streamId, viewers) {
       io().to(roomChannel(roomId)).volatile.emit('stream:viewers', { roomId, streamId, viewers });
     },
+    lag(roomId, streamId, ingestLagMs) {
+      io().to(roomChannel(roomId)).emit('stream:lag', { roomId, streamId, ingestLagMs });
+    },
     lobby(roomId, live) {
       io().to(membersChannel(roomId)).emit('lobby:stream', { roomId, live });
     },

@@ -96,6 +96,10 @@ getSocket().on('stream:viewers', ({ roomId, streamId, viewers }) => {
   if (roomId === live.roomId && live.state?.streamId === streamId) live.state.viewers = viewers;
 });
 
+getSocket().on('stream:lag', ({ roomId, streamId, ingestLagMs }) => {
+  if (roomId === live.roomId && live.state?.streamId === streamId) live.state.ingestLagMs = ingestLagMs;
+});
+
 /** The room being viewed is live right now (reactive). */
 export function isLiveHere(): boolean {
   return live.roomId !== null && live.roomId === useRoomStore().roomId && live.state?.status === 'live';
