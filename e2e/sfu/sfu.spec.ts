@@ -143,8 +143,9 @@ test('a screen share goes through Janus: the others receive its frames', async (
     await expect.poll(() => sizeOf(g.page), { timeout: 60_000, message: `${g.username} receives the screen` }).not.toBe(before[i]);
     const frames = () => tileOf(g.page, host).evaluate((el) => Number(el.getAttribute('data-frames')));
     const f = await frames();
-    await expect.poll(frames, { timeout: 30_000, message: `the screen's frames advance on ${g.username}'s page` }).toBeGreaterThan(f + 3);
+    await expect.poll(frames, { timeout: 30_000, message: `the screen's frames advance on ${g.username}'s page` }).toBeGreaterThan(f);
   }
+  // (A still screen is sent at a low frame rate: one new frame is the proof it flows.)
   // Stopping the share brings the camera back everywhere.
   await host.page.getByTestId('call-screen').click();
   for (const [i, g] of guests.entries()) {
