@@ -219,6 +219,22 @@ export class FilesService {
     return row;
   }
 
+  /**
+   * Ids of files to attach to a chat message: each a live file of THIS room and the sender a member
+   * who may read it. Anything else (another room's file, a trashed or unknown id) refuses the whole
+   * message with NOT_FOUND before a row is written. Duplicates are dropped, order kept.
+   */
+  async attachable(roomId: number, userId: number, fileIds: number[]): Promise<number[]> {
+    await this.reader(roomId, userId);
+    const ids = [...new Set(fileIds)];
+    const rows = await this.db
+      .select({ id: roomFiles.id })
+      .from(roomFiles)
+      .where(and(eq(roomFiles.roomId, roomId), inArray(roomFiles.id, ids), isNull(roomFiles.deletedAt)));
+    if (rows.length !== ids.length) throw new AppError('NOT_FOUND', 'An attached file is not in this room.');
+    return ids;
+  }
+
   async fileDto(roomId: number, userId: number, fileId: number): Promise<FileDto> {
     return this.toDto(await this.file(roomId, userId, fileId));
   }
