@@ -39,7 +39,7 @@ describe('attachments in chat', () => {
     const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } }).png().toBuffer();
     const img = await uploadBytes(member, roomId, 'diagram.png', png);
     const txt = await uploadBytes(member, roomId, 'notes.txt', Buffer.from('hello'));
-    const seen = nextEvent(os, 'chat:message', (p: { message: { text: string } }) => p.message.text === 'see these');
+    const seen = nextEvent(os, 'chat:message', (p: { message: { text: string; attachments?: number[] } }) => p.message.text === 'see these');
     const ack = await command(ms, 'chat:send', { roomId, text: 'see these', attachments: [img, txt, img] });
     expect(ack.ok).toBe(true);
     const msg = ack.ok ? ack.data : null;
