@@ -22,6 +22,7 @@ import {
   patchFolderSchema,
   searchQuerySchema,
   trashSchemaOut,
+  zipQuerySchema,
 } from '../../protocol/files.js';
 import { requireSession } from '../plugins/auth.js';
 import { AppError } from '../plugins/errors.js';
@@ -31,6 +32,8 @@ import { sendStored } from './download.js';
 import type { FilesService } from './files.service.js';
 import type { MediaJobs } from './jobs.js';
 import { blobKey, thumbKey } from './storage.js';
+import { contentDisposition } from './download.js';
+import { ZipNames, zipStream } from './zip.js';
 
 const fileParams = z.object({ id: roomIdSchema, fileId: fileIdSchema });
 const folderParams = z.object({ id: roomIdSchema, folderId: folderIdSchema });
@@ -132,6 +135,36 @@ export async function filesRoutes(fastify: FastifyInstance, opts: { files: Files
   app.post('/api/rooms/:id/files/:fileId/jobs', {
     schema: { tags, summary: 'Run a media tool on a video or audio file: convert to MP4/WebM, extract audio (M4A/MP3), thumbnail strip (members who may upload)', params: fileParams, body: createJobSchema, response: { 201: z.object({ job: fileJobSchemaOut }), ...errors } },
   }, async (req, reply) => reply.status(201).send({ job: await jobs.create(req.params.id, requireSession(req).user.id, req.params.fileId, req.body.preset) }));
+
+  app.get('/api/rooms/:id/files/zip', {
+    schema: {
+      tags,
+      summary: 'Folders and files as one streamed ZIP (member; every item checked; `files` and `folders` are comma-separated ids)',
+      params: roomParams,
+      querystring: zipQuerySchema,
+      response: { ...errors },
+    },
+  }, async (req, reply) => {
+    const userId = requireSession(req).user.id;
+    const plan = await files.zipPlan(req.params.id, userId, { fileIds: req.query.files ?? [], folderIds: req.query.folders ?? [] });
+    const names = new ZipNames();
+    const entries = plan.files.map(({ dirs, row }) => ({
+      path: names.add(dirs, row.name),
+      size: row.size,
+      mtime: row.createdAt,
+      open: () => files.store.read(blobKey(row.sha256)),
+    }));
+    const emptyDirs = plan.emptyDirs.map((d) => names.add(d.slice(0, -1), d.at(-1)!));
+    const stream = zipStream(entries, emptyDirs);
+    downloads.track(req.params.id, userId, stream);
+    return (reply as FastifyReply)
+      .header('content-type', 'application/zip')
+      .header('content-disposition', contentDisposition('attachment', `${plan.name}.zip`))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cache-control', 'private, no-store')
+      .send(stream);
+  });
 
   app.get('/api/rooms/:id/files/:fileId', {
     schema: { tags, summary: "A file's metadata (member)", params: fileParams, response: { 200: z.object({ file: fileSchemaOut }), ...errors } },

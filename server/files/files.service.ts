@@ -259,6 +259,59 @@ export class FilesService {
     return this.toDtos(rows);
   }
 
+  // ---- ZIP downloads ----
+
+  /**
+   * What a ZIP of a selection holds: every selected file and everything live below every selected
+   * folder, each checked to be a live item of THIS room the caller may read (any stranger's or
+   * trashed id refuses the whole request with NOT_FOUND). Paths are folder names below the
+   * selection. At most `maxEntries` files.
+   */
+  async zipPlan(roomId: number, userId: number, sel: { fileIds: number[]; folderIds: number[] }, maxEntries = 10_000): Promise<{ name: string; files: { dirs: string[]; row: FileRow }[]; emptyDirs: string[][] }> {
+    await this.reader(roomId, userId);
+    const files = await Promise.all([...new Set(sel.fileIds)].map((id) => this.fileRow(roomId, id)));
+    const tops = await Promise.all([...new Set(sel.folderIds)].map((id) => this.liveFolder(roomId, id)));
+    const out: { dirs: string[]; row: FileRow }[] = files.map((row) => ({ dirs: [], row }));
+    const emptyDirs: string[][] = [];
+    for (const top of tops) {
+      // Walk down level by level, live folders only, keeping each folder's path.
+      const pathOf = new Map<number, string[]>([[top.id, [top.name]]]);
+      let frontier = [top.id];
+      const all = [top.id];
+      const hasChild = new Set<number>();
+      while (frontier.length > 0 && all.length < 100_000) {
+        const kids = await this.db
+          .select({ id: fileFolders.id, parentId: fileFolders.parentId, name: fileFolders.name })
+          .from(fileFolders)
+          .where(and(eq(fileFolders.roomId, roomId), inArray(fileFolders.parentId, frontier), isNull(fileFolders.deletedAt)));
+        for (const k of kids) {
+          pathOf.set(k.id, [...pathOf.get(k.parentId!)!, k.name]);
+          hasChild.add(k.parentId!);
+        }
+        frontier = kids.map((k) => k.id);
+        all.push(...frontier);
+      }
+      const withFiles = new Set<number>();
+      for (let i = 0; i < all.length; i += 500) {
+        const rows = await this.db
+          .select()
+          .from(roomFiles)
+          .where(and(eq(roomFiles.roomId, roomId), inArray(roomFiles.folderId, all.slice(i, i + 500)), isNull(roomFiles.deletedAt)))
+          .orderBy(asc(roomFiles.id));
+        for (const row of rows) {
+          withFiles.add(row.folderId!);
+          out.push({ dirs: pathOf.get(row.folderId!)!, row });
+        }
+        if (out.length > maxEntries) throw new AppError('VALIDATION', `A ZIP can hold at most ${maxEntries} files.`, undefined, 413);
+      }
+      // Folders with nothing inside still appear (as directory entries).
+      for (const id of all) if (!withFiles.has(id) && !hasChild.has(id)) emptyDirs.push(pathOf.get(id)!);
+    }
+    if (out.length > maxEntries) throw new AppError('VALIDATION', `A ZIP can hold at most ${maxEntries} files.`, undefined, 413);
+    const name = tops.length === 1 && files.length === 0 ? tops[0]!.name : 'files';
+    return { name, files: out, emptyDirs };
+  }
+
   // ---- uploads (tus) ----
 
   /**
