@@ -97,7 +97,7 @@ export async function filesBench(opts: FilesOptions): Promise<BenchReport> {
   const dir = makeDataDir('files');
   const notes: string[] = [];
   const tables: Table[] = [];
-  const config = loadConfig({ LOG_LEVEL: 'silent', JANUS_ENABLED: 'off' }, { dataDir: dir, clientDist: undefined, streamingEnabled: false, files: { maxFileBytes: (opts.fileMb + 1) * MB, roomQuotaBytes: 10 * (opts.fileMb + 1) * MB, jobConcurrency: 1 } });
+  const config = loadConfig({ LOG_LEVEL: 'silent', JANUS_ENABLED: 'off' }, { dataDir: dir, clientDist: undefined, streamingEnabled: false, files: { maxFileBytes: (opts.fileMb + 1) * MB, roomQuotaBytes: 10 * (opts.fileMb + 1) * MB, jobConcurrency: 1, minFreeBytes: 0 } });
   const app = await buildApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;

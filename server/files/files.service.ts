@@ -29,6 +29,8 @@ export type UploadRow = typeof fileUploads.$inferSelect;
 export interface FilesLimits {
   maxFileBytes: number;
   roomQuotaBytes: number;
+  /** Uploads stop with STORAGE_FULL below this much free disk (FILES_MIN_FREE_MB). */
+  minFreeBytes: number;
 }
 
 /** Who is acting, as far as files care. */
