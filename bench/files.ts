@@ -146,6 +146,8 @@ export async function filesBench(opts: FilesOptions): Promise<BenchReport> {
         ['server RSS before (MB)', (rssBefore / MB).toFixed(0)],
         ['server RSS max during upload (MB)', (rssMax / MB).toFixed(0)],
         ['server RSS growth (MB)', ((rssMax - rssBefore) / MB).toFixed(0)],
+        ['server RSS min..max during upload (MB)', `${(Math.min(...rss) / MB).toFixed(0)}..${(rssMax / MB).toFixed(0)}`],
+        ['server RSS samples (every 100 ms)', String(rss.length)],
       ],
     });
 

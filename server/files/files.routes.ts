@@ -31,7 +31,8 @@ import { roomParams } from '../rooms/rooms.schemas.js';
 import { sendStored } from './download.js';
 import type { FilesService } from './files.service.js';
 import type { MediaJobs } from './jobs.js';
-import { blobKey, thumbKey } from './storage.js';
+import { blobKey, seekKey, seekMetaKey, thumbKey, waveKey } from './storage.js';
+import { seekVtt, type SeekPlan } from '../../media/file-presets.js';
 import { contentDisposition } from './download.js';
 import { ZipNames, zipStream } from './zip.js';
 
@@ -196,6 +197,61 @@ export async function filesRoutes(fastify: FastifyInstance, opts: { files: Files
       open: (range) => files.store.read(blobKey(f.sha256), range),
     }, { download: req.query.download === '1', track: (s) => downloads.track(req.params.id, userId, s) });
   });
+
+  /** A stored extra (seek sprite, waveform) of a readable file, or NOT_FOUND. */
+  const sendExtra = async (req: { params: { id: number; fileId: number }; headers: Record<string, unknown> }, reply: FastifyReply, key: (sha: string) => string, mime: string, ext: string) => {
+    const f = await files.file(req.params.id, requireSession(req as never).user.id, req.params.fileId);
+    const st = await files.store.stat(key(f.sha256));
+    if (!st) throw new AppError('NOT_FOUND', 'Not made (yet) for this file.');
+    return sendStored(req as never, reply, { name: `${f.name}.${ext}`, size: st.size, mime, etag: `${ext}-${f.sha256}`, lastModified: st.mtimeMs, open: (range) => files.store.read(key(f.sha256), range) }, { download: false });
+  };
+  const readSeekPlan = async (sha: string): Promise<(SeekPlan & { durationSec: number }) | null> => {
+    if (!(await files.store.stat(seekMetaKey(sha)))) return null;
+    const chunks: Buffer[] = [];
+    for await (const c of files.store.read(seekMetaKey(sha))) chunks.push(c as Buffer);
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as SeekPlan & { durationSec: number };
+  };
+
+  app.get('/api/rooms/:id/files/:fileId/media', {
+    schema: {
+      tags,
+      summary: 'Seek thumbnails (sprite plan) of a video and the waveform of an audio file, once made (member)',
+      params: fileParams,
+      response: {
+        200: z.object({
+          seek: z.object({ interval: z.number(), count: z.number(), cols: z.number(), rows: z.number(), tileW: z.number(), tileH: z.number(), durationSec: z.number() }).nullable(),
+          waveform: z.boolean(),
+        }),
+        ...errors,
+      },
+    },
+  }, async (req) => {
+    const f = await files.file(req.params.id, requireSession(req).user.id, req.params.fileId);
+    const seek = f.kind === 'video' ? await readSeekPlan(f.sha256) : null;
+    const waveform = f.kind === 'audio' && !!(await files.store.stat(waveKey(f.sha256)));
+    return { seek, waveform };
+  });
+
+  app.get('/api/rooms/:id/files/:fileId/seek.jpg', {
+    schema: { tags, summary: "A video's seek thumbnail sprite (JPEG tiles, member)", params: fileParams, response: { ...errors } },
+  }, async (req, reply) => sendExtra(req, reply as FastifyReply, seekKey, 'image/jpeg', 'jpg'));
+
+  app.get('/api/rooms/:id/files/:fileId/seek.vtt', {
+    schema: { tags, summary: "A video's seek thumbnails as WebVTT (cues point into seek.jpg with #xywh, member)", params: fileParams, response: { ...errors } },
+  }, async (req, reply) => {
+    const f = await files.file(req.params.id, requireSession(req).user.id, req.params.fileId);
+    const plan = await readSeekPlan(f.sha256);
+    if (!plan) throw new AppError('NOT_FOUND', 'Not made (yet) for this file.');
+    return (reply as FastifyReply)
+      .header('content-type', 'text/vtt; charset=utf-8')
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, max-age=3600')
+      .send(seekVtt(plan, `/api/rooms/${f.roomId}/files/${f.id}/seek.jpg`, plan.durationSec));
+  });
+
+  app.get('/api/rooms/:id/files/:fileId/waveform.png', {
+    schema: { tags, summary: "An audio file's waveform picture (PNG, member)", params: fileParams, response: { ...errors } },
+  }, async (req, reply) => sendExtra(req, reply as FastifyReply, waveKey, 'image/png', 'png'));
 
   app.get('/api/rooms/:id/files/:fileId/thumb', {
     schema: { tags, summary: "A file's thumbnail (WebP, member)", params: fileParams, response: { ...errors } },

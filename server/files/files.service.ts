@@ -19,7 +19,7 @@ import { atLeast } from '../rooms/room-channels.js';
 import type { RoomsService } from '../rooms/rooms.service.js';
 import { sanitizeName, uniqueName } from './names.js';
 import { sniffFile } from './sniff.js';
-import { blobKey, thumbKey, type BlobStore } from './storage.js';
+import { blobKey, seekKey, seekMetaKey, thumbKey, waveKey, type BlobStore } from './storage.js';
 import { firstRow, oneRow } from './rows.js';
 
 type FileRow = typeof roomFiles.$inferSelect;
@@ -587,6 +587,9 @@ export class FilesService {
       if (still) continue;
       await this.store.delete(blobKey(sha));
       await this.store.delete(thumbKey(sha));
+      await this.store.delete(seekKey(sha));
+      await this.store.delete(seekMetaKey(sha));
+      await this.store.delete(waveKey(sha));
     }
   }
 
