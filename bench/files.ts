@@ -213,7 +213,8 @@ export async function filesBench(opts: FilesOptions): Promise<BenchReport> {
     ];
     const rows: (string | number)[][] = [];
     const all: number[] = [];
-    for (let i = 0; i < 10; i++) await fetch(`${base}/api/rooms/${roomId}/files/search?q=warm`, { headers: { cookie } });
+    // The seeding held the event loop: kept-alive sockets may have been closed meanwhile (a failed warm-up is retried).
+    for (let i = 0; i < 10; i++) await fetch(`${base}/api/rooms/${roomId}/files/search?q=warm`, { headers: { cookie } }).catch(() => undefined);
     for (const k of kinds) {
       const samples: number[] = [];
       for (let i = 0; i < opts.queries; i++) {
