@@ -97,7 +97,7 @@ export async function filesBench(opts: FilesOptions): Promise<BenchReport> {
   const dir = makeDataDir('files');
   const notes: string[] = [];
   const tables: Table[] = [];
-  const config = loadConfig({ LOG_LEVEL: 'silent', JANUS_ENABLED: 'off' }, { dataDir: dir, clientDist: undefined, streamingEnabled: false, files: { maxFileBytes: (opts.fileMb + 1) * MB, roomQuotaBytes: 10 * (opts.fileMb + 1) * MB, jobConcurrency: 1 } });
+  const config = loadConfig({ LOG_LEVEL: 'silent', JANUS_ENABLED: 'off' }, { dataDir: dir, clientDist: undefined, streamingEnabled: false, files: { maxFileBytes: (opts.fileMb + 1) * MB, roomQuotaBytes: 10 * (opts.fileMb + 1) * MB, jobConcurrency: 1, minFreeBytes: 0 } });
   const app = await buildApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
@@ -146,6 +146,8 @@ export async function filesBench(opts: FilesOptions): Promise<BenchReport> {
         ['server RSS before (MB)', (rssBefore / MB).toFixed(0)],
         ['server RSS max during upload (MB)', (rssMax / MB).toFixed(0)],
         ['server RSS growth (MB)', ((rssMax - rssBefore) / MB).toFixed(0)],
+        ['server RSS min..max during upload (MB)', `${(Math.min(...rss) / MB).toFixed(0)}..${(rssMax / MB).toFixed(0)}`],
+        ['server RSS samples (every 100 ms)', String(rss.length)],
       ],
     });
 
@@ -211,7 +213,8 @@ export async function filesBench(opts: FilesOptions): Promise<BenchReport> {
     ];
     const rows: (string | number)[][] = [];
     const all: number[] = [];
-    for (let i = 0; i < 10; i++) await fetch(`${base}/api/rooms/${roomId}/files/search?q=warm`, { headers: { cookie } });
+    // The seeding held the event loop: kept-alive sockets may have been closed meanwhile (a failed warm-up is retried).
+    for (let i = 0; i < 10; i++) await fetch(`${base}/api/rooms/${roomId}/files/search?q=warm`, { headers: { cookie } }).catch(() => undefined);
     for (const k of kinds) {
       const samples: number[] = [];
       for (let i = 0; i < opts.queries; i++) {

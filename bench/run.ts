@@ -175,7 +175,8 @@ function parseOptions(argv: string[]): Options {
       failoverRuns: Math.round(num(values['failover-runs'], 3, 'failover-runs', 50)),
     },
     files: {
-      fileMb: Math.round(num(values['file-mb'], 64, 'file-mb', 2048)),
+      // BENCH_FILES_GB=1: the 1 GB upload; the default keeps the suite quick.
+      fileMb: Math.round(num(values['file-mb'], process.env.BENCH_FILES_GB ? Number(process.env.BENCH_FILES_GB) * 1024 : 64, 'file-mb', 8192)),
       files: Math.round(num(values.files, 100_000, 'files', 5_000_000)),
       queries: Math.round(num(values.queries, 100, 'queries', 100_000)),
     },

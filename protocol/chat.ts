@@ -5,6 +5,9 @@ import { userSchemaOut } from './users.js';
 
 import { HISTORY_PAGE_MAX, MESSAGE_MAX_LENGTH } from './chat-constants.js';
 
+/** At most this many files on one chat message. */
+export const MESSAGE_MAX_ATTACHMENTS = 10;
+
 export * from './chat-constants.js';
 
 /** Not trimmed (leading spaces may be meant), but text of only invisible characters is empty. */
@@ -12,8 +15,11 @@ export const messageTextSchema = userText(MESSAGE_MAX_LENGTH, { trim: false });
 
 export const messageIdSchema = z.number().int().positive();
 
+/** Files of the room attached to a message (ids of room files the sender may read; issue 11). */
+export const attachmentIdsSchema = z.array(z.number().int().positive()).min(1).max(MESSAGE_MAX_ATTACHMENTS);
+
 export const postMessageSchema = z
-  .object({ text: messageTextSchema, replyToId: messageIdSchema.optional(), clientId: clientIdSchema.optional() })
+  .object({ text: messageTextSchema, replyToId: messageIdSchema.optional(), clientId: clientIdSchema.optional(), attachments: attachmentIdsSchema.optional() })
   .strict();
 
 export const historyQuerySchema = z.object({
@@ -43,6 +49,8 @@ export const messageSchemaOut = z.object({
   createdAt: z.number(),
   editedAt: z.number().nullable(),
   deleted: z.boolean(),
+  /** Room file ids attached to the message (absent when none); the card fetches each file, so a trashed one shows as unavailable. */
+  attachments: z.array(z.number()).optional(),
 });
 export type Message = z.infer<typeof messageSchemaOut>;
 export type Reaction = z.infer<typeof reactionSchemaOut>;

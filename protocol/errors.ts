@@ -38,6 +38,8 @@ export const ErrorCodes = [
   'SPOTIFY_NO_DEVICE',
   'SPOTIFY_RATE_LIMITED',
   'SPOTIFY_UNAVAILABLE',
+  /** The server's disk is below its free-space floor (FILES_MIN_FREE_MB): an upload waits until space is freed. */
+  'STORAGE_FULL',
   'INTERNAL',
 ] as const;
 

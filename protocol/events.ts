@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { AckFn } from './ack.js';
 import { clientIdSchema } from './client-id.js';
-import { messageIdSchema, messageTextSchema, HISTORY_PAGE_MAX, REACTION_EMOJI } from './chat.js';
+import { attachmentIdsSchema, messageIdSchema, messageTextSchema, HISTORY_PAGE_MAX, REACTION_EMOJI } from './chat.js';
 import type { HistoryPage, Message, Reaction } from './chat.js';
 import { presenceStatusSchema } from './rooms.js';
 import type { Member, PresenceStatus, Role, Room } from './rooms.js';
@@ -35,7 +35,7 @@ export const commandSchemas = {
   'room:leave': z.object({ roomId }).strict(),
   'presence:set': z.object({ status: presenceStatusSchema }).strict(),
   'chat:send': z
-    .object({ roomId, text: messageTextSchema, replyToId: messageIdSchema.optional(), clientId: clientIdSchema.optional() })
+    .object({ roomId, text: messageTextSchema, replyToId: messageIdSchema.optional(), clientId: clientIdSchema.optional(), attachments: attachmentIdsSchema.optional() })
     .strict(),
   'chat:edit': z.object({ roomId, messageId: messageIdSchema, text: messageTextSchema }).strict(),
   'chat:delete': z.object({ roomId, messageId: messageIdSchema }).strict(),

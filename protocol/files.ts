@@ -116,3 +116,15 @@ export const fileJobSchemaOut = z.object({
   finishedAt: z.number().nullable(),
 });
 export type FileJobDto = z.infer<typeof fileJobSchemaOut>;
+
+/** `GET /api/rooms/:id/files/zip?files=1,2&folders=3`: a selection as one streamed ZIP. */
+const idList = z
+  .string()
+  .max(6000)
+  .regex(/^\d{1,12}(,\d{1,12}){0,499}$/, 'a comma-separated list of ids')
+  .transform((s) => s.split(',').map(Number))
+  .refine((ids) => ids.every((n) => Number.isSafeInteger(n) && n > 0), 'ids are positive numbers');
+export const zipQuerySchema = z
+  .object({ files: idList.optional(), folders: idList.optional() })
+  .strict()
+  .refine((q) => (q.files?.length ?? 0) + (q.folders?.length ?? 0) > 0, 'nothing selected');

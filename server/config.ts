@@ -108,6 +108,8 @@ const envSchema = z.object({
   FILES_MAX_FILE_MB: z.coerce.number().positive().default(2048),
   FILES_ROOM_QUOTA_MB: z.coerce.number().positive().default(10_240),
   FILES_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
+  /** Room files: uploads stop (507 STORAGE_FULL, resumable) when the data disk would drop below this much free space (MiB). */
+  FILES_MIN_FREE_MB: z.coerce.number().min(0).default(512),
   /** The instance's time zone: where analytics days begin and end. */
   TIME_ZONE: z
     .string()
@@ -175,7 +177,7 @@ export interface AppConfig {
   /** Scale-out: Redis URL (unset: single process), this node's id, room lease TTL. */
   cluster: { redisUrl: string | undefined; nodeId: string; leaseMs: number; nodeUrl: string };
   /** Room files: limits in bytes, and how many FFmpeg media jobs run at once. */
-  files: { maxFileBytes: number; roomQuotaBytes: number; jobConcurrency: number };
+  files: { maxFileBytes: number; roomQuotaBytes: number; jobConcurrency: number; minFreeBytes: number };
 }
 
 export interface JanusConfig {
@@ -293,7 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     alerts: { eventLoopMs: e.ALERT_EVENT_LOOP_MS, diskFreeMb: e.ALERT_DISK_FREE_MB, ffmpegCrashes: e.ALERT_FFMPEG_CRASHES, failedSignIns: e.ALERT_FAILED_SIGNINS },
     timeZone: e.TIME_ZONE,
     cluster: { redisUrl: e.REDIS_URL, nodeId: e.NODE_ID ?? `${hostname().split('.')[0]}-${process.pid}`, leaseMs: e.CLUSTER_LEASE_MS, nodeUrl: (e.NODE_URL ?? `http://${e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, '') },
-    files: { maxFileBytes: Math.round(e.FILES_MAX_FILE_MB * 1_048_576), roomQuotaBytes: Math.round(e.FILES_ROOM_QUOTA_MB * 1_048_576), jobConcurrency: e.FILES_JOB_CONCURRENCY },
+    files: { maxFileBytes: Math.round(e.FILES_MAX_FILE_MB * 1_048_576), roomQuotaBytes: Math.round(e.FILES_ROOM_QUOTA_MB * 1_048_576), jobConcurrency: e.FILES_JOB_CONCURRENCY, minFreeBytes: Math.round(e.FILES_MIN_FREE_MB * 1_048_576) },
     ...overrides,
     ...(overrides.dataDir ? { dbFile: join(dataDir, 'commonroom.sqlite') } : {}),
   };

@@ -21,6 +21,8 @@ export const messages = sqliteTable(
     deletedAt: integer('deleted_at'),
     /** The sender's idempotency key (chat:send `clientId`): a retry after a lost ack finds its message. */
     clientId: text('client_id'),
+    /** JSON array of attached room file ids (issue 11), null when none. */
+    attachments: text('attachments'),
   },
   (t) => [
     index('messages_room_id_idx').on(t.roomId, t.id),

@@ -35,7 +35,8 @@ export async function chatRoutes(fastify: FastifyInstance): Promise<void> {
   }, async (req, reply) => {
     const { user } = requireSession(req);
     const member = app.rooms.requireMember(req.params.id, user.id, 'member', { speaks: true });
-    const message = app.chat.send(member, req.body.text, req.body.replyToId, req.body.clientId);
+    const attachments = req.body.attachments ? await app.files.attachable(req.params.id, user.id, req.body.attachments) : undefined;
+    const message = app.chat.send(member, req.body.text, req.body.replyToId, req.body.clientId, attachments);
     return reply.status(201).send({ message });
   });
 }

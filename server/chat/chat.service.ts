@@ -48,7 +48,7 @@ export class ChatService {
       author: db.select().from(users).where(eq(users.id, ph('userId'))).prepare(),
       insert: db
         .insert(messages)
-        .values({ roomId: ph('roomId'), userId: ph('userId'), text: ph('text'), replyToId: ph('replyToId'), mentions: ph('mentions'), createdAt: ph('now'), clientId: ph('clientId') })
+        .values({ roomId: ph('roomId'), userId: ph('userId'), text: ph('text'), replyToId: ph('replyToId'), mentions: ph('mentions'), createdAt: ph('now'), clientId: ph('clientId'), attachments: ph('attachments') })
         // A second message with the same (user, clientId) is a retry: insert nothing, return nothing.
         .onConflictDoNothing({ target: [messages.userId, messages.clientId] })
         .returning()
@@ -73,7 +73,7 @@ export class ChatService {
    * (the unique index refuses a second row) and gets it back without a second broadcast. The
    * lookup runs only on a retry or a refusal, never on the normal path.
    */
-  send(member: MemberRow, text: string, replyToId?: number, clientId?: string): Message {
+  send(member: MemberRow, text: string, replyToId?: number, clientId?: string, attachments?: number[]): Message {
     const { roomId, userId } = member;
     const now = Date.now();
     const room = this.q.slowMode.get({ roomId })!;
@@ -94,7 +94,7 @@ export class ChatService {
     }
     const mentions = this.resolveMentions(roomId, text);
     const row = this.db.transaction(() => {
-      const inserted = this.q.insert.get({ roomId, userId, text, replyToId: replyToId ?? null, mentions: JSON.stringify(mentions), now, clientId: clientId ?? null });
+      const inserted = this.q.insert.get({ roomId, userId, text, replyToId: replyToId ?? null, mentions: JSON.stringify(mentions), now, clientId: clientId ?? null, attachments: attachments?.length ? JSON.stringify(attachments) : null });
       if (!inserted) return undefined;
       this.q.touchRoom.run({ now, roomId });
       this.q.touchMember.run({ now, messageId: inserted.id, roomId, userId });
@@ -104,7 +104,7 @@ export class ChatService {
     // A new message has no reactions yet: only a reply needs the full DTO query.
     const message: Message =
       replyToId === undefined
-        ? { id: row.id, roomId, author: toPublicUser(this.q.author.get({ userId })!), text, replyTo: null, reactions: [], mentions, createdAt: now, editedAt: null, deleted: false }
+        ? { id: row.id, roomId, author: toPublicUser(this.q.author.get({ userId })!), text, replyTo: null, reactions: [], mentions, createdAt: now, editedAt: null, deleted: false, ...(attachments?.length ? { attachments } : {}) }
         : this.toDtos([row])[0]!;
     this.events.broadcast(roomId, 'chat:message', { message });
     this.notify.activity(roomId, row.id, userId);
@@ -305,6 +305,7 @@ export class ChatService {
         createdAt: r.createdAt,
         editedAt: r.editedAt,
         deleted: !!r.deletedAt,
+        ...(r.attachments && !r.deletedAt ? { attachments: JSON.parse(r.attachments) as number[] } : {}),
       };
     });
   }

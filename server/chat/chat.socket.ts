@@ -27,7 +27,11 @@ export function registerChatSockets(app: FastifyInstance): void {
   const member = memberOf(app);
   const speaker = memberOf(app, 'member', { speaks: true });
 
-  sockets.command('chat:send', speaker, (ctx, p) => chat.send(ctx.membership, p.text, p.replyToId, p.clientId));
+  sockets.command('chat:send', speaker, async (ctx, p) => {
+    // Attached files are checked (live files of this room the sender may read) before anything is written.
+    const attachments = p.attachments ? await app.files.attachable(p.roomId, ctx.userId, p.attachments) : undefined;
+    return chat.send(ctx.membership, p.text, p.replyToId, p.clientId, attachments);
+  });
   sockets.command('chat:edit', speaker, (ctx, p) => chat.edit(ctx.membership, p.messageId, p.text));
   sockets.command('chat:delete', member, (ctx, p) => {
     const author = app.db.select({ userId: messages.userId, roomId: messages.roomId }).from(messages).where(eq(messages.id, p.messageId)).get();

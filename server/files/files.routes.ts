@@ -22,6 +22,7 @@ import {
   patchFolderSchema,
   searchQuerySchema,
   trashSchemaOut,
+  zipQuerySchema,
 } from '../../protocol/files.js';
 import { requireSession } from '../plugins/auth.js';
 import { AppError } from '../plugins/errors.js';
@@ -30,7 +31,10 @@ import { roomParams } from '../rooms/rooms.schemas.js';
 import { sendStored } from './download.js';
 import type { FilesService } from './files.service.js';
 import type { MediaJobs } from './jobs.js';
-import { blobKey, thumbKey } from './storage.js';
+import { blobKey, seekKey, seekMetaKey, thumbKey, waveKey } from './storage.js';
+import { seekVtt, type SeekPlan } from '../../media/file-presets.js';
+import { contentDisposition } from './download.js';
+import { ZipNames, zipStream } from './zip.js';
 
 const fileParams = z.object({ id: roomIdSchema, fileId: fileIdSchema });
 const folderParams = z.object({ id: roomIdSchema, folderId: folderIdSchema });
@@ -71,7 +75,7 @@ export async function filesRoutes(fastify: FastifyInstance, opts: { files: Files
   app.get('/api/rooms/:id/files/settings', {
     schema: { tags, summary: 'Who may upload, quota and usage (member)', params: roomParams, response: { 200: filesSettingsSchemaOut, ...errors } },
   }, async (req) => {
-    files.reader(req.params.id, requireSession(req).user.id);
+    await files.reader(req.params.id, requireSession(req).user.id);
     return files.settings(req.params.id);
   });
 
@@ -133,6 +137,36 @@ export async function filesRoutes(fastify: FastifyInstance, opts: { files: Files
     schema: { tags, summary: 'Run a media tool on a video or audio file: convert to MP4/WebM, extract audio (M4A/MP3), thumbnail strip (members who may upload)', params: fileParams, body: createJobSchema, response: { 201: z.object({ job: fileJobSchemaOut }), ...errors } },
   }, async (req, reply) => reply.status(201).send({ job: await jobs.create(req.params.id, requireSession(req).user.id, req.params.fileId, req.body.preset) }));
 
+  app.get('/api/rooms/:id/files/zip', {
+    schema: {
+      tags,
+      summary: 'Folders and files as one streamed ZIP (member; every item checked; `files` and `folders` are comma-separated ids)',
+      params: roomParams,
+      querystring: zipQuerySchema,
+      response: { ...errors },
+    },
+  }, async (req, reply) => {
+    const userId = requireSession(req).user.id;
+    const plan = await files.zipPlan(req.params.id, userId, { fileIds: req.query.files ?? [], folderIds: req.query.folders ?? [] });
+    const names = new ZipNames();
+    const entries = plan.files.map(({ dirs, row }) => ({
+      path: names.add(dirs, row.name),
+      size: row.size,
+      mtime: row.createdAt,
+      open: () => files.store.read(blobKey(row.sha256)),
+    }));
+    const emptyDirs = plan.emptyDirs.map((d) => names.add(d.slice(0, -1), d.at(-1)!));
+    const stream = zipStream(entries, emptyDirs);
+    downloads.track(req.params.id, userId, stream);
+    return (reply as FastifyReply)
+      .header('content-type', 'application/zip')
+      .header('content-disposition', contentDisposition('attachment', `${plan.name}.zip`))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cache-control', 'private, no-store')
+      .send(stream);
+  });
+
   app.get('/api/rooms/:id/files/:fileId', {
     schema: { tags, summary: "A file's metadata (member)", params: fileParams, response: { 200: z.object({ file: fileSchemaOut }), ...errors } },
   }, async (req) => ({ file: await files.fileDto(req.params.id, requireSession(req).user.id, req.params.fileId) }));
@@ -163,6 +197,61 @@ export async function filesRoutes(fastify: FastifyInstance, opts: { files: Files
       open: (range) => files.store.read(blobKey(f.sha256), range),
     }, { download: req.query.download === '1', track: (s) => downloads.track(req.params.id, userId, s) });
   });
+
+  /** A stored extra (seek sprite, waveform) of a readable file, or NOT_FOUND. */
+  const sendExtra = async (req: { params: { id: number; fileId: number }; headers: Record<string, unknown> }, reply: FastifyReply, key: (sha: string) => string, mime: string, ext: string) => {
+    const f = await files.file(req.params.id, requireSession(req as never).user.id, req.params.fileId);
+    const st = await files.store.stat(key(f.sha256));
+    if (!st) throw new AppError('NOT_FOUND', 'Not made (yet) for this file.');
+    return sendStored(req as never, reply, { name: `${f.name}.${ext}`, size: st.size, mime, etag: `${ext}-${f.sha256}`, lastModified: st.mtimeMs, open: (range) => files.store.read(key(f.sha256), range) }, { download: false });
+  };
+  const readSeekPlan = async (sha: string): Promise<(SeekPlan & { durationSec: number }) | null> => {
+    if (!(await files.store.stat(seekMetaKey(sha)))) return null;
+    const chunks: Buffer[] = [];
+    for await (const c of files.store.read(seekMetaKey(sha))) chunks.push(c as Buffer);
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as SeekPlan & { durationSec: number };
+  };
+
+  app.get('/api/rooms/:id/files/:fileId/media', {
+    schema: {
+      tags,
+      summary: 'Seek thumbnails (sprite plan) of a video and the waveform of an audio file, once made (member)',
+      params: fileParams,
+      response: {
+        200: z.object({
+          seek: z.object({ interval: z.number(), count: z.number(), cols: z.number(), rows: z.number(), tileW: z.number(), tileH: z.number(), durationSec: z.number() }).nullable(),
+          waveform: z.boolean(),
+        }),
+        ...errors,
+      },
+    },
+  }, async (req) => {
+    const f = await files.file(req.params.id, requireSession(req).user.id, req.params.fileId);
+    const seek = f.kind === 'video' ? await readSeekPlan(f.sha256) : null;
+    const waveform = f.kind === 'audio' && !!(await files.store.stat(waveKey(f.sha256)));
+    return { seek, waveform };
+  });
+
+  app.get('/api/rooms/:id/files/:fileId/seek.jpg', {
+    schema: { tags, summary: "A video's seek thumbnail sprite (JPEG tiles, member)", params: fileParams, response: { ...errors } },
+  }, async (req, reply) => sendExtra(req, reply as FastifyReply, seekKey, 'image/jpeg', 'jpg'));
+
+  app.get('/api/rooms/:id/files/:fileId/seek.vtt', {
+    schema: { tags, summary: "A video's seek thumbnails as WebVTT (cues point into seek.jpg with #xywh, member)", params: fileParams, response: { ...errors } },
+  }, async (req, reply) => {
+    const f = await files.file(req.params.id, requireSession(req).user.id, req.params.fileId);
+    const plan = await readSeekPlan(f.sha256);
+    if (!plan) throw new AppError('NOT_FOUND', 'Not made (yet) for this file.');
+    return (reply as FastifyReply)
+      .header('content-type', 'text/vtt; charset=utf-8')
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, max-age=3600')
+      .send(seekVtt(plan, `/api/rooms/${f.roomId}/files/${f.id}/seek.jpg`, plan.durationSec));
+  });
+
+  app.get('/api/rooms/:id/files/:fileId/waveform.png', {
+    schema: { tags, summary: "An audio file's waveform picture (PNG, member)", params: fileParams, response: { ...errors } },
+  }, async (req, reply) => sendExtra(req, reply as FastifyReply, waveKey, 'image/png', 'png'));
 
   app.get('/api/rooms/:id/files/:fileId/thumb', {
     schema: { tags, summary: "A file's thumbnail (WebP, member)", params: fileParams, response: { ...errors } },

@@ -9,6 +9,7 @@ import { rm } from 'node:fs/promises';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../db/client.js';
+import { transaction } from '../../db/tx.js';
 import { fileFolders, fileSettings, fileUploads, roomFiles, users } from '../../db/schema/index.js';
 import type { FileKind, FileSort, ThumbState, UploadRole } from '../../protocol/files-constants.js';
 import type { FileDto, FilesSettings, FolderDto, FolderListing, searchQuerySchema } from '../../protocol/files.js';
@@ -18,7 +19,8 @@ import { atLeast } from '../rooms/room-channels.js';
 import type { RoomsService } from '../rooms/rooms.service.js';
 import { sanitizeName, uniqueName } from './names.js';
 import { sniffFile } from './sniff.js';
-import { blobKey, thumbKey, type BlobStore } from './storage.js';
+import { blobKey, seekKey, seekMetaKey, thumbKey, waveKey, type BlobStore } from './storage.js';
+import { firstRow, oneRow } from './rows.js';
 
 type FileRow = typeof roomFiles.$inferSelect;
 type FolderRow = typeof fileFolders.$inferSelect;
@@ -27,6 +29,8 @@ export type UploadRow = typeof fileUploads.$inferSelect;
 export interface FilesLimits {
   maxFileBytes: number;
   roomQuotaBytes: number;
+  /** Uploads stop with STORAGE_FULL below this much free disk (FILES_MIN_FREE_MB). */
+  minFreeBytes: number;
 }
 
 /** Who is acting, as far as files care. */
@@ -58,25 +62,25 @@ export class FilesService {
   // ---- access ----
 
   /** A member (any role) of the room, or NOT_FOUND / NOT_MEMBER. */
-  reader(roomId: number, userId: number): Actor {
-    const m = this.rooms.requireMember(roomId, userId);
+  async reader(roomId: number, userId: number): Promise<Actor> {
+    const m = await this.rooms.requireMember(roomId, userId);
     return { userId, moderator: atLeast(m.role, 'moderator') };
   }
 
   /** A member who may change the room's files (open room, not muted). */
-  writer(roomId: number, userId: number): Actor {
-    const m = this.rooms.requireMember(roomId, userId, 'member', { speaks: true });
+  async writer(roomId: number, userId: number): Promise<Actor> {
+    const m = await this.rooms.requireMember(roomId, userId, 'member', { speaks: true });
     return { userId, moderator: atLeast(m.role, 'moderator') };
   }
 
   async settingsRow(roomId: number): Promise<{ uploadRole: UploadRole }> {
-    const row = await this.db.select().from(fileSettings).where(eq(fileSettings.roomId, roomId)).get();
+    const row = await this.db.select().from(fileSettings).where(eq(fileSettings.roomId, roomId)).limit(1).then(firstRow);
     return { uploadRole: row?.uploadRole ?? 'member' };
   }
 
   async usedBytes(roomId: number): Promise<number> {
-    const files = await this.db.select({ n: sql<number>`coalesce(sum(${roomFiles.size}), 0)` }).from(roomFiles).where(eq(roomFiles.roomId, roomId)).get();
-    const pending = await this.db.select({ n: sql<number>`coalesce(sum(${fileUploads.size}), 0)` }).from(fileUploads).where(eq(fileUploads.roomId, roomId)).get();
+    const files = await this.db.select({ n: sql<number>`coalesce(sum(${roomFiles.size}), 0)`.mapWith(Number) }).from(roomFiles).where(eq(roomFiles.roomId, roomId)).limit(1).then(firstRow);
+    const pending = await this.db.select({ n: sql<number>`coalesce(sum(${fileUploads.size}), 0)`.mapWith(Number) }).from(fileUploads).where(eq(fileUploads.roomId, roomId)).limit(1).then(firstRow);
     return (files?.n ?? 0) + (pending?.n ?? 0);
   }
 
@@ -86,8 +90,8 @@ export class FilesService {
   }
 
   async setUploadRole(roomId: number, userId: number, uploadRole: UploadRole): Promise<FilesSettings> {
-    this.rooms.requireMember(roomId, userId, 'owner', { writes: true });
-    await this.db.insert(fileSettings).values({ roomId, uploadRole }).onConflictDoUpdate({ target: fileSettings.roomId, set: { uploadRole } }).run();
+    await this.rooms.requireMember(roomId, userId, 'owner', { writes: true });
+    await this.db.insert(fileSettings).values({ roomId, uploadRole }).onConflictDoUpdate({ target: fileSettings.roomId, set: { uploadRole } });
     return this.settings(roomId);
   }
 
@@ -105,7 +109,7 @@ export class FilesService {
   }
 
   private async liveFolder(roomId: number, folderId: number): Promise<FolderRow> {
-    const f = await this.db.select().from(fileFolders).where(and(eq(fileFolders.id, folderId), eq(fileFolders.roomId, roomId))).get();
+    const f = await this.db.select().from(fileFolders).where(and(eq(fileFolders.id, folderId), eq(fileFolders.roomId, roomId))).limit(1).then(firstRow);
     if (!f || f.deletedAt !== null) throw new AppError('NOT_FOUND', 'No such folder.');
     return f;
   }
@@ -116,7 +120,7 @@ export class FilesService {
     for (let depth = 0; cur && depth < 64; depth++) {
       if (cur.readOnly) return true;
       if (cur.parentId === null) return false;
-      cur = (await this.db.select().from(fileFolders).where(eq(fileFolders.id, cur.parentId)).get()) ?? null;
+      cur = (await this.db.select().from(fileFolders).where(eq(fileFolders.id, cur.parentId)).limit(1).then(firstRow)) ?? null;
     }
     return false;
   }
@@ -126,15 +130,15 @@ export class FilesService {
     let cur = f;
     for (let depth = 0; cur && depth < 64; depth++) {
       out.unshift({ id: cur.id, name: cur.name });
-      cur = cur.parentId === null ? null : ((await this.db.select().from(fileFolders).where(eq(fileFolders.id, cur.parentId)).get()) ?? null);
+      cur = cur.parentId === null ? null : ((await this.db.select().from(fileFolders).where(eq(fileFolders.id, cur.parentId)).limit(1).then(firstRow)) ?? null);
     }
     return out;
   }
 
   private async takenNames(roomId: number, folderId: number | null, exceptFile?: number, exceptFolder?: number): Promise<Set<string>> {
     const inFolder = (col: typeof roomFiles.folderId | typeof fileFolders.parentId) => (folderId === null ? isNull(col) : eq(col, folderId));
-    const files = await this.db.select({ id: roomFiles.id, n: roomFiles.nameLower }).from(roomFiles).where(and(eq(roomFiles.roomId, roomId), inFolder(roomFiles.folderId), isNull(roomFiles.deletedAt))).all();
-    const folders = await this.db.select({ id: fileFolders.id, n: fileFolders.name }).from(fileFolders).where(and(eq(fileFolders.roomId, roomId), inFolder(fileFolders.parentId), isNull(fileFolders.deletedAt))).all();
+    const files = await this.db.select({ id: roomFiles.id, n: roomFiles.nameLower }).from(roomFiles).where(and(eq(roomFiles.roomId, roomId), inFolder(roomFiles.folderId), isNull(roomFiles.deletedAt)));
+    const folders = await this.db.select({ id: fileFolders.id, n: fileFolders.name }).from(fileFolders).where(and(eq(fileFolders.roomId, roomId), inFolder(fileFolders.parentId), isNull(fileFolders.deletedAt)));
     return new Set([...files.filter((r) => r.id !== exceptFile).map((r) => r.n), ...folders.filter((r) => r.id !== exceptFolder).map((r) => r.n.toLowerCase())]);
   }
 
@@ -149,7 +153,7 @@ export class FilesService {
   private async toDtos(rows: FileRow[]): Promise<FileDto[]> {
     if (rows.length === 0) return [];
     const ids = [...new Set(rows.map((r) => r.uploaderId))];
-    const names = new Map((await this.db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ids)).all()).map((u) => [u.id, u.username]));
+    const names = new Map((await this.db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ids))).map((u) => [u.id, u.username]));
     return rows.map((r) => ({
       id: r.id,
       roomId: r.roomId,
@@ -177,7 +181,7 @@ export class FilesService {
   // ---- reading ----
 
   async list(roomId: number, userId: number, q: { folderId?: number; sort: FileSort; dir: 'asc' | 'desc' }): Promise<FolderListing> {
-    const actor = this.reader(roomId, userId);
+    const actor = await this.reader(roomId, userId);
     const folder = q.folderId === undefined ? null : await this.liveFolder(roomId, q.folderId);
     const fid = folder?.id ?? null;
     const order = q.dir === 'asc' ? asc : desc;
@@ -187,16 +191,14 @@ export class FilesService {
       .from(roomFiles)
       .where(and(eq(roomFiles.roomId, roomId), fid === null ? isNull(roomFiles.folderId) : eq(roomFiles.folderId, fid), isNull(roomFiles.deletedAt)))
       .orderBy(order(sortCol), asc(roomFiles.id))
-      .limit(5000)
-      .all();
+      .limit(5000);
     const folders = await this.db
       .select()
       .from(fileFolders)
       .where(and(eq(fileFolders.roomId, roomId), fid === null ? isNull(fileFolders.parentId) : eq(fileFolders.parentId, fid), isNull(fileFolders.deletedAt)))
-      .orderBy(q.sort === 'date' ? order(fileFolders.createdAt) : order(sql`lower(${fileFolders.name})`))
-      .all();
+      .orderBy(q.sort === 'date' ? order(fileFolders.createdAt) : order(sql`lower(${fileFolders.name})`));
     const readOnly = await this.readOnlyChain(folder);
-    const open = !this.rooms.isClosed(roomId);
+    const open = !(await this.rooms.isClosed(roomId));
     return {
       folder: folder ? this.folderDto(folder) : null,
       path: await this.path(folder),
@@ -209,14 +211,30 @@ export class FilesService {
 
   /** A live (not trashed) file of the room, for reading. */
   async file(roomId: number, userId: number, fileId: number): Promise<FileRow> {
-    this.reader(roomId, userId);
+    await this.reader(roomId, userId);
     return this.fileRow(roomId, fileId);
   }
 
   private async fileRow(roomId: number, fileId: number, opts: { trashed?: boolean } = {}): Promise<FileRow> {
-    const row = await this.db.select().from(roomFiles).where(and(eq(roomFiles.id, fileId), eq(roomFiles.roomId, roomId))).get();
+    const row = await this.db.select().from(roomFiles).where(and(eq(roomFiles.id, fileId), eq(roomFiles.roomId, roomId))).limit(1).then(firstRow);
     if (!row || (row.deletedAt !== null) !== !!opts.trashed) throw new AppError('NOT_FOUND', 'No such file.');
     return row;
+  }
+
+  /**
+   * Ids of files to attach to a chat message: each a live file of THIS room and the sender a member
+   * who may read it. Anything else (another room's file, a trashed or unknown id) refuses the whole
+   * message with NOT_FOUND before a row is written. Duplicates are dropped, order kept.
+   */
+  async attachable(roomId: number, userId: number, fileIds: number[]): Promise<number[]> {
+    await this.reader(roomId, userId);
+    const ids = [...new Set(fileIds)];
+    const rows = await this.db
+      .select({ id: roomFiles.id })
+      .from(roomFiles)
+      .where(and(eq(roomFiles.roomId, roomId), inArray(roomFiles.id, ids), isNull(roomFiles.deletedAt)));
+    if (rows.length !== ids.length) throw new AppError('NOT_FOUND', 'An attached file is not in this room.');
+    return ids;
   }
 
   async fileDto(roomId: number, userId: number, fileId: number): Promise<FileDto> {
@@ -228,7 +246,7 @@ export class FilesService {
    * type and uploader, across the room's folders, newest first.
    */
   async search(roomId: number, userId: number, q: z.output<typeof searchQuerySchema>): Promise<FileDto[]> {
-    this.reader(roomId, userId);
+    await this.reader(roomId, userId);
     const conds: SQL[] = [eq(roomFiles.roomId, roomId), isNull(roomFiles.deletedAt)];
     const words = q.q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
     for (const w of words) conds.push(sql`${roomFiles.nameLower} LIKE ${`%${escapeLike(w)}%`} ESCAPE '\\'`);
@@ -239,9 +257,61 @@ export class FilesService {
       .from(roomFiles)
       .where(and(...conds))
       .orderBy(desc(roomFiles.createdAt), desc(roomFiles.id))
-      .limit(q.limit)
-      .all();
+      .limit(q.limit);
     return this.toDtos(rows);
+  }
+
+  // ---- ZIP downloads ----
+
+  /**
+   * What a ZIP of a selection holds: every selected file and everything live below every selected
+   * folder, each checked to be a live item of THIS room the caller may read (any stranger's or
+   * trashed id refuses the whole request with NOT_FOUND). Paths are folder names below the
+   * selection. At most `maxEntries` files.
+   */
+  async zipPlan(roomId: number, userId: number, sel: { fileIds: number[]; folderIds: number[] }, maxEntries = 10_000): Promise<{ name: string; files: { dirs: string[]; row: FileRow }[]; emptyDirs: string[][] }> {
+    await this.reader(roomId, userId);
+    const files = await Promise.all([...new Set(sel.fileIds)].map((id) => this.fileRow(roomId, id)));
+    const tops = await Promise.all([...new Set(sel.folderIds)].map((id) => this.liveFolder(roomId, id)));
+    const out: { dirs: string[]; row: FileRow }[] = files.map((row) => ({ dirs: [], row }));
+    const emptyDirs: string[][] = [];
+    for (const top of tops) {
+      // Walk down level by level, live folders only, keeping each folder's path.
+      const pathOf = new Map<number, string[]>([[top.id, [top.name]]]);
+      let frontier = [top.id];
+      const all = [top.id];
+      const hasChild = new Set<number>();
+      while (frontier.length > 0 && all.length < 100_000) {
+        const kids = await this.db
+          .select({ id: fileFolders.id, parentId: fileFolders.parentId, name: fileFolders.name })
+          .from(fileFolders)
+          .where(and(eq(fileFolders.roomId, roomId), inArray(fileFolders.parentId, frontier), isNull(fileFolders.deletedAt)));
+        for (const k of kids) {
+          pathOf.set(k.id, [...pathOf.get(k.parentId!)!, k.name]);
+          hasChild.add(k.parentId!);
+        }
+        frontier = kids.map((k) => k.id);
+        all.push(...frontier);
+      }
+      const withFiles = new Set<number>();
+      for (let i = 0; i < all.length; i += 500) {
+        const rows = await this.db
+          .select()
+          .from(roomFiles)
+          .where(and(eq(roomFiles.roomId, roomId), inArray(roomFiles.folderId, all.slice(i, i + 500)), isNull(roomFiles.deletedAt)))
+          .orderBy(asc(roomFiles.id));
+        for (const row of rows) {
+          withFiles.add(row.folderId!);
+          out.push({ dirs: pathOf.get(row.folderId!)!, row });
+        }
+        if (out.length > maxEntries) throw new AppError('VALIDATION', `A ZIP can hold at most ${maxEntries} files.`, undefined, 413);
+      }
+      // Folders with nothing inside still appear (as directory entries).
+      for (const id of all) if (!withFiles.has(id) && !hasChild.has(id)) emptyDirs.push(pathOf.get(id)!);
+    }
+    if (out.length > maxEntries) throw new AppError('VALIDATION', `A ZIP can hold at most ${maxEntries} files.`, undefined, 413);
+    const name = tops.length === 1 && files.length === 0 ? tops[0]!.name : 'files';
+    return { name, files: out, emptyDirs };
   }
 
   // ---- uploads (tus) ----
@@ -251,7 +321,7 @@ export class FilesService {
    * byte is stored: membership, upload role, read-only folders, file size limit and room quota.
    */
   async checkUpload(roomId: number, userId: number, folderId: number | null, rawName: string, size: number): Promise<{ name: string }> {
-    const actor = this.writer(roomId, userId);
+    const actor = await this.writer(roomId, userId);
     if (!(await this.mayUpload(roomId, actor))) throw new AppError('FORBIDDEN', 'Only moderators can upload files in this room.');
     await this.writableFolder(roomId, folderId, actor);
     const name = this.cleanName(rawName);
@@ -264,28 +334,28 @@ export class FilesService {
   }
 
   async addUpload(row: UploadRow): Promise<void> {
-    await this.db.insert(fileUploads).values(row).run();
+    await this.db.insert(fileUploads).values(row);
   }
 
   async upload(id: string): Promise<UploadRow | undefined> {
-    return this.db.select().from(fileUploads).where(eq(fileUploads.id, id)).get();
+    return this.db.select().from(fileUploads).where(eq(fileUploads.id, id)).limit(1).then(firstRow);
   }
 
   /** The upload, if this user may continue (or cancel) it: theirs, still a member allowed to upload. */
   async requireOwnUpload(id: string, userId: number): Promise<UploadRow> {
     const up = await this.upload(id);
     if (!up || up.userId !== userId) throw new AppError('NOT_FOUND', 'No such upload.');
-    const actor = this.writer(up.roomId, userId);
+    const actor = await this.writer(up.roomId, userId);
     if (!(await this.mayUpload(up.roomId, actor))) throw new AppError('FORBIDDEN', 'Only moderators can upload files in this room.');
     return up;
   }
 
   async dropStaleUploads(before: number): Promise<void> {
-    await this.db.delete(fileUploads).where(lt(fileUploads.createdAt, before)).run();
+    await this.db.delete(fileUploads).where(lt(fileUploads.createdAt, before));
   }
 
   async dropUpload(id: string): Promise<void> {
-    await this.db.delete(fileUploads).where(eq(fileUploads.id, id)).run();
+    await this.db.delete(fileUploads).where(eq(fileUploads.id, id));
   }
 
   /**
@@ -306,7 +376,7 @@ export class FilesService {
   async register(f: { roomId: number; folderId: number | null; name: string; size: number; mime: string; kind: FileKind; sha256: string; uploaderId: number }): Promise<FileDto> {
     let folderId = f.folderId;
     if (folderId !== null) {
-      const folder = await this.db.select().from(fileFolders).where(and(eq(fileFolders.id, folderId), eq(fileFolders.roomId, f.roomId))).get();
+      const folder = await this.db.select().from(fileFolders).where(and(eq(fileFolders.id, folderId), eq(fileFolders.roomId, f.roomId))).limit(1).then(firstRow);
       if (!folder || folder.deletedAt !== null) folderId = null;
     }
     const name = uniqueName(f.name, await this.takenNames(f.roomId, folderId));
@@ -315,7 +385,7 @@ export class FilesService {
       .insert(roomFiles)
       .values({ roomId: f.roomId, folderId, name, nameLower: name.toLowerCase(), size: f.size, mime: f.mime, kind: f.kind, sha256: f.sha256, uploaderId: f.uploaderId, createdAt: Date.now(), thumb })
       .returning()
-      .get();
+      .then(oneRow);
     const dto = await this.toDto(row);
     this.events.broadcast(f.roomId, 'files:file', { file: dto });
     this.onAdded(dto);
@@ -324,9 +394,9 @@ export class FilesService {
 
   async setThumb(fileId: number, sha256: string, thumb: ThumbState): Promise<void> {
     // Every file with this content shares the thumbnail.
-    const rows = await this.db.update(roomFiles).set({ thumb }).where(and(eq(roomFiles.sha256, sha256), eq(roomFiles.thumb, 'pending'))).returning().all();
+    const rows = await this.db.update(roomFiles).set({ thumb }).where(and(eq(roomFiles.sha256, sha256), eq(roomFiles.thumb, 'pending'))).returning();
     if (!rows.some((r) => r.id === fileId)) {
-      const own = await this.db.update(roomFiles).set({ thumb }).where(eq(roomFiles.id, fileId)).returning().all();
+      const own = await this.db.update(roomFiles).set({ thumb }).where(eq(roomFiles.id, fileId)).returning();
       rows.push(...own);
     }
     for (const dto of await this.toDtos(rows)) this.events.broadcast(dto.roomId, 'files:file', { file: dto });
@@ -334,23 +404,23 @@ export class FilesService {
 
   /** A thumbnail already made for this content (another file, an earlier upload). */
   async knownThumb(sha256: string): Promise<'ready' | 'failed' | null> {
-    const row = await this.db.select({ thumb: roomFiles.thumb }).from(roomFiles).where(and(eq(roomFiles.sha256, sha256), inArray(roomFiles.thumb, ['ready', 'failed']))).get();
+    const row = await this.db.select({ thumb: roomFiles.thumb }).from(roomFiles).where(and(eq(roomFiles.sha256, sha256), inArray(roomFiles.thumb, ['ready', 'failed']))).limit(1).then(firstRow);
     return row?.thumb === 'ready' || row?.thumb === 'failed' ? row.thumb : null;
   }
 
   async pendingThumbs(): Promise<FileRow[]> {
-    return this.db.select().from(roomFiles).where(eq(roomFiles.thumb, 'pending')).all();
+    return this.db.select().from(roomFiles).where(eq(roomFiles.thumb, 'pending'));
   }
 
   // ---- folders ----
 
   async createFolder(roomId: number, userId: number, rawName: string, parentId: number | null): Promise<FolderDto> {
-    const actor = this.writer(roomId, userId);
+    const actor = await this.writer(roomId, userId);
     if (!(await this.mayUpload(roomId, actor))) throw new AppError('FORBIDDEN', 'Only moderators can add files in this room.');
     await this.writableFolder(roomId, parentId, actor);
     const name = this.cleanName(rawName);
     if ((await this.takenNames(roomId, parentId)).has(name.toLowerCase())) throw new AppError('CONFLICT', 'Something with that name is already here.');
-    const row = await this.db.insert(fileFolders).values({ roomId, parentId, name, createdBy: userId, createdAt: Date.now() }).returning().get();
+    const row = await this.db.insert(fileFolders).values({ roomId, parentId, name, createdBy: userId, createdAt: Date.now() }).returning().then(oneRow);
     const dto = this.folderDto(row);
     this.events.broadcast(roomId, 'files:folder', { folder: dto });
     return dto;
@@ -364,11 +434,11 @@ export class FilesService {
   }
 
   private async parentOf(roomId: number, parentId: number | null): Promise<FolderRow | null> {
-    return parentId === null ? null : ((await this.db.select().from(fileFolders).where(and(eq(fileFolders.id, parentId), eq(fileFolders.roomId, roomId))).get()) ?? null);
+    return parentId === null ? null : ((await this.db.select().from(fileFolders).where(and(eq(fileFolders.id, parentId), eq(fileFolders.roomId, roomId))).limit(1).then(firstRow)) ?? null);
   }
 
   async updateFolder(roomId: number, userId: number, folderId: number, patch: { name?: string; parentId?: number | null; readOnly?: boolean }): Promise<FolderDto> {
-    const actor = this.writer(roomId, userId);
+    const actor = await this.writer(roomId, userId);
     const f = await this.liveFolder(roomId, folderId);
     await this.assertMayChange(actor, f.createdBy, await this.parentOf(roomId, f.parentId));
     if (patch.readOnly !== undefined && !actor.moderator) throw new AppError('FORBIDDEN', 'Only moderators can make a folder read-only.');
@@ -390,14 +460,14 @@ export class FilesService {
       .set({ name, parentId, ...(patch.readOnly !== undefined ? { readOnly: patch.readOnly } : {}) })
       .where(eq(fileFolders.id, f.id))
       .returning()
-      .get();
+      .then(oneRow);
     const dto = this.folderDto(row);
     this.events.broadcast(roomId, 'files:folder', { folder: dto });
     return dto;
   }
 
   async updateFile(roomId: number, userId: number, fileId: number, patch: { name?: string; folderId?: number | null }): Promise<FileDto> {
-    const actor = this.writer(roomId, userId);
+    const actor = await this.writer(roomId, userId);
     const f = await this.fileRow(roomId, fileId);
     await this.assertMayChange(actor, f.uploaderId, await this.parentOf(roomId, f.folderId));
     const folderId = patch.folderId === undefined ? f.folderId : patch.folderId;
@@ -406,7 +476,7 @@ export class FilesService {
     if ((name !== f.name || folderId !== f.folderId) && (await this.takenNames(roomId, folderId, f.id)).has(name.toLowerCase())) {
       throw new AppError('CONFLICT', 'Something with that name is already there.');
     }
-    const row = await this.db.update(roomFiles).set({ name, nameLower: name.toLowerCase(), folderId }).where(eq(roomFiles.id, f.id)).returning().get();
+    const row = await this.db.update(roomFiles).set({ name, nameLower: name.toLowerCase(), folderId }).where(eq(roomFiles.id, f.id)).returning().then(oneRow);
     const dto = await this.toDto(row);
     this.events.broadcast(roomId, 'files:file', { file: dto });
     return dto;
@@ -419,7 +489,7 @@ export class FilesService {
     const out: number[] = [];
     let frontier = [folderId];
     while (frontier.length > 0 && out.length < 100_000) {
-      const kids = await this.db.select({ id: fileFolders.id }).from(fileFolders).where(and(eq(fileFolders.roomId, roomId), inArray(fileFolders.parentId, frontier))).all();
+      const kids = await this.db.select({ id: fileFolders.id }).from(fileFolders).where(and(eq(fileFolders.roomId, roomId), inArray(fileFolders.parentId, frontier)));
       frontier = kids.map((k) => k.id);
       out.push(...frontier);
     }
@@ -428,32 +498,36 @@ export class FilesService {
 
   /** Moves files and folders to the trash; a folder takes everything inside with it (same time stamp). */
   async trash(roomId: number, userId: number, sel: { fileIds: number[]; folderIds: number[] }): Promise<void> {
-    const actor = this.writer(roomId, userId);
+    const actor = await this.writer(roomId, userId);
     const at = Date.now();
     const files = await Promise.all(sel.fileIds.map((id) => this.fileRow(roomId, id)));
     const folders = await Promise.all(sel.folderIds.map((id) => this.liveFolder(roomId, id)));
     for (const f of files) await this.assertMayChange(actor, f.uploaderId, await this.parentOf(roomId, f.folderId));
     for (const f of folders) await this.assertMayChange(actor, f.createdBy, await this.parentOf(roomId, f.parentId));
+    const below = new Map<number, number[]>();
+    for (const f of folders) below.set(f.id, [f.id, ...(await this.descendants(roomId, f.id))]);
     const changedFolders: FolderRow[] = [];
     const changedFiles: FileRow[] = [];
-    for (const f of folders) {
-      const ids = [f.id, ...(await this.descendants(roomId, f.id))];
-      changedFolders.push(...(await this.db.update(fileFolders).set({ deletedAt: at }).where(and(inArray(fileFolders.id, ids), isNull(fileFolders.deletedAt))).returning().all()));
-      changedFiles.push(...(await this.db.update(roomFiles).set({ deletedAt: at, deletedBy: userId }).where(and(eq(roomFiles.roomId, roomId), inArray(roomFiles.folderId, ids), isNull(roomFiles.deletedAt))).returning().all()));
-    }
-    if (files.length > 0) {
-      changedFiles.push(...(await this.db.update(roomFiles).set({ deletedAt: at, deletedBy: userId }).where(and(inArray(roomFiles.id, files.map((f) => f.id)), isNull(roomFiles.deletedAt))).returning().all()));
-    }
+    await transaction(this.db, async (tx) => {
+      for (const f of folders) {
+        const ids = below.get(f.id)!;
+        changedFolders.push(...(await tx.update(fileFolders).set({ deletedAt: at }).where(and(inArray(fileFolders.id, ids), isNull(fileFolders.deletedAt))).returning()));
+        changedFiles.push(...(await tx.update(roomFiles).set({ deletedAt: at, deletedBy: userId }).where(and(eq(roomFiles.roomId, roomId), inArray(roomFiles.folderId, ids), isNull(roomFiles.deletedAt))).returning()));
+      }
+      if (files.length > 0) {
+        changedFiles.push(...(await tx.update(roomFiles).set({ deletedAt: at, deletedBy: userId }).where(and(inArray(roomFiles.id, files.map((f) => f.id)), isNull(roomFiles.deletedAt))).returning()));
+      }
+    });
     for (const f of changedFolders) this.events.broadcast(roomId, 'files:folder', { folder: this.folderDto(f) });
     for (const dto of await this.toDtos(changedFiles)) this.events.broadcast(roomId, 'files:file', { file: dto });
   }
 
   /** The trash's top level: trashed items whose folder is not in the trash too. Moderators see all, others their own. */
   async trashList(roomId: number, userId: number): Promise<{ files: FileDto[]; folders: FolderDto[] }> {
-    const actor = this.reader(roomId, userId);
-    const folders = await this.db.select().from(fileFolders).where(and(eq(fileFolders.roomId, roomId), isNotNull(fileFolders.deletedAt))).all();
+    const actor = await this.reader(roomId, userId);
+    const folders = await this.db.select().from(fileFolders).where(and(eq(fileFolders.roomId, roomId), isNotNull(fileFolders.deletedAt)));
     const trashedFolder = new Map(folders.map((f) => [f.id, f]));
-    const files = await this.db.select().from(roomFiles).where(and(eq(roomFiles.roomId, roomId), isNotNull(roomFiles.deletedAt))).orderBy(desc(roomFiles.deletedAt)).limit(5000).all();
+    const files = await this.db.select().from(roomFiles).where(and(eq(roomFiles.roomId, roomId), isNotNull(roomFiles.deletedAt))).orderBy(desc(roomFiles.deletedAt)).limit(5000);
     const top = <T extends { deletedAt: number | null }>(parent: number | null, row: T) => parent === null || trashedFolder.get(parent)?.deletedAt !== row.deletedAt;
     return {
       folders: folders.filter((f) => top(f.parentId, f) && (actor.moderator || f.createdBy === userId)).map((f) => this.folderDto(f)),
@@ -463,19 +537,21 @@ export class FilesService {
 
   /** Brings items back (a folder with what went to the trash with it); into the root when their folder is gone. */
   async restore(roomId: number, userId: number, sel: { fileIds: number[]; folderIds: number[] }): Promise<void> {
-    const actor = this.writer(roomId, userId);
+    const actor = await this.writer(roomId, userId);
     const mine = (ownerId: number, deletedBy: number | null) => actor.moderator || ownerId === userId || deletedBy === userId;
     for (const id of sel.folderIds) {
-      const f = await this.db.select().from(fileFolders).where(and(eq(fileFolders.id, id), eq(fileFolders.roomId, roomId), isNotNull(fileFolders.deletedAt))).get();
+      const f = await this.db.select().from(fileFolders).where(and(eq(fileFolders.id, id), eq(fileFolders.roomId, roomId), isNotNull(fileFolders.deletedAt))).limit(1).then(firstRow);
       if (!f) throw new AppError('NOT_FOUND', 'No such folder in the trash.');
       if (!mine(f.createdBy, null)) throw new AppError('FORBIDDEN', 'Only moderators can restore this.');
       const parent = await this.parentOf(roomId, f.parentId);
       const parentId = parent && parent.deletedAt === null ? parent.id : null;
       const name = uniqueName(f.name, await this.takenNames(roomId, parentId));
       const ids = [f.id, ...(await this.descendants(roomId, f.id))];
-      const folders = await this.db.update(fileFolders).set({ deletedAt: null }).where(and(inArray(fileFolders.id, ids), eq(fileFolders.deletedAt, f.deletedAt!))).returning().all();
-      const top = await this.db.update(fileFolders).set({ parentId, name }).where(eq(fileFolders.id, f.id)).returning().get();
-      const files = await this.db.update(roomFiles).set({ deletedAt: null, deletedBy: null }).where(and(eq(roomFiles.roomId, roomId), inArray(roomFiles.folderId, ids), eq(roomFiles.deletedAt, f.deletedAt!))).returning().all();
+      const { folders, top, files } = await transaction(this.db, async (tx) => ({
+        folders: await tx.update(fileFolders).set({ deletedAt: null }).where(and(inArray(fileFolders.id, ids), eq(fileFolders.deletedAt, f.deletedAt!))).returning(),
+        top: await tx.update(fileFolders).set({ parentId, name }).where(eq(fileFolders.id, f.id)).returning().then(oneRow),
+        files: await tx.update(roomFiles).set({ deletedAt: null, deletedBy: null }).where(and(eq(roomFiles.roomId, roomId), inArray(roomFiles.folderId, ids), eq(roomFiles.deletedAt, f.deletedAt!))).returning(),
+      }));
       for (const x of folders) this.events.broadcast(roomId, 'files:folder', { folder: this.folderDto(x.id === top.id ? top : x) });
       for (const dto of await this.toDtos(files)) this.events.broadcast(roomId, 'files:file', { file: dto });
     }
@@ -485,17 +561,19 @@ export class FilesService {
       const parent = await this.parentOf(roomId, f.folderId);
       const folderId = parent && parent.deletedAt === null ? parent.id : null;
       const name = uniqueName(f.name, await this.takenNames(roomId, folderId));
-      const row = await this.db.update(roomFiles).set({ deletedAt: null, deletedBy: null, folderId, name, nameLower: name.toLowerCase() }).where(eq(roomFiles.id, f.id)).returning().get();
+      const row = await this.db.update(roomFiles).set({ deletedAt: null, deletedBy: null, folderId, name, nameLower: name.toLowerCase() }).where(eq(roomFiles.id, f.id)).returning().then(oneRow);
       this.events.broadcast(roomId, 'files:file', { file: await this.toDto(row) });
     }
   }
 
   /** Deletes everything in the room's trash for good (owner, moderators); bytes nobody else uses are freed. */
   async emptyTrash(roomId: number, userId: number): Promise<{ fileIds: number[]; folderIds: number[] }> {
-    this.rooms.requireMember(roomId, userId, 'moderator', { writes: true });
-    const files = await this.db.delete(roomFiles).where(and(eq(roomFiles.roomId, roomId), isNotNull(roomFiles.deletedAt))).returning().all();
-    // Children first is not needed: folder rows cascade to what is left below them.
-    const folders = await this.db.delete(fileFolders).where(and(eq(fileFolders.roomId, roomId), isNotNull(fileFolders.deletedAt))).returning({ id: fileFolders.id }).all();
+    await this.rooms.requireMember(roomId, userId, 'moderator', { writes: true });
+    const { files, folders } = await transaction(this.db, async (tx) => ({
+      files: await tx.delete(roomFiles).where(and(eq(roomFiles.roomId, roomId), isNotNull(roomFiles.deletedAt))).returning(),
+      // Children first is not needed: folder rows cascade to what is left below them.
+      folders: await tx.delete(fileFolders).where(and(eq(fileFolders.roomId, roomId), isNotNull(fileFolders.deletedAt))).returning({ id: fileFolders.id }),
+    }));
     await this.freeBlobs([...new Set(files.map((f) => f.sha256))]);
     const result = { fileIds: files.map((f) => f.id), folderIds: folders.map((f) => f.id) };
     if (result.fileIds.length + result.folderIds.length > 0) this.events.broadcast(roomId, 'files:purged', result);
@@ -505,10 +583,13 @@ export class FilesService {
   /** Deletes the bytes (and thumbnails) of contents no file row refers to any more. */
   async freeBlobs(shas: string[]): Promise<void> {
     for (const sha of shas) {
-      const still = await this.db.select({ id: roomFiles.id }).from(roomFiles).where(eq(roomFiles.sha256, sha)).limit(1).get();
+      const still = await this.db.select({ id: roomFiles.id }).from(roomFiles).where(eq(roomFiles.sha256, sha)).limit(1).then(firstRow);
       if (still) continue;
       await this.store.delete(blobKey(sha));
       await this.store.delete(thumbKey(sha));
+      await this.store.delete(seekKey(sha));
+      await this.store.delete(seekMetaKey(sha));
+      await this.store.delete(waveKey(sha));
     }
   }
 

@@ -36,7 +36,7 @@ export const filesPlugin = fp(
       (toolsP ??= findFfmpeg(app.config.ffmpegPath).then(({ binary }) => (binary ? { runner: new FfmpegRunner(binary.ffmpeg), ffprobe: binary.ffprobe } : null)));
     const runner = async () => (await tools())?.runner ?? null;
     const log = app.log.child({ feature: 'files' });
-    const thumbs = new Thumbnailer(files, runner, log);
+    const thumbs = new Thumbnailer(files, runner, log, async () => (await tools())?.ffprobe ?? null);
     const mediaJobs = new MediaJobs(app.db, files, app.roomEvents, tools, app.config.files.jobConcurrency, log);
     app.decorate('mediaJobs', mediaJobs);
     app.decorate('thumbs', thumbs);

@@ -24,6 +24,7 @@ import { AppError } from '../plugins/errors.js';
 import type { RoomEvents } from '../rooms/room-events.js';
 import type { FilesService } from './files.service.js';
 import { blobKey } from './storage.js';
+import { firstRow, oneRow } from './rows.js';
 
 type JobRow = typeof fileJobs.$inferSelect;
 
@@ -66,7 +67,7 @@ export class MediaJobs {
   ) {}
 
   private async dto(row: JobRow): Promise<FileJobDto> {
-    const f = await this.db.select({ name: roomFiles.name }).from(roomFiles).where(eq(roomFiles.id, row.fileId)).get();
+    const f = await this.db.select({ name: roomFiles.name }).from(roomFiles).where(eq(roomFiles.id, row.fileId)).limit(1).then(firstRow);
     return { ...row, fileName: f?.name ?? 'deleted file' };
   }
 
@@ -75,8 +76,8 @@ export class MediaJobs {
   }
 
   async list(roomId: number, userId: number): Promise<FileJobDto[]> {
-    this.files.reader(roomId, userId);
-    const rows = await this.db.select().from(fileJobs).where(eq(fileJobs.roomId, roomId)).orderBy(desc(fileJobs.id)).limit(50).all();
+    await this.files.reader(roomId, userId);
+    const rows = await this.db.select().from(fileJobs).where(eq(fileJobs.roomId, roomId)).orderBy(desc(fileJobs.id)).limit(50);
     return Promise.all(rows.map((r) => this.dto(r)));
   }
 
@@ -88,17 +89,17 @@ export class MediaJobs {
     if (src.kind !== 'video' && src.kind !== 'audio') throw new AppError('VALIDATION', 'Media tools work on video and audio files.');
     if (out.needsVideo && src.kind !== 'video') throw new AppError('VALIDATION', 'This tool needs a video file.');
     if (!(await this.tools())) throw new AppError('CONFLICT', 'Media tools are not available on this server (FFmpeg is not installed).');
-    const active = await this.db.select({ id: fileJobs.id }).from(fileJobs).where(and(eq(fileJobs.roomId, roomId), inArray(fileJobs.status, ['queued', 'running']))).all();
+    const active = await this.db.select({ id: fileJobs.id }).from(fileJobs).where(and(eq(fileJobs.roomId, roomId), inArray(fileJobs.status, ['queued', 'running'])));
     if (active.length >= 20) throw new AppError('RATE_LIMITED', 'This room already has 20 media jobs waiting.');
-    const row = await this.db.insert(fileJobs).values({ roomId, fileId, userId, preset, status: 'queued', createdAt: Date.now() }).returning().get();
+    const row = await this.db.insert(fileJobs).values({ roomId, fileId, userId, preset, status: 'queued', createdAt: Date.now() }).returning().then(oneRow);
     await this.publish(row);
     void this.pump();
     return this.dto(row);
   }
 
   async cancel(roomId: number, userId: number, jobId: number): Promise<FileJobDto> {
-    const actor = this.files.writer(roomId, userId);
-    const row = await this.db.select().from(fileJobs).where(and(eq(fileJobs.id, jobId), eq(fileJobs.roomId, roomId))).get();
+    const actor = await this.files.writer(roomId, userId);
+    const row = await this.db.select().from(fileJobs).where(and(eq(fileJobs.id, jobId), eq(fileJobs.roomId, roomId))).limit(1).then(firstRow);
     if (!row) throw new AppError('NOT_FOUND', 'No such job.');
     if (row.userId !== userId && !actor.moderator) throw new AppError('FORBIDDEN', "Only moderators can cancel other people's jobs.");
     if (row.status !== 'queued' && row.status !== 'running') throw new AppError('CONFLICT', 'This job has already ended.');
@@ -110,7 +111,7 @@ export class MediaJobs {
 
   /** After a restart: jobs that were running start over; queued ones keep their place. */
   async resume(): Promise<void> {
-    await this.db.update(fileJobs).set({ status: 'queued', progress: 0 }).where(eq(fileJobs.status, 'running')).run();
+    await this.db.update(fileJobs).set({ status: 'queued', progress: 0 }).where(eq(fileJobs.status, 'running'));
     void this.pump();
   }
 
@@ -125,17 +126,17 @@ export class MediaJobs {
   }
 
   private async finish(id: number, set: Partial<JobRow>): Promise<JobRow> {
-    const row = await this.db.update(fileJobs).set({ ...set, ...(set.status && set.status !== 'running' && set.status !== 'queued' ? { finishedAt: Date.now() } : {}) }).where(eq(fileJobs.id, id)).returning().get();
+    const row = await this.db.update(fileJobs).set({ ...set, ...(set.status && set.status !== 'running' && set.status !== 'queued' ? { finishedAt: Date.now() } : {}) }).where(eq(fileJobs.id, id)).returning().then(oneRow);
     await this.publish(row);
     return row;
   }
 
   private async pump(): Promise<void> {
     while (!this.stopped && this.running.size < this.concurrency) {
-      const next = await this.db.select().from(fileJobs).where(eq(fileJobs.status, 'queued')).orderBy(fileJobs.id).limit(1).get();
+      const next = await this.db.select().from(fileJobs).where(eq(fileJobs.status, 'queued')).orderBy(fileJobs.id).limit(1).then(firstRow);
       if (!next || this.running.has(next.id)) break;
       this.running.set(next.id, null);
-      await this.db.update(fileJobs).set({ status: 'running' }).where(eq(fileJobs.id, next.id)).run();
+      await this.db.update(fileJobs).set({ status: 'running' }).where(eq(fileJobs.id, next.id));
       void this.run(next).finally(() => {
         this.running.delete(next.id);
         this.lastBroadcast.delete(next.id);
@@ -149,7 +150,7 @@ export class MediaJobs {
     const dir = await mkdtemp(join(tmpdir(), 'cr-job-'));
     try {
       const tools = await this.tools();
-      const src = await this.db.select().from(roomFiles).where(eq(roomFiles.id, job.fileId)).get();
+      const src = await this.db.select().from(roomFiles).where(eq(roomFiles.id, job.fileId)).limit(1).then(firstRow);
       if (!tools || !src) return void (await this.finish(job.id, { status: 'failed', error: !tools ? 'FFmpeg is not available.' : 'The file was deleted.' }));
       const input = await this.files.store.localPath(blobKey(src.sha256));
       const info = tools.ffprobe ? await probeMedia(tools.ffprobe, input) : { durationSec: 0, hasVideo: src.kind === 'video', hasAudio: true };
@@ -169,7 +170,7 @@ export class MediaJobs {
           if (now - (this.lastBroadcast.get(job.id) ?? 0) < 1000) return;
           this.lastBroadcast.set(job.id, now);
           void (async () => {
-            const r = await this.db.update(fileJobs).set({ progress }).where(and(eq(fileJobs.id, job.id), eq(fileJobs.status, 'running'))).returning().get();
+            const r = await this.db.update(fileJobs).set({ progress }).where(and(eq(fileJobs.id, job.id), eq(fileJobs.status, 'running'))).returning().then(firstRow);
             if (r) await this.publish(r);
           })();
         },
@@ -179,7 +180,7 @@ export class MediaJobs {
       const timer = setTimeout(() => void proc.stop(2000), Math.max(0, info.durationSec) * 4000 + 600_000);
       const exit = await proc.exited;
       clearTimeout(timer);
-      const now = await this.db.select().from(fileJobs).where(eq(fileJobs.id, job.id)).get();
+      const now = await this.db.select().from(fileJobs).where(eq(fileJobs.id, job.id)).limit(1).then(firstRow);
       if (!now || now.status === 'cancelled') return;
       const st = await stat(target).catch(() => null);
       if (exit.error || exit.stopped || !st || st.size === 0) {

@@ -28,7 +28,7 @@ export interface BlobStore {
 }
 
 /** Keys are a few fixed shapes of lower-case hex and dots: nothing can climb out of the root. */
-const KEY_RE = /^(blobs|thumbs|posters|strips)\/[0-9a-f]{64}(\.[a-z0-9]{1,5})?$/;
+const KEY_RE = /^(blobs|thumbs|posters|strips|seek|waves)\/[0-9a-f]{64}(\.[a-z0-9]{1,5})?$/;
 
 export function assertKey(key: string): void {
   if (!KEY_RE.test(key)) throw new Error(`bad blob key: ${key}`);
@@ -36,6 +36,11 @@ export function assertKey(key: string): void {
 
 export const blobKey = (sha256: string) => `blobs/${sha256}`;
 export const thumbKey = (sha256: string) => `thumbs/${sha256}.webp`;
+/** Seek thumbnails of a video: the sprite and its plan (JSON). */
+export const seekKey = (sha256: string) => `seek/${sha256}.jpg`;
+export const seekMetaKey = (sha256: string) => `seek/${sha256}.json`;
+/** Waveform picture of an audio file. */
+export const waveKey = (sha256: string) => `waves/${sha256}.png`;
 
 /** Files on the local disk under `root` (DATA_DIR/files/store), fanned out by the first hex pair. */
 export class LocalDiskStore implements BlobStore {

@@ -4,16 +4,18 @@
  * share one thumbnail. A corrupt or hostile file makes its thumbnail `failed`, never a crash:
  * sharp refuses pixel bombs (limitInputPixels) and FFmpeg runs with a time limit.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import sharp from 'sharp';
 import type { FfmpegRunner } from '../../media/ffmpeg-runner.js';
 import { posterJob } from '../../media/presets.js';
+import { seekPlan, seekSpriteJob, waveformJob, type SeekPlan } from '../../media/file-presets.js';
+import { probeMedia } from './jobs.js';
 import type { FileKind } from '../../protocol/files-constants.js';
 import type { FilesService } from './files.service.js';
-import { blobKey, thumbKey } from './storage.js';
+import { blobKey, seekKey, seekMetaKey, thumbKey, waveKey } from './storage.js';
 
 export const THUMB_PX = 320;
 const FFMPEG_TIMEOUT_MS = 30_000;
@@ -35,10 +37,11 @@ export class Thumbnailer {
     private readonly files: FilesService,
     private readonly runner: () => Promise<FfmpegRunner | null>,
     private readonly log: FastifyBaseLogger,
+    private readonly ffprobe: () => Promise<string | null> = async () => null,
   ) {}
 
   add(t: ThumbTask): void {
-    if (this.stopped || (t.kind !== 'image' && t.kind !== 'video')) return;
+    if (this.stopped || (t.kind !== 'image' && t.kind !== 'video' && t.kind !== 'audio')) return;
     if (this.queue.some((q) => q.sha256 === t.sha256 && q.fileId === t.fileId)) return;
     this.queue.push(t);
     void this.pump();
@@ -59,6 +62,10 @@ export class Thumbnailer {
     this.running = true;
     try {
       for (let t = this.queue.shift(); t && !this.stopped; t = this.queue.shift()) {
+        if (t.kind === 'audio') {
+          await this.mediaExtras(t).catch((err: Error) => this.log.warn({ fileId: t.fileId, err: err.message }, 'waveform failed'));
+          continue;
+        }
         let state: 'ready' | 'failed' = 'failed';
         try {
           const known = await this.files.knownThumb(t.sha256);
@@ -67,10 +74,49 @@ export class Thumbnailer {
           this.log.warn({ fileId: t.fileId, err: (err as Error).message }, 'thumbnail failed');
         }
         if (!this.stopped) await this.files.setThumb(t.fileId, t.sha256, state).catch(() => undefined);
+        if (t.kind === 'video' && state === 'ready' && !this.stopped) {
+          await this.mediaExtras(t).catch((err: Error) => this.log.warn({ fileId: t.fileId, err: err.message }, 'seek thumbnails failed'));
+        }
       }
     } finally {
       this.running = false;
       if (this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  /**
+   * Seek thumbnails for a video (a sprite of up to 100 tiles + its plan as JSON, served as WebVTT)
+   * and a waveform picture for audio, through the same runner with argv presets and a time limit.
+   * Made once per content; a file that FFmpeg cannot read just has none.
+   */
+  private async mediaExtras(t: ThumbTask): Promise<void> {
+    const done = t.kind === 'video' ? seekMetaKey(t.sha256) : waveKey(t.sha256);
+    if (await this.files.store.stat(done)) return;
+    const runner = await this.runner();
+    if (!runner) return;
+    const src = await this.files.store.localPath(blobKey(t.sha256));
+    const dir = await mkdtemp(join(tmpdir(), 'cr-extras-'));
+    try {
+      if (t.kind === 'audio') {
+        const out = join(dir, 'wave.png');
+        const exit = await runner.runToEnd(waveformJob(src, out), 'file-waveform', FFMPEG_TIMEOUT_MS * 2);
+        if (exit.error || !(await stat(out).catch(() => null))) return;
+        await this.files.store.putFile(waveKey(t.sha256), out);
+        return;
+      }
+      const probe = await this.ffprobe();
+      const info = probe ? await probeMedia(probe, src) : null;
+      if (!info?.hasVideo || info.durationSec <= 0) return;
+      const plan: SeekPlan = seekPlan(info.durationSec);
+      const out = join(dir, 'seek.jpg');
+      const exit = await runner.runToEnd(seekSpriteJob(src, out, plan), 'file-seek', FFMPEG_TIMEOUT_MS * 4);
+      if (exit.error || !(await stat(out).catch(() => null))) return;
+      await this.files.store.putFile(seekKey(t.sha256), out);
+      const meta = join(dir, 'seek.json');
+      await writeFile(meta, JSON.stringify({ ...plan, durationSec: info.durationSec }));
+      await this.files.store.putFile(seekMetaKey(t.sha256), meta);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   }
 

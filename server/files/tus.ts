@@ -4,7 +4,7 @@
  * creation; on HEAD/PATCH/DELETE of an upload: it is the caller's own and they may still upload),
  * then hands the raw request to tus. A stranger holding an upload URL gets 404.
  */
-import { rm } from 'node:fs/promises';
+import { rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
@@ -28,6 +28,25 @@ export function parseUploadMetadata(header: string | undefined): Map<string, str
     out.set(key, value ? Buffer.from(value, 'base64').toString('utf8') : '');
   }
   return out;
+}
+
+/** Free bytes on the disk holding `dir` (for unprivileged users: `bavail`). */
+export async function freeBytes(dir: string): Promise<number> {
+  const s = await statfs(dir);
+  return s.bavail * s.bsize;
+}
+
+/**
+ * Disk full: refuses to take `incoming` more bytes when the disk would drop below the free-space
+ * floor (FILES_MIN_FREE_MB). 507 STORAGE_FULL: the upload keeps its offset and resumes (HEAD,
+ * PATCH) once space is freed; nothing half-written is ever listed as a file.
+ */
+export async function assertRoomOnDisk(dir: string, incoming: number, floorBytes: number): Promise<void> {
+  if (incoming <= 0) return;
+  const free = await freeBytes(dir);
+  if (free - incoming < floorBytes) {
+    throw new AppError('STORAGE_FULL', 'The server is out of disk space. Your upload is kept: resume it once space is freed.', undefined, 507);
+  }
 }
 
 const uploadParams = z.object({ uploadId: z.string().regex(/^[0-9a-f]{32}$/, 'not an upload id') });
@@ -95,6 +114,8 @@ export async function tusRoutes(fastify: FastifyInstance, opts: { files: FilesSe
     const folderId = folderRaw ? Number(folderRaw) : null;
     if (folderId !== null && (!Number.isInteger(folderId) || folderId <= 0)) throw new AppError('VALIDATION', 'folderId is not valid.');
     const { name } = await files.checkUpload(roomId, user.id, folderId, meta.get('filename') ?? '', size);
+    // The whole upload must fit above the floor now (space can still run out later: PATCH checks again).
+    await assertRoomOnDisk(uploadDir, size, files.limits.minFreeBytes);
     pending.set(req.raw, { roomId, userId: user.id, folderId, name, size });
     await hand(req, reply);
   });
@@ -105,7 +126,14 @@ export async function tusRoutes(fastify: FastifyInstance, opts: { files: FilesSe
     schema: { tags: ['files'], summary: 'Resume (HEAD: offset; PATCH: bytes) or cancel (DELETE) your own tus upload', params: uploadParams, response: tusResponses },
     handler: async (req, reply) => {
       const { user } = requireSession(req);
-      await files.requireOwnUpload(req.params.uploadId, user.id);
+      const up = await files.requireOwnUpload(req.params.uploadId, user.id);
+      if (req.method === 'PATCH') {
+        // Only the bytes this PATCH can still add count (a chunk, or what is left of the upload).
+        const offset = Number(req.headers['upload-offset']);
+        const left = Number.isFinite(offset) ? Math.max(0, up.size - offset) : up.size;
+        const length = Number(req.headers['content-length']);
+        await assertRoomOnDisk(uploadDir, Number.isFinite(length) && length >= 0 ? Math.min(length, left) : left, files.limits.minFreeBytes);
+      }
       await hand(req, reply);
       if (req.method === 'DELETE' && reply.raw.statusCode === 204) await files.dropUpload(req.params.uploadId);
     },

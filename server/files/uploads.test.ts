@@ -22,7 +22,7 @@ let owner: Client, member: Client, outsider: Client, kicked: Client;
 let roomId: number;
 
 beforeAll(async () => {
-  server = await startServer({ config: { files: { maxFileBytes: 8 * 1024 * 1024, roomQuotaBytes: 20 * 1024 * 1024, jobConcurrency: 1 } } });
+  server = await startServer({ config: { files: { maxFileBytes: 8 * 1024 * 1024, roomQuotaBytes: 20 * 1024 * 1024, jobConcurrency: 1, minFreeBytes: 0 } } });
   [owner, member, outsider, kicked] = await newUsers(server, 'fowner', 'fmember', 'foutsider', 'fkicked');
   roomId = (await roomWith(owner, [member, kicked])).id;
 });

@@ -29,6 +29,7 @@ const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   ROOM_FULL: 409,
   SLOW_MODE: 429,
   RATE_LIMITED: 429,
+  STORAGE_FULL: 507,
   INTERNAL: 500,
 };
 

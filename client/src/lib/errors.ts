@@ -44,6 +44,7 @@ const FRIENDLY: Record<AnyErrorCode, string> = {
   SLOW_MODE: 'Slow mode is on.',
   ROOM_FULL: 'This room is full.',
   RATE_LIMITED: 'Too many attempts.',
+  STORAGE_FULL: 'The server is out of disk space. Your upload is kept: resume it once space is freed.',
   EDIT_WINDOW_PASSED: 'Messages can only be edited for 15 minutes.',
   CONFLICT: 'That cannot be done right now.',
   BLOCKED: 'You cannot message this person.',

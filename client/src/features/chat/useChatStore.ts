@@ -23,6 +23,8 @@ export interface PendingMessage {
   status: 'sending' | 'failed';
   error: string;
   createdAt: number;
+  /** Room file ids sent with the message (issue 11). */
+  attachments?: number[];
 }
 
 export const TYPING_SHOW_MS = 4000;
@@ -204,12 +206,12 @@ export const useChatStore = defineStore('chat', () => {
     nextCursor.value = page.nextCursor;
   }
 
-  async function send(text: string): Promise<void> {
+  async function send(text: string, attachments?: number[]): Promise<void> {
     if (roomId.value === null) return;
     // A message sent while reading an old window goes to the present, and so does the reader.
     if (hasNewer.value) await backToPresent().catch(() => {});
     typingNotice.reset();
-    const entry: PendingMessage = { key: pendingKey++, clientId: newClientId(), text, replyTo: replyTo.value, status: 'sending', error: '', createdAt: Date.now() };
+    const entry: PendingMessage = { key: pendingKey++, clientId: newClientId(), text, replyTo: replyTo.value, status: 'sending', error: '', createdAt: Date.now(), ...(attachments?.length ? { attachments } : {}) };
     pending.value.push(entry);
     replyTo.value = null;
     await deliver(entry);
@@ -222,7 +224,7 @@ export const useChatStore = defineStore('chat', () => {
     entry.error = '';
     try {
       // The same clientId on every retry: if the first try did arrive, the server returns it again.
-      const message = await command('chat:send', { roomId: id, text: entry.text, clientId: entry.clientId, ...(entry.replyTo ? { replyToId: entry.replyTo.id } : {}) });
+      const message = await command('chat:send', { roomId: id, text: entry.text, clientId: entry.clientId, ...(entry.replyTo ? { replyToId: entry.replyTo.id } : {}), ...(entry.attachments ? { attachments: entry.attachments } : {}) });
       if (roomId.value !== id) return;
       upsert(message);
       pending.value = pending.value.filter((p) => p.key !== entry.key);

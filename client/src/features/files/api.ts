@@ -29,3 +29,5 @@ export const filesApi = {
 
 export const contentUrl = (f: Pick<FileDto, 'roomId' | 'id'>, download = false) => `${base(f.roomId)}/files/${f.id}/content${download ? '?download=1' : ''}`;
 export const thumbUrl = (f: Pick<FileDto, 'roomId' | 'id'>) => `${base(f.roomId)}/files/${f.id}/thumb`;
+export const zipUrl = (roomId: number, sel: Selection) =>
+  `${base(roomId)}/files/zip?${[sel.fileIds.length ? `files=${sel.fileIds.join(',')}` : '', sel.folderIds.length ? `folders=${sel.folderIds.join(',')}` : ''].filter(Boolean).join('&')}`;

@@ -86,7 +86,8 @@ export function addUpload(file: File, roomId: number, folderId: number | null, o
     // Refusals (permissions, quota, size) are final; only network trouble and conflicts retry.
     onShouldRetry: (err) => {
       const status = err.originalResponse?.getStatus() ?? 0;
-      return status === 0 || status === 409 || status === 423 || status >= 500;
+      // 507: the server's disk is full; shown at once (Resume continues once space is freed).
+      return status === 0 || status === 409 || status === 423 || (status >= 500 && status !== 507);
     },
     onProgress: (sent, total) => {
       const u = item(key);
