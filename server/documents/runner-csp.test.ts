@@ -40,7 +40,6 @@ describe('code pad runner Worker', () => {
       const csp = parse(header!);
       expect(csp.get('default-src')).toEqual(["'none'"]);
       expect(csp.get('connect-src')).toEqual(["'none'"]); // fetch, XHR, WebSocket, EventSource
-      expect(csp.get('worker-src')).toEqual(["'none'"]); // no nested workers
       // Scripts: only our own origin (the Worker's lazily loaded chunks) and eval for the user's code.
       expect(csp.get('script-src')).toEqual(["'self'", "'unsafe-eval'"]);
       for (const [directive, sources] of csp) {
