@@ -45,3 +45,8 @@ export * from './file-settings.js';
 export * from './file-jobs.js';
 export * from './documents.js';
 export * from './doc-updates.js';
+export * from './interview-problems.js';
+export * from './interview-sessions.js';
+export * from './interview-observers.js';
+export * from './interview-notes.js';
+export * from './interview-runs.js';

@@ -50,6 +50,8 @@ export class DocumentsService {
   private readonly loading = new Map<number, Promise<LiveDoc>>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
+  /** Extra write checks other features add (an interview pad: observers only read). */
+  readonly writeGuards: ((docId: number, userId: number) => Promise<boolean>)[] = [];
 
   constructor(
     private readonly db: Db,
@@ -274,6 +276,12 @@ export class DocumentsService {
     live.lastUpdateId = Math.max(live.lastUpdateId, id);
     live.tailCount++;
     if (live.tailCount >= this.opts.compactEvery && !live.compacting) this.scheduleCompaction(live);
+  }
+
+  /** False when a write guard refuses this user's edits to this document. */
+  async mayWrite(docId: number, userId: number): Promise<boolean> {
+    for (const guard of this.writeGuards) if (!(await guard(docId, userId))) return false;
+    return true;
   }
 
   /** The current text (export, tests). */
