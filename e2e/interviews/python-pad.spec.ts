@@ -53,7 +53,7 @@ test('Python runs in the browser from our origin, output shared, endless loop st
   await expect(a.page.getByTestId('doc-console-output')).toContainText('fib [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]', { timeout: 240_000 });
   await expect(b.page.getByTestId('doc-console-output')).toContainText('fib [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]');
   await expect(b.page.getByTestId('doc-console-output')).toContainText('oops');
-  await expect(b.page.getByTestId('doc-console-output')).toContainText('fetch is undefined');
+  await expect(b.page.getByTestId('doc-console-output')).toContainText("fetch is None");
   await expect(b.page.getByTestId('doc-run-meta')).toContainText(`${a.username} ran it`);
   expect(pyodideRequests.some((p) => p.endsWith('.wasm'))).toBe(true);
   expect(foreign).toEqual([]);
