@@ -40,7 +40,7 @@ export const RUNNABLE_LANGUAGES = ['javascript', 'typescript', 'python'] as cons
 /** The npm package `pyodide` served under /pyodide/<version>/ (Python runs in the browser). */
 export const PYODIDE_VERSION = '314.0.8';
 /** Loading Python (about 12 MB, cached after the first time) may take this long before the run's own limit starts. */
-export const PYODIDE_LOAD_LIMIT_MS = 180_000;
+export const PYODIDE_LOAD_LIMIT_MS = 300_000;
 /** A run is stopped after this long (the Worker is terminated). */
 export const RUN_TIME_LIMIT_MS = 5_000;
 export const RUN_OUTPUT_LINES_MAX = 200;

@@ -32,7 +32,8 @@ function capture(u: User): string[] {
 const editor = (p: Page) => p.locator('.cm-content');
 
 test('host → candidate invite → code → tests → private scorecard → end → history → replay', async ({ browser }) => {
-  test.setTimeout(300_000);
+  // Four browsers on a busy 2-core machine: about 5 minutes here.
+  test.setTimeout(600_000);
   const [host, cand, obs, thief] = await Promise.all([newUserViaApi(browser, 'ivHost'), newUserViaApi(browser, 'ivCand'), newUserViaApi(browser, 'ivObs'), newUserViaApi(browser, 'ivThief')]);
   const candSeen = capture(cand);
   const obsSeen = capture(obs);

@@ -16,7 +16,7 @@ async function replaceCode(page: Page, code: string) {
 }
 
 // Loading Python takes 2-3 s on a desktop but about a minute on this project's busy 2-core machines.
-test.setTimeout(600_000);
+test.setTimeout(900_000);
 test('Python runs in the browser from our origin, output shared, endless loop stopped', async ({ browser }) => {
   const [a, b] = await Promise.all([newUserViaApi(browser, 'pyA'), newUserViaApi(browser, 'pyB')]);
   const r = await a.context.request.post('/api/rooms', { data: { name: 'Python pairing' } });
@@ -50,7 +50,7 @@ test('Python runs in the browser from our origin, output shared, endless loop st
     ['import sys', 'def fib(n):', '    return n if n < 2 else fib(n - 1) + fib(n - 2)', 'print("fib", [fib(i) for i in range(10)])', 'print("oops", file=sys.stderr)', 'import js', 'print("fetch is", js.fetch)'].join('\n'),
   );
   await a.page.getByTestId('doc-run').click();
-  await expect(a.page.getByTestId('doc-console-output')).toContainText('fib [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]', { timeout: 240_000 });
+  await expect(a.page.getByTestId('doc-console-output')).toContainText('fib [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]', { timeout: 330_000 });
   await expect(b.page.getByTestId('doc-console-output')).toContainText('fib [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]');
   await expect(b.page.getByTestId('doc-console-output')).toContainText('oops');
   await expect(b.page.getByTestId('doc-console-output')).toContainText("fetch is None");
@@ -78,6 +78,6 @@ test('Python runs in the browser from our origin, output shared, endless loop st
   // Python is loaded again after the stopped Worker and runs once more.
   await replaceCode(a.page, 'print(sum(range(101)))');
   await a.page.getByTestId('doc-run').click();
-  await expect(b.page.getByTestId('doc-console-output')).toContainText('5050', { timeout: 240_000 });
+  await expect(b.page.getByTestId('doc-console-output')).toContainText('5050', { timeout: 330_000 });
   for (const u of [a, b]) await u.context.close();
 });

@@ -32,6 +32,9 @@ export interface SandboxOptions {
   tests?: SandboxTests;
 }
 
+/** Starting a JavaScript Worker (module load) may take this long before the run's own limit starts. */
+const WORKER_START_LIMIT_MS = 60_000;
+
 export const PYODIDE_BASE = `/pyodide/${PYODIDE_VERSION}/`;
 const PYODIDE_FILES = ['pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'] as const;
 
@@ -108,6 +111,24 @@ export async function runInSandbox(code: string, language: SandboxLanguage, opts
     }
   } else {
     worker = new Worker(new URL('./runner.worker.ts', import.meta.url), { type: 'module', name: 'code-pad-runner' });
+    // The time limit is for the user's code: wait until the Worker has started (its own limit).
+    const started = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), WORKER_START_LIMIT_MS);
+      worker.onmessage = (e: MessageEvent<FromSandbox>) => {
+        if (e.data.type !== 'ready') return;
+        clearTimeout(timer);
+        resolve(true);
+      };
+      worker.onerror = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+    });
+    if (!started) {
+      worker.terminate();
+      addLine({ stream: 'err', text: 'The sandbox did not start.' });
+      return { language, status: 'error', durationMs: 0, lines, cases };
+    }
   }
   opts.onPhase?.('running');
   return new Promise((resolve) => {
