@@ -47,7 +47,11 @@ export const DOC_SESSION_GAP_MS = 60_000;
 export const DOCS_PER_ROOM_MAX = 200;
 
 /** Languages a code pad can run, in the participant's browser only. */
-export const RUNNABLE_LANGUAGES = ['javascript', 'typescript'] as const;
+export const RUNNABLE_LANGUAGES = ['javascript', 'typescript', 'python'] as const;
+/** The npm package `pyodide` served under /pyodide/<version>/ (Python runs in the browser). */
+export const PYODIDE_VERSION = '314.0.8';
+/** Loading Python (about 12 MB, cached after the first time) may take this long before the run's own limit starts. */
+export const PYODIDE_LOAD_LIMIT_MS = 300_000;
 /** A run is stopped after this long (the Worker is terminated). */
 export const RUN_TIME_LIMIT_MS = 5_000;
 export const RUN_OUTPUT_LINES_MAX = 200;

@@ -26,6 +26,7 @@ import type { HealthPersonalEvents } from './health-events.js';
 import type { InstancePersonalEvents } from './instance.js';
 import type { ReportsPersonalEvents } from './reports-events.js';
 import type { FilesRoomFacts } from './files-events.js';
+import type { InterviewsRoomFacts } from './interviews-events.js';
 
 const roomId = z.number().int().positive();
 
@@ -99,7 +100,7 @@ export type ClientToServerEvents = {
 };
 
 /** Room broadcasts: each carries the room id and its sequence number. */
-export interface RoomFacts extends StudyRoomFacts, StreamRoomFacts, ChessRoomFacts, BlackjackRoomFacts, MusicRoomFacts, CallsRoomFacts, FilesRoomFacts, DocsRoomFacts {
+export interface RoomFacts extends StudyRoomFacts, StreamRoomFacts, ChessRoomFacts, BlackjackRoomFacts, MusicRoomFacts, CallsRoomFacts, FilesRoomFacts, DocsRoomFacts, InterviewsRoomFacts {
   'chat:message': { message: Message };
   'chat:edited': { message: Message };
   'chat:deleted': { messageId: number; message: Message };

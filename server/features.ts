@@ -42,6 +42,7 @@ import { analyticsPlugin } from './analytics/index.js';
 import { integrationsPlugin } from './integrations/index.js';
 import { filesPlugin } from './files/index.js';
 import { documentsPlugin } from './documents/index.js';
+import { interviewsPlugin } from './interviews/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -120,6 +121,7 @@ export const featuresPlugin = fp(
     await app.register(integrationsPlugin);
     await app.register(filesPlugin);
     await app.register(documentsPlugin);
+    await app.register(interviewsPlugin);
 
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {

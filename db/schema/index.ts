@@ -47,3 +47,8 @@ export * from './documents.js';
 export * from './doc-updates.js';
 export * from './doc-versions.js';
 export * from './call-settings.js';
+export * from './interview-problems.js';
+export * from './interview-sessions.js';
+export * from './interview-observers.js';
+export * from './interview-notes.js';
+export * from './interview-runs.js';

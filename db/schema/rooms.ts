@@ -11,8 +11,8 @@ export const rooms = sqliteTable(
     /** argon2id hash; null when the room has no passcode. */
     passcodeHash: text('passcode_hash'),
     listed: integer('listed', { mode: 'boolean' }).notNull().default(true),
-    /** 'room': an ordinary study room; 'dm' / 'group': a direct conversation (server/dms, ADR 0011). */
-    kind: text('kind', { enum: ['room', 'dm', 'group'] }).notNull().default('room'),
+    /** 'room': an ordinary study room; 'dm' / 'group': a direct conversation (server/dms, ADR 0011); 'interview': an interview session's hidden room (server/interviews, ADR 0021). */
+    kind: text('kind', { enum: ['room', 'dm', 'group', 'interview'] }).notNull().default('room'),
     capacity: integer('capacity').notNull().default(50),
     slowModeSeconds: integer('slow_mode_seconds').notNull().default(0),
     ownerId: integer('owner_id')

@@ -128,7 +128,7 @@ export class DmsService {
 
   private view(roomId: number, viewerId: number): DmConversation | null {
     const room = this.db.select().from(rooms).where(eq(rooms.id, roomId)).get();
-    if (!room || room.kind === 'room') return null;
+    if (!room || (room.kind !== 'dm' && room.kind !== 'group')) return null;
     const people = this.db
       .select({ m: roomMembers, u: users })
       .from(roomMembers)

@@ -35,7 +35,8 @@ export const dmsPlugin = fp(
     app.decorate('blocks', blocks);
     app.rooms.speakGuard = (roomId, userId) => dms.speakGuard(roomId, userId);
 
-    const isDirect = (roomId: unknown) => typeof roomId === 'number' && Number.isInteger(roomId) && roomId > 0 && app.rooms.kindOf(roomId) !== 'room' && app.rooms.kindOf(roomId) !== null;
+    // An interview session's hidden room (kind 'interview') is not a conversation: its call and code pad work.
+    const isDirect = (roomId: unknown) => typeof roomId === 'number' && Number.isInteger(roomId) && roomId > 0 && ['dm', 'group'].includes(app.rooms.kindOf(roomId) ?? '');
     app.sockets.guardCommands((name, ctx, payload) => {
       if (!isDirect(payload.roomId)) return;
       if (isRoomOnlyCommand(name)) throw new AppError('NOT_FOUND', 'Not available in a direct conversation.');

@@ -75,7 +75,7 @@ export function registerDocumentSockets(app: FastifyInstance, docs: DocumentsSer
     mine.set(p.docId, p.roomId);
     open.set(ctx.socket.id, mine);
     await ctx.socket.join(docChannel(p.docId));
-    return { doc: summary, ...synced, canEdit: !isMuted(ctx.membership) };
+    return { doc: summary, ...synced, canEdit: !isMuted(ctx.membership) && (await docs.mayWrite(p.docId, ctx.userId)) };
   });
 
   sockets.command('doc:close', member, (ctx, p) => {
@@ -132,6 +132,7 @@ export function registerDocumentSockets(app: FastifyInstance, docs: DocumentsSer
   // Stored first, then relayed to the others, then acknowledged.
   sockets.command('doc:update', writer, async (ctx, p) => {
     requireOpen(ctx.socket.id, p.docId, p.roomId);
+    if (!(await docs.mayWrite(p.docId, ctx.userId))) throw new AppError('FORBIDDEN', 'You can only read this document.');
     const update = p.part ? receivePart(ctx.socket.id, p.docId, p.part, p.update) : p.update;
     if (!update) return { stored: false };
     await docs.applyUpdate(p.roomId, p.docId, ctx.userId, update);
@@ -152,6 +153,7 @@ export function registerDocumentSockets(app: FastifyInstance, docs: DocumentsSer
   // The code ran in the sender's browser; the server only shares the console output.
   sockets.command('doc:run', writer, async (ctx, p) => {
     requireOpen(ctx.socket.id, p.docId, p.roomId);
+    if (!(await docs.mayWrite(p.docId, ctx.userId))) throw new AppError('FORBIDDEN', 'You can only read this document.');
     const me = await identity(ctx.userId);
     const run = await docs.recordRun(p.roomId, p.docId, { id: ctx.userId, displayName: me.name }, p.run);
     ctx.socket.to(docChannel(p.docId)).emit('doc:ran', { roomId: p.roomId, docId: p.docId, run });

@@ -7,9 +7,10 @@ import fp from 'fastify-plugin';
 import { documentsRoutes } from './documents.routes.js';
 import { DocumentsService } from './documents.service.js';
 import { registerDocumentSockets } from './documents.socket.js';
+import { pyodideRoutes } from './pyodide.js';
 
 /** Vite's file name for client/src/features/documents/runner.worker.ts and its lazily loaded parts. */
-export const RUNNER_ASSET = /^\/assets\/runner\.worker-[\w-]+\.js(?:\?.*)?$/;
+export const RUNNER_ASSET = /^\/assets\/(?:[\w-]+-)?runner\.worker-[\w-]+\.js(?:\?.*)?$/;
 /**
  * The runner Worker's policy: `default-src 'none'` already forbids every fetch; `connect-src`
  * (fetch, XHR, WebSocket, EventSource) is spelled out too so nobody widening `default-src` later
@@ -31,6 +32,7 @@ export const documentsPlugin = fp(
     app.decorate('documents', docs);
     registerDocumentSockets(app, docs);
     await app.register(documentsRoutes(docs));
+    await app.register(pyodideRoutes);
     app.addHook('preClose', async () => docs.stop());
     // The code pad's runner Worker gets its own CSP (a dedicated Worker obeys the policy of its
     // script's response): eval for the user's code, and no network at all (default-src 'none'

@@ -2,7 +2,7 @@
 import { MUTE_MS, MUTED_FOREVER, NOTIFICATION_TEXT_MAX, type MuteChoice, type NotificationKind, type NotifyLevel } from '../../protocol/notifications-constants.js';
 
 /** Room kinds: DMs are rooms too (`rooms.kind`, added by the DM feature); a room without the column is 'room'. */
-export type RoomKind = 'room' | 'dm' | 'group';
+export type RoomKind = 'room' | 'dm' | 'group' | 'interview';
 
 /** Kinds that come from inside a room and so obey that room's level and mute. Invites (to a room you are not in yet) and alarms do not. */
 export const ROOM_SCOPED: ReadonlySet<NotificationKind> = new Set(['mention', 'reply', 'dm', 'message', 'chess', 'stream', 'file']);

@@ -4,9 +4,10 @@
  * limit, so an endless loop cannot freeze the editor. Console output is posted back line by line.
  */
 import { transform } from 'sucrase';
+import { IDENTIFIER, type FromSandbox, type ToSandbox } from './sandboxMessages';
 
 type Line = { stream: 'out' | 'err'; text: string };
-const post = (m: { type: 'line'; line: Line } | { type: 'done'; status: 'ok' | 'error' }) => (self as unknown as Worker).postMessage(m);
+const post = (m: FromSandbox) => (self as unknown as Worker).postMessage(m);
 
 function show(v: unknown): string {
   if (typeof v === 'string') return v;
@@ -38,15 +39,34 @@ for (const name of ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'impo
   }
 }
 
-self.onmessage = async (e: MessageEvent<{ code: string; language: 'javascript' | 'typescript' }>) => {
-  const { code, language } = e.data;
+self.onmessage = async (e: MessageEvent<ToSandbox>) => {
+  if (e.data.type !== 'run' || e.data.language === 'python') return;
+  const { code, language, tests } = e.data;
   try {
     const js = language === 'typescript' ? transform(code, { transforms: ['typescript'], disableESTransforms: true }).code : code;
     const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...a: string[]) => (...args: unknown[]) => Promise<unknown>;
-    await new AsyncFunction('console', `"use strict";\n${js}`)(fakeConsole);
+    // With tests, the body hands back the function under test once the code has run.
+    if (tests && !IDENTIFIER.test(tests.fn)) throw new Error('Invalid function name.');
+    const tail = tests ? `\n;return typeof ${tests.fn} === 'function' ? ${tests.fn} : undefined;` : '';
+    const fn = await new AsyncFunction('console', `"use strict";\n${js}${tail}`)(fakeConsole);
+    if (tests) {
+      if (typeof fn !== 'function') throw new Error(`Define a function named ${tests.fn}.`);
+      for (const [index, c] of tests.cases.entries()) {
+        const t0 = performance.now();
+        try {
+          const got: unknown = await fn(...structuredClone(c.input));
+          post({ type: 'case', index, got: JSON.stringify(got === undefined ? null : got), ms: Math.round(performance.now() - t0) });
+        } catch (err) {
+          post({ type: 'case', index, error: show(err), ms: Math.round(performance.now() - t0) });
+        }
+      }
+    }
     post({ type: 'done', status: 'ok' });
   } catch (err) {
     fakeConsole.error(err);
     post({ type: 'done', status: 'error' });
   }
 };
+
+// Started: the page's time limit counts from here (starting a Worker is slow on a loaded machine).
+post({ type: 'ready' });

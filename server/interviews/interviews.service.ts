@@ -1,0 +1,454 @@
+/**
+ * Interview sessions: a named session with a problem, a hidden room (kind 'interview') carrying its
+ * chat, call and code pad, role-based access (host, the candidate bound by a one-time invite,
+ * observers), a synced timer, shared test runs, the host's private notes and scorecard, history and
+ * replay. Who may do what is checked here; routes only translate HTTP.
+ *
+ * Privacy rule: `view()` builds the only session payload that ever leaves for participants, and it
+ * never reads `interview_notes`. Notes and scorecard go out through `getPrivate()` to the host only.
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { and, asc, count, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import type { z } from 'zod';
+import * as Y from 'yjs';
+import type { Db } from '../../db/client.js';
+import { affectedRows, transaction } from '../../db/tx.js';
+import { docUpdates, interviewNotes, interviewObservers, interviewRuns, interviewSessions, roomMembers, rooms, users } from '../../db/schema/index.js';
+import { DOC_TEXT } from '../../protocol/docs-constants.js';
+import { OBSERVERS_MAX, RUNS_MAX, SESSIONS_PER_HOUR, type InterviewLanguage } from '../../protocol/interviews-constants.js';
+import type {
+  CaseResult,
+  createSessionSchema,
+  InterviewInvites,
+  InterviewPrivate,
+  InterviewReplay,
+  InterviewSession,
+  InterviewView,
+  privateInputSchema,
+  Scorecard,
+  SessionHistoryItem,
+  SessionPerson,
+  SessionRole,
+  TestRun,
+  testRunInputSchema,
+} from '../../protocol/interviews.js';
+import { AppError } from '../plugins/errors.js';
+import type { ProblemsService } from './problems.service.js';
+
+type SessionRow = typeof interviewSessions.$inferSelect;
+type RunRow = typeof interviewRuns.$inferSelect;
+
+/** What the service needs from other slices (wired in index.ts; every call awaited). */
+export interface InterviewDeps {
+  /** Requires room membership (throws NOT_MEMBER / NOT_FOUND). */
+  requireMember(roomId: number, userId: number): Promise<unknown>;
+  isMember(roomId: number, userId: number): Promise<boolean>;
+  /** Creates a code pad in the room and returns its id. */
+  createPad(roomId: number, userId: number, title: string, language: InterviewLanguage): Promise<number>;
+  /** Stores one Yjs update in the pad (as the host: the starter code). */
+  writePad(roomId: number, docId: number, userId: number, update: Uint8Array): Promise<void>;
+  /** A user became a member of the hidden room: their sockets and the room learn it. */
+  memberAdded(roomId: number, userId: number): Promise<void>;
+  /** Removes a member from the hidden room (documents and calls close for them). */
+  removeMember(roomId: number, userId: number): Promise<void>;
+  /** Publishes a room fact to everyone in the hidden room. */
+  broadcastChanged(roomId: number, session: InterviewSession): void;
+  broadcastTested(roomId: number, sessionId: string, run: TestRun): void;
+}
+
+const EMPTY_SCORECARD: Scorecard = { ratings: {}, recommendation: null };
+const hash = (token: string) => createHash('sha256').update(token).digest();
+const sameHash = (stored: string | null, token: string) => {
+  if (!stored) return false;
+  const a = Buffer.from(stored, 'hex');
+  const b = hash(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+const newToken = () => randomBytes(24).toString('base64url');
+
+export class InterviewsService {
+  /** doc id -> session id (null: not an interview pad). Ids are never reused. */
+  private readonly docSessions = new Map<number, string | null>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly problems: ProblemsService,
+    private readonly deps: InterviewDeps,
+  ) {}
+
+  // ---- access ------------------------------------------------------------------------------
+
+  private async row(id: string): Promise<SessionRow | undefined> {
+    const [row] = await this.db.select().from(interviewSessions).where(eq(interviewSessions.id, id)).limit(1);
+    return row;
+  }
+
+  /**
+   * The caller's role in the session; NOT_FOUND for everyone else (an outsider cannot tell a
+   * guessed id from a missing one). The candidate and observers also need to still be in the
+   * hidden room (removed people lose the session).
+   */
+  async access(id: string, userId: number): Promise<{ row: SessionRow; role: SessionRole }> {
+    const row = await this.row(id);
+    if (!row) throw new AppError('NOT_FOUND', 'No such session.');
+    if (row.hostId === userId) return { row, role: 'host' };
+    if (row.candidateId === userId && (await this.deps.isMember(row.roomId, userId))) return { row, role: 'candidate' };
+    const [obs] = await this.db
+      .select({ userId: interviewObservers.userId })
+      .from(interviewObservers)
+      .where(and(eq(interviewObservers.sessionId, id), eq(interviewObservers.userId, userId)))
+      .limit(1);
+    if (obs && (await this.deps.isMember(row.roomId, userId))) return { row, role: 'observer' };
+    throw new AppError('NOT_FOUND', 'No such session.');
+  }
+
+  private async requireHost(id: string, userId: number): Promise<SessionRow> {
+    const { row, role } = await this.access(id, userId);
+    if (role !== 'host') throw new AppError('FORBIDDEN', 'Only the interviewer can do that.');
+    return row;
+  }
+
+  private static assertOpen(row: SessionRow): void {
+    if (row.status !== 'open') throw new AppError('CONFLICT', 'This session has ended.');
+  }
+
+  /** Documents' write guard: an interview pad is written by its host and candidate, while open. */
+  async mayWritePad(docId: number, userId: number): Promise<boolean> {
+    let sessionId = this.docSessions.get(docId);
+    if (sessionId === undefined) {
+      const [r] = await this.db.select({ id: interviewSessions.id }).from(interviewSessions).where(eq(interviewSessions.docId, docId)).limit(1);
+      sessionId = r?.id ?? null;
+      this.docSessions.set(docId, sessionId);
+      if (this.docSessions.size > 50_000) this.docSessions.delete(this.docSessions.keys().next().value!);
+    }
+    if (sessionId === null) return true;
+    const row = await this.row(sessionId);
+    if (!row || row.status !== 'open') return false;
+    return row.hostId === userId || row.candidateId === userId;
+  }
+
+  // ---- views -------------------------------------------------------------------------------
+
+  private async people(ids: number[]): Promise<Map<number, SessionPerson>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const rows = await this.db.select({ id: users.id, displayName: users.displayName, username: users.username }).from(users).where(inArray(users.id, unique));
+    return new Map(rows.map((u) => [u.id, u]));
+  }
+
+  private runDto(r: RunRow, people: Map<number, SessionPerson>): TestRun {
+    return {
+      id: r.id,
+      by: (r.userId !== null ? people.get(r.userId) : undefined) ?? { id: 0, displayName: 'Someone', username: '' },
+      at: r.createdAt,
+      language: r.language as InterviewLanguage,
+      status: r.status,
+      durationMs: r.durationMs,
+      passed: r.passed,
+      total: r.total,
+      cases: JSON.parse(r.cases) as CaseResult[],
+      output: r.output,
+    };
+  }
+
+  /** The public session payload (never notes or scorecard). */
+  async view(row: SessionRow): Promise<InterviewSession> {
+    const observers = await this.db.select({ userId: interviewObservers.userId }).from(interviewObservers).where(eq(interviewObservers.sessionId, row.id)).orderBy(asc(interviewObservers.joinedAt));
+    const [last] = await this.db.select().from(interviewRuns).where(eq(interviewRuns.sessionId, row.id)).orderBy(desc(interviewRuns.id)).limit(1);
+    const people = await this.people([row.hostId, ...(row.candidateId ? [row.candidateId] : []), ...observers.map((o) => o.userId), ...(last?.userId ? [last.userId] : [])]);
+    const problem = await this.problems.byId(row.problemId);
+    return {
+      id: row.id,
+      name: row.name,
+      status: row.status,
+      host: people.get(row.hostId)!,
+      candidate: row.candidateId ? (people.get(row.candidateId) ?? null) : null,
+      observers: observers.map((o) => people.get(o.userId)).filter((p): p is SessionPerson => !!p),
+      problem,
+      language: row.language as InterviewLanguage,
+      roomId: row.roomId,
+      docId: row.docId,
+      timer: { startedAt: row.timerStartedAt, accumulatedMs: row.timerAccumulatedMs },
+      createdAt: row.createdAt,
+      endedAt: row.endedAt,
+      lastRun: last ? this.runDto(last, people) : null,
+    };
+  }
+
+  async get(id: string, userId: number): Promise<InterviewView> {
+    const { row, role } = await this.access(id, userId);
+    return { session: await this.view(row), role };
+  }
+
+  private async announce(id: string): Promise<InterviewSession> {
+    const row = (await this.row(id))!;
+    const session = await this.view(row);
+    this.deps.broadcastChanged(row.roomId, session);
+    return session;
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  async create(hostId: number, input: z.output<typeof createSessionSchema>): Promise<{ view: InterviewView; invites: InterviewInvites }> {
+    const problem = await this.problems.get(input.problemId, hostId);
+    if (input.fromRoomId !== undefined) await this.deps.requireMember(input.fromRoomId, hostId);
+    const [{ n } = { n: 0 }] = await this.db
+      .select({ n: count() })
+      .from(interviewSessions)
+      .where(and(eq(interviewSessions.hostId, hostId), gt(interviewSessions.createdAt, Date.now() - 3_600_000)));
+    if (n >= SESSIONS_PER_HOUR) throw new AppError('RATE_LIMITED', 'You created many sessions in the last hour. Try again later.');
+
+    const now = Date.now();
+    const id = randomBytes(16).toString('base64url');
+    const candidate = newToken();
+    const observer = newToken();
+    const roomId = await transaction(this.db, async (tx) => {
+      const [room] = await tx
+        .insert(rooms)
+        .values({
+          // Unique and required; never a typeable join code, never sent (kind is not 'room').
+          code: `iv_${randomUUID()}`,
+          name: input.name,
+          listed: false,
+          kind: 'interview',
+          capacity: OBSERVERS_MAX + 2,
+          ownerId: hostId,
+          lastActivityAt: now,
+          createdAt: now,
+        })
+        .returning({ id: rooms.id });
+      await tx.insert(roomMembers).values({ roomId: room!.id, userId: hostId, role: 'owner', joinedAt: now });
+      return room!.id;
+    });
+    await this.deps.memberAdded(roomId, hostId);
+    const docId = await this.deps.createPad(roomId, hostId, input.name, input.language);
+    const starter = problem.starters[input.language];
+    if (starter) {
+      const ydoc = new Y.Doc();
+      ydoc.getText(DOC_TEXT).insert(0, starter);
+      await this.deps.writePad(roomId, docId, hostId, Y.encodeStateAsUpdate(ydoc));
+      ydoc.destroy();
+    }
+    await transaction(this.db, async (tx) => {
+      await tx.insert(interviewSessions).values({
+        id,
+        name: input.name,
+        hostId,
+        problemId: problem.id,
+        language: input.language,
+        roomId,
+        docId,
+        fromRoomId: input.fromRoomId ?? null,
+        candidateInviteHash: hash(candidate).toString('hex'),
+        observerInviteHash: hash(observer).toString('hex'),
+        createdAt: now,
+      });
+      await tx.insert(interviewNotes).values({ sessionId: id, notes: '', scorecard: JSON.stringify(EMPTY_SCORECARD), updatedAt: now });
+    });
+    this.docSessions.set(docId, id);
+    return { view: await this.get(id, hostId), invites: { candidate, observer } };
+  }
+
+  /** New links: the observer link always; the candidate link only while no candidate is bound. */
+  async renewInvites(id: string, hostId: number): Promise<InterviewInvites> {
+    const row = await this.requireHost(id, hostId);
+    InterviewsService.assertOpen(row);
+    const observer = newToken();
+    const candidate = row.candidateId === null ? newToken() : null;
+    await this.db
+      .update(interviewSessions)
+      .set({ observerInviteHash: hash(observer).toString('hex'), ...(candidate ? { candidateInviteHash: hash(candidate).toString('hex') } : {}) })
+      .where(eq(interviewSessions.id, id));
+    return { candidate, observer };
+  }
+
+  /**
+   * Accepts an invite. The candidate link binds to the first user who accepts it; anyone else gets
+   * INVALID_INVITE afterwards (the same user may open it again). A wrong token is NOT_FOUND, like a
+   * wrong session id.
+   */
+  async join(id: string, userId: number, token: string): Promise<InterviewView> {
+    const row = await this.row(id);
+    if (!row) throw new AppError('NOT_FOUND', 'No such session.');
+    const asCandidate = sameHash(row.candidateInviteHash, token);
+    const asObserver = !asCandidate && sameHash(row.observerInviteHash, token);
+    if (!asCandidate && !asObserver) throw new AppError('NOT_FOUND', 'No such session.');
+    if (row.hostId === userId) return this.get(id, userId);
+    InterviewsService.assertOpen(row);
+
+    if (asCandidate) {
+      if (row.candidateId !== null && row.candidateId !== userId) throw new AppError('INVALID_INVITE', 'This invite has already been used by someone else.');
+      if (row.candidateId === null) {
+        const isObserver = await this.db.select({ u: interviewObservers.userId }).from(interviewObservers).where(and(eq(interviewObservers.sessionId, id), eq(interviewObservers.userId, userId))).limit(1);
+        if (isObserver.length) throw new AppError('CONFLICT', 'You are an observer of this session.');
+        const res = await this.db.update(interviewSessions).set({ candidateId: userId }).where(and(eq(interviewSessions.id, id), isNull(interviewSessions.candidateId)));
+        if (affectedRows(res) !== 1) throw new AppError('INVALID_INVITE', 'This invite has already been used by someone else.');
+        await this.addToRoom(row.roomId, userId);
+      } else if (!(await this.deps.isMember(row.roomId, userId))) {
+        throw new AppError('FORBIDDEN', 'You were removed from this session.');
+      }
+    } else {
+      if (row.candidateId === userId) throw new AppError('CONFLICT', 'You are the candidate of this session.');
+      const [already] = await this.db.select({ u: interviewObservers.userId }).from(interviewObservers).where(and(eq(interviewObservers.sessionId, id), eq(interviewObservers.userId, userId))).limit(1);
+      if (already) {
+        if (!(await this.deps.isMember(row.roomId, userId))) throw new AppError('FORBIDDEN', 'You were removed from this session.');
+      } else {
+        const [{ n } = { n: 0 }] = await this.db.select({ n: count() }).from(interviewObservers).where(eq(interviewObservers.sessionId, id));
+        if (n >= OBSERVERS_MAX) throw new AppError('ROOM_FULL', `A session has at most ${OBSERVERS_MAX} observers.`);
+        await this.db.insert(interviewObservers).values({ sessionId: id, userId, joinedAt: Date.now() }).onConflictDoNothing();
+        await this.addToRoom(row.roomId, userId);
+      }
+    }
+    await this.announce(id);
+    return this.get(id, userId);
+  }
+
+  private async addToRoom(roomId: number, userId: number): Promise<void> {
+    if (await this.deps.isMember(roomId, userId)) return;
+    await this.db.insert(roomMembers).values({ roomId, userId, role: 'member', joinedAt: Date.now() }).onConflictDoNothing();
+    await this.deps.memberAdded(roomId, userId);
+  }
+
+  async timer(id: string, hostId: number, action: 'start' | 'stop' | 'reset'): Promise<InterviewSession> {
+    const row = await this.requireHost(id, hostId);
+    InterviewsService.assertOpen(row);
+    const now = Date.now();
+    const set =
+      action === 'start'
+        ? row.timerStartedAt === null
+          ? { timerStartedAt: now }
+          : {}
+        : action === 'stop'
+          ? row.timerStartedAt === null
+            ? {}
+            : { timerStartedAt: null, timerAccumulatedMs: row.timerAccumulatedMs + (now - row.timerStartedAt) }
+          : { timerStartedAt: null, timerAccumulatedMs: 0 };
+    if (Object.keys(set).length) await this.db.update(interviewSessions).set(set).where(eq(interviewSessions.id, id));
+    return this.announce(id);
+  }
+
+  /** Ends the session: the timer stops, the candidate and observers leave its room (read-only history stays with the host). */
+  async end(id: string, hostId: number): Promise<InterviewSession> {
+    const row = await this.requireHost(id, hostId);
+    InterviewsService.assertOpen(row);
+    const now = Date.now();
+    await this.db
+      .update(interviewSessions)
+      .set({ status: 'ended', endedAt: now, timerStartedAt: null, timerAccumulatedMs: row.timerAccumulatedMs + (row.timerStartedAt !== null ? now - row.timerStartedAt : 0) })
+      .where(eq(interviewSessions.id, id));
+    const session = await this.announce(id);
+    const observers = await this.db.select({ userId: interviewObservers.userId }).from(interviewObservers).where(eq(interviewObservers.sessionId, id));
+    for (const uid of [...(row.candidateId ? [row.candidateId] : []), ...observers.map((o) => o.userId)]) {
+      if (await this.deps.isMember(row.roomId, uid)) await this.deps.removeMember(row.roomId, uid);
+    }
+    return session;
+  }
+
+  // ---- tests -------------------------------------------------------------------------------
+
+  /** Stores and shares the results of a test run made in the host's or the candidate's browser. */
+  async recordRun(id: string, userId: number, input: z.output<typeof testRunInputSchema>): Promise<TestRun> {
+    const { row, role } = await this.access(id, userId);
+    if (role === 'observer') throw new AppError('FORBIDDEN', 'Observers cannot run the tests.');
+    InterviewsService.assertOpen(row);
+    const problem = await this.problems.byId(row.problemId);
+    const total = problem.tests.length;
+    const cases = input.cases.filter((c, i, all) => c.index < total && all.findIndex((d) => d.index === c.index) === i);
+    const [{ n } = { n: 0 }] = await this.db.select({ n: count() }).from(interviewRuns).where(eq(interviewRuns.sessionId, id));
+    if (n >= RUNS_MAX) throw new AppError('CONFLICT', `A session keeps at most ${RUNS_MAX} runs.`);
+    const [run] = await this.db
+      .insert(interviewRuns)
+      .values({
+        sessionId: id,
+        userId,
+        language: input.language,
+        status: input.status,
+        durationMs: input.durationMs,
+        passed: cases.filter((c) => c.pass).length,
+        total,
+        cases: JSON.stringify(cases),
+        output: input.output,
+        createdAt: Date.now(),
+      })
+      .returning();
+    const dto = this.runDto(run!, await this.people([userId]));
+    this.deps.broadcastTested(row.roomId, id, dto);
+    return dto;
+  }
+
+  async runs(id: string, userId: number): Promise<TestRun[]> {
+    await this.access(id, userId);
+    return this.allRuns(id);
+  }
+
+  private async allRuns(id: string): Promise<TestRun[]> {
+    const rows = await this.db.select().from(interviewRuns).where(eq(interviewRuns.sessionId, id)).orderBy(asc(interviewRuns.id));
+    const people = await this.people(rows.flatMap((r) => (r.userId ? [r.userId] : [])));
+    return rows.map((r) => this.runDto(r, people));
+  }
+
+  // ---- host only ---------------------------------------------------------------------------
+
+  async getPrivate(id: string, hostId: number): Promise<InterviewPrivate> {
+    await this.requireHost(id, hostId);
+    const [n] = await this.db.select().from(interviewNotes).where(eq(interviewNotes.sessionId, id)).limit(1);
+    return { notes: n?.notes ?? '', scorecard: n ? (JSON.parse(n.scorecard) as Scorecard) : EMPTY_SCORECARD, updatedAt: n?.updatedAt ?? null };
+  }
+
+  /** Notes and scorecard stay editable after the session ended (write-up time). */
+  async putPrivate(id: string, hostId: number, input: z.output<typeof privateInputSchema>): Promise<InterviewPrivate> {
+    await this.requireHost(id, hostId);
+    const now = Date.now();
+    const scorecard: Scorecard = { ratings: input.scorecard.ratings, recommendation: input.scorecard.recommendation };
+    await this.db
+      .insert(interviewNotes)
+      .values({ sessionId: id, notes: input.notes, scorecard: JSON.stringify(scorecard), updatedAt: now })
+      .onConflictDoUpdate({ target: interviewNotes.sessionId, set: { notes: input.notes, scorecard: JSON.stringify(scorecard), updatedAt: now } });
+    return { notes: input.notes, scorecard, updatedAt: now };
+  }
+
+  /** The host's sessions, newest first. */
+  async history(hostId: number): Promise<SessionHistoryItem[]> {
+    const rows = await this.db.select().from(interviewSessions).where(eq(interviewSessions.hostId, hostId)).orderBy(desc(interviewSessions.createdAt)).limit(200);
+    const out: SessionHistoryItem[] = [];
+    const people = await this.people(rows.flatMap((r) => (r.candidateId ? [r.candidateId] : [])));
+    for (const r of rows) {
+      const problem = await this.problems.byId(r.problemId);
+      const [last] = await this.db.select().from(interviewRuns).where(eq(interviewRuns.sessionId, r.id)).orderBy(desc(interviewRuns.id)).limit(1);
+      const [{ n } = { n: 0 }] = await this.db.select({ n: count() }).from(interviewRuns).where(eq(interviewRuns.sessionId, r.id));
+      const [notes] = await this.db.select({ scorecard: interviewNotes.scorecard }).from(interviewNotes).where(eq(interviewNotes.sessionId, r.id)).limit(1);
+      out.push({
+        id: r.id,
+        name: r.name,
+        problemTitle: problem.title,
+        candidate: r.candidateId ? (people.get(r.candidateId) ?? null) : null,
+        status: r.status,
+        createdAt: r.createdAt,
+        endedAt: r.endedAt,
+        durationMs: r.timerAccumulatedMs + (r.timerStartedAt !== null ? Date.now() - r.timerStartedAt : 0),
+        lastRun: last ? { passed: last.passed, total: last.total, at: last.createdAt } : null,
+        runs: n,
+        scorecard: notes ? (JSON.parse(notes.scorecard) as Scorecard) : EMPTY_SCORECARD,
+      });
+    }
+    return out;
+  }
+
+  /** The pad's update log with timestamps (keystroke replay) and the runs, for the host. */
+  async replay(id: string, hostId: number): Promise<InterviewReplay> {
+    const row = await this.requireHost(id, hostId);
+    const updates = await this.db
+      .select({ at: docUpdates.createdAt, by: docUpdates.userId, data: docUpdates.data })
+      .from(docUpdates)
+      .where(eq(docUpdates.docId, row.docId))
+      .orderBy(asc(docUpdates.id));
+    const runs = await this.allRuns(id);
+    const people = await this.people([row.hostId, ...(row.candidateId ? [row.candidateId] : []), ...updates.flatMap((u) => (u.by ? [u.by] : []))]);
+    return {
+      updates: updates.map((u) => ({ at: u.at, by: u.by, data: Buffer.from(u.data).toString('base64') })),
+      runs,
+      people: [...people.values()],
+      startedAt: row.createdAt,
+    };
+  }
+}
