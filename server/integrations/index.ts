@@ -106,7 +106,7 @@ export const integrationsPlugin = fp(
       schema: { tags, summary: "The token's room to-do list (scope todos:manage)", headers: bearer, response: { 200: z.object({ todos: z.array(todoSchemaOut) }), ...authErrors } },
     }, async (req) => {
       const row = await svc.authenticate(req.headers.authorization, 'todos:manage');
-      return { todos: fastify.todos.listRoom(row.roomId) };
+      return { todos: await fastify.todos.listRoom(row.roomId) };
     });
 
     app.post('/api/bot/todos', {
@@ -120,7 +120,7 @@ export const integrationsPlugin = fp(
       },
     }, async (req, reply) => {
       const row = await svc.authenticate(req.headers.authorization, 'todos:manage');
-      return reply.status(201).send({ todo: fastify.todos.add(row.botUserId, { roomId: row.roomId, text: req.body.text }) });
+      return reply.status(201).send({ todo: await fastify.todos.add(row.botUserId, { roomId: row.roomId, text: req.body.text }) });
     });
 
     app.post('/api/bot/todos/:todoId/complete', {
@@ -133,7 +133,7 @@ export const integrationsPlugin = fp(
       },
     }, async (req) => {
       const row = await svc.authenticate(req.headers.authorization, 'todos:manage');
-      return { todo: fastify.todos.update(row.botUserId, (roomId) => roomId === row.roomId, { todoId: req.params.todoId, done: true }) };
+      return { todo: await fastify.todos.update(row.botUserId, async (roomId) => roomId === row.roomId, { todoId: req.params.todoId, done: true }) };
     });
 
     app.get('/api/bot/messages', {
@@ -147,7 +147,7 @@ export const integrationsPlugin = fp(
       },
     }, async (req) => {
       const row = await svc.authenticate(req.headers.authorization, 'messages:read');
-      return fastify.chat.history(row.roomId, req.query);
+      return await fastify.chat.history(row.roomId, req.query);
     });
   },
   { name: 'integrations' },

@@ -80,7 +80,7 @@ export class RoomsService {
     private readonly presence: PresenceService,
     private readonly access: RoomAccessHooks,
     /** What is happening in a room (its pomodoro), for the lobby. */
-    private readonly activity: (roomId: number) => LobbyRoom['timer'] = () => null,
+    private readonly activity: (roomId: number) => LobbyRoom['timer'] | Promise<LobbyRoom['timer']> = () => null,
   ) {
   }
 
@@ -276,7 +276,7 @@ export class RoomsService {
         countUnread && role
           ? (await one(this.db.select({ n: count() }).from(messages).where(and(eq(messages.roomId, r.id), gt(messages.id, lastRead ?? 0), isNull(messages.deletedAt))))).n
           : 0;
-      out.push({ ...(await this.toDto(r)), myRole: role, unread, timer: this.activity(r.id), live: this.liveProbe(r.id) });
+      out.push({ ...(await this.toDto(r)), myRole: role, unread, timer: await this.activity(r.id), live: this.liveProbe(r.id) });
     }
     return out;
   }
