@@ -93,7 +93,7 @@ export const featuresPlugin = fp(
       'alarms',
       new AlarmsService(app.db, (userId, alarm, firedAt) => {
         app.io.to(userChannel(userId)).emit('alarm:fired', { alarm, firedAt });
-        app.notifications.notify(userId, { kind: 'alarm', text: alarm.label || 'Your alarm went off' });
+        app.notifications.notify(userId, { kind: 'alarm', text: alarm.label || 'Your alarm went off' }).catch((err: unknown) => app.log.error({ err }, 'alarm notification failed'));
       }),
     );
 

@@ -43,7 +43,7 @@ export const healthPlugin = fp(
         const ids = adminIds(app);
         if (ids.length) app.io.to(ids.map(userChannel)).emit('admin:alert', alert);
         // Kept in each admin's notification centre too (and pushed to a closed tab), linking to Health.
-        for (const id of ids) app.notifications.notify(id, { kind: 'alert', text: `${alert.title}: ${alert.body}`.slice(0, 300) });
+        for (const id of ids) app.notifications.notify(id, { kind: 'alert', text: `${alert.title}: ${alert.body}`.slice(0, 300) }).catch((err: unknown) => app.log.error({ err }, 'alert notification failed'));
         app.log.warn({ alert: alert.kind }, alert.title);
       },
     });
