@@ -65,7 +65,7 @@ export const featuresPlugin = fp(
     const stats = new StatsService(app.db);
     const focus = new FocusTracker(stats);
     const onPresence = (roomId: number, userId: number, status: PresenceStatus) => {
-      roomEvents.broadcast(roomId, 'presence:changed', { userId, status });
+      roomEvents.broadcast(roomId, 'presence:changed', { userId, status }).catch((err: unknown) => app.log.error({ err, roomId }, 'presence broadcast failed'));
       focus.setPresent(roomId, userId, status !== 'offline', Date.now());
     };
     // Several nodes: presence is merged over all of them (server/cluster/presence.ts).
@@ -74,10 +74,11 @@ export const featuresPlugin = fp(
       app.io.to(membersChannel(roomId)).emit('lobby:timer', { roomId, ...view }),
     );
     const rooms = new RoomsService(app.db, roomEvents, presence, socketAccessHooks(io), (roomId) => timers.lobbyView(roomId));
+    await rooms.init();
     const chat = new ChatService(
       app.db,
       roomEvents,
-      socketChatNotifier(io, (id) => rooms.getRow(id).name, (id) => rooms.kindOf(id) !== 'room'),
+      socketChatNotifier(io, async (id) => (await rooms.getRow(id)).name, async (id) => (await rooms.kindOf(id)) !== 'room'),
       app.config.chatRatePer10s,
     );
     app.decorate('audit', new AuditService(app.db));

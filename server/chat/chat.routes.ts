@@ -20,8 +20,8 @@ export async function chatRoutes(fastify: FastifyInstance): Promise<void> {
     },
   }, async (req) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id);
-    return app.chat.history(req.params.id, req.query);
+    await app.rooms.requireMember(req.params.id, user.id);
+    return await app.chat.history(req.params.id, req.query);
   });
 
   app.post('/api/rooms/:id/messages', {
@@ -34,8 +34,8 @@ export async function chatRoutes(fastify: FastifyInstance): Promise<void> {
     },
   }, async (req, reply) => {
     const { user } = requireSession(req);
-    const member = app.rooms.requireMember(req.params.id, user.id, 'member', { speaks: true });
-    const message = app.chat.send(member, req.body.text, req.body.replyToId, req.body.clientId);
+    const member = await app.rooms.requireMember(req.params.id, user.id, 'member', { speaks: true });
+    const message = await app.chat.send(member, req.body.text, req.body.replyToId, req.body.clientId);
     return reply.status(201).send({ message });
   });
 }
