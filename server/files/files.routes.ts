@@ -71,7 +71,7 @@ export async function filesRoutes(fastify: FastifyInstance, opts: { files: Files
   app.get('/api/rooms/:id/files/settings', {
     schema: { tags, summary: 'Who may upload, quota and usage (member)', params: roomParams, response: { 200: filesSettingsSchemaOut, ...errors } },
   }, async (req) => {
-    files.reader(req.params.id, requireSession(req).user.id);
+    await files.reader(req.params.id, requireSession(req).user.id);
     return files.settings(req.params.id);
   });
 

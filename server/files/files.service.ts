@@ -58,14 +58,14 @@ export class FilesService {
   // ---- access ----
 
   /** A member (any role) of the room, or NOT_FOUND / NOT_MEMBER. */
-  reader(roomId: number, userId: number): Actor {
-    const m = this.rooms.requireMember(roomId, userId);
+  async reader(roomId: number, userId: number): Promise<Actor> {
+    const m = await this.rooms.requireMember(roomId, userId);
     return { userId, moderator: atLeast(m.role, 'moderator') };
   }
 
   /** A member who may change the room's files (open room, not muted). */
-  writer(roomId: number, userId: number): Actor {
-    const m = this.rooms.requireMember(roomId, userId, 'member', { speaks: true });
+  async writer(roomId: number, userId: number): Promise<Actor> {
+    const m = await this.rooms.requireMember(roomId, userId, 'member', { speaks: true });
     return { userId, moderator: atLeast(m.role, 'moderator') };
   }
 
@@ -86,7 +86,7 @@ export class FilesService {
   }
 
   async setUploadRole(roomId: number, userId: number, uploadRole: UploadRole): Promise<FilesSettings> {
-    this.rooms.requireMember(roomId, userId, 'owner', { writes: true });
+    await this.rooms.requireMember(roomId, userId, 'owner', { writes: true });
     await this.db.insert(fileSettings).values({ roomId, uploadRole }).onConflictDoUpdate({ target: fileSettings.roomId, set: { uploadRole } }).run();
     return this.settings(roomId);
   }
@@ -177,7 +177,7 @@ export class FilesService {
   // ---- reading ----
 
   async list(roomId: number, userId: number, q: { folderId?: number; sort: FileSort; dir: 'asc' | 'desc' }): Promise<FolderListing> {
-    const actor = this.reader(roomId, userId);
+    const actor = await this.reader(roomId, userId);
     const folder = q.folderId === undefined ? null : await this.liveFolder(roomId, q.folderId);
     const fid = folder?.id ?? null;
     const order = q.dir === 'asc' ? asc : desc;
@@ -209,7 +209,7 @@ export class FilesService {
 
   /** A live (not trashed) file of the room, for reading. */
   async file(roomId: number, userId: number, fileId: number): Promise<FileRow> {
-    this.reader(roomId, userId);
+    await this.reader(roomId, userId);
     return this.fileRow(roomId, fileId);
   }
 
@@ -228,7 +228,7 @@ export class FilesService {
    * type and uploader, across the room's folders, newest first.
    */
   async search(roomId: number, userId: number, q: z.output<typeof searchQuerySchema>): Promise<FileDto[]> {
-    this.reader(roomId, userId);
+    await this.reader(roomId, userId);
     const conds: SQL[] = [eq(roomFiles.roomId, roomId), isNull(roomFiles.deletedAt)];
     const words = q.q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
     for (const w of words) conds.push(sql`${roomFiles.nameLower} LIKE ${`%${escapeLike(w)}%`} ESCAPE '\\'`);
@@ -251,7 +251,7 @@ export class FilesService {
    * byte is stored: membership, upload role, read-only folders, file size limit and room quota.
    */
   async checkUpload(roomId: number, userId: number, folderId: number | null, rawName: string, size: number): Promise<{ name: string }> {
-    const actor = this.writer(roomId, userId);
+    const actor = await this.writer(roomId, userId);
     if (!(await this.mayUpload(roomId, actor))) throw new AppError('FORBIDDEN', 'Only moderators can upload files in this room.');
     await this.writableFolder(roomId, folderId, actor);
     const name = this.cleanName(rawName);
@@ -275,7 +275,7 @@ export class FilesService {
   async requireOwnUpload(id: string, userId: number): Promise<UploadRow> {
     const up = await this.upload(id);
     if (!up || up.userId !== userId) throw new AppError('NOT_FOUND', 'No such upload.');
-    const actor = this.writer(up.roomId, userId);
+    const actor = await this.writer(up.roomId, userId);
     if (!(await this.mayUpload(up.roomId, actor))) throw new AppError('FORBIDDEN', 'Only moderators can upload files in this room.');
     return up;
   }
@@ -345,7 +345,7 @@ export class FilesService {
   // ---- folders ----
 
   async createFolder(roomId: number, userId: number, rawName: string, parentId: number | null): Promise<FolderDto> {
-    const actor = this.writer(roomId, userId);
+    const actor = await this.writer(roomId, userId);
     if (!(await this.mayUpload(roomId, actor))) throw new AppError('FORBIDDEN', 'Only moderators can add files in this room.');
     await this.writableFolder(roomId, parentId, actor);
     const name = this.cleanName(rawName);
@@ -368,7 +368,7 @@ export class FilesService {
   }
 
   async updateFolder(roomId: number, userId: number, folderId: number, patch: { name?: string; parentId?: number | null; readOnly?: boolean }): Promise<FolderDto> {
-    const actor = this.writer(roomId, userId);
+    const actor = await this.writer(roomId, userId);
     const f = await this.liveFolder(roomId, folderId);
     await this.assertMayChange(actor, f.createdBy, await this.parentOf(roomId, f.parentId));
     if (patch.readOnly !== undefined && !actor.moderator) throw new AppError('FORBIDDEN', 'Only moderators can make a folder read-only.');
@@ -397,7 +397,7 @@ export class FilesService {
   }
 
   async updateFile(roomId: number, userId: number, fileId: number, patch: { name?: string; folderId?: number | null }): Promise<FileDto> {
-    const actor = this.writer(roomId, userId);
+    const actor = await this.writer(roomId, userId);
     const f = await this.fileRow(roomId, fileId);
     await this.assertMayChange(actor, f.uploaderId, await this.parentOf(roomId, f.folderId));
     const folderId = patch.folderId === undefined ? f.folderId : patch.folderId;
@@ -428,7 +428,7 @@ export class FilesService {
 
   /** Moves files and folders to the trash; a folder takes everything inside with it (same time stamp). */
   async trash(roomId: number, userId: number, sel: { fileIds: number[]; folderIds: number[] }): Promise<void> {
-    const actor = this.writer(roomId, userId);
+    const actor = await this.writer(roomId, userId);
     const at = Date.now();
     const files = await Promise.all(sel.fileIds.map((id) => this.fileRow(roomId, id)));
     const folders = await Promise.all(sel.folderIds.map((id) => this.liveFolder(roomId, id)));
@@ -450,7 +450,7 @@ export class FilesService {
 
   /** The trash's top level: trashed items whose folder is not in the trash too. Moderators see all, others their own. */
   async trashList(roomId: number, userId: number): Promise<{ files: FileDto[]; folders: FolderDto[] }> {
-    const actor = this.reader(roomId, userId);
+    const actor = await this.reader(roomId, userId);
     const folders = await this.db.select().from(fileFolders).where(and(eq(fileFolders.roomId, roomId), isNotNull(fileFolders.deletedAt))).all();
     const trashedFolder = new Map(folders.map((f) => [f.id, f]));
     const files = await this.db.select().from(roomFiles).where(and(eq(roomFiles.roomId, roomId), isNotNull(roomFiles.deletedAt))).orderBy(desc(roomFiles.deletedAt)).limit(5000).all();
@@ -463,7 +463,7 @@ export class FilesService {
 
   /** Brings items back (a folder with what went to the trash with it); into the root when their folder is gone. */
   async restore(roomId: number, userId: number, sel: { fileIds: number[]; folderIds: number[] }): Promise<void> {
-    const actor = this.writer(roomId, userId);
+    const actor = await this.writer(roomId, userId);
     const mine = (ownerId: number, deletedBy: number | null) => actor.moderator || ownerId === userId || deletedBy === userId;
     for (const id of sel.folderIds) {
       const f = await this.db.select().from(fileFolders).where(and(eq(fileFolders.id, id), eq(fileFolders.roomId, roomId), isNotNull(fileFolders.deletedAt))).get();
@@ -492,7 +492,7 @@ export class FilesService {
 
   /** Deletes everything in the room's trash for good (owner, moderators); bytes nobody else uses are freed. */
   async emptyTrash(roomId: number, userId: number): Promise<{ fileIds: number[]; folderIds: number[] }> {
-    this.rooms.requireMember(roomId, userId, 'moderator', { writes: true });
+    await this.rooms.requireMember(roomId, userId, 'moderator', { writes: true });
     const files = await this.db.delete(roomFiles).where(and(eq(roomFiles.roomId, roomId), isNotNull(roomFiles.deletedAt))).returning().all();
     // Children first is not needed: folder rows cascade to what is left below them.
     const folders = await this.db.delete(fileFolders).where(and(eq(fileFolders.roomId, roomId), isNotNull(fileFolders.deletedAt))).returning({ id: fileFolders.id }).all();

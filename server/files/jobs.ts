@@ -75,7 +75,7 @@ export class MediaJobs {
   }
 
   async list(roomId: number, userId: number): Promise<FileJobDto[]> {
-    this.files.reader(roomId, userId);
+    await this.files.reader(roomId, userId);
     const rows = await this.db.select().from(fileJobs).where(eq(fileJobs.roomId, roomId)).orderBy(desc(fileJobs.id)).limit(50).all();
     return Promise.all(rows.map((r) => this.dto(r)));
   }
@@ -97,7 +97,7 @@ export class MediaJobs {
   }
 
   async cancel(roomId: number, userId: number, jobId: number): Promise<FileJobDto> {
-    const actor = this.files.writer(roomId, userId);
+    const actor = await this.files.writer(roomId, userId);
     const row = await this.db.select().from(fileJobs).where(and(eq(fileJobs.id, jobId), eq(fileJobs.roomId, roomId))).get();
     if (!row) throw new AppError('NOT_FOUND', 'No such job.');
     if (row.userId !== userId && !actor.moderator) throw new AppError('FORBIDDEN', "Only moderators can cancel other people's jobs.");

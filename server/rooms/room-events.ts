@@ -29,7 +29,14 @@ export class RoomEvents {
    * go out in the order their numbers were taken. Await it: the number is taken when the update runs.
    */
   async broadcast<E extends RoomFactName>(roomId: number, event: E, fact: RoomFacts[E]): Promise<number> {
-    const row = await first(this.db.update(rooms).set({ seq: sql`${rooms.seq} + 1` }).where(eq(rooms.id, roomId)).returning({ seq: rooms.seq }));
+    let row: { seq: number } | undefined;
+    try {
+      row = await first(this.db.update(rooms).set({ seq: sql`${rooms.seq} + 1` }).where(eq(rooms.id, roomId)).returning({ seq: rooms.seq }));
+    } catch (err) {
+      // Never rejects: callers in synchronous code may fire and forget (the number is taken in call order).
+      process.emitWarning(`numbering room fact ${event} of room ${roomId} failed: ${(err as Error).message}`);
+      return 0;
+    }
     if (!row) return 0;
     // The generic event name defeats Socket.IO's overloads; RoomFacts keeps the payload honest.
     const payload = { ...fact, roomId, seq: row.seq };
