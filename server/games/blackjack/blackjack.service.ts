@@ -270,7 +270,7 @@ export class BlackjackService {
 
   /** A member left the room (kicked, banned, left): free their seat now if the table is open. */
   memberLeft(roomId: number): void {
-    if (this.tables.has(roomId)) this.pruneSeats(roomId).catch((err: unknown) => this.deps.log(err, roomId));
+    if (this.tables.has(roomId)) this.pruneSeats(roomId).catch((err: unknown) => this.deps.log?.(err, roomId));
   }
 
   /** Frees the seats of users who are no longer members (kicked, banned, left the room). */
