@@ -130,7 +130,7 @@ export async function auditBench(opts: AuditOptions): Promise<BenchReport> {
     for (let i = 0; i < opts.kicks; i++) {
       // Interleaved so both see the same machine load.
       await rejoin();
-      (i % 2 ? withA : without).push(kick(i % 2 === 1));
+      (i % 2 ? withA : without).push(await kick(i % 2 === 1));
     }
     const a = distribution(withA);
     const b = distribution(without);
