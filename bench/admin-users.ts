@@ -79,12 +79,12 @@ export async function adminUsersBench(opts: AdminUsersOptions): Promise<BenchRep
     const all: number[] = [];
     for (const shape of SHAPES) {
       const q = full(shape.q);
-      for (let i = 0; i < 3; i++) svc.list(q); // warm the page cache
+      for (let i = 0; i < 3; i++) await svc.list(q); // warm the page cache
       const samples: number[] = [];
       let total = 0;
       for (let i = 0; i < opts.runs; i++) {
         const s = performance.now();
-        total = svc.list(q).total;
+        total = (await svc.list(q)).total;
         samples.push(performance.now() - s);
       }
       all.push(...samples);

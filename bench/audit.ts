@@ -117,20 +117,20 @@ export async function auditBench(opts: AuditOptions): Promise<BenchReport> {
     const { app } = server;
     const memberId = members[0]!.userId;
     const ownerRef = { id: owner!.userId, username: 'bench-owner' };
-    const kick = (withAudit: boolean) => {
+    const kick = async (withAudit: boolean) => {
       const t = process.hrtime.bigint();
-      app.rooms.kick(room.id, owner!.userId, memberId);
-      if (withAudit) app.audit.record({ action: 'room.kick', actor: ownerRef, target: app.audit.userRef(memberId), roomId: room.id, ip: '127.0.0.1' });
+      await app.rooms.kick(room.id, owner!.userId, memberId);
+      if (withAudit) await app.audit.record({ action: 'room.kick', actor: ownerRef, target: await app.audit.userRef(memberId), roomId: room.id, ip: '127.0.0.1' });
       const elapsed = us(process.hrtime.bigint() - t);
       return elapsed;
     };
-    const rejoin = () => app.rooms.join(room.id, memberId, { code: app.rooms.getRow(room.id).code }, '127.0.0.1');
+    const rejoin = async () => app.rooms.join(room.id, memberId, { code: (await app.rooms.getRow(room.id)).code }, '127.0.0.1');
     const withA: number[] = [];
     const without: number[] = [];
     for (let i = 0; i < opts.kicks; i++) {
       // Interleaved so both see the same machine load.
       await rejoin();
-      (i % 2 ? withA : without).push(kick(i % 2 === 1));
+      (i % 2 ? withA : without).push(await kick(i % 2 === 1));
     }
     const a = distribution(withA);
     const b = distribution(without);

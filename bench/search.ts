@@ -181,7 +181,7 @@ export async function searchBench(opts: SearchOptions): Promise<BenchReport> {
       { name: 'absent word', q: () => 'zzzqqq' },
     ];
     // Warm the page cache once.
-    for (let i = 0; i < 20; i++) service.search(pickUser(), 'UTC', { q: word(0, 100), limit: 20 });
+    for (let i = 0; i < 20; i++) await service.search(pickUser(), 'UTC', { q: word(0, 100), limit: 20 });
     const rows: (string | number)[][] = [];
     const all: number[] = [];
     let hitsTotal = 0;
@@ -191,7 +191,7 @@ export async function searchBench(opts: SearchOptions): Promise<BenchReport> {
         const u = pickUser();
         const q = kind.q(u);
         const t = performance.now();
-        const page = service.search(u, 'UTC', { q, limit: 20 });
+        const page = await service.search(u, 'UTC', { q, limit: 20 });
         samples.push(performance.now() - t);
         hitsTotal += page.hits.length;
       }

@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { users } from '../db/schema/index.js';
 import type { AppConfig } from './config.js';
 import { clusterPlugin } from './cluster/index.js';
 import { roomOwnershipPlugin } from './cluster/room-ownership.js';
@@ -97,7 +98,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     '/api/health',
     { schema: { tags: ['system'], summary: 'Liveness: the process is up and the database answers', response: { 200: z.object({ status: z.literal('ok'), uptimeSeconds: z.number() }) } } },
     async () => {
-      app.db.$client.prepare('SELECT 1').get();
+      await app.db.select({ id: users.id }).from(users).limit(1);
       return { status: 'ok' as const, uptimeSeconds: Math.round(process.uptime()) };
     },
   );

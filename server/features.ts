@@ -65,8 +65,9 @@ export const featuresPlugin = fp(
     const roomEvents = new RoomEvents(app.db, app.io);
     const stats = new StatsService(app.db);
     const focus = new FocusTracker(stats);
+    focus.onError = (err) => app.log.error({ err }, 'writing a focus span failed');
     const onPresence = (roomId: number, userId: number, status: PresenceStatus) => {
-      roomEvents.broadcast(roomId, 'presence:changed', { userId, status });
+      roomEvents.broadcast(roomId, 'presence:changed', { userId, status }).catch((err: unknown) => app.log.error({ err, roomId }, 'presence broadcast failed'));
       focus.setPresent(roomId, userId, status !== 'offline', Date.now());
     };
     // Several nodes: presence is merged over all of them (server/cluster/presence.ts).
@@ -74,11 +75,13 @@ export const featuresPlugin = fp(
     const timers = new TimerService(app.db, roomEvents, focus, (roomId, view) =>
       app.io.to(membersChannel(roomId)).emit('lobby:timer', { roomId, ...view }),
     );
+    timers.onError = (err, roomId) => app.log.error({ err, roomId }, 'pomodoro tick failed');
     const rooms = new RoomsService(app.db, roomEvents, presence, socketAccessHooks(io), (roomId) => timers.lobbyView(roomId));
+    await rooms.init();
     const chat = new ChatService(
       app.db,
       roomEvents,
-      socketChatNotifier(io, (id) => rooms.getRow(id).name, (id) => rooms.kindOf(id) !== 'room'),
+      socketChatNotifier(io, async (id) => (await rooms.getRow(id)).name, async (id) => (await rooms.kindOf(id)) !== 'room'),
       app.config.chatRatePer10s,
     );
     app.decorate('audit', new AuditService(app.db));
@@ -90,13 +93,12 @@ export const featuresPlugin = fp(
     app.decorate('timers', timers);
     app.decorate('todos', new TodosService(app.db, roomEvents, { personal: (userId, todo, deletedId) => app.io.to(userChannel(userId)).emit('todo:personal', { todo, ...(deletedId ? { deletedId } : {}) }) }));
     app.decorate('goals', new GoalsService(app.db, roomEvents));
-    app.decorate(
-      'alarms',
-      new AlarmsService(app.db, (userId, alarm, firedAt) => {
-        app.io.to(userChannel(userId)).emit('alarm:fired', { alarm, firedAt });
-        app.notifications.notify(userId, { kind: 'alarm', text: alarm.label || 'Your alarm went off' });
-      }),
-    );
+    const alarms = new AlarmsService(app.db, async (userId, alarm, firedAt) => {
+      app.io.to(userChannel(userId)).emit('alarm:fired', { alarm, firedAt });
+      await app.notifications.notify(userId, { kind: 'alarm', text: alarm.label || 'Your alarm went off' });
+    });
+    alarms.onError = (err) => app.log.error({ err }, 'alarm check failed');
+    app.decorate('alarms', alarms);
 
     registerRoomSockets(app);
     registerChatSockets(app);
@@ -126,13 +128,13 @@ export const featuresPlugin = fp(
     // Timers and alarms catch up with the time the server was down, then run on their own.
     app.addHook('onReady', async () => {
       // Several nodes: running timers resume on the node that takes their room's lease (server/cluster).
-      if (!app.cluster.enabled) timers.resumeAll();
-      app.alarms.fireDue();
+      if (!app.cluster.enabled) await timers.resumeAll();
+      await app.alarms.fireDue();
     });
     // Before the database closes: stop scheduling and write the focus time still being counted.
     app.addHook('preClose', async () => {
       presence.dispose();
-      timers.stop();
+      await timers.stop();
       app.alarms.stop();
     });
   },

@@ -22,26 +22,26 @@ afterAll(async () => {
   await server.dispose();
 });
 
-function run(...argv: string[]) {
+async function run(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runAdminCommand(argv, { db, publicBase: server.url, out: (s) => out.push(s), err: (s) => err.push(s) });
+  const code = await runAdminCommand(argv, { db, publicBase: server.url, out: (s) => out.push(s), err: (s) => err.push(s) });
   return { code, out, err };
 }
 
 describe('npm run admin', () => {
   it('lists admins, makes and removes an admin on the live server, and never removes the last one', async () => {
-    expect(run('list-admins')).toMatchObject({ code: 0, out: ['root'] });
+    expect(await run('list-admins')).toMatchObject({ code: 0, out: ['root'] });
     expect((await bob.get('/api/admin/users')).status).toBe(403);
-    expect(run('make-admin', 'BOB')).toMatchObject({ code: 0, out: ['bob is an admin.'] });
+    expect(await run('make-admin', 'BOB')).toMatchObject({ code: 0, out: ['bob is an admin.'] });
     // The running server sees it at once.
     expect((await bob.get('/api/admin/users')).status).toBe(200);
-    expect(run('list-admins').out).toEqual(['root', 'bob']);
-    expect(run('remove-admin', 'root').code).toBe(0);
-    const last = run('remove-admin', 'bob');
+    expect((await run('list-admins')).out).toEqual(['root', 'bob']);
+    expect((await run('remove-admin', 'root')).code).toBe(0);
+    const last = await run('remove-admin', 'bob');
     expect(last.code).toBe(1);
     expect(last.err[0]).toMatch(/^LAST_ADMIN/);
-    expect(run('make-admin', 'root').code).toBe(0);
+    expect((await run('make-admin', 'root')).code).toBe(0);
     const audit = server.app.db.$client.prepare("SELECT action, actor_id, target_name, detail FROM audit_log WHERE detail LIKE '%cli%' ORDER BY id").all();
     expect(audit).toEqual([
       { action: 'admin.grant', actor_id: null, target_name: 'bob', detail: '{"via":"cli"}' },
@@ -50,17 +50,17 @@ describe('npm run admin', () => {
     ]);
   });
 
-  it('refuses unknown users, commands and extra arguments', () => {
-    expect(run('make-admin', 'nobody')).toMatchObject({ code: 1, err: ['NOT_FOUND: No user named "nobody".'] });
-    expect(run('make-admin')).toMatchObject({ code: 1 });
-    expect(run('make-admin', 'bob', 'extra')).toMatchObject({ code: 1 });
-    expect(run('drop-tables').code).toBe(2);
-    expect(run().code).toBe(2);
+  it('refuses unknown users, commands and extra arguments', async () => {
+    expect(await run('make-admin', 'nobody')).toMatchObject({ code: 1, err: ['NOT_FOUND: No user named "nobody".'] });
+    expect(await run('make-admin')).toMatchObject({ code: 1 });
+    expect(await run('make-admin', 'bob', 'extra')).toMatchObject({ code: 1 });
+    expect((await run('drop-tables')).code).toBe(2);
+    expect((await run()).code).toBe(2);
   });
 
   it('re-enables a disabled admin (the way back in for a locked-out operator)', async () => {
     db.$client.prepare("UPDATE users SET disabled = 1 WHERE username = 'bob'").run();
-    expect(run('enable', 'bob')).toMatchObject({ code: 0, out: ['bob is enabled.'] });
+    expect(await run('enable', 'bob')).toMatchObject({ code: 0, out: ['bob is enabled.'] });
     expect((await new Client(server.url).post('/api/auth/login', { username: 'bob', password: 'correct horse battery' })).status).toBe(200);
   });
 

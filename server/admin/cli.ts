@@ -26,53 +26,53 @@ export const CLI_USAGE = `usage: npm run admin -- <command>
   enable <username>           enable a disabled account`;
 
 /** Runs one command; returns the exit code. Output lines go to `out`, errors to `err`. */
-export function runAdminCommand(argv: string[], env: { db: Db; publicBase: string; out: (s: string) => void; err: (s: string) => void }): number {
+export async function runAdminCommand(argv: string[], env: { db: Db; publicBase: string; out: (s: string) => void; err: (s: string) => void }): Promise<number> {
   const { db, out, err } = env;
   const users = new AdminUsersService(db);
   const audit = new AuditService(db);
   const [cmd, name, ...rest] = argv;
-  const record = (action: Parameters<AuditService['record']>[0]['action'], target: { id: number; username: string }) =>
-    audit.record({ action, actor: null, target: { id: target.id, username: target.username }, ip: null, detail: { via: 'cli' } });
-  const needUser = () => {
+  const record = async (action: Parameters<AuditService['record']>[0]['action'], target: { id: number; username: string }) =>
+    await audit.record({ action, actor: null, target: { id: target.id, username: target.username }, ip: null, detail: { via: 'cli' } });
+  const needUser = async () => {
     if (!name || rest.length) throw new AppError('VALIDATION', `${cmd} takes one username.`);
-    const u = users.findByUsername(name);
+    const u = await users.findByUsername(name);
     if (!u) throw new AppError('NOT_FOUND', `No user named "${name}".`);
     return u;
   };
   try {
     switch (cmd) {
       case 'list-admins': {
-        const admins = users.adminUsernames();
+        const admins = await users.adminUsernames();
         if (!admins.length) out('No admins yet: the first account registered on the server becomes one.');
         for (const a of admins) out(`${a.username}${a.disabled ? ' (disabled)' : ''}`);
         return 0;
       }
       case 'make-admin': {
-        const u = needUser();
+        const u = await needUser();
         if (u.disabled) {
-          users.setDisabled(u.id, false);
-          record('admin.user_enable', u);
+          await users.setDisabled(u.id, false);
+          await record('admin.user_enable', u);
         }
-        if (users.setAdmin(u.id, true)) record('admin.grant', u);
+        if (await users.setAdmin(u.id, true)) await record('admin.grant', u);
         out(`${u.username} is an admin.`);
         return 0;
       }
       case 'remove-admin': {
-        const u = needUser();
-        if (users.setAdmin(u.id, false)) record('admin.revoke', u);
+        const u = await needUser();
+        if (await users.setAdmin(u.id, false)) await record('admin.revoke', u);
         out(`${u.username} is not an admin.`);
         return 0;
       }
       case 'enable': {
-        const u = needUser();
-        if (users.setDisabled(u.id, false)) record('admin.user_enable', u);
+        const u = await needUser();
+        if (await users.setDisabled(u.id, false)) await record('admin.user_enable', u);
         out(`${u.username} is enabled.`);
         return 0;
       }
       case 'reset-password': {
-        const u = needUser();
-        const { token, expiresAt } = new PasswordResets(db).create(u.id, null);
-        record('admin.password_reset_link', u);
+        const u = await needUser();
+        const { token, expiresAt } = await new PasswordResets(db).create(u.id, null);
+        await record('admin.password_reset_link', u);
         out(`One-time password-reset link for ${u.username} (valid until ${new Date(expiresAt).toISOString()}):`);
         out(resetLinkUrl(env.publicBase, token));
         return 0;
@@ -95,7 +95,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const db = openDb(config.dbFile);
   applyMigrations(db);
   const publicBase = config.publicUrl ?? `http://localhost:${config.port}`;
-  const code = runAdminCommand(process.argv.slice(2), { db, publicBase, out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) });
+  const code = await runAdminCommand(process.argv.slice(2), { db, publicBase, out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) });
   db.$client.close();
   process.exit(code);
 }

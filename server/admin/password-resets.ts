@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { affectedRows, transaction } from '../../db/tx.js';
 import { passwordResets, sessions, users } from '../../db/schema/index.js';
 import { RESET_LINK_TTL_MS } from '../../protocol/admin-constants.js';
 import { hashSecret } from '../auth/password.js';
@@ -22,25 +23,25 @@ export class PasswordResets {
     private readonly now: () => number = Date.now,
   ) {}
 
-  create(userId: number, createdBy: number | null, ttlMs = RESET_LINK_TTL_MS): { token: string; expiresAt: number } {
+  async create(userId: number, createdBy: number | null, ttlMs = RESET_LINK_TTL_MS): Promise<{ token: string; expiresAt: number }> {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     const expiresAt = now + ttlMs;
-    this.db.transaction((tx) => {
-      tx.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt))).run();
-      tx.insert(passwordResets).values({ tokenHash: sha256(token), userId, createdBy, createdAt: now, expiresAt }).run();
+    await transaction(this.db, async (tx) => {
+      await tx.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
+      await tx.insert(passwordResets).values({ tokenHash: sha256(token), userId, createdBy, createdAt: now, expiresAt });
     });
     return { token, expiresAt };
   }
 
   /** The account a live link resets, or RESET_LINK_INVALID (unknown, used, expired, account gone). */
-  inspect(token: string): { id: number; userId: number; username: string; expiresAt: number } {
-    const row = this.db
+  async inspect(token: string): Promise<{ id: number; userId: number; username: string; expiresAt: number }> {
+    const [row] = await this.db
       .select({ id: passwordResets.id, userId: users.id, username: users.username, expiresAt: passwordResets.expiresAt })
       .from(passwordResets)
       .innerJoin(users, eq(users.id, passwordResets.userId))
       .where(and(eq(passwordResets.tokenHash, sha256(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, this.now()), isNull(users.deletedAt)))
-      .get();
+      .limit(1);
     if (!row) throw new AppError('RESET_LINK_INVALID', 'This password-reset link is invalid, used or expired.');
     return row;
   }
@@ -51,22 +52,18 @@ export class PasswordResets {
    * and the ended session ids so live sockets can be dropped.
    */
   async consume(token: string, newPassword: string): Promise<{ userId: number; username: string; endedSessions: string[] }> {
-    const link = this.inspect(token);
+    const link = await this.inspect(token);
     const passwordHash = await hashSecret(newPassword);
-    return this.db.transaction((tx) => {
-      const spent = tx
-        .update(passwordResets)
-        .set({ usedAt: this.now() })
-        .where(and(eq(passwordResets.id, link.id), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, this.now())))
-        .run().changes;
+    return transaction(this.db, async (tx) => {
+      const spent = affectedRows(
+        await tx
+          .update(passwordResets)
+          .set({ usedAt: this.now() })
+          .where(and(eq(passwordResets.id, link.id), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, this.now()))),
+      );
       if (!spent) throw new AppError('RESET_LINK_INVALID', 'This password-reset link is invalid, used or expired.');
-      tx.update(users).set({ passwordHash }).where(eq(users.id, link.userId)).run();
-      const endedSessions = tx
-        .delete(sessions)
-        .where(eq(sessions.userId, link.userId))
-        .returning({ id: sessions.id })
-        .all()
-        .map((r) => r.id);
+      await tx.update(users).set({ passwordHash }).where(eq(users.id, link.userId));
+      const endedSessions = (await tx.delete(sessions).where(eq(sessions.userId, link.userId)).returning({ id: sessions.id })).map((r) => r.id);
       return { userId: link.userId, username: link.username, endedSessions };
     });
   }

@@ -12,53 +12,53 @@ export async function adminRoomsRoutes(fastify: FastifyInstance): Promise<void> 
   const tags = ['admin'];
   const errors = { ...authErrors, 409: errorReply };
   const roomReply = z.object({ room: roomSchemaOut });
-  const audit = (req: FastifyRequest, action: AuditAction, roomId: number, detail: Record<string, unknown>) => {
+  const audit = async (req: FastifyRequest, action: AuditAction, roomId: number, detail: Record<string, unknown>) => {
     const { user } = req.session!;
-    app.audit.record({ action, actor: { id: user.id, username: user.username }, roomId, ip: req.ip, detail: { by: 'admin', ...detail } });
+    await app.audit.record({ action, actor: { id: user.id, username: user.username }, roomId, ip: req.ip, detail: { by: 'admin', ...detail } });
   };
 
   app.get('/api/admin/rooms', { schema: { tags, summary: 'Admin: rooms with members, storage, activity and live status', querystring: adminRoomQuerySchema, response: { 200: adminRoomListReply, ...errors } } }, async (req) => {
     requireAdmin(req);
-    return app.adminRooms.list(req.query);
+    return await app.adminRooms.list(req.query);
   });
 
   app.get('/api/admin/rooms/:id', { schema: { tags, summary: 'Admin: one room', params: adminRoomParams, response: { 200: adminRoomDetailReply, ...errors } } }, async (req) => {
     requireAdmin(req);
-    return app.adminRooms.detail(req.params.id);
+    return await app.adminRooms.detail(req.params.id);
   });
 
   app.post('/api/admin/rooms/:id/close', { schema: { tags, summary: 'Admin: close (archive) a room: read-only for everyone', params: adminRoomParams, response: { 200: roomReply, ...errors } } }, async (req) => {
     requireAdmin(req);
-    const before = app.rooms.getRow(req.params.id);
-    const room = app.rooms.setClosed(req.params.id, true);
+    const before = await app.rooms.getRow(req.params.id);
+    const room = await app.rooms.setClosed(req.params.id, true);
     // An archived room is not on air: end a running stream (through the stream feature's own kick).
-    const endedStream = app.hasDecorator('stream') && app.stream.isLive(room.id);
+    const endedStream = app.hasDecorator('stream') && (await app.stream.isLive(room.id));
     if (endedStream) await app.stream.kick(room.id).catch(() => {});
-    if (!before.closedAt) audit(req, 'room.close', room.id, { name: room.name, closed: true, endedStream });
+    if (!before.closedAt) await audit(req, 'room.close', room.id, { name: room.name, closed: true, endedStream });
     return { room };
   });
 
   app.post('/api/admin/rooms/:id/reopen', { schema: { tags, summary: 'Admin: reopen a closed room', params: adminRoomParams, response: { 200: roomReply, ...errors } } }, async (req) => {
     requireAdmin(req);
-    const before = app.rooms.getRow(req.params.id);
-    const room = app.rooms.setClosed(req.params.id, false);
-    if (before.closedAt) audit(req, 'room.close', room.id, { name: room.name, closed: false });
+    const before = await app.rooms.getRow(req.params.id);
+    const room = await app.rooms.setClosed(req.params.id, false);
+    if (before.closedAt) await audit(req, 'room.close', room.id, { name: room.name, closed: false });
     return { room };
   });
 
   app.post('/api/admin/rooms/:id/transfer', { schema: { tags, summary: 'Admin: make another member the owner', params: adminRoomParams, body: adminRoomTransferSchema, response: { 200: roomReply, ...errors } } }, async (req) => {
     requireAdmin(req);
-    const from = app.rooms.getRow(req.params.id).ownerId;
-    const room = app.rooms.forceTransfer(req.params.id, req.body.userId);
-    audit(req, 'room.transfer', room.id, { name: room.name, fromUserId: from, toUserId: req.body.userId });
+    const from = (await app.rooms.getRow(req.params.id)).ownerId;
+    const room = await app.rooms.forceTransfer(req.params.id, req.body.userId);
+    await audit(req, 'room.transfer', room.id, { name: room.name, fromUserId: from, toUserId: req.body.userId });
     return { room };
   });
 
   app.delete('/api/admin/rooms/:id', { schema: { tags, summary: 'Admin: delete a room and everything in it', params: adminRoomParams, response: { 204: noContent, ...errors } } }, async (req, reply) => {
     requireAdmin(req);
-    const row = app.rooms.getRow(req.params.id);
-    app.rooms.forceRemove(row.id);
-    audit(req, 'room.delete', row.id, { name: row.name, ownerId: row.ownerId });
+    const row = await app.rooms.getRow(req.params.id);
+    await app.rooms.forceRemove(row.id);
+    await audit(req, 'room.delete', row.id, { name: row.name, ownerId: row.ownerId });
     return reply.status(204).send(null);
   });
 }

@@ -6,6 +6,7 @@ import { messages, roomMembers, rooms, streamRecordings, users } from '../../db/
 import type { RoomFilter, RoomSortKey } from '../../protocol/admin-constants.js';
 import type { AdminRoomDetail, AdminRoomList, AdminRoomRow } from '../../protocol/admin-rooms.js';
 import { AppError } from '../plugins/errors.js';
+import { adminSql } from './admin-sql.js';
 import { containsPattern } from './users.service.js';
 
 export interface RoomListQuery {
@@ -29,7 +30,7 @@ export function dirBytes(dir: string): number {
   return total;
 }
 
-const memberCountSql = sql<number>`(SELECT count(*) FROM room_members rm WHERE rm.room_id = ${rooms.id})`;
+const memberCountSql = sql<number>`(SELECT count(*) FROM room_members rm WHERE rm.room_id = ${rooms.id})`.mapWith(Number);
 
 /**
  * Instance admins' view of rooms: list with members, storage, activity and live status, and one
@@ -43,29 +44,30 @@ export class AdminRoomsService {
     private readonly online: (roomId: number) => number,
   ) {}
 
-  list(q: RoomListQuery): AdminRoomList {
+  async list(q: RoomListQuery): Promise<AdminRoomList> {
     const conds: SQL[] = [];
-    if (q.q) conds.push(sql`${rooms.name} LIKE ${containsPattern(q.q)} ESCAPE '\\'`);
+    if (q.q) conds.push(sql`lower(${rooms.name}) LIKE lower(${containsPattern(q.q)}) ESCAPE '\\'`);
     if (q.filter === 'open') conds.push(isNull(rooms.closedAt));
     if (q.filter === 'closed') conds.push(isNotNull(rooms.closedAt));
     const where = conds.length ? and(...conds) : undefined;
     const dir = q.dir === 'asc' ? asc : desc;
     const column = { name: rooms.name, createdAt: rooms.createdAt, lastActivityAt: rooms.lastActivityAt, members: memberCountSql }[q.sort];
-    const rows = this.db
+    const rows = await this.db
       .select({ r: rooms, owner: { id: users.id, username: users.username, displayName: users.displayName }, members: memberCountSql })
       .from(rooms)
       .innerJoin(users, eq(users.id, rooms.ownerId))
       .where(where)
       .orderBy(dir(column), dir(rooms.id))
       .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize)
-      .all();
-    const total = this.db.select({ n: count() }).from(rooms).where(where).get()!.n;
-    return { rooms: rows.map(({ r, owner, members }) => this.toRow(r, owner, members)), total, page: q.page, pageSize: q.pageSize };
+      .offset((q.page - 1) * q.pageSize);
+    const [{ n: total }] = (await this.db.select({ n: count() }).from(rooms).where(where)) as [{ n: number }];
+    const out: AdminRoomRow[] = [];
+    for (const { r, owner, members } of rows) out.push(await this.toRow(r, owner, members));
+    return { rooms: out, total, page: q.page, pageSize: q.pageSize };
   }
 
-  private toRow(r: typeof rooms.$inferSelect, owner: AdminRoomRow['owner'], members: number): AdminRoomRow {
-    const s = this.storage(r.id);
+  private async toRow(r: typeof rooms.$inferSelect, owner: AdminRoomRow['owner'], members: number): Promise<AdminRoomRow> {
+    const s = await this.storage(r.id);
     return {
       id: r.id,
       name: r.name,
@@ -85,13 +87,12 @@ export class AdminRoomsService {
    * What a room stores today: the UTF-8 bytes of its messages (deleted ones are blanked), its
    * recordings (MP4s and posters under DATA_DIR/vod/<id>) and its live HLS segments (DATA_DIR/hls/<id>).
    */
-  storage(roomId: number): AdminRoomDetail['storage'] {
-    const m = this.db
-      .select({ bytes: sql<number>`coalesce(sum(length(CAST(${messages.text} AS BLOB))), 0)`, n: count() })
+  async storage(roomId: number): Promise<AdminRoomDetail['storage']> {
+    const [m] = (await this.db
+      .select({ bytes: sql<number>`coalesce(sum(${adminSql(this.db).utf8Bytes(messages.text)}), 0)`.mapWith(Number), n: count() })
       .from(messages)
-      .where(eq(messages.roomId, roomId))
-      .get()!;
-    const recordingCount = this.db.select({ n: count() }).from(streamRecordings).where(eq(streamRecordings.roomId, roomId)).get()!.n;
+      .where(eq(messages.roomId, roomId))) as [{ bytes: number; n: number }];
+    const [{ n: recordingCount }] = (await this.db.select({ n: count() }).from(streamRecordings).where(eq(streamRecordings.roomId, roomId))) as [{ n: number }];
     return {
       messageBytes: m.bytes,
       messageCount: m.n,
@@ -101,25 +102,24 @@ export class AdminRoomsService {
     };
   }
 
-  detail(roomId: number): AdminRoomDetail {
-    const row = this.db
+  async detail(roomId: number): Promise<AdminRoomDetail> {
+    const [row] = await this.db
       .select({ r: rooms, owner: { id: users.id, username: users.username, displayName: users.displayName }, members: memberCountSql })
       .from(rooms)
       .innerJoin(users, eq(users.id, rooms.ownerId))
       .where(eq(rooms.id, roomId))
-      .get();
+      .limit(1);
     if (!row) throw new AppError('NOT_FOUND', 'No such room.');
-    const members = this.db
+    const members = await this.db
       .select({ id: users.id, username: users.username, displayName: users.displayName, role: roomMembers.role, joinedAt: roomMembers.joinedAt })
       .from(roomMembers)
       .innerJoin(users, eq(users.id, roomMembers.userId))
       .where(eq(roomMembers.roomId, roomId))
       .orderBy(sql`CASE ${roomMembers.role} WHEN 'owner' THEN 0 WHEN 'moderator' THEN 1 ELSE 2 END`, roomMembers.joinedAt)
-      .limit(500)
-      .all();
+      .limit(500);
     return {
-      room: { ...this.toRow(row.r, row.owner, row.members), description: row.r.description, capacity: row.r.capacity, hasPasscode: row.r.passcodeHash !== null },
-      storage: this.storage(roomId),
+      room: { ...(await this.toRow(row.r, row.owner, row.members)), description: row.r.description, capacity: row.r.capacity, hasPasscode: row.r.passcodeHash !== null },
+      storage: await this.storage(roomId),
       members,
     };
   }

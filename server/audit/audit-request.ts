@@ -8,16 +8,16 @@ import type { CommandContext } from '../plugins/socket-io.js';
  * from `request.ip` (the client's address; behind a proxy only with TRUST_PROXY=true). `target`
  * may be a user id (its current username is looked up) or an actor.
  */
-export function auditRequest(
+export async function auditRequest(
   req: FastifyRequest,
   action: AuditAction,
   opts: { target?: number | AuditActor | null; roomId?: number | null; detail?: Record<string, unknown>; actor?: AuditActor | null } = {},
-): void {
+): Promise<void> {
   const { audit } = req.server;
   const user = req.session?.user;
   const actor = opts.actor !== undefined ? opts.actor : user ? { id: user.id, username: user.username } : null;
-  const target = typeof opts.target === 'number' ? (audit.userRef(opts.target) ?? { id: opts.target, username: '' }) : (opts.target ?? null);
-  audit.record({ action, actor, target, roomId: opts.roomId ?? null, ip: req.ip, ...(opts.detail ? { detail: opts.detail } : {}) });
+  const target = typeof opts.target === 'number' ? ((await audit.userRef(opts.target)) ?? { id: opts.target, username: '' }) : (opts.target ?? null);
+  await audit.record({ action, actor, target, roomId: opts.roomId ?? null, ip: req.ip, ...(opts.detail ? { detail: opts.detail } : {}) });
 }
 
 /**
@@ -31,13 +31,13 @@ export function socketIp(app: FastifyInstance, ctx: CommandContext): string {
 }
 
 /** Records an audit entry for the user of a socket command. */
-export function auditSocket(
+export async function auditSocket(
   app: FastifyInstance,
   ctx: CommandContext,
   action: AuditAction,
   opts: { target?: number | null; roomId?: number | null; detail?: Record<string, unknown> } = {},
-): void {
+): Promise<void> {
   const { audit } = app;
-  const target = typeof opts.target === 'number' ? (audit.userRef(opts.target) ?? { id: opts.target, username: '' }) : null;
-  audit.record({ action, actor: audit.userRef(ctx.userId), target, roomId: opts.roomId ?? null, ip: socketIp(app, ctx), ...(opts.detail ? { detail: opts.detail } : {}) });
+  const target = typeof opts.target === 'number' ? ((await audit.userRef(opts.target)) ?? { id: opts.target, username: '' }) : null;
+  await audit.record({ action, actor: await audit.userRef(ctx.userId), target, roomId: opts.roomId ?? null, ip: socketIp(app, ctx), ...(opts.detail ? { detail: opts.detail } : {}) });
 }

@@ -170,17 +170,17 @@ describe('CSV export', () => {
 });
 
 describe('retention', () => {
-  it('prunes entries older than the retention period, keeps the rest', () => {
+  it('prunes entries older than the retention period, keeps the rest', async () => {
     let now = 1_000 * 86_400_000;
     const audit = new AuditService(server.app.db, () => now);
-    audit.record({ action: 'room.kick', actor: null, roomId: 777, detail: { age: 'old' } });
+    await audit.record({ action: 'room.kick', actor: null, roomId: 777, detail: { age: 'old' } });
     now += 29 * 86_400_000;
-    audit.record({ action: 'room.kick', actor: null, roomId: 777, detail: { age: 'new' } });
+    await audit.record({ action: 'room.kick', actor: null, roomId: 777, detail: { age: 'new' } });
     now += 2 * 86_400_000; // the first is 31 days old, the second 2
-    expect(audit.prune(30)).toBeGreaterThanOrEqual(1);
-    const left = audit.list({ roomId: 777 }, { limit: 10 }).entries.map((e) => e.detail);
+    expect(await audit.prune(30)).toBeGreaterThanOrEqual(1);
+    const left = (await audit.list({ roomId: 777 }, { limit: 10 })).entries.map((e) => e.detail);
     expect(left).toEqual([{ age: 'new' }]);
-    expect(audit.prune(0)).toBe(0);
+    expect(await audit.prune(0)).toBe(0);
   });
 
   it('prunes at start-up with AUDIT_RETENTION_DAYS (0 keeps everything)', async () => {

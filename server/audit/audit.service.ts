@@ -1,6 +1,8 @@
-import { and, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { AuditAction, AuditEntryView, AuditFilters, AuditPage } from '../../protocol/audit.js';
 import type { Db } from '../../db/client.js';
+import { first } from '../../db/query.js';
+import { affectedRows } from '../../db/tx.js';
 import { auditLog, users } from '../../db/schema/index.js';
 
 export interface AuditActor {
@@ -24,8 +26,6 @@ export type AuditListener = (entry: AuditRecord & { at: number }) => void;
 
 type AuditRow = typeof auditLog.$inferSelect;
 
-const ph = (name: string) => sql.placeholder(name);
-
 export const toAuditView = (r: AuditRow): AuditEntryView => ({
   id: r.id,
   at: r.at,
@@ -43,37 +43,21 @@ export const toAuditView = (r: AuditRow): AuditEntryView => ({
 const cursorOf = (r: { at: number; id: number }) => `${r.at}.${r.id}`;
 
 /**
- * Appends security-relevant events to the audit log (one prepared insert per event) and reads it
+ * Appends security-relevant events to the audit log (one insert per event) and reads it
  * back for admins. Append-only: nothing here updates an entry; the only delete is retention
  * pruning of entries older than the configured number of days.
  */
 export class AuditService {
-  private readonly insert;
   private readonly listeners: AuditListener[] = [];
 
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
-  ) {
-    this.insert = db
-      .insert(auditLog)
-      .values({
-        at: ph('at'),
-        action: ph('action'),
-        actorId: ph('actorId'),
-        actorName: ph('actorName'),
-        targetUserId: ph('targetUserId'),
-        targetName: ph('targetName'),
-        roomId: ph('roomId'),
-        ip: ph('ip'),
-        detail: ph('detail'),
-      })
-      .prepare();
-  }
+  ) {}
 
-  record(entry: AuditRecord): void {
+  async record(entry: AuditRecord): Promise<void> {
     const at = this.now();
-    this.insert.run({
+    await this.db.insert(auditLog).values({
       at,
       action: entry.action,
       actorId: entry.actor?.id ?? null,
@@ -87,20 +71,20 @@ export class AuditService {
     for (const fn of this.listeners) fn({ ...entry, at });
   }
 
-  /** Called after every recorded entry (synchronously; keep it cheap). */
+  /** Called after every recorded entry (right after its insert; keep it cheap). */
   onRecord(fn: AuditListener): void {
     this.listeners.push(fn);
   }
 
   /** A user's id and current username, for naming a target; null when the account is gone. */
-  userRef(userId: number): AuditActor | null {
-    return this.db.select({ id: users.id, username: users.username }).from(users).where(eq(users.id, userId)).get() ?? null;
+  async userRef(userId: number): Promise<AuditActor | null> {
+    return (await first(this.db.select({ id: users.id, username: users.username }).from(users).where(eq(users.id, userId)).limit(1))) ?? null;
   }
 
-  private where(f: AuditFilters, before?: string): SQL | undefined {
+  private async where(f: AuditFilters, before?: string): Promise<SQL | undefined> {
     const conds: (SQL | undefined)[] = [];
     if (f.actor !== undefined) {
-      const user = this.db.select({ id: users.id }).from(users).where(eq(users.usernameKey, f.actor.toLowerCase())).get();
+      const user = await first(this.db.select({ id: users.id }).from(users).where(eq(users.usernameKey, f.actor.toLowerCase())).limit(1));
       conds.push(user ? eq(auditLog.actorId, user.id) : eq(auditLog.actorName, f.actor));
     }
     if (f.action !== undefined) conds.push(eq(auditLog.action, f.action));
@@ -118,14 +102,13 @@ export class AuditService {
    * Newest first, keyset-paginated on (at, id): each filter has an index ending in `at` (and the
    * rowid), so a page costs an index range scan whatever the table's size.
    */
-  list(filters: AuditFilters, page: { before?: string | undefined; limit: number }): AuditPage {
-    const rows = this.db
+  async list(filters: AuditFilters, page: { before?: string | undefined; limit: number }): Promise<AuditPage> {
+    const rows = await this.db
       .select()
       .from(auditLog)
-      .where(this.where(filters, page.before))
+      .where(await this.where(filters, page.before))
       .orderBy(desc(auditLog.at), desc(auditLog.id))
-      .limit(page.limit + 1)
-      .all();
+      .limit(page.limit + 1);
     const more = rows.length > page.limit;
     const entries = rows.slice(0, page.limit);
     return { entries: entries.map(toAuditView), nextCursor: more ? cursorOf(entries[entries.length - 1]!) : null };
@@ -138,7 +121,7 @@ export class AuditService {
   async *iterate(filters: AuditFilters, batch = 1000): AsyncGenerator<AuditEntryView[]> {
     let before: string | undefined;
     for (;;) {
-      const page = this.list(filters, { before, limit: batch });
+      const page = await this.list(filters, { before, limit: batch });
       if (page.entries.length) yield page.entries;
       if (!page.nextCursor) return;
       before = page.nextCursor;
@@ -146,18 +129,18 @@ export class AuditService {
   }
 
   /** Deletes entries older than `cutoff` (epoch ms) in batches; returns how many went. */
-  pruneBefore(cutoff: number, batch = 5000): number {
-    const stmt = this.db.$client.prepare('DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? ORDER BY at LIMIT ?)');
+  async pruneBefore(cutoff: number, batch = 5000): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = stmt.run(cutoff, batch).changes;
+      const oldest = this.db.select({ id: auditLog.id }).from(auditLog).where(lt(auditLog.at, cutoff)).orderBy(auditLog.at).limit(batch);
+      const n = affectedRows(await this.db.delete(auditLog).where(inArray(auditLog.id, oldest)));
       total += n;
       if (n < batch) return total;
     }
   }
 
   /** Applies the retention policy (days; 0 keeps everything). */
-  prune(retentionDays: number): number {
+  async prune(retentionDays: number): Promise<number> {
     if (retentionDays <= 0) return 0;
     return this.pruneBefore(this.now() - retentionDays * 86_400_000);
   }

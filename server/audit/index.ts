@@ -14,12 +14,12 @@ export const auditPlugin = fp(
     await app.register(auditRoutes);
     const days = app.config.auditRetentionDays;
     if (days > 0) {
-      const prune = () => {
-        const n = app.audit.prune(days);
+      const prune = async () => {
+        const n = await app.audit.prune(days);
         if (n) app.log.info({ pruned: n, retentionDays: days }, 'audit log pruned');
       };
-      app.addHook('onReady', async () => prune());
-      const timer = setInterval(prune, AUDIT_PRUNE_INTERVAL_MS);
+      app.addHook('onReady', prune);
+      const timer = setInterval(() => void prune().catch((err: unknown) => app.log.error({ err }, 'audit log pruning failed')), AUDIT_PRUNE_INTERVAL_MS);
       timer.unref();
       app.addHook('preClose', async () => clearInterval(timer));
     }

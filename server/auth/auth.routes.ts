@@ -26,13 +26,13 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post('/api/auth/register', { schema: { tags, summary: 'Create an account and sign in (an invite code when registration is invite-only)', body: registerSchema, response: { 201: meReply, ...errors } } }, async (req, reply) => {
     throttle.perIp.enforce(req.ip, 'Too many sign-up attempts from your network. Try again later.');
-    app.instance.precheck();
-    const { user, token } = await app.auth.register(req.body.username, req.body.password, { ...meta(req), local: isDirectLocal(req) }, (isFirst) =>
-      app.instance.admit(isFirst, req.body.inviteCode),
+    await app.instance.precheck();
+    const { user, token } = await app.auth.register(req.body.username, req.body.password, { ...meta(req), local: isDirectLocal(req) }, (isFirst, tx) =>
+      app.instance.admit(isFirst, req.body.inviteCode, tx),
     );
     if (user.isAdmin) {
       const ref = { id: user.id, username: user.username };
-      auditRequest(req, 'admin.grant', { actor: ref, target: ref, detail: { reason: 'first account of the instance' } });
+      await auditRequest(req, 'admin.grant', { actor: ref, target: ref, detail: { reason: 'first account of the instance' } });
     }
     setSessionCookie(req, reply, token);
     return reply.status(201).send({ user: toMe(user) });
@@ -40,25 +40,25 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post('/api/auth/login', { schema: { tags, summary: 'Sign in; sets the session cookie', body: credentialsSchema, response: { 200: meReply, ...errors } } }, async (req, reply) => {
     const account = req.body.username.toLowerCase();
-    const attempt = { ip: req.ip, account, knownAddress: app.auth.hasLiveSessionFrom(account, req.ip) };
+    const attempt = { ip: req.ip, account, knownAddress: await app.auth.hasLiveSessionFrom(account, req.ip) };
     throttle.before(attempt);
-    const { user, token } = await app.auth.login(req.body.username, req.body.password, meta(req)).catch((err: unknown) => {
+    const { user, token } = await app.auth.login(req.body.username, req.body.password, meta(req)).catch(async (err: unknown) => {
       if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') {
         throttle.failed(attempt);
         // The attempted name is kept as typed (trimmed to the schema's length): it may be a typo or a probe.
-        auditRequest(req, 'auth.sign_in_failed', { actor: null, detail: { username: req.body.username } });
+        await auditRequest(req, 'auth.sign_in_failed', { actor: null, detail: { username: req.body.username } });
       }
       throw err;
     });
     throttle.succeeded(attempt);
-    auditRequest(req, 'auth.sign_in', { actor: { id: user.id, username: user.username } });
+    await auditRequest(req, 'auth.sign_in', { actor: { id: user.id, username: user.username } });
     setSessionCookie(req, reply, token);
     return { user: toMe(user) };
   });
 
   app.post('/api/auth/logout', { schema: { tags, summary: 'Sign out this session and drop its live connections', response: { 204: noContent } } }, async (req, reply) => {
     if (req.session) {
-      app.auth.revokeSession(req.session.sessionId);
+      await app.auth.revokeSession(req.session.sessionId);
       app.io.in(sessionChannel(req.session.sessionId)).disconnectSockets(true);
     }
     clearSessionCookie(reply);
@@ -67,9 +67,9 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post('/api/auth/logout-all', { schema: { tags, summary: 'Sign out everywhere', response: { 204: noContent, ...authErrors } } }, async (req, reply) => {
     const { user } = requireSession(req);
-    const revoked = app.auth.revokeAll(user.id);
+    const revoked = await app.auth.revokeAll(user.id);
     app.io.in(userChannel(user.id)).disconnectSockets(true);
-    auditRequest(req, 'auth.sign_out_everywhere', { detail: { sessions: revoked.length } });
+    await auditRequest(req, 'auth.sign_out_everywhere', { detail: { sessions: revoked.length } });
     clearSessionCookie(reply);
     return reply.status(204).send(null);
   });
@@ -91,7 +91,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       throw err;
     });
     throttle.succeeded(attempt);
-    auditRequest(req, 'auth.password_change', { detail: { signedOutSessions: revoked.length } });
+    await auditRequest(req, 'auth.password_change', { detail: { signedOutSessions: revoked.length } });
     for (const id of revoked) app.io.in(sessionChannel(id)).disconnectSockets(true);
     return reply.status(204).send(null);
   });
@@ -100,6 +100,6 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.patch('/api/me', { schema: { tags, summary: 'Update my profile', body: profilePatchSchema, response: { 200: meReply, ...authErrors } } }, async (req) => {
     const { user } = requireSession(req);
-    return { user: toMe(app.auth.updateProfile(user.id, req.body)) };
+    return { user: toMe(await app.auth.updateProfile(user.id, req.body)) };
   });
 }

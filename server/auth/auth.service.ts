@@ -1,6 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
+import { and, count, eq, gt, lt, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { first, one } from '../../db/query.js';
+import { affectedRows, transaction } from '../../db/tx.js';
 import { sessions, users } from '../../db/schema/index.js';
 import type { Me, PublicUser } from '../../protocol/users.js';
 import { AppError } from '../plugins/errors.js';
@@ -54,25 +56,25 @@ export class AuthService {
     username: string,
     password: string,
     meta: { ip: string; userAgent: string; local?: boolean },
-    /** Runs inside the insert's transaction: the instance's registration rules (may throw, may consume an invite). */
-    admit: (isFirst: boolean) => void = () => {},
+    /** Runs inside the insert's transaction (`tx`): the instance's registration rules (may throw, may consume an invite). */
+    admit: (isFirst: boolean, tx: Db) => void | Promise<void> = () => {},
   ) {
     const key = username.toLowerCase();
-    if (this.db.select({ id: users.id }).from(users).where(eq(users.usernameKey, key)).get()) {
+    if (await first(this.db.select({ id: users.id }).from(users).where(eq(users.usernameKey, key)).limit(1))) {
       throw new AppError('USERNAME_TAKEN', 'That username is taken.');
     }
     const passwordHash = await hashSecret(password);
     const now = Date.now();
-    const user = this.db.transaction((tx) => {
-      if (tx.select({ id: users.id }).from(users).where(eq(users.usernameKey, key)).get()) {
+    const user = await transaction(this.db, async (tx) => {
+      if (await first(tx.select({ id: users.id }).from(users).where(eq(users.usernameKey, key)).limit(1))) {
         throw new AppError('USERNAME_TAKEN', 'That username is taken.');
       }
-      const isFirst = !tx.select({ id: users.id }).from(users).limit(1).get();
+      const isFirst = !(await first(tx.select({ id: users.id }).from(users).limit(1)));
       if (isFirst && !meta.local) {
         throw new AppError('FORBIDDEN', 'The first account (the admin) can only be created on the server itself: open it at http://localhost:<port>.');
       }
-      admit(isFirst);
-      return tx
+      await admit(isFirst, tx);
+      const [row] = await tx
         .insert(users)
         .values({
           username,
@@ -84,24 +86,24 @@ export class AuthService {
           createdAt: now,
           lastSeenAt: now,
         })
-        .returning()
-        .get();
+        .returning();
+      return row!;
     });
-    return { user, token: this.createSession(user.id, meta) };
+    return { user, token: await this.createSession(user.id, meta) };
   }
 
   async login(username: string, password: string, meta: { ip: string; userAgent: string }) {
-    const user = this.db.select().from(users).where(eq(users.usernameKey, username.toLowerCase())).get();
+    const user = await first(this.db.select().from(users).where(eq(users.usernameKey, username.toLowerCase())).limit(1));
     const ok = user ? await verifySecret(user.passwordHash, password) : await verifyAgainstDummy(password);
     if (!user || !ok || user.disabled) throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password.');
-    this.db.update(users).set({ lastSeenAt: Date.now() }).where(eq(users.id, user.id)).run();
-    return { user, token: this.createSession(user.id, meta) };
+    await this.db.update(users).set({ lastSeenAt: Date.now() }).where(eq(users.id, user.id));
+    return { user, token: await this.createSession(user.id, meta) };
   }
 
-  private createSession(userId: number, meta: { ip: string; userAgent: string }): string {
+  private async createSession(userId: number, meta: { ip: string; userAgent: string }): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = Date.now();
-    this.db
+    await this.db
       .insert(sessions)
       .values({
         id: this.sessionIdFor(token),
@@ -111,8 +113,7 @@ export class AuthService {
         expiresAt: now + this.ttlMs,
         ip: meta.ip,
         userAgent: meta.userAgent.slice(0, 200),
-      })
-      .run();
+      });
     return token;
   }
 
@@ -120,48 +121,54 @@ export class AuthService {
    * The live session for a cookie token. At most once a minute per session it slides the expiry
    * and records last-seen time and address (session and user), so reads stay write-free.
    */
-  resolve(token: string | undefined, ip?: string): SessionInfo | null {
+  async resolve(token: string | undefined, ip?: string): Promise<SessionInfo | null> {
     if (!token || token.length > 100) return null;
     const id = this.sessionIdFor(token);
     const now = Date.now();
-    const row = this.db
-      .select({ s: sessions, u: users })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.id, id), gt(sessions.expiresAt, now)))
-      .get();
+    const row = await first(
+      this.db
+        .select({ s: sessions, u: users })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(and(eq(sessions.id, id), gt(sessions.expiresAt, now)))
+        .limit(1),
+    );
     if (!row || row.u.disabled) return null;
     if (now - row.s.lastSeenAt > 60_000) {
-      this.db.transaction((tx) => {
-        tx.update(sessions).set({ lastSeenAt: now, expiresAt: now + this.ttlMs, ...(ip ? { ip } : {}) }).where(eq(sessions.id, id)).run();
-        tx.update(users).set({ lastSeenAt: now }).where(eq(users.id, row.u.id)).run();
+      await transaction(this.db, async (tx) => {
+        await tx.update(sessions).set({ lastSeenAt: now, expiresAt: now + this.ttlMs, ...(ip ? { ip } : {}) }).where(eq(sessions.id, id));
+        await tx.update(users).set({ lastSeenAt: now }).where(eq(users.id, row.u.id));
       });
     }
     return { sessionId: id, user: row.u };
   }
 
   /** Is this session still valid? Used to re-check sockets that recover after a disconnect. */
-  isSessionLive(sessionId: string): boolean {
-    return !!this.db
-      .select({ id: sessions.id })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, Date.now()), eq(users.disabled, false)))
-      .get();
+  async isSessionLive(sessionId: string): Promise<boolean> {
+    return !!(await first(
+      this.db
+        .select({ id: sessions.id })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, Date.now()), eq(users.disabled, false)))
+        .limit(1),
+    ));
   }
 
   /** Does this address hold a live session of the account (one of the owner's usual devices)? */
-  hasLiveSessionFrom(usernameKey: string, ip: string): boolean {
-    return !!this.db
-      .select({ id: sessions.id })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(users.usernameKey, usernameKey), eq(sessions.ip, ip), gt(sessions.expiresAt, Date.now())))
-      .get();
+  async hasLiveSessionFrom(usernameKey: string, ip: string): Promise<boolean> {
+    return !!(await first(
+      this.db
+        .select({ id: sessions.id })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(and(eq(users.usernameKey, usernameKey), eq(sessions.ip, ip), gt(sessions.expiresAt, Date.now())))
+        .limit(1),
+    ));
   }
 
-  revokeSession(sessionId: string): void {
-    this.db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.db.delete(sessions).where(eq(sessions.id, sessionId));
   }
 
   /**
@@ -169,42 +176,37 @@ export class AuthService {
    * user (returned so their live sockets can be dropped); `keepSessionId` stays signed in.
    */
   async changePassword(userId: number, currentPassword: string, newPassword: string, keepSessionId: string): Promise<string[]> {
-    const user = this.db.select().from(users).where(eq(users.id, userId)).get();
+    const user = await first(this.db.select().from(users).where(eq(users.id, userId)).limit(1));
     if (!user || !(await verifySecret(user.passwordHash, currentPassword))) {
       throw new AppError('WRONG_PASSWORD', 'Your current password is not right.');
     }
     const passwordHash = await hashSecret(newPassword);
-    return this.db.transaction((tx) => {
-      tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
-      return tx
+    return transaction(this.db, async (tx) => {
+      await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
+      const gone = await tx
         .delete(sessions)
         .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)))
-        .returning({ id: sessions.id })
-        .all()
-        .map((r) => r.id);
+        .returning({ id: sessions.id });
+      return gone.map((r) => r.id);
     });
   }
 
   /** Revokes every session of a user; returns their ids so live sockets can be dropped. */
-  revokeAll(userId: number): string[] {
-    return this.db
-      .delete(sessions)
-      .where(eq(sessions.userId, userId))
-      .returning({ id: sessions.id })
-      .all()
-      .map((r) => r.id);
+  async revokeAll(userId: number): Promise<string[]> {
+    const gone = await this.db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+    return gone.map((r) => r.id);
   }
 
-  updateProfile(userId: number, patch: Partial<Pick<UserRow, 'displayName' | 'avatarColor' | 'timeZone' | 'statusLine'>>): UserRow {
-    if (Object.keys(patch).length === 0) return this.db.select().from(users).where(eq(users.id, userId)).get()!;
-    return this.db.update(users).set(patch).where(eq(users.id, userId)).returning().get()!;
+  async updateProfile(userId: number, patch: Partial<Pick<UserRow, 'displayName' | 'avatarColor' | 'timeZone' | 'statusLine'>>): Promise<UserRow> {
+    if (Object.keys(patch).length === 0) return (await one(this.db.select().from(users).where(eq(users.id, userId)).limit(1)));
+    return one(this.db.update(users).set(patch).where(eq(users.id, userId)).returning());
   }
 
-  purgeExpired(): number {
-    return this.db.delete(sessions).where(lt(sessions.expiresAt, Date.now())).run().changes;
+  async purgeExpired(): Promise<number> {
+    return affectedRows(await this.db.delete(sessions).where(lt(sessions.expiresAt, Date.now())));
   }
 
-  userCount(): number {
-    return this.db.select({ n: sql<number>`count(*)` }).from(users).get()!.n;
+  async userCount(): Promise<number> {
+    return (await one(this.db.select({ n: count() }).from(users))).n;
   }
 }

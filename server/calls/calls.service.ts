@@ -158,8 +158,8 @@ export class CallsService {
   /** Moderator: mute (their microphone goes off; in an SFU call Janus stops relaying it) or remove. */
   async moderate(roomId: number, actorId: number, userId: number, action: 'mute' | 'remove'): Promise<void> {
     if (actorId === userId) throw new AppError('VALIDATION', 'Use your own controls.');
-    const actor = this.rooms.requireMember(roomId, actorId, 'moderator');
-    const target = this.rooms.membership(roomId, userId);
+    const actor = await this.rooms.requireMember(roomId, actorId, 'moderator');
+    const target = await this.rooms.membership(roomId, userId);
     if (!target) throw new AppError('NOT_MEMBER', 'That user is not a member of this room.');
     if (!outranks(actor.role, target.role)) throw new AppError('FORBIDDEN', 'You cannot moderate someone of equal or higher role.');
     const entry = this.requireEntryOf(roomId, userId);
@@ -181,12 +181,13 @@ export class CallsService {
   }
 
   /** The snapshot, with the room sequence it reflects (facts at or below it are already in it). */
-  state(roomId: number): CallState {
-    return { participants: this.participants(roomId), capacity: this.capacity(), ...this.modeInfo(roomId), seq: this.rooms.getRow(roomId).seq };
+  async state(roomId: number): Promise<CallState> {
+    const { seq } = await this.rooms.getRow(roomId);
+    return { participants: this.participants(roomId), capacity: this.capacity(), ...this.modeInfo(roomId), seq };
   }
 
   /** Joins (or resumes, or refreshes the token of) the caller; CONFLICT when the call is full. */
-  join(roomId: number, userId: number, socketId: string, opts: { peerId?: string; muted: boolean; cameraOff: boolean }): CallJoinResult {
+  async join(roomId: number, userId: number, socketId: string, opts: { peerId?: string; muted: boolean; cameraOff: boolean }): Promise<CallJoinResult> {
     const roster = this.roster(roomId);
     const outcome = decideJoin(
       roster,
@@ -222,7 +223,7 @@ export class CallsService {
       iceServers: iceServersFor(this.config.ice, userId, this.now()),
       peerServer: { path: PEER_PATH, key: PEER_KEY, port: this.peerPort },
       peers: [...roster.values()].filter((p) => p.userId !== userId).map((p) => p.peerId),
-      state: this.state(roomId),
+      state: await this.state(roomId),
     };
   }
 
@@ -305,13 +306,13 @@ export class CallsService {
    * May this signed-in user open the signalling connection for `peerId` with `token`? Only with
    * a valid, unexpired token issued to them for that id, while a member and in that room's call.
    */
-  authorizePeer(peerId: string | null, token: string | null, sessionUserId: number | null): PeerAuthVerdict {
+  async authorizePeer(peerId: string | null, token: string | null, sessionUserId: number | null): Promise<PeerAuthVerdict> {
     if (sessionUserId === null) return { ok: false, status: 401, reason: 'not signed in' };
     if (!peerId || !token || !peerIdSchema.safeParse(peerId).success) return { ok: false, status: 400, reason: 'missing or malformed id or token' };
     const verdict: TokenVerdict = verifyPeerToken(this.key, token, peerId, sessionUserId, this.now());
     if (!verdict.ok) return { ok: false, status: 401, reason: `token ${verdict.reason}` };
     const { roomId } = verdict.claims;
-    if (!this.rooms.membership(roomId, sessionUserId)) return { ok: false, status: 403, reason: 'not a member' };
+    if (!await this.rooms.membership(roomId, sessionUserId)) return { ok: false, status: 403, reason: 'not a member' };
     if (this.rosters.get(roomId)?.get(sessionUserId)?.peerId !== peerId) return { ok: false, status: 403, reason: 'not in the call' };
     return { ok: true, roomId, userId: sessionUserId };
   }

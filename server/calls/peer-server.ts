@@ -79,9 +79,9 @@ export async function mountPeerServer(app: FastifyInstance, calls: CallsService)
     // Several nodes: a call's roster and relay live on its room's owner; pass the connection on.
     if (app.cluster.enabled && (await passToOwner(app, req, socket, head, url))) return;
     if (!isRawRequestAllowed(req, app.config)) return refuse(socket, 403, 'origin not allowed');
-    const session = app.auth.resolve(app.parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE]);
+    const session = await app.auth.resolve(app.parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE]);
     const peerId = url.searchParams.get('id');
-    const verdict = calls.authorizePeer(peerId, url.searchParams.get('token'), session?.user.id ?? null);
+    const verdict = await calls.authorizePeer(peerId, url.searchParams.get('token'), session?.user.id ?? null);
     if (!verdict.ok) return refuse(socket, verdict.status, verdict.reason);
     url.searchParams.set('token', realmToken(peerId!));
     req.url = url.pathname + url.search;

@@ -20,8 +20,8 @@ export async function chatRoutes(fastify: FastifyInstance): Promise<void> {
     },
   }, async (req) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id);
-    return app.chat.history(req.params.id, req.query);
+    await app.rooms.requireMember(req.params.id, user.id);
+    return await app.chat.history(req.params.id, req.query);
   });
 
   app.post('/api/rooms/:id/messages', {
@@ -34,9 +34,9 @@ export async function chatRoutes(fastify: FastifyInstance): Promise<void> {
     },
   }, async (req, reply) => {
     const { user } = requireSession(req);
-    const member = app.rooms.requireMember(req.params.id, user.id, 'member', { speaks: true });
+    const member = await app.rooms.requireMember(req.params.id, user.id, 'member', { speaks: true });
     const attachments = req.body.attachments ? await app.files.attachable(req.params.id, user.id, req.body.attachments) : undefined;
-    const message = app.chat.send(member, req.body.text, req.body.replyToId, req.body.clientId, attachments);
+    const message = await app.chat.send(member, req.body.text, req.body.replyToId, req.body.clientId, attachments);
     return reply.status(201).send({ message });
   });
 }

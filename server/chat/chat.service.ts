@@ -1,5 +1,7 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, countDistinct, desc, eq, gt, inArray, isNull, lt, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { first, one } from '../../db/query.js';
+import { affectedRows, transaction } from '../../db/tx.js';
 import { messageReactions, messages, roomMembers, rooms, users } from '../../db/schema/index.js';
 import { EDIT_WINDOW_MS, extractMentionNames, type HistoryPage, type Message, type Reaction } from '../../protocol/chat.js';
 import { toPublicUser } from '../auth/auth.service.js';
@@ -13,8 +15,8 @@ type MessageRow = typeof messages.$inferSelect;
 type UserRow = typeof users.$inferSelect;
 
 export interface ChatNotifier {
-  mentioned(userIds: number[], roomId: number, message: Message): void;
-  activity(roomId: number, lastMessageId: number, authorId: number): void;
+  mentioned(userIds: number[], roomId: number, message: Message): void | Promise<void>;
+  activity(roomId: number, lastMessageId: number, authorId: number): void | Promise<void>;
 }
 
 /** Pure: seconds a member must still wait under slow mode, 0 when they may post. */
@@ -32,8 +34,6 @@ export function excerpt(text: string, max = 120): string {
 
 export class ChatService {
   private readonly rate: RateLimiter;
-  /** The send path runs hundreds of times a second: its statements are prepared once. */
-  private readonly q;
 
   constructor(
     private readonly db: Db,
@@ -42,26 +42,6 @@ export class ChatService {
     chatRatePer10s: number,
   ) {
     this.rate = new RateLimiter(perWindow(chatRatePer10s, 10_000));
-    const ph = sql.placeholder;
-    this.q = {
-      slowMode: db.select({ slow: rooms.slowModeSeconds }).from(rooms).where(eq(rooms.id, ph('roomId'))).prepare(),
-      author: db.select().from(users).where(eq(users.id, ph('userId'))).prepare(),
-      insert: db
-        .insert(messages)
-        .values({ roomId: ph('roomId'), userId: ph('userId'), text: ph('text'), replyToId: ph('replyToId'), mentions: ph('mentions'), createdAt: ph('now'), clientId: ph('clientId'), attachments: ph('attachments') })
-        // A second message with the same (user, clientId) is a retry: insert nothing, return nothing.
-        .onConflictDoNothing({ target: [messages.userId, messages.clientId] })
-        .returning()
-        .prepare(),
-      byClientId: db.select().from(messages).where(and(eq(messages.userId, ph('userId')), eq(messages.clientId, ph('clientId')))).prepare(),
-      // update().set() takes SQL, not bare placeholders.
-      touchRoom: db.update(rooms).set({ lastActivityAt: sql`${ph('now')}` }).where(eq(rooms.id, ph('roomId'))).prepare(),
-      touchMember: db
-        .update(roomMembers)
-        .set({ lastMessageAt: sql`${ph('now')}`, lastReadMessageId: sql`${ph('messageId')}` })
-        .where(and(eq(roomMembers.roomId, ph('roomId')), eq(roomMembers.userId, ph('userId'))))
-        .prepare(),
-    };
   }
 
   /**
@@ -73,10 +53,10 @@ export class ChatService {
    * (the unique index refuses a second row) and gets it back without a second broadcast. The
    * lookup runs only on a retry or a refusal, never on the normal path.
    */
-  send(member: MemberRow, text: string, replyToId?: number, clientId?: string, attachments?: number[]): Message {
+  async send(member: MemberRow, text: string, replyToId?: number, clientId?: string, attachments?: number[]): Promise<Message> {
     const { roomId, userId } = member;
     const now = Date.now();
-    const room = this.q.slowMode.get({ roomId })!;
+    const room = await one(this.db.select({ slow: rooms.slowModeSeconds }).from(rooms).where(eq(rooms.id, roomId)).limit(1));
     try {
       if (!atLeast(member.role, 'moderator')) {
         const wait = slowModeWait(member.lastMessageAt, room.slow, now);
@@ -85,122 +65,130 @@ export class ChatService {
       this.rate.enforce(`u${userId}`, 'You are sending messages too fast.');
     } catch (err) {
       // The retry of a message that did go through is not a new message: slow mode does not apply.
-      const earlier = clientId === undefined ? undefined : this.sentWith(member, clientId);
+      const earlier = clientId === undefined ? undefined : await this.sentWith(member, clientId);
       if (earlier) return earlier;
       throw err;
     }
-    if (replyToId !== undefined && !this.db.select({ id: messages.id }).from(messages).where(and(eq(messages.id, replyToId), eq(messages.roomId, roomId))).get()) {
+    if (replyToId !== undefined && !(await first(this.db.select({ id: messages.id }).from(messages).where(and(eq(messages.id, replyToId), eq(messages.roomId, roomId))).limit(1)))) {
       throw new AppError('NOT_FOUND', 'The message you reply to is not in this room.');
     }
-    const mentions = this.resolveMentions(roomId, text);
-    const row = this.db.transaction(() => {
-      const inserted = this.q.insert.get({ roomId, userId, text, replyToId: replyToId ?? null, mentions: JSON.stringify(mentions), now, clientId: clientId ?? null, attachments: attachments?.length ? JSON.stringify(attachments) : null });
+    const mentions = await this.resolveMentions(roomId, text);
+    const row = await transaction(this.db, async (tx) => {
+      const [inserted] = await tx
+        .insert(messages)
+        .values({ roomId, userId, text, replyToId: replyToId ?? null, mentions: JSON.stringify(mentions), createdAt: now, clientId: clientId ?? null, attachments: attachments?.length ? JSON.stringify(attachments) : null })
+        // A second message with the same (user, clientId) is a retry: insert nothing, return nothing.
+        .onConflictDoNothing({ target: [messages.userId, messages.clientId] })
+        .returning();
       if (!inserted) return undefined;
-      this.q.touchRoom.run({ now, roomId });
-      this.q.touchMember.run({ now, messageId: inserted.id, roomId, userId });
+      await tx.update(rooms).set({ lastActivityAt: now }).where(eq(rooms.id, roomId));
+      await tx
+        .update(roomMembers)
+        .set({ lastMessageAt: now, lastReadMessageId: inserted.id })
+        .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
       return inserted;
     });
-    if (!row) return this.sentWith(member, clientId!)!;
+    if (!row) return (await this.sentWith(member, clientId!))!;
     // A new message has no reactions yet: only a reply needs the full DTO query.
-    const message: Message =
-      replyToId === undefined
-        ? { id: row.id, roomId, author: toPublicUser(this.q.author.get({ userId })!), text, replyTo: null, reactions: [], mentions, createdAt: now, editedAt: null, deleted: false, ...(attachments?.length ? { attachments } : {}) }
-        : this.toDtos([row])[0]!;
-    this.events.broadcast(roomId, 'chat:message', { message });
-    this.notify.activity(roomId, row.id, userId);
+    let message: Message;
+    if (replyToId === undefined) {
+      const author = await one(this.db.select().from(users).where(eq(users.id, userId)).limit(1));
+      message = { id: row.id, roomId, author: toPublicUser(author), text, replyTo: null, reactions: [], mentions, createdAt: now, editedAt: null, deleted: false, ...(attachments?.length ? { attachments } : {}) };
+    } else {
+      message = (await this.toDtos([row]))[0]!;
+    }
+    await this.events.broadcast(roomId, 'chat:message', { message });
+    await this.notify.activity(roomId, row.id, userId);
     const others = mentions.filter((id) => id !== userId);
-    if (others.length) this.notify.mentioned(others, roomId, message);
+    if (others.length) await this.notify.mentioned(others, roomId, message);
     return message;
   }
 
   /** The caller's message sent with `clientId`, as it is now; CONFLICT if the key was used in another room. */
-  private sentWith(member: MemberRow, clientId: string): Message | undefined {
-    const row = this.q.byClientId.get({ userId: member.userId, clientId });
+  private async sentWith(member: MemberRow, clientId: string): Promise<Message | undefined> {
+    const row = await first(this.db.select().from(messages).where(and(eq(messages.userId, member.userId), eq(messages.clientId, clientId))).limit(1));
     if (!row) return undefined;
     if (row.roomId !== member.roomId) throw new AppError('CONFLICT', 'That client id was already used for another message.');
-    return this.toDtos([row])[0];
+    return (await this.toDtos([row]))[0];
   }
 
-  private resolveMentions(roomId: number, text: string): number[] {
+  private async resolveMentions(roomId: number, text: string): Promise<number[]> {
     const names = extractMentionNames(text);
     if (!names.length) return [];
-    return this.db
+    const rows = await this.db
       .select({ id: users.id })
       .from(users)
       .innerJoin(roomMembers, and(eq(roomMembers.userId, users.id), eq(roomMembers.roomId, roomId)))
-      .where(inArray(users.usernameKey, names))
-      .all()
-      .map((r) => r.id);
+      .where(inArray(users.usernameKey, names));
+    return rows.map((r) => r.id);
   }
 
-  private requireMessage(roomId: number, messageId: number): MessageRow {
-    const row = this.db.select().from(messages).where(and(eq(messages.id, messageId), eq(messages.roomId, roomId))).get();
+  private async requireMessage(roomId: number, messageId: number): Promise<MessageRow> {
+    const row = await first(this.db.select().from(messages).where(and(eq(messages.id, messageId), eq(messages.roomId, roomId))).limit(1));
     if (!row || row.deletedAt) throw new AppError('NOT_FOUND', 'No such message.');
     return row;
   }
 
-  edit(member: MemberRow, messageId: number, text: string): Message {
-    const row = this.requireMessage(member.roomId, messageId);
+  async edit(member: MemberRow, messageId: number, text: string): Promise<Message> {
+    const row = await this.requireMessage(member.roomId, messageId);
     if (row.userId !== member.userId) throw new AppError('FORBIDDEN', 'You can only edit your own messages.');
     if (Date.now() - row.createdAt > EDIT_WINDOW_MS) throw new AppError('EDIT_WINDOW_PASSED', 'Messages can only be edited for 15 minutes.');
-    const updated = this.db
-      .update(messages)
-      .set({ text, editedAt: Date.now(), mentions: JSON.stringify(this.resolveMentions(member.roomId, text)) })
-      .where(eq(messages.id, messageId))
-      .returning()
-      .get()!;
-    const message = this.toDtos([updated])[0]!;
-    this.events.broadcast(member.roomId, 'chat:edited', { message });
+    const mentions = await this.resolveMentions(member.roomId, text);
+    const updated = await one(
+      this.db
+        .update(messages)
+        .set({ text, editedAt: Date.now(), mentions: JSON.stringify(mentions) })
+        .where(eq(messages.id, messageId))
+        .returning(),
+    );
+    const message = (await this.toDtos([updated]))[0]!;
+    await this.events.broadcast(member.roomId, 'chat:edited', { message });
     return message;
   }
 
   /** Authors delete their own messages; moderators and the owner delete any. */
-  delete(member: MemberRow, messageId: number): void {
-    const row = this.requireMessage(member.roomId, messageId);
+  async delete(member: MemberRow, messageId: number): Promise<void> {
+    const row = await this.requireMessage(member.roomId, messageId);
     if (row.userId !== member.userId && !atLeast(member.role, 'moderator')) {
       throw new AppError('FORBIDDEN', 'You can only delete your own messages.');
     }
-    const updated = this.db.update(messages).set({ deletedAt: Date.now(), text: '' }).where(eq(messages.id, messageId)).returning().get()!;
-    this.db.delete(messageReactions).where(eq(messageReactions.messageId, messageId)).run();
-    this.events.broadcast(member.roomId, 'chat:deleted', { messageId, message: this.toDtos([updated])[0]! });
+    const updated = await one(this.db.update(messages).set({ deletedAt: Date.now(), text: '' }).where(eq(messages.id, messageId)).returning());
+    await this.db.delete(messageReactions).where(eq(messageReactions.messageId, messageId));
+    await this.events.broadcast(member.roomId, 'chat:deleted', { messageId, message: (await this.toDtos([updated]))[0]! });
   }
 
   /** Toggles the caller's reaction; returns the message's reactions after the change. */
-  react(member: MemberRow, messageId: number, emoji: string): Reaction[] {
-    this.requireMessage(member.roomId, messageId);
+  async react(member: MemberRow, messageId: number, emoji: string): Promise<Reaction[]> {
+    await this.requireMessage(member.roomId, messageId);
     const key = and(eq(messageReactions.messageId, messageId), eq(messageReactions.userId, member.userId), eq(messageReactions.emoji, emoji));
-    const removed = this.db.delete(messageReactions).where(key).run().changes;
+    const removed = affectedRows(await this.db.delete(messageReactions).where(key));
     if (!removed) {
-      const distinct = this.db
-        .select({ n: sql<number>`count(distinct emoji)` })
-        .from(messageReactions)
-        .where(eq(messageReactions.messageId, messageId))
-        .get()!.n;
+      const { n: distinct } = await one(this.db.select({ n: countDistinct(messageReactions.emoji) }).from(messageReactions).where(eq(messageReactions.messageId, messageId)));
       if (distinct >= 20) throw new AppError('CONFLICT', 'This message has too many different reactions.');
-      this.db.insert(messageReactions).values({ messageId, userId: member.userId, emoji, createdAt: Date.now() }).run();
+      await this.db.insert(messageReactions).values({ messageId, userId: member.userId, emoji, createdAt: Date.now() });
     }
-    const reactions = this.reactionsFor([messageId]).get(messageId) ?? [];
-    this.events.broadcast(member.roomId, 'chat:reacted', { messageId, reactions });
+    const reactions = (await this.reactionsFor([messageId])).get(messageId) ?? [];
+    await this.events.broadcast(member.roomId, 'chat:reacted', { messageId, reactions });
     return reactions;
   }
 
-  markRead(member: MemberRow, messageId: number): void {
+  async markRead(member: MemberRow, messageId: number): Promise<void> {
     if (messageId <= member.lastReadMessageId) return;
-    this.db
+    await this.db
       .update(roomMembers)
       .set({ lastReadMessageId: messageId })
-      .where(and(eq(roomMembers.roomId, member.roomId), eq(roomMembers.userId, member.userId)))
-      .run();
+      .where(and(eq(roomMembers.roomId, member.roomId), eq(roomMembers.userId, member.userId)));
   }
 
   /** Removes every message of a user in a room (ban with "delete messages"). */
-  purgeUser(roomId: number, userId: number): number {
-    const changed = this.db
-      .update(messages)
-      .set({ deletedAt: Date.now(), text: '' })
-      .where(and(eq(messages.roomId, roomId), eq(messages.userId, userId), isNull(messages.deletedAt)))
-      .run().changes;
-    if (changed) this.events.broadcast(roomId, 'chat:purged', { userId });
+  async purgeUser(roomId: number, userId: number): Promise<number> {
+    const changed = affectedRows(
+      await this.db
+        .update(messages)
+        .set({ deletedAt: Date.now(), text: '' })
+        .where(and(eq(messages.roomId, roomId), eq(messages.userId, userId), isNull(messages.deletedAt))),
+    );
+    if (changed) await this.events.broadcast(roomId, 'chat:purged', { userId });
     return changed;
   }
 
@@ -208,68 +196,63 @@ export class ChatService {
    * A page of history, oldest first. `before` pages backwards (cursor = oldest id seen);
    * `after` reads forwards (catching up after a gap).
    */
-  history(roomId: number, q: { before?: number; after?: number; around?: number; limit: number }): HistoryPage {
+  async history(roomId: number, q: { before?: number; after?: number; around?: number; limit: number }): Promise<HistoryPage> {
     if (q.around !== undefined) return this.historyAround(roomId, q.around, q.limit);
     if (q.after !== undefined) {
-      const rows = this.db
+      const rows = await this.db
         .select()
         .from(messages)
         .where(and(eq(messages.roomId, roomId), gt(messages.id, q.after)))
         .orderBy(asc(messages.id))
-        .limit(q.limit)
-        .all();
-      return { messages: this.toDtos(rows), nextCursor: null };
+        .limit(q.limit);
+      return { messages: await this.toDtos(rows), nextCursor: null };
     }
-    const rows = this.db
+    const rows = await this.db
       .select()
       .from(messages)
       .where(q.before ? and(eq(messages.roomId, roomId), lt(messages.id, q.before)) : eq(messages.roomId, roomId))
       .orderBy(desc(messages.id))
-      .limit(q.limit + 1)
-      .all();
+      .limit(q.limit + 1);
     const hasMore = rows.length > q.limit;
     const page = rows.slice(0, q.limit).reverse();
-    return { messages: this.toDtos(page), nextCursor: hasMore && page[0] ? page[0].id : null };
+    return { messages: await this.toDtos(page), nextCursor: hasMore && page[0] ? page[0].id : null };
   }
 
   /** A page with `around` in the middle: NOT_FOUND when that message is not in this room. */
-  private historyAround(roomId: number, around: number, limit: number): HistoryPage {
-    if (!this.db.select({ id: messages.id }).from(messages).where(and(eq(messages.id, around), eq(messages.roomId, roomId))).get()) {
+  private async historyAround(roomId: number, around: number, limit: number): Promise<HistoryPage> {
+    if (!(await first(this.db.select({ id: messages.id }).from(messages).where(and(eq(messages.id, around), eq(messages.roomId, roomId))).limit(1)))) {
       throw new AppError('NOT_FOUND', 'No such message in this room.');
     }
     const olderCount = Math.ceil(limit / 2);
-    const older = this.db
+    const older = await this.db
       .select()
       .from(messages)
       .where(and(eq(messages.roomId, roomId), lte(messages.id, around)))
       .orderBy(desc(messages.id))
-      .limit(olderCount + 1)
-      .all();
-    const newer = this.db
+      .limit(olderCount + 1);
+    const newer = await this.db
       .select()
       .from(messages)
       .where(and(eq(messages.roomId, roomId), gt(messages.id, around)))
       .orderBy(asc(messages.id))
-      .limit(limit - olderCount + 1)
-      .all();
+      .limit(limit - olderCount + 1);
     const olderPage = older.slice(0, olderCount).reverse();
     const newerPage = newer.slice(0, limit - olderCount);
     return {
-      messages: this.toDtos([...olderPage, ...newerPage]),
+      messages: await this.toDtos([...olderPage, ...newerPage]),
       nextCursor: older.length > olderCount && olderPage[0] ? olderPage[0].id : null,
       hasNewer: newer.length > limit - olderCount,
     };
   }
 
-  private reactionsFor(ids: number[]): Map<number, Reaction[]> {
+  private async reactionsFor(ids: number[]): Promise<Map<number, Reaction[]>> {
     const out = new Map<number, Reaction[]>();
     if (!ids.length) return out;
-    const rows = this.db
+    const rows = await this.db
       .select()
       .from(messageReactions)
       .where(inArray(messageReactions.messageId, ids))
-      .orderBy(asc(messageReactions.createdAt))
-      .all();
+      .orderBy(asc(messageReactions.createdAt));
     for (const r of rows) {
       const list = out.get(r.messageId) ?? [];
       let entry = list.find((e) => e.emoji === r.emoji);
@@ -282,14 +265,14 @@ export class ChatService {
   }
 
   /** Rows to DTOs with authors, reply previews and reactions, in three queries for any page size. */
-  private toDtos(rows: MessageRow[]): Message[] {
+  private async toDtos(rows: MessageRow[]): Promise<Message[]> {
     if (!rows.length) return [];
     const replyIds = [...new Set(rows.map((r) => r.replyToId).filter((x): x is number => x !== null))];
-    const replies = replyIds.length ? this.db.select().from(messages).where(inArray(messages.id, replyIds)).all() : [];
+    const replies = replyIds.length ? await this.db.select().from(messages).where(inArray(messages.id, replyIds)) : [];
     const userIds = [...new Set([...rows, ...replies].map((r) => r.userId))];
-    const authors = new Map<number, UserRow>(this.db.select().from(users).where(inArray(users.id, userIds)).all().map((u) => [u.id, u]));
+    const authors = new Map<number, UserRow>((await this.db.select().from(users).where(inArray(users.id, userIds))).map((u) => [u.id, u]));
     const replyMap = new Map(replies.map((r) => [r.id, r]));
-    const reactions = this.reactionsFor(rows.map((r) => r.id));
+    const reactions = await this.reactionsFor(rows.map((r) => r.id));
     return rows.map((r) => {
       const reply = r.replyToId !== null ? replyMap.get(r.replyToId) : undefined;
       return {

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import { first, one } from '../../db/query.js';
 import { messages, users } from '../../db/schema/index.js';
 import { auditSocket } from '../audit/audit-request.js';
 import { toPublicUser } from '../auth/auth.service.js';
@@ -11,13 +12,17 @@ import { memberOf } from '../rooms/rooms.socket.js';
 import type { ChatNotifier } from './chat.service.js';
 
 /** `isDirect`: the room is a direct conversation, whose activity is `dm:activity` (server/dms). */
-export function socketChatNotifier(io: () => AppServer, roomName: (roomId: number) => string, isDirect: (roomId: number) => boolean = () => false): ChatNotifier {
+export function socketChatNotifier(
+  io: () => AppServer,
+  roomName: (roomId: number) => Promise<string>,
+  isDirect: (roomId: number) => Promise<boolean> = async () => false,
+): ChatNotifier {
   return {
-    mentioned(userIds, roomId, message) {
-      io().to(userIds.map(userChannel)).emit('notify:mention', { roomId, roomName: roomName(roomId), message });
+    async mentioned(userIds, roomId, message) {
+      io().to(userIds.map(userChannel)).emit('notify:mention', { roomId, roomName: await roomName(roomId), message });
     },
-    activity(roomId, lastMessageId, authorId) {
-      io().to(membersChannel(roomId)).except(roomChannel(roomId)).emit(isDirect(roomId) ? 'dm:activity' : 'lobby:activity', { roomId, lastMessageId, authorId });
+    async activity(roomId, lastMessageId, authorId) {
+      io().to(membersChannel(roomId)).except(roomChannel(roomId)).emit((await isDirect(roomId)) ? 'dm:activity' : 'lobby:activity', { roomId, lastMessageId, authorId });
     },
   };
 }
@@ -33,24 +38,24 @@ export function registerChatSockets(app: FastifyInstance): void {
     return chat.send(ctx.membership, p.text, p.replyToId, p.clientId, attachments);
   });
   sockets.command('chat:edit', speaker, (ctx, p) => chat.edit(ctx.membership, p.messageId, p.text));
-  sockets.command('chat:delete', member, (ctx, p) => {
-    const author = app.db.select({ userId: messages.userId, roomId: messages.roomId }).from(messages).where(eq(messages.id, p.messageId)).get();
-    chat.delete(ctx.membership, p.messageId);
+  sockets.command('chat:delete', member, async (ctx, p) => {
+    const author = await first(app.db.select({ userId: messages.userId, roomId: messages.roomId }).from(messages).where(eq(messages.id, p.messageId)).limit(1));
+    await chat.delete(ctx.membership, p.messageId);
     // A moderator removing someone else's message is moderation: audited. Deleting your own is not.
-    if (author && author.roomId === p.roomId && author.userId !== ctx.userId) auditSocket(app, ctx, 'room.message_delete', { target: author.userId, roomId: p.roomId, detail: { messageId: p.messageId } });
+    if (author && author.roomId === p.roomId && author.userId !== ctx.userId) await auditSocket(app, ctx, 'room.message_delete', { target: author.userId, roomId: p.roomId, detail: { messageId: p.messageId } });
     return null;
   });
   sockets.command('chat:react', speaker, (ctx, p) => chat.react(ctx.membership, p.messageId, p.emoji));
-  sockets.command('chat:read', member, (ctx, p) => {
-    chat.markRead(ctx.membership, p.messageId);
+  sockets.command('chat:read', member, async (ctx, p) => {
+    await chat.markRead(ctx.membership, p.messageId);
     return null;
   });
   sockets.command('chat:history', member, (_ctx, p) => chat.history(p.roomId, p));
-  sockets.command('chat:typing', member, (ctx, { roomId }) => {
+  sockets.command('chat:typing', member, async (ctx, { roomId }) => {
     if (!ctx.socket.rooms.has(roomChannel(roomId))) throw new AppError('CONFLICT', 'Enter the room first.');
     const m = ctx.membership;
     if (isMuted(m)) return null;
-    const user = app.db.select().from(users).where(eq(users.id, ctx.userId)).get()!;
+    const user = await one(app.db.select().from(users).where(eq(users.id, ctx.userId)).limit(1));
     ctx.socket.to(roomChannel(roomId)).volatile.emit('chat:typing', { roomId, user: toPublicUser(user) });
     return null;
   });

@@ -10,9 +10,9 @@
 export interface RoomOwnedFeature {
   name: string;
   /** Rooms that have live state right now (read from the shared database): candidates for takeover. */
-  liveRooms(): number[];
+  liveRooms(): number[] | Promise<number[]>;
   /** This node just became the room's owner: load its live state from the database and arm timers. */
-  adopt(roomId: number): void;
+  adopt(roomId: number): void | Promise<void>;
   /** This node is no longer the owner (lease lost or released): forget the room, fire nothing more. */
   evict(roomId: number): void;
 }

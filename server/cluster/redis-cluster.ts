@@ -288,7 +288,7 @@ export class RedisCluster implements Cluster {
       this.log.info({ roomId, lease: value }, 'room adopted');
       for (const f of this.features) {
         try {
-          f.adopt(roomId);
+          await f.adopt(roomId);
         } catch (err) {
           this.log.error({ err, roomId, feature: f.name }, 'adopting a room failed');
         }
@@ -338,7 +338,7 @@ export class RedisCluster implements Cluster {
   /** Takes over rooms with live state whose lease nobody holds (a node died or stopped). */
   private async scan(): Promise<void> {
     const rooms = new Set<number>();
-    for (const f of this.features) for (const id of f.liveRooms()) if (!this.held.has(id)) rooms.add(id);
+    for (const f of this.features) for (const id of await f.liveRooms()) if (!this.held.has(id)) rooms.add(id);
     if (rooms.size === 0) return;
     const ids = [...rooms];
     const values = await this.redis.mget(ids.map(leaseKey));

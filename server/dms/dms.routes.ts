@@ -26,14 +26,14 @@ export async function dmsRoutes(fastify: FastifyInstance): Promise<void> {
     schema: { tags, summary: 'My conversations, most recent first, with unread counts (a 1:1 with someone I blocked is hidden)', response: { 200: z.object({ conversations: z.array(dmConversationSchemaOut) }), ...authErrors } },
   }, async (req) => {
     const { user } = requireSession(req);
-    return { conversations: app.dms.list(user.id) };
+    return { conversations: await app.dms.list(user.id) };
   });
 
   app.get('/api/dms/contacts', {
     schema: { tags, summary: 'People I share a room with (whom I may message), optionally searched by name', querystring: contactsQuerySchema, response: { 200: z.object({ users: z.array(dmUserSchemaOut) }), ...authErrors } },
   }, async (req) => {
     const { user } = requireSession(req);
-    return { users: app.dms.contacts(user.id, req.query.q) };
+    return { users: await app.dms.contacts(user.id, req.query.q) };
   });
 
   app.post('/api/dms', {
@@ -45,7 +45,7 @@ export async function dmsRoutes(fastify: FastifyInstance): Promise<void> {
     },
   }, async (req, reply) => {
     const { user } = requireSession(req);
-    const { conversation, created } = app.dms.open(user.id, req.body.userId);
+    const { conversation, created } = await app.dms.open(user.id, req.body.userId);
     return reply.status(created ? 201 : 200).send({ conversation });
   });
 
@@ -53,28 +53,28 @@ export async function dmsRoutes(fastify: FastifyInstance): Promise<void> {
     schema: { tags, summary: 'Start a group conversation (up to 10 people with me); each must share a room with me and neither may have blocked the other', body: createGroupDmSchema, response: { 201: conversationReply, ...authErrors, ...conflict } },
   }, async (req, reply) => {
     const { user } = requireSession(req);
-    return reply.status(201).send({ conversation: app.dms.createGroup(user.id, req.body.userIds) });
+    return reply.status(201).send({ conversation: await app.dms.createGroup(user.id, req.body.userIds) });
   });
 
   app.get('/api/dms/:id', {
     schema: { tags, summary: 'One of my conversations', params: dmParams, response: { 200: conversationReply, ...authErrors } },
   }, async (req) => {
     const { user } = requireSession(req);
-    return { conversation: app.dms.conversation(req.params.id, user.id) };
+    return { conversation: await app.dms.conversation(req.params.id, user.id) };
   });
 
   app.post('/api/dms/:id/members', {
     schema: { tags, summary: 'Add people to a group conversation I am in (all or nothing; GROUP_FULL past 10)', params: dmParams, body: addGroupMembersSchema, response: { 200: conversationReply, ...authErrors, ...conflict } },
   }, async (req) => {
     const { user } = requireSession(req);
-    return { conversation: app.dms.addToGroup(user.id, req.params.id, req.body.userIds) };
+    return { conversation: await app.dms.addToGroup(user.id, req.params.id, req.body.userIds) };
   });
 
   app.post('/api/dms/:id/leave', {
     schema: { tags, summary: 'Leave a group conversation (a 1:1 cannot be left: block instead)', params: dmParams, response: { 204: noContent, ...authErrors, ...conflict } },
   }, async (req, reply) => {
     const { user } = requireSession(req);
-    app.dms.leaveGroup(user.id, req.params.id);
+    await app.dms.leaveGroup(user.id, req.params.id);
     return reply.status(204).send(null);
   });
 
@@ -83,15 +83,15 @@ export async function dmsRoutes(fastify: FastifyInstance): Promise<void> {
     schema: { tags: blockTags, summary: 'People I blocked, latest first', response: { 200: z.object({ users: z.array(blockedUserSchemaOut) }), ...authErrors } },
   }, async (req) => {
     const { user } = requireSession(req);
-    return { users: app.blocks.list(user.id) };
+    return { users: await app.blocks.list(user.id) };
   });
 
   app.put('/api/blocks/:userId', {
     schema: { tags: blockTags, summary: 'Block someone: no 1:1 messages either way, no adding each other to groups; our 1:1 leaves my list', params: userParams, response: { 200: z.object({ user: blockedUserSchemaOut }), ...authErrors, ...conflict } },
   }, async (req) => {
     const { user } = requireSession(req);
-    const blocked = app.blocks.block(user.id, req.params.userId);
-    app.dms.blockChanged(user.id, req.params.userId, true);
+    const blocked = await app.blocks.block(user.id, req.params.userId);
+    await app.dms.blockChanged(user.id, req.params.userId, true);
     return { user: blocked };
   });
 
@@ -99,7 +99,7 @@ export async function dmsRoutes(fastify: FastifyInstance): Promise<void> {
     schema: { tags: blockTags, summary: 'Unblock someone (our 1:1, if any, comes back to my list)', params: userParams, response: { 204: noContent, ...authErrors } },
   }, async (req, reply) => {
     const { user } = requireSession(req);
-    if (app.blocks.unblock(user.id, req.params.userId)) app.dms.blockChanged(user.id, req.params.userId, false);
+    if (await app.blocks.unblock(user.id, req.params.userId)) await app.dms.blockChanged(user.id, req.params.userId, false);
     return reply.status(204).send(null);
   });
 }

@@ -24,8 +24,12 @@ export const dmsPlugin = fp(
   async (app: FastifyInstance) => {
     const blocks = new BlocksService(app.db);
     const online = new OnlineTracker((userId, isOnline) => {
-      const partners = dms.partnersOf(userId);
-      if (partners.length) app.io.to(partners.map(userChannel)).emit('dm:presence', { userId, online: isOnline });
+      dms
+        .partnersOf(userId)
+        .then((partners) => {
+          if (partners.length) app.io.to(partners.map(userChannel)).emit('dm:presence', { userId, online: isOnline });
+        })
+        .catch((err: unknown) => app.log.error({ err, userId }, 'dm presence failed'));
     });
     const dms = new DmsService(app.db, app.rooms, app.roomEvents, blocks, online, socketAccessHooks(() => app.io), {
       opened: (userId, conversation) => app.io.to(userChannel(userId)).emit('dm:opened', { conversation }),
@@ -36,17 +40,21 @@ export const dmsPlugin = fp(
     app.rooms.speakGuard = (roomId, userId) => dms.speakGuard(roomId, userId);
 
     // An interview session's hidden room (kind 'interview') is not a conversation: its call and code pad work.
-    const isDirect = (roomId: unknown) => typeof roomId === 'number' && Number.isInteger(roomId) && roomId > 0 && ['dm', 'group'].includes(app.rooms.kindOf(roomId) ?? '');
-    app.sockets.guardCommands((name, ctx, payload) => {
-      if (!isDirect(payload.roomId)) return;
+    const isDirect = async (roomId: unknown): Promise<boolean> => {
+      if (typeof roomId !== 'number' || !Number.isInteger(roomId) || roomId <= 0) return false;
+      const kind = await app.rooms.kindOf(roomId);
+      return kind === 'dm' || kind === 'group';
+    };
+    app.sockets.guardCommands(async (name, ctx, payload) => {
+      if (!(await isDirect(payload.roomId))) return;
       if (isRoomOnlyCommand(name)) throw new AppError('NOT_FOUND', 'Not available in a direct conversation.');
       // Typing is not "speaking" to the chat service, but a blocked 1:1 shows none either.
-      if (name === 'chat:typing' && app.rooms.membership(payload.roomId!, ctx.userId)) dms.speakGuard(payload.roomId!, ctx.userId);
+      if (name === 'chat:typing' && (await app.rooms.membership(payload.roomId!, ctx.userId))) await dms.speakGuard(payload.roomId!, ctx.userId);
     });
     app.addHook('onRequest', async (req) => {
       if (!isRoomOnlyRoute(req.method, req.routeOptions.url)) return;
       const id = Number((req.params as { id?: string }).id);
-      if (isDirect(id)) throw new AppError('NOT_FOUND', 'No such room.');
+      if (await isDirect(id)) throw new AppError('NOT_FOUND', 'No such room.');
     });
 
     app.sockets.onConnect((socket) => online.connected(socket.data.userId, socket.id));

@@ -26,7 +26,7 @@ export function documentsRoutes(docs: DocumentsService) {
       schema: { tags, summary: 'The room’s documents (notes and code pads), most recently edited first', params: roomParams, response: { 200: docListSchemaOut, ...authErrors } },
     }, async (req) => {
       const { user } = requireSession(req);
-      app.rooms.requireMember(req.params.id, user.id);
+      await app.rooms.requireMember(req.params.id, user.id);
       return { documents: await docs.list(req.params.id) };
     });
 
@@ -39,7 +39,7 @@ export function documentsRoutes(docs: DocumentsService) {
       },
     }, async (req, reply) => {
       const { user } = requireSession(req);
-      app.rooms.requireMember(req.params.id, user.id);
+      await app.rooms.requireMember(req.params.id, user.id);
       const row = await docs.get(req.params.id, req.params.docId);
       const text = await docs.text(req.params.id, req.params.docId);
       const name = exportFileName(row.title, EXT[row.language] ?? 'txt');

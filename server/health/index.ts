@@ -21,8 +21,9 @@ declare module 'fastify' {
 }
 
 /** The ids of the current admins (checked at send time: a demoted admin gets nothing more). */
-function adminIds(app: FastifyInstance): number[] {
-  return app.db.select({ id: users.id }).from(users).where(and(eq(users.isAdmin, true), eq(users.disabled, false))).all().map((u) => u.id);
+async function adminIds(app: FastifyInstance): Promise<number[]> {
+  const rows = await app.db.select({ id: users.id }).from(users).where(and(eq(users.isAdmin, true), eq(users.disabled, false)));
+  return rows.map((u) => u.id);
 }
 
 export const healthPlugin = fp(
@@ -40,11 +41,14 @@ export const healthPlugin = fp(
       ffmpegPids: runningFfmpegPids,
       errors: app.errorRing,
       notify: (alert) => {
-        const ids = adminIds(app);
-        if (ids.length) app.io.to(ids.map(userChannel)).emit('admin:alert', alert);
-        // Kept in each admin's notification centre too (and pushed to a closed tab), linking to Health.
-        for (const id of ids) app.notifications.notify(id, { kind: 'alert', text: `${alert.title}: ${alert.body}`.slice(0, 300) });
         app.log.warn({ alert: alert.kind }, alert.title);
+        const deliver = async () => {
+          const ids = await adminIds(app);
+          if (ids.length) app.io.to(ids.map(userChannel)).emit('admin:alert', alert);
+          // Kept in each admin's notification centre too (and pushed to a closed tab), linking to Health.
+          for (const id of ids) await app.notifications.notify(id, { kind: 'alert', text: `${alert.title}: ${alert.body}`.slice(0, 300) });
+        };
+        deliver().catch((err: unknown) => app.log.error({ err, alert: alert.kind }, 'delivering an admin alert failed'));
       },
     });
     app.decorate('health', health);

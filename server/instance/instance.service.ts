@@ -1,6 +1,8 @@
 import { createHash, randomInt } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { first, one } from '../../db/query.js';
+import { affectedRows } from '../../db/tx.js';
 import { instanceSettings, inviteCodes, users } from '../../db/schema/index.js';
 import type { Announcement, InstanceInfo, InstanceSettings, InviteView } from '../../protocol/instance.js';
 import type { RegistrationMode } from '../../protocol/admin-constants.js';
@@ -35,15 +37,15 @@ export class InstanceService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private row(): SettingsRow {
+  private async row(db: Db = this.db): Promise<SettingsRow> {
     if (this.cached) return this.cached;
-    this.db.insert(instanceSettings).values({ id: 1, updatedAt: this.now() }).onConflictDoNothing().run();
-    this.cached = this.db.select().from(instanceSettings).where(eq(instanceSettings.id, 1)).get()!;
+    await db.insert(instanceSettings).values({ id: 1, updatedAt: this.now() }).onConflictDoNothing();
+    this.cached = await one(db.select().from(instanceSettings).where(eq(instanceSettings.id, 1)).limit(1));
     return this.cached;
   }
 
-  settings(): InstanceSettings {
-    const r = this.row();
+  async settings(): Promise<InstanceSettings> {
+    const r = await this.row();
     return { registration: r.registration, announcement: this.announcementOf(r), updatedAt: r.updatedAt };
   }
 
@@ -52,20 +54,20 @@ export class InstanceService {
   }
 
   /** The announcement to show (now or later), or null when empty or over. */
-  currentAnnouncement(): Announcement | null {
-    const a = this.announcementOf(this.row());
+  async currentAnnouncement(): Promise<Announcement | null> {
+    const a = this.announcementOf(await this.row());
     if (!a.text || (a.endsAt !== null && a.endsAt <= this.now())) return null;
     return a;
   }
 
-  info(): InstanceInfo {
-    const firstUser = !this.db.select({ id: users.id }).from(users).limit(1).get();
-    return { registration: this.row().registration, firstUser, announcement: this.currentAnnouncement() };
+  async info(): Promise<InstanceInfo> {
+    const firstUser = !(await first(this.db.select({ id: users.id }).from(users).limit(1)));
+    return { registration: (await this.row()).registration, firstUser, announcement: await this.currentAnnouncement() };
   }
 
   /** Applies a change; returns the names of the fields that really changed (for the audit entry). */
-  update(change: SettingsChange, by: number): { changed: string[]; announcementChanged: boolean } {
-    const r = this.row();
+  async update(change: SettingsChange, by: number): Promise<{ changed: string[]; announcementChanged: boolean }> {
+    const r = await this.row();
     const set: Partial<SettingsRow> = {};
     const changed: string[] = [];
     if (change.registration && change.registration !== r.registration) {
@@ -79,7 +81,7 @@ export class InstanceService {
       changed.push('announcement');
     }
     if (changed.length) {
-      this.cached = this.db.update(instanceSettings).set({ ...set, updatedAt: this.now(), updatedBy: by }).where(eq(instanceSettings.id, 1)).returning().get()!;
+      this.cached = await one(this.db.update(instanceSettings).set({ ...set, updatedAt: this.now(), updatedBy: by }).where(eq(instanceSettings.id, 1)).returning());
     }
     return { changed, announcementChanged };
   }
@@ -87,17 +89,18 @@ export class InstanceService {
   /**
    * The registration rule, run inside the account insert's transaction: the first account is
    * always allowed (an empty instance needs its admin); otherwise `closed` refuses and `invite`
-   * needs a live code, whose use is counted here.
+   * needs a live code, whose use is counted here (with `tx`, the account insert's transaction).
    */
-  admit(isFirst: boolean, inviteCode: string | undefined): void {
+  async admit(isFirst: boolean, inviteCode: string | undefined, tx: Db = this.db): Promise<void> {
     if (isFirst) return;
-    const mode = this.row().registration;
+    const mode = (await this.row(tx)).registration;
     if (mode === 'closed') throw new AppError('REGISTRATION_CLOSED', 'Registration is closed on this server.');
     if (mode === 'open') return;
     if (!inviteCode) throw new AppError('INVITE_REQUIRED', 'This server is invite-only: an invite code is needed.');
     const now = this.now();
-    const used = this.db
-      .update(inviteCodes)
+    const used = affectedRows(
+      await tx
+        .update(inviteCodes)
       .set({ uses: sql`${inviteCodes.uses} + 1` })
       .where(
         and(
@@ -106,20 +109,20 @@ export class InstanceService {
           sql`(${inviteCodes.expiresAt} IS NULL OR ${inviteCodes.expiresAt} > ${now})`,
           sql`(${inviteCodes.maxUses} IS NULL OR ${inviteCodes.uses} < ${inviteCodes.maxUses})`,
         ),
-      )
-      .run().changes;
+      ),
+    );
     if (!used) throw new AppError('INVALID_INVITE', 'That invite code is not valid (wrong, used up or expired).');
   }
 
   /** Cheap early refusal (before hashing a password) when registration is closed on a non-empty instance. */
-  precheck(): void {
-    if (this.row().registration === 'closed' && !this.info().firstUser) throw new AppError('REGISTRATION_CLOSED', 'Registration is closed on this server.');
+  async precheck(): Promise<void> {
+    if ((await this.row()).registration === 'closed' && !(await this.info()).firstUser) throw new AppError('REGISTRATION_CLOSED', 'Registration is closed on this server.');
   }
 
-  createInvite(by: number, opts: { note: string; maxUses?: number | undefined; expiresInHours?: number | undefined }): { invite: InviteView; code: string } {
+  async createInvite(by: number, opts: { note: string; maxUses?: number | undefined; expiresInHours?: number | undefined }): Promise<{ invite: InviteView; code: string }> {
     const code = newInviteCode();
     const now = this.now();
-    const row = this.db
+    const [row] = await this.db
       .insert(inviteCodes)
       .values({
         codeHash: codeHash(code),
@@ -130,24 +133,22 @@ export class InstanceService {
         createdBy: by,
         createdAt: now,
       })
-      .returning()
-      .get();
-    return { invite: this.toView(row, null), code: formatInviteCode(code) };
+      .returning();
+    return { invite: this.toView(row!, null), code: formatInviteCode(code) };
   }
 
-  invites(): InviteView[] {
-    return this.db
+  async invites(): Promise<InviteView[]> {
+    const rows = await this.db
       .select({ i: inviteCodes, by: users.username })
       .from(inviteCodes)
       .leftJoin(users, eq(users.id, inviteCodes.createdBy))
       .orderBy(desc(inviteCodes.id))
-      .limit(200)
-      .all()
-      .map(({ i, by }) => this.toView(i, by));
+      .limit(200);
+    return rows.map(({ i, by }) => this.toView(i, by));
   }
 
-  revokeInvite(id: number): InviteView {
-    const row = this.db.update(inviteCodes).set({ revokedAt: this.now() }).where(eq(inviteCodes.id, id)).returning().get();
+  async revokeInvite(id: number): Promise<InviteView> {
+    const row = await first(this.db.update(inviteCodes).set({ revokedAt: this.now() }).where(eq(inviteCodes.id, id)).returning());
     if (!row) throw new AppError('NOT_FOUND', 'No such invite.');
     return this.toView(row, null);
   }

@@ -31,7 +31,7 @@ export const integrationsPlugin = fp(
 
     app.get('/api/rooms/:id/integrations', {
       schema: { tags, summary: "The room's live API tokens (owner)", params: roomParams, response: { 200: z.object({ integrations: z.array(integrationSchemaOut) }), ...authErrors } },
-    }, async (req) => ({ integrations: svc.list(req.params.id, requireSession(req).user.id) }));
+    }, async (req) => ({ integrations: await svc.list(req.params.id, requireSession(req).user.id) }));
 
     app.post('/api/rooms/:id/integrations/tokens', {
       schema: {
@@ -43,7 +43,7 @@ export const integrationsPlugin = fp(
       },
     }, async (req, reply) => {
       const { user } = requireSession(req);
-      return reply.status(201).send(svc.createToken(req.params.id, user, req.body.name, req.body.scopes));
+      return reply.status(201).send(await svc.createToken(req.params.id, user, req.body.name, req.body.scopes));
     });
 
     app.post('/api/rooms/:id/integrations/webhooks', {
@@ -56,7 +56,7 @@ export const integrationsPlugin = fp(
       },
     }, async (req, reply) => {
       const { user } = requireSession(req);
-      const { integration, secret } = svc.createToken(req.params.id, user, req.body.name, ['messages:write'], 'webhook');
+      const { integration, secret } = await svc.createToken(req.params.id, user, req.body.name, ['messages:write'], 'webhook');
       return reply.status(201).send({ integration, path: `/api/hooks/${secret}` });
     });
 
@@ -71,8 +71,8 @@ export const integrationsPlugin = fp(
         response: { 201: z.object({ ok: z.literal(true), messageId: z.number() }), ...authErrors },
       },
     }, async (req, reply) => {
-      const row = svc.webhook(req.params.secret);
-      const message = svc.post(row, req.body.text);
+      const row = await svc.webhook(req.params.secret);
+      const message = await svc.post(row, req.body.text);
       return reply.status(201).send({ ok: true, messageId: message.id });
     });
 
@@ -84,7 +84,7 @@ export const integrationsPlugin = fp(
         response: { 204: noContent, ...authErrors },
       },
     }, async (req, reply) => {
-      svc.revoke(req.params.id, requireSession(req).user, req.params.integrationId);
+      await svc.revoke(req.params.id, requireSession(req).user, req.params.integrationId);
       return reply.status(204).send(null);
     });
 
@@ -98,15 +98,15 @@ export const integrationsPlugin = fp(
         response: { 201: z.object({ message: messageSchemaOut }), ...authErrors },
       },
     }, async (req, reply) => {
-      const row = svc.authenticate(req.headers.authorization, 'messages:write');
-      return reply.status(201).send({ message: svc.post(row, req.body.text) });
+      const row = await svc.authenticate(req.headers.authorization, 'messages:write');
+      return reply.status(201).send({ message: await svc.post(row, req.body.text) });
     });
 
     app.get('/api/bot/todos', {
       schema: { tags, summary: "The token's room to-do list (scope todos:manage)", headers: bearer, response: { 200: z.object({ todos: z.array(todoSchemaOut) }), ...authErrors } },
     }, async (req) => {
-      const row = svc.authenticate(req.headers.authorization, 'todos:manage');
-      return { todos: fastify.todos.listRoom(row.roomId) };
+      const row = await svc.authenticate(req.headers.authorization, 'todos:manage');
+      return { todos: await fastify.todos.listRoom(row.roomId) };
     });
 
     app.post('/api/bot/todos', {
@@ -119,8 +119,8 @@ export const integrationsPlugin = fp(
         response: { 201: z.object({ todo: todoSchemaOut }), ...authErrors },
       },
     }, async (req, reply) => {
-      const row = svc.authenticate(req.headers.authorization, 'todos:manage');
-      return reply.status(201).send({ todo: fastify.todos.add(row.botUserId, { roomId: row.roomId, text: req.body.text }) });
+      const row = await svc.authenticate(req.headers.authorization, 'todos:manage');
+      return reply.status(201).send({ todo: await fastify.todos.add(row.botUserId, { roomId: row.roomId, text: req.body.text }) });
     });
 
     app.post('/api/bot/todos/:todoId/complete', {
@@ -132,8 +132,8 @@ export const integrationsPlugin = fp(
         response: { 200: z.object({ todo: todoSchemaOut }), ...authErrors },
       },
     }, async (req) => {
-      const row = svc.authenticate(req.headers.authorization, 'todos:manage');
-      return { todo: fastify.todos.update(row.botUserId, (roomId) => roomId === row.roomId, { todoId: req.params.todoId, done: true }) };
+      const row = await svc.authenticate(req.headers.authorization, 'todos:manage');
+      return { todo: await fastify.todos.update(row.botUserId, async (roomId) => roomId === row.roomId, { todoId: req.params.todoId, done: true }) };
     });
 
     app.get('/api/bot/messages', {
@@ -146,8 +146,8 @@ export const integrationsPlugin = fp(
         response: { 200: historyPageSchemaOut, ...authErrors },
       },
     }, async (req) => {
-      const row = svc.authenticate(req.headers.authorization, 'messages:read');
-      return fastify.chat.history(row.roomId, req.query);
+      const row = await svc.authenticate(req.headers.authorization, 'messages:read');
+      return await fastify.chat.history(row.roomId, req.query);
     });
   },
   { name: 'integrations' },

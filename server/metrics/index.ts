@@ -14,10 +14,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Histogram } from 'prom-client';
 import { commandSchemas } from '../../protocol/events.js';
 import { runningFfmpegPids } from '../../media/ffmpeg-runner.js';
 import { AppError } from '../plugins/errors.js';
+import { timeSqliteStatements } from './sqlite-timing.js';
 
 const KNOWN_EVENTS = new Set(Object.keys(commandSchemas));
 
@@ -25,26 +25,6 @@ function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** Times every statement's run/get/all (wraps `prepare`, so statements made later are covered). */
-function timeStatements(sqlite: { prepare: (source: string) => unknown }, histogram: Histogram<'op'>): void {
-  const prepare = sqlite.prepare.bind(sqlite);
-  sqlite.prepare = (source: string) => {
-    const stmt = prepare(source) as Record<string, unknown>;
-    for (const op of ['run', 'get', 'all'] as const) {
-      const fn = stmt[op] as (...args: unknown[]) => unknown;
-      stmt[op] = function timed(this: unknown, ...args: unknown[]) {
-        const end = histogram.startTimer({ op });
-        try {
-          return fn.apply(this, args);
-        } finally {
-          end();
-        }
-      };
-    }
-    return stmt;
-  };
 }
 
 export const metricsPlugin = fp(
@@ -99,7 +79,7 @@ export const metricsPlugin = fp(
       registers: [registry],
     });
 
-    timeStatements(app.db.$client as unknown as { prepare: (source: string) => unknown }, db);
+    timeSqliteStatements(app.db, db);
 
     app.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';

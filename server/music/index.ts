@@ -35,12 +35,13 @@ export const musicPlugin = fp(
       spotify = { client, accounts };
     }
     const music = new MusicService(app.db, app.roomEvents, spotify, (roomId) => app.presence.onlineCount(roomId));
+    music.onError = (err, roomId) => app.log.error({ err, roomId }, 'music tick failed');
     app.decorate('music', music);
     registerMusicSockets(app, music);
     await app.register(musicRoutes(music, spotify?.accounts ?? null));
     app.addHook('onReady', async () => {
       if (app.cluster.enabled) return; // several nodes: the room's lease holder runs playback (server/cluster)
-      const n = music.resumeAll();
+      const n = await music.resumeAll();
       if (n) app.log.info({ rooms: n }, 'music queues resumed');
     });
     app.addHook('preClose', async () => music.stop());

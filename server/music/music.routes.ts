@@ -31,7 +31,7 @@ export function musicRoutes(music: MusicService, accounts: SpotifyAccounts | nul
       schema: { tags, summary: 'Whether Spotify is configured, and my connected Spotify account', response: { 200: musicStatusSchemaOut } },
     }, async (req) => ({
       configured: accounts !== null,
-      account: accounts && req.session ? accounts.view(req.session.user.id) : null,
+      account: accounts && req.session ? await accounts.view(req.session.user.id) : null,
     }));
 
     app.get('/api/music/connect', {
@@ -44,8 +44,8 @@ export function musicRoutes(music: MusicService, accounts: SpotifyAccounts | nul
     }, async (req, reply) => {
       const { user, sessionId } = requireSession(req);
       if (!accounts) throw notConfigured();
-      const roomId = req.query.roomId && app.rooms.membership(req.query.roomId, user.id) ? req.query.roomId : null;
-      return reply.header('cache-control', 'no-store').redirect(accounts.begin(sessionId, user.id, roomId), 302);
+      const roomId = req.query.roomId && (await app.rooms.membership(req.query.roomId, user.id)) ? req.query.roomId : null;
+      return reply.header('cache-control', 'no-store').redirect(await accounts.begin(sessionId, user.id, roomId), 302);
     });
 
     app.get('/api/music/callback', {
@@ -70,7 +70,7 @@ export function musicRoutes(music: MusicService, accounts: SpotifyAccounts | nul
       },
     }, async (req, reply) => {
       const { user } = requireSession(req);
-      accounts?.disconnect(user.id);
+      await accounts?.disconnect(user.id);
       return reply.status(204).send(null);
     });
 
@@ -78,7 +78,7 @@ export function musicRoutes(music: MusicService, accounts: SpotifyAccounts | nul
       schema: { tags, summary: 'Search Spotify tracks with my Spotify account', params: roomParams, querystring: musicSearchQuerySchema, response: { 200: musicSearchSchemaOut, ...spotifyErrors } },
     }, async (req) => {
       const { user } = requireSession(req);
-      app.rooms.requireMember(req.params.id, user.id);
+      await app.rooms.requireMember(req.params.id, user.id);
       return { tracks: await music.search(user.id, req.query.q) };
     });
 
@@ -92,8 +92,8 @@ export function musicRoutes(music: MusicService, accounts: SpotifyAccounts | nul
       },
     }, async (req) => {
       const { user } = requireSession(req);
-      app.rooms.requireMember(req.params.id, user.id);
-      return music.sync(req.params.id, user.id, req.body.mode);
+      await app.rooms.requireMember(req.params.id, user.id);
+      return await music.sync(req.params.id, user.id, req.body.mode);
     });
   };
 }

@@ -3,8 +3,10 @@
  * instants, one timeout per playing room, catch-up at boot), plus "listen together": putting a
  * member's own Spotify (Premium, Spotify Connect device) in step with the room.
  */
-import { and, asc, eq, max, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, max } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { first, one } from '../../db/query.js';
+import { transaction } from '../../db/tx.js';
 import { musicPlayback, musicQueueItems, rooms } from '../../db/schema/index.js';
 import {
   MUSIC_DRIFT_MS,
@@ -42,10 +44,14 @@ export interface SpotifyDeps {
 
 export class MusicService {
   private readonly timeouts = new Map<number, NodeJS.Timeout>();
+  /** Per room: the tail of its chain of state changes, so two never interleave (commands, ticks). */
+  private readonly chains = new Map<number, Promise<unknown>>();
   /** Spotify calls cost the whole app's quota: each user gets a modest budget. */
   private readonly addLimiter = new RateLimiter(perWindow(20, 60_000));
   private readonly syncLimiter = new RateLimiter({ capacity: 5, refillPerMs: 1 / 3000 });
   private readonly searchLimiter = new RateLimiter(perWindow(30, 60_000));
+  /** Where a failed timer tick is reported (the plugin sets the app logger). */
+  onError: (err: unknown, roomId: number) => void = (err, roomId) => process.emitWarning(`music tick for room ${roomId} failed: ${(err as Error).message}`);
 
   constructor(
     private readonly db: Db,
@@ -56,27 +62,45 @@ export class MusicService {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Runs `fn` after the room's earlier state changes have finished (one at a time per room). */
+  private serial<T>(roomId: number, fn: () => Promise<T>): Promise<T> {
+    const before = this.chains.get(roomId) ?? Promise.resolve();
+    const run = before.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.chains.set(roomId, tail);
+    void tail.then(() => {
+      if (this.chains.get(roomId) === tail) this.chains.delete(roomId);
+    });
+    return run;
+  }
+
   // ---- reading ----
 
-  private playbackRow(roomId: number): PlaybackRow | undefined {
-    return this.db.select().from(musicPlayback).where(eq(musicPlayback.roomId, roomId)).get();
+  private async playbackRow(roomId: number): Promise<PlaybackRow | undefined> {
+    return first(this.db.select().from(musicPlayback).where(eq(musicPlayback.roomId, roomId)).limit(1));
   }
 
-  private itemRows(roomId: number): ItemRow[] {
-    return this.db.select().from(musicQueueItems).where(eq(musicQueueItems.roomId, roomId)).orderBy(asc(musicQueueItems.position), asc(musicQueueItems.id)).all();
+  private async state(roomId: number): Promise<PlaybackState> {
+    return toState(await this.playbackRow(roomId));
   }
 
-  private itemRow(roomId: number, itemId: number): ItemRow | undefined {
-    return this.db
-      .select()
-      .from(musicQueueItems)
-      .where(and(eq(musicQueueItems.roomId, roomId), eq(musicQueueItems.id, itemId)))
-      .get();
+  private async itemRows(roomId: number): Promise<ItemRow[]> {
+    return this.db.select().from(musicQueueItems).where(eq(musicQueueItems.roomId, roomId)).orderBy(asc(musicQueueItems.position), asc(musicQueueItems.id));
   }
 
-  private nowPlaying(roomId: number, state: PlaybackState): NowPlaying | null {
+  private async itemRow(roomId: number, itemId: number): Promise<ItemRow | undefined> {
+    return first(
+      this.db
+        .select()
+        .from(musicQueueItems)
+        .where(and(eq(musicQueueItems.roomId, roomId), eq(musicQueueItems.id, itemId)))
+        .limit(1),
+    );
+  }
+
+  private async nowPlaying(roomId: number, state: PlaybackState): Promise<NowPlaying | null> {
     if (state.status === 'idle' || state.itemId === null) return null;
-    const row = this.itemRow(roomId, state.itemId);
+    const row = await this.itemRow(roomId, state.itemId);
     if (!row) return null;
     const now = this.now();
     return {
@@ -90,15 +114,13 @@ export class MusicService {
     };
   }
 
-  snapshot(roomId: number): MusicSnapshot {
-    const state = toState(this.playbackRow(roomId));
-    const seq = this.db.select({ seq: rooms.seq }).from(rooms).where(eq(rooms.id, roomId)).get()?.seq ?? 0;
+  async snapshot(roomId: number): Promise<MusicSnapshot> {
+    const state = await this.state(roomId);
+    const seq = (await first(this.db.select({ seq: rooms.seq }).from(rooms).where(eq(rooms.id, roomId)).limit(1)))?.seq ?? 0;
     return {
       roomId,
-      nowPlaying: this.nowPlaying(roomId, state),
-      queue: this.itemRows(roomId)
-        .filter((r) => r.id !== state.itemId)
-        .map(toItem),
+      nowPlaying: await this.nowPlaying(roomId, state),
+      queue: (await this.itemRows(roomId)).filter((r) => r.id !== state.itemId).map(toItem),
       serverNow: this.now(),
       seq,
     };
@@ -106,31 +128,30 @@ export class MusicService {
 
   // ---- writing ----
 
-  private save(roomId: number, s: PlaybackState): void {
+  private async save(roomId: number, s: PlaybackState): Promise<void> {
     const values = { itemId: s.itemId, status: s.status, startedAt: s.startedAt, pausedPositionMs: s.pausedPositionMs, skipVotes: JSON.stringify(s.skipVotes), updatedAt: this.now() };
-    this.db
+    await this.db
       .insert(musicPlayback)
       .values({ roomId, ...values })
-      .onConflictDoUpdate({ target: musicPlayback.roomId, set: values })
-      .run();
-    this.schedule(roomId, s);
+      .onConflictDoUpdate({ target: musicPlayback.roomId, set: values });
+    await this.schedule(roomId, s);
   }
 
   /** Persists a new state and tells the room what plays now. */
-  private announce(roomId: number, s: PlaybackState, by: number | null): NowPlaying | null {
-    this.save(roomId, s);
-    const np = this.nowPlaying(roomId, s);
-    this.events.broadcast(roomId, 'music:playing', { nowPlaying: np, by });
+  private async announce(roomId: number, s: PlaybackState, by: number | null): Promise<NowPlaying | null> {
+    await this.save(roomId, s);
+    const np = await this.nowPlaying(roomId, s);
+    await this.events.broadcast(roomId, 'music:playing', { nowPlaying: np, by });
     return np;
   }
 
-  private waiting(roomId: number, currentId: number | null): ItemRow[] {
-    return this.itemRows(roomId).filter((r) => r.id !== currentId);
+  private async waiting(roomId: number, currentId: number | null): Promise<ItemRow[]> {
+    return (await this.itemRows(roomId)).filter((r) => r.id !== currentId);
   }
 
   /** Starts the first waiting track now (or goes idle). */
-  private startNext(roomId: number, by: number | null): NowPlaying | null {
-    const next = this.waiting(roomId, null)[0];
+  private async startNext(roomId: number, by: number | null): Promise<NowPlaying | null> {
+    const next = (await this.waiting(roomId, null))[0];
     return this.announce(roomId, next ? startItem(next.id, this.now()) : IDLE, by);
   }
 
@@ -142,9 +163,9 @@ export class MusicService {
   /** Adds a track (by id) or a playlist's first tracks; metadata comes from Spotify with the adder's token. */
   async add(roomId: number, userId: number, input: { trackId: string } | { playlist: string }): Promise<QueueItem[]> {
     const { client, accounts } = this.requireSpotify();
-    accounts.require(userId);
-    const room = () => this.itemRows(roomId).length - (toState(this.playbackRow(roomId)).itemId !== null ? 1 : 0);
-    if (room() >= MUSIC_QUEUE_MAX) throw new AppError('CONFLICT', `The queue is full (${MUSIC_QUEUE_MAX} tracks).`);
+    await accounts.require(userId);
+    const room = async () => (await this.itemRows(roomId)).length - ((await this.state(roomId)).itemId !== null ? 1 : 0);
+    if ((await room()) >= MUSIC_QUEUE_MAX) throw new AppError('CONFLICT', `The queue is full (${MUSIC_QUEUE_MAX} tracks).`);
     const wait = this.addLimiter.hit(`u${userId}`);
     if (wait > 0) throw new AppError('RATE_LIMITED', 'You are adding tracks very fast.', wait);
     let tracks: MusicTrack[];
@@ -160,150 +181,171 @@ export class MusicService {
         if (!t) throw new AppError('VALIDATION', 'That track cannot be played from Spotify (a local file or no longer available).');
         tracks = [t];
       } else {
-        const limit = Math.min(MUSIC_PLAYLIST_MAX, MUSIC_QUEUE_MAX - room());
+        const limit = Math.min(MUSIC_PLAYLIST_MAX, MUSIC_QUEUE_MAX - (await room()));
         tracks = await accounts.call(userId, 'catalogue', (token) => client.playlistTracks(token, ref.id, limit));
         if (tracks.length === 0) throw new AppError('VALIDATION', 'That playlist has no tracks Spotify lets us play.');
       }
     }
-    // The queue may have filled while Spotify answered.
-    tracks = tracks.slice(0, Math.max(0, MUSIC_QUEUE_MAX - room()));
-    if (tracks.length === 0) throw new AppError('CONFLICT', `The queue is full (${MUSIC_QUEUE_MAX} tracks).`);
-    const now = this.now();
-    const top = this.db.select({ p: max(musicQueueItems.position) }).from(musicQueueItems).where(eq(musicQueueItems.roomId, roomId)).get()?.p ?? 0;
-    const rows = this.db.transaction((tx) =>
-      tracks.map((t, i) =>
-        tx
-          .insert(musicQueueItems)
-          .values({ roomId, track: JSON.stringify(t), durationMs: t.durationMs, addedBy: userId, position: top + 1 + i, addedAt: now })
-          .returning()
-          .get(),
-      ),
-    );
-    const items = rows.map(toItem);
-    this.events.broadcast(roomId, 'music:queued', { items });
-    if (toState(this.playbackRow(roomId)).status === 'idle') this.startNext(roomId, userId);
-    return items;
+    return this.serial(roomId, async () => {
+      // The queue may have filled while Spotify answered.
+      tracks = tracks.slice(0, Math.max(0, MUSIC_QUEUE_MAX - (await room())));
+      if (tracks.length === 0) throw new AppError('CONFLICT', `The queue is full (${MUSIC_QUEUE_MAX} tracks).`);
+      const now = this.now();
+      const top = (await first(this.db.select({ p: max(musicQueueItems.position) }).from(musicQueueItems).where(eq(musicQueueItems.roomId, roomId))))?.p ?? 0;
+      const rows = await transaction(this.db, async (tx) => {
+        const out: ItemRow[] = [];
+        for (const [i, t] of tracks.entries()) {
+          out.push(
+            await one(
+              tx
+                .insert(musicQueueItems)
+                .values({ roomId, track: JSON.stringify(t), durationMs: t.durationMs, addedBy: userId, position: top + 1 + i, addedAt: now })
+                .returning(),
+            ),
+          );
+        }
+        return out;
+      });
+      const items = rows.map(toItem);
+      await this.events.broadcast(roomId, 'music:queued', { items });
+      if ((await this.state(roomId)).status === 'idle') await this.startNext(roomId, userId);
+      return items;
+    });
   }
 
   /** Removes a waiting track: one's own, or any for moderators. The playing one is skipped instead. */
-  remove(roomId: number, userId: number, role: Role, itemId: number): void {
-    const row = this.itemRow(roomId, itemId);
-    if (!row) throw new AppError('NOT_FOUND', 'That track is no longer in the queue.');
-    if (toState(this.playbackRow(roomId)).itemId === itemId) throw new AppError('CONFLICT', 'That track is playing: vote to skip it instead.');
-    if (row.addedBy !== userId && !atLeast(role, 'moderator')) throw new AppError('FORBIDDEN', 'You can remove only tracks you added.');
-    this.db.delete(musicQueueItems).where(eq(musicQueueItems.id, itemId)).run();
-    this.events.broadcast(roomId, 'music:removed', { itemId, by: userId });
+  remove(roomId: number, userId: number, role: Role, itemId: number): Promise<void> {
+    return this.serial(roomId, async () => {
+      const row = await this.itemRow(roomId, itemId);
+      if (!row) throw new AppError('NOT_FOUND', 'That track is no longer in the queue.');
+      if ((await this.state(roomId)).itemId === itemId) throw new AppError('CONFLICT', 'That track is playing: vote to skip it instead.');
+      if (row.addedBy !== userId && !atLeast(role, 'moderator')) throw new AppError('FORBIDDEN', 'You can remove only tracks you added.');
+      await this.db.delete(musicQueueItems).where(eq(musicQueueItems.id, itemId));
+      await this.events.broadcast(roomId, 'music:removed', { itemId, by: userId });
+    });
   }
 
   /** Moderators reorder the waiting tracks. */
-  move(roomId: number, userId: number, itemId: number, toIndex: number): void {
-    const current = toState(this.playbackRow(roomId)).itemId;
-    const list = this.waiting(roomId, current);
-    const from = list.findIndex((r) => r.id === itemId);
-    if (from === -1) throw new AppError(itemId === current ? 'CONFLICT' : 'NOT_FOUND', itemId === current ? 'The playing track cannot be moved.' : 'That track is no longer in the queue.');
-    const [moved] = list.splice(from, 1);
-    const to = Math.min(toIndex, list.length);
-    list.splice(to, 0, moved!);
-    this.db.transaction((tx) => {
-      list.forEach((r, i) => {
-        if (r.position !== i + 1) tx.update(musicQueueItems).set({ position: i + 1 }).where(eq(musicQueueItems.id, r.id)).run();
+  move(roomId: number, userId: number, itemId: number, toIndex: number): Promise<void> {
+    return this.serial(roomId, async () => {
+      const current = (await this.state(roomId)).itemId;
+      const list = await this.waiting(roomId, current);
+      const from = list.findIndex((r) => r.id === itemId);
+      if (from === -1) throw new AppError(itemId === current ? 'CONFLICT' : 'NOT_FOUND', itemId === current ? 'The playing track cannot be moved.' : 'That track is no longer in the queue.');
+      const [moved] = list.splice(from, 1);
+      const to = Math.min(toIndex, list.length);
+      list.splice(to, 0, moved!);
+      await transaction(this.db, async (tx) => {
+        for (const [i, r] of list.entries()) {
+          if (r.position !== i + 1) await tx.update(musicQueueItems).set({ position: i + 1 }).where(eq(musicQueueItems.id, r.id));
+        }
       });
+      await this.events.broadcast(roomId, 'music:moved', { itemId, toIndex: to, by: userId });
     });
-    this.events.broadcast(roomId, 'music:moved', { itemId, toIndex: to, by: userId });
   }
 
-  private mayControl(roomId: number, userId: number, role: Role, state: PlaybackState): boolean {
+  private async mayControl(roomId: number, userId: number, role: Role, state: PlaybackState): Promise<boolean> {
     if (atLeast(role, 'moderator')) return true;
-    const row = state.itemId !== null ? this.itemRow(roomId, state.itemId) : undefined;
+    const row = state.itemId !== null ? await this.itemRow(roomId, state.itemId) : undefined;
     return row?.addedBy === userId;
   }
 
-  play(roomId: number, userId: number, role: Role): NowPlaying | null {
-    const state = toState(this.playbackRow(roomId));
-    if (state.status === 'playing') throw new AppError('CONFLICT', 'The music is already playing.');
-    if (state.status === 'idle') {
-      if (this.waiting(roomId, null).length === 0) throw new AppError('CONFLICT', 'The queue is empty: add a track first.');
-      return this.startNext(roomId, userId);
-    }
-    if (!this.mayControl(roomId, userId, role, state)) throw new AppError('FORBIDDEN', 'Only moderators or whoever added this track can resume it.');
-    return this.announce(roomId, resume(state, this.now()), userId);
+  play(roomId: number, userId: number, role: Role): Promise<NowPlaying | null> {
+    return this.serial(roomId, async () => {
+      const state = await this.state(roomId);
+      if (state.status === 'playing') throw new AppError('CONFLICT', 'The music is already playing.');
+      if (state.status === 'idle') {
+        if ((await this.waiting(roomId, null)).length === 0) throw new AppError('CONFLICT', 'The queue is empty: add a track first.');
+        return this.startNext(roomId, userId);
+      }
+      if (!(await this.mayControl(roomId, userId, role, state))) throw new AppError('FORBIDDEN', 'Only moderators or whoever added this track can resume it.');
+      return this.announce(roomId, resume(state, this.now()), userId);
+    });
   }
 
-  pause(roomId: number, userId: number, role: Role): NowPlaying | null {
-    const state = toState(this.playbackRow(roomId));
-    if (state.status !== 'playing') throw new AppError('CONFLICT', 'Nothing is playing.');
-    if (!this.mayControl(roomId, userId, role, state)) throw new AppError('FORBIDDEN', 'Only moderators or whoever added this track can pause it.');
-    const row = this.itemRow(roomId, state.itemId!);
-    return this.announce(roomId, pause(state, this.now(), row?.durationMs ?? 0), userId);
+  pause(roomId: number, userId: number, role: Role): Promise<NowPlaying | null> {
+    return this.serial(roomId, async () => {
+      const state = await this.state(roomId);
+      if (state.status !== 'playing') throw new AppError('CONFLICT', 'Nothing is playing.');
+      if (!(await this.mayControl(roomId, userId, role, state))) throw new AppError('FORBIDDEN', 'Only moderators or whoever added this track can pause it.');
+      const row = await this.itemRow(roomId, state.itemId!);
+      return this.announce(roomId, pause(state, this.now(), row?.durationMs ?? 0), userId);
+    });
   }
 
   /**
    * A vote to skip the playing track. Moderators and the track's adder skip at once; otherwise a
    * majority of the members present now is needed.
    */
-  voteSkip(roomId: number, userId: number, role: Role, itemId: number): { skipped: boolean; skipVotes: number[]; votesNeeded: number } {
-    const state = toState(this.playbackRow(roomId));
-    if (state.status === 'idle' || state.itemId !== itemId) throw new AppError('CONFLICT', 'That track is not playing any more.');
-    const row = this.itemRow(roomId, itemId);
-    const needed = votesNeeded(this.presentCount(roomId));
-    const privileged = atLeast(role, 'moderator') ? 'moderator' : row?.addedBy === userId ? 'adder' : null;
-    const votes = state.skipVotes.includes(userId) ? state.skipVotes : [...state.skipVotes, userId];
-    if (privileged || votes.length >= needed) {
-      this.skip(roomId, itemId, privileged ?? 'votes');
-      return { skipped: true, skipVotes: votes, votesNeeded: needed };
-    }
-    if (votes !== state.skipVotes) {
-      this.save(roomId, { ...state, skipVotes: votes });
-      this.events.broadcast(roomId, 'music:voted', { itemId, skipVotes: votes, votesNeeded: needed });
-    }
-    return { skipped: false, skipVotes: votes, votesNeeded: needed };
+  voteSkip(roomId: number, userId: number, role: Role, itemId: number): Promise<{ skipped: boolean; skipVotes: number[]; votesNeeded: number }> {
+    return this.serial(roomId, async () => {
+      const state = await this.state(roomId);
+      if (state.status === 'idle' || state.itemId !== itemId) throw new AppError('CONFLICT', 'That track is not playing any more.');
+      const row = await this.itemRow(roomId, itemId);
+      const needed = votesNeeded(this.presentCount(roomId));
+      const privileged = atLeast(role, 'moderator') ? 'moderator' : row?.addedBy === userId ? 'adder' : null;
+      const votes = state.skipVotes.includes(userId) ? state.skipVotes : [...state.skipVotes, userId];
+      if (privileged || votes.length >= needed) {
+        await this.skip(roomId, itemId, privileged ?? 'votes');
+        return { skipped: true, skipVotes: votes, votesNeeded: needed };
+      }
+      if (votes !== state.skipVotes) {
+        await this.save(roomId, { ...state, skipVotes: votes });
+        await this.events.broadcast(roomId, 'music:voted', { itemId, skipVotes: votes, votesNeeded: needed });
+      }
+      return { skipped: false, skipVotes: votes, votesNeeded: needed };
+    });
   }
 
-  private skip(roomId: number, itemId: number, reason: 'votes' | 'moderator' | 'adder'): void {
-    this.db.delete(musicQueueItems).where(eq(musicQueueItems.id, itemId)).run();
-    this.events.broadcast(roomId, 'music:skipped', { itemId, reason });
-    this.startNext(roomId, null);
+  private async skip(roomId: number, itemId: number, reason: 'votes' | 'moderator' | 'adder'): Promise<void> {
+    await this.db.delete(musicQueueItems).where(eq(musicQueueItems.id, itemId));
+    await this.events.broadcast(roomId, 'music:skipped', { itemId, reason });
+    await this.startNext(roomId, null);
   }
 
   // ---- the clock ----
 
-  private schedule(roomId: number, s: PlaybackState): void {
+  private async schedule(roomId: number, s: PlaybackState): Promise<void> {
     clearTimeout(this.timeouts.get(roomId));
     this.timeouts.delete(roomId);
     if (s.status !== 'playing' || s.itemId === null) return;
-    const row = this.itemRow(roomId, s.itemId);
+    const row = await this.itemRow(roomId, s.itemId);
     const end = row ? endsAt(s, row.durationMs) : this.now();
     // Tracks are minutes long; setTimeout's ~24.8-day cap is never near.
-    const t = setTimeout(() => this.tick(roomId), Math.max(0, (end ?? this.now()) - this.now()));
+    const t = setTimeout(() => void this.tick(roomId).catch((err: unknown) => this.onError(err, roomId)), Math.max(0, (end ?? this.now()) - this.now()));
     t.unref();
+    // A newer schedule (another change that finished first) wins: this one is dropped.
+    clearTimeout(this.timeouts.get(roomId));
     this.timeouts.set(roomId, t);
   }
 
   /** A track's time ran out (or the server came back): finish it and start what follows. */
-  tick(roomId: number): void {
-    const row = this.playbackRow(roomId);
-    if (!row) return;
-    const state = toState(row);
-    const current = state.itemId !== null ? this.itemRow(roomId, state.itemId) : undefined;
-    const queue = this.waiting(roomId, state.itemId).map((r) => ({ id: r.id, durationMs: r.durationMs }));
-    const { state: next, finished, changed } = advance(state, current ? { id: current.id, durationMs: current.durationMs } : null, queue, this.now());
-    if (!changed) return this.schedule(roomId, state);
-    if (finished.length) this.db.delete(musicQueueItems).where(sql`${musicQueueItems.id} IN (${sql.join(finished.map((id) => sql`${id}`), sql`, `)})`).run();
-    // Tracks that played out entirely while the server was down leave the queue too.
-    for (const itemId of finished.filter((id) => id !== state.itemId)) this.events.broadcast(roomId, 'music:removed', { itemId, by: null });
-    this.announce(roomId, next, null);
+  tick(roomId: number): Promise<void> {
+    return this.serial(roomId, async () => {
+      const row = await this.playbackRow(roomId);
+      if (!row) return;
+      const state = toState(row);
+      const current = state.itemId !== null ? await this.itemRow(roomId, state.itemId) : undefined;
+      const queue = (await this.waiting(roomId, state.itemId)).map((r) => ({ id: r.id, durationMs: r.durationMs }));
+      const { state: next, finished, changed } = advance(state, current ? { id: current.id, durationMs: current.durationMs } : null, queue, this.now());
+      if (!changed) return this.schedule(roomId, state);
+      if (finished.length) await this.db.delete(musicQueueItems).where(inArray(musicQueueItems.id, finished));
+      // Tracks that played out entirely while the server was down leave the queue too.
+      for (const itemId of finished.filter((id) => id !== state.itemId)) await this.events.broadcast(roomId, 'music:removed', { itemId, by: null });
+      await this.announce(roomId, next, null);
+    });
   }
 
   /** At boot: every playing room catches up with the time the server was down. */
-  resumeAll(): number {
-    const playing = this.db.select({ roomId: musicPlayback.roomId }).from(musicPlayback).where(eq(musicPlayback.status, 'playing')).all();
-    for (const { roomId } of playing) this.tick(roomId);
+  async resumeAll(): Promise<number> {
+    const playing = await this.db.select({ roomId: musicPlayback.roomId }).from(musicPlayback).where(eq(musicPlayback.status, 'playing'));
+    for (const { roomId } of playing) await this.tick(roomId);
     return playing.length;
   }
 
   /** Scale-out: rooms whose playback runs (takeover candidates). */
-  liveRoomIds(): number[] {
-    return this.db.select({ roomId: musicPlayback.roomId }).from(musicPlayback).where(eq(musicPlayback.status, 'playing')).all().map((r) => r.roomId);
+  async liveRoomIds(): Promise<number[]> {
+    return (await this.db.select({ roomId: musicPlayback.roomId }).from(musicPlayback).where(eq(musicPlayback.status, 'playing'))).map((r) => r.roomId);
   }
 
   /** Scale-out: another node owns the room now. */
@@ -321,7 +363,7 @@ export class MusicService {
 
   async search(userId: number, q: string): Promise<MusicTrack[]> {
     const { client, accounts } = this.requireSpotify();
-    accounts.require(userId);
+    await accounts.require(userId);
     const wait = this.searchLimiter.hit(`u${userId}`);
     if (wait > 0) throw new AppError('RATE_LIMITED', 'Searching too fast.', wait);
     return accounts.call(userId, 'catalogue', (token) => client.searchTracks(token, q, 10));
@@ -333,15 +375,15 @@ export class MusicService {
    */
   async sync(roomId: number, userId: number, mode: 'force' | 'check'): Promise<MusicSyncResult> {
     const { client, accounts } = this.requireSpotify();
-    const account = accounts.require(userId);
+    const account = await accounts.require(userId);
     if (!account.premium) {
       throw new AppError('SPOTIFY_PREMIUM_REQUIRED', 'Playing in sync needs Spotify Premium. You can still follow the queue and open tracks in Spotify.', undefined, 403);
     }
     const wait = this.syncLimiter.hit(`u${userId}`);
     if (wait > 0) throw new AppError('RATE_LIMITED', 'Syncing too often.', wait);
-    this.tick(roomId);
-    const state = toState(this.playbackRow(roomId));
-    const np = this.nowPlaying(roomId, state);
+    await this.tick(roomId);
+    const state = await this.state(roomId);
+    const np = await this.nowPlaying(roomId, state);
     if (!np) return { action: 'idle', trackId: null, positionMs: null, driftMs: null };
     if (np.status === 'paused') {
       // Checking while paused costs a call for nothing: only an explicit sync pauses their Spotify.

@@ -13,13 +13,13 @@ export function registerMusicSockets(app: FastifyInstance, music: MusicService):
   sockets.command('music:add', memberOf(app, 'member', { speaks: true }), async (ctx, p) => ({
     added: await music.add(p.roomId, ctx.userId, 'trackId' in p ? { trackId: p.trackId } : { playlist: p.playlist }),
   }));
-  sockets.command('music:remove', member, (ctx, { roomId, itemId }) => {
-    music.remove(roomId, ctx.userId, ctx.membership.role, itemId);
+  sockets.command('music:remove', member, async (ctx, { roomId, itemId }) => {
+    await music.remove(roomId, ctx.userId, ctx.membership.role, itemId);
     return null;
   });
   sockets.command('music:vote-skip', member, (ctx, { roomId, itemId }) => music.voteSkip(roomId, ctx.userId, ctx.membership.role, itemId));
-  sockets.command('music:move', moderator, (ctx, { roomId, itemId, toIndex }) => {
-    music.move(roomId, ctx.userId, itemId, toIndex);
+  sockets.command('music:move', moderator, async (ctx, { roomId, itemId, toIndex }) => {
+    await music.move(roomId, ctx.userId, itemId, toIndex);
     return null;
   });
   sockets.command('music:play', member, (ctx, { roomId }) => music.play(roomId, ctx.userId, ctx.membership.role));

@@ -7,6 +7,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, lt, notInArray, desc } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { first } from '../../db/query.js';
+import { affectedRows } from '../../db/tx.js';
 import { musicAccounts, musicAuthStates } from '../../db/schema/index.js';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { SpotifyAccountView } from '../../protocol/music.js';
@@ -65,29 +67,27 @@ export class SpotifyAccounts {
   // ---- sign-in ----
 
   /** Starts a sign-in for this session: returns Spotify's consent URL. */
-  begin(sessionId: string, userId: number, roomId: number | null): string {
+  async begin(sessionId: string, userId: number, roomId: number | null): Promise<string> {
     const now = this.now();
-    this.db.delete(musicAuthStates).where(lt(musicAuthStates.expiresAt, now)).run();
+    await this.db.delete(musicAuthStates).where(lt(musicAuthStates.expiresAt, now));
     // Keep only the newest few pending sign-ins of a session.
-    const keep = this.db
-      .select({ h: musicAuthStates.stateHash })
-      .from(musicAuthStates)
-      .where(eq(musicAuthStates.sessionId, sessionId))
-      .orderBy(desc(musicAuthStates.expiresAt))
-      .limit(STATES_PER_SESSION - 1)
-      .all()
-      .map((r) => r.h);
-    this.db
+    const keep = (
+      await this.db
+        .select({ h: musicAuthStates.stateHash })
+        .from(musicAuthStates)
+        .where(eq(musicAuthStates.sessionId, sessionId))
+        .orderBy(desc(musicAuthStates.expiresAt))
+        .limit(STATES_PER_SESSION - 1)
+    ).map((r) => r.h);
+    await this.db
       .delete(musicAuthStates)
-      .where(keep.length ? and(eq(musicAuthStates.sessionId, sessionId), notInArray(musicAuthStates.stateHash, keep)) : eq(musicAuthStates.sessionId, sessionId))
-      .run();
+      .where(keep.length ? and(eq(musicAuthStates.sessionId, sessionId), notInArray(musicAuthStates.stateHash, keep)) : eq(musicAuthStates.sessionId, sessionId));
     const state = randomBytes(32).toString('base64url');
     const { verifier, challenge } = pkcePair();
     const stateHash = hashState(state);
-    this.db
+    await this.db
       .insert(musicAuthStates)
-      .values({ stateHash, sessionId, userId, codeVerifierEnc: this.cipher.encrypt(verifier, `state:${stateHash}`), roomId, expiresAt: now + AUTH_STATE_TTL_MS })
-      .run();
+      .values({ stateHash, sessionId, userId, codeVerifierEnc: this.cipher.encrypt(verifier, `state:${stateHash}`), roomId, expiresAt: now + AUTH_STATE_TTL_MS });
     return this.client.authorizeUrl(state, challenge);
   }
 
@@ -100,7 +100,7 @@ export class SpotifyAccounts {
     const invalid = () => new AppError('VALIDATION', 'This Spotify sign-in is not valid (expired, already used, or started elsewhere). Start again from the music panel.');
     if (!q.state) throw invalid();
     const stateHash = hashState(q.state);
-    const row = this.db.delete(musicAuthStates).where(eq(musicAuthStates.stateHash, stateHash)).returning().get();
+    const row = await first(this.db.delete(musicAuthStates).where(eq(musicAuthStates.stateHash, stateHash)).returning());
     if (!row || row.sessionId !== sessionId || row.userId !== userId) throw invalid();
     const roomId = row.roomId;
     if (row.expiresAt < this.now()) return { roomId, outcome: 'expired' };
@@ -110,7 +110,7 @@ export class SpotifyAccounts {
       const tokens = await this.client.exchangeCode(q.code, verifier);
       if (!tokens.refreshToken) throw new SpotifyApiError(502, 'Spotify sent no refresh token');
       const profile = await this.client.me(tokens.accessToken);
-      this.store(userId, tokens, tokens.refreshToken, profile);
+      await this.store(userId, tokens, tokens.refreshToken, profile);
       this.onAccountChange(userId, true);
       return { roomId, outcome: 'connected' };
     } catch (err) {
@@ -119,7 +119,7 @@ export class SpotifyAccounts {
     }
   }
 
-  private store(userId: number, tokens: TokenSet, refreshToken: string, profile: { id: string; displayName: string; product: string }): void {
+  private async store(userId: number, tokens: TokenSet, refreshToken: string, profile: { id: string; displayName: string; product: string }): Promise<void> {
     const now = this.now();
     const values = {
       spotifyUserId: profile.id,
@@ -131,33 +131,32 @@ export class SpotifyAccounts {
       scope: tokens.scope,
       updatedAt: now,
     };
-    this.db
+    await this.db
       .insert(musicAccounts)
       .values({ userId, connectedAt: now, ...values })
-      .onConflictDoUpdate({ target: musicAccounts.userId, set: values })
-      .run();
+      .onConflictDoUpdate({ target: musicAccounts.userId, set: values });
   }
 
   // ---- accounts ----
 
-  private row(userId: number): AccountRow | undefined {
-    return this.db.select().from(musicAccounts).where(eq(musicAccounts.userId, userId)).get();
+  private async row(userId: number): Promise<AccountRow | undefined> {
+    return first(this.db.select().from(musicAccounts).where(eq(musicAccounts.userId, userId)).limit(1));
   }
 
-  view(userId: number): SpotifyAccountView | null {
-    const r = this.row(userId);
+  async view(userId: number): Promise<SpotifyAccountView | null> {
+    const r = await this.row(userId);
     return r ? { displayName: r.displayName, product: r.product, premium: r.product === 'premium', connectedAt: r.connectedAt } : null;
   }
 
-  require(userId: number): SpotifyAccountView {
-    const v = this.view(userId);
+  async require(userId: number): Promise<SpotifyAccountView> {
+    const v = await this.view(userId);
     if (!v) throw musicError('SPOTIFY_NOT_CONNECTED', 'Connect your Spotify account first.');
     return v;
   }
 
   /** Forgets the tokens. Spotify has no revoke endpoint: the user removes access at spotify.com/account/apps. */
-  disconnect(userId: number): void {
-    const gone = this.db.delete(musicAccounts).where(eq(musicAccounts.userId, userId)).run().changes;
+  async disconnect(userId: number): Promise<void> {
+    const gone = affectedRows(await this.db.delete(musicAccounts).where(eq(musicAccounts.userId, userId)));
     if (gone) this.onAccountChange(userId, false);
   }
 
@@ -165,11 +164,11 @@ export class SpotifyAccounts {
 
   /** A usable access token (and its sealed form): refreshed first when less than a minute is left. */
   private async accessToken(userId: number): Promise<{ token: string; sealed: string }> {
-    const r = this.row(userId);
+    const r = await this.row(userId);
     if (!r) throw musicError('SPOTIFY_NOT_CONNECTED', 'Connect your Spotify account first.');
     if (r.expiresAt - this.now() > REFRESH_MARGIN_MS) return { token: this.cipher.decrypt(r.accessTokenEnc, `user:${userId}:access`), sealed: r.accessTokenEnc };
     const token = await this.refresh(userId, r.accessTokenEnc);
-    return { token, sealed: this.row(userId)?.accessTokenEnc ?? '' };
+    return { token, sealed: (await this.row(userId))?.accessTokenEnc ?? '' };
   }
 
   /**
@@ -180,7 +179,7 @@ export class SpotifyAccounts {
     const running = this.refreshing.get(userId);
     if (running) return running;
     const p = (async () => {
-      const r = this.row(userId);
+      const r = await this.row(userId);
       if (!r) throw musicError('SPOTIFY_NOT_CONNECTED', 'Connect your Spotify account first.');
       // Someone else refreshed since the caller looked: use theirs.
       if (r.accessTokenEnc !== staleEnc && r.expiresAt - this.now() > REFRESH_MARGIN_MS) return this.cipher.decrypt(r.accessTokenEnc, `user:${userId}:access`);
@@ -192,12 +191,12 @@ export class SpotifyAccounts {
       } catch (err) {
         if (err instanceof SpotifyApiError && (err.oauthError === 'invalid_grant' || err.status === 400 || err.status === 401)) {
           // The user removed access (or the grant expired): forget the account, ask to connect again.
-          this.disconnect(userId);
+          await this.disconnect(userId);
           throw musicError('SPOTIFY_NOT_CONNECTED', 'Spotify access was removed or expired. Connect your Spotify account again.');
         }
-        throw this.toAppError(err, 'catalogue', userId);
+        throw await this.toAppError(err, 'catalogue', userId);
       }
-      this.store(userId, tokens, tokens.refreshToken ?? refreshToken, { id: r.spotifyUserId, displayName: r.displayName, product: r.product });
+      await this.store(userId, tokens, tokens.refreshToken ?? refreshToken, { id: r.spotifyUserId, displayName: r.displayName, product: r.product });
       return tokens.accessToken;
     })().finally(() => this.refreshing.delete(userId));
     this.refreshing.set(userId, p);
@@ -222,22 +221,22 @@ export class SpotifyAccounts {
     try {
       return await fn(token);
     } catch (err) {
-      if (!(err instanceof SpotifyApiError) || err.status !== 401) throw this.toAppError(err, kind, userId);
+      if (!(err instanceof SpotifyApiError) || err.status !== 401) throw await this.toAppError(err, kind, userId);
     }
     const fresh = await this.refresh(userId, sealed);
     try {
       return await fn(fresh);
     } catch (err) {
       if (err instanceof SpotifyApiError && err.status === 401) {
-        this.disconnect(userId);
+        await this.disconnect(userId);
         throw musicError('SPOTIFY_NOT_CONNECTED', 'Spotify no longer accepts this connection. Connect your Spotify account again.');
       }
-      throw this.toAppError(err, kind, userId);
+      throw await this.toAppError(err, kind, userId);
     }
   }
 
   /** Spotify's failure in our words (and a shared back-off after a 429). */
-  toAppError(err: unknown, kind: CallKind, userId: number): AppError {
+  async toAppError(err: unknown, kind: CallKind, userId: number): Promise<AppError> {
     if (err instanceof AppError) return err;
     if (!(err instanceof SpotifyApiError)) {
       this.log.warn({ err: String(err), userId }, 'spotify call failed');
@@ -249,7 +248,7 @@ export class SpotifyAccounts {
       return musicError('SPOTIFY_RATE_LIMITED', `Spotify asked this server to slow down. Try again in ${s} s.`, s);
     }
     if (err.status === 403) {
-      const premium = this.row(userId)?.product === 'premium';
+      const premium = (await this.row(userId))?.product === 'premium';
       if (err.reason === 'PREMIUM_REQUIRED' || (kind === 'player' && !premium)) {
         return musicError('SPOTIFY_PREMIUM_REQUIRED', 'Playing in sync needs Spotify Premium. You can still follow the queue and open tracks in Spotify.');
       }

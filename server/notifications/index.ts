@@ -38,19 +38,28 @@ export const notificationsPlugin = fp(
     await app.register(notificationsRoutes(notifications, push));
 
     // What other features do that needs someone: reacting to their room facts keeps the slices apart.
-    app.roomEvents.on('chat:message', ({ roomId, message }) => notifications.onChatMessage(roomId, message));
+    // The listeners are async: a failure is logged, never an unhandled rejection.
+    const later = (what: string, work: () => Promise<unknown>) => {
+      work().catch((err: unknown) => log.error({ err }, `notifications: ${what} failed`));
+    };
+    app.roomEvents.on('chat:message', ({ roomId, message }) => later('chat message', () => notifications.onChatMessage(roomId, message)));
     app.roomEvents.on('chess:challenged', ({ roomId, game }) => {
       if (!game.opponent) return;
+      const opponentId = game.opponent.id;
       const tc = game.timeControl ? `${game.timeControl.minutes}+${game.timeControl.increment}` : 'Untimed';
-      notifications.notify(game.opponent.id, { kind: 'chess', actorId: game.createdBy.id, roomId, gameId: game.id, text: `${tc} game in ${app.rooms.getRow(roomId).name}` });
+      later('chess challenge', async () =>
+        notifications.notify(opponentId, { kind: 'chess', actorId: game.createdBy.id, roomId, gameId: game.id, text: `${tc} game in ${(await app.rooms.getRow(roomId)).name}` }),
+      );
     });
-    app.roomEvents.on('chess:started', ({ game }) => notifications.markGameRead(game.id));
-    app.roomEvents.on('chess:cancelled', ({ gameId }) => notifications.markGameRead(gameId));
-    app.roomEvents.on('stream:started', ({ roomId, state }) => {
-      const room = app.rooms.getRow(roomId);
-      // The stream key is the owner's: they are the one going live.
-      notifications.notifyMembers(roomId, room.ownerId, { kind: 'stream', actorId: room.ownerId, streamId: state.streamId, text: `Live now in ${room.name}` });
-    });
+    app.roomEvents.on('chess:started', ({ game }) => later('chess start', () => notifications.markGameRead(game.id)));
+    app.roomEvents.on('chess:cancelled', ({ gameId }) => later('chess cancel', () => notifications.markGameRead(gameId)));
+    app.roomEvents.on('stream:started', ({ roomId, state }) =>
+      later('stream start', async () => {
+        const room = await app.rooms.getRow(roomId);
+        // The stream key is the owner's: they are the one going live.
+        await notifications.notifyMembers(roomId, room.ownerId, { kind: 'stream', actorId: room.ownerId, streamId: state.streamId, text: `Live now in ${room.name}` });
+      }),
+    );
   },
   { name: 'notifications', dependencies: ['db', 'auth', 'socket-io'] },
 );

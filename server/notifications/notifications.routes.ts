@@ -29,21 +29,21 @@ export function notificationsRoutes(notifications: NotificationsService, push: P
       schema: { tags, summary: 'My notifications, newest first; page with `before=<nextCursor>`', querystring: notificationListQuerySchema, response: { 200: notificationPageSchemaOut, ...authErrors } },
     }, async (req) => {
       const { user } = requireSession(req);
-      return notifications.list(user.id, req.query);
+      return await notifications.list(user.id, req.query);
     });
 
     app.post('/api/notifications/read', {
       schema: { tags, summary: 'Mark some of my notifications read: by id, or everything about one room', body: markReadSchema, response: { 200: markReadSchemaOut, ...authErrors } },
     }, async (req) => {
       const { user } = requireSession(req);
-      return notifications.markRead(user.id, req.body);
+      return await notifications.markRead(user.id, req.body);
     });
 
     app.post('/api/notifications/read-all', {
       schema: { tags, summary: 'Mark all my notifications read', body: z.object({}).strict().optional(), response: { 200: markReadSchemaOut, ...authErrors } },
     }, async (req) => {
       const { user } = requireSession(req);
-      return notifications.markAllRead(user.id);
+      return await notifications.markAllRead(user.id);
     });
 
     app.get('/api/rooms/:id/notifications', {
@@ -51,7 +51,7 @@ export function notificationsRoutes(notifications: NotificationsService, push: P
     }, async (req) => {
       const { user } = requireSession(req);
       fastify.rooms.requireMember(req.params.id, user.id);
-      return notifications.effectiveSettings(user.id, req.params.id);
+      return await notifications.effectiveSettings(user.id, req.params.id);
     });
 
     app.patch('/api/rooms/:id/notifications', {
@@ -65,7 +65,7 @@ export function notificationsRoutes(notifications: NotificationsService, push: P
     }, async (req) => {
       const { user } = requireSession(req);
       fastify.rooms.requireMember(req.params.id, user.id);
-      return notifications.updateSettings(user.id, req.params.id, req.body);
+      return await notifications.updateSettings(user.id, req.params.id, req.body);
     });
 
     app.post('/api/rooms/:id/invites', {
@@ -79,8 +79,8 @@ export function notificationsRoutes(notifications: NotificationsService, push: P
     }, async (req, reply) => {
       const { user } = requireSession(req);
       // Muted members may not put things in front of others: an invite is one.
-      const member = fastify.rooms.requireMember(req.params.id, user.id, 'member', { speaks: true });
-      notifications.invite(member, req.body.username);
+      const member = await fastify.rooms.requireMember(req.params.id, user.id, 'member', { speaks: true });
+      await notifications.invite(member, req.body.username);
       return reply.status(204).send(null);
     });
 
@@ -95,7 +95,7 @@ export function notificationsRoutes(notifications: NotificationsService, push: P
       schema: { tags, summary: "Subscribe this browser to push notifications (its PushSubscription's toJSON())", body: pushSubscriptionSchema, response: { 204: noContent, ...authErrors, 409: authErrors[400] } },
     }, async (req, reply) => {
       const { user } = requireSession(req);
-      push.subscribe(user.id, req.body);
+      await push.subscribe(user.id, req.body);
       return reply.status(204).send(null);
     });
 
@@ -103,7 +103,7 @@ export function notificationsRoutes(notifications: NotificationsService, push: P
       schema: { tags, summary: 'Stop push notifications to this browser', body: pushUnsubscribeSchema, response: { 204: noContent, ...authErrors } },
     }, async (req, reply) => {
       const { user } = requireSession(req);
-      push.unsubscribe(user.id, req.body.endpoint);
+      await push.unsubscribe(user.id, req.body.endpoint);
       return reply.status(204).send(null);
     });
   };

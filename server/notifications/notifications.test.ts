@@ -346,7 +346,7 @@ describe('reading and marking', () => {
     room = await roomWith(ann, [pager], { name: 'Pager room' });
     pagerS = await pager.socket();
     await command(annS, 'room:enter', { roomId: room.id });
-    for (let i = 0; i < 25; i++) server.app.notifications.notify(pager.userId, { kind: 'mention', actorId: ann.userId, roomId: room.id, messageId: i + 1, text: `note ${i}` });
+    for (let i = 0; i < 25; i++) await server.app.notifications.notify(pager.userId, { kind: 'mention', actorId: ann.userId, roomId: room.id, messageId: i + 1, text: `note ${i}` });
   });
   afterAll(() => pagerS?.close());
 
@@ -375,14 +375,14 @@ describe('reading and marking', () => {
   });
 
   it('mark read by room', async () => {
-    server.app.notifications.notify(pager.userId, { kind: 'mention', actorId: ann.userId, roomId: room.id, text: 'again' });
-    server.app.notifications.notify(pager.userId, { kind: 'alarm', text: 'not in the room' });
+    await server.app.notifications.notify(pager.userId, { kind: 'mention', actorId: ann.userId, roomId: room.id, text: 'again' });
+    await server.app.notifications.notify(pager.userId, { kind: 'alarm', text: 'not in the room' });
     expect((await pager.post('/api/notifications/read', { roomId: room.id })).body).toEqual({ marked: 1, unread: 1 });
     await pager.post('/api/notifications/read-all');
   });
 
   it('nobody can read or mark another user’s notifications, by guessing ids or otherwise', async () => {
-    const mine = server.app.notifications.notify(pager.userId, { kind: 'mention', actorId: ann.userId, roomId: room.id, text: 'private' })!;
+    const mine = (await server.app.notifications.notify(pager.userId, { kind: 'mention', actorId: ann.userId, roomId: room.id, text: 'private' }))!;
     // Dan guesses every id around it.
     const guesses = Array.from({ length: 100 }, (_, i) => mine.id - 50 + i).filter((id) => id > 0);
     expect((await dan.post('/api/notifications/read', { ids: guesses })).body.marked).toBe(0);
@@ -413,7 +413,7 @@ describe('reading and marking', () => {
 
   it('the unread count stops at 100 (the badge says 99+)', async () => {
     const [heavy] = await newUsers(server, 'heavy');
-    for (let i = 0; i < 105; i++) server.app.notifications.notify(heavy.userId, { kind: 'alarm', text: `ring ${i}` });
+    for (let i = 0; i < 105; i++) await server.app.notifications.notify(heavy.userId, { kind: 'alarm', text: `ring ${i}` });
     expect((await listOf(heavy)).unread).toBe(100);
     expect((await heavy.post('/api/notifications/read-all')).body).toEqual({ marked: 105, unread: 0 });
   });

@@ -71,35 +71,40 @@ export class PushService {
     return this.keys !== null;
   }
 
-  subscribe(userId: number, sub: { endpoint: string; keys: { p256dh: string; auth: string } }): void {
+  async subscribe(userId: number, sub: { endpoint: string; keys: { p256dh: string; auth: string } }): Promise<void> {
     if (!this.enabled) throw new AppError('CONFLICT', 'Push notifications are turned off on this server.');
     if (!isAllowedEndpoint(sub.endpoint, this.config.allowedHosts)) throw new AppError('VALIDATION', 'That push endpoint is not a known push service.');
     const now = Date.now();
     // The endpoint belongs to a browser profile: whoever subscribes from it last gets its pushes.
-    this.db
+    await this.db
       .insert(pushSubscriptions)
       .values({ userId, endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, createdAt: now })
-      .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: { userId, p256dh: sub.keys.p256dh, auth: sub.keys.auth, createdAt: now } })
-      .run();
-    const mine = this.db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).orderBy(asc(pushSubscriptions.createdAt), asc(pushSubscriptions.id)).all();
+      .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: { userId, p256dh: sub.keys.p256dh, auth: sub.keys.auth, createdAt: now } });
+    const mine = await this.db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).orderBy(asc(pushSubscriptions.createdAt), asc(pushSubscriptions.id));
     for (const old of mine.slice(0, Math.max(0, mine.length - SUBSCRIPTIONS_PER_USER))) {
-      this.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, old.id)).run();
+      await this.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, old.id));
     }
   }
 
   /** Removes the caller's own subscription; someone else's endpoint is left alone (same answer). */
-  unsubscribe(userId: number, endpoint: string): void {
-    this.db.delete(pushSubscriptions).where(and(eq(pushSubscriptions.userId, userId), eq(pushSubscriptions.endpoint, endpoint))).run();
+  async unsubscribe(userId: number, endpoint: string): Promise<void> {
+    await this.db.delete(pushSubscriptions).where(and(eq(pushSubscriptions.userId, userId), eq(pushSubscriptions.endpoint, endpoint)));
   }
 
-  count(userId: number): number {
-    return this.db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).all().length;
+  async count(userId: number): Promise<number> {
+    return (await this.db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId))).length;
   }
 
   /** Sends to every browser of the user; never throws. Gone subscriptions (404/410) are dropped. */
   async send(userId: number, payload: PushPayload): Promise<void> {
     if (!this.keys) return;
-    const subs = this.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).all();
+    let subs: (typeof pushSubscriptions.$inferSelect)[];
+    try {
+      subs = await this.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId));
+    } catch (err) {
+      this.log.warn({ userId, err: (err as Error).message }, 'push subscriptions could not be read');
+      return;
+    }
     await Promise.all(subs.map((s) => this.deliver(s, payload)));
   }
 
@@ -123,7 +128,7 @@ export class PushService {
       });
       await res.arrayBuffer().catch(() => undefined);
       if (res.status === 404 || res.status === 410) {
-        this.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, s.id)).run();
+        await this.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, s.id));
         this.log.info({ subscriptionId: s.id, status: res.status }, 'push subscription gone; removed');
       } else if (!res.ok) {
         this.log.warn({ subscriptionId: s.id, status: res.status }, 'push service refused a notification');

@@ -160,7 +160,7 @@ describe('delivery to a local push service', () => {
       await command(annS, 'room:enter', { roomId: hall.id });
       await command(annS, 'chat:send', { roomId: hall.id, text: '@bob you are muted' });
       // An alarm (not room-scoped) is pushed after it: once that arrives, the mention would have too.
-      server.app.notifications.notify(bob.userId, { kind: 'alarm', text: 'marker' });
+      await server.app.notifications.notify(bob.userId, { kind: 'alarm', text: 'marker' });
       const marker = await push.next((r) => r.path === new URL(endpoint).pathname && decrypt(r, keys).body === 'marker');
       expect(push.received.slice(before).filter((r) => r !== marker)).toHaveLength(0);
     } finally {
@@ -173,22 +173,22 @@ describe('delivery to a local push service', () => {
     const gone = browserKeys();
     const goneEndpoint = `${push.origin}/gone/${randomBytes(4).toString('hex')}`;
     expect((await dan.post('/api/push/subscriptions', { endpoint: goneEndpoint, keys: { p256dh: gone.p256dh, auth: gone.auth } })).status).toBe(204);
-    expect(server.app.push.count(dan.userId)).toBe(1);
-    server.app.notifications.notify(dan.userId, { kind: 'alarm', text: 'ring' });
+    expect(await server.app.push.count(dan.userId)).toBe(1);
+    await server.app.notifications.notify(dan.userId, { kind: 'alarm', text: 'ring' });
     await push.next((r) => r.path === new URL(goneEndpoint).pathname);
     await expect.poll(() => server.app.push.count(dan.userId)).toBe(0);
   });
 
   it('unsubscribe stops pushes; another user cannot unsubscribe mine; the same browser re-subscribing for someone else moves it', async () => {
     expect((await dan.post('/api/push/unsubscribe', { endpoint })).status).toBe(204);
-    expect(server.app.push.count(bob.userId)).toBe(1);
+    expect(await server.app.push.count(bob.userId)).toBe(1);
     expect((await bob.post('/api/push/unsubscribe', { endpoint })).status).toBe(204);
-    expect(server.app.push.count(bob.userId)).toBe(0);
+    expect(await server.app.push.count(bob.userId)).toBe(0);
     // Bob logs out, Dan logs in on the same browser: its endpoint is now Dan's.
     await bob.post('/api/push/subscriptions', { endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth } });
     await dan.post('/api/push/subscriptions', { endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth } });
-    expect(server.app.push.count(bob.userId)).toBe(0);
-    expect(server.app.push.count(dan.userId)).toBe(1);
+    expect(await server.app.push.count(bob.userId)).toBe(0);
+    expect(await server.app.push.count(dan.userId)).toBe(1);
     await dan.post('/api/push/unsubscribe', { endpoint });
   });
 
@@ -206,7 +206,7 @@ describe('delivery to a local push service', () => {
     expect((await anon.post('/api/push/subscriptions', { endpoint: `${push.origin}/x`, keys: k })).status).toBe(401);
     expect((await anon.post('/api/push/unsubscribe', { endpoint: `${push.origin}/x` })).status).toBe(401);
     expect((await bob.req('POST', '/api/push/subscriptions', { endpoint: `${push.origin}/x`, keys: k }, { origin: 'https://evil.example' })).status).toBe(403);
-    expect(server.app.push.count(bob.userId)).toBe(0);
+    expect(await server.app.push.count(bob.userId)).toBe(0);
   });
 });
 

@@ -69,9 +69,9 @@ export const authPlugin = fp(
           throw new AppError('ORIGIN_NOT_ALLOWED', 'This origin may not act on this server (the operator can allow it with PUBLIC_URL or ALLOWED_ORIGINS).');
         }
       }
-      request.session = app.auth.resolve(request.cookies[SESSION_COOKIE], request.ip);
+      request.session = await app.auth.resolve(request.cookies[SESSION_COOKIE], request.ip);
     });
-    const timer = setInterval(() => app.auth.purgeExpired(), 3_600_000);
+    const timer = setInterval(() => void app.auth.purgeExpired().catch((err: unknown) => app.log.error({ err }, 'purging expired sessions failed')), 3_600_000);
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
   },

@@ -42,7 +42,7 @@ type Handler<E extends CommandName, X> = (
 ) => CommandResults[E] | Promise<CommandResults[E]>;
 
 /** Runs before a handler; returns extra context (for example the caller's room membership) or throws. */
-export type Authorizer<X> = (ctx: CommandContext, payload: { roomId?: number }) => X;
+export type Authorizer<X> = (ctx: CommandContext, payload: { roomId?: number }) => X | Promise<X>;
 
 /** Runs after every authorizer, with the command's name and what the authorizer returned; throws to refuse. */
 
@@ -59,11 +59,11 @@ export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
  * recovery; or mutate `session.rooms` / `session.missedPackets` to withhold what the user may no
  * longer see.
  */
-export type RecoveryGuard = (session: Session & { data: SocketData }) => boolean;
+export type RecoveryGuard = (session: Session & { data: SocketData }) => boolean | Promise<boolean>;
 
 /** Sees every validated command before its authorizer; throws AppError to refuse it. */
 /** A rule for every command, run after its authorizer: `authorized` is what the authorizer returned (e.g. `membership`). */
-export type CommandGuard = (name: CommandName, ctx: CommandContext, payload: { roomId?: number }, authorized: object) => void;
+export type CommandGuard = (name: CommandName, ctx: CommandContext, payload: { roomId?: number }, authorized: object) => void | Promise<void>;
 
 export class SocketHub {
   /** Results of commands sent with a `clientId`, so a retry after a lost ack gets the same ack. */
@@ -71,7 +71,7 @@ export class SocketHub {
   private readonly commands: Registered[] = [];
   private readonly recoveryGuards: RecoveryGuard[] = [];
   private readonly commandGuards: CommandGuard[] = [];
-  private readonly connectHooks: ((socket: AppSocket) => void)[] = [];
+  private readonly connectHooks: ((socket: AppSocket) => void | Promise<void>)[] = [];
   private readonly disconnectingHooks: ((socket: AppSocket) => void)[] = [];
   private readonly goneHooks: ((socketId: string) => void)[] = [];
   /** Commands acting on a room's live state, with how to find the room from the raw payload. */
@@ -98,8 +98,8 @@ export class SocketHub {
           throw new AppError('VALIDATION', `Invalid ${name} payload: ${issue ? `${issue.path.join('.') || 'input'}: ${issue.message}` : 'bad input'}`);
         }
         const exec = async () => {
-          const extra = authorize ? authorize(ctx, parsed.data as { roomId?: number }) : ({} as X);
-          for (const guard of this.commandGuards) guard(name, ctx, parsed.data as { roomId?: number }, extra as object);
+          const extra = authorize ? await authorize(ctx, parsed.data as { roomId?: number }) : ({} as X);
+          for (const guard of this.commandGuards) await guard(name, ctx, parsed.data as { roomId?: number }, extra as object);
           return handler({ ...ctx, ...extra }, parsed.data as Payload<E>);
         };
         const clientId = (parsed.data as { clientId?: unknown }).clientId;
@@ -113,7 +113,8 @@ export class SocketHub {
     this.commandGuards.push(fn);
   }
 
-  onConnect(fn: (socket: AppSocket) => void): void {
+  /** Runs for every new socket; an async hook's failure is logged (it cannot refuse the socket). */
+  onConnect(fn: (socket: AppSocket) => void | Promise<void>): void {
     this.connectHooks.push(fn);
   }
 
@@ -123,8 +124,9 @@ export class SocketHub {
   }
 
   /** @internal */
-  vetRecovery(session: Session & { data: SocketData }): boolean {
-    return this.recoveryGuards.every((guard) => guard(session));
+  async vetRecovery(session: Session & { data: SocketData }): Promise<boolean> {
+    for (const guard of this.recoveryGuards) if (!(await guard(session))) return false;
+    return true;
   }
 
   /**
@@ -221,7 +223,14 @@ export class SocketHub {
         reply(await this.dispatch(cmd, { socket, userId, sessionId }, raw));
       });
     }
-    for (const hook of this.connectHooks) hook(socket);
+    for (const hook of this.connectHooks) {
+      try {
+        const done = hook(socket);
+        if (done) done.catch((err: unknown) => log.error({ err }, 'socket connect hook failed'));
+      } catch (err) {
+        log.error({ err }, 'socket connect hook failed');
+      }
+    }
     socket.on('disconnecting', () => {
       for (const hook of this.disconnectingHooks) hook(socket);
       // Still in its rooms here, like the disconnecting hooks (a call must end as "disconnected",
@@ -287,7 +296,7 @@ function guardedRedisAdapter(factory: ReturnType<typeof createAdapter>, hub: Soc
     const adapter = (factory as unknown as (n: unknown) => { restoreSession(pid: string, offset: string): Promise<Session | null> })(nsp);
     const restore = adapter.restoreSession.bind(adapter);
     adapter.restoreSession = (pid, offset) =>
-      restore(pid, offset).then((session) => (session && hub.vetRecovery(session as Session & { data: SocketData }) ? session : null));
+      restore(pid, offset).then(async (session) => (session && (await hub.vetRecovery(session as Session & { data: SocketData })) ? session : null));
     return adapter;
   };
 }
@@ -302,7 +311,7 @@ export const socketIoPlugin = fp(
       override restoreSession(pid: string, offset: string): Promise<Session> {
         const restored = super.restoreSession(pid, offset) as Promise<Session> | null;
         if (!restored) return null as unknown as Promise<Session>;
-        return restored.then((session) => (session && hub.vetRecovery(session as Session & { data: SocketData }) ? session : (null as unknown as Session)));
+        return restored.then(async (session) => (session && (await hub.vetRecovery(session as Session & { data: SocketData })) ? session : (null as unknown as Session)));
       }
     }
     const cluster = app.cluster;
@@ -328,7 +337,16 @@ export const socketIoPlugin = fp(
     // Runs on every connection, including recoveries: a logged-out or disabled user is refused.
     io.use((socket, next) => {
       const cookies = app.parseCookie(socket.request.headers.cookie ?? '');
-      const session = app.auth.resolve(cookies[SESSION_COOKIE]);
+      app.auth.resolve(cookies[SESSION_COOKIE]).then(
+        (session) => admit(socket, session, next),
+        (err: unknown) => {
+          app.log.error({ err }, 'resolving a socket session failed');
+          next(err instanceof Error ? err : new Error('INTERNAL'));
+        },
+      );
+    });
+
+    function admit(socket: AppSocket, session: Awaited<ReturnType<typeof app.auth.resolve>>, next: (err?: Error) => void): void {
       if (!session) {
         const err = new Error('UNAUTHENTICATED') as Error & { data?: ErrorBody };
         err.data = { code: 'UNAUTHENTICATED', message: 'Please log in.' };
@@ -337,7 +355,7 @@ export const socketIoPlugin = fp(
       socket.data.userId = session.user.id;
       socket.data.sessionId = session.sessionId;
       next();
-    });
+    }
 
     io.on('connection', (socket) => {
       void socket.join([userChannel(socket.data.userId), sessionChannel(socket.data.sessionId)]);

@@ -27,7 +27,7 @@ export async function reportsRoutes(fastify: FastifyInstance): Promise<void> {
   app.post('/api/rooms/:id/reports', {
     schema: { tags, summary: 'Report a message or a member of the room to its moderators (members)', params: roomParams, body: createReportSchema, response: { 201: reportReceiptSchemaOut, ...authErrors, ...conflict } },
   }, async (req, reply) => {
-    const report = app.reports.create(req.params.id, actorOf(req), req.body);
+    const report = await app.reports.create(req.params.id, actorOf(req), req.body);
     return reply.status(201).send({ report });
   });
 
@@ -47,6 +47,6 @@ export async function reportsRoutes(fastify: FastifyInstance): Promise<void> {
     schema: { tags: ['admin'], summary: "Every room's reports (instance admins)", querystring: reportListQuerySchema, response: { 200: reportListSchemaOut, ...authErrors } },
   }, async (req) => {
     const { user } = requireAdmin(req);
-    return app.reports.listAll({ id: user.id, username: user.username, isAdmin: true }, req.query);
+    return await app.reports.listAll({ id: user.id, username: user.username, isAdmin: true }, req.query);
   });
 }

@@ -9,6 +9,8 @@
  * - Nobody (but an admin) sees a report about themselves; plain members, outsiders and people of
  *   other rooms see none. The reporter gets a receipt, not the queue.
  */
+import { aliasedTable, sql, type SQL } from 'drizzle-orm';
+import { reports, roomMembers } from '../../db/schema/index.js';
 import type { ReportActionName } from '../../protocol/reports-constants.js';
 import { outranks, type RoleName } from '../rooms/room-channels.js';
 
@@ -52,12 +54,15 @@ export function allowedActions(v: Viewer, s: ReportSubject): ReportActionName[] 
 }
 
 /**
- * The same visibility rule as SQL over `reports r` left-joined to the target's membership `tm`,
- * for counting and listing. `:viewer` is bound by the caller.
+ * The same visibility rule as SQL over `reports` left-joined to the target's membership `tm`
+ * (an alias of room_members), for counting and listing; undefined: no restriction (admins).
  */
-export function visibleSql(v: Pick<Viewer, 'isAdmin' | 'role'>): string {
-  if (v.isAdmin) return '1';
-  if (v.role === 'owner') return "(r.target_user_id != @viewer AND coalesce(tm.role, 'member') != 'owner')";
-  if (v.role === 'moderator') return "(r.target_user_id != @viewer AND coalesce(tm.role, 'member') = 'member')";
-  return '0';
+export function visibleSql(v: Pick<Viewer, 'isAdmin' | 'role' | 'userId'>, tm: typeof targetMembership): SQL | undefined {
+  if (v.isAdmin) return undefined;
+  if (v.role === 'owner') return sql`(${reports.targetUserId} <> ${v.userId} AND coalesce(${tm.role}, 'member') <> 'owner')`;
+  if (v.role === 'moderator') return sql`(${reports.targetUserId} <> ${v.userId} AND coalesce(${tm.role}, 'member') = 'member')`;
+  return sql`1 = 0`;
 }
+
+/** The target's membership in the report's room, for {@link visibleSql}. */
+export const targetMembership = aliasedTable(roomMembers, 'tm');

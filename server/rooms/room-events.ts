@@ -1,5 +1,7 @@
-import type { Statement } from 'better-sqlite3';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { first } from '../../db/query.js';
+import { rooms } from '../../db/schema/index.js';
 import type { RoomFactName, RoomFacts } from '../../protocol/events.js';
 import type { AppServer } from '../plugins/socket-io.js';
 import { roomChannel } from './room-channels.js';
@@ -15,18 +17,26 @@ interface Emitter {
 type Listener = (fact: { roomId: number; seq: number } & Record<string, unknown>) => void;
 
 export class RoomEvents {
-  private readonly bump: Statement<[number], { seq: number }>;
   private readonly listeners = new Map<RoomFactName, Listener[]>();
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly io: AppServer,
-  ) {
-    this.bump = db.$client.prepare('UPDATE rooms SET seq = seq + 1 WHERE id = ? RETURNING seq');
-  }
+  ) {}
 
-  broadcast<E extends RoomFactName>(roomId: number, event: E, fact: RoomFacts[E]): number {
-    const row = this.bump.get(roomId);
+  /**
+   * Numbers the fact (the room row's seq, bumped in the database) and sends it. Facts of one room
+   * go out in the order their numbers were taken. Await it: the number is taken when the update runs.
+   */
+  async broadcast<E extends RoomFactName>(roomId: number, event: E, fact: RoomFacts[E]): Promise<number> {
+    let row: { seq: number } | undefined;
+    try {
+      row = await first(this.db.update(rooms).set({ seq: sql`${rooms.seq} + 1` }).where(eq(rooms.id, roomId)).returning({ seq: rooms.seq }));
+    } catch (err) {
+      // Never rejects: callers in synchronous code may fire and forget (the number is taken in call order).
+      process.emitWarning(`numbering room fact ${event} of room ${roomId} failed: ${(err as Error).message}`);
+      return 0;
+    }
     if (!row) return 0;
     // The generic event name defeats Socket.IO's overloads; RoomFacts keeps the payload honest.
     const payload = { ...fact, roomId, seq: row.seq };

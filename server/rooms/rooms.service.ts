@@ -1,6 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, gt, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { first, one } from '../../db/query.js';
+import { affectedRows, transaction } from '../../db/tx.js';
 import { messages, roomBans, roomMembers, rooms, users } from '../../db/schema/index.js';
 import type { LobbyRoom, Member, Role, Room, RoomPreview } from '../../protocol/rooms.js';
 import type { RoomKind } from '../../protocol/dms-constants.js';
@@ -66,9 +68,7 @@ export class RoomsService {
    * Extra rule for actions that put something in front of others (`speaks`), run after the mute
    * check. Direct messages set it (a block stops a 1:1 conversation); it must stay cheap for rooms.
    */
-  speakGuard: (roomId: number, userId: number) => void = () => {};
-  /** Every room command checks membership: prepare that statement once. */
-  private readonly membershipQuery;
+  speakGuard: (roomId: number, userId: number) => void | Promise<void> = () => {};
   /** A room's kind never changes and ids are never reused: cached after the first look-up. */
   private readonly kinds = new Map<number, RoomKind>();
   /** Ids of closed (archived) rooms: few, checked on every write, so kept in memory. */
@@ -80,14 +80,13 @@ export class RoomsService {
     private readonly presence: PresenceService,
     private readonly access: RoomAccessHooks,
     /** What is happening in a room (its pomodoro), for the lobby. */
-    private readonly activity: (roomId: number) => LobbyRoom['timer'] = () => null,
+    private readonly activity: (roomId: number) => LobbyRoom['timer'] | Promise<LobbyRoom['timer']> = () => null,
   ) {
-    this.membershipQuery = db
-      .select()
-      .from(roomMembers)
-      .where(and(eq(roomMembers.roomId, sql.placeholder('roomId')), eq(roomMembers.userId, sql.placeholder('userId'))))
-      .prepare();
-    for (const r of db.select({ id: rooms.id }).from(rooms).where(isNotNull(rooms.closedAt)).all()) this.closed.add(r.id);
+  }
+
+  /** Loads the ids of closed rooms; awaited once at boot before the service answers. */
+  async init(): Promise<void> {
+    for (const r of await this.db.select({ id: rooms.id }).from(rooms).where(isNotNull(rooms.closedAt))) this.closed.add(r.id);
   }
 
   isClosed(roomId: number): boolean {
@@ -104,26 +103,30 @@ export class RoomsService {
 
   // ---- reading ----
 
-  getRow(roomId: number): RoomRow {
-    const row = this.db.select().from(rooms).where(eq(rooms.id, roomId)).get();
+  async getRow(roomId: number): Promise<RoomRow> {
+    const row = await first(this.db.select().from(rooms).where(eq(rooms.id, roomId)).limit(1));
     if (!row) throw new AppError('NOT_FOUND', 'No such room.');
     return row;
   }
 
   /** 'room', 'dm' or 'group'; null for a room that does not exist. */
-  kindOf(roomId: number): RoomKind | null {
+  async kindOf(roomId: number): Promise<RoomKind | null> {
     const known = this.kinds.get(roomId);
     if (known) return known;
-    const row = this.db.select({ kind: rooms.kind }).from(rooms).where(eq(rooms.id, roomId)).get();
+    const row = await first(this.db.select({ kind: rooms.kind }).from(rooms).where(eq(rooms.id, roomId)).limit(1));
     if (row) this.kinds.set(roomId, row.kind);
     return row?.kind ?? null;
   }
 
-  memberCount(roomId: number): number {
-    return this.db.select({ n: sql<number>`count(*)` }).from(roomMembers).where(eq(roomMembers.roomId, roomId)).get()!.n;
+  async memberCount(roomId: number): Promise<number> {
+    return (await one(this.db.select({ n: count() }).from(roomMembers).where(eq(roomMembers.roomId, roomId)))).n;
   }
 
-  toDto(row: RoomRow, memberCount = this.memberCount(row.id)): Room {
+  async toDto(row: RoomRow, memberCount?: number): Promise<Room> {
+    return this.dto(row, memberCount ?? (await this.memberCount(row.id)));
+  }
+
+  private dto(row: RoomRow, memberCount: number): Room {
     return {
       id: row.id,
       // A direct conversation cannot be joined by code: its code never leaves the server.
@@ -144,8 +147,8 @@ export class RoomsService {
     };
   }
 
-  membership(roomId: number, userId: number): MemberRow | undefined {
-    return this.membershipQuery.get({ roomId, userId });
+  async membership(roomId: number, userId: number): Promise<MemberRow | undefined> {
+    return first(this.db.select().from(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId))).limit(1));
   }
 
   /**
@@ -153,37 +156,39 @@ export class RoomsService {
    * text or media in front of others, so a muted member is refused (MUTED, see {@link assertMaySpeak}).
    * `writes` (implied by `speaks`): the action changes the room, refused in a closed room (ROOM_CLOSED).
    */
-  requireMember(roomId: number, userId: number, minRole: RoleName = 'member', opts: { speaks?: boolean; writes?: boolean } = {}): MemberRow {
-    const m = this.membership(roomId, userId);
+  async requireMember(roomId: number, userId: number, minRole: RoleName = 'member', opts: { speaks?: boolean; writes?: boolean } = {}): Promise<MemberRow> {
+    const m = await this.membership(roomId, userId);
     if (!m) {
-      this.getRow(roomId); // NOT_FOUND before NOT_MEMBER
+      await this.getRow(roomId); // NOT_FOUND before NOT_MEMBER
       throw new AppError('NOT_MEMBER', 'You are not a member of this room.');
     }
     if (!atLeast(m.role, minRole)) throw new AppError('FORBIDDEN', `Only a room ${minRole} can do that.`);
     if (opts.speaks || opts.writes) this.assertOpen(roomId);
     if (opts.speaks) {
       assertMaySpeak(m);
-      this.speakGuard(roomId, userId);
+      await this.speakGuard(roomId, userId);
     }
     return m;
   }
 
-  activeBan(roomId: number, userId: number) {
+  async activeBan(roomId: number, userId: number) {
     const now = Date.now();
-    return this.db
-      .select()
-      .from(roomBans)
-      .where(and(eq(roomBans.roomId, roomId), eq(roomBans.userId, userId), or(isNull(roomBans.until), gt(roomBans.until, now))))
-      .get();
+    return first(
+      this.db
+        .select()
+        .from(roomBans)
+        .where(and(eq(roomBans.roomId, roomId), eq(roomBans.userId, userId), or(isNull(roomBans.until), gt(roomBans.until, now))))
+        .limit(1),
+    );
   }
 
   /**
    * What an invite shows. Only the room's current code matches: a rotated code finds nothing.
    * Misses are limited per user and per IP so codes cannot be counted through.
    */
-  preview(code: string, userId: number, ip: string): RoomPreview {
+  async preview(code: string, userId: number, ip: string): Promise<RoomPreview> {
     this.checkCodeMisses(userId, ip);
-    const row = this.db.select().from(rooms).where(and(eq(rooms.code, code), eq(rooms.kind, 'room'))).get();
+    const row = await first(this.db.select().from(rooms).where(and(eq(rooms.code, code), eq(rooms.kind, 'room'))).limit(1));
     if (!row) {
       this.countCodeMiss(userId, ip);
       throw new AppError('NOT_FOUND', 'No room has that code.');
@@ -194,30 +199,31 @@ export class RoomsService {
       name: row.name,
       description: row.description,
       hasPasscode: row.passcodeHash !== null,
-      memberCount: this.memberCount(row.id),
+      memberCount: await this.memberCount(row.id),
       capacity: row.capacity,
-      isMember: !!this.membership(row.id, userId),
+      isMember: !!(await this.membership(row.id, userId)),
     };
   }
 
-  members(roomId: number): Member[] {
-    return this.db
+  async members(roomId: number): Promise<Member[]> {
+    const rows = await this.db
       .select({ m: roomMembers, u: users })
       .from(roomMembers)
       .innerJoin(users, eq(users.id, roomMembers.userId))
       .where(eq(roomMembers.roomId, roomId))
-      .orderBy(roomMembers.joinedAt)
-      .all()
-      .map(({ m, u }) => this.toMember(m, u));
+      .orderBy(roomMembers.joinedAt);
+    return rows.map(({ m, u }) => this.toMember(m, u));
   }
 
-  member(roomId: number, userId: number): Member {
-    const row = this.db
-      .select({ m: roomMembers, u: users })
-      .from(roomMembers)
-      .innerJoin(users, eq(users.id, roomMembers.userId))
-      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)))
-      .get();
+  async member(roomId: number, userId: number): Promise<Member> {
+    const row = await first(
+      this.db
+        .select({ m: roomMembers, u: users })
+        .from(roomMembers)
+        .innerJoin(users, eq(users.id, roomMembers.userId))
+        .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)))
+        .limit(1),
+    );
     if (!row) throw new AppError('NOT_MEMBER', 'That user is not a member of this room.');
     return this.toMember(row.m, row.u);
   }
@@ -233,49 +239,46 @@ export class RoomsService {
   }
 
   /** Public lobby: listed rooms, most recently active first, optionally filtered by name. */
-  lobby(userId: number, q?: string): LobbyRoom[] {
+  async lobby(userId: number, q?: string): Promise<LobbyRoom[]> {
     const pattern = q ? `%${q.replace(/[%_\\]/g, '\\$&')}%` : null;
     const listed = and(eq(rooms.listed, true), eq(rooms.kind, 'room'));
-    const where = pattern ? and(listed, sql`${rooms.name} LIKE ${pattern} ESCAPE '\\'`) : listed;
+    const where = pattern ? and(listed, sql`lower(${rooms.name}) LIKE lower(${pattern}) ESCAPE '\\'`) : listed;
     return this.withCounts(
-      this.db
+      await this.db
         .select({ r: rooms, role: roomMembers.role, lastRead: roomMembers.lastReadMessageId })
         .from(rooms)
         .leftJoin(roomMembers, and(eq(roomMembers.roomId, rooms.id), eq(roomMembers.userId, userId)))
         .where(where)
         .orderBy(desc(rooms.lastActivityAt))
-        .limit(100)
-        .all(),
+        .limit(100),
       false,
     );
   }
 
   /** The caller's rooms, most recently active first, with unread counts. */
-  mine(userId: number): LobbyRoom[] {
+  async mine(userId: number): Promise<LobbyRoom[]> {
     return this.withCounts(
-      this.db
+      await this.db
         .select({ r: rooms, role: roomMembers.role, lastRead: roomMembers.lastReadMessageId })
         .from(roomMembers)
         .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))
         // Direct conversations have their own list (server/dms).
         .where(and(eq(roomMembers.userId, userId), eq(rooms.kind, 'room')))
-        .orderBy(desc(rooms.lastActivityAt))
-        .all(),
+        .orderBy(desc(rooms.lastActivityAt)),
       true,
     );
   }
 
-  private withCounts(rows: { r: RoomRow; role: Role | null; lastRead: number | null }[], countUnread: boolean): LobbyRoom[] {
-    const unreadStmt = this.db.$client.prepare<[number, number], { n: number }>(
-      'SELECT count(*) AS n FROM messages WHERE room_id = ? AND id > ? AND deleted_at IS NULL',
-    );
-    return rows.map(({ r, role, lastRead }) => ({
-      ...this.toDto(r),
-      myRole: role,
-      unread: countUnread && role ? unreadStmt.get(r.id, lastRead ?? 0)!.n : 0,
-      timer: this.activity(r.id),
-      live: this.liveProbe(r.id),
-    }));
+  private async withCounts(rows: { r: RoomRow; role: Role | null; lastRead: number | null }[], countUnread: boolean): Promise<LobbyRoom[]> {
+    const out: LobbyRoom[] = [];
+    for (const { r, role, lastRead } of rows) {
+      const unread =
+        countUnread && role
+          ? (await one(this.db.select({ n: count() }).from(messages).where(and(eq(messages.roomId, r.id), gt(messages.id, lastRead ?? 0), isNull(messages.deletedAt))))).n
+          : 0;
+      out.push({ ...(await this.toDto(r)), myRole: role, unread, timer: await this.activity(r.id), live: this.liveProbe(r.id) });
+    }
+    return out;
   }
 
   // ---- writing ----
@@ -285,8 +288,8 @@ export class RoomsService {
    * created in the last hour, CONFLICT when the user already owns `ownedMax`. Counted from the
    * rooms table, so a restart does not reset them; rooms given away by transfer no longer count.
    */
-  assertMayCreate(ownerId: number, limits: RoomLimits, now = Date.now()): void {
-    const owned = this.db.select({ createdAt: rooms.createdAt }).from(rooms).where(and(eq(rooms.ownerId, ownerId), eq(rooms.kind, 'room'))).all();
+  async assertMayCreate(ownerId: number, limits: RoomLimits, now = Date.now()): Promise<void> {
+    const owned = await this.db.select({ createdAt: rooms.createdAt }).from(rooms).where(and(eq(rooms.ownerId, ownerId), eq(rooms.kind, 'room')));
     if (owned.length >= limits.ownedMax) {
       throw new AppError('CONFLICT', `You own ${limits.ownedMax} rooms already: delete or hand one over first.`);
     }
@@ -298,14 +301,15 @@ export class RoomsService {
   }
 
   async create(ownerId: number, input: z.output<typeof createRoomSchema>, limits?: RoomLimits): Promise<Room> {
-    if (limits) this.assertMayCreate(ownerId, limits);
+    if (limits) await this.assertMayCreate(ownerId, limits);
     const passcodeHash = input.passcode ? await hashSecret(input.passcode) : null;
     const now = Date.now();
-    const row = this.db.transaction((tx) => {
-      const room = tx
+    const code = await this.uniqueCode();
+    const row = await transaction(this.db, async (tx) => {
+      const [room] = await tx
         .insert(rooms)
         .values({
-          code: this.uniqueCode(),
+          code,
           name: input.name,
           description: input.description,
           passcodeHash,
@@ -315,19 +319,18 @@ export class RoomsService {
           lastActivityAt: now,
           createdAt: now,
         })
-        .returning()
-        .get();
-      tx.insert(roomMembers).values({ roomId: room.id, userId: ownerId, role: 'owner', joinedAt: now }).run();
-      return room;
+        .returning();
+      await tx.insert(roomMembers).values({ roomId: room!.id, userId: ownerId, role: 'owner', joinedAt: now });
+      return room!;
     });
     this.access.granted(row.id, ownerId);
     return this.toDto(row, 1);
   }
 
-  private uniqueCode(): string {
+  private async uniqueCode(): Promise<string> {
     for (;;) {
       const code = newJoinCode();
-      if (!this.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.code, code)).get()) return code;
+      if (!(await first(this.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.code, code)).limit(1)))) return code;
     }
   }
 
@@ -349,10 +352,10 @@ export class RoomsService {
    */
   async join(roomId: number, userId: number, secrets: { passcode?: string | undefined; code?: string | undefined }, ip: string): Promise<{ room: Room; joined: boolean }> {
     const { passcode, code } = secrets;
-    const row = this.getRow(roomId);
+    const row = await this.getRow(roomId);
     // Direct conversations are joined only by being added (server/dms): answer like an unknown room.
     if (row.kind !== 'room') throw new AppError('NOT_FOUND', 'No such room.');
-    if (this.membership(roomId, userId)) return { room: this.toDto(row), joined: false };
+    if (await this.membership(roomId, userId)) return { room: await this.toDto(row), joined: false };
     if (!row.listed) {
       this.checkCodeMisses(userId, ip);
       if (!code || !sameCode(code, row.code)) {
@@ -360,7 +363,7 @@ export class RoomsService {
         throw new AppError('NOT_FOUND', 'No such room.');
       }
     }
-    const ban = this.activeBan(roomId, userId);
+    const ban = await this.activeBan(roomId, userId);
     if (ban) {
       const retryAfter = ban.until ? Math.ceil((ban.until - Date.now()) / 1000) : undefined;
       throw new AppError('BANNED', ban.until ? 'You are banned from this room for now.' : 'You are banned from this room.', retryAfter);
@@ -374,189 +377,187 @@ export class RoomsService {
       this.passcodeUserLimiter.reset(userKey);
     }
     const now = Date.now();
-    const inserted = this.db.transaction((tx) => {
-      const count = tx.select({ n: sql<number>`count(*)` }).from(roomMembers).where(eq(roomMembers.roomId, roomId)).get()!.n;
-      if (count >= row.capacity) throw new AppError('ROOM_FULL', 'This room is full.');
-      return tx
-        .insert(roomMembers)
-        .values({ roomId, userId, role: 'member', joinedAt: now, lastReadMessageId: this.latestMessageId(roomId) })
-        .onConflictDoNothing()
-        .run().changes;
+    const inserted = await transaction(this.db, async (tx) => {
+      const { n } = await one(tx.select({ n: count() }).from(roomMembers).where(eq(roomMembers.roomId, roomId)));
+      if (n >= row.capacity) throw new AppError('ROOM_FULL', 'This room is full.');
+      const lastReadMessageId = await this.latestMessageId(tx, roomId);
+      return affectedRows(
+        await tx.insert(roomMembers).values({ roomId, userId, role: 'member', joinedAt: now, lastReadMessageId }).onConflictDoNothing(),
+      );
     });
     if (inserted) {
       this.access.granted(roomId, userId);
-      this.events.broadcast(roomId, 'member:joined', { member: this.member(roomId, userId) });
+      await this.events.broadcast(roomId, 'member:joined', { member: await this.member(roomId, userId) });
     }
-    return { room: this.toDto(this.getRow(roomId)), joined: inserted > 0 };
+    return { room: await this.toDto(await this.getRow(roomId)), joined: inserted > 0 };
   }
 
-  private latestMessageId(roomId: number): number {
-    return this.db.select({ id: sql<number>`coalesce(max(id), 0)` }).from(messages).where(eq(messages.roomId, roomId)).get()!.id;
+  private async latestMessageId(tx: Db, roomId: number): Promise<number> {
+    return (await one(tx.select({ id: sql<number>`coalesce(max(${messages.id}), 0)`.mapWith(Number) }).from(messages).where(eq(messages.roomId, roomId)))).id;
   }
 
   async update(roomId: number, actorId: number, patch: z.output<typeof updateRoomSchema>): Promise<Room> {
     const onlySlowMode = Object.keys(patch).every((k) => k === 'slowModeSeconds');
-    this.requireMember(roomId, actorId, onlySlowMode ? 'moderator' : 'owner', { writes: true });
+    await this.requireMember(roomId, actorId, onlySlowMode ? 'moderator' : 'owner', { writes: true });
     const { passcode, ...rest } = patch;
     const set: Partial<RoomRow> = { ...rest };
     if (passcode !== undefined) set.passcodeHash = passcode === null ? null : await hashSecret(passcode);
-    if (Object.keys(set).length > 0) this.db.update(rooms).set(set).where(eq(rooms.id, roomId)).run();
+    if (Object.keys(set).length > 0) await this.db.update(rooms).set(set).where(eq(rooms.id, roomId));
     return this.announce(roomId);
   }
 
-  rotateCode(roomId: number, actorId: number): Room {
-    this.requireMember(roomId, actorId, 'owner');
-    this.db.update(rooms).set({ code: this.uniqueCode() }).where(eq(rooms.id, roomId)).run();
+  async rotateCode(roomId: number, actorId: number): Promise<Room> {
+    await this.requireMember(roomId, actorId, 'owner');
+    await this.db.update(rooms).set({ code: await this.uniqueCode() }).where(eq(rooms.id, roomId));
     return this.announce(roomId);
   }
 
-  private announce(roomId: number): Room {
-    const room = this.toDto(this.getRow(roomId));
-    this.events.broadcast(roomId, 'room:updated', { room });
+  private async announce(roomId: number): Promise<Room> {
+    const room = await this.toDto(await this.getRow(roomId));
+    await this.events.broadcast(roomId, 'room:updated', { room });
     return room;
   }
 
-  transfer(roomId: number, actorId: number, toUserId: number): Room {
-    this.requireMember(roomId, actorId, 'owner');
+  async transfer(roomId: number, actorId: number, toUserId: number): Promise<Room> {
+    await this.requireMember(roomId, actorId, 'owner');
     if (toUserId === actorId) throw new AppError('CONFLICT', 'You already own this room.');
-    if (!this.membership(roomId, toUserId)) throw new AppError('NOT_MEMBER', 'The new owner must be a member.');
-    this.db.transaction((tx) => {
-      tx.update(rooms).set({ ownerId: toUserId }).where(eq(rooms.id, roomId)).run();
-      tx.update(roomMembers).set({ role: 'moderator' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, actorId))).run();
-      tx.update(roomMembers).set({ role: 'owner' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, toUserId))).run();
+    if (!(await this.membership(roomId, toUserId))) throw new AppError('NOT_MEMBER', 'The new owner must be a member.');
+    await transaction(this.db, async (tx) => {
+      await tx.update(rooms).set({ ownerId: toUserId }).where(eq(rooms.id, roomId));
+      await tx.update(roomMembers).set({ role: 'moderator' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, actorId)));
+      await tx.update(roomMembers).set({ role: 'owner' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, toUserId)));
     });
-    this.events.broadcast(roomId, 'member:updated', { member: this.member(roomId, actorId) });
-    this.events.broadcast(roomId, 'member:updated', { member: this.member(roomId, toUserId) });
+    await this.events.broadcast(roomId, 'member:updated', { member: await this.member(roomId, actorId) });
+    await this.events.broadcast(roomId, 'member:updated', { member: await this.member(roomId, toUserId) });
     return this.announce(roomId);
   }
 
-  remove(roomId: number, actorId: number): void {
-    this.requireMember(roomId, actorId, 'owner');
-    const memberIds = this.db.select({ id: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, roomId)).all();
-    this.db.delete(rooms).where(eq(rooms.id, roomId)).run();
+  async remove(roomId: number, actorId: number): Promise<void> {
+    await this.requireMember(roomId, actorId, 'owner');
+    const memberIds = await this.db.select({ id: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, roomId));
+    await this.db.delete(rooms).where(eq(rooms.id, roomId));
     for (const { id } of memberIds) this.access.revoked(roomId, id, 'deleted');
     this.presence.dropRoom(roomId);
   }
 
-  leave(roomId: number, userId: number): void {
-    const m = this.requireMember(roomId, userId);
+  async leave(roomId: number, userId: number): Promise<void> {
+    const m = await this.requireMember(roomId, userId);
     if (m.role === 'owner') throw new AppError('CONFLICT', 'Transfer ownership before leaving your room.');
-    if (this.kindOf(roomId) === 'dm') throw new AppError('CONFLICT', 'A conversation between two people cannot be left: block the person instead.');
-    this.dropMember(roomId, userId, 'left');
+    if ((await this.kindOf(roomId)) === 'dm') throw new AppError('CONFLICT', 'A conversation between two people cannot be left: block the person instead.');
+    await this.dropMember(roomId, userId, 'left');
   }
 
   /** Loads actor and target memberships and checks the actor outranks the target. */
-  private moderate(roomId: number, actorId: number, targetId: number): MemberRow {
-    const actor = this.requireMember(roomId, actorId, 'moderator');
+  private async moderate(roomId: number, actorId: number, targetId: number): Promise<MemberRow> {
+    const actor = await this.requireMember(roomId, actorId, 'moderator');
     if (actorId === targetId) throw new AppError('CONFLICT', 'You cannot do that to yourself.');
-    const target = this.membership(roomId, targetId);
+    const target = await this.membership(roomId, targetId);
     if (target && !outranks(actor.role, target.role)) throw new AppError('FORBIDDEN', 'You cannot moderate someone of equal or higher role.');
     if (!target) throw new AppError('NOT_MEMBER', 'That user is not a member of this room.');
     return target;
   }
 
-  kick(roomId: number, actorId: number, targetId: number): void {
-    this.moderate(roomId, actorId, targetId);
-    this.dropMember(roomId, targetId, 'kicked');
+  async kick(roomId: number, actorId: number, targetId: number): Promise<void> {
+    await this.moderate(roomId, actorId, targetId);
+    await this.dropMember(roomId, targetId, 'kicked');
   }
 
   /** Bans (optionally for a while); the caller may also purge the user's messages. */
-  ban(roomId: number, actorId: number, targetId: number, opts: { minutes?: number; reason: string }): number | null {
-    this.moderate(roomId, actorId, targetId);
+  async ban(roomId: number, actorId: number, targetId: number, opts: { minutes?: number; reason: string }): Promise<number | null> {
+    await this.moderate(roomId, actorId, targetId);
     const now = Date.now();
     const until = opts.minutes ? now + opts.minutes * 60_000 : null;
-    this.db
+    await this.db
       .insert(roomBans)
       .values({ roomId, userId: targetId, bannedBy: actorId, reason: opts.reason, until, createdAt: now })
-      .onConflictDoUpdate({ target: [roomBans.roomId, roomBans.userId], set: { bannedBy: actorId, reason: opts.reason, until, createdAt: now } })
-      .run();
-    this.dropMember(roomId, targetId, 'banned', until);
+      .onConflictDoUpdate({ target: [roomBans.roomId, roomBans.userId], set: { bannedBy: actorId, reason: opts.reason, until, createdAt: now } });
+    await this.dropMember(roomId, targetId, 'banned', until);
     return until;
   }
 
-  unban(roomId: number, actorId: number, targetId: number): void {
-    this.requireMember(roomId, actorId, 'moderator');
-    this.db.delete(roomBans).where(and(eq(roomBans.roomId, roomId), eq(roomBans.userId, targetId))).run();
+  async unban(roomId: number, actorId: number, targetId: number): Promise<void> {
+    await this.requireMember(roomId, actorId, 'moderator');
+    await this.db.delete(roomBans).where(and(eq(roomBans.roomId, roomId), eq(roomBans.userId, targetId)));
   }
 
-  bans(roomId: number, actorId: number) {
-    this.requireMember(roomId, actorId, 'moderator');
+  async bans(roomId: number, actorId: number) {
+    await this.requireMember(roomId, actorId, 'moderator');
     const now = Date.now();
-    return this.db
+    const rows = await this.db
       .select({ user: users, until: roomBans.until, reason: roomBans.reason, createdAt: roomBans.createdAt })
       .from(roomBans)
       .innerJoin(users, eq(users.id, roomBans.userId))
-      .where(and(eq(roomBans.roomId, roomId), or(isNull(roomBans.until), gt(roomBans.until, now))))
-      .all()
-      .map((b) => ({ user: toPublicUser(b.user), until: b.until, reason: b.reason, createdAt: b.createdAt }));
+      .where(and(eq(roomBans.roomId, roomId), or(isNull(roomBans.until), gt(roomBans.until, now))));
+    return rows.map((b) => ({ user: toPublicUser(b.user), until: b.until, reason: b.reason, createdAt: b.createdAt }));
   }
 
-  private dropMember(roomId: number, userId: number, reason: 'left' | 'kicked' | 'banned', until?: number | null): void {
-    this.db.delete(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId))).run();
+  private async dropMember(roomId: number, userId: number, reason: 'left' | 'kicked' | 'banned', until?: number | null): Promise<void> {
+    await this.db.delete(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
     this.access.revoked(roomId, userId, reason, until);
     this.presence.drop(roomId, userId);
-    this.events.broadcast(roomId, 'member:left', { userId, reason });
+    await this.events.broadcast(roomId, 'member:left', { userId, reason });
   }
 
-  mute(roomId: number, actorId: number, targetId: number, minutes: number | null): Member {
-    this.moderate(roomId, actorId, targetId);
+  async mute(roomId: number, actorId: number, targetId: number, minutes: number | null): Promise<Member> {
+    await this.moderate(roomId, actorId, targetId);
     const mutedUntil = minutes ? Date.now() + minutes * 60_000 : null;
-    this.db.update(roomMembers).set({ mutedUntil }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, targetId))).run();
+    await this.db.update(roomMembers).set({ mutedUntil }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, targetId)));
     return this.announceMember(roomId, targetId);
   }
 
-  setRole(roomId: number, actorId: number, targetId: number, role: 'moderator' | 'member'): Member {
-    this.requireMember(roomId, actorId, 'owner');
-    const target = this.membership(roomId, targetId);
+  async setRole(roomId: number, actorId: number, targetId: number, role: 'moderator' | 'member'): Promise<Member> {
+    await this.requireMember(roomId, actorId, 'owner');
+    const target = await this.membership(roomId, targetId);
     if (!target) throw new AppError('NOT_MEMBER', 'That user is not a member of this room.');
     if (target.role === 'owner') throw new AppError('CONFLICT', 'Transfer ownership to change the owner.');
-    this.db.update(roomMembers).set({ role }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, targetId))).run();
+    await this.db.update(roomMembers).set({ role }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, targetId)));
     return this.announceMember(roomId, targetId);
   }
 
-  private announceMember(roomId: number, userId: number): Member {
-    const member = this.member(roomId, userId);
-    this.events.broadcast(roomId, 'member:updated', { member });
+  private async announceMember(roomId: number, userId: number): Promise<Member> {
+    const member = await this.member(roomId, userId);
+    await this.events.broadcast(roomId, 'member:updated', { member });
     return member;
   }
 
   /** Room ids the user belongs to (for subscribing their sockets to lobby activity). */
-  roomIdsOf(userId: number): number[] {
-    return this.db.select({ id: roomMembers.roomId }).from(roomMembers).where(eq(roomMembers.userId, userId)).all().map((r) => r.id);
+  async roomIdsOf(userId: number): Promise<number[]> {
+    const rows = await this.db.select({ id: roomMembers.roomId }).from(roomMembers).where(eq(roomMembers.userId, userId));
+    return rows.map((r) => r.id);
   }
 
   // ---- instance admin (no room role needed; the admin routes check the admin session) ----
 
   /** Closes (archives) or reopens a room; members are told through `room:updated`. */
-  setClosed(roomId: number, closed: boolean): Room {
-    this.getRow(roomId);
-    this.db.update(rooms).set({ closedAt: closed ? Date.now() : null }).where(eq(rooms.id, roomId)).run();
+  async setClosed(roomId: number, closed: boolean): Promise<Room> {
+    await this.getRow(roomId);
+    await this.db.update(rooms).set({ closedAt: closed ? Date.now() : null }).where(eq(rooms.id, roomId));
     if (closed) this.closed.add(roomId);
     else this.closed.delete(roomId);
     return this.announce(roomId);
   }
 
   /** Hands a room to another member (an admin acting; the old owner becomes a moderator). */
-  forceTransfer(roomId: number, toUserId: number): Room {
-    const row = this.getRow(roomId);
+  async forceTransfer(roomId: number, toUserId: number): Promise<Room> {
+    const row = await this.getRow(roomId);
     if (row.ownerId === toUserId) throw new AppError('CONFLICT', 'That user already owns this room.');
-    if (!this.membership(roomId, toUserId)) throw new AppError('NOT_MEMBER', 'The new owner must be a member.');
-    const oldOwnerIsMember = !!this.membership(roomId, row.ownerId);
-    this.db.transaction((tx) => {
-      tx.update(rooms).set({ ownerId: toUserId }).where(eq(rooms.id, roomId)).run();
-      tx.update(roomMembers).set({ role: 'moderator' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, row.ownerId))).run();
-      tx.update(roomMembers).set({ role: 'owner' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, toUserId))).run();
+    if (!(await this.membership(roomId, toUserId))) throw new AppError('NOT_MEMBER', 'The new owner must be a member.');
+    const oldOwnerIsMember = !!(await this.membership(roomId, row.ownerId));
+    await transaction(this.db, async (tx) => {
+      await tx.update(rooms).set({ ownerId: toUserId }).where(eq(rooms.id, roomId));
+      await tx.update(roomMembers).set({ role: 'moderator' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, row.ownerId)));
+      await tx.update(roomMembers).set({ role: 'owner' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, toUserId)));
     });
-    if (oldOwnerIsMember) this.events.broadcast(roomId, 'member:updated', { member: this.member(roomId, row.ownerId) });
-    this.events.broadcast(roomId, 'member:updated', { member: this.member(roomId, toUserId) });
+    if (oldOwnerIsMember) await this.events.broadcast(roomId, 'member:updated', { member: await this.member(roomId, row.ownerId) });
+    await this.events.broadcast(roomId, 'member:updated', { member: await this.member(roomId, toUserId) });
     return this.announce(roomId);
   }
 
   /** Deletes a room (an admin acting): members are told, like an owner's delete. */
-  forceRemove(roomId: number): void {
-    this.getRow(roomId);
-    const memberIds = this.db.select({ id: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, roomId)).all();
-    this.db.delete(rooms).where(eq(rooms.id, roomId)).run();
+  async forceRemove(roomId: number): Promise<void> {
+    await this.getRow(roomId);
+    const memberIds = await this.db.select({ id: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, roomId));
+    await this.db.delete(rooms).where(eq(rooms.id, roomId));
     this.closed.delete(roomId);
     for (const { id } of memberIds) this.access.revoked(roomId, id, 'deleted');
     this.presence.dropRoom(roomId);
@@ -566,24 +567,26 @@ export class RoomsService {
    * Takes a user out of every room (account deletion): rooms they own go to their longest-serving
    * moderator, else their longest-standing member; a room with nobody else in it is deleted.
    */
-  removeUserEverywhere(userId: number): { transferred: number[]; deleted: number[] } {
+  async removeUserEverywhere(userId: number): Promise<{ transferred: number[]; deleted: number[] }> {
     const out = { transferred: [] as number[], deleted: [] as number[] };
-    for (const room of this.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.ownerId, userId)).all()) {
-      const heir = this.db
-        .select({ userId: roomMembers.userId })
-        .from(roomMembers)
-        .where(and(eq(roomMembers.roomId, room.id), sql`${roomMembers.userId} <> ${userId}`))
-        .orderBy(sql`CASE ${roomMembers.role} WHEN 'moderator' THEN 0 ELSE 1 END`, roomMembers.joinedAt)
-        .get();
+    for (const room of await this.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.ownerId, userId))) {
+      const heir = await first(
+        this.db
+          .select({ userId: roomMembers.userId })
+          .from(roomMembers)
+          .where(and(eq(roomMembers.roomId, room.id), ne(roomMembers.userId, userId)))
+          .orderBy(sql`CASE ${roomMembers.role} WHEN 'moderator' THEN 0 ELSE 1 END`, roomMembers.joinedAt)
+          .limit(1),
+      );
       if (heir) {
-        this.forceTransfer(room.id, heir.userId);
+        await this.forceTransfer(room.id, heir.userId);
         out.transferred.push(room.id);
       } else {
-        this.forceRemove(room.id);
+        await this.forceRemove(room.id);
         out.deleted.push(room.id);
       }
     }
-    for (const roomId of this.roomIdsOf(userId)) this.dropMember(roomId, userId, 'left');
+    for (const roomId of await this.roomIdsOf(userId)) await this.dropMember(roomId, userId, 'left');
     return out;
   }
 }

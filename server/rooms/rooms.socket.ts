@@ -17,10 +17,10 @@ export function memberOf<P extends { roomId?: number } = { roomId?: number }>(
   opts: { speaks?: boolean | ((payload: P) => boolean) } = {},
 ): Authorizer<{ membership: MemberRow }> {
   const { speaks = false } = opts;
-  return (ctx, payload) => {
+  return async (ctx, payload) => {
     if (payload.roomId === undefined) throw new AppError('VALIDATION', 'roomId is required.');
     const speaking = typeof speaks === 'function' ? speaks(payload as P) : speaks;
-    return { membership: app.rooms.requireMember(payload.roomId, ctx.userId, minRole, { speaks: speaking }) };
+    return { membership: await app.rooms.requireMember(payload.roomId, ctx.userId, minRole, { speaks: speaking }) };
   };
 }
 
@@ -78,14 +78,15 @@ export function registerRoomSockets(app: FastifyInstance): void {
 
   // Recovery restores the channels a socket had before the disconnect and replays what they
   // missed; the user may have been kicked or banned meanwhile, so drop those rooms and their packets.
-  sockets.guardRecovery((session) => {
+  sockets.guardRecovery(async (session) => {
     const revoked = new Set<number>();
-    session.rooms = session.rooms.filter((ch) => {
+    const kept: typeof session.rooms = [];
+    for (const ch of session.rooms) {
       const roomId = roomIdOfChannel(ch);
-      if (roomId === null || rooms.membership(roomId, session.data.userId)) return true;
-      revoked.add(roomId);
-      return false;
-    });
+      if (roomId === null || (await rooms.membership(roomId, session.data.userId))) kept.push(ch);
+      else revoked.add(roomId);
+    }
+    session.rooms = kept;
     if (revoked.size) {
       session.missedPackets = session.missedPackets.filter(([event, fact]) => {
         const roomId = (fact as { roomId?: number } | undefined)?.roomId;
@@ -95,13 +96,15 @@ export function registerRoomSockets(app: FastifyInstance): void {
     return true;
   });
 
-  sockets.onConnect((socket) => {
+  sockets.onConnect(async (socket) => {
     const { userId } = socket.data;
-    void socket.join(rooms.roomIdsOf(userId).map(membersChannel));
-    if (!socket.recovered) return;
-    for (const ch of socket.rooms) {
-      if (ch.startsWith('room:')) presence.enter(Number(ch.slice(5)), userId, socket.id);
+    if (socket.recovered) {
+      for (const ch of socket.rooms) {
+        if (ch.startsWith('room:')) presence.enter(Number(ch.slice(5)), userId, socket.id);
+      }
     }
+    const roomIds = await rooms.roomIdsOf(userId);
+    if (socket.connected) await socket.join(roomIds.map(membersChannel));
   });
 
   sockets.onDisconnecting((socket) => {
@@ -113,12 +116,12 @@ export function registerRoomSockets(app: FastifyInstance): void {
   sockets.command('room:enter', memberOf(app), async (ctx, { roomId }) => {
     await ctx.socket.join(roomChannel(roomId));
     presence.enter(roomId, ctx.userId, ctx.socket.id);
-    const row = rooms.getRow(roomId);
+    const row = await rooms.getRow(roomId);
     return {
-      room: rooms.toDto(row),
+      room: await rooms.toDto(row),
       myRole: ctx.membership.role,
-      members: rooms.members(roomId),
-      history: app.chat.history(roomId, { limit: 50 }),
+      members: await rooms.members(roomId),
+      history: await app.chat.history(roomId, { limit: 50 }),
       seq: row.seq,
       lastReadMessageId: ctx.membership.lastReadMessageId,
     };

@@ -22,7 +22,7 @@ export function searchRoutes(search: SearchService) {
       },
     }, async (req) => {
       const { user } = requireSession(req);
-      return search.search(user.id, user.timeZone, req.query);
+      return await search.search(user.id, user.timeZone, req.query);
     });
   };
 }

@@ -13,8 +13,8 @@ export async function sfuRoutes(fastify: FastifyInstance): Promise<void> {
     { schema: { tags: ['calls'], summary: "How the room's call carries media (mesh or Janus SFU), Janus status, capacity (member)", params: roomParams, response: { 200: callModeSchemaOut, ...authErrors } } },
     async (req) => {
       const { user } = requireSession(req);
-      app.rooms.requireMember(req.params.id, user.id);
-      const st = app.calls.state(req.params.id);
+      await app.rooms.requireMember(req.params.id, user.id);
+      const st = await app.calls.state(req.params.id);
       return { mode: st.mode, sfu: st.sfu, preference: st.preference, meshLimit: st.meshLimit, epoch: st.epoch, capacity: st.capacity, realtimeLive: !!app.liveRelay?.available(req.params.id) };
     },
   );

@@ -3,7 +3,7 @@ import { FocusTracker } from './focus-tracker.js';
 
 function tracker() {
   const spans: [number, number, number, number][] = [];
-  return { spans, t: new FocusTracker({ write: (u, r, s, e) => spans.push([u, r, s, e]) }) };
+  return { spans, t: new FocusTracker({ write: (u, r, s, e) => void spans.push([u, r, s, e]) }) };
 }
 
 describe('FocusTracker', () => {

@@ -4,7 +4,7 @@
  * statistics count only time people were actually there.
  */
 export interface SpanSink {
-  write(userId: number, roomId: number, startedAt: number, endedAt: number): void;
+  write(userId: number, roomId: number, startedAt: number, endedAt: number): void | Promise<void>;
 }
 
 export class FocusTracker {
@@ -14,6 +14,10 @@ export class FocusTracker {
   private readonly present = new Map<number, Set<number>>();
   /** roomId -> userId -> open span start. */
   private readonly open = new Map<number, Map<number, number>>();
+  /** Span writes under way (the state here stays synchronous; the rows are written behind it). */
+  private readonly pending = new Set<Promise<void>>();
+  /** Where a failed span write is reported. */
+  onError: (err: unknown) => void = (err) => process.emitWarning(`writing a focus span failed: ${(err as Error).message}`);
 
   constructor(private readonly sink: SpanSink) {}
 
@@ -36,12 +40,13 @@ export class FocusTracker {
     this.reconcile(roomId, at);
   }
 
-  /** Closes every open span (graceful shutdown). */
-  flushAll(at: number): void {
+  /** Closes every open span (graceful shutdown); resolves when every span is written. */
+  async flushAll(at: number): Promise<void> {
     for (const roomId of [...this.open.keys()]) {
       this.focusSince.delete(roomId);
       this.reconcile(roomId, at);
     }
+    await Promise.all([...this.pending]);
   }
 
   openSpans(roomId: number): number {
@@ -55,7 +60,7 @@ export class FocusTracker {
     for (const [userId, start] of spans ?? []) {
       if (since === undefined || !present.has(userId)) {
         spans!.delete(userId);
-        if (at > start) this.sink.write(userId, roomId, start, at);
+        if (at > start) this.write(userId, roomId, start, at);
       }
     }
     if (since !== undefined) {
@@ -65,5 +70,18 @@ export class FocusTracker {
       }
     }
     if (spans?.size === 0) this.open.delete(roomId);
+  }
+
+  private write(userId: number, roomId: number, startedAt: number, endedAt: number): void {
+    let written: void | Promise<void>;
+    try {
+      written = this.sink.write(userId, roomId, startedAt, endedAt);
+    } catch (err) {
+      this.onError(err);
+      return;
+    }
+    if (!written) return;
+    const done: Promise<void> = written.catch((err: unknown) => this.onError(err)).finally(() => this.pending.delete(done));
+    this.pending.add(done);
   }
 }

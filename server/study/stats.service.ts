@@ -14,17 +14,17 @@ export class StatsService implements SpanSink {
     private readonly now: () => number = Date.now,
   ) {}
 
-  write(userId: number, roomId: number, startedAt: number, endedAt: number): void {
-    this.db.insert(focusSpans).values({ userId, roomId, startedAt, endedAt }).run();
+  async write(userId: number, roomId: number, startedAt: number, endedAt: number): Promise<void> {
+    await this.db.insert(focusSpans).values({ userId, roomId, startedAt, endedAt });
   }
 
-  summary(userId: number, timeZone: string): FocusSummaryView {
-    const spans = this.db.select({ startedAt: focusSpans.startedAt, endedAt: focusSpans.endedAt }).from(focusSpans).where(eq(focusSpans.userId, userId)).all();
+  async summary(userId: number, timeZone: string): Promise<FocusSummaryView> {
+    const spans = (await this.db.select({ startedAt: focusSpans.startedAt, endedAt: focusSpans.endedAt }).from(focusSpans).where(eq(focusSpans.userId, userId)));
     return { ...summarize(spans, timeZone, this.now()), timeZone };
   }
 
   /** Room leaderboard; "today" and "week" start at the viewer's local midnight / Monday. */
-  leaderboard(roomId: number, range: Leaderboard['range'], viewerTz: string): Leaderboard {
+  async leaderboard(roomId: number, range: Leaderboard['range'], viewerTz: string): Promise<Leaderboard> {
     const now = this.now();
     let from = 0;
     if (range !== 'all') {
@@ -34,14 +34,13 @@ export class StatsService implements SpanSink {
       from = zonedInstant(y, m, d, 0, 0, viewerTz);
     }
     const clipped = sql<number>`sum(max(0, ${focusSpans.endedAt} - max(${focusSpans.startedAt}, ${from})))`;
-    const rows = this.db
+    const rows = (await this.db
       .select({ user: users, ms: clipped })
       .from(focusSpans)
       .innerJoin(users, eq(users.id, focusSpans.userId))
       .innerJoin(roomMembers, and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, focusSpans.userId)))
       .where(and(eq(focusSpans.roomId, roomId), gte(focusSpans.endedAt, from)))
-      .groupBy(focusSpans.userId)
-      .all();
+      .groupBy(focusSpans.userId));
     const entries = rows
       .map((r) => ({ user: toPublicUser(r.user), minutes: Math.floor(r.ms / 60_000) }))
       .filter((e) => e.minutes > 0)

@@ -15,7 +15,7 @@ export async function studyRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get('/api/alarms', { schema: { tags, summary: 'My timers and alarms', response: { 200: z.object({ alarms: z.array(alarmSchemaOut) }), ...authErrors } } }, async (req) => {
     const { user } = requireSession(req);
-    return { alarms: app.alarms.list(user.id) };
+    return { alarms: await app.alarms.list(user.id) };
   });
 
   app.post('/api/alarms', {
@@ -23,7 +23,7 @@ export async function studyRoutes(fastify: FastifyInstance): Promise<void> {
   }, async (req, reply) => {
     const { user } = requireSession(req);
     const create = () => app.alarms.create(user.id, req.body);
-    const alarm = req.body.clientId ? await app.idempotency.run(idempotencyKey(user.id, 'POST /api/alarms', req.body.clientId), create) : create();
+    const alarm = req.body.clientId ? await app.idempotency.run(idempotencyKey(user.id, 'POST /api/alarms', req.body.clientId), create) : await create();
     return reply.status(201).send({ alarm });
   });
 
@@ -37,30 +37,30 @@ export async function studyRoutes(fastify: FastifyInstance): Promise<void> {
     },
   }, async (req) => {
     const { user } = requireSession(req);
-    return { alarm: app.alarms.seen(user.id, req.params.id, req.body.firedAt) };
+    return { alarm: await app.alarms.seen(user.id, req.params.id, req.body.firedAt) };
   });
 
   app.delete('/api/alarms/:id', { schema: { tags, summary: 'Delete a timer or alarm', params: alarmParams, response: { 204: noContent, ...authErrors } } }, async (req, reply) => {
     const { user } = requireSession(req);
-    app.alarms.remove(user.id, req.params.id);
+    await app.alarms.remove(user.id, req.params.id);
     return reply.status(204).send(null);
   });
 
   app.get('/api/todos/mine', { schema: { tags, summary: 'My personal to-do list', response: { 200: z.object({ todos: z.array(todoSchemaOut) }), ...authErrors } } }, async (req) => {
     const { user } = requireSession(req);
-    return { todos: app.todos.listPersonal(user.id) };
+    return { todos: await app.todos.listPersonal(user.id) };
   });
 
   app.get('/api/stats/me', { schema: { tags, summary: 'My focus statistics (days in my time zone)', response: { 200: focusSummarySchemaOut, ...authErrors } } }, async (req) => {
     const { user } = requireSession(req);
-    return app.stats.summary(user.id, user.timeZone);
+    return await app.stats.summary(user.id, user.timeZone);
   });
 
   app.get('/api/rooms/:id/leaderboard', {
     schema: { tags, summary: 'Focus leaderboard of a room', params: roomParams, querystring: leaderboardQuerySchema, response: { 200: leaderboardSchemaOut, ...authErrors } },
   }, async (req) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id);
-    return app.stats.leaderboard(req.params.id, req.query.range, user.timeZone);
+    await app.rooms.requireMember(req.params.id, user.id);
+    return await app.stats.leaderboard(req.params.id, req.query.range, user.timeZone);
   });
 }

@@ -1,10 +1,12 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { first } from '../../db/query.js';
 import { roomTimers } from '../../db/schema/index.js';
 import type { TimerSettings, TimerView } from '../../protocol/study.js';
 import { AppError } from '../plugins/errors.js';
 import type { RoomEvents } from '../rooms/room-events.js';
 import type { FocusTracker } from './focus-tracker.js';
+import { KeyedQueue } from '../plugins/keyed-queue.js';
 import {
   DEFAULT_SETTINGS,
   advance,
@@ -54,6 +56,10 @@ export interface TimerLobbyView {
  */
 export class TimerService {
   private readonly timeouts = new Map<number, NodeJS.Timeout>();
+  /** A room's read-modify-write (act, configure, tick) runs one at a time. */
+  private readonly queue = new KeyedQueue<number>();
+  /** Where a failed phase-end tick is reported (it runs from a timeout, nobody awaits it). */
+  onError: (err: unknown, roomId: number) => void = (err, roomId) => process.emitWarning(`pomodoro tick of room ${roomId} failed: ${(err as Error).message}`);
 
   constructor(
     private readonly db: Db,
@@ -63,12 +69,12 @@ export class TimerService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private row(roomId: number): TimerRow | undefined {
-    return this.db.select().from(roomTimers).where(eq(roomTimers.roomId, roomId)).get();
+  private async row(roomId: number): Promise<TimerRow | undefined> {
+    return first(this.db.select().from(roomTimers).where(eq(roomTimers.roomId, roomId)).limit(1));
   }
 
-  view(roomId: number): TimerView {
-    const row = this.row(roomId);
+  async view(roomId: number): Promise<TimerView> {
+    const row = await this.row(roomId);
     const settings = row ? toSettings(row) : DEFAULT_TIMER;
     const state = row ? toState(row) : initialState();
     return this.toView(roomId, settings, state, row?.changedBy ?? null);
@@ -88,15 +94,19 @@ export class TimerService {
     };
   }
 
-  lobbyView(roomId: number): TimerLobbyView | null {
-    const row = this.row(roomId);
+  async lobbyView(roomId: number): Promise<TimerLobbyView | null> {
+    const row = await this.row(roomId);
     if (!row || row.status === 'idle') return null;
     return { phase: row.phase, status: row.status, endsAt: endsAt(toState(row), toSettings(row)) };
   }
 
   /** Applies start/pause/resume/skip/reset for a member; AppError CONFLICT when it makes no sense. */
-  act(roomId: number, userId: number, action: TimerAction): TimerView {
-    const row = this.row(roomId);
+  act(roomId: number, userId: number, action: TimerAction): Promise<TimerView> {
+    return this.queue.run(roomId, () => this.actNow(roomId, userId, action));
+  }
+
+  private async actNow(roomId: number, userId: number, action: TimerAction): Promise<TimerView> {
+    const row = await this.row(roomId);
     const settings = row ? toSettings(row) : DEFAULT_TIMER;
     const before = row ? toState(row) : initialState();
     const now = this.now();
@@ -105,14 +115,16 @@ export class TimerService {
     return this.commit(roomId, settings, before, result.state, result.completed, userId, now);
   }
 
-  configure(roomId: number, userId: number, settings: TimerSettings): TimerView {
-    const row = this.row(roomId);
-    const state = row ? toState(row) : initialState();
-    return this.commit(roomId, settings, state, state, [], userId, this.now());
+  configure(roomId: number, userId: number, settings: TimerSettings): Promise<TimerView> {
+    return this.queue.run(roomId, async () => {
+      const row = await this.row(roomId);
+      const state = row ? toState(row) : initialState();
+      return this.commit(roomId, settings, state, state, [], userId, this.now());
+    });
   }
 
   /** Persists, re-schedules, updates focus tracking and tells the room. */
-  private commit(
+  private async commit(
     roomId: number,
     settings: TimerSettings,
     before: PomodoroState,
@@ -120,13 +132,12 @@ export class TimerService {
     completed: PhaseRecord[],
     changedBy: number | null,
     now: number,
-  ): TimerView {
+  ): Promise<TimerView> {
     const values = { ...settings, ...state, changedBy, updatedAt: now };
-    this.db
+    await this.db
       .insert(roomTimers)
       .values({ roomId, ...values })
-      .onConflictDoUpdate({ target: roomTimers.roomId, set: values })
-      .run();
+      .onConflictDoUpdate({ target: roomTimers.roomId, set: values });
     const lastFocusEnd = completed.filter((c) => c.phase === 'focus').at(-1)?.endedAt;
     if (isFocusRunning(before) && !isFocusRunning(state)) this.focus.setFocusRunning(roomId, false, lastFocusEnd ?? now);
     else if (lastFocusEnd !== undefined) this.focus.setFocusRunning(roomId, false, lastFocusEnd);
@@ -134,7 +145,7 @@ export class TimerService {
     this.schedule(roomId, settings, state);
     const view = this.toView(roomId, settings, state, changedBy);
     const ended = completed.filter((c) => !c.skipped).at(-1)?.phase ?? null;
-    this.events.broadcast(roomId, 'timer:changed', { timer: view, ended });
+    await this.events.broadcast(roomId, 'timer:changed', { timer: view, ended });
     this.onLobbyChange(roomId, { phase: view.phase, status: view.status, endsAt: view.endsAt });
     return view;
   }
@@ -145,32 +156,42 @@ export class TimerService {
     const end = endsAt(state, settings);
     if (end === null) return;
     // setTimeout caps at ~24.8 days; pomodoro phases are far shorter.
-    const t = setTimeout(() => this.tick(roomId), Math.max(0, end - this.now()));
+    const t = setTimeout(() => void this.tick(roomId).catch((err: unknown) => this.onError(err, roomId)), Math.max(0, end - this.now()));
     t.unref();
     this.timeouts.set(roomId, t);
   }
 
   /** A phase ran out: catch up and announce. */
-  tick(roomId: number): void {
-    const row = this.row(roomId);
+  tick(roomId: number): Promise<void> {
+    return this.queue.run(roomId, () => this.tickNow(roomId));
+  }
+
+  private async tickNow(roomId: number): Promise<void> {
+    const row = await this.row(roomId);
     if (!row) return;
     const settings = toSettings(row);
     const before = toState(row);
     const { state, completed } = advance(before, settings, this.now());
     if (completed.length === 0) return this.schedule(roomId, settings, state);
-    this.commit(roomId, settings, before, state, completed, null, this.now());
+    await this.commit(roomId, settings, before, state, completed, null, this.now());
   }
 
   /** At boot: every running timer catches up with the time the server was down. */
-  resumeAll(): number {
-    const running = this.db.select({ roomId: roomTimers.roomId }).from(roomTimers).where(inArray(roomTimers.status, ['running'])).all();
-    for (const { roomId } of running) this.tick(roomId);
+  async resumeAll(): Promise<number> {
+    const running = await this.db.select({ roomId: roomTimers.roomId }).from(roomTimers).where(inArray(roomTimers.status, ['running']));
+    for (const { roomId } of running) {
+      try {
+        await this.tick(roomId);
+      } catch (err) {
+        this.onError(err, roomId);
+      }
+    }
     return running.length;
   }
 
   /** Scale-out: rooms whose pomodoro runs (takeover candidates). */
-  liveRoomIds(): number[] {
-    return this.db.select({ roomId: roomTimers.roomId }).from(roomTimers).where(eq(roomTimers.status, 'running')).all().map((r) => r.roomId);
+  async liveRoomIds(): Promise<number[]> {
+    return (await this.db.select({ roomId: roomTimers.roomId }).from(roomTimers).where(eq(roomTimers.status, 'running'))).map((r) => r.roomId);
   }
 
   /** Scale-out: another node owns the room now; its phase end is not announced from here. */
@@ -179,9 +200,10 @@ export class TimerService {
     this.timeouts.delete(roomId);
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     for (const t of this.timeouts.values()) clearTimeout(t);
     this.timeouts.clear();
-    this.focus.flushAll(this.now());
+    await this.queue.idle();
+    await this.focus.flushAll(this.now());
   }
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { first, one } from '../../db/query.js';
 import { roomMembers, todos } from '../../db/schema/index.js';
 import type { Todo } from '../../protocol/study.js';
 import { AppError } from '../plugins/errors.js';
@@ -35,44 +36,44 @@ export class TodosService {
     private readonly notify: PersonalNotifier,
   ) {}
 
-  private list(scope: { roomId: number } | { ownerId: number }): TodoRow[] {
+  private async list(scope: { roomId: number } | { ownerId: number }): Promise<TodoRow[]> {
     const where = 'roomId' in scope ? eq(todos.roomId, scope.roomId) : and(isNull(todos.roomId), eq(todos.ownerId, scope.ownerId));
-    return this.db.select().from(todos).where(where).orderBy(asc(todos.position), asc(todos.id)).all();
+    return (await this.db.select().from(todos).where(where).orderBy(asc(todos.position), asc(todos.id)));
   }
 
-  listRoom(roomId: number): Todo[] {
-    return this.list({ roomId });
+  async listRoom(roomId: number): Promise<Todo[]> {
+    return await this.list({ roomId });
   }
 
-  listPersonal(userId: number): Todo[] {
-    return this.list({ ownerId: userId });
+  async listPersonal(userId: number): Promise<Todo[]> {
+    return await this.list({ ownerId: userId });
   }
 
   /** Loads a to-do the caller may change: personal ones only by their owner, room ones by members. */
-  private editable(todoId: number, userId: number, isMember: (roomId: number) => boolean): TodoRow {
-    const row = this.db.select().from(todos).where(eq(todos.id, todoId)).get();
-    const allowed = row && (row.roomId === null ? row.ownerId === userId : isMember(row.roomId));
+  private async editable(todoId: number, userId: number, isMember: (roomId: number) => Promise<boolean>): Promise<TodoRow> {
+    const row = (await first(this.db.select().from(todos).where(eq(todos.id, todoId))));
+    const allowed = row && (row.roomId === null ? row.ownerId === userId : await isMember(row.roomId));
     if (!row || !allowed) throw new AppError('NOT_FOUND', 'No such to-do.');
     return row;
   }
 
-  private checkAssignee(roomId: number | null, userId: number, assigneeId: number | null | undefined): void {
+  private async checkAssignee(roomId: number | null, userId: number, assigneeId: number | null | undefined): Promise<void> {
     if (assigneeId === undefined || assigneeId === null) return;
     if (roomId === null) {
       if (assigneeId !== userId) throw new AppError('VALIDATION', 'Personal to-dos can only be assigned to yourself.');
       return;
     }
-    const m = this.db.select({ u: roomMembers.userId }).from(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, assigneeId))).get();
+    const m = (await first(this.db.select({ u: roomMembers.userId }).from(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, assigneeId)))));
     if (!m) throw new AppError('VALIDATION', 'The assignee must be a member of the room.');
   }
 
-  add(userId: number, input: { roomId?: number; text: string; assigneeId?: number; dueAt?: number }): Todo {
+  async add(userId: number, input: { roomId?: number; text: string; assigneeId?: number; dueAt?: number }): Promise<Todo> {
     const roomId = input.roomId ?? null;
-    this.checkAssignee(roomId, userId, input.assigneeId);
-    const existing = roomId === null ? this.list({ ownerId: userId }) : this.list({ roomId });
+    await this.checkAssignee(roomId, userId, input.assigneeId);
+    const existing = roomId === null ? await this.list({ ownerId: userId }) : await this.list({ roomId });
     if (existing.length >= MAX_TODOS_PER_LIST) throw new AppError('CONFLICT', 'This list is full.');
     const now = Date.now();
-    const row = this.db
+    const row = (await one(this.db
       .insert(todos)
       .values({
         roomId,
@@ -84,50 +85,48 @@ export class TodosService {
         createdAt: now,
         updatedAt: now,
       })
-      .returning()
-      .get();
-    this.announce(row, 'todo:added');
+      .returning()));
+    await this.announce(row, 'todo:added');
     return row;
   }
 
-  update(
+  async update(
     userId: number,
-    isMember: (roomId: number) => boolean,
+    isMember: (roomId: number) => Promise<boolean>,
     input: { todoId: number; text?: string; done?: boolean; assigneeId?: number | null; dueAt?: number | null },
-  ): Todo {
-    const row = this.editable(input.todoId, userId, isMember);
-    this.checkAssignee(row.roomId, userId, input.assigneeId);
+  ): Promise<Todo> {
+    const row = await this.editable(input.todoId, userId, isMember);
+    await this.checkAssignee(row.roomId, userId, input.assigneeId);
     const { todoId: _id, ...patch } = input;
     const now = Date.now();
     const set: Partial<TodoRow> = { ...patch, updatedAt: now };
     if (input.done !== undefined && input.done !== row.done) set.doneAt = input.done ? now : null;
-    const updated = this.db.update(todos).set(set).where(eq(todos.id, row.id)).returning().get()!;
-    this.announce(updated, 'todo:updated');
+    const updated = (await one(this.db.update(todos).set(set).where(eq(todos.id, row.id)).returning()));
+    await this.announce(updated, 'todo:updated');
     return updated;
   }
 
-  move(userId: number, isMember: (roomId: number) => boolean, todoId: number, toIndex: number): Todo {
-    const row = this.editable(todoId, userId, isMember);
-    const others = (row.roomId === null ? this.list({ ownerId: userId }) : this.list({ roomId: row.roomId })).filter((t) => t.id !== row.id);
-    const updated = this.db
+  async move(userId: number, isMember: (roomId: number) => Promise<boolean>, todoId: number, toIndex: number): Promise<Todo> {
+    const row = await this.editable(todoId, userId, isMember);
+    const others = (row.roomId === null ? await this.list({ ownerId: userId }) : await this.list({ roomId: row.roomId })).filter((t) => t.id !== row.id);
+    const updated = (await one(this.db
       .update(todos)
       .set({ position: positionForIndex(others, toIndex), updatedAt: Date.now() })
       .where(eq(todos.id, row.id))
-      .returning()
-      .get()!;
-    this.announce(updated, 'todo:updated');
+      .returning()));
+    await this.announce(updated, 'todo:updated');
     return updated;
   }
 
-  delete(userId: number, isMember: (roomId: number) => boolean, todoId: number): void {
-    const row = this.editable(todoId, userId, isMember);
-    this.db.delete(todos).where(eq(todos.id, row.id)).run();
+  async delete(userId: number, isMember: (roomId: number) => Promise<boolean>, todoId: number): Promise<void> {
+    const row = await this.editable(todoId, userId, isMember);
+    await this.db.delete(todos).where(eq(todos.id, row.id));
     if (row.roomId === null) this.notify.personal(userId, null, row.id);
-    else this.events.broadcast(row.roomId, 'todo:deleted', { todoId: row.id });
+    else await this.events.broadcast(row.roomId, 'todo:deleted', { todoId: row.id });
   }
 
-  private announce(row: TodoRow, event: 'todo:added' | 'todo:updated'): void {
+  private async announce(row: TodoRow, event: 'todo:added' | 'todo:updated'): Promise<void> {
     if (row.roomId === null) this.notify.personal(row.ownerId, row);
-    else this.events.broadcast(row.roomId, event, { todo: row });
+    else await this.events.broadcast(row.roomId, event, { todo: row });
   }
 }

@@ -28,7 +28,7 @@ export async function blackjackRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get('/api/rooms/:id/blackjack/leaderboard', { schema: { tags, summary: 'Richest players among a room’s members', params: roomParams, response: { 200: bjLeaderboardSchemaOut, ...authErrors } } }, async (req) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id);
+    await app.rooms.requireMember(req.params.id, user.id);
     return app.blackjack.leaderboard(req.params.id);
   });
 
@@ -41,7 +41,7 @@ export async function blackjackRoutes(fastify: FastifyInstance): Promise<void> {
     schema: { tags, summary: 'Hands played at a room’s table, newest first', params: roomParams, querystring: bjHistoryQuerySchema, response: { 200: bjHistoryPageSchemaOut, ...authErrors } },
   }, async (req) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id);
+    await app.rooms.requireMember(req.params.id, user.id);
     return app.blackjack.history({ roomId: req.params.id }, req.query.before, req.query.limit);
   });
 }

@@ -66,7 +66,7 @@ export interface BlackjackDeps {
   db: Db;
   events: RoomEvents;
   /** Is the user (still) a member of the room? Seats of former members are freed. */
-  isMember: (roomId: number, userId: number) => boolean;
+  isMember: (roomId: number, userId: number) => Promise<boolean>;
   /** Tells one user (all their tabs) that their bankroll changed. */
   bankrollChanged: (userId: number, bankroll: BjBankroll) => void;
   now?: () => number;
@@ -270,14 +270,18 @@ export class BlackjackService {
 
   /** A member left the room (kicked, banned, left): free their seat now if the table is open. */
   memberLeft(roomId: number): void {
-    if (this.tables.has(roomId)) this.pruneSeats(roomId);
+    if (this.tables.has(roomId)) this.pruneSeats(roomId).catch((err: unknown) => this.deps.log?.(err, roomId));
   }
 
   /** Frees the seats of users who are no longer members (kicked, banned, left the room). */
-  private pruneSeats(roomId: number): void {
-    const s = this.load(roomId);
-    s.seats.forEach((st, seat) => {
-      if (st && !st.leaving && !this.deps.isMember(roomId, st.userId)) {
+  private async pruneSeats(roomId: number): Promise<void> {
+    const seated = this.load(roomId).seats.flatMap((st) => (st && !st.leaving ? [st.userId] : []));
+    const gone = new Set<number>();
+    for (const userId of seated) if (!(await this.deps.isMember(roomId, userId))) gone.add(userId);
+    if (!gone.size) return;
+    // Re-read the table: it may have changed while memberships were read.
+    this.load(roomId).seats.forEach((st, seat) => {
+      if (st && !st.leaving && gone.has(st.userId)) {
         this.run(roomId, { type: 'leave', seat, userId: st.userId, now: this.now() }, 'left', st.userId);
       }
     });
@@ -289,8 +293,8 @@ export class BlackjackService {
     return { table: publicView(roomId, state), chips: this.chips(userId) };
   }
 
-  sit(roomId: number, userId: number, seat: number): BjCommandResult {
-    this.pruneSeats(roomId);
+  async sit(roomId: number, userId: number, seat: number): Promise<BjCommandResult> {
+    await this.pruneSeats(roomId);
     this.ensureBankroll(userId);
     return this.result(roomId, userId, this.run(roomId, { type: 'sit', seat, userId, now: this.now() }, 'sat', userId));
   }

@@ -11,10 +11,10 @@ export function registerBlackjackSockets(app: FastifyInstance): void {
   const member = memberOf(app);
   const moderator = memberOf(app, 'moderator');
 
-  sockets.command('bj:watch', member, (ctx, { roomId }) => ({
+  sockets.command('bj:watch', member, async (ctx, { roomId }) => ({
     table: blackjack.view(roomId),
     me: blackjack.bankroll(ctx.userId),
-    seq: rooms.getRow(roomId).seq,
+    seq: (await rooms.getRow(roomId)).seq,
     serverNow: Date.now(),
   }));
   sockets.command('bj:sit', member, (ctx, { roomId, seat }) => blackjack.sit(roomId, ctx.userId, seat));

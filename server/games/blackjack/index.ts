@@ -21,7 +21,7 @@ export const blackjackPlugin = fp(
     const service = new BlackjackService({
       db: app.db,
       events: app.roomEvents,
-      isMember: (roomId, userId) => !!app.rooms.membership(roomId, userId),
+      isMember: async (roomId, userId) => !!(await app.rooms.membership(roomId, userId)),
       bankrollChanged: (userId, bankroll) => app.io.to(userChannel(userId)).emit('bj:bankroll', { bankroll }),
       log: (err, roomId) => app.log.error({ err, roomId }, 'blackjack timer failed'),
     });

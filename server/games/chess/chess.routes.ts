@@ -24,7 +24,7 @@ export function chessRoutes(chess: ChessService) {
       },
     }, async (req) => {
       const { user } = requireSession(req);
-      app.rooms.requireMember(req.params.id, user.id);
+      await app.rooms.requireMember(req.params.id, user.id);
       return chess.roomGames(req.params.id, req.query);
     });
 
@@ -39,7 +39,7 @@ export function chessRoutes(chess: ChessService) {
       schema: { tags, summary: 'One game with its moves (players, or members of its room)', params: gameParams, response: { 200: z.object({ game: gameViewSchema }), ...authErrors } },
     }, async (req) => {
       const { user } = requireSession(req);
-      chess.requireAccess(req.params.id, user.id);
+      await chess.requireAccess(req.params.id, user.id);
       return { game: chess.view(req.params.id) };
     });
 
@@ -53,7 +53,7 @@ export function chessRoutes(chess: ChessService) {
       },
     }, async (req, reply) => {
       const { user } = requireSession(req);
-      chess.requireAccess(req.params.id, user.id);
+      await chess.requireAccess(req.params.id, user.id);
       const { filename, text } = chess.pgn(req.params.id);
       return reply.type('application/x-chess-pgn; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(text);
     });

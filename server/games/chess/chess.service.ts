@@ -298,7 +298,7 @@ export class ChessService {
   }
 
   /** Players see their games; everyone else must be a member of the game's room. */
-  requireAccess(gameId: number, userId: number): void {
+  async requireAccess(gameId: number, userId: number): Promise<void> {
     const row = this.db
       .select({ roomId: chessGames.roomId, whiteId: chessGames.whiteId, blackId: chessGames.blackId, createdBy: chessGames.createdBy, opponentId: chessGames.opponentId })
       .from(chessGames)
@@ -306,7 +306,7 @@ export class ChessService {
       .get();
     if (!row) throw new AppError('NOT_FOUND', 'No such game.');
     if ([row.whiteId, row.blackId, row.createdBy, row.opponentId].includes(userId)) return;
-    this.rooms.requireMember(row.roomId, userId);
+    await this.rooms.requireMember(row.roomId, userId);
   }
 
   pgn(gameId: number): { filename: string; text: string } {
@@ -331,10 +331,10 @@ export class ChessService {
 
   // ---- seats and challenges ----
 
-  challenge(roomId: number, userId: number, input: { opponentId?: number; color: ColorChoice; timeControl: TimeControl | null }): GameSummary {
+  async challenge(roomId: number, userId: number, input: { opponentId?: number; color: ColorChoice; timeControl: TimeControl | null }): Promise<GameSummary> {
     const { opponentId } = input;
     if (opponentId === userId) throw new AppError('CONFLICT', 'You cannot challenge yourself.');
-    if (opponentId !== undefined && !this.rooms.membership(roomId, opponentId)) throw new AppError('NOT_MEMBER', 'That user is not a member of this room.');
+    if (opponentId !== undefined && !await this.rooms.membership(roomId, opponentId)) throw new AppError('NOT_MEMBER', 'That user is not a member of this room.');
     const pending = this.db
       .select({ id: chessGames.id })
       .from(chessGames)
@@ -360,8 +360,15 @@ export class ChessService {
       .get();
     const summary = this.summaryOf(row, stateOf(row), now);
     this.events.broadcast(roomId, 'chess:challenged', { game: summary });
-    if (opponentId !== undefined) this.out.invite(opponentId, { roomId, roomName: this.rooms.getRow(roomId).name, game: summary });
     this.scheduleExpiry(row.id, row.expiresAt!);
+    if (opponentId !== undefined) {
+      // The invite carries the room's name: read after the game is saved and its expiry armed.
+      const invite = { roomId, game: summary };
+      void this.rooms.getRow(roomId).then(
+        ({ name }) => this.out.invite(opponentId, { ...invite, roomName: name }),
+        (err: unknown) => process.emitWarning(`chess invite failed: ${(err as Error).message}`),
+      );
+    }
     return summary;
   }
 
@@ -372,11 +379,11 @@ export class ChessService {
   }
 
   /** Takes an open seat or accepts a challenge: the game starts now. */
-  accept(gameId: number, userId: number): GameView {
+  async accept(gameId: number, userId: number): Promise<GameView> {
     const row = this.pendingRow(gameId);
     if (row.createdBy === userId) throw new AppError('CONFLICT', 'You cannot take your own seat.');
     if (row.opponentId !== null && row.opponentId !== userId) throw new AppError('FORBIDDEN', 'This challenge is for someone else.');
-    if (!this.rooms.membership(row.roomId, row.createdBy)) {
+    if (!await this.rooms.membership(row.roomId, row.createdBy)) {
       this.close(row, 'cancelled');
       throw new AppError('CONFLICT', 'The challenger has left the room.');
     }
@@ -490,13 +497,16 @@ export class ChessService {
   }
 
   /** resign / draw / takeback / abort / claim for a player; returns the game's view afterwards. */
-  act(gameId: number, userId: number, action: PlayerAction): GameView {
-    const live = this.liveGame(gameId);
+  async act(gameId: number, userId: number, action: PlayerAction): Promise<GameView> {
+    let live = this.liveGame(gameId);
     const by = this.colorOf(live.meta, userId);
     if (action.type === 'claim') {
       const opponentId = by === 'w' ? live.meta.blackId : live.meta.whiteId;
+      const opponentIsMember = !!(await this.rooms.membership(live.meta.roomId, opponentId));
+      // The game may have moved on while the membership was read: act on its state now.
+      live = this.liveGame(gameId);
       // An opponent removed from the room cannot come back: claimable at once.
-      const gone = this.rooms.membership(live.meta.roomId, opponentId) ? live.presence[other(by)].goneSince : 0;
+      const gone = opponentIsMember ? live.presence[other(by)].goneSince : 0;
       this.run(live, { type: 'claim', by, outcome: action.outcome, opponentGoneSince: gone, graceMs: gone === 0 ? 0 : this.tuning.graceMs });
     } else {
       this.run(live, { ...action, by });
@@ -629,7 +639,7 @@ export class ChessService {
   }
 
   /** Offers, accepts or declines a rematch of a finished game (colours swapped). */
-  rematch(gameId: number, userId: number, action: 'offer' | 'accept' | 'decline'): { game: GameView; next: GameView | null } {
+  async rematch(gameId: number, userId: number, action: 'offer' | 'accept' | 'decline'): Promise<{ game: GameView; next: GameView | null }> {
     const row = this.row(gameId);
     if (row.status !== 'finished' && row.status !== 'aborted') throw new AppError('CONFLICT', row.status === 'active' ? 'The game is still on.' : 'This game was never played.');
     if (row.rematchId !== null) throw new AppError('CONFLICT', 'A rematch was already played.');
@@ -640,7 +650,7 @@ export class ChessService {
     if (!outcome.ok) throw new AppError(outcome.code, outcome.reason);
     const agreed = outcome.events.some((e) => e.kind === 'rematchAgreed');
     const opponentId = by === 'w' ? meta.blackId : meta.whiteId;
-    if (agreed && !this.rooms.membership(row.roomId, opponentId)) throw new AppError('CONFLICT', 'Your opponent has left the room.');
+    if (agreed && !await this.rooms.membership(row.roomId, opponentId)) throw new AppError('CONFLICT', 'Your opponent has left the room.');
     // Finished games are not in memory: commit through a transient live record (no timers: it is over).
     const transient: Live = { meta, state: outcome.state, presence: { w: { sockets: new Set(), goneSince: null }, b: { sockets: new Set(), goneSince: null } } };
     this.commitEnded(transient, outcome.events, now);

@@ -51,11 +51,11 @@ export function socketChessOutlet(io: () => AppServer): ChessOutlet {
 
 /** Authorizer for game commands: the game's room membership of the caller (NOT_FOUND, NOT_MEMBER). */
 export function gameMemberOf(app: FastifyInstance, chess: ChessService): Authorizer<{ membership: MemberRow; roomId: number }> {
-  return (ctx, payload) => {
+  return async (ctx, payload) => {
     const { gameId } = payload as { gameId?: number };
     if (gameId === undefined) throw new Error('gameMemberOf used on a command without gameId');
     const roomId = chess.roomOf(gameId);
-    return { roomId, membership: app.rooms.requireMember(roomId, ctx.userId) };
+    return { roomId, membership: await app.rooms.requireMember(roomId, ctx.userId) };
   };
 }
 
@@ -65,16 +65,21 @@ export function registerChessSockets(app: FastifyInstance, chess: ChessService):
   const inRoom = memberOf(app);
 
   // A reconnect restores channels from before the disconnect; drop games of rooms the user lost.
-  sockets.guardRecovery((session) => {
-    session.rooms = session.rooms.filter((ch) => {
+  sockets.guardRecovery(async (session) => {
+    const kept: typeof session.rooms = [];
+    for (const ch of session.rooms) {
       const m = /^chess:(\d+)$/.exec(ch);
-      if (!m) return true;
-      try {
-        return !!rooms.membership(chess.roomOf(Number(m[1])), session.data.userId);
-      } catch {
-        return false;
+      if (!m) {
+        kept.push(ch);
+        continue;
       }
-    });
+      try {
+        if (await rooms.membership(chess.roomOf(Number(m[1])), session.data.userId)) kept.push(ch);
+      } catch {
+        // an unknown game: dropped
+      }
+    }
+    session.rooms = kept;
     return true;
   });
   sockets.onConnect((socket) => {
@@ -150,7 +155,7 @@ export function registerChessSockets(app: FastifyInstance, chess: ChessService):
 
   sockets.command('chess:claim', inGame, (ctx, { gameId, outcome }) => chess.act(gameId, ctx.userId, { type: 'claim', outcome }));
   sockets.command('chess:rematch', inGame, async (ctx, { gameId, action }) => {
-    const result = chess.rematch(gameId, ctx.userId, action);
+    const result = await chess.rematch(gameId, ctx.userId, action);
     if (result.next) await ctx.socket.join(gameChannel(result.next.id));
     return result;
   });
