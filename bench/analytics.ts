@@ -139,14 +139,14 @@ export async function analyticsBench(opts: AnalyticsOptions): Promise<BenchRepor
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     const job = new RollupJob(drizzle(db) as unknown as Db, 'America/Los_Angeles', () => null);
-    const first = job.run(now);
+    const first = await job.run(now);
     log(`first rollup: ${first.newRows.toLocaleString()} rows, ${(first.ms / 1000).toFixed(2)} s (${first.from} .. ${first.to})`);
     const ins = db.prepare("INSERT INTO messages (room_id, user_id, text, created_at) VALUES ((SELECT min(id) FROM rooms), (SELECT min(id) FROM users), 'new', ?)");
     db.transaction(() => {
       for (let i = 0; i < 10_000; i++) ins.run(now + i);
     })();
-    const incremental = job.run(now + 60_000);
-    const idle = job.run(now + 120_000);
+    const incremental = await job.run(now + 60_000);
+    const idle = await job.run(now + 120_000);
     db.close();
 
     // 4. The API on our server (TIME_ZONE as the rollups were made).

@@ -43,7 +43,7 @@ export interface Publish {
 
 export interface IngestHooks {
   /** Synchronous: may this key publish? Refused publishes are closed at once. */
-  authorize(key: string, sessionId: string, ip: string): boolean;
+  authorize(key: string, sessionId: string, ip: string): boolean | Promise<boolean>;
   /** An authorized publish started. */
   published(p: Publish): void;
   /** The publisher's connection closed (prompt; not NMS's 30 s donePublish). */
@@ -68,6 +68,8 @@ export class RtmpIngest {
   port = 0;
   private readonly readerToken = randomBytes(18).toString('base64url');
   private readonly refused = new Set<string>();
+  /** Publishes whose key check is still running (prePublish → postPublish). */
+  private readonly deciding = new Map<string, Promise<void>>();
   private readonly publishers = new Map<string, NmsSession>();
   /** Our transcoders' play sessions (reader token checked), by session id. */
   private readonly readers = new Map<string, NmsSession>();
@@ -174,19 +176,27 @@ export class RtmpIngest {
   }
 
   private prePublish(s: NmsSession): void {
-    const ok = s.streamApp === RTMP_APP && STREAM_NAME_RE.test(s.streamName) && !this.stopped && this.safeAuthorize(s);
-    if (!ok) {
-      this.refused.add(s.id);
-      this.log.info({ sessionId: s.id, ip: s.ip }, 'RTMP publish refused (unknown or rotated stream key)');
-      s.close(); // synchronously: NMS ignores return values
-      const socket = s.socket;
-      if (socket) setTimeout(() => socket.destroy(), 1000).unref();
-    }
+    if (!(s.streamApp === RTMP_APP && STREAM_NAME_RE.test(s.streamName) && !this.stopped)) return this.refuse(s);
+    // The key check reads the database (async): postPublish waits for the verdict, and a refused
+    // publish is closed as soon as it is known.
+    const verdict = this.safeAuthorize(s).then((ok) => {
+      this.deciding.delete(s.id);
+      if (!ok || this.stopped) this.refuse(s);
+    });
+    this.deciding.set(s.id, verdict);
   }
 
-  private safeAuthorize(s: NmsSession): boolean {
+  private refuse(s: NmsSession): void {
+    this.refused.add(s.id);
+    this.log.info({ sessionId: s.id, ip: s.ip }, 'RTMP publish refused (unknown or rotated stream key)');
+    s.close(); // NMS ignores return values
+    const socket = s.socket;
+    if (socket) setTimeout(() => socket.destroy(), 1000).unref();
+  }
+
+  private async safeAuthorize(s: NmsSession): Promise<boolean> {
     try {
-      return this.hooks.authorize(s.streamName, s.id, s.ip);
+      return await this.hooks.authorize(s.streamName, s.id, s.ip);
     } catch (err) {
       this.log.error({ err }, 'stream key check failed');
       return false;
@@ -194,6 +204,8 @@ export class RtmpIngest {
   }
 
   private postPublish(s: NmsSession): void {
+    const pending = this.deciding.get(s.id);
+    if (pending) return void pending.then(() => this.postPublish(s));
     if (this.refused.delete(s.id)) return; // NMS fires postPublish for refused publishes too
     if (this.publishers.has(s.id)) return;
     this.publishers.set(s.id, s);

@@ -6,31 +6,24 @@
  *   live streams (one viewer-sample = one minute watched);
  * - broadcasts: start and end of each stream that became playable.
  */
+import { and, eq, isNull, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { streamSessions, usageSamples, userActivityDays } from '../../db/schema/index.js';
 import { localDay } from '../study/local-time.js';
 
 export class ActivityRecorder {
-  private readonly raw: Db['$client'];
   private readonly seen = new Set<number>();
   private seenDay = '';
   private peak = 0;
-  private readonly insertDay;
-  private readonly insertSample;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly tz: string,
     private readonly now: () => number = Date.now,
-  ) {
-    this.raw = db.$client;
-    this.insertDay = this.raw.prepare('INSERT OR IGNORE INTO user_activity_days (day, user_id) VALUES (?, ?)');
-    this.insertSample = this.raw.prepare(
-      'INSERT INTO usage_samples (at, peak_sockets, stream_viewers) VALUES (?, ?, ?) ON CONFLICT(at) DO UPDATE SET peak_sockets = max(peak_sockets, excluded.peak_sockets), stream_viewers = max(stream_viewers, excluded.stream_viewers)',
-    );
-  }
+  ) {}
 
   /** The user was active now. At most one write per user per day. */
-  active(userId: number): void {
+  async active(userId: number): Promise<void> {
     const day = localDay(this.now(), this.tz);
     if (day !== this.seenDay) {
       this.seen.clear();
@@ -38,7 +31,7 @@ export class ActivityRecorder {
     }
     if (this.seen.has(userId)) return;
     this.seen.add(userId);
-    this.insertDay.run(day, userId);
+    await this.db.insert(userActivityDays).values({ day, userId }).onConflictDoNothing();
   }
 
   /** A socket connected or left: `current` sockets are connected now. */
@@ -47,27 +40,35 @@ export class ActivityRecorder {
   }
 
   /** Writes this minute's sample; `current` sockets are connected now and `viewers` watch live streams. */
-  sample(current: number, viewers: number): void {
+  async sample(current: number, viewers: number): Promise<void> {
     const at = Math.floor(this.now() / 60_000) * 60_000;
-    this.insertSample.run(at, Math.max(this.peak, current), viewers);
+    const peakSockets = Math.max(this.peak, current);
     this.peak = current;
+    const larger = (col: AnyColumn, name: string) => sql`CASE WHEN excluded.${sql.raw(name)} > ${col} THEN excluded.${sql.raw(name)} ELSE ${col} END`;
+    await this.db
+      .insert(usageSamples)
+      .values({ at, peakSockets, streamViewers: viewers })
+      .onConflictDoUpdate({
+        target: usageSamples.at,
+        set: { peakSockets: larger(usageSamples.peakSockets, 'peak_sockets'), streamViewers: larger(usageSamples.streamViewers, 'stream_viewers') },
+      });
   }
 
-  streamStarted(roomId: number, streamId: string, startedAt: number): void {
-    this.raw.prepare('INSERT INTO stream_sessions (room_id, stream_id, started_at) VALUES (?, ?, ?)').run(roomId, streamId, startedAt);
+  async streamStarted(roomId: number, streamId: string, startedAt: number): Promise<void> {
+    await this.db.insert(streamSessions).values({ roomId, streamId, startedAt });
   }
 
-  streamEnded(streamId: string, endedAt: number): void {
-    this.raw.prepare('UPDATE stream_sessions SET ended_at = ? WHERE stream_id = ? AND ended_at IS NULL').run(endedAt, streamId);
+  async streamEnded(streamId: string, endedAt: number): Promise<void> {
+    await this.db.update(streamSessions).set({ endedAt }).where(and(eq(streamSessions.streamId, streamId), isNull(streamSessions.endedAt)));
   }
 
   /** Rooms with a broadcast in progress (for sampling their viewers). */
-  liveRooms(): number[] {
-    return (this.raw.prepare('SELECT DISTINCT room_id AS r FROM stream_sessions WHERE ended_at IS NULL').all() as { r: number }[]).map((x) => x.r);
+  async liveRooms(): Promise<number[]> {
+    return (await this.db.selectDistinct({ r: streamSessions.roomId }).from(streamSessions).where(isNull(streamSessions.endedAt))).map((x) => x.r);
   }
 
   /** At start-up: broadcasts cannot survive a restart; close the ones left open. */
-  closeOpenStreams(): void {
-    this.raw.prepare('UPDATE stream_sessions SET ended_at = ? WHERE ended_at IS NULL').run(this.now());
+  async closeOpenStreams(): Promise<void> {
+    await this.db.update(streamSessions).set({ endedAt: this.now() }).where(isNull(streamSessions.endedAt));
   }
 }

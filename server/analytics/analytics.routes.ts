@@ -18,7 +18,7 @@ export async function analyticsRoutes(fastify: FastifyInstance): Promise<void> {
     },
   }, async (req) => {
     requireAdmin(req);
-    return app.analytics.range(req.query.days);
+    return await app.analytics.range(req.query.days);
   });
 
   app.post('/api/admin/analytics/rollup', {
@@ -32,7 +32,7 @@ export async function analyticsRoutes(fastify: FastifyInstance): Promise<void> {
     const { user } = requireAdmin(req);
     // Cheap after the first run (only new rows are read), but not something to hammer.
     refreshLimiter.enforce(`u${user.id}`, 'The figures were just updated: try again in a minute.');
-    app.runRollup();
-    return app.analytics.range(req.query.days);
+    await app.runRollup();
+    return await app.analytics.range(req.query.days);
   });
 }

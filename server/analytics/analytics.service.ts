@@ -1,22 +1,9 @@
+import { between, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { first } from '../../db/query.js';
+import { analyticsDaily, analyticsRoomDaily, analyticsState, rooms } from '../../db/schema/index.js';
 import type { Analytics, AnalyticsDay } from '../../protocol/analytics.js';
 import { addDays, localDay } from '../study/local-time.js';
-
-interface DailyRow {
-  day: string;
-  dau: number;
-  wau: number;
-  mau: number;
-  signups: number;
-  messages: number;
-  focus_seconds: number;
-  chess_games: number;
-  blackjack_rounds: number;
-  streams: number;
-  watch_minutes: number;
-  peak_sockets: number;
-  storage_bytes: number | null;
-}
 
 const empty = (day: string): AnalyticsDay => ({
   day,
@@ -36,28 +23,16 @@ const empty = (day: string): AnalyticsDay => ({
 
 /** Reads the rollups only: at most 90 daily rows and one grouped read of rooms' days. */
 export class AnalyticsService {
-  private readonly q;
-
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly tz: string,
-  ) {
-    const raw = db.$client;
-    this.q = {
-      days: raw.prepare<[string, string], DailyRow>('SELECT * FROM analytics_daily WHERE day BETWEEN ? AND ? ORDER BY day'),
-      rooms: raw.prepare<[string, string], { roomId: number; name: string | null; messages: number }>(
-        `SELECT d.room_id AS roomId, r.name AS name, d.n AS messages FROM
-           (SELECT room_id, sum(messages) AS n FROM analytics_room_daily WHERE day BETWEEN ? AND ? GROUP BY room_id ORDER BY n DESC LIMIT 10) d
-         LEFT JOIN rooms r ON r.id = d.room_id ORDER BY d.n DESC`,
-      ),
-      lastRun: raw.prepare<[], { value: string }>("SELECT value FROM analytics_state WHERE key = 'lastRun'"),
-    };
-  }
+  ) {}
 
-  range(days: number, now = Date.now()): Analytics {
+  async range(days: number, now = Date.now()): Promise<Analytics> {
     const to = localDay(now, this.tz);
     const from = addDays(to, -(days - 1));
-    const rows = new Map(this.q.days.all(from, to).map((r) => [r.day, r]));
+    const dailyRows = await this.db.select().from(analyticsDaily).where(between(analyticsDaily.day, from, to)).orderBy(analyticsDaily.day);
+    const rows = new Map(dailyRows.map((r) => [r.day, r]));
     const out: AnalyticsDay[] = [];
     for (let d = from; d <= to; d = addDays(d, 1)) {
       const r = rows.get(d);
@@ -70,18 +45,32 @@ export class AnalyticsService {
               mau: r.mau,
               signups: r.signups,
               messages: r.messages,
-              focusMinutes: Math.round(r.focus_seconds / 60),
-              chessGames: r.chess_games,
-              blackjackRounds: r.blackjack_rounds,
+              focusMinutes: Math.round(r.focusSeconds / 60),
+              chessGames: r.chessGames,
+              blackjackRounds: r.blackjackRounds,
               streams: r.streams,
-              watchMinutes: r.watch_minutes,
-              peakSockets: r.peak_sockets,
-              storageBytes: r.storage_bytes,
+              watchMinutes: r.watchMinutes,
+              peakSockets: r.peakSockets,
+              storageBytes: r.storageBytes,
             }
           : empty(d),
       );
     }
-    const last = this.q.lastRun.get();
-    return { timeZone: this.tz, from, to, days: out, busiestRooms: this.q.rooms.all(from, to), computedAt: last ? Number(last.value) : null };
+    const n = sql<number>`sum(${analyticsRoomDaily.messages})`.mapWith(Number);
+    const top = this.db
+      .select({ roomId: analyticsRoomDaily.roomId, n: n.as('n') })
+      .from(analyticsRoomDaily)
+      .where(between(analyticsRoomDaily.day, from, to))
+      .groupBy(analyticsRoomDaily.roomId)
+      .orderBy(desc(n))
+      .limit(10)
+      .as('d');
+    const busiestRooms = await this.db
+      .select({ roomId: top.roomId, name: rooms.name, messages: sql<number>`${top.n}`.mapWith(Number) })
+      .from(top)
+      .leftJoin(rooms, eq(rooms.id, top.roomId))
+      .orderBy(desc(top.n));
+    const last = await first(this.db.select({ value: analyticsState.value }).from(analyticsState).where(eq(analyticsState.key, 'lastRun')).limit(1));
+    return { timeZone: this.tz, from, to, days: out, busiestRooms, computedAt: last ? Number(last.value) : null };
   }
 }

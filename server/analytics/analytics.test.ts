@@ -42,12 +42,12 @@ describe('GET /api/admin/analytics', () => {
     for (const bad of ['8', '0', '-7', 'abc', '7.5', '1e9', '']) expect((await admin.get(`/api/admin/analytics?days=${bad}`)).status, bad).toBe(400);
   });
 
-  it('records broadcasts from the stream facts (start, end)', () => {
+  it('records broadcasts from the stream facts (start, end)', async () => {
     const state = { roomId, status: 'live', streamId: 'bench1', playlistUrl: null, startedAt: Date.now(), viewers: 0, renditions: [], segmentSeconds: 1, ingestLagMs: 0 };
-    server.app.roomEvents.broadcast(roomId, 'stream:started', { state } as never);
-    expect(server.app.activity.liveRooms()).toEqual([roomId]);
-    server.app.roomEvents.broadcast(roomId, 'stream:ended', { streamId: 'bench1', reason: 'stopped', error: null, endedAt: Date.now(), vodId: null } as never);
-    expect(server.app.activity.liveRooms()).toEqual([]);
+    await server.app.roomEvents.broadcast(roomId, 'stream:started', { state } as never);
+    expect(await server.app.activity.liveRooms()).toEqual([roomId]);
+    await server.app.roomEvents.broadcast(roomId, 'stream:ended', { streamId: 'bench1', reason: 'stopped', error: null, endedAt: Date.now(), vodId: null } as never);
+    expect(await server.app.activity.liveRooms()).toEqual([]);
     expect(server.app.db.$client.prepare('SELECT count(*) AS n FROM stream_sessions WHERE ended_at IS NOT NULL').get()).toEqual({ n: 1 });
   });
 
@@ -56,8 +56,8 @@ describe('GET /api/admin/analytics', () => {
     await command(s, 'room:enter', { roomId });
     for (const text of ['one', 'two', 'three']) expect((await command(s, 'chat:send', { roomId, text })).ok).toBe(true);
     await expect.poll(() => (server.app.db.$client.prepare('SELECT count(*) AS n FROM user_activity_days WHERE user_id = ?').get(member.userId) as { n: number }).n).toBe(1);
-    server.app.activity.sample(server.app.io.of('/').sockets.size, 0);
-    server.app.rollup.run();
+    await server.app.activity.sample(server.app.io.of('/').sockets.size, 0);
+    await server.app.rollup.run();
     const page = (await admin.get('/api/admin/analytics?days=7')).body;
     const today = page.days.at(-1);
     expect(today).toMatchObject({ messages: 3, signups: 5, dau: 1, peakSockets: 1, streams: 1 });
@@ -65,7 +65,7 @@ describe('GET /api/admin/analytics', () => {
     expect(page.busiestRooms).toEqual([{ roomId, name: 'Study hall', messages: 3 }]);
     expect(page.computedAt).toBeGreaterThan(0);
     // A second run finds nothing new and counts nothing twice.
-    expect(server.app.rollup.run().newRows).toBe(0);
+    expect((await server.app.rollup.run()).newRows).toBe(0);
     expect((await admin.get('/api/admin/analytics?days=7')).body.days.at(-1).messages).toBe(3);
     s.disconnect();
   });
@@ -75,7 +75,7 @@ describe('GET /api/admin/analytics', () => {
     const oneGo = (await admin.get('/api/admin/analytics?days=7')).body.days.at(-1);
     raw.exec('DELETE FROM analytics_daily; DELETE FROM analytics_room_daily; DELETE FROM analytics_state;');
     let runs = 0;
-    while (server.app.rollup.run(Date.now(), 1).more) runs++;
+    while ((await server.app.rollup.run(Date.now(), 1)).more) runs++;
     expect(runs).toBeGreaterThanOrEqual(3);
     const batched = (await admin.get('/api/admin/analytics?days=7')).body.days.at(-1);
     expect({ ...batched, storageBytes: 0 }).toEqual({ ...oneGo, storageBytes: 0 });

@@ -3,10 +3,13 @@
  * rows a second apart on either side of local midnight land on different days, a focus span
  * across midnight is split, and later runs add only new rows.
  */
+import { sql } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../db/client.js';
 import { ActivityRecorder } from './activity.js';
 import { RollupJob } from './rollup.js';
-import { localDaySql, offsetSegments } from './day-sql.js';
+import { daySql, offsetSegments } from './day-sql.js';
 import { newUsers, roomWith, startServer, type TestServer } from '../test/harness.js';
 
 const zones = [
@@ -29,7 +32,7 @@ describe('local-day SQL', () => {
       { until: Date.UTC(2026, 2, 8, 10, 0), offsetMs: -8 * 3_600_000 },
       { until: Infinity, offsetMs: -7 * 3_600_000 },
     ]);
-    expect(localDaySql('at', segs)).toContain('CASE WHEN at < ');
+    expect(new SQLiteSyncDialect().sqlToQuery(daySql(openDb(':memory:')).localDay(sql`at`, segs)).sql).toContain('CASE WHEN at < ');
     expect(offsetSegments('Asia/Tokyo', Date.UTC(2026, 0, 1), Date.UTC(2026, 11, 31))).toHaveLength(1);
   });
 });
@@ -69,11 +72,11 @@ describe.each(zones)('rollups in $tz', ({ tz, midnight: M }) => {
     // Active days through the recorder with its clock either side of midnight.
     let clock = M - 1000;
     const rec = new ActivityRecorder(server.app.db, tz, () => clock);
-    rec.active(ann.userId);
-    rec.active(ann.userId);
+    await rec.active(ann.userId);
+    await rec.active(ann.userId);
     clock = M;
-    rec.active(ann.userId);
-    rec.active(bob.userId);
+    await rec.active(ann.userId);
+    await rec.active(bob.userId);
     const days = raw.prepare('SELECT day, user_id AS u FROM user_activity_days').all();
     expect(days).toHaveLength(3);
     expect(days).toEqual(expect.arrayContaining([
@@ -82,10 +85,10 @@ describe.each(zones)('rollups in $tz', ({ tz, midnight: M }) => {
       { day: after, u: bob.userId },
     ]));
     job = new RollupJob(server.app.db, tz, () => 12345);
-  });
+  }, 30_000);
 
-  it('puts each figure on its local day', () => {
-    const r = run(M + 6 * 3_600_000);
+  it('puts each figure on its local day', async () => {
+    const r = await run(M + 6 * 3_600_000);
     expect(r.to).toBe(after);
     const b = day(before);
     const a = day(after);
@@ -104,28 +107,28 @@ describe.each(zones)('rollups in $tz', ({ tz, midnight: M }) => {
     ]);
   });
 
-  it('a later run adds only new rows and recomputes only the days that can change', () => {
+  it('a later run adds only new rows and recomputes only the days that can change', async () => {
     const raw = server.app.db.$client;
-    const again = run(M + 7 * 3_600_000);
+    const again = await run(M + 7 * 3_600_000);
     expect(again.newRows).toBe(0);
     expect(day(after).messages).toBe(2);
     raw.prepare('INSERT INTO messages (room_id, user_id, text, created_at) VALUES (?, (SELECT min(id) FROM users), ?, ?)').run(roomId, 'later', M + 7 * 3_600_000);
-    const third = run(M + 8 * 3_600_000);
+    const third = await run(M + 8 * 3_600_000);
     expect(third.newRows).toBe(1);
     expect(third.from).toBe(before);
     expect(day(after).messages).toBe(3);
     // Days later, the day before the previous run is the first one recomputed; older days are final.
-    const later = run(M + 3 * 86_400_000);
+    const later = await run(M + 3 * 86_400_000);
     expect(later.from).toBe(before);
     raw.prepare('UPDATE analytics_daily SET dau = 99 WHERE day = ?').run(after);
-    const last = run(M + 3 * 86_400_000 + 3_600_000);
+    const last = await run(M + 3 * 86_400_000 + 3_600_000);
     expect(last.from).toBe('2026-03-11');
     expect(day(after).dau).toBe(99);
     raw.prepare('UPDATE analytics_daily SET dau = 2 WHERE day = ?').run(after);
   });
 
-  it('the API reads the rollups for the range, in the zone', () => {
-    const page = server.app.analytics.range(7, M + 8 * 3_600_000);
+  it('the API reads the rollups for the range, in the zone', async () => {
+    const page = await server.app.analytics.range(7, M + 8 * 3_600_000);
     expect(page.timeZone).toBe(tz);
     expect(page.days).toHaveLength(7);
     expect(page.to).toBe(after);

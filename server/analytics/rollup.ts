@@ -15,9 +15,25 @@
  * Days are local days of the instance zone (TIME_ZONE). When the zone changes, the rollups are
  * rebuilt from scratch on the next run.
  */
+import { and, between, count, countDistinct, eq, gt, gte, lte, max, min, sql, sum, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { first, one } from '../../db/query.js';
+import { transaction } from '../../db/tx.js';
+import {
+  analyticsDaily,
+  analyticsRoomDaily,
+  analyticsState,
+  blackjackHands,
+  chessGames,
+  focusSpans,
+  messages,
+  streamSessions,
+  usageSamples,
+  userActivityDays,
+  users,
+} from '../../db/schema/index.js';
 import { addDays, localDay, splitByLocalDay, zonedInstant } from '../study/local-time.js';
-import { localDaySql, offsetSegments } from './day-sql.js';
+import { daySql, offsetSegments, type DaySql } from './day-sql.js';
 
 export interface RollupResult {
   from: string;
@@ -29,8 +45,6 @@ export interface RollupResult {
   ms: number;
 }
 
-type Raw = Db['$client'];
-
 /** The longest range the analytics page shows (days). */
 export const MAX_RANGE_DAYS = 90;
 
@@ -40,39 +54,55 @@ export function dayStart(day: string, tz: string): number {
   return zonedInstant(y, m, d, 0, 0, tz);
 }
 
+/** Counters of analytics_daily that append-only tables add to. */
+const ADDED = {
+  signups: { col: analyticsDaily.signups, name: 'signups' },
+  messages: { col: analyticsDaily.messages, name: 'messages' },
+  blackjackRounds: { col: analyticsDaily.blackjackRounds, name: 'blackjack_rounds' },
+  focusSeconds: { col: analyticsDaily.focusSeconds, name: 'focus_seconds' },
+} as const;
+
+type DayCount = { day: string; n: number };
+
+/** An append-only table read past its high-water mark (ids), with its time column. */
+interface Source {
+  key: string;
+  id: AnyColumn;
+  time: AnyColumn;
+  table: typeof messages | typeof users | typeof blackjackHands;
+}
+
 export class RollupJob {
-  private readonly raw: Raw;
+  private readonly days: DaySql;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly tz: string,
     /** Bytes the instance stores now (database + recordings), for today's row. */
-    private readonly storage: () => number | null = () => null,
+    private readonly storage: () => Promise<number | null> | number | null = () => null,
   ) {
-    this.raw = db.$client;
+    this.days = daySql(db);
   }
 
-  private state(): Map<string, string> {
-    return new Map((this.raw.prepare('SELECT key, value FROM analytics_state').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+  private async state(db: Db): Promise<Map<string, string>> {
+    return new Map((await db.select().from(analyticsState)).map((r) => [r.key, r.value]));
   }
 
-  private setState(key: string, value: string | number): void {
-    this.raw.prepare('INSERT INTO analytics_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, String(value));
+  private async setState(db: Db, key: string, value: string | number): Promise<void> {
+    await db
+      .insert(analyticsState)
+      .values({ key, value: String(value) })
+      .onConflictDoUpdate({ target: analyticsState.key, set: { value: String(value) } });
   }
 
   /** The first day anything happened (first run only). */
-  private earliest(): number | null {
-    const row = this.raw
-      .prepare(
-        `SELECT min(t) AS t FROM (
-           SELECT min(created_at) AS t FROM users
-           UNION ALL SELECT min(at) FROM usage_samples
-           UNION ALL SELECT min(started_at) FROM stream_sessions)`,
-      )
-      .get() as { t: number | null };
-    const firstActive = this.raw.prepare('SELECT min(day) AS d FROM user_activity_days').get() as { d: string | null };
-    const fromActivity = firstActive.d ? dayStart(firstActive.d, this.tz) : null;
-    const all = [row.t, fromActivity].filter((x): x is number => x !== null);
+  private async earliest(db: Db): Promise<number | null> {
+    const [u] = await db.select({ t: min(users.createdAt) }).from(users);
+    const [s] = await db.select({ t: min(usageSamples.at) }).from(usageSamples);
+    const [st] = await db.select({ t: min(streamSessions.startedAt) }).from(streamSessions);
+    const [firstActive] = await db.select({ d: min(userActivityDays.day) }).from(userActivityDays);
+    const fromActivity = firstActive?.d ? dayStart(firstActive.d, this.tz) : null;
+    const all = [u?.t, s?.t, st?.t, fromActivity].filter((x): x is number => x !== null && x !== undefined).map(Number);
     return all.length ? Math.min(...all) : null;
   }
 
@@ -80,132 +110,156 @@ export class RollupJob {
    * One run. `batch` caps the rows read past each high-water mark, so a first run over a large
    * history can be spread over several short runs instead of blocking the event loop for seconds.
    */
-  run(now = Date.now(), batch = Infinity): RollupResult {
+  async run(now = Date.now(), batch = Infinity): Promise<RollupResult> {
     const started = performance.now();
-    const { tz, raw } = this;
-    let state = this.state();
-    if (state.has('tz') && state.get('tz') !== tz) {
-      raw.exec('DELETE FROM analytics_daily; DELETE FROM analytics_room_daily; DELETE FROM analytics_state;');
-      state = new Map();
-    }
-    const today = localDay(now, tz);
-    const lastRun = state.has('lastRun') ? Number(state.get('lastRun')) : null;
-    const first = lastRun === null ? this.earliest() : null;
-    // A first run computes the windowed figures for the days a page can show (90); the counts of
-    // append-only tables still cover all history (rows are read once whatever their day).
-    const oldest = addDays(today, -(MAX_RANGE_DAYS - 1));
-    const firstDay = first !== null ? localDay(Math.min(first, now), tz) : today;
-    const from = lastRun !== null ? addDays(localDay(lastRun, tz), -1) : firstDay > oldest ? firstDay : oldest;
-    const fromMs = dayStart(from, tz);
-    let newRows = 0;
-    let more = false;
-    const track = (r: { n: number; more: boolean }) => {
-      newRows += r.n;
-      more ||= r.more;
-    };
+    const { tz } = this;
+    // Read before the transaction: it may touch the file system (WAL size) or the catalogue.
+    const bytes = await this.storage();
+    return transaction(this.db, async (db) => {
+      let state = await this.state(db);
+      if (state.has('tz') && state.get('tz') !== tz) {
+        await db.delete(analyticsDaily);
+        await db.delete(analyticsRoomDaily);
+        await db.delete(analyticsState);
+        state = new Map();
+      }
+      const today = localDay(now, tz);
+      const lastRun = state.has('lastRun') ? Number(state.get('lastRun')) : null;
+      const first = lastRun === null ? await this.earliest(db) : null;
+      // A first run computes the windowed figures for the days a page can show (90); the counts of
+      // append-only tables still cover all history (rows are read once whatever their day).
+      const oldest = addDays(today, -(MAX_RANGE_DAYS - 1));
+      const firstDay = first !== null ? localDay(Math.min(first, now), tz) : today;
+      const from = lastRun !== null ? addDays(localDay(lastRun, tz), -1) : firstDay > oldest ? firstDay : oldest;
+      const fromMs = dayStart(from, tz);
+      let newRows = 0;
+      let more = false;
+      const track = (r: { n: number; more: boolean }) => {
+        newRows += r.n;
+        more ||= r.more;
+      };
 
-    raw.transaction(() => {
-      const ensure = raw.prepare('INSERT OR IGNORE INTO analytics_daily (day, computed_at) VALUES (?, ?)');
-      for (let d = from; d <= today; d = addDays(d, 1)) ensure.run(d, now);
+      for (let d = from; d <= today; d = addDays(d, 1)) await db.insert(analyticsDaily).values({ day: d, computedAt: now }).onConflictDoNothing();
 
       // ---- append-only tables past their high-water marks ----
-      track(this.addCounts('messages', state, now, batch, (day) => `SELECT room_id AS room, ${day} AS day, count(*) AS n FROM messages WHERE id > @w AND id <= @max GROUP BY room_id, day`, (rows) => {
-        const room = raw.prepare('INSERT INTO analytics_room_daily (day, room_id, messages) VALUES (?, ?, ?) ON CONFLICT(day, room_id) DO UPDATE SET messages = messages + excluded.messages');
-        const daily = raw.prepare(`INSERT INTO analytics_daily (day, messages, computed_at) VALUES (?, ?, ${now}) ON CONFLICT(day) DO UPDATE SET messages = messages + excluded.messages`);
-        for (const r of rows) {
-          room.run(r.day, r.room, r.n);
-          daily.run(r.day, r.n);
-        }
-      }));
-      track(this.addCounts('users', state, now, batch, (day) => `SELECT ${day} AS day, count(*) AS n FROM users WHERE id > @w AND id <= @max GROUP BY day`, (rows) => this.addTo('signups', rows, now)));
-      track(this.addCounts(
-        'blackjack_hands',
-        state,
-        now,
-        batch,
-        // A round's hands are written together when it settles: distinct (room, round) per batch is a round.
-        (day) => `SELECT ${day} AS day, count(DISTINCT room_id || ':' || round_id) AS n FROM blackjack_hands WHERE id > @w AND id <= @max GROUP BY day`,
-        (rows) => this.addTo('blackjack_rounds', rows, now),
-      ));
-      track(this.addFocus(state, now, batch));
+      track(
+        await this.addCounts(db, { key: 'messages', table: messages, id: messages.id, time: messages.createdAt }, state, now, batch, async (range, day) => {
+          const rows = await db
+            .select({ room: messages.roomId, day, n: count() })
+            .from(messages)
+            .where(range)
+            .groupBy(messages.roomId, day);
+          for (const r of rows) {
+            await db
+              .insert(analyticsRoomDaily)
+              .values({ day: r.day, roomId: r.room, messages: r.n })
+              .onConflictDoUpdate({ target: [analyticsRoomDaily.day, analyticsRoomDaily.roomId], set: { messages: sql`${analyticsRoomDaily.messages} + excluded.messages` } });
+            await this.addTo(db, 'messages', [{ day: r.day, n: r.n }], now);
+          }
+        }),
+      );
+      track(
+        await this.addCounts(db, { key: 'users', table: users, id: users.id, time: users.createdAt }, state, now, batch, async (range, day) => {
+          await this.addTo(db, 'signups', await db.select({ day, n: count() }).from(users).where(range).groupBy(day), now);
+        }),
+      );
+      track(
+        await this.addCounts(db, { key: 'blackjack_hands', table: blackjackHands, id: blackjackHands.id, time: blackjackHands.createdAt }, state, now, batch, async (range, day) => {
+          // A round's hands are written together when it settles: distinct (room, round) per batch is a round.
+          const round = sql`cast(${blackjackHands.roomId} as text) || ':' || cast(${blackjackHands.roundId} as text)`;
+          await this.addTo(db, 'blackjackRounds', await db.select({ day, n: countDistinct(round) }).from(blackjackHands).where(range).groupBy(day), now);
+        }),
+      );
+      track(await this.addFocus(db, state, now, batch));
 
       // ---- recomputed for the days that can still change ----
-      raw.prepare('UPDATE analytics_daily SET chess_games = 0, streams = 0, watch_minutes = 0, peak_sockets = 0, computed_at = ? WHERE day >= ?').run(now, from);
+      await db.update(analyticsDaily).set({ chessGames: 0, streams: 0, watchMinutes: 0, peakSockets: 0, computedAt: now }).where(gte(analyticsDaily.day, from));
       const segs = offsetSegments(tz, fromMs, now + 1);
-      const set = (column: string, sqlText: string) => {
-        const upd = raw.prepare(`UPDATE analytics_daily SET ${column} = ? WHERE day = ?`);
-        for (const r of raw.prepare(sqlText).all({ from: fromMs }) as { day: string; n: number }[]) upd.run(r.n, r.day);
+      const set = async (column: 'chessGames' | 'streams' | 'watchMinutes' | 'peakSockets', rows: { day: string; n: number | string | null }[]) => {
+        for (const r of rows) await db.update(analyticsDaily).set({ [column]: Number(r.n ?? 0) }).where(eq(analyticsDaily.day, r.day));
       };
-      set('chess_games', `SELECT ${localDaySql('ended_at', segs)} AS day, count(*) AS n FROM chess_games WHERE status = 'finished' AND ended_at >= @from GROUP BY day`);
-      set('streams', `SELECT ${localDaySql('started_at', segs)} AS day, count(*) AS n FROM stream_sessions WHERE started_at >= @from GROUP BY day`);
-      set('watch_minutes', `SELECT ${localDaySql('at', segs)} AS day, sum(stream_viewers) AS n FROM usage_samples WHERE at >= @from GROUP BY day`);
-      set('peak_sockets', `SELECT ${localDaySql('at', segs)} AS day, max(peak_sockets) AS n FROM usage_samples WHERE at >= @from GROUP BY day`);
+      const chessDay = this.days.localDay(chessGames.endedAt, segs);
+      await set('chessGames', await db.select({ day: chessDay, n: count() }).from(chessGames).where(and(eq(chessGames.status, 'finished'), gte(chessGames.endedAt, fromMs))).groupBy(chessDay));
+      const streamDay = this.days.localDay(streamSessions.startedAt, segs);
+      await set('streams', await db.select({ day: streamDay, n: count() }).from(streamSessions).where(gte(streamSessions.startedAt, fromMs)).groupBy(streamDay));
+      const sampleDay = this.days.localDay(usageSamples.at, segs);
+      await set('watchMinutes', await db.select({ day: sampleDay, n: sum(usageSamples.streamViewers) }).from(usageSamples).where(gte(usageSamples.at, fromMs)).groupBy(sampleDay));
+      await set('peakSockets', await db.select({ day: sampleDay, n: max(usageSamples.peakSockets) }).from(usageSamples).where(gte(usageSamples.at, fromMs)).groupBy(sampleDay));
 
-      const dau = raw.prepare('SELECT count(*) AS n FROM user_activity_days WHERE day = ?');
-      const span = raw.prepare('SELECT count(DISTINCT user_id) AS n FROM user_activity_days WHERE day BETWEEN ? AND ?');
-      const updDau = raw.prepare('UPDATE analytics_daily SET dau = ? WHERE day = ?');
-      const updWindows = raw.prepare('UPDATE analytics_daily SET wau = ?, mau = ? WHERE day = ?');
       // Weekly and monthly actives are distinct counts over windows: the costly part. Pages show at
       // most 90 days, so a backfill computes them only for those; DAU goes back to the start.
       const windowsFrom = from > addDays(today, -(MAX_RANGE_DAYS - 1)) ? from : addDays(today, -(MAX_RANGE_DAYS - 1));
-      const n = (s: { get(...a: unknown[]): unknown }, ...a: unknown[]) => (s.get(...a) as { n: number }).n;
+      const span = async (lo: string, hi: string) => (await one(db.select({ n: countDistinct(userActivityDays.userId) }).from(userActivityDays).where(between(userActivityDays.day, lo, hi)))).n;
       for (let d = from; d <= today; d = addDays(d, 1)) {
-        updDau.run(n(dau, d), d);
-        if (d >= windowsFrom) updWindows.run(n(span, addDays(d, -6), d), n(span, addDays(d, -29), d), d);
+        const { n: dau } = await one(db.select({ n: count() }).from(userActivityDays).where(eq(userActivityDays.day, d)));
+        await db.update(analyticsDaily).set({ dau }).where(eq(analyticsDaily.day, d));
+        if (d >= windowsFrom) await db.update(analyticsDaily).set({ wau: await span(addDays(d, -6), d), mau: await span(addDays(d, -29), d) }).where(eq(analyticsDaily.day, d));
       }
-      const bytes = this.storage();
-      if (bytes !== null) raw.prepare('UPDATE analytics_daily SET storage_bytes = ? WHERE day = ?').run(bytes, today);
-      this.setState('lastRun', now);
-      this.setState('tz', tz);
-    })();
-    return { from, to: today, newRows, more, ms: performance.now() - started };
+      if (bytes !== null) await db.update(analyticsDaily).set({ storageBytes: bytes }).where(eq(analyticsDaily.day, today));
+      await this.setState(db, 'lastRun', now);
+      await this.setState(db, 'tz', tz);
+      return { from, to: today, newRows, more, ms: performance.now() - started };
+    });
   }
 
-  /** Reads `table` past its high-water mark with a local-day expression over `created_at`. */
-  private addCounts(table: string, state: Map<string, string>, now: number, batch: number, query: (day: string) => string, apply: (rows: { day: string; n: number; room?: number }[]) => void): { n: number; more: boolean } {
-    const w = Number(state.get(`${table}.id`) ?? 0);
-    const top = (this.raw.prepare(`SELECT coalesce(max(id), 0) AS m FROM ${table}`).get() as { m: number }).m;
+  /** Reads `src` past its high-water mark; `apply` gets the id range and the local-day expression over its time column. */
+  private async addCounts(
+    db: Db,
+    src: Source,
+    state: Map<string, string>,
+    now: number,
+    batch: number,
+    apply: (range: SQL, day: SQL<string>) => Promise<void>,
+  ): Promise<{ n: number; more: boolean }> {
+    const w = Number(state.get(`${src.key}.id`) ?? 0);
+    const top = Number((await first(db.select({ m: max(src.id) }).from(src.table)))?.m ?? 0);
     if (top <= w) return { n: 0, more: false };
-    const max = Math.min(top, w + batch);
-    const span = this.raw.prepare(`SELECT min(created_at) AS lo, max(created_at) AS hi, count(*) AS n FROM ${table} WHERE id > ? AND id <= ?`).get(w, max) as { lo: number; hi: number; n: number };
-    const segs = offsetSegments(this.tz, span.lo, Math.max(span.hi, now) + 1);
-    apply(this.raw.prepare(query(localDaySql('created_at', segs))).all({ w, max }) as { day: string; n: number; room?: number }[]);
-    this.setState(`${table}.id`, max);
-    return { n: span.n, more: max < top };
+    const hi = Math.min(top, w + batch);
+    const range = and(gt(src.id, w), lte(src.id, hi))!;
+    const span = await one(db.select({ lo: min(src.time), hi: max(src.time), n: count() }).from(src.table).where(range));
+    const segs = offsetSegments(this.tz, Number(span.lo), Math.max(Number(span.hi), now) + 1);
+    await apply(range, this.days.localDay(src.time, segs));
+    await this.setState(db, `${src.key}.id`, hi);
+    return { n: span.n, more: hi < top };
   }
 
-  private addTo(column: string, rows: { day: string; n: number }[], now: number): void {
-    const stmt = this.raw.prepare(`INSERT INTO analytics_daily (day, ${column}, computed_at) VALUES (?, ?, ${now}) ON CONFLICT(day) DO UPDATE SET ${column} = ${column} + excluded.${column}`);
-    for (const r of rows) stmt.run(r.day, r.n);
+  private async addTo(db: Db, counter: keyof typeof ADDED, rows: DayCount[], now: number): Promise<void> {
+    const { col, name } = ADDED[counter];
+    for (const r of rows) {
+      await db
+        .insert(analyticsDaily)
+        .values({ day: r.day, [counter]: r.n, computedAt: now })
+        .onConflictDoUpdate({ target: analyticsDaily.day, set: { [counter]: sql`${col} + excluded.${sql.raw(name)}` } });
+    }
   }
 
   /** Focus spans are written when they end; one may cross midnight, so it is split by local day. */
-  private addFocus(state: Map<string, string>, now: number, batch: number): { n: number; more: boolean } {
+  private async addFocus(db: Db, state: Map<string, string>, now: number, batch: number): Promise<{ n: number; more: boolean }> {
     const w = Number(state.get('focus_spans.id') ?? 0);
-    const top = (this.raw.prepare('SELECT coalesce(max(id), 0) AS m FROM focus_spans').get() as { m: number }).m;
+    const top = Number((await first(db.select({ m: max(focusSpans.id) }).from(focusSpans)))?.m ?? 0);
     if (top <= w) return { n: 0, more: false };
-    const max = Math.min(top, w + batch);
-    const range = this.raw.prepare('SELECT min(started_at) AS lo, max(ended_at) AS hi, count(*) AS n FROM focus_spans WHERE id > ? AND id <= ?').get(w, max) as { lo: number; hi: number; n: number };
-    const segs = offsetSegments(this.tz, range.lo, Math.max(range.hi, now) + 1);
-    const startDay = localDaySql('started_at', segs);
-    const endDay = localDaySql('last_ms', segs);
+    const hi = Math.min(top, w + batch);
+    const range = and(gt(focusSpans.id, w), lte(focusSpans.id, hi));
+    const span = await one(db.select({ lo: min(focusSpans.startedAt), hi: max(focusSpans.endedAt), n: count() }).from(focusSpans).where(range));
+    const segs = offsetSegments(this.tz, Number(span.lo), Math.max(Number(span.hi), now) + 1);
+    const startDay = this.days.localDay(focusSpans.startedAt, segs);
+    const endDay = this.days.localDay(sql`(${focusSpans.endedAt} - 1)`, segs);
+    const real = and(range, gt(focusSpans.endedAt, focusSpans.startedAt));
     const perDay = new Map<string, number>();
     // Spans within one day are summed in SQL; the few that cross midnight are split here.
-    const rows = this.raw
-      .prepare(
-        `SELECT day, sum(ms) AS ms, 0 AS s, 0 AS e, 0 AS crosses FROM (SELECT ${startDay} AS day, ended_at - started_at AS ms, ${endDay} AS end_day
-           FROM (SELECT started_at, ended_at, ended_at - 1 AS last_ms FROM focus_spans WHERE id > @w AND id <= @max AND ended_at > started_at)) WHERE day = end_day GROUP BY day
-         UNION ALL
-         SELECT NULL, NULL, started_at, ended_at, 1 FROM (SELECT started_at, ended_at, ended_at - 1 AS last_ms FROM focus_spans WHERE id > @w AND id <= @max AND ended_at > started_at)
-           WHERE ${startDay} != ${endDay}`,
-      )
-      .all({ w, max }) as { day: string | null; ms: number | null; s: number; e: number; crosses: number }[];
-    for (const r of rows) {
-      if (!r.crosses) perDay.set(r.day!, (perDay.get(r.day!) ?? 0) + r.ms!);
-      else for (const p of splitByLocalDay(r.s, r.e, this.tz)) perDay.set(p.day, (perDay.get(p.day) ?? 0) + p.ms);
-    }
-    this.addTo('focus_seconds', [...perDay].map(([day, ms]) => ({ day, n: Math.round(ms / 1000) })), now);
-    this.setState('focus_spans.id', max);
-    return { n: range.n, more: max < top };
+    const within = await db
+      .select({ day: startDay, ms: sum(sql`${focusSpans.endedAt} - ${focusSpans.startedAt}`) })
+      .from(focusSpans)
+      .where(and(real, sql`${startDay} = ${endDay}`))
+      .groupBy(startDay);
+    for (const r of within) perDay.set(r.day, (perDay.get(r.day) ?? 0) + Number(r.ms ?? 0));
+    const crossing = await db
+      .select({ s: focusSpans.startedAt, e: focusSpans.endedAt })
+      .from(focusSpans)
+      .where(and(real, sql`${startDay} <> ${endDay}`));
+    for (const r of crossing) for (const p of splitByLocalDay(r.s, r.e, this.tz)) perDay.set(p.day, (perDay.get(p.day) ?? 0) + p.ms);
+    await this.addTo(db, 'focusSeconds', [...perDay].map(([day, ms]) => ({ day, n: Math.round(ms / 1000) })), now);
+    await this.setState(db, 'focus_spans.id', hi);
+    return { n: span.n, more: hi < top };
   }
 }

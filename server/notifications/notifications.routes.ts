@@ -50,7 +50,7 @@ export function notificationsRoutes(notifications: NotificationsService, push: P
       schema: { tags, summary: 'My notification level and mute for a room', params: roomParams, response: { 200: roomNotifySettingsSchemaOut, ...authErrors } },
     }, async (req) => {
       const { user } = requireSession(req);
-      fastify.rooms.requireMember(req.params.id, user.id);
+      await fastify.rooms.requireMember(req.params.id, user.id);
       return await notifications.effectiveSettings(user.id, req.params.id);
     });
 
@@ -64,7 +64,7 @@ export function notificationsRoutes(notifications: NotificationsService, push: P
       },
     }, async (req) => {
       const { user } = requireSession(req);
-      fastify.rooms.requireMember(req.params.id, user.id);
+      await fastify.rooms.requireMember(req.params.id, user.id);
       return await notifications.updateSettings(user.id, req.params.id, req.body);
     });
 

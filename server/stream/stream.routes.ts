@@ -55,7 +55,7 @@ export async function streamRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get('/api/rooms/:id/stream', { schema: { tags, summary: "The room's live stream: status, playlist URL, viewers (member)", params: roomParams, response: { 200: streamStateSchemaOut, ...authErrors } } }, async (req) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id);
+    await app.rooms.requireMember(req.params.id, user.id);
     return stream().state(req.params.id);
   });
 
@@ -65,10 +65,10 @@ export async function streamRoutes(fastify: FastifyInstance): Promise<void> {
     schema: { tags, summary: 'RTMP server URL and stream key for OBS (owner, moderators). The key is a secret.', params: roomParams, response: { 200: streamSettingsSchemaOut, ...authErrors } },
   }, async (req, reply) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id, 'moderator');
+    await app.rooms.requireMember(req.params.id, user.id, 'moderator');
     secret(reply);
-    const settings = stream().settings(req.params.id, hostOf(req));
-    auditRequest(req, 'stream.key_view', { roomId: req.params.id });
+    const settings = await stream().settings(req.params.id, hostOf(req));
+    await auditRequest(req, 'stream.key_view', { roomId: req.params.id });
     return settings;
   });
 
@@ -76,19 +76,19 @@ export async function streamRoutes(fastify: FastifyInstance): Promise<void> {
     schema: { tags, summary: 'Turn recording (VOD) on or off (owner, moderators)', params: roomParams, body: streamSettingsPatchSchema, response: { 200: streamSettingsSchemaOut, ...authErrors } },
   }, async (req, reply) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id, 'moderator');
+    await app.rooms.requireMember(req.params.id, user.id, 'moderator');
     secret(reply);
-    return stream().updateSettings(req.params.id, req.body, hostOf(req));
+    return await stream().updateSettings(req.params.id, req.body, hostOf(req));
   });
 
   app.post('/api/rooms/:id/stream/key/rotate', {
     schema: { tags, summary: 'New stream key (owner, moderators): the old one is refused at once and a publisher using it is disconnected', params: roomParams, response: { 200: streamSettingsSchemaOut, ...authErrors } },
   }, async (req, reply) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id, 'moderator');
+    await app.rooms.requireMember(req.params.id, user.id, 'moderator');
     secret(reply);
     const settings = await stream().rotateKey(req.params.id, hostOf(req));
-    auditRequest(req, 'stream.key_rotate', { roomId: req.params.id });
+    await auditRequest(req, 'stream.key_rotate', { roomId: req.params.id });
     return settings;
   });
 
@@ -96,7 +96,7 @@ export async function streamRoutes(fastify: FastifyInstance): Promise<void> {
     schema: { tags, summary: 'Disconnect the publisher now (owner, moderators). OBS may reconnect with the same key: rotate it to stop that.', params: roomParams, response: { 204: noContent, ...authErrors } },
   }, async (req, reply) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id, 'moderator');
+    await app.rooms.requireMember(req.params.id, user.id, 'moderator');
     await stream().kick(req.params.id);
     return reply.status(204).send(null);
   });
@@ -105,7 +105,7 @@ export async function streamRoutes(fastify: FastifyInstance): Promise<void> {
     schema: { tags, summary: 'Broadcaster health now (owner, moderators); also pushed as stream:health every 2 s', params: roomParams, response: { 200: z.object({ health: streamHealthSchemaOut.nullable() }), ...authErrors } },
   }, async (req) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id, 'moderator');
+    await app.rooms.requireMember(req.params.id, user.id, 'moderator');
     return { health: await stream().healthOf(req.params.id) };
   });
 
@@ -119,7 +119,7 @@ export async function streamRoutes(fastify: FastifyInstance): Promise<void> {
   }, async (req, reply) => {
     const { user } = requireSession(req);
     const roomId = req.params.id;
-    app.rooms.requireMember(roomId, user.id);
+    await app.rooms.requireMember(roomId, user.id);
     const m = HLS_PATH_RE.exec(req.params['*']);
     if (!m) throw new AppError('NOT_FOUND', 'No such stream file.');
     const [, streamId, rest] = m as unknown as [string, string, string];
@@ -138,29 +138,29 @@ export async function streamRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get('/api/rooms/:id/vods', { schema: { tags, summary: 'Recorded streams of the room, newest first (member)', params: roomParams, response: { 200: z.object({ vods: z.array(vodSchemaOut) }), ...authErrors } } }, async (req) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id);
-    return { vods: stream().vods(req.params.id) };
+    await app.rooms.requireMember(req.params.id, user.id);
+    return { vods: await stream().vods(req.params.id) };
   });
 
   app.get('/api/rooms/:id/vods/:vodId/video.mp4', { schema: { tags, summary: 'A recording as MP4, with Range support (member)', params: vodParams, response: { ...authErrors, 416: authErrors[400] } } }, async (req, reply) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id);
-    const vod = stream().vod(req.params.id, req.params.vodId);
+    await app.rooms.requireMember(req.params.id, user.id);
+    const vod = await stream().vod(req.params.id, req.params.vodId);
     if (vod.status !== 'ready') throw new AppError('NOT_FOUND', 'This recording is not ready.');
     return sendFile(req, reply, stream().vodPath(req.params.id, vod.id, 'mp4'), 'video/mp4');
   });
 
   app.get('/api/rooms/:id/vods/:vodId/poster.jpg', { schema: { tags, summary: "A recording's poster frame (member)", params: vodParams, response: { ...authErrors } } }, async (req, reply) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id);
-    const vod = stream().vod(req.params.id, req.params.vodId);
+    await app.rooms.requireMember(req.params.id, user.id);
+    const vod = await stream().vod(req.params.id, req.params.vodId);
     if (!vod.posterUrl) throw new AppError('NOT_FOUND', 'This recording has no poster.');
     return sendFile(req, reply, stream().vodPath(req.params.id, vod.id, 'jpg'), 'image/jpeg');
   });
 
   app.delete('/api/rooms/:id/vods/:vodId', { schema: { tags, summary: 'Delete a recording (owner, moderators)', params: vodParams, response: { 204: noContent, ...authErrors, 409: authErrors[400] } } }, async (req, reply) => {
     const { user } = requireSession(req);
-    app.rooms.requireMember(req.params.id, user.id, 'moderator');
+    await app.rooms.requireMember(req.params.id, user.id, 'moderator');
     await stream().deleteVod(req.params.id, req.params.vodId);
     return reply.status(204).send(null);
   });

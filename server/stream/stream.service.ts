@@ -15,10 +15,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.js';
-import { roomStreams, rooms, streamRecordings } from '../../db/schema/index.js';
+import { first, one } from '../../db/query.js';
+import { roomMembers, roomStreams, rooms, streamRecordings } from '../../db/schema/index.js';
 import type { StreamEndReason, StreamHealth, StreamSettings, StreamState, Vod } from '../../protocol/stream.js';
 import { findFfmpeg, type FfmpegBinary } from '../../media/ffmpeg-binary.js';
 import { FfmpegRunner } from '../../media/ffmpeg-runner.js';
@@ -92,7 +93,6 @@ export class StreamService {
   private tick: NodeJS.Timeout | null = null;
   private startP: Promise<void> | null = null;
   private stopping = false;
-  private readonly moderatorsQuery;
   /** Real-time live (server/sfu): told when a stream is playable and when it ends. */
   liveHooks: { started(roomId: number, streamId: string, readerUrl: string, hasAudio: boolean, fps: number): void; ended(roomId: number): void } | null = null;
 
@@ -111,7 +111,6 @@ export class StreamService {
     this.vault = new StreamKeyVault(config.sessionSecret);
     this.hlsRoot = join(config.dataDir, 'hls');
     this.vodRoot = join(config.dataDir, 'vod');
-    this.moderatorsQuery = db.$client.prepare<[number], { user_id: number }>("SELECT user_id FROM room_members WHERE room_id = ? AND role IN ('owner', 'moderator')");
   }
 
   // ---- start and stop ----
@@ -133,7 +132,7 @@ export class StreamService {
     // Whatever a previous run left in hls/ is stale: nothing is live at boot.
     await rm(this.hlsRoot, { recursive: true, force: true });
     await mkdir(this.hlsRoot, { recursive: true });
-    const unfinished = this.db.select({ id: streamRecordings.id }).from(streamRecordings).where(eq(streamRecordings.status, 'processing')).limit(1).get();
+    const unfinished = await first(this.db.select({ id: streamRecordings.id }).from(streamRecordings).where(eq(streamRecordings.status, 'processing')).limit(1));
     if (!this.config.streamingEnabled && !unfinished) {
       this.problem = 'live streaming is disabled on this server (STREAMING_ENABLED=false)';
       this.binaryP = Promise.resolve(null);
@@ -206,17 +205,20 @@ export class StreamService {
 
   // ---- keys and settings ----
 
-  private settingsRow(roomId: number) {
-    let row = this.db.select().from(roomStreams).where(eq(roomStreams.roomId, roomId)).get();
+  private async settingsRow(roomId: number) {
+    const find = () => first(this.db.select().from(roomStreams).where(eq(roomStreams.roomId, roomId)).limit(1));
+    let row = await find();
     if (!row) {
       const key = StreamKeyVault.newKey();
       const now = Date.now();
-      row = this.db
-        .insert(roomStreams)
-        .values({ roomId, keyHash: this.vault.hash(key), keyEnc: this.vault.seal(key, roomId), record: false, keyRotatedAt: now, createdAt: now })
-        .onConflictDoNothing()
-        .returning()
-        .get() ?? this.db.select().from(roomStreams).where(eq(roomStreams.roomId, roomId)).get()!;
+      row =
+        (await first(
+          this.db
+            .insert(roomStreams)
+            .values({ roomId, keyHash: this.vault.hash(key), keyEnc: this.vault.seal(key, roomId), record: false, keyRotatedAt: now, createdAt: now })
+            .onConflictDoNothing()
+            .returning(),
+        )) ?? (await find())!;
     }
     return row;
   }
@@ -230,14 +232,14 @@ export class StreamService {
   }
 
   /** Owner and moderators: URL and key for OBS. Creates the key on first use. */
-  settings(roomId: number, requestHost: string): StreamSettings {
-    let row = this.settingsRow(roomId);
+  async settings(roomId: number, requestHost: string): Promise<StreamSettings> {
+    let row = await this.settingsRow(roomId);
     let key = this.vault.open(row.keyEnc, roomId);
     if (!key) {
       // The session secret changed: the old key cannot be shown (nor verified). Issue a new one.
       this.log.warn({ roomId }, 'stream key could not be decrypted (session secret changed?); issuing a new one');
-      key = this.storeNewKey(roomId);
-      row = this.settingsRow(roomId);
+      key = await this.storeNewKey(roomId);
+      row = await this.settingsRow(roomId);
     }
     const rtmpUrl = this.rtmpUrl(requestHost);
     const enabled = this.ingest !== null && this.problem === null;
@@ -252,47 +254,50 @@ export class StreamService {
     };
   }
 
-  private storeNewKey(roomId: number): string {
-    this.settingsRow(roomId);
+  private async storeNewKey(roomId: number): Promise<string> {
+    await this.settingsRow(roomId);
     const key = StreamKeyVault.newKey();
-    this.db
+    await this.db
       .update(roomStreams)
       .set({ keyHash: this.vault.hash(key), keyEnc: this.vault.seal(key, roomId), keyRotatedAt: Date.now() })
-      .where(eq(roomStreams.roomId, roomId))
-      .run();
+      .where(eq(roomStreams.roomId, roomId));
     return key;
   }
 
   /** New key; the old one is refused from now on and a publisher using it is disconnected. */
   async rotateKey(roomId: number, requestHost: string): Promise<StreamSettings> {
-    this.storeNewKey(roomId);
+    await this.storeNewKey(roomId);
     const live = this.byRoom.get(roomId);
     if (live) await this.end(live, 'key_rotated');
     this.log.info({ roomId }, 'stream key rotated');
     return this.settings(roomId, requestHost);
   }
 
-  updateSettings(roomId: number, patch: { record?: boolean }, requestHost: string): StreamSettings {
-    this.settingsRow(roomId);
-    if (patch.record !== undefined) this.db.update(roomStreams).set({ record: patch.record }).where(eq(roomStreams.roomId, roomId)).run();
+  async updateSettings(roomId: number, patch: { record?: boolean }, requestHost: string): Promise<StreamSettings> {
+    await this.settingsRow(roomId);
+    if (patch.record !== undefined) await this.db.update(roomStreams).set({ record: patch.record }).where(eq(roomStreams.roomId, roomId));
     return this.settings(roomId, requestHost);
   }
 
   // ---- publishing (ingest hooks) ----
 
   /** Whether a room may go live at all (the rooms feature refuses closed rooms). */
-  mayPublish: (roomId: number) => boolean = () => true;
+  mayPublish: (roomId: number) => boolean | Promise<boolean> = () => true;
 
-  /** Synchronous, from NMS's prePublish: the key must be a room's current key, the room open and not live. */
-  private authorize(key: string, sessionId: string): boolean {
+  /**
+   * From NMS's prePublish (the ingest holds the publish until this answers): the key must be a
+   * room's current key, the room open and not live. The live check and the reservation below run
+   * in one synchronous step after the last await, so two publishes cannot both take a room.
+   */
+  private async authorize(key: string, sessionId: string): Promise<boolean> {
     if (this.stopping || !STREAM_KEY_RE.test(key)) return false;
-    const row = this.db.select({ roomId: roomStreams.roomId }).from(roomStreams).where(eq(roomStreams.keyHash, this.vault.hash(key))).get();
+    const row = await first(this.db.select({ roomId: roomStreams.roomId }).from(roomStreams).where(eq(roomStreams.keyHash, this.vault.hash(key))).limit(1));
     if (!row) return false;
-    if (!this.mayPublish(row.roomId)) {
+    if (!(await this.mayPublish(row.roomId))) {
       this.log.warn({ roomId: row.roomId }, 'publish refused: the room is closed');
       return false;
     }
-    if (this.byRoom.has(row.roomId)) {
+    if (this.stopping || this.byRoom.has(row.roomId)) {
       this.log.warn({ roomId: row.roomId }, 'publish refused: the room is already live');
       return false;
     }
@@ -366,15 +371,16 @@ export class StreamService {
     s.source = source;
     // Unknown source: try a copy (the common OBS case); a failure falls back to a re-encode below.
     const assumed: SourceInfo = source ?? { videoCodec: 'h264', audioCodec: 'aac', width: 0, height: 0, fps: 30 };
-    const settings = this.settingsRow(s.roomId);
+    const settings = await this.settingsRow(s.roomId);
     if (settings.record) {
       await mkdir(join(this.vodRoot, String(s.roomId)), { recursive: true });
       const now = Date.now();
-      const vod = this.db
-        .insert(streamRecordings)
-        .values({ roomId: s.roomId, streamId: s.streamId, status: 'processing', startedAt: s.startedAt, endedAt: s.startedAt, createdAt: now })
-        .returning({ id: streamRecordings.id })
-        .get();
+      const vod = await one(
+        this.db
+          .insert(streamRecordings)
+          .values({ roomId: s.roomId, streamId: s.streamId, status: 'processing', startedAt: s.startedAt, endedAt: s.startedAt, createdAt: now })
+          .returning({ id: streamRecordings.id }),
+      );
       s.vodId = vod.id;
       s.recordFile = this.vodPath(s.roomId, vod.id, 'ts');
     }
@@ -420,7 +426,7 @@ export class StreamService {
     s.announced = true;
     const t = s.transcoder!;
     this.log.info({ roomId: s.roomId, streamId: s.streamId, ms: (t.playableAt ?? Date.now()) - s.startedAt, renditions: plan.map((r) => r.name) }, 'stream live');
-    this.events.broadcast(s.roomId, 'stream:started', { state: this.state(s.roomId) });
+    await this.events.broadcast(s.roomId, 'stream:started', { state: this.state(s.roomId) });
     this.notify.lobby(s.roomId, true);
     this.liveHooks?.started(s.roomId, s.streamId, this.ingest!.readerUrl(s.key), hasAudio, assumed.fps || 30);
     // FFmpeg ending on its own (crash, input timeout) ends the stream.
@@ -453,11 +459,11 @@ export class StreamService {
     this.bySession.delete(s.sessionId);
     const endedAt = Date.now();
     if (s.vodId !== null) {
-      this.db.update(streamRecordings).set({ endedAt, durationMs: endedAt - s.startedAt }).where(eq(streamRecordings.id, s.vodId)).run();
+      await this.db.update(streamRecordings).set({ endedAt, durationMs: endedAt - s.startedAt }).where(eq(streamRecordings.id, s.vodId));
     }
     const cleanError = error ? redactSecrets(error).slice(0, 300) : null;
     this.log.info({ roomId: s.roomId, streamId: s.streamId, reason, error: cleanError }, 'stream ended');
-    this.events.broadcast(s.roomId, 'stream:ended', { streamId: s.streamId, reason, error: cleanError, endedAt, vodId: s.vodId });
+    await this.events.broadcast(s.roomId, 'stream:ended', { streamId: s.streamId, reason, error: cleanError, endedAt, vodId: s.vodId });
     if (s.announced) this.notify.lobby(s.roomId, false);
     this.scheduleCleanup(s.dir, s.streamId);
     // At shutdown the recording is finished at the next boot (resumeRecordings).
@@ -525,7 +531,7 @@ export class StreamService {
     for (const s of [...this.byRoom.values()]) {
       if (s.ending) continue;
       try {
-        if (!this.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, s.roomId)).get()) {
+        if (!(await first(this.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, s.roomId)).limit(1)))) {
           this.track(this.end(s, 'room_deleted'));
           continue;
         }
@@ -541,7 +547,12 @@ export class StreamService {
         }
         if (s.status === 'live') await this.measureIngestLag(s);
         const health = await this.health(s, viewers);
-        const mods = this.moderatorsQuery.all(s.roomId).map((r) => r.user_id);
+        const mods = (
+          await this.db
+            .select({ userId: roomMembers.userId })
+            .from(roomMembers)
+            .where(and(eq(roomMembers.roomId, s.roomId), inArray(roomMembers.role, ['owner', 'moderator'])))
+        ).map((r) => r.userId);
         this.notify.health(mods, health);
       } catch (err) {
         this.log.warn({ err, roomId: s.roomId }, 'stream health check failed');
@@ -607,20 +618,20 @@ export class StreamService {
     };
   }
 
-  vods(roomId: number): Vod[] {
-    return this.db.select().from(streamRecordings).where(eq(streamRecordings.roomId, roomId)).orderBy(desc(streamRecordings.startedAt)).limit(200).all().map((r) => this.toVod(r));
+  async vods(roomId: number): Promise<Vod[]> {
+    return (await this.db.select().from(streamRecordings).where(eq(streamRecordings.roomId, roomId)).orderBy(desc(streamRecordings.startedAt)).limit(200)).map((r) => this.toVod(r));
   }
 
-  vod(roomId: number, vodId: number): Vod {
-    const r = this.db.select().from(streamRecordings).where(and(eq(streamRecordings.id, vodId), eq(streamRecordings.roomId, roomId))).get();
+  async vod(roomId: number, vodId: number): Promise<Vod> {
+    const r = await first(this.db.select().from(streamRecordings).where(and(eq(streamRecordings.id, vodId), eq(streamRecordings.roomId, roomId))).limit(1));
     if (!r) throw new AppError('NOT_FOUND', 'No such recording.');
     return this.toVod(r);
   }
 
   async deleteVod(roomId: number, vodId: number): Promise<void> {
-    const v = this.vod(roomId, vodId);
+    const v = await this.vod(roomId, vodId);
     if (v.status === 'processing' && [...this.byRoom.values()].some((s) => s.vodId === vodId)) throw new AppError('CONFLICT', 'This recording is still being made.');
-    this.db.delete(streamRecordings).where(eq(streamRecordings.id, vodId)).run();
+    await this.db.delete(streamRecordings).where(eq(streamRecordings.id, vodId));
     for (const ext of ['ts', 'mp4', 'jpg'] as const) await rm(this.vodPath(roomId, vodId, ext), { force: true });
   }
 
@@ -629,51 +640,51 @@ export class StreamService {
     const src = this.vodPath(roomId, vodId, 'ts');
     const mp4 = this.vodPath(roomId, vodId, 'mp4');
     const jpg = this.vodPath(roomId, vodId, 'jpg');
-    const fail = (why: string) => {
+    const fail = async (why: string) => {
       this.log.error({ roomId, vodId, why }, 'recording failed');
-      this.db.update(streamRecordings).set({ status: 'failed' }).where(eq(streamRecordings.id, vodId)).run();
+      await this.db.update(streamRecordings).set({ status: 'failed' }).where(eq(streamRecordings.id, vodId));
     };
     try {
       const runner = this.runner;
-      if (!runner) return fail('FFmpeg is not available');
-      if (!existsSync(src) || (await stat(src)).size === 0) return fail('nothing was recorded');
+      if (!runner) return await fail('FFmpeg is not available');
+      if (!existsSync(src) || (await stat(src)).size === 0) return await fail('nothing was recorded');
       const tmp = `${mp4}.part`;
       let exit = await runner.runToEnd(vodJob(src, tmp, false), `vod ${vodId}`, 10 * 60_000);
       if (exit.error) exit = await runner.runToEnd(vodJob(src, tmp, true), `vod ${vodId} (transcode)`, 60 * 60_000);
-      if (exit.error) return fail(describeExit(exit));
+      if (exit.error) return await fail(describeExit(exit));
       await rename(tmp, mp4);
-      const row = this.db.select().from(streamRecordings).where(eq(streamRecordings.id, vodId)).get();
+      const row = await first(this.db.select().from(streamRecordings).where(eq(streamRecordings.id, vodId)).limit(1));
       if (!row) return; // deleted meanwhile
       const seconds = row.durationMs / 1000;
       const poster = await runner.runToEnd(posterJob(mp4, jpg, seconds > 2 ? 1 : 0), `poster ${vodId}`, 30_000);
       const size = (await stat(mp4)).size;
       await rm(src, { force: true });
-      this.db
+      await this.db
         .update(streamRecordings)
         .set({ status: 'ready', sizeBytes: size, hasPoster: !poster.error && existsSync(jpg) })
-        .where(eq(streamRecordings.id, vodId))
-        .run();
-      this.events.broadcast(roomId, 'stream:recorded', { vod: this.vod(roomId, vodId) });
+        .where(eq(streamRecordings.id, vodId));
+      await this.events.broadcast(roomId, 'stream:recorded', { vod: await this.vod(roomId, vodId) });
     } catch (err) {
-      fail((err as Error).message);
+      await fail((err as Error).message);
     } finally {
-      if (this.stopping) return;
-      const row = this.db.select({ status: streamRecordings.status }).from(streamRecordings).where(eq(streamRecordings.id, vodId)).get();
-      if (row?.status === 'failed') this.events.broadcast(roomId, 'stream:recorded', { vod: this.vod(roomId, vodId) });
+      if (!this.stopping) {
+        const row = await first(this.db.select({ status: streamRecordings.status }).from(streamRecordings).where(eq(streamRecordings.id, vodId)).limit(1));
+        if (row?.status === 'failed') await this.events.broadcast(roomId, 'stream:recorded', { vod: await this.vod(roomId, vodId) });
+      }
     }
   }
 
   /** Recordings left 'processing' by a shutdown or crash are finished now. */
   private async resumeRecordings(): Promise<void> {
     if (this.stopping) return;
-    const open = this.db.select().from(streamRecordings).where(eq(streamRecordings.status, 'processing')).all();
+    const open = await this.db.select().from(streamRecordings).where(eq(streamRecordings.status, 'processing'));
     for (const r of open) {
       if (this.stopping) return;
       if (r.endedAt === r.startedAt) {
         // Never ended cleanly: its length is what the file holds; use the file's age as a bound.
         const st = await stat(this.vodPath(r.roomId, r.id, 'ts')).catch(() => null);
         const endedAt = st ? Math.max(r.startedAt, Math.round(st.mtimeMs)) : r.startedAt;
-        this.db.update(streamRecordings).set({ endedAt, durationMs: endedAt - r.startedAt }).where(eq(streamRecordings.id, r.id)).run();
+        await this.db.update(streamRecordings).set({ endedAt, durationMs: endedAt - r.startedAt }).where(eq(streamRecordings.id, r.id));
       }
       this.track(this.finishRecording(r.id, r.roomId));
     }
@@ -681,7 +692,7 @@ export class StreamService {
     const dirs = await readdir(this.vodRoot).catch(() => [] as string[]);
     for (const d of dirs) {
       if (!/^\d+$/.test(d)) continue;
-      if (!this.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, Number(d))).get()) await rm(join(this.vodRoot, d), { recursive: true, force: true });
+      if (!(await first(this.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, Number(d))).limit(1)))) await rm(join(this.vodRoot, d), { recursive: true, force: true });
     }
   }
 }
