@@ -1,6 +1,10 @@
 /**
  * Integration-test harness: boots the real app (buildApp) on 127.0.0.1 port 0 with a temporary
  * SQLite file, and talks to it with real HTTP (fetch) and real socket.io-client.
+ *
+ * On PostgreSQL (`npm run test:pg`, which sets DATABASE_URL to a throwaway server's maintenance
+ * database): every server gets a database of its own, `CREATE DATABASE … TEMPLATE
+ * commonroom_template` (the template the runner migrated once), dropped by `dispose`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { io as ioc, type Socket } from 'socket.io-client';
 import type { Ack } from '../../protocol/ack.js';
 import type { ClientToServerEvents, CommandName, CommandPayload, CommandResults, ServerToClientEvents } from '../../protocol/events.js';
+import { createTestDatabase, dropTestDatabase } from '../../db/pg-test-db.js';
 import { buildApp } from '../app.js';
 import { loadConfig, type AppConfig } from '../config.js';
 
@@ -34,8 +39,22 @@ export async function startServer(opts: { dataDir?: string; config?: Partial<App
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'commonroom-test-'));
   const streaming: Partial<AppConfig> =
     opts.rtmpPort !== undefined ? { streamingEnabled: true, rtmpPort: opts.rtmpPort, rtmpHost: '127.0.0.1' } : { streamingEnabled: false };
+  const pgAdmin = process.env.DATABASE_URL;
+  let database: Partial<AppConfig> = {};
+  let ownDatabase: string | undefined;
+  if (pgAdmin && opts.config?.databaseUrl === undefined) {
+    ownDatabase = await createTestDatabase(pgAdmin);
+    database = { databaseUrl: ownDatabase, databasePoolSize: 4 };
+    opts = { ...opts, config: { ...opts.config, ...database } };
+  }
   const config = loadConfig({ LOG_LEVEL: 'silent', JANUS_ENABLED: 'off' }, { dataDir, clientDist: undefined, ...streaming, ...opts.config });
-  const app = await buildApp(config);
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(config);
+  } catch (err) {
+    if (ownDatabase) await dropTestDatabase(pgAdmin!, ownDatabase).catch(() => {});
+    throw err;
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   if (opts.rtmpPort !== undefined) await app.stream.ready();
   const { port } = app.server.address() as AddressInfo;
@@ -56,6 +75,8 @@ export async function startServer(opts: { dataDir?: string; config?: Partial<App
     async dispose() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
+      const url = opts.config?.databaseUrl;
+      if (pgAdmin && url) await dropTestDatabase(pgAdmin, url).catch(() => {});
     },
   };
   return server;
