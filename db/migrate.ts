@@ -33,7 +33,11 @@ const MIGRATION_LOCK = 0x636f6d6d6f6e72; // "commonr"
  * nothing left to do.
  */
 export async function applyPgMigrations(db: Db): Promise<void> {
-  const pool = db.$client as unknown as pg.Pool;
+  await migratePgPool(db.$client as unknown as pg.Pool);
+}
+
+/** {@link applyPgMigrations} on a bare pool (the copy command, tests). */
+export async function migratePgPool(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
