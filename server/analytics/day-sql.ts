@@ -50,3 +50,18 @@ export function localDaySql(col: string, segments: OffsetSegment[]): string {
           .join(' ')} ELSE ${segments[segments.length - 1]!.offsetMs} END`;
   return `date((${col} + ${offset}) / 1000, 'unixepoch')`;
 }
+
+/**
+ * PostgreSQL twin of {@link localDaySql} (ADR 0020): PostgreSQL knows every IANA zone, so the
+ * local day is `to_timestamp(ms / 1000) AT TIME ZONE tz` formatted as 'YYYY-MM-DD', DST included.
+ */
+export function localDaySqlPg(col: string, tz: string): string {
+  if (!/^[a-z_.]+$/.test(col)) throw new Error(`bad column ${col}`);
+  if (!/^[A-Za-z0-9_+\-/]+$/.test(tz)) throw new Error(`bad time zone ${tz}`);
+  return `to_char(to_timestamp(${col} / 1000.0) AT TIME ZONE '${tz}', 'YYYY-MM-DD')`;
+}
+
+/** The local-day SQL of either dialect: SQLite inlines the zone's offsets, PostgreSQL names the zone. */
+export function localDayExpr(dialect: 'sqlite' | 'postgresql', col: string, tz: string, from: number, to: number): string {
+  return dialect === 'postgresql' ? localDaySqlPg(col, tz) : localDaySql(col, offsetSegments(tz, from, to));
+}
