@@ -14,7 +14,10 @@ import type { FastifyInstance } from 'fastify';
 import { io as ioc, type Socket } from 'socket.io-client';
 import type { Ack } from '../../protocol/ack.js';
 import type { ClientToServerEvents, CommandName, CommandPayload, CommandResults, ServerToClientEvents } from '../../protocol/events.js';
+import type { SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
 import { createTestDatabase, dropTestDatabase } from '../../db/pg-test-db.js';
+import { isSqlite } from '../../db/tx.js';
 import { buildApp } from '../app.js';
 import { loadConfig, type AppConfig } from '../config.js';
 
@@ -218,4 +221,16 @@ export async function roomWith(owner: Client, members: Client[], opts: { passcod
 /** Registers several users at once, in order. */
 export async function newUsers<N extends string[]>(server: TestServer, ...names: N): Promise<{ [K in keyof N]: Client }> {
   return (await Promise.all(names.map((n) => newUser(server, n)))) as { [K in keyof N]: Client };
+}
+
+/**
+ * Rows of a raw `sql` query on the server's database, whichever the dialect (tests that look at
+ * stored state; `db.$client.prepare` exists on SQLite only). Prefer the query builder
+ * (`await server.app.db.select()…`); alias columns in camelCase with double quotes, which both
+ * dialects read: sql`SELECT count(*) AS "n" FROM messages`.
+ */
+export async function dbRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  if (isSqlite(db)) return db.all(query) as T[];
+  const result = await (db as unknown as { execute(q: SQL): Promise<{ rows: T[] }> }).execute(query);
+  return result.rows;
 }
