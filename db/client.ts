@@ -1,12 +1,51 @@
 import Database from 'better-sqlite3';
+import { is } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { PgTable } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as schema from './schema/index.js';
 import * as relations from './relations.js';
 
 const fullSchema = { ...schema, ...relations };
+/**
+ * The database handle services receive. Typed as the SQLite one (the schema's source of truth); with
+ * DATABASE_URL set it is in fact drizzle's node-postgres database over the db/schema-pg tables
+ * (ADR 0020), whose query builder has the same shape for everything services use (awaited selects,
+ * inserts/updates/deletes with returning, onConflict…, transaction() from db/tx.ts).
+ */
 export type Db = BetterSQLite3Database<typeof fullSchema> & { $client: Database.Database };
+
+/** postgres:// or postgresql:// URLs select PostgreSQL. */
+export const isPostgresUrl = (url: string | undefined): url is string => !!url && /^postgres(ql)?:\/\//.test(url);
+
+// int8 (bigint: ms timestamps, count(*)) and numeric (sum/avg) as JS numbers, like SQLite gives them.
+// Every value we store fits in 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/**
+ * A PostgreSQL pool of `poolSize` connections as a {@link Db}. The tables must be the pg-core ones,
+ * which db/schema/index.ts exports only when DATABASE_URL was set in the environment when it loaded.
+ */
+export function openPgDb(url: string, opts: { poolSize?: number } = {}): Db {
+  if (!is(schema.users as unknown, PgTable)) {
+    throw new Error('DATABASE_URL must be set in the environment before the server starts (db/schema/index.ts picks the PostgreSQL tables when it loads)');
+  }
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, idleTimeoutMillis: 30_000 });
+  // An idle client losing its server (a restart, a network cut) must not crash the process.
+  pool.on('error', () => {});
+  return drizzlePg(pool, { schema: fullSchema as never }) as unknown as Db;
+}
+
+/** Closes either kind of database (the SQLite file, or the PostgreSQL pool). */
+export async function closeDb(db: Db): Promise<void> {
+  const client = db.$client as unknown as { close?: () => void; end?: () => Promise<void> };
+  if (typeof (client as { pragma?: unknown }).pragma === 'function') client.close!();
+  else await client.end!();
+}
 
 /**
  * Opens (creating if needed) the SQLite file with the pragmas a busy single-writer app wants.

@@ -2,13 +2,18 @@
  * Starts the scale-out topology on one machine, for the cluster tests, the bench and trying it
  * out: one redis-server and one nginx (both on free 127.0.0.1 ports, in a temporary directory)
  * in front of N Commonroom nodes sharing one DATA_DIR (SQLite in WAL mode, uploads, HLS).
+ * With `postgres` (or CLUSTER_DB=postgres in the environment) a throwaway PostgreSQL
+ * (db/pg-server.ts) holds the data instead of the shared SQLite file, and the nodes start
+ * together (their migrations serialise on PostgreSQL's advisory lock).
  * `npm run cluster` runs it by hand (deploy/start-cluster.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startPgServer, type PgServer } from '../db/pg-server.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -25,6 +30,8 @@ export interface Topology {
   dir: string;
   dataDir: string;
   redisUrl: string;
+  /** The PostgreSQL database of the nodes ('' on SQLite). */
+  databaseUrl: string;
   /** nginx, the address users use. */
   url: string;
   nodes: NodeProc[];
@@ -46,6 +53,8 @@ export interface TopologyOptions {
   logLevel?: string;
   /** false: no Redis and no REDIS_URL (one node behind nginx, the single-process baseline). */
   redis?: boolean;
+  /** PostgreSQL instead of the shared SQLite file (default: CLUSTER_DB=postgres in the environment). */
+  postgres?: boolean;
 }
 
 export function freePort(): Promise<number> {
@@ -115,6 +124,19 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
   if (redis) children.push(redis.proc);
   const redisUrl = redis?.url ?? '';
 
+  const sessionSecret = randomBytes(32).toString('hex');
+  let pgServer: PgServer | null = null;
+  let databaseUrl = '';
+  if (opts.postgres ?? process.env.CLUSTER_DB === 'postgres') {
+    pgServer = await startPgServer();
+    const { default: pg } = await import('pg');
+    const admin = new pg.Client({ connectionString: pgServer.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE commonroom');
+    await admin.end();
+    databaseUrl = pgServer.urlFor('commonroom');
+  }
+
   const nginxPort = await freePort();
   const url = `http://127.0.0.1:${nginxPort}`;
   const nodes: NodeProc[] = [];
@@ -135,6 +157,8 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
         HOST: '127.0.0.1',
         DATA_DIR: dataDir,
         ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+        // Nodes starting together must not each create a session secret of their own.
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl, SESSION_SECRET: sessionSecret } : {}),
         NODE_ID: node.id,
         CLUSTER_LEASE_MS: String(opts.leaseMs ?? 3000),
         PUBLIC_URL: url,
@@ -160,9 +184,13 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     await waitFor(`node ${node.id}`, async () => (await fetch(`${node.url}/api/health`)).ok, 180_000, proc, node.log);
   };
   try {
-    // The first node creates the database, the session secret and the VAPID keys; then the others.
-    await launch(nodes[0]!);
-    await Promise.all(nodes.slice(1).map(launch));
+    // The first node creates the session secret and the VAPID keys (and the SQLite file); then the
+    // others. On PostgreSQL they start together: the advisory lock makes one of them migrate.
+    if (databaseUrl) await Promise.all(nodes.map(launch));
+    else {
+      await launch(nodes[0]!);
+      await Promise.all(nodes.slice(1).map(launch));
+    }
 
     const asRoot = process.getuid?.() === 0;
     writeFileSync(join(dir, 'nginx.conf'), nginxConfig({ listen: nginxPort, nodes, dir, asRoot }));
@@ -173,6 +201,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     await waitFor('nginx', async () => (await fetch(`${url}/api/health`)).ok, 10_000, nginx, nginxLog);
   } catch (err) {
     for (const c of children) c.kill('SIGKILL');
+    await pgServer?.stop();
     setTimeout(() => rmSync(dir, { recursive: true, force: true }), 500).unref();
     throw err;
   }
@@ -186,6 +215,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     dir,
     dataDir,
     redisUrl,
+    databaseUrl,
     url,
     nodes,
     kill(id) {
@@ -208,6 +238,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
           }, 5000).unref();
         }));
       await Promise.all(exits);
+      await pgServer?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -84,7 +84,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   noStoreApiJson(app);
   await app.register(docsPlugin);
   // Several nodes (REDIS_URL) share the SQLite file in phase 1 of scale-out: transactions begin IMMEDIATE.
-  await app.register(dbPlugin, { file: config.dbFile, sharedByProcesses: !!config.cluster.redisUrl });
+  await app.register(dbPlugin, { file: config.dbFile, sharedByProcesses: !!config.cluster.redisUrl, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
   // Right after the database (its statements get timed) and before every API route (their hooks).
   await app.register(metricsPlugin);
   await app.register(authPlugin);

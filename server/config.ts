@@ -96,6 +96,10 @@ const envSchema = z.object({
   ALERT_FFMPEG_CRASHES: z.coerce.number().int().positive().default(3),
   /** Admin alerts: this many failed sign-ins within 5 minutes (all accounts and addresses). */
   ALERT_FAILED_SIGNINS: z.coerce.number().int().positive().default(20),
+  /** PostgreSQL (postgres://user:pass@host:5432/db) instead of the SQLite file in DATA_DIR (ADR 0020); migrations are applied at start. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// or postgresql:// URL').optional(),
+  /** PostgreSQL connections per node. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Scale-out (docs/decisions/0020-scale-out.md): Redis shared by every node; unset = one process, nothing shared. */
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL').optional(),
   /** This node's name in the cluster (logs, the x-commonroom-node header); default host-pid. */
@@ -129,6 +133,9 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   dbFile: string;
+  /** PostgreSQL instead of `dbFile` when set (postgres:// URL). */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
   publicUrl: string | undefined;
   allowedOrigins: string[];
   sessionSecret: string;
@@ -259,6 +266,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: e.HOST,
     dataDir,
     dbFile: join(dataDir, 'commonroom.sqlite'),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     publicUrl: e.PUBLIC_URL,
     allowedOrigins: [...e.ALLOWED_ORIGINS, ...(e.PUBLIC_URL ? [e.PUBLIC_URL] : [])].map((o) => new URL(o).origin),
     sessionSecret: e.SESSION_SECRET ?? loadOrCreateSecret(dataDir),

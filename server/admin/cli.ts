@@ -23,7 +23,9 @@ export const CLI_USAGE = `usage: npm run admin -- <command>
   make-admin <username>       make a user an admin (and enable the account)
   remove-admin <username>     remove admin rights (never from the last enabled admin)
   reset-password <username>   print a one-time password-reset link (valid 24 h)
-  enable <username>           enable a disabled account`;
+  enable <username>           enable a disabled account
+  copy-to-postgres --from <sqlite file> --to <postgres URL>
+                              copy this instance's SQLite database into PostgreSQL (ids kept, counts verified)`;
 
 /** Runs one command; returns the exit code. Output lines go to `out`, errors to `err`. */
 export async function runAdminCommand(argv: string[], env: { db: Db; publicBase: string; out: (s: string) => void; err: (s: string) => void }): Promise<number> {
@@ -90,7 +92,10 @@ export async function runAdminCommand(argv: string[], env: { db: Db; publicBase:
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2] === 'copy-to-postgres') {
+  const { copyToPostgresCommand } = await import('../../db/copy-to-postgres.js');
+  process.exit(await copyToPostgresCommand(process.argv.slice(3), (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`${s}\n`)));
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
   const db = openDb(config.dbFile);
   applyMigrations(db);

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
-import { openDb, type Db } from '../../db/client.js';
-import { applyMigrations } from '../../db/migrate.js';
+import { closeDb, type Db } from '../../db/client.js';
+import { openDatabase } from '../../db/migrate.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,16 +8,18 @@ declare module 'fastify' {
   }
 }
 
-/** Opens the SQLite file, applies committed migrations, closes the file on shutdown. */
-export const dbPlugin = fp<{ file: string; sharedByProcesses?: boolean }>(
+/**
+ * Opens the database (PostgreSQL when DATABASE_URL is set, else the SQLite file), applies the
+ * committed migrations of its dialect, closes it on shutdown.
+ */
+export const dbPlugin = fp<{ file: string; sharedByProcesses?: boolean; databaseUrl?: string; poolSize?: number }>(
   async (app, opts) => {
     const started = performance.now();
-    const db = openDb(opts.file, { sharedByProcesses: opts.sharedByProcesses });
-    applyMigrations(db);
-    app.log.debug({ ms: Math.round(performance.now() - started) }, 'database ready');
+    const db = await openDatabase(opts);
+    app.log.debug({ ms: Math.round(performance.now() - started), dialect: opts.databaseUrl ? 'postgresql' : 'sqlite' }, 'database ready');
     app.decorate('db', db);
     app.addHook('onClose', async () => {
-      db.$client.close();
+      await closeDb(db);
     });
   },
   { name: 'db' },

@@ -5,6 +5,7 @@
  * (tsvector + GIN) behind the same interface. Everything else in server/search is neutral Drizzle.
  */
 import type { Statement } from 'better-sqlite3';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { isSqlite } from '../../db/tx.js';
 import { toFtsMatch, type SearchTerm } from './query-parser.js';
@@ -118,8 +119,60 @@ class SqliteSearch implements SearchSql {
   }
 }
 
+/**
+ * Pure: the PostgreSQL tsquery text for the terms (all must match). Each term is cut into words
+ * (letters and digits only, so nothing in it is tsquery syntax); a word of 2+ characters outside
+ * quotes is a prefix (`'wor':*`, like FTS5's `"wor"*`); a quoted phrase is its words in sequence
+ * (`<->`). Null when no term has a word.
+ */
+export function toTsQuery(terms: SearchTerm[]): string | null {
+  const parts: string[] = [];
+  for (const t of terms) {
+    const words = t.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+    if (!words.length) continue;
+    if (t.phrase) parts.push(`(${words.map((w) => `'${w}'`).join(' <-> ')})`);
+    else parts.push(words.map((w) => ([...w].length >= 2 ? `'${w}':*` : `'${w}'`)).join(' & '));
+  }
+  return parts.length ? parts.join(' & ') : null;
+}
+
+/**
+ * PostgreSQL: the GIN expression index of db/migrations-pg/*_message_search.sql
+ * (`cr_search_vector(text)`: `simple` configuration over unaccented text, live messages only),
+ * matched with `cr_search_query(tsquery text)`; snippets by ts_headline with the same marks.
+ */
+class PgSearch implements SearchSql {
+  constructor(private readonly db: Db) {}
+
+  async textHits(q: TextQuery): Promise<TextHit[]> {
+    const tsquery = toTsQuery(q.terms);
+    if (!tsquery) return [];
+    const where: SQL[] = [
+      sql`m.room_id = ANY(${`{${q.roomIds.join(',')}}`}::int[])`,
+      sql`m.deleted_at IS NULL`,
+      sql`cr_search_vector(m.text) @@ cr_search_query(${tsquery})`,
+    ];
+    if (q.authorIds) where.push(sql`m.user_id = ANY(${`{${q.authorIds.join(',')}}`}::int[])`);
+    if (q.cursor !== undefined) where.push(sql`m.id < ${q.cursor}`);
+    if (q.since !== undefined) where.push(sql`m.created_at >= ${q.since}`);
+    if (q.until !== undefined) where.push(sql`m.created_at < ${q.until}`);
+    if (q.hasLink) where.push(sql.raw(HAS_LINK_SQL));
+    const options = `StartSel=${HL_START}, StopSel=${HL_END}, MaxWords=${SNIPPET_TOKENS}, MinWords=8, ShortWord=1, MaxFragments=1, FragmentDelimiter=…`;
+    const query = sql`SELECT m.id AS "id", m.room_id AS "roomId", m.user_id AS "userId", m.created_at AS "createdAt", m.edited_at AS "editedAt",
+        ts_headline('simple', m.text, cr_search_query(${tsquery}), ${options}) AS "snip"
+      FROM messages m WHERE ${sql.join(where, sql` AND `)} ORDER BY m.id DESC LIMIT ${q.limit}`;
+    try {
+      const result = await (this.db as unknown as { execute(q: SQL): Promise<{ rows: TextHit[] }> }).execute(query);
+      return result.rows;
+    } catch (err) {
+      // 42601: syntax error in the tsquery — a safety net like FTS5's, never a 500 for a query.
+      if ((err as { cause?: { code?: string } }).cause?.code === '42601') throw new BadTextQuery((err as Error).message);
+      throw err;
+    }
+  }
+}
+
 /** The full-text search of this database's dialect. */
 export function searchSql(db: Db): SearchSql {
-  if (isSqlite(db)) return new SqliteSearch(db);
-  throw new Error('Full-text message search on PostgreSQL: not built yet (ADR 0020 phase 2, step 4).');
+  return isSqlite(db) ? new SqliteSearch(db) : new PgSearch(db);
 }

@@ -1,6 +1,10 @@
 /**
  * Integration-test harness: boots the real app (buildApp) on 127.0.0.1 port 0 with a temporary
  * SQLite file, and talks to it with real HTTP (fetch) and real socket.io-client.
+ *
+ * On PostgreSQL (`npm run test:pg`, which sets DATABASE_URL to a throwaway server's maintenance
+ * database): every server gets a database of its own, `CREATE DATABASE … TEMPLATE
+ * commonroom_template` (the template the runner migrated once), dropped by `dispose`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +14,10 @@ import type { FastifyInstance } from 'fastify';
 import { io as ioc, type Socket } from 'socket.io-client';
 import type { Ack } from '../../protocol/ack.js';
 import type { ClientToServerEvents, CommandName, CommandPayload, CommandResults, ServerToClientEvents } from '../../protocol/events.js';
+import type { SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { createTestDatabase, dropTestDatabase } from '../../db/pg-test-db.js';
+import { isSqlite } from '../../db/tx.js';
 import { buildApp } from '../app.js';
 import { loadConfig, type AppConfig } from '../config.js';
 
@@ -34,8 +42,22 @@ export async function startServer(opts: { dataDir?: string; config?: Partial<App
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'commonroom-test-'));
   const streaming: Partial<AppConfig> =
     opts.rtmpPort !== undefined ? { streamingEnabled: true, rtmpPort: opts.rtmpPort, rtmpHost: '127.0.0.1' } : { streamingEnabled: false };
+  const pgAdmin = process.env.DATABASE_URL;
+  let database: Partial<AppConfig> = {};
+  let ownDatabase: string | undefined;
+  if (pgAdmin && opts.config?.databaseUrl === undefined) {
+    ownDatabase = await createTestDatabase(pgAdmin);
+    database = { databaseUrl: ownDatabase, databasePoolSize: 4 };
+    opts = { ...opts, config: { ...opts.config, ...database } };
+  }
   const config = loadConfig({ LOG_LEVEL: 'silent', JANUS_ENABLED: 'off' }, { dataDir, clientDist: undefined, ...streaming, ...opts.config });
-  const app = await buildApp(config);
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(config);
+  } catch (err) {
+    if (ownDatabase) await dropTestDatabase(pgAdmin!, ownDatabase).catch(() => {});
+    throw err;
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   if (opts.rtmpPort !== undefined) await app.stream.ready();
   const { port } = app.server.address() as AddressInfo;
@@ -56,6 +78,8 @@ export async function startServer(opts: { dataDir?: string; config?: Partial<App
     async dispose() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
+      const url = opts.config?.databaseUrl;
+      if (pgAdmin && url) await dropTestDatabase(pgAdmin, url).catch(() => {});
     },
   };
   return server;
@@ -197,4 +221,16 @@ export async function roomWith(owner: Client, members: Client[], opts: { passcod
 /** Registers several users at once, in order. */
 export async function newUsers<N extends string[]>(server: TestServer, ...names: N): Promise<{ [K in keyof N]: Client }> {
   return (await Promise.all(names.map((n) => newUser(server, n)))) as { [K in keyof N]: Client };
+}
+
+/**
+ * Rows of a raw `sql` query on the server's database, whichever the dialect (tests that look at
+ * stored state; `db.$client.prepare` exists on SQLite only). Prefer the query builder
+ * (`await server.app.db.select()…`); alias columns in camelCase with double quotes, which both
+ * dialects read: sql`SELECT count(*) AS "n" FROM messages`.
+ */
+export async function dbRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  if (isSqlite(db)) return db.all(query) as T[];
+  const result = await (db as unknown as { execute(q: SQL): Promise<{ rows: T[] }> }).execute(query);
+  return result.rows;
 }
