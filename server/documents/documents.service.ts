@@ -362,6 +362,8 @@ export class DocumentsService {
     const removed = edits.reduce((n, e) => n + e.remove, 0);
     await this.persist(live, userId, update, { added: edits.reduce((n, e) => n + e.insert.length, 0), removed }, upto);
     return update;
+  }
+
   /** False when a write guard refuses this user's edits to this document. */
   async mayWrite(docId: number, userId: number): Promise<boolean> {
     for (const guard of this.writeGuards) if (!(await guard(docId, userId))) return false;
