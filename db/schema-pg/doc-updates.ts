@@ -13,6 +13,9 @@ export const docUpdates = pgTable(
     userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
     data: bytea('data').notNull(),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    added: bigint('added', { mode: 'number' }).notNull().default(0),
+    removed: bigint('removed', { mode: 'number' }).notNull().default(0),
+    restoredFrom: bigint('restored_from', { mode: 'number' }),
   },
   (t) => [
     index('doc_updates_doc_idx').on(t.docId, t.id),

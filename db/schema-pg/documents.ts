@@ -20,6 +20,8 @@ export const documents = pgTable(
     snapshot: bytea('snapshot'),
     snapshotUpto: bigint('snapshot_upto', { mode: 'number' }).notNull().default(0),
     storedBytes: bigint('stored_bytes', { mode: 'number' }).notNull().default(0),
+    base: bytea('base'),
+    baseUpto: bigint('base_upto', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
     index('documents_room_idx').on(t.roomId, t.updatedAt),

@@ -16,6 +16,7 @@ export const messages = pgTable(
     editedAt: bigint('edited_at', { mode: 'number' }),
     deletedAt: bigint('deleted_at', { mode: 'number' }),
     clientId: text('client_id'),
+    attachments: text('attachments'),
   },
   (t) => [
     index('messages_room_id_idx').on(t.roomId, t.id),

@@ -11,7 +11,7 @@ export const rooms = pgTable(
     description: text('description').notNull().default(''),
     passcodeHash: text('passcode_hash'),
     listed: boolean('listed').notNull().default(true),
-    kind: text('kind', { enum: ['room', 'dm', 'group'] }).notNull().default('room'),
+    kind: text('kind', { enum: ['room', 'dm', 'group', 'interview'] }).notNull().default('room'),
     capacity: bigint('capacity', { mode: 'number' }).notNull().default(50),
     slowModeSeconds: bigint('slow_mode_seconds', { mode: 'number' }).notNull().default(0),
     ownerId: integer('owner_id').notNull().references(() => users.id),

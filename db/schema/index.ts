@@ -50,6 +50,13 @@ import { fileSettings as fileSettingsSqlite } from './file-settings.js';
 import { fileJobs as fileJobsSqlite } from './file-jobs.js';
 import { documents as documentsSqlite } from './documents.js';
 import { docUpdates as docUpdatesSqlite } from './doc-updates.js';
+import { docVersions as docVersionsSqlite } from './doc-versions.js';
+import { callSettings as callSettingsSqlite } from './call-settings.js';
+import { interviewProblems as interviewProblemsSqlite } from './interview-problems.js';
+import { interviewSessions as interviewSessionsSqlite } from './interview-sessions.js';
+import { interviewObservers as interviewObserversSqlite } from './interview-observers.js';
+import { interviewNotes as interviewNotesSqlite } from './interview-notes.js';
+import { interviewRuns as interviewRunsSqlite } from './interview-runs.js';
 const PG = /^postgres(ql)?:\/\//.test(globalThis.process?.env?.DATABASE_URL ?? '');
 export const users = PG ? (pg.users as unknown as typeof usersSqlite) : usersSqlite;
 export const sessions = PG ? (pg.sessions as unknown as typeof sessionsSqlite) : sessionsSqlite;
@@ -98,6 +105,13 @@ export const fileSettings = PG ? (pg.fileSettings as unknown as typeof fileSetti
 export const fileJobs = PG ? (pg.fileJobs as unknown as typeof fileJobsSqlite) : fileJobsSqlite;
 export const documents = PG ? (pg.documents as unknown as typeof documentsSqlite) : documentsSqlite;
 export const docUpdates = PG ? (pg.docUpdates as unknown as typeof docUpdatesSqlite) : docUpdatesSqlite;
+export const docVersions = PG ? (pg.docVersions as unknown as typeof docVersionsSqlite) : docVersionsSqlite;
+export const callSettings = PG ? (pg.callSettings as unknown as typeof callSettingsSqlite) : callSettingsSqlite;
+export const interviewProblems = PG ? (pg.interviewProblems as unknown as typeof interviewProblemsSqlite) : interviewProblemsSqlite;
+export const interviewSessions = PG ? (pg.interviewSessions as unknown as typeof interviewSessionsSqlite) : interviewSessionsSqlite;
+export const interviewObservers = PG ? (pg.interviewObservers as unknown as typeof interviewObserversSqlite) : interviewObserversSqlite;
+export const interviewNotes = PG ? (pg.interviewNotes as unknown as typeof interviewNotesSqlite) : interviewNotesSqlite;
+export const interviewRuns = PG ? (pg.interviewRuns as unknown as typeof interviewRunsSqlite) : interviewRunsSqlite;
 // </dialect-switch>
 
 export * from './users.js';

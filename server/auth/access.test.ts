@@ -135,7 +135,7 @@ describe('Origin check (issue 17 item 5)', () => {
       expect(remote.json().error.code).toBe('FORBIDDEN');
       // A proxied request is not local, even from the proxy on 127.0.0.1.
       expect((await reg('proxied', '127.0.0.1', { 'x-forwarded-for': '127.0.0.1' })).statusCode).toBe(403);
-      expect(fresh.app.auth.userCount()).toBe(0);
+      expect(await fresh.app.auth.userCount()).toBe(0);
 
       const local = await reg('realadmin', '127.0.0.1');
       expect(local.statusCode).toBe(201);

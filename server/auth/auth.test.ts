@@ -34,13 +34,13 @@ describe('accounts and sessions', () => {
   });
 
   it('rejects garbage bodies with VALIDATION and creates nothing', async () => {
-    const before = server.app.auth.userCount();
+    const before = await server.app.auth.userCount();
     for (const body of [{}, { username: 'x', password: 'y' }, { username: '<script>', password: 'longenough' }, 'not json', { username: 'okname', password: 12345678 }]) {
       const r = await new Client(server.url).req('POST', '/api/auth/register', body);
       expect(r.status).toBe(400);
       expect(r.body.error.code).toBe('VALIDATION');
     }
-    expect(server.app.auth.userCount()).toBe(before);
+    expect(await server.app.auth.userCount()).toBe(before);
   });
 
   it('logs in, refuses wrong passwords with one message for unknown users too', async () => {

@@ -121,7 +121,7 @@ export async function roomsRoutes(fastify: FastifyInstance): Promise<void> {
     const until = await rooms().ban(id, user.id, userId, req.body);
     await auditRequest(req, 'room.ban', { roomId: id, target: userId, detail: { until, reason: req.body.reason, deleteMessages: req.body.deleteMessages } });
     if (req.body.deleteMessages) {
-      const messages = app.chat.purgeUser(id, userId);
+      const messages = await app.chat.purgeUser(id, userId);
       await auditRequest(req, 'room.message_purge', { roomId: id, target: userId, detail: { messages } });
     }
     return reply.status(204).send(null);

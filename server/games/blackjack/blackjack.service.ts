@@ -250,13 +250,13 @@ export class BlackjackService {
   }
 
   /** A deadline passed: close betting, decline insurance or auto-stand. */
-  tick(roomId: number): void {
+  async tick(roomId: number): Promise<void> {
     this.timers.delete(roomId);
     const s = this.tables.get(roomId);
     if (!s || s.deadline === null) return;
     if (this.now() < s.deadline) return this.schedule(roomId, s);
     try {
-      if (s.phase === 'betting') this.pruneSeats(roomId);
+      if (s.phase === 'betting') await this.pruneSeats(roomId);
       const current = this.tables.get(roomId)!;
       if (current.deadline === null || this.now() < current.deadline) return this.schedule(roomId, current);
       this.run(roomId, { type: 'timeout', now: this.now() }, null, null);
@@ -307,8 +307,8 @@ export class BlackjackService {
     return this.result(roomId, userId, this.run(roomId, { type: 'sitOut', seat, userId, sittingOut, now: this.now() }, sittingOut ? 'sat-out' : 'sat-in', userId));
   }
 
-  bet(roomId: number, userId: number, seat: number, amount: number): BjCommandResult {
-    this.pruneSeats(roomId);
+  async bet(roomId: number, userId: number, seat: number, amount: number): Promise<BjCommandResult> {
+    await this.pruneSeats(roomId);
     const balance = this.chips(userId);
     return this.result(roomId, userId, this.run(roomId, { type: 'bet', seat, userId, amount, balance, now: this.now() }, 'bet', userId));
   }

@@ -121,7 +121,7 @@ export function registerChessSockets(app: FastifyInstance, chess: ChessService):
   sockets.command('chess:list', inRoom, (_ctx, { roomId }) => ({ games: chess.listLive(roomId), serverNow: Date.now() }));
   sockets.command('chess:challenge', inRoom, (ctx, p) => chess.challenge(p.roomId, ctx.userId, p));
   sockets.command('chess:accept', inGame, async (ctx, { gameId }) => {
-    chess.accept(gameId, ctx.userId);
+    await chess.accept(gameId, ctx.userId);
     // Every connected socket of both players was subscribed; make sure of this one.
     await ctx.socket.join(gameChannel(gameId));
     return chess.watch(gameId, ctx.userId, ctx.socket.id);
