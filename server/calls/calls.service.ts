@@ -113,7 +113,7 @@ export class CallsService {
     if (now === 'mesh') for (const e of this.rosters.get(roomId)?.values() ?? []) e.feedId = null;
     if ((now !== was || announce) && count > 0) {
       try {
-        this.events.broadcast(roomId, 'call:mode', this.modeInfo(roomId));
+        void this.events.broadcast(roomId, 'call:mode', this.modeInfo(roomId));
       } catch {
         /* room deleted */
       }
@@ -152,7 +152,7 @@ export class CallsService {
   setFeed(roomId: number, userId: number, feedId: number | null): void {
     const entry = this.requireEntry(roomId, userId);
     entry.feedId = feedId;
-    this.events.broadcast(roomId, 'call:updated', { participant: publicView(entry) });
+    void this.events.broadcast(roomId, 'call:updated', { participant: publicView(entry) });
   }
 
   /** Moderator: mute (their microphone goes off; in an SFU call Janus stops relaying it) or remove. */
@@ -166,7 +166,7 @@ export class CallsService {
     if (action === 'remove') return this.end(roomId, entry, 'removed');
     entry.muted = true;
     this.outlet.muted?.(entry.socketId, roomId, actorId);
-    this.events.broadcast(roomId, 'call:updated', { participant: publicView(entry) });
+    void this.events.broadcast(roomId, 'call:updated', { participant: publicView(entry) });
     await this.sfu?.muteAudio(roomId, userId, true);
   }
 
@@ -210,7 +210,7 @@ export class CallsService {
       if (outcome.replaced) this.end(roomId, outcome.replaced, 'replaced');
       roster.set(userId, entry);
       this.peers.set(entry.peerId, { roomId, userId });
-      this.events.broadcast(roomId, 'call:joined', { participant: publicView(entry) });
+      void this.events.broadcast(roomId, 'call:joined', { participant: publicView(entry) });
       this.decideMode(roomId);
     } else {
       roster.set(userId, entry);
@@ -245,7 +245,7 @@ export class CallsService {
     if (reason !== 'left') this.outlet.ended(entry.socketId, roomId, reason);
     // The room may be gone (deleted): then there is nobody to tell.
     try {
-      this.events.broadcast(roomId, 'call:left', { userId: entry.userId, peerId: entry.peerId, reason });
+      void this.events.broadcast(roomId, 'call:left', { userId: entry.userId, peerId: entry.peerId, reason });
     } catch {
       /* room deleted */
     }
@@ -269,7 +269,7 @@ export class CallsService {
     if (patch.cameraOff !== undefined) entry.cameraOff = patch.cameraOff;
     if (patch.screen !== undefined) entry.screen = patch.screen;
     const participant = publicView(entry);
-    this.events.broadcast(roomId, 'call:updated', { participant });
+    void this.events.broadcast(roomId, 'call:updated', { participant });
     return participant;
   }
 
@@ -277,7 +277,7 @@ export class CallsService {
     const entry = this.requireEntry(roomId, userId);
     entry.recording = recording;
     const participant = publicView(entry);
-    this.events.broadcast(roomId, 'call:recording', { userId, recording, participant });
+    void this.events.broadcast(roomId, 'call:recording', { userId, recording, participant });
     return participant;
   }
 

@@ -127,7 +127,7 @@ export class DocumentsService {
       .values({ roomId, title: input.title, kind: input.kind, language, createdBy: userId, createdAt: now, updatedAt: now })
       .returning();
     const doc = await this.summary(row!.id);
-    this.events.broadcast(roomId, 'doc:created', { doc });
+    void this.events.broadcast(roomId, 'doc:created', { doc });
     return doc;
   }
 
@@ -157,13 +157,13 @@ export class DocumentsService {
     const live = this.live.get(docId);
     const sockets = live ? [...live.subscribers] : [];
     this.drop(docId);
-    this.events.broadcast(roomId, 'doc:deleted', { docId });
+    void this.events.broadcast(roomId, 'doc:deleted', { docId });
     return sockets;
   }
 
   private async announce(roomId: number, docId: number): Promise<DocSummary> {
     const doc = await this.summary(docId);
-    this.events.broadcast(roomId, 'doc:changed', { doc });
+    void this.events.broadcast(roomId, 'doc:changed', { doc });
     return doc;
   }
 

@@ -387,7 +387,7 @@ export class FilesService {
       .returning()
       .then(oneRow);
     const dto = await this.toDto(row);
-    this.events.broadcast(f.roomId, 'files:file', { file: dto });
+    void this.events.broadcast(f.roomId, 'files:file', { file: dto });
     this.onAdded(dto);
     return dto;
   }
@@ -399,7 +399,7 @@ export class FilesService {
       const own = await this.db.update(roomFiles).set({ thumb }).where(eq(roomFiles.id, fileId)).returning();
       rows.push(...own);
     }
-    for (const dto of await this.toDtos(rows)) this.events.broadcast(dto.roomId, 'files:file', { file: dto });
+    for (const dto of await this.toDtos(rows)) void this.events.broadcast(dto.roomId, 'files:file', { file: dto });
   }
 
   /** A thumbnail already made for this content (another file, an earlier upload). */
@@ -422,7 +422,7 @@ export class FilesService {
     if ((await this.takenNames(roomId, parentId)).has(name.toLowerCase())) throw new AppError('CONFLICT', 'Something with that name is already here.');
     const row = await this.db.insert(fileFolders).values({ roomId, parentId, name, createdBy: userId, createdAt: Date.now() }).returning().then(oneRow);
     const dto = this.folderDto(row);
-    this.events.broadcast(roomId, 'files:folder', { folder: dto });
+    void this.events.broadcast(roomId, 'files:folder', { folder: dto });
     return dto;
   }
 
@@ -462,7 +462,7 @@ export class FilesService {
       .returning()
       .then(oneRow);
     const dto = this.folderDto(row);
-    this.events.broadcast(roomId, 'files:folder', { folder: dto });
+    void this.events.broadcast(roomId, 'files:folder', { folder: dto });
     return dto;
   }
 
@@ -478,7 +478,7 @@ export class FilesService {
     }
     const row = await this.db.update(roomFiles).set({ name, nameLower: name.toLowerCase(), folderId }).where(eq(roomFiles.id, f.id)).returning().then(oneRow);
     const dto = await this.toDto(row);
-    this.events.broadcast(roomId, 'files:file', { file: dto });
+    void this.events.broadcast(roomId, 'files:file', { file: dto });
     return dto;
   }
 
@@ -518,8 +518,8 @@ export class FilesService {
         changedFiles.push(...(await tx.update(roomFiles).set({ deletedAt: at, deletedBy: userId }).where(and(inArray(roomFiles.id, files.map((f) => f.id)), isNull(roomFiles.deletedAt))).returning()));
       }
     });
-    for (const f of changedFolders) this.events.broadcast(roomId, 'files:folder', { folder: this.folderDto(f) });
-    for (const dto of await this.toDtos(changedFiles)) this.events.broadcast(roomId, 'files:file', { file: dto });
+    for (const f of changedFolders) void this.events.broadcast(roomId, 'files:folder', { folder: this.folderDto(f) });
+    for (const dto of await this.toDtos(changedFiles)) void this.events.broadcast(roomId, 'files:file', { file: dto });
   }
 
   /** The trash's top level: trashed items whose folder is not in the trash too. Moderators see all, others their own. */
@@ -552,8 +552,8 @@ export class FilesService {
         top: await tx.update(fileFolders).set({ parentId, name }).where(eq(fileFolders.id, f.id)).returning().then(oneRow),
         files: await tx.update(roomFiles).set({ deletedAt: null, deletedBy: null }).where(and(eq(roomFiles.roomId, roomId), inArray(roomFiles.folderId, ids), eq(roomFiles.deletedAt, f.deletedAt!))).returning(),
       }));
-      for (const x of folders) this.events.broadcast(roomId, 'files:folder', { folder: this.folderDto(x.id === top.id ? top : x) });
-      for (const dto of await this.toDtos(files)) this.events.broadcast(roomId, 'files:file', { file: dto });
+      for (const x of folders) void this.events.broadcast(roomId, 'files:folder', { folder: this.folderDto(x.id === top.id ? top : x) });
+      for (const dto of await this.toDtos(files)) void this.events.broadcast(roomId, 'files:file', { file: dto });
     }
     for (const id of sel.fileIds) {
       const f = await this.fileRow(roomId, id, { trashed: true });
@@ -562,7 +562,7 @@ export class FilesService {
       const folderId = parent && parent.deletedAt === null ? parent.id : null;
       const name = uniqueName(f.name, await this.takenNames(roomId, folderId));
       const row = await this.db.update(roomFiles).set({ deletedAt: null, deletedBy: null, folderId, name, nameLower: name.toLowerCase() }).where(eq(roomFiles.id, f.id)).returning().then(oneRow);
-      this.events.broadcast(roomId, 'files:file', { file: await this.toDto(row) });
+      void this.events.broadcast(roomId, 'files:file', { file: await this.toDto(row) });
     }
   }
 
@@ -576,7 +576,7 @@ export class FilesService {
     }));
     await this.freeBlobs([...new Set(files.map((f) => f.sha256))]);
     const result = { fileIds: files.map((f) => f.id), folderIds: folders.map((f) => f.id) };
-    if (result.fileIds.length + result.folderIds.length > 0) this.events.broadcast(roomId, 'files:purged', result);
+    if (result.fileIds.length + result.folderIds.length > 0) void this.events.broadcast(roomId, 'files:purged', result);
     return result;
   }
 

@@ -72,7 +72,7 @@ export class MediaJobs {
   }
 
   private async publish(row: JobRow): Promise<void> {
-    this.events.broadcast(row.roomId, 'files:job', { job: await this.dto(row) });
+    void this.events.broadcast(row.roomId, 'files:job', { job: await this.dto(row) });
   }
 
   async list(roomId: number, userId: number): Promise<FileJobDto[]> {

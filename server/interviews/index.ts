@@ -30,7 +30,7 @@ export const interviewsPlugin = fp(
       writePad: (roomId, docId, userId, update) => app.documents.applyUpdate(roomId, docId, userId, update),
       memberAdded: async (roomId, userId) => {
         access.granted(roomId, userId);
-        app.roomEvents.broadcast(roomId, 'member:joined', { member: await app.rooms.member(roomId, userId) });
+        void app.roomEvents.broadcast(roomId, 'member:joined', { member: await app.rooms.member(roomId, userId) });
       },
       removeMember: async (roomId, userId) => {
         await app.rooms.leave(roomId, userId);

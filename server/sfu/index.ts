@@ -38,7 +38,7 @@ export const sfuPlugin = fp(
       relay = new LiveRelay(sfu, app.config.ffmpegPath, log);
       relay.onChange = (roomId, streamId, available) => {
         try {
-          app.roomEvents.broadcast(roomId, 'sfu:live', { streamId, available });
+          void app.roomEvents.broadcast(roomId, 'sfu:live', { streamId, available });
         } catch {
           /* room deleted */
         }

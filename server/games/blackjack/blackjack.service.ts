@@ -200,7 +200,7 @@ export class BlackjackService {
   private broadcast(roomId: number, state: TableState, events: EngineEvent[], change: BjTableChange | null, by: number | null): void {
     const table = publicView(roomId, state);
     const send = this.deps.events;
-    if (change) send.broadcast(roomId, 'bj:table', { table, change, userId: by });
+    if (change) void send.broadcast(roomId, 'bj:table', { table, change, userId: by });
     let shuffled = false;
     for (const e of events) {
       switch (e.type) {
@@ -212,29 +212,29 @@ export class BlackjackService {
         case 'betting':
         case 'idle':
           // A command's own fact already shows the window opening or closing.
-          if (!change) send.broadcast(roomId, 'bj:table', { table, change: e.type === 'betting' ? 'betting-opened' : 'betting-closed', userId: null });
+          if (!change) void send.broadcast(roomId, 'bj:table', { table, change: e.type === 'betting' ? 'betting-opened' : 'betting-closed', userId: null });
           break;
         case 'dealt': {
           let dealerCards = 0;
           // The hole card (the dealer's second) goes out as null, whatever happened since.
           const cards = e.cards.map(({ to, card }) => ({ to, card: to === DEALER && dealerCards++ === 1 ? null : cardName(card) }));
-          send.broadcast(roomId, 'bj:dealt', { table, roundId: e.roundId, cards, shuffled });
+          void send.broadcast(roomId, 'bj:dealt', { table, roundId: e.roundId, cards, shuffled });
           break;
         }
         case 'insured':
-          send.broadcast(roomId, 'bj:insured', { table, seat: e.seat, userId: e.userId, amount: e.amount, auto: e.auto });
+          void send.broadcast(roomId, 'bj:insured', { table, seat: e.seat, userId: e.userId, amount: e.amount, auto: e.auto });
           break;
         case 'peeked':
-          send.broadcast(roomId, 'bj:peeked', { table, dealerBlackjack: e.dealerBlackjack });
+          void send.broadcast(roomId, 'bj:peeked', { table, dealerBlackjack: e.dealerBlackjack });
           break;
         case 'acted':
-          send.broadcast(roomId, 'bj:acted', { table, seat: e.seat, hand: e.hand, action: e.move, cards: e.cards.map(cardName), auto: e.auto });
+          void send.broadcast(roomId, 'bj:acted', { table, seat: e.seat, hand: e.hand, action: e.move, cards: e.cards.map(cardName), auto: e.auto });
           break;
         case 'settled':
-          send.broadcast(roomId, 'bj:settled', { table, summary: summaryView(e.summary) });
+          void send.broadcast(roomId, 'bj:settled', { table, summary: summaryView(e.summary) });
           break;
         case 'voided':
-          send.broadcast(roomId, 'bj:voided', { table, notice: noticeView(e.notice) });
+          void send.broadcast(roomId, 'bj:voided', { table, notice: noticeView(e.notice) });
           break;
       }
     }

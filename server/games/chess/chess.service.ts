@@ -359,7 +359,7 @@ export class ChessService {
       .returning()
       .get();
     const summary = this.summaryOf(row, stateOf(row), now);
-    this.events.broadcast(roomId, 'chess:challenged', { game: summary });
+    void this.events.broadcast(roomId, 'chess:challenged', { game: summary });
     this.scheduleExpiry(row.id, row.expiresAt!);
     if (opponentId !== undefined) {
       // The invite carries the room's name: read after the game is saved and its expiry armed.
@@ -414,7 +414,7 @@ export class ChessService {
       .where(and(eq(chessGames.id, row.id), eq(chessGames.status, 'pending')))
       .run().changes;
     if (!changed) return;
-    this.events.broadcast(row.roomId, 'chess:cancelled', { gameId: row.id, reason });
+    void this.events.broadcast(row.roomId, 'chess:cancelled', { gameId: row.id, reason });
     if (row.opponentId !== null) this.out.inviteClosed(row.opponentId, { roomId: row.roomId, gameId: row.id, reason });
   }
 
@@ -449,7 +449,7 @@ export class ChessService {
       .where(eq(chessGames.id, row.id))
       .run();
     this.goLive(row.id, row.roomId, whiteId, blackId, 0, state, now);
-    this.events.broadcast(row.roomId, 'chess:started', { game: this.summary(row.id) });
+    void this.events.broadcast(row.roomId, 'chess:started', { game: this.summary(row.id) });
     return row.id;
   }
 
@@ -627,7 +627,7 @@ export class ChessService {
           break;
         case 'ended':
           this.out.toGame(meta.id, meta.roomId, 'chess:ended', { ...base(), game: this.view(meta.id) });
-          this.events.broadcast(meta.roomId, 'chess:finished', { game: this.summary(meta.id) });
+          void this.events.broadcast(meta.roomId, 'chess:finished', { game: this.summary(meta.id) });
           sent.push(e);
           break;
         case 'rematchAgreed':
