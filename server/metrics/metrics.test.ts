@@ -77,7 +77,7 @@ describe('metrics on (METRICS_TOKEN set)', () => {
       expect(text).toMatch(/^commonroom_socket_events_total\{event="room:enter"\} 1$/m);
       expect(text).toMatch(/^commonroom_socket_events_total\{event="other"\} 2$/m);
       expect(text).not.toContain('made:up');
-      expect(text).toMatch(/^commonroom_db_query_duration_seconds_count\{op="get"\} [1-9]\d*$/m);
+      expect(text).toMatch(/^commonroom_db_query_duration_seconds_count\{op="all"\} [1-9]\d*$/m); // awaited drizzle selects run as all()
       expect(text).toMatch(/^commonroom_db_query_duration_seconds_count\{op="run"\} [1-9]\d*$/m);
       expect(text).toMatch(/^commonroom_ffmpeg_processes 0$/m);
       expect(text).toMatch(/^commonroom_audit_entries_total\{action="room.create"\} 1$/m);
