@@ -81,9 +81,9 @@ describe.skipIf(!hasJanus)('rejoining an SFU call after a dropped connection', (
     const stale = command(S.m2!, 'sfu:publish', { roomId, token, jsep: fakeOffer() });
     await dropAndReconnect(S.m2!);
     // The rejoin and the new publish go out straight away, racing the server's handling of the drop.
-    const rejoin = command(S.m2!, 'call:join', { roomId, peerId });
+    // (The token needs the join's answer first: commands of one socket run concurrently once handlers await.)
+    await ok(command(S.m2!, 'call:join', { roomId, peerId }));
     const t2 = (await ok(command(S.m2!, 'sfu:token', { roomId, role: 'call' }))).token;
-    await ok(rejoin);
     const pub = await ok(command(S.m2!, 'sfu:publish', { roomId, token: t2, jsep: fakeOffer() }));
     await stale.catch(() => null);
     // Let every pending Janus request settle: the state must be the rejoined one.
