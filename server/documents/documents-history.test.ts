@@ -9,7 +9,7 @@ import { DocSync } from '../../client/src/features/documents/docSync.js';
 import { docUpdates, docVersions, documents } from '../../db/schema/index.js';
 import { DOC_TEXT } from '../../protocol/docs-constants.js';
 import type { DocHistory, DocSummary, DocVersion } from '../../protocol/docs.js';
-import { command, newUsers, nextEvent, roomWith, startServer, type Client, type ClientSocket, type TestServer } from '../test/harness.js';
+import { command, newUsers, nextEvent, roomWith, startServer, type Client, type ClientSocket, type TestServer, ok, until } from '../test/harness.js';
 import { groupSessions } from './doc-history.js';
 import { socketTransport } from './test-transport.js';
 
@@ -24,19 +24,6 @@ let as: ClientSocket;
 let bs: ClientSocket;
 let xs: ClientSocket;
 
-type AnyAck = { ok: true; data: any } | { ok: false; error: { code: string; message: string } };
-async function ok<T = any>(p: Promise<AnyAck>): Promise<T> {
-  const ack = await p;
-  if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
-  return ack.data as T;
-}
-const until = async (cond: () => boolean, what: string, timeoutMs = 10_000) => {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 const text = (s: DocSync) => s.ydoc.getText(DOC_TEXT).toString();
 const db = () => server.app.db;
 const lastUpdateId = async (docId: number) => (await db().select({ m: max(docUpdates.id) }).from(docUpdates).where(eq(docUpdates.docId, docId)))[0]?.m ?? 0;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocSync } from '../../client/src/features/documents/docSync.js';
 import { DOC_TEXT, DOC_UPDATE_MAX_BYTES } from '../../protocol/docs-constants.js';
 import type { DocSummary } from '../../protocol/docs.js';
-import { Client, collect, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
+import { Client, collect, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer, ok, until } from '../test/harness.js';
 import { socketTransport } from './test-transport.js';
 
 let server: TestServer;
@@ -20,21 +20,6 @@ let os: ClientSocket;
 let as: ClientSocket;
 let bs: ClientSocket;
 let xs: ClientSocket;
-
-type AnyAck = { ok: true; data: any } | { ok: false; error: { code: string; message: string } };
-async function ok<T = any>(p: Promise<AnyAck>): Promise<T> {
-  const ack = await p;
-  if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
-  return ack.data as T;
-}
-
-const until = async (cond: () => boolean, what: string, timeoutMs = 5000) => {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 const text = (s: DocSync) => s.ydoc.getText(DOC_TEXT).toString();
 const storedText = (docId: number) => server.app.documents.text(roomId, docId);

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOC_TEXT } from '../../protocol/docs-constants.js';
 import type { InterviewView, ProblemSummary } from '../../protocol/interviews.js';
-import { Client, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
+import { Client, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer, ok } from '../test/harness.js';
 import { PROBLEM_BANK } from './problem-bank.js';
 
 let server: TestServer;
@@ -37,13 +37,6 @@ function recordHttp(c: Client): void {
     for (const [k, v] of r.headers) seen.push(`${k}: ${v}`);
     return r;
   }) as Client['req'];
-}
-
-type AnyAck = { ok: true; data: any } | { ok: false; error: { code: string; message: string } };
-async function ok<T = any>(p: Promise<AnyAck>): Promise<T> {
-  const ack = await p;
-  if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
-  return ack.data as T;
 }
 
 /** A raw Yjs client of the session's pad. */

@@ -9,7 +9,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MusicSnapshot, NowPlaying, QueueItem } from '../../protocol/music.js';
 import type { SpotifyConfig } from '../config.js';
-import { Client, command, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
+import { Client, command, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer, ok } from '../test/harness.js';
 import { fxCurrentlyPlaying, fxErrors, fxId, fxMe, fxPlaylistTracks, fxSearch, fxToken, fxTrack } from './spotify-fixtures.js';
 
 const API = 'https://api.spotify.com';
@@ -32,13 +32,6 @@ let roomId: number;
 let os: ClientSocket;
 let as: ClientSocket;
 let bs: ClientSocket;
-
-type AnyAck = { ok: true; data: any } | { ok: false; error: { code: string; message: string; retryAfter?: number } };
-async function ok<T = any>(p: Promise<AnyAck>): Promise<T> {
-  const ack = await p;
-  if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
-  return ack.data as T;
-}
 
 /** GET without following redirects (the harness client follows them). */
 async function raw(c: Client, path: string): Promise<{ status: number; location: string | null; body: any }> {

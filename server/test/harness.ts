@@ -177,6 +177,22 @@ export function command<E extends CommandName>(socket: ClientSocket, event: E, p
   });
 }
 
+/** The data of a successful ack; a refusal throws `CODE: message` (for steps that must succeed). */
+export async function ok<T = any>(p: Promise<{ ok: true; data: unknown } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
+  const ack = await p;
+  if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
+  return ack.data as T;
+}
+
+/** Polls `cond` every 10 ms until it holds; throws `timed out: what` after `timeoutMs`. */
+export async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** Resolves with the next `event` payload on `socket` (optionally the first matching `filter`). */
 export function nextEvent<T = any>(socket: ClientSocket, event: string, filter: (p: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
   return new Promise((resolve, reject) => {
