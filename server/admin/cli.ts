@@ -10,8 +10,8 @@
  *   enable <username>           re-enable a disabled account
  */
 import { pathToFileURL } from 'node:url';
-import { openDb, type Db } from '../../db/client.js';
-import { applyMigrations } from '../../db/migrate.js';
+import { closeDb, type Db } from '../../db/client.js';
+import { openDatabase } from '../../db/migrate.js';
 import { AuditService } from '../audit/audit.service.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../plugins/errors.js';
@@ -97,10 +97,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.arg
   process.exit(await copyToPostgresCommand(process.argv.slice(3), (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`${s}\n`)));
 } else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-  const db = openDb(config.dbFile);
-  applyMigrations(db);
+  // The same database the server uses: PostgreSQL when DATABASE_URL is set, else the SQLite file.
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: 1, file: config.dbFile });
   const publicBase = config.publicUrl ?? `http://localhost:${config.port}`;
   const code = await runAdminCommand(process.argv.slice(2), { db, publicBase, out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) });
-  db.$client.close();
+  await closeDb(db);
   process.exit(code);
 }

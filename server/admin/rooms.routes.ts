@@ -32,7 +32,7 @@ export async function adminRoomsRoutes(fastify: FastifyInstance): Promise<void> 
     const before = await app.rooms.getRow(req.params.id);
     const room = await app.rooms.setClosed(req.params.id, true);
     // An archived room is not on air: end a running stream (through the stream feature's own kick).
-    const endedStream = app.hasDecorator('stream') && (await app.stream.isLive(room.id));
+    const endedStream = app.hasDecorator('stream') && app.stream.isLive(room.id);
     if (endedStream) await app.stream.kick(room.id).catch(() => {});
     if (!before.closedAt) await audit(req, 'room.close', room.id, { name: room.name, closed: true, endedStream });
     return { room };

@@ -198,7 +198,7 @@ export class FilesService {
       .where(and(eq(fileFolders.roomId, roomId), fid === null ? isNull(fileFolders.parentId) : eq(fileFolders.parentId, fid), isNull(fileFolders.deletedAt)))
       .orderBy(q.sort === 'date' ? order(fileFolders.createdAt) : order(sql`lower(${fileFolders.name})`));
     const readOnly = await this.readOnlyChain(folder);
-    const open = !(await this.rooms.isClosed(roomId));
+    const open = !this.rooms.isClosed(roomId);
     return {
       folder: folder ? this.folderDto(folder) : null,
       path: await this.path(folder),

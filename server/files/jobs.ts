@@ -122,7 +122,7 @@ export class MediaJobs {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all([...this.running.values()].map((j) => j?.stop(2000)));
+    await Promise.all([...this.running.values()].flatMap((j) => (j ? [j.stop(2000)] : [])));
   }
 
   private async finish(id: number, set: Partial<JobRow>): Promise<JobRow> {

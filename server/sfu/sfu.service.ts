@@ -313,7 +313,8 @@ export class SfuService extends EventEmitter {
     for (const s of subs) room.subs.delete(s.subId);
     const token = room.tokens.get(userId);
     room.tokens.delete(userId);
-    await Promise.all([pub?.handle.detach(), ...subs.map((s) => s.handle.detach())].map((p) => p?.catch(() => {})));
+    const handles = [...(pub ? [pub.handle] : []), ...subs.map((s) => s.handle)];
+    await Promise.all(handles.map((h) => h.detach().catch(() => {})));
     if (!this.session) return;
     if (room.tokens.size === 0) return this.destroyRoom(roomId);
     if (token) {

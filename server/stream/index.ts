@@ -19,7 +19,7 @@ export const streamPlugin = fp(
     const stream = new StreamService(app.db, app.roomEvents, socketStreamNotifier(() => app.io), app.config, app.log.child({ feature: 'stream' }));
     app.decorate('stream', stream);
     app.rooms.liveProbe = (roomId) => stream.isLive(roomId);
-    stream.mayPublish = async (roomId) => !(await app.rooms.isClosed(roomId));
+    stream.mayPublish = async (roomId) => !app.rooms.isClosed(roomId);
     registerStreamSockets(app);
     await app.register(streamRoutes);
     // In the background: importing node-media-server and finding FFmpeg must not delay listening.
