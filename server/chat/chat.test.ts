@@ -40,6 +40,15 @@ describe('real-time chat', () => {
     expect((await next).seq).toBe(fact.seq + 1);
   });
 
+  it('keeps one socket’s messages in the order they were sent, even when sent without waiting for acks', async () => {
+    const texts = Array.from({ length: 40 }, (_, i) => `burst ${i}`);
+    const acks = await Promise.all(texts.map((text) => command(as, 'chat:send', { roomId, text })));
+    const ids = acks.map((a) => (a.ok ? a.data.id : -1));
+    expect(ids.every((id, i) => id > 0 && (i === 0 || id > ids[i - 1]!))).toBe(true);
+    const r = await alice.get(`/api/rooms/${roomId}/messages?limit=40`);
+    expect((r.body.messages as Message[]).map((m) => m.text)).toEqual(texts);
+  });
+
   it('stores text verbatim (rendering is the client’s job) so markup survives as text', async () => {
     const xss = '<img src=x onerror=alert(1)>';
     const ack = await command(as, 'chat:send', { roomId, text: xss });

@@ -22,6 +22,7 @@ import type { Cluster } from '../cluster/cluster.js';
 import { NodeGoneError, RedisCluster } from '../cluster/redis-cluster.js';
 import { SESSION_COOKIE } from './auth.js';
 import { IdempotencyCache, idempotencyKey } from './idempotency.js';
+import { KeyedQueue } from './keyed-queue.js';
 import { AppError } from './errors.js';
 import { isRawRequestAllowed } from './origin.js';
 import { RateLimiter, perWindow } from './rate-limit.js';
@@ -210,6 +211,10 @@ export class SocketHub {
   attach(socket: AppSocket, limiter: RateLimiter, log: { error: (o: object, m: string) => void }): void {
     this.log = log;
     const { userId, sessionId } = socket.data;
+    // One socket's commands of one feature in one room apply in the order they were sent (two chat
+    // messages, a move then a resign), as they did when handlers were synchronous. Other rooms and
+    // other features do not wait (a slow call join does not hold back chat).
+    const inOrder = new KeyedQueue<string>();
     for (const cmd of this.commands) {
       (socket as unknown as Socket).on(cmd.name, async (raw: unknown, ack: unknown) => {
         // `socket.emit(name, cb)` without a payload delivers the ack as the first argument: answer
@@ -220,7 +225,7 @@ export class SocketHub {
         const retryAfter = limiter.hit(`u${userId}`);
         if (retryAfter > 0) return reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'Slow down.', retryAfter } });
         if (missingPayload) return reply({ ok: false, error: { code: 'VALIDATION', message: `Invalid ${cmd.name} payload: send an object before the callback.` } });
-        reply(await this.dispatch(cmd, { socket, userId, sessionId }, raw));
+        reply(await inOrder.run(orderKey(cmd.name, raw), () => this.dispatch(cmd, { socket, userId, sessionId }, raw)));
       });
     }
     for (const hook of this.connectHooks) {
@@ -253,6 +258,14 @@ interface ForwardedCommand {
   userId: number;
   sessionId: string;
   socketId: string;
+}
+
+/** A socket's commands are ordered per feature (the name's prefix, `chat` of `chat:send`) and room. */
+function orderKey(name: string, raw: unknown): string {
+  const roomId = typeof raw === 'object' && raw !== null ? (raw as { roomId?: unknown }).roomId : undefined;
+  const colon = name.indexOf(':');
+  const feature = colon < 0 ? name : name.slice(0, colon);
+  return typeof roomId === 'number' ? `${feature}:${roomId}` : feature;
 }
 
 function safeRoomOf(roomOf: (payload: Record<string, unknown>) => number | null, raw: unknown): number | null {
