@@ -9,5 +9,8 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['node_modules', 'e2e', 'client/dist', '.tmp'],
     environment: 'node',
+    // Integration suites boot a real server and hash passwords with argon2 in beforeAll: on a busy
+    // 2-core machine that can take longer than the 10 s default. A budget, not a wait.
+    hookTimeout: 30_000,
   },
 });
