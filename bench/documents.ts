@@ -61,45 +61,45 @@ const keyOf = (u: Uint8Array): string => {
   return s ? `${s.id.client}:${s.id.clock}` : '';
 };
 
-async function typists(name: string, server: ServerChild, cookies: (string | undefined)[], roomId: number, docId: number, opts: DocumentsOptions): Promise<Result> {
-  const sockets = await Promise.all(cookies.map((c) => connect(server.url, c)));
-  const docs = sockets.map(() => new Y.Doc());
-  const sentAt = new Map<string, number>();
-  const relay: number[] = [];
-  const acks: number[] = [];
-  let measuring = false;
-  let sent = 0;
-  let errors = 0;
-  await Promise.all(
-    sockets.map(async (s, i) => {
-      const r = await ack<{ update: Uint8Array }>(s, 'doc:open', { roomId, docId, stateVector: Y.encodeStateVector(docs[i]!) });
-      if (r.update.byteLength) Y.applyUpdate(docs[i]!, new Uint8Array(r.update), 'server');
-      s.on('doc:updated', (f: { update: Uint8Array }) => {
-        const u = new Uint8Array(f.update);
-        const t = sentAt.get(keyOf(u));
-        if (measuring && t !== undefined) relay.push(performance.now() - t);
-        Y.applyUpdate(docs[i]!, u, 'server');
-      });
-    }),
-  );
+/** What one typing run records; receivers call `received` for every relayed update. */
+interface Tally {
+  sentAt: Map<string, number>;
+  relay: number[];
+  measuring: boolean;
+  sent: number;
+  errors: number;
+}
+const newTally = (): Tally => ({ sentAt: new Map(), relay: [], measuring: false, sent: 0, errors: 0 });
+function received(tally: Tally, u: Uint8Array): void {
+  const t = tally.sentAt.get(keyOf(u));
+  if (tally.measuring && t !== undefined) tally.relay.push(performance.now() - t);
+}
+
+/**
+ * The typing both relays get: each doc types at its own cursor (which jumps elsewhere now and
+ * then) at keysPerSec; `send` carries each local update. Warm-up, then the measured window; the
+ * texts must converge. Returns the server's CPU % over the window.
+ */
+async function typeAndMeasure(
+  docs: Y.Doc[],
+  tally: Tally,
+  server: ServerChild,
+  opts: DocumentsOptions,
+  send: (i: number, update: Uint8Array, t0: number, counted: boolean) => void,
+): Promise<number> {
   for (const [i, d] of docs.entries()) {
     d.on('update', (u: Uint8Array, origin: unknown) => {
       if (origin === 'server') return;
       const t0 = performance.now();
-      sentAt.set(keyOf(u), t0);
-      const counted = measuring;
-      if (counted) sent++;
-      ack(sockets[i]!, 'doc:update', { roomId, docId, update: u }).then(
-        () => counted && acks.push(performance.now() - t0),
-        () => errors++,
-      );
+      tally.sentAt.set(keyOf(u), t0);
+      if (tally.measuring) tally.sent++;
+      send(i, u, t0, tally.measuring);
     });
   }
   const period = 1000 / opts.keysPerSec;
   const cursors = docs.map(() => 0);
   const timers = docs.map((d, i) =>
     setTimeout(function tick() {
-      // Each typist types at their own cursor, which jumps elsewhere now and then.
       const t = d.getText(TEXT);
       if (Math.random() < 0.03 || cursors[i]! > t.length) cursors[i] = Math.floor(Math.random() * (t.length + 1));
       t.insert(cursors[i]!++, String.fromCharCode(97 + (i % 26)));
@@ -108,16 +108,40 @@ async function typists(name: string, server: ServerChild, cookies: (string | und
   );
   await sleep(opts.warmupS * 1000);
   const s0 = await server.stats();
-  measuring = true;
+  tally.measuring = true;
   await sleep(opts.durationS * 1000);
-  measuring = false;
+  tally.measuring = false;
   const s1 = await server.stats();
   timers.forEach((t) => clearTimeout(t));
   await sleep(500);
-  const texts = new Set(docs.map((d) => d.getText(TEXT).toString()));
-  if (texts.size !== 1) errors++;
+  if (new Set(docs.map((d) => d.getText(TEXT).toString())).size !== 1) tally.errors++;
+  return ((s1.cpuUs - s0.cpuUs) / 1000 / (opts.durationS * 1000)) * 100;
+}
+
+async function typists(name: string, server: ServerChild, cookies: (string | undefined)[], roomId: number, docId: number, opts: DocumentsOptions): Promise<Result> {
+  const sockets = await Promise.all(cookies.map((c) => connect(server.url, c)));
+  const docs = sockets.map(() => new Y.Doc());
+  const tally = newTally();
+  const acks: number[] = [];
+  await Promise.all(
+    sockets.map(async (s, i) => {
+      const r = await ack<{ update: Uint8Array }>(s, 'doc:open', { roomId, docId, stateVector: Y.encodeStateVector(docs[i]!) });
+      if (r.update.byteLength) Y.applyUpdate(docs[i]!, new Uint8Array(r.update), 'server');
+      s.on('doc:updated', (f: { update: Uint8Array }) => {
+        const u = new Uint8Array(f.update);
+        received(tally, u);
+        Y.applyUpdate(docs[i]!, u, 'server');
+      });
+    }),
+  );
+  const cpuPct = await typeAndMeasure(docs, tally, server, opts, (i, u, t0, counted) => {
+    ack(sockets[i]!, 'doc:update', { roomId, docId, update: u }).then(
+      () => counted && acks.push(performance.now() - t0),
+      () => tally.errors++,
+    );
+  });
   for (const s of sockets) s.close();
-  return { name, relay, ack: acks, sent, errors, cpuPct: ((s1.cpuUs - s0.cpuUs) / 1000 / (opts.durationS * 1000)) * 100 };
+  return { name, relay: tally.relay, ack: acks, sent: tally.sent, errors: tally.errors, cpuPct };
 }
 
 /**
@@ -150,48 +174,17 @@ async function wsTypists(server: ServerChild, opts: DocumentsOptions): Promise<R
     })),
   );
   const docs = sockets.map(() => new Y.Doc());
-  const sentAt = new Map<string, number>();
-  const relay: number[] = [];
-  let measuring = false;
-  let sent = 0;
-  let errors = 0;
+  const tally = newTally();
   sockets.forEach((ws, i) =>
     ws.on('message', (data: Buffer) => {
       const u = unframe(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      const t = sentAt.get(keyOf(u));
-      if (measuring && t !== undefined) relay.push(performance.now() - t);
+      received(tally, u);
       Y.applyUpdate(docs[i]!, u, 'server');
     }),
   );
-  for (const [i, d] of docs.entries()) {
-    d.on('update', (u: Uint8Array, origin: unknown) => {
-      if (origin === 'server') return;
-      sentAt.set(keyOf(u), performance.now());
-      if (measuring) sent++;
-      sockets[i]!.send(frame(u), (err) => err && errors++);
-    });
-  }
-  const period = 1000 / opts.keysPerSec;
-  const cursors = docs.map(() => 0);
-  const timers = docs.map((d, i) =>
-    setTimeout(function tick() {
-      const t = d.getText(TEXT);
-      if (Math.random() < 0.03 || cursors[i]! > t.length) cursors[i] = Math.floor(Math.random() * (t.length + 1));
-      t.insert(cursors[i]!++, String.fromCharCode(97 + (i % 26)));
-      timers[i] = setTimeout(tick, period);
-    }, Math.random() * period),
-  );
-  await sleep(opts.warmupS * 1000);
-  const s0 = await server.stats();
-  measuring = true;
-  await sleep(opts.durationS * 1000);
-  measuring = false;
-  const s1 = await server.stats();
-  timers.forEach((t) => clearTimeout(t));
-  await sleep(500);
-  if (new Set(docs.map((d) => d.getText(TEXT).toString())).size !== 1) errors++;
+  const cpuPct = await typeAndMeasure(docs, tally, server, opts, (i, u) => sockets[i]!.send(frame(u), (err) => err && tally.errors++));
   for (const ws of sockets) ws.close();
-  return { name: 'bare ws relay (y-websocket style)', relay, ack: [], sent, errors, cpuPct: ((s1.cpuUs - s0.cpuUs) / 1000 / (opts.durationS * 1000)) * 100 };
+  return { name: 'bare ws relay (y-websocket style)', relay: tally.relay, ack: [], sent: tally.sent, errors: tally.errors, cpuPct };
 }
 
 function gcFn(): () => void {

@@ -266,7 +266,8 @@ export class DocumentsService {
     if ('why' in inspected) throw new AppError('VALIDATION', `Refused: ${inspected.why}.`);
     const live = await this.load(roomId, docId);
     if (live.storedBytes + update.byteLength > DOC_MAX_BYTES) throw new AppError('CONFLICT', 'This document is full.');
-    // Applied and written in one synchronous step, so the log order is the apply order.
+    // Applied in memory, then appended to the log. With an awaited write two updates can land in the
+    // log in another order than applied; Yjs merges updates in any order, and the ack waits for the row.
     try {
       Y.applyUpdate(live.ydoc, update, 'client');
     } catch {
