@@ -2,32 +2,14 @@
  * Seek thumbnails and waveforms in the preview (issue 11): a real video (ffmpeg testsrc2) shows a
  * thumbnail when the pointer is over the seek bar; a real tone (sine) shows its waveform.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { docShot, newUserViaApi } from '../fixtures.js';
-
-const meta = (m: Record<string, string>) => Object.entries(m).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
-
-async function tusUpload(request: APIRequestContext, roomId: number, name: string, bytes: Buffer): Promise<void> {
-  const created = await request.post('/api/files/tus', { headers: { 'tus-resumable': '1.0.0', 'upload-length': String(bytes.length), 'upload-metadata': meta({ roomId: String(roomId), filename: name }) } });
-  expect(created.status()).toBe(201);
-  const done = await request.patch(created.headers()['location']!, { headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, data: bytes });
-  expect(done.status()).toBe(204);
-}
+import { ffmpegMake, hasFfmpeg, readBytes, tusUpload } from './helpers.js';
 
 test('video preview shows seek thumbnails on hover; audio preview shows its waveform', async ({ browser }) => {
   test.setTimeout(180_000);
-  const probe = spawnSync('ffmpeg', ['-version']);
-  test.skip(probe.status !== 0, 'ffmpeg is not installed');
-  const dir = mkdtempSync(join(tmpdir(), 'cr-e2e-media-'));
-  const make = (name: string, args: string[]) => {
-    const out = join(dir, name);
-    expect(spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args, out]).status).toBe(0);
-    return readFileSync(out);
-  };
+  test.skip(!hasFfmpeg(), 'ffmpeg is not installed');
+  const make = (name: string, args: string[]) => readBytes(ffmpegMake(name, args));
   const video = make('lecture.mp4', ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10', '-t', '20', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']);
   const audio = make('tone.m4a', ['-f', 'lavfi', '-i', 'sine=frequency=330:duration=6', '-c:a', 'aac']);
 

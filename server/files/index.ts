@@ -53,7 +53,7 @@ export const filesPlugin = fp(
     const downloads = new OpenDownloads();
     // Kicked or banned: open downloads stop now (every new request is refused by the membership check).
     app.roomEvents.on('member:left', ({ roomId, userId }) => downloads.cut(roomId, userId));
-    await app.register(filesRoutes, { files, downloads, jobs: mediaJobs });
+    await app.register(filesRoutes, { files, downloads, jobs: mediaJobs, thumbs });
     await app.register(tusRoutes, { files, uploadDir });
     const sweep = tusSweeper(files, uploadDir);
     const timer = setInterval(() => void sweep(), 3_600_000);
