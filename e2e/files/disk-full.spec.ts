@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { writeFailure } from '../../server/files/upload-store.js';
-import { newUserViaApi } from '../fixtures.js';
+import { docShot, newUserViaApi } from '../fixtures.js';
 import { sha, writeTemp } from './helpers.js';
 
 test('a PATCH answered 507 STORAGE_FULL shows the message; Resume continues from the kept offset', async ({ browser }) => {
@@ -33,6 +33,7 @@ test('a PATCH answered 507 STORAGE_FULL shows the message; Resume continues from
   await expect(list.getByRole('alert')).toHaveText('The server is out of disk space. Your upload is kept: resume it once space is freed.', { timeout: 60_000 });
   await expect(list).toContainText('Failed');
   expect(patches).toBe(2); // refused at once, not retried
+  await docShot(a.page, 'docs/screenshots/files-disk-full.png');
   await expect(a.page.getByRole('button', { name: 'dataset.bin', exact: true })).toHaveCount(0);
 
   // Space freed: Resume continues from the server's offset (16 MiB) and the file is whole.

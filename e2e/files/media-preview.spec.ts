@@ -49,10 +49,10 @@ test('a video uploaded before seek thumbnails existed gets them when its preview
   const media = async () => (await (await a.context.request.get(`/api/rooms/${room.id}/files/${id}/media`)).json()) as { seek: unknown };
   await expect(async () => expect((await media()).seek).not.toBeNull()).toPass({ timeout: 90_000 });
 
-  // As if uploaded by an older version: the sprite and its plan are removed from the server's store.
+  // As if uploaded by an older version: the sprite and its plan are removed from the server's store
+  // (rmSync throws if they are not there). Opening the preview is what asks for them again.
   const sum = sha(video);
   for (const name of [`${sum}.jpg`, `${sum}.json`]) rmSync(join(process.env.CR_E2E_DATA_DIR!, 'files', 'store', 'seek', sum.slice(0, 2), name));
-  expect((await media()).seek).toBeNull();
 
   await a.page.goto(`/rooms/${room.id}?a=files`);
   await a.page.getByRole('button', { name: 'old-lecture.mp4', exact: true }).click();
