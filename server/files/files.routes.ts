@@ -31,6 +31,7 @@ import { roomParams } from '../rooms/rooms.schemas.js';
 import { sendStored } from './download.js';
 import type { FilesService } from './files.service.js';
 import type { MediaJobs } from './jobs.js';
+import type { Thumbnailer } from './thumbs.js';
 import { blobKey, seekKey, seekMetaKey, thumbKey, waveKey } from './storage.js';
 import { seekVtt, type SeekPlan } from '../../media/file-presets.js';
 import { contentDisposition } from './download.js';
@@ -59,9 +60,9 @@ export class OpenDownloads {
   }
 }
 
-export async function filesRoutes(fastify: FastifyInstance, opts: { files: FilesService; downloads: OpenDownloads; jobs: MediaJobs }): Promise<void> {
+export async function filesRoutes(fastify: FastifyInstance, opts: { files: FilesService; downloads: OpenDownloads; jobs: MediaJobs; thumbs: Thumbnailer }): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { files, downloads, jobs } = opts;
+  const { files, downloads, jobs, thumbs } = opts;
   const tags = ['files'];
 
   app.get('/api/rooms/:id/files', {
@@ -215,12 +216,14 @@ export async function filesRoutes(fastify: FastifyInstance, opts: { files: Files
   app.get('/api/rooms/:id/files/:fileId/media', {
     schema: {
       tags,
-      summary: 'Seek thumbnails (sprite plan) of a video and the waveform of an audio file, once made (member)',
+      summary: 'Seek thumbnails (sprite plan) of a video and the waveform of an audio file, once made (member). Missing ones (files older than the feature) are queued (`making`).',
       params: fileParams,
       response: {
         200: z.object({
           seek: z.object({ interval: z.number(), count: z.number(), cols: z.number(), rows: z.number(), tileW: z.number(), tileH: z.number(), durationSec: z.number() }).nullable(),
           waveform: z.boolean(),
+          /** True when this request queued them (the client asks again a little later). */
+          making: z.boolean(),
         }),
         ...errors,
       },
@@ -229,7 +232,9 @@ export async function filesRoutes(fastify: FastifyInstance, opts: { files: Files
     const f = await files.file(req.params.id, requireSession(req).user.id, req.params.fileId);
     const seek = f.kind === 'video' ? await readSeekPlan(f.sha256) : null;
     const waveform = f.kind === 'audio' && !!(await files.store.stat(waveKey(f.sha256)));
-    return { seek, waveform };
+    // Uploaded before these existed (or their making was interrupted): made now, in the background.
+    const making = (f.kind === 'video' && !seek) || (f.kind === 'audio' && !waveform) ? thumbs.backfill({ fileId: f.id, sha256: f.sha256, kind: f.kind, thumb: f.thumb }) : false;
+    return { seek, waveform, making };
   });
 
   app.get('/api/rooms/:id/files/:fileId/seek.jpg', {

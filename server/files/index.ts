@@ -14,12 +14,15 @@ import { LocalDiskStore } from './storage.js';
 import { Thumbnailer } from './thumbs.js';
 import { MediaJobs } from './jobs.js';
 import { tusRoutes, tusSweeper } from './tus.js';
+import { UploadStore } from './upload-store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     files: FilesService;
     thumbs: Thumbnailer;
     mediaJobs: MediaJobs;
+    /** Unfinished tus uploads (the storage seam's upload side). */
+    uploadStore: UploadStore;
   }
 }
 
@@ -53,8 +56,10 @@ export const filesPlugin = fp(
     const downloads = new OpenDownloads();
     // Kicked or banned: open downloads stop now (every new request is refused by the membership check).
     app.roomEvents.on('member:left', ({ roomId, userId }) => downloads.cut(roomId, userId));
-    await app.register(filesRoutes, { files, downloads, jobs: mediaJobs });
-    await app.register(tusRoutes, { files, uploadDir });
+    await app.register(filesRoutes, { files, downloads, jobs: mediaJobs, thumbs });
+    const uploadStore = new UploadStore({ directory: uploadDir, expirationPeriodInMilliseconds: 86_400_000 });
+    app.decorate('uploadStore', uploadStore);
+    await app.register(tusRoutes, { files, uploadDir, datastore: uploadStore });
     const sweep = tusSweeper(files, uploadDir);
     const timer = setInterval(() => void sweep(), 3_600_000);
     timer.unref();

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findFfmpeg } from '../../media/ffmpeg-binary.js';
 import { seekPlan, seekVtt } from '../../media/file-presets.js';
 import { newUsers, roomWith, startServer, type Client, type TestServer } from '../test/harness.js';
-import { uploadBytes } from './test-helpers.js';
+import { seekKey, seekMetaKey, waveKey } from './storage.js';
+import { sha256, uploadBytes } from './test-helpers.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
 
@@ -99,5 +100,46 @@ describe('seek thumbnails and waveforms', () => {
     await server.app.thumbs.idle();
     await vi.waitFor(async () => expect((await member.get(`/api/rooms/${roomId}/files/${id}`)).body.file.thumb).not.toBe('pending'), { timeout: 30_000 });
     expect((await media(member, id)).seek).toBeNull();
+    // Its thumbnail failed: opening the preview queues no FFmpeg run for extras.
+    expect((await media(member, id)).making).toBe(false);
+  });
+
+  it('files from before seek sprites and waveforms get them when a member opens the preview (queued once, members only)', async (ctx) => {
+    if (!ffmpeg) return ctx.skip();
+    const video = make('old.mp4', ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10', '-t', '7', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']);
+    const audio = make('old.m4a', ['-f', 'lavfi', '-i', 'sine=frequency=550:duration=4', '-c:a', 'aac']);
+    const v = await uploadBytes(member, roomId, 'old.mp4', video);
+    const a = await uploadBytes(member, roomId, 'old.m4a', audio);
+    await vi.waitFor(async () => expect((await media(member, v)).seek).not.toBeNull(), { timeout: 90_000, interval: 500 });
+    await vi.waitFor(async () => expect((await media(member, a)).waveform).toBe(true), { timeout: 60_000, interval: 500 });
+    await server.app.thumbs.idle();
+
+    // As if uploaded by an older version: the thumbnail is there, the extras are not.
+    const store = server.app.files.store;
+    for (const key of [seekKey(sha256(video)), seekMetaKey(sha256(video)), waveKey(sha256(audio))]) await store.delete(key);
+    expect((await member.get(`/api/rooms/${roomId}/files/${v}`)).body.file.thumb).toBe('ready');
+
+    // An outsider's request queues nothing.
+    expect((await outsider.get(`/api/rooms/${roomId}/files/${v}/media`)).status).toBe(403);
+    expect((await outsider.get(`/api/rooms/${roomId}/files/${a}/media`)).status).toBe(403);
+    await server.app.thumbs.idle();
+    expect(await store.stat(seekMetaKey(sha256(video)))).toBeNull();
+    expect(await store.stat(waveKey(sha256(audio)))).toBeNull();
+
+    // A member opening the preview queues them; they are made and served.
+    expect(await media(member, v)).toEqual({ seek: null, waveform: false, making: true });
+    expect(await media(member, a)).toEqual({ seek: null, waveform: false, making: true });
+    await vi.waitFor(async () => expect((await media(member, v)).seek).not.toBeNull(), { timeout: 90_000, interval: 500 });
+    await vi.waitFor(async () => expect((await media(member, a)).waveform).toBe(true), { timeout: 60_000, interval: 500 });
+    expect((await media(member, v)).seek).toMatchObject({ count: 7, cols: 7, rows: 1 });
+    expect((await member.get(`/api/rooms/${roomId}/files/${v}/seek.jpg`)).status).toBe(200);
+    expect((await member.get(`/api/rooms/${roomId}/files/${a}/waveform.png`)).status).toBe(200);
+
+    // Asked again while it is queued or being made: still on its way, not queued twice.
+    await server.app.thumbs.idle();
+    await store.delete(waveKey(sha256(audio)));
+    expect((await media(member, a)).making).toBe(true);
+    expect((await media(member, a)).making).toBe(true);
+    await vi.waitFor(async () => expect((await media(member, a)).waveform).toBe(true), { timeout: 60_000, interval: 500 });
   });
 });

@@ -24,7 +24,12 @@ interface ThumbTask {
   fileId: number;
   sha256: string;
   kind: FileKind;
+  /** Only the seek sprite / waveform (the thumbnail is already there). */
+  extrasOnly?: boolean;
 }
+
+/** How many contents FFmpeg could not make extras for are remembered (then forgotten all at once). */
+const FAILED_CAP = 10_000;
 
 export class Thumbnailer {
   private readonly queue: ThumbTask[] = [];
@@ -32,6 +37,9 @@ export class Thumbnailer {
   private stopped = false;
   /** Resolves when the queue is empty (tests). */
   private idleWaiters: (() => void)[] = [];
+  private current: ThumbTask | null = null;
+  /** Contents FFmpeg made no seek sprite or waveform for in this process: not tried again per preview. */
+  private readonly noExtras = new Set<string>();
 
   constructor(
     private readonly files: FilesService,
@@ -45,6 +53,24 @@ export class Thumbnailer {
     if (this.queue.some((q) => q.sha256 === t.sha256 && q.fileId === t.fileId)) return;
     this.queue.push(t);
     void this.pump();
+  }
+
+  /**
+   * Files uploaded before seek sprites and waveforms existed have none: when a preview asks for them
+   * (GET /media) and they are missing, they are queued here, through the same one-at-a-time queue
+   * and FFmpeg limits as new uploads. A content FFmpeg could not make them for is not tried again
+   * in this process, so an unreadable file does not start a run per preview. Returns whether they
+   * are on their way (queued now, or already queued or being made).
+   */
+  backfill(t: { fileId: number; sha256: string; kind: FileKind; thumb: string }): boolean {
+    if (this.stopped || (t.kind !== 'video' && t.kind !== 'audio')) return false;
+    // A video whose thumbnail is still pending gets its extras right after it; a failed one cannot be read.
+    if (t.kind === 'video' && t.thumb !== 'ready') return false;
+    if (this.current?.sha256 === t.sha256 || this.queue.some((q) => q.sha256 === t.sha256)) return true;
+    if (this.noExtras.has(t.sha256)) return false;
+    this.queue.push({ fileId: t.fileId, sha256: t.sha256, kind: t.kind, extrasOnly: true });
+    void this.pump();
+    return true;
   }
 
   idle(): Promise<void> {
@@ -62,8 +88,9 @@ export class Thumbnailer {
     this.running = true;
     try {
       for (let t = this.queue.shift(); t && !this.stopped; t = this.queue.shift()) {
-        if (t.kind === 'audio') {
-          await this.mediaExtras(t).catch((err: Error) => this.log.warn({ fileId: t.fileId, err: err.message }, 'waveform failed'));
+        this.current = t;
+        if (t.kind === 'audio' || t.extrasOnly) {
+          await this.extras(t);
           continue;
         }
         let state: 'ready' | 'failed' = 'failed';
@@ -74,14 +101,23 @@ export class Thumbnailer {
           this.log.warn({ fileId: t.fileId, err: (err as Error).message }, 'thumbnail failed');
         }
         if (!this.stopped) await this.files.setThumb(t.fileId, t.sha256, state).catch(() => undefined);
-        if (t.kind === 'video' && state === 'ready' && !this.stopped) {
-          await this.mediaExtras(t).catch((err: Error) => this.log.warn({ fileId: t.fileId, err: err.message }, 'seek thumbnails failed'));
-        }
+        if (t.kind === 'video' && state === 'ready' && !this.stopped) await this.extras(t);
       }
     } finally {
+      this.current = null;
       this.running = false;
       if (this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
     }
+  }
+
+  private async extras(t: ThumbTask): Promise<void> {
+    const made = await this.mediaExtras(t).catch((err: Error) => {
+      this.log.warn({ fileId: t.fileId, err: err.message }, 'seek thumbnails or waveform failed');
+      return false;
+    });
+    if (made || this.stopped) return;
+    if (this.noExtras.size >= FAILED_CAP) this.noExtras.clear();
+    this.noExtras.add(t.sha256);
   }
 
   /**
@@ -89,32 +125,33 @@ export class Thumbnailer {
    * and a waveform picture for audio, through the same runner with argv presets and a time limit.
    * Made once per content; a file that FFmpeg cannot read just has none.
    */
-  private async mediaExtras(t: ThumbTask): Promise<void> {
+  private async mediaExtras(t: ThumbTask): Promise<boolean> {
     const done = t.kind === 'video' ? seekMetaKey(t.sha256) : waveKey(t.sha256);
-    if (await this.files.store.stat(done)) return;
+    if (await this.files.store.stat(done)) return true;
     const runner = await this.runner();
-    if (!runner) return;
+    if (!runner) return false;
     const src = await this.files.store.localPath(blobKey(t.sha256));
     const dir = await mkdtemp(join(tmpdir(), 'cr-extras-'));
     try {
       if (t.kind === 'audio') {
         const out = join(dir, 'wave.png');
         const exit = await runner.runToEnd(waveformJob(src, out), 'file-waveform', FFMPEG_TIMEOUT_MS * 2);
-        if (exit.error || !(await stat(out).catch(() => null))) return;
+        if (exit.error || !(await stat(out).catch(() => null))) return false;
         await this.files.store.putFile(waveKey(t.sha256), out);
-        return;
+        return true;
       }
       const probe = await this.ffprobe();
       const info = probe ? await probeMedia(probe, src) : null;
-      if (!info?.hasVideo || info.durationSec <= 0) return;
+      if (!info?.hasVideo || info.durationSec <= 0) return false;
       const plan: SeekPlan = seekPlan(info.durationSec);
       const out = join(dir, 'seek.jpg');
       const exit = await runner.runToEnd(seekSpriteJob(src, out, plan), 'file-seek', FFMPEG_TIMEOUT_MS * 4);
-      if (exit.error || !(await stat(out).catch(() => null))) return;
+      if (exit.error || !(await stat(out).catch(() => null))) return false;
       await this.files.store.putFile(seekKey(t.sha256), out);
       const meta = join(dir, 'seek.json');
       await writeFile(meta, JSON.stringify({ ...plan, durationSec: info.durationSec }));
       await this.files.store.putFile(seekMetaKey(t.sha256), meta);
+      return true;
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -17,6 +17,7 @@ import { requireSession } from '../plugins/auth.js';
 import { AppError } from '../plugins/errors.js';
 import { authErrors } from '../plugins/http-schemas.js';
 import { FilesService } from './files.service.js';
+import { STORAGE_FULL_MESSAGE, type UploadStore } from './upload-store.js';
 
 /** Upload-Metadata: comma-separated `key base64value` pairs (tus 1.0). */
 export function parseUploadMetadata(header: string | undefined): Map<string, string> {
@@ -45,7 +46,7 @@ export async function assertRoomOnDisk(dir: string, incoming: number, floorBytes
   if (incoming <= 0) return;
   const free = await freeBytes(dir);
   if (free - incoming < floorBytes) {
-    throw new AppError('STORAGE_FULL', 'The server is out of disk space. Your upload is kept: resume it once space is freed.', undefined, 507);
+    throw new AppError('STORAGE_FULL', STORAGE_FULL_MESSAGE, undefined, 507);
   }
 }
 
@@ -53,12 +54,12 @@ const uploadParams = z.object({ uploadId: z.string().regex(/^[0-9a-f]{32}$/, 'no
 /** Bytes, not JSON: tus answers with headers (no body schema for 2xx). */
 const tusResponses = { ...authErrors, 409: authErrors[400], 413: authErrors[400] };
 
-export async function tusRoutes(fastify: FastifyInstance, opts: { files: FilesService; uploadDir: string }): Promise<void> {
-  const { files, uploadDir } = opts;
+export async function tusRoutes(fastify: FastifyInstance, opts: { files: FilesService; uploadDir: string; datastore: UploadStore }): Promise<void> {
+  const { files, uploadDir, datastore } = opts;
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   /** Who created which upload: passed from the Fastify check to tus's creation hook. */
   const pending = new WeakMap<IncomingMessage, { roomId: number; userId: number; folderId: number | null; name: string; size: number }>();
-  const datastore = new FileStore({ directory: uploadDir, expirationPeriodInMilliseconds: 86_400_000 });
+  datastore.onWriteError = (err, id) => fastify.log.warn({ uploadId: id, code: (err as NodeJS.ErrnoException).code, err: (err as Error).message }, 'upload write failed');
   const tus = new TusServer({
     path: TUS_PATH,
     datastore,
