@@ -17,10 +17,12 @@ const SQLITE_ONLY = [
   { selector: "MemberExpression[property.name='$client']", message: '$client is driver-specific: go through Drizzle.' },
 ];
 
+const IGNORES = ['**/*.test.ts', 'server/test/**'];
+
 export default tseslint.config(
   {
     files: ['server/**/*.ts', 'db/**/*.ts', 'media/**/*.ts'],
-    ignores: ['**/*.test.ts', 'server/test/**'],
+    ignores: IGNORES,
     linterOptions: { reportUnusedDisableDirectives: 'off' },
     languageOptions: { parser: tseslint.parser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
     plugins: { '@typescript-eslint': tseslint.plugin },
@@ -34,6 +36,7 @@ export default tseslint.config(
   {
     // media/ has no database (its .run() is FFmpeg's). SQLite-only by design: the connection itself, its timing probe, and the SQL twins chosen per dialect.
     files: ['media/**/*.ts', 'db/client.ts', 'db/index.ts', 'db/tx.ts', 'db/migrate.ts', 'db/copy-to-postgres.ts', 'server/metrics/sqlite-timing.ts', 'server/**/*-sql.ts'],
+    ignores: IGNORES,
     rules: { 'no-restricted-syntax': 'off' },
   },
 );
