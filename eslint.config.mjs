@@ -34,6 +34,8 @@ export default tseslint.config(
   {
     // media/ has no database (its .run() is FFmpeg's). SQLite-only by design: the connection itself, its timing probe, and the SQL twins chosen per dialect.
     files: ['media/**/*.ts', 'db/client.ts', 'db/index.ts', 'db/tx.ts', 'db/migrate.ts', 'db/copy-to-postgres.ts', 'server/metrics/sqlite-timing.ts', 'server/**/*-sql.ts'],
+    // Tests are not linted (see above): without this, media/'s tests matched here alone and were parsed as plain JS.
+    ignores: ['**/*.test.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );
