@@ -485,7 +485,7 @@ describe('restarts', () => {
     await server.close();
     const down = Date.now();
     await sleep(1500); // the server is down: Black's clock must not run
-    server = await startServer({ dataDir: server.dataDir, config });
+    server = await startServer({ dataDir: server.dataDir, config: { ...config, databaseUrl: server.app.config.databaseUrl } });
     for (const c of [ada, bob, cyd, xan]) c.moveTo(server);
     await connect();
     xs.close();
@@ -517,7 +517,7 @@ describe('restarts', () => {
     const offline: Db = url ? openPgDb(url, { poolSize: 1 }) : openDb(join(server.dataDir, 'commonroom.sqlite'));
     await offline.update(chessGames).set({ turnStartedAt: t, aliveAt: t + 61_000 }).where(eq(chessGames.id, game.id));
     await closeDb(offline);
-    server = await startServer({ dataDir: server.dataDir, config });
+    server = await startServer({ dataDir: server.dataDir, config: { ...config, databaseUrl: server.app.config.databaseUrl } });
     for (const c of [ada, bob, cyd, xan]) c.moveTo(server);
     await connect();
     const res = await ada.get(`/api/games/${game.id}`);
