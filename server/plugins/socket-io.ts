@@ -76,7 +76,7 @@ export class SocketHub {
   private readonly disconnectingHooks: ((socket: AppSocket) => void)[] = [];
   private readonly goneHooks: ((socketId: string) => void)[] = [];
   /** Commands acting on a room's live state, with how to find the room from the raw payload. */
-  private readonly owned = new Map<string, (payload: Record<string, unknown>) => number | null>();
+  private readonly owned = new Map<string, RoomOf>();
   /** @internal set by the plugin */
   cluster: Cluster | null = null;
   /** @internal set by the plugin */
@@ -135,7 +135,7 @@ export class SocketHub {
    * on the room's owner (server/cluster), wherever the socket is connected. `roomOf` finds the
    * room from the raw payload (null: run here, e.g. the payload is invalid and will be refused).
    */
-  ownedByRoom(names: CommandName[], roomOf: (payload: Record<string, unknown>) => number | null): void {
+  ownedByRoom(names: CommandName[], roomOf: RoomOf): void {
     for (const name of names) this.owned.set(name, roomOf);
   }
 
@@ -154,7 +154,7 @@ export class SocketHub {
     const cmd = this.commands.find((c) => c.name === msg.name);
     const roomOf = this.owned.get(msg.name);
     if (!cmd || !roomOf || !this.io) return { ok: false, error: { code: 'VALIDATION', message: 'Unknown command.' } };
-    const roomId = safeRoomOf(roomOf, msg.raw);
+    const roomId = await safeRoomOf(roomOf, msg.raw);
     if (roomId !== null && this.cluster && !this.cluster.owns(roomId)) return { notOwner: true };
     return this.execute(cmd, { socket: remoteSocket(this.io, msg.socketId, msg.userId, msg.sessionId), userId: msg.userId, sessionId: msg.sessionId }, msg.raw);
   }
@@ -175,7 +175,7 @@ export class SocketHub {
     const roomOf = this.owned.get(cmd.name);
     const cluster = this.cluster;
     if (!cluster?.enabled || !roomOf) return this.execute(cmd, ctx, raw);
-    const roomId = safeRoomOf(roomOf, raw);
+    const roomId = await safeRoomOf(roomOf, raw);
     if (roomId === null) return this.execute(cmd, ctx, raw);
     // While a dead owner's lease runs out (at most one lease TTL), wait, then take the room over.
     const giveUpAt = Date.now() + FORWARD_PATIENCE_MS;
@@ -268,10 +268,13 @@ function orderKey(name: string, raw: unknown): string {
   return typeof roomId === 'number' ? `${feature}:${roomId}` : feature;
 }
 
-function safeRoomOf(roomOf: (payload: Record<string, unknown>) => number | null, raw: unknown): number | null {
+/** Finds the room of a command's raw payload (a read when it names a game, say); null: none. */
+export type RoomOf = (payload: Record<string, unknown>) => number | null | Promise<number | null>;
+
+async function safeRoomOf(roomOf: RoomOf, raw: unknown): Promise<number | null> {
   if (typeof raw !== 'object' || raw === null) return null;
   try {
-    const id = roomOf(raw as Record<string, unknown>);
+    const id = await roomOf(raw as Record<string, unknown>);
     return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : null;
   } catch {
     return null;

@@ -12,8 +12,8 @@ export function registerBlackjackSockets(app: FastifyInstance): void {
   const moderator = memberOf(app, 'moderator');
 
   sockets.command('bj:watch', member, async (ctx, { roomId }) => ({
-    table: blackjack.view(roomId),
-    me: blackjack.bankroll(ctx.userId),
+    table: await blackjack.view(roomId),
+    me: await blackjack.bankroll(ctx.userId),
     seq: (await rooms.getRow(roomId)).seq,
     serverNow: Date.now(),
   }));

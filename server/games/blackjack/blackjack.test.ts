@@ -2,7 +2,10 @@
  * Blackjack over real sockets and HTTP: authorisation, refusals that change nothing, hidden
  * information on the wire, timers, bankrolls, and a restart mid-round.
  */
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { first } from '../../../db/query.js';
+import { blackjackBankrolls } from '../../../db/schema/index.js';
 import type { Ack } from '../../../protocol/ack.js';
 import type { BjCommandResult, BjSnapshot, BjTableView } from '../../../protocol/blackjack.js';
 import type { CommandName, RoomFact } from '../../../protocol/events.js';
@@ -43,10 +46,10 @@ async function ok<T = BjCommandResult>(p: Promise<Ack<any>>): Promise<T> {
 }
 
 const svc = () => server.app.blackjack;
-const db = () => server.app.db.$client;
-const chipsOf = (c: Client) => (db().prepare('SELECT chips FROM blackjack_bankrolls WHERE user_id = ?').get(c.userId) as { chips: number } | undefined)?.chips;
-const setChips = (c: Client, n: number) => db().prepare('UPDATE blackjack_bankrolls SET chips = ? WHERE user_id = ?').run(n, c.userId);
-const hiddenState = () => JSON.stringify(svc().forTests.state(roomId));
+const db = () => server.app.db;
+const chipsOf = async (c: Client) => (await first(db().select({ chips: blackjackBankrolls.chips }).from(blackjackBankrolls).where(eq(blackjackBankrolls.userId, c.userId)).limit(1)))?.chips;
+const setChips = (c: Client, n: number) => db().update(blackjackBankrolls).set({ chips: n }).where(eq(blackjackBankrolls.userId, c.userId));
+const hiddenState = async () => JSON.stringify(await svc().forTests.state(roomId));
 const LONG = { betMs: 60_000, insuranceMs: 60_000, turnMs: 60_000 };
 
 async function connect(c: Client): Promise<ClientSocket> {
@@ -60,7 +63,7 @@ beforeAll(async () => {
   [ada, bob, cat, eve] = await newUsers(server, 'ada', 'bob', 'cat', 'eve');
   roomId = (await roomWith(ada, [bob, cat])).id;
   [as, bs, cs] = await Promise.all([connect(ada), connect(bob), connect(cat)]);
-  svc().forTests.setTiming(roomId, LONG);
+  await svc().forTests.setTiming(roomId, LONG);
 });
 afterAll(async () => {
   for (const s of [as, bs, cs]) s?.close();
@@ -94,7 +97,7 @@ describe('joining the table', () => {
 describe('refusals change nothing', () => {
   it('refuses outsiders on every command', async () => {
     const es = await eve.socket();
-    const before = hiddenState();
+    const before = await hiddenState();
     for (const [event, payload] of [
       ['bj:watch', { roomId }],
       ['bj:sit', { roomId, seat: 5 }],
@@ -107,12 +110,12 @@ describe('refusals change nothing', () => {
     ] as const) {
       expect(await command(es, event, payload), event).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
     }
-    expect(hiddenState()).toBe(before);
+    expect(await hiddenState()).toBe(before);
     es.close();
   });
 
   it('refuses garbage', async () => {
-    const before = hiddenState();
+    const before = await hiddenState();
     for (const [event, payload] of [
       ['bj:watch', {}],
       ['bj:watch', { roomId: 'x' }],
@@ -135,19 +138,19 @@ describe('refusals change nothing', () => {
       expect(await send(as, event, payload), `${event} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     }
     expect(await send(as, 'bj:bet', null)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(hiddenState()).toBe(before);
+    expect(await hiddenState()).toBe(before);
   });
 
   it('refuses bets outside the limits, beyond the bankroll, or for another seat', async () => {
-    const before = hiddenState();
-    const chips = [chipsOf(ada), chipsOf(bob)];
+    const before = await hiddenState();
+    const chips = [await chipsOf(ada), await chipsOf(bob)];
     expect(await send(as, 'bj:bet', { roomId, seat: 0, amount: 8 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await send(as, 'bj:bet', { roomId, seat: 0, amount: 502 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await send(as, 'bj:bet', { roomId, seat: 3, amount: 100 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await send(cs, 'bj:bet', { roomId, seat: 0, amount: 100 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    setChips(bob, 50);
+    await setChips(bob, 50);
     expect(await send(bs, 'bj:bet', { roomId, seat: 3, amount: 100 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    setChips(bob, 1000);
+    await setChips(bob, 1000);
     expect(await send(cs, 'bj:act', { roomId, seat: 0, hand: 0, action: 'hit' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await send(as, 'bj:act', { roomId, seat: 0, hand: 0, action: 'hit' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(await send(as, 'bj:insurance', { roomId, seat: 0, take: true })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
@@ -155,8 +158,8 @@ describe('refusals change nothing', () => {
       ok: false,
       error: { code: 'FORBIDDEN' },
     });
-    expect(hiddenState()).toBe(before);
-    expect([chipsOf(ada), chipsOf(bob)]).toEqual(chips);
+    expect(await hiddenState()).toBe(before);
+    expect([await chipsOf(ada), await chipsOf(bob)]).toEqual(chips);
   });
 });
 
@@ -174,7 +177,7 @@ describe('a round between two players and a spectator', () => {
     // ada: Ts 8h = 18; bob: 9s 6c = 15, hits 5d = 20; dealer 7d + Qc (hidden) = 17, stands.
     // Then cards nobody may see: the rest of the shoe.
     const unseen = ['3h', '4h', '2d', '3d', '4d', '2c', '3c', '4c'];
-    svc().forTests.stackShoe(roomId, ['Ts', '9s', '7d', '8h', '6c', 'Qc', '5d', ...unseen]);
+    await svc().forTests.stackShoe(roomId, ['Ts', '9s', '7d', '8h', '6c', 'Qc', '5d', ...unseen]);
     const adaBankroll = nextEvent(as, 'bj:bankroll');
     await ok(send(as, 'bj:bet', { roomId, seat: 0, amount: 100 }));
     expect(await adaBankroll).toMatchObject({ bankroll: { chips: 900 } });
@@ -183,7 +186,7 @@ describe('a round between two players and a spectator', () => {
     expect(r.table.phase).toBe('playing');
 
     // The engine's hidden hole card, read through the service: it is what must not leak.
-    const hole = cardName(svc().forTests.state(roomId).round!.dealer[1]!);
+    const hole = cardName((await svc().forTests.state(roomId)).round!.dealer[1]!);
     expect(hole).toBe('Qc');
     const d = await dealt;
     expect(d.cards).toEqual([
@@ -198,12 +201,12 @@ describe('a round between two players and a spectator', () => {
     expect(d.table.turn).toBe(0);
 
     // Out of turn, someone else's hand, someone else's seat: refused, nothing changes.
-    const before = hiddenState();
+    const before = await hiddenState();
     expect(await send(bs, 'bj:act', { roomId, seat: 3, hand: 1, action: 'hit' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(await send(bs, 'bj:act', { roomId, seat: 3, hand: 0, action: 'stand' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await send(bs, 'bj:act', { roomId, seat: 0, hand: 0, action: 'stand' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await send(as, 'bj:bet', { roomId, seat: 0, amount: 100 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    expect(hiddenState()).toBe(before);
+    expect(await hiddenState()).toBe(before);
 
     // A reloaded page (a fresh socket) resumes at the table: my seat, my hand, whose turn it is.
     const reloaded = await bob.socket();
@@ -245,8 +248,8 @@ describe('a round between two players and a spectator', () => {
       });
       expect(log.some((r) => r.event === 'bj:acted')).toBe(true);
     }
-    expect(chipsOf(ada)).toBe(1100);
-    expect(chipsOf(bob)).toBe(1050);
+    expect(await chipsOf(ada)).toBe(1100);
+    expect(await chipsOf(bob)).toBe(1050);
   });
 
   it('keeps a hand history and a leaderboard (HTTP); outsiders see neither the room history nor board', async () => {
@@ -274,27 +277,27 @@ describe('a round between two players and a spectator', () => {
 
 describe('timers', () => {
   it('closes betting when its window runs out, then auto-stands a player who does not act', async () => {
-    svc().forTests.setTiming(roomId, { betMs: 200, turnMs: 250 });
-    svc().forTests.stackShoe(roomId, ['Ts', '7d', '8h', 'Tc', '9h', '9c', '9d']);
+    await svc().forTests.setTiming(roomId, { betMs: 200, turnMs: 250 });
+    await svc().forTests.stackShoe(roomId, ['Ts', '7d', '8h', 'Tc', '9h', '9c', '9d']);
     // The window that opened after the last round has a long deadline: withdraw and bet anew.
     await ok(send(bs, 'bj:sit-out', { roomId, seat: 3, sittingOut: true }));
     const events = Promise.all([nextEvent(cs, 'bj:acted', (f: { auto: boolean }) => f.auto, 3000), nextEvent(cs, 'bj:settled', () => true, 3000)]);
     await ok(send(as, 'bj:bet', { roomId, seat: 0, amount: 20 }));
-    const view = svc().view(roomId);
+    const view = await svc().view(roomId);
     expect(view.phase).toBe('playing'); // bob sits out: ada alone has bet, so dealing starts at once
     const [auto, settled] = await events;
     expect(auto).toMatchObject({ seat: 0, hand: 0, action: 'stand', cards: [], auto: true });
     expect(settled.summary.hands[0]).toMatchObject({ total: 18, outcome: 'win' }); // 18 vs 17
 
     await ok(send(bs, 'bj:sit-out', { roomId, seat: 3, sittingOut: false }));
-    svc().forTests.stackShoe(roomId, ['Ts', '7d', '8h', 'Tc', '9h', '9c', '9d']);
+    await svc().forTests.stackShoe(roomId, ['Ts', '7d', '8h', 'Tc', '9h', '9c', '9d']);
     // Bob comes back but does not bet: the window closes on time and deals ada alone.
     const round = Promise.all([nextEvent(cs, 'bj:dealt', () => true, 3000), nextEvent(cs, 'bj:settled', () => true, 3000)]);
     await ok(send(as, 'bj:bet', { roomId, seat: 0, amount: 20 }));
-    expect(svc().view(roomId).phase).toBe('betting');
+    expect((await svc().view(roomId)).phase).toBe('betting');
     const [dealt] = await round;
     expect(dealt.table.hands.map((h: { seat: number }) => h.seat)).toEqual([0]);
-    svc().forTests.setTiming(roomId, LONG);
+    await svc().forTests.setTiming(roomId, LONG);
   });
 });
 
@@ -302,7 +305,7 @@ describe('bankroll', () => {
   it('tops up a broke player once per local day; refuses when not broke', async () => {
     expect((await cat.post('/api/blackjack/top-up')).status).toBe(409);
     await ok(send(cs, 'bj:watch', { roomId })); // creates the bankroll row
-    setChips(cat, 4);
+    await setChips(cat, 4);
     const info = await cat.get('/api/blackjack/bankroll');
     expect(info.body).toMatchObject({ chips: 4, canTopUp: true, nextTopUpAt: null });
     const pushed = nextEvent(cs, 'bj:bankroll');
@@ -311,12 +314,12 @@ describe('bankroll', () => {
     expect(up.body).toMatchObject({ chips: 1000, canTopUp: false });
     expect(up.body.nextTopUpAt).toBeGreaterThan(Date.now());
     expect((await pushed).bankroll.chips).toBe(1000);
-    setChips(cat, 0);
+    await setChips(cat, 0);
     const again = await cat.post('/api/blackjack/top-up');
     expect(again.status).toBe(409);
-    expect(chipsOf(cat)).toBe(0);
+    expect(await chipsOf(cat)).toBe(0);
     expect((await new Client(server.url).post('/api/blackjack/top-up')).status).toBe(401);
-    setChips(cat, 1000);
+    await setChips(cat, 1000);
   });
 });
 
@@ -324,7 +327,7 @@ describe('owner settings', () => {
   it('lets the owner change the table between rounds, and only then', async () => {
     const settings = { decks: 2, dealerHitsSoft17: true, minBet: 20, maxBet: 200, betSeconds: 10, turnSeconds: 15 };
     // Clear any betting window first.
-    const state = svc().forTests.state(roomId);
+    const state = await svc().forTests.state(roomId);
     if (state.phase === 'betting' && state.seats.some((s) => s && s.bet > 0)) throw new Error('unexpected bets');
     const r = await ok(send(as, 'bj:configure', { roomId, settings }));
     expect(r.table.rules).toMatchObject({ decks: 2, dealerHitsSoft17: true, minBet: 20, maxBet: 200, betSeconds: 10, turnSeconds: 15 });
@@ -333,25 +336,75 @@ describe('owner settings', () => {
     expect(await send(as, 'bj:configure', { roomId, settings })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     await ok(send(as, 'bj:bet', { roomId, seat: 0, amount: 0 }));
     await ok(send(as, 'bj:configure', { roomId, settings: { decks: 6, dealerHitsSoft17: false, minBet: 10, maxBet: 500, betSeconds: 15, turnSeconds: 20 } }));
-    svc().forTests.setTiming(roomId, LONG);
+    await svc().forTests.setTiming(roomId, LONG);
   });
 });
 
 describe('leaving', () => {
   it('a player who leaves mid-round has their hand stood and is still paid; the seat frees at the end', async () => {
-    svc().forTests.stackShoe(roomId, ['Ts', '9s', '7d', 'Th', '8c', 'Kd', '2c', '3c', '4c']);
+    await svc().forTests.stackShoe(roomId, ['Ts', '9s', '7d', 'Th', '8c', 'Kd', '2c', '3c', '4c']);
     await ok(send(as, 'bj:bet', { roomId, seat: 0, amount: 10 }));
     await ok(send(bs, 'bj:bet', { roomId, seat: 3, amount: 10 }));
-    const chips = chipsOf(ada)!;
+    const chips = (await chipsOf(ada))!;
     const left = await ok(send(as, 'bj:leave', { roomId, seat: 0 }));
     expect(left.table.seats[0]).toMatchObject({ leaving: true });
     expect(left.table.turn).toBe(1);
     await ok(send(bs, 'bj:act', { roomId, seat: 3, hand: 1, action: 'stand' }));
-    const after = svc().view(roomId);
+    const after = await svc().view(roomId);
     expect(after.seats[0]).toBeNull();
     expect(after.last!.hands[0]).toMatchObject({ outcome: 'win', payout: 20 }); // 20 vs 17
-    expect(chipsOf(ada)).toBe(chips + 20);
+    expect(await chipsOf(ada)).toBe(chips + 20);
     await ok(send(as, 'bj:sit', { roomId, seat: 0 }));
+  });
+});
+
+describe('conflicting commands at once (one queue per table; chips checked in the write)', () => {
+  it('two bets for one seat at once take the stake once; two stands at once play once', async () => {
+    const tablet = record(await ada.socket());
+    try {
+      const chips = (await chipsOf(ada))!;
+      const bets = await Promise.all([send(as, 'bj:bet', { roomId, seat: 0, amount: 20 }), send(tablet, 'bj:bet', { roomId, seat: 0, amount: 40 })]);
+      expect(bets.every((a) => a.ok)).toBe(true); // a bet replaces the seat's bet: both are valid, in some order
+      const stake = (await svc().forTests.state(roomId)).seats[0]!.bet;
+      expect([20, 40]).toContain(stake);
+      expect(await chipsOf(ada)).toBe(chips - stake);
+      await ok(send(as, 'bj:bet', { roomId, seat: 0, amount: 0 }));
+      expect(await chipsOf(ada)).toBe(chips);
+
+      await svc().forTests.stackShoe(roomId, ['Ts', '9s', '7d', 'Th', '8c', 'Kd', '2c', '3c', '4c']);
+      await ok(send(as, 'bj:bet', { roomId, seat: 0, amount: 10 }));
+      const dealt = await ok(send(bs, 'bj:bet', { roomId, seat: 3, amount: 10 }));
+      expect(dealt.table.phase).toBe('playing');
+      const roundId = (await svc().forTests.state(roomId)).round!.id;
+      const stands = await Promise.all([send(as, 'bj:act', { roomId, seat: 0, hand: 0, action: 'stand' }), send(tablet, 'bj:act', { roomId, seat: 0, hand: 0, action: 'stand' })]);
+      expect(stands.filter((a) => a.ok)).toHaveLength(1);
+      expect(stands.find((a) => !a.ok)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+      await ok(send(bs, 'bj:act', { roomId, seat: 3, hand: 1, action: 'stand' }));
+      const history = (await ada.get(`/api/rooms/${roomId}/blackjack/history?limit=10`)).body.entries as { roundId: number; userId: number }[];
+      expect(history.filter((h) => h.roundId === roundId).map((h) => h.userId).sort()).toEqual([ada.userId, bob.userId].sort());
+    } finally {
+      tablet.close();
+    }
+  });
+
+  it('bets at two tables at once cannot spend the same chips twice', async () => {
+    const [b, c] = [await roomWith(ada, []), await roomWith(ada, [])];
+    for (const r of [b, c]) {
+      await ok(send(as, 'bj:sit', { roomId: r.id, seat: 0 }));
+      // Ada alone: her bet deals at once. Ten and seven against nine up: no blackjack, no insurance.
+      await svc().forTests.stackShoe(r.id, ['Ts', '9s', '7d', '8h', '2c', '3c']);
+    }
+    await setChips(ada, 30);
+    const acks = await Promise.all([send(as, 'bj:bet', { roomId: b.id, seat: 0, amount: 20 }), send(as, 'bj:bet', { roomId: c.id, seat: 0, amount: 20 })]);
+    expect(acks.filter((a) => a.ok)).toHaveLength(1);
+    const refused = acks.findIndex((a) => !a.ok);
+    expect(acks[refused]).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await chipsOf(ada)).toBe(10);
+    const [played, untouched] = refused === 0 ? [c, b] : [b, c];
+    expect((await svc().forTests.state(untouched.id)).seats[0]).toMatchObject({ bet: 0 });
+    expect((await svc().forTests.state(untouched.id)).phase).toBe('idle');
+    await ok(send(as, 'bj:act', { roomId: played.id, seat: 0, hand: 0, action: 'stand' }));
+    await setChips(ada, 1000);
   });
 });
 
@@ -373,20 +426,20 @@ describe('membership', () => {
 describe('restart', () => {
   it('voids the round in flight at boot, refunds every stake, and tells the players', async () => {
     // ada doubles 8+3, bob takes his turn later: the server stops mid-round.
-    svc().forTests.stackShoe(roomId, ['8s', '9s', '7d', '3h', '8c', 'Kd', '2c', '3c', '4c', '5c']);
-    const chips = { ada: chipsOf(ada)!, bob: chipsOf(bob)! };
+    await svc().forTests.stackShoe(roomId, ['8s', '9s', '7d', '3h', '8c', 'Kd', '2c', '3c', '4c', '5c']);
+    const chips = { ada: (await chipsOf(ada))!, bob: (await chipsOf(bob))! };
     await ok(send(as, 'bj:bet', { roomId, seat: 0, amount: 100 }));
     await ok(send(bs, 'bj:bet', { roomId, seat: 3, amount: 40 }));
     await ok(send(as, 'bj:act', { roomId, seat: 0, hand: 0, action: 'double' }));
-    expect(chipsOf(ada)).toBe(chips.ada - 200);
+    expect(await chipsOf(ada)).toBe(chips.ada - 200);
     const seqBefore = (await ok<BjSnapshot>(send(cs, 'bj:watch', { roomId }))).seq;
     for (const s of [as, bs, cs]) s.close();
 
     server = await server.restart();
     for (const c of [ada, bob, cat]) c.moveTo(server);
     [as, bs, cs] = await Promise.all([connect(ada), connect(bob), connect(cat)]);
-    expect(chipsOf(ada)).toBe(chips.ada);
-    expect(chipsOf(bob)).toBe(chips.bob);
+    expect(await chipsOf(ada)).toBe(chips.ada);
+    expect(await chipsOf(bob)).toBe(chips.bob);
     const snap = await ok<BjSnapshot>(send(bs, 'bj:watch', { roomId }));
     expect(snap.seq).toBeGreaterThan(seqBefore); // the bj:voided broadcast: clients see a gap and resync
     expect(snap.table.phase).toBe('idle');
@@ -396,8 +449,8 @@ describe('restart', () => {
     expect(snap.table.seats[3]).toMatchObject({ userId: bob.userId, bet: 0 });
     expect(snap.me.chips).toBe(chips.bob);
     // Play goes on after the restart.
-    svc().forTests.setTiming(roomId, LONG);
-    svc().forTests.stackShoe(roomId, ['Ts', '9s', '7d', 'Th', '8c', 'Kd', '2c']);
+    await svc().forTests.setTiming(roomId, LONG);
+    await svc().forTests.stackShoe(roomId, ['Ts', '9s', '7d', 'Th', '8c', 'Kd', '2c']);
     await ok(send(as, 'bj:bet', { roomId, seat: 0, amount: 10 }));
     const r = await ok(send(bs, 'bj:bet', { roomId, seat: 3, amount: 10 }));
     expect(r.table.phase).toBe('playing');

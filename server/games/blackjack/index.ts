@@ -31,7 +31,7 @@ export const blackjackPlugin = fp(
     app.addHook('onReady', async () => {
       // Several nodes: another node may be running these rounds; a dead owner's are resumed by the next one (server/cluster).
       if (app.cluster.enabled) return;
-      const voided = service.voidInFlight();
+      const voided = await service.voidInFlight();
       if (voided.length) app.log.info({ rooms: voided }, 'blackjack: voided and refunded rounds left in flight by the last stop');
     });
     app.addHook('preClose', async () => service.stop());

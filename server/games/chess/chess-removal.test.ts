@@ -3,7 +3,10 @@
  * or resign. A removed player cannot come back, so their game ends at once: the opponent wins by
  * abandonment once both have moved, before that it is aborted; their open challenges go away.
  */
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { first } from '../../../db/query.js';
+import { chessGames } from '../../../db/schema/index.js';
 import type { GameView } from '../../../protocol/chess.js';
 import { command, newUsers, nextEvent, roomWith, startServer, type Client, type ClientSocket, type TestServer } from '../../test/harness.js';
 
@@ -22,7 +25,8 @@ async function ok<T>(p: Promise<AckLike<T>>): Promise<T> {
   if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
   return ack.data;
 }
-const gameRow = (id: number) => server.app.db.$client.prepare('SELECT status, result, reason FROM chess_games WHERE id = ?').get(id) as { status: string; result: string; reason: string };
+const gameRow = async (id: number) =>
+  (await first(server.app.db.select({ status: chessGames.status, result: chessGames.result, reason: chessGames.reason }).from(chessGames).where(eq(chessGames.id, id)).limit(1)))!;
 
 beforeAll(async () => {
   server = await startServer({ config: { socketRatePerSec: 1000, socketRateBurst: 1000 } });
@@ -58,14 +62,14 @@ describe('a kicked or banned player’s chess game ends (issue 17 #6)', () => {
     const fact = await ended;
     expect(fact.game).toMatchObject({ status: 'finished', result: '1-0', reason: 'abandoned' });
     expect((await cancelled).reason).toBe('cancelled');
-    expect(gameRow(game.id)).toEqual({ status: 'finished', result: '1-0', reason: 'abandoned' });
+    expect(await gameRow(game.id)).toEqual({ status: 'finished', result: '1-0', reason: 'abandoned' });
 
     for (const s of [as, bs, cs]) s.close();
     server = await server.restart();
     for (const c of [ada, bob, cyd]) c.moveTo(server);
     [as, cs] = await Promise.all([ada.socket(), cyd.socket()]);
     for (const s of [as, cs]) await ok(command(s, 'room:enter', { roomId }));
-    expect(gameRow(game.id).status).toBe('finished');
+    expect((await gameRow(game.id)).status).toBe('finished');
     const live = await ok(command(as, 'chess:list', { roomId }));
     expect(live.games.map((g) => g.id)).not.toContain(game.id);
   });
@@ -76,6 +80,6 @@ describe('a kicked or banned player’s chess game ends (issue 17 #6)', () => {
     const ended = nextEvent(as, 'chess:ended', (f) => f.game.id === game.id);
     expect((await ada.post(`/api/rooms/${roomId}/members/${cyd.userId}/ban`, {})).status).toBe(204);
     expect((await ended).game).toMatchObject({ status: 'aborted', reason: 'aborted' });
-    expect(gameRow(game.id).status).toBe('aborted');
+    expect((await gameRow(game.id)).status).toBe('aborted');
   });
 });

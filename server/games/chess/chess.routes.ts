@@ -40,7 +40,7 @@ export function chessRoutes(chess: ChessService) {
     }, async (req) => {
       const { user } = requireSession(req);
       await chess.requireAccess(req.params.id, user.id);
-      return { game: chess.view(req.params.id) };
+      return { game: await chess.view(req.params.id) };
     });
 
     app.get('/api/games/:id/pgn', {
@@ -54,7 +54,7 @@ export function chessRoutes(chess: ChessService) {
     }, async (req, reply) => {
       const { user } = requireSession(req);
       await chess.requireAccess(req.params.id, user.id);
-      const { filename, text } = chess.pgn(req.params.id);
+      const { filename, text } = await chess.pgn(req.params.id);
       return reply.type('application/x-chess-pgn; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(text);
     });
   };

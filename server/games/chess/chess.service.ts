@@ -6,10 +6,11 @@
  * server resumes them without charging the downtime (docs/decisions/0004-chess-clocks.md).
  */
 import { randomInt } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
 import { and, desc, eq, inArray, lt, ne, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
-import { chessGames } from '../../../db/schema/index.js';
+import { first } from '../../../db/query.js';
+import { chessGames, users } from '../../../db/schema/index.js';
+import { affectedRows, transaction } from '../../../db/tx.js';
 import type { ChessMovedFact, ChessPersonalEvents, OfferKind } from '../../../protocol/chess-events.js';
 import {
   speedOf,
@@ -24,6 +25,7 @@ import {
 } from '../../../protocol/chess.js';
 import type { PublicUser } from '../../../protocol/users.js';
 import { AppError } from '../../plugins/errors.js';
+import { KeyedQueue } from '../../plugins/keyed-queue.js';
 import type { RoomEvents } from '../../rooms/room-events.js';
 import type { RoomsService } from '../../rooms/rooms.service.js';
 import {
@@ -131,15 +133,29 @@ function stateOf(row: Row): GameState {
 const tcOf = (row: Pick<Row, 'initialMs' | 'incrementMs'>): TimeControl | null =>
   row.initialMs === null ? null : { minutes: row.initialMs / 60_000, increment: (row.incrementMs ?? 0) / 1000 };
 
+type Users = Map<number, PublicUser>;
+
+/** A timer whose write failed (database unreachable) tries again after this long. */
+const RETRY_MS = 2_000;
+
 export class ChessService {
   readonly tuning: ChessTuning = { graceMs: DEFAULT_GRACE_MS, challengeTtlMs: 30 * 60_000, heartbeatMs: 5_000, maxPendingPerUser: 3 };
   private readonly live = new Map<number, Live>();
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly timers = new Map<number, { timeout: NodeJS.Timeout; roomId: number }>();
   /** Games each socket watches, so a disconnect updates presence. */
   private readonly watching = new Map<string, Set<number>>();
+  /** The room of each game seen here (it never changes): routing and authorisation without a read. */
+  private readonly roomOfGame = new Map<number, number>();
+  /**
+   * Every change to a room's games (commands, flag and expiry timers, adoption, removals) runs one
+   * at a time in arrival order: an awaited write cannot be overtaken by a second move, resign or
+   * accept of the same game, and a command's answer goes out once its write is committed.
+   */
+  private readonly queue = new KeyedQueue<number>();
   private heartbeat: NodeJS.Timeout | undefined;
-  private readonly saveStmt: Statement<unknown[]>;
-  private readonly userStmt: Statement<[number], PublicUser>;
+  private stopped = false;
+  /** Where failures nobody awaits are reported (timers, heartbeats, removals). */
+  onError: (err: unknown, what: string) => void = (err, what) => process.emitWarning(`chess ${what} failed: ${(err as Error).message}`);
 
   constructor(
     private readonly db: Db,
@@ -149,36 +165,56 @@ export class ChessService {
     private readonly site: string,
     private readonly now: () => number = Date.now,
     private readonly coin: () => number = () => randomInt(2),
-  ) {
-    // The move path is hot: one prepared statement (drizzle would re-prepare on every call).
-    this.saveStmt = db.$client.prepare(
-      `UPDATE chess_games SET status = @status, moves = @moves, white_ms = @whiteMs, black_ms = @blackMs,
-         turn_started_at = @turnStartedAt, lag_quota_white = @lagQuotaWhite, lag_quota_black = @lagQuotaBlack,
-         alive_at = @aliveAt, offers = @offers, result = @result, reason = @reason, version = @version, ended_at = @endedAt
-       WHERE id = @id AND version = @prevVersion`,
-    );
-    this.userStmt = db.$client.prepare('SELECT id, username, display_name AS displayName, avatar_color AS avatarColor, status_line AS statusLine FROM users WHERE id = ?');
-  }
+  ) {}
 
   // ---- reading ----
 
-  private row(gameId: number): Row {
-    const row = this.db.select().from(chessGames).where(eq(chessGames.id, gameId)).get();
+  private remember(gameId: number, roomId: number): void {
+    if (this.roomOfGame.size >= 100_000) this.roomOfGame.clear();
+    this.roomOfGame.set(gameId, roomId);
+  }
+
+  private async findRow(gameId: number): Promise<Row | undefined> {
+    const row = await first(this.db.select().from(chessGames).where(eq(chessGames.id, gameId)).limit(1));
+    if (row) this.remember(row.id, row.roomId);
+    return row;
+  }
+
+  private async row(gameId: number): Promise<Row> {
+    const row = await this.findRow(gameId);
     if (!row) throw new AppError('NOT_FOUND', 'No such game.');
     return row;
   }
 
+  /** The room of a game this node has already seen (no read), or null. */
+  knownRoomOf(gameId: number): number | null {
+    return this.live.get(gameId)?.meta.roomId ?? this.roomOfGame.get(gameId) ?? null;
+  }
+
   /** The room a game belongs to (for authorisation), or NOT_FOUND. */
-  roomOf(gameId: number): number {
-    const live = this.live.get(gameId);
-    if (live) return live.meta.roomId;
-    const row = this.db.select({ roomId: chessGames.roomId }).from(chessGames).where(eq(chessGames.id, gameId)).get();
+  async roomOf(gameId: number): Promise<number> {
+    const known = this.knownRoomOf(gameId);
+    if (known !== null) return known;
+    const row = await first(this.db.select({ roomId: chessGames.roomId }).from(chessGames).where(eq(chessGames.id, gameId)).limit(1));
     if (!row) throw new AppError('NOT_FOUND', 'No such game.');
+    this.remember(gameId, row.roomId);
     return row.roomId;
   }
 
-  private user(id: number | null): PublicUser | null {
-    return id === null ? null : (this.userStmt.get(id) ?? null);
+  /** Runs `task` in the queue of the game's room. */
+  private async inRoomOf<T>(gameId: number, task: () => Promise<T>): Promise<T> {
+    return this.queue.run(await this.roomOf(gameId), task);
+  }
+
+  /** The public profiles of the people named by `rows` (one read). */
+  private async usersOf(rows: Row[]): Promise<Users> {
+    const ids = [...new Set(rows.flatMap((r) => [r.createdBy, r.opponentId, r.whiteId, r.blackId]).filter((id): id is number => id !== null))];
+    if (ids.length === 0) return new Map();
+    const found = await this.db
+      .select({ id: users.id, username: users.username, displayName: users.displayName, avatarColor: users.avatarColor, statusLine: users.statusLine })
+      .from(users)
+      .where(inArray(users.id, ids));
+    return new Map(found.map((u) => [u.id, u]));
   }
 
   private clockView(state: GameState, now: number): ClockView | null {
@@ -193,17 +229,18 @@ export class ChessService {
     };
   }
 
-  private summaryOf(row: Row, state: GameState, now: number): GameSummary {
+  private summaryOf(row: Row, state: GameState, now: number, people: Users): GameSummary {
     const tc = tcOf(row);
+    const user = (id: number | null) => (id === null ? null : (people.get(id) ?? null));
     return {
       id: row.id,
       roomId: row.roomId,
       status: row.status,
-      createdBy: this.user(row.createdBy)!,
-      opponent: this.user(row.opponentId),
+      createdBy: user(row.createdBy)!,
+      opponent: user(row.opponentId),
       colorChoice: row.colorChoice,
-      white: this.user(row.whiteId),
-      black: this.user(row.blackId),
+      white: user(row.whiteId),
+      black: user(row.blackId),
       timeControl: tc,
       speed: speedOf(tc),
       fen: fenOf(state),
@@ -221,15 +258,17 @@ export class ChessService {
     };
   }
 
-  summary(gameId: number): GameSummary {
-    const live = this.live.get(gameId);
-    const row = this.row(gameId);
-    return this.summaryOf(row, live?.state ?? stateOf(row), this.now());
+  async summary(gameId: number): Promise<GameSummary> {
+    const row = await this.row(gameId);
+    const people = await this.usersOf([row]);
+    return this.summaryOf(row, this.live.get(gameId)?.state ?? stateOf(row), this.now(), people);
   }
 
   /** The full view of any game (moves, offers, presence). */
-  view(gameId: number): GameView {
-    const row = this.row(gameId);
+  async view(gameId: number): Promise<GameView> {
+    const row = await this.row(gameId);
+    const people = await this.usersOf([row]);
+    // Everything below is read in one synchronous step: state and version belong together.
     const live = this.live.get(gameId);
     const state = live?.state ?? stateOf(row);
     const now = this.now();
@@ -240,7 +279,7 @@ export class ChessService {
     };
     const moves: MoveView[] = state.plies.map((p, i) => ({ ply: i + 1, uci: p.uci, san: p.san, fen: p.fen, at: p.at, clockMs: p.clockMs }));
     return {
-      ...this.summaryOf(row, state, now),
+      ...this.summaryOf(row, state, now, people),
       v: live?.meta.version ?? row.version,
       moves,
       check: positionFacts(state).check,
@@ -253,44 +292,45 @@ export class ChessService {
   }
 
   /** Open seats, challenges and games in progress in a room, oldest first. */
-  listLive(roomId: number): GameSummary[] {
-    const now = this.now();
-    return this.db
+  async listLive(roomId: number): Promise<GameSummary[]> {
+    const rows = await this.db
       .select()
       .from(chessGames)
       .where(and(eq(chessGames.roomId, roomId), inArray(chessGames.status, ['pending', 'active'])))
       .orderBy(chessGames.id)
-      .limit(MAX_LIST)
-      .all()
-      .map((row) => this.summaryOf(row, this.live.get(row.id)?.state ?? stateOf(row), now));
+      .limit(MAX_LIST);
+    const people = await this.usersOf(rows);
+    const now = this.now();
+    return rows.map((row) => this.summaryOf(row, this.live.get(row.id)?.state ?? stateOf(row), now, people));
   }
 
-  private page(where: SQL | undefined, q: { status?: GameStatus | 'live'; before?: number; limit: number }): GamesPage {
+  private async page(where: SQL | undefined, q: { status?: GameStatus | 'live'; before?: number; limit: number }): Promise<GamesPage> {
     const statusFilter =
       q.status === undefined
         ? ne(chessGames.status, 'cancelled')
         : q.status === 'live'
           ? inArray(chessGames.status, ['pending', 'active'])
           : eq(chessGames.status, q.status);
-    const rows = this.db
+    const rows = await this.db
       .select()
       .from(chessGames)
       .where(and(where, statusFilter, q.before ? lt(chessGames.id, q.before) : undefined))
       .orderBy(desc(chessGames.id))
-      .limit(q.limit + 1)
-      .all();
+      .limit(q.limit + 1);
+    const shown = rows.slice(0, q.limit);
+    const people = await this.usersOf(shown);
     const now = this.now();
-    const games = rows.slice(0, q.limit).map((row) => this.summaryOf(row, this.live.get(row.id)?.state ?? stateOf(row), now));
+    const games = shown.map((row) => this.summaryOf(row, this.live.get(row.id)?.state ?? stateOf(row), now, people));
     return { games, nextBefore: rows.length > q.limit ? games.at(-1)!.id : null };
   }
 
   /** A room's games, newest first (history). */
-  roomGames(roomId: number, q: { status?: GameStatus | 'live'; before?: number; limit: number }): GamesPage {
+  roomGames(roomId: number, q: { status?: GameStatus | 'live'; before?: number; limit: number }): Promise<GamesPage> {
     return this.page(eq(chessGames.roomId, roomId), q);
   }
 
   /** A user's games (played, or seats/challenges they made or received), newest first. */
-  userGames(userId: number, q: { status?: GameStatus | 'live'; before?: number; limit: number }): GamesPage {
+  userGames(userId: number, q: { status?: GameStatus | 'live'; before?: number; limit: number }): Promise<GamesPage> {
     return this.page(
       or(eq(chessGames.whiteId, userId), eq(chessGames.blackId, userId), eq(chessGames.createdBy, userId), eq(chessGames.opponentId, userId)),
       q,
@@ -299,21 +339,24 @@ export class ChessService {
 
   /** Players see their games; everyone else must be a member of the game's room. */
   async requireAccess(gameId: number, userId: number): Promise<void> {
-    const row = this.db
-      .select({ roomId: chessGames.roomId, whiteId: chessGames.whiteId, blackId: chessGames.blackId, createdBy: chessGames.createdBy, opponentId: chessGames.opponentId })
-      .from(chessGames)
-      .where(eq(chessGames.id, gameId))
-      .get();
+    const row = await first(
+      this.db
+        .select({ roomId: chessGames.roomId, whiteId: chessGames.whiteId, blackId: chessGames.blackId, createdBy: chessGames.createdBy, opponentId: chessGames.opponentId })
+        .from(chessGames)
+        .where(eq(chessGames.id, gameId))
+        .limit(1),
+    );
     if (!row) throw new AppError('NOT_FOUND', 'No such game.');
     if ([row.whiteId, row.blackId, row.createdBy, row.opponentId].includes(userId)) return;
     await this.rooms.requireMember(row.roomId, userId);
   }
 
-  pgn(gameId: number): { filename: string; text: string } {
-    const row = this.row(gameId);
+  async pgn(gameId: number): Promise<{ filename: string; text: string }> {
+    const row = await this.row(gameId);
     if (row.status === 'pending' || row.status === 'cancelled') throw new AppError('CONFLICT', 'This game has not started.');
+    const people = await this.usersOf([row]);
     const state = this.live.get(gameId)?.state ?? stateOf(row);
-    const name = (id: number | null) => this.user(id)?.displayName ?? '?';
+    const name = (id: number | null) => (id === null ? undefined : people.get(id)?.displayName) ?? '?';
     const speed = speedOf(tcOf(row));
     const text = toPgn({
       event: `Casual ${speed} game`,
@@ -331,19 +374,23 @@ export class ChessService {
 
   // ---- seats and challenges ----
 
-  async challenge(roomId: number, userId: number, input: { opponentId?: number; color: ColorChoice; timeControl: TimeControl | null }): Promise<GameSummary> {
+  challenge(roomId: number, userId: number, input: { opponentId?: number; color: ColorChoice; timeControl: TimeControl | null }): Promise<GameSummary> {
+    // In the room's queue: two challenges at once cannot both pass the "pending" limit.
+    return this.queue.run(roomId, () => this.challengeNow(roomId, userId, input));
+  }
+
+  private async challengeNow(roomId: number, userId: number, input: { opponentId?: number; color: ColorChoice; timeControl: TimeControl | null }): Promise<GameSummary> {
     const { opponentId } = input;
     if (opponentId === userId) throw new AppError('CONFLICT', 'You cannot challenge yourself.');
-    if (opponentId !== undefined && !await this.rooms.membership(roomId, opponentId)) throw new AppError('NOT_MEMBER', 'That user is not a member of this room.');
-    const pending = this.db
+    if (opponentId !== undefined && !(await this.rooms.membership(roomId, opponentId))) throw new AppError('NOT_MEMBER', 'That user is not a member of this room.');
+    const pending = await this.db
       .select({ id: chessGames.id })
       .from(chessGames)
-      .where(and(eq(chessGames.roomId, roomId), eq(chessGames.createdBy, userId), eq(chessGames.status, 'pending')))
-      .all();
+      .where(and(eq(chessGames.roomId, roomId), eq(chessGames.createdBy, userId), eq(chessGames.status, 'pending')));
     if (pending.length >= this.tuning.maxPendingPerUser) throw new AppError('CONFLICT', `You already have ${pending.length} open seats or challenges here: cancel one first.`);
     const now = this.now();
     const tc = input.timeControl;
-    const row = this.db
+    const [row] = await this.db
       .insert(chessGames)
       .values({
         roomId,
@@ -356,100 +403,113 @@ export class ChessService {
         expiresAt: now + this.tuning.challengeTtlMs,
         createdAt: now,
       })
-      .returning()
-      .get();
-    const summary = this.summaryOf(row, stateOf(row), now);
-    void this.events.broadcast(roomId, 'chess:challenged', { game: summary });
-    this.scheduleExpiry(row.id, row.expiresAt!);
+      .returning();
+    this.remember(row!.id, roomId);
+    const summary = this.summaryOf(row!, stateOf(row!), now, await this.usersOf([row!]));
+    this.scheduleExpiry(row!.id, roomId, row!.expiresAt!);
+    await this.events.broadcast(roomId, 'chess:challenged', { game: summary });
     if (opponentId !== undefined) {
       // The invite carries the room's name: read after the game is saved and its expiry armed.
-      const invite = { roomId, game: summary };
-      void this.rooms.getRow(roomId).then(
-        ({ name }) => this.out.invite(opponentId, { ...invite, roomName: name }),
-        (err: unknown) => process.emitWarning(`chess invite failed: ${(err as Error).message}`),
-      );
+      try {
+        const { name } = await this.rooms.getRow(roomId);
+        this.out.invite(opponentId, { roomId, game: summary, roomName: name });
+      } catch (err) {
+        this.onError(err, 'invite');
+      }
     }
     return summary;
   }
 
-  private pendingRow(gameId: number): Row {
-    const row = this.row(gameId);
+  private async pendingRow(gameId: number): Promise<Row> {
+    const row = await this.row(gameId);
     if (row.status !== 'pending') throw new AppError('CONFLICT', 'This seat or challenge is no longer open.');
     return row;
   }
 
   /** Takes an open seat or accepts a challenge: the game starts now. */
-  async accept(gameId: number, userId: number): Promise<GameView> {
-    const row = this.pendingRow(gameId);
-    if (row.createdBy === userId) throw new AppError('CONFLICT', 'You cannot take your own seat.');
-    if (row.opponentId !== null && row.opponentId !== userId) throw new AppError('FORBIDDEN', 'This challenge is for someone else.');
-    if (!await this.rooms.membership(row.roomId, row.createdBy)) {
-      this.close(row, 'cancelled');
-      throw new AppError('CONFLICT', 'The challenger has left the room.');
-    }
-    const creatorWhite = row.colorChoice === 'white' || (row.colorChoice === 'random' && this.coin() === 0);
-    const [whiteId, blackId] = creatorWhite ? [row.createdBy, userId] : [userId, row.createdBy];
-    const id = this.start(row, whiteId, blackId, { opponentId: userId });
-    if (row.opponentId !== null) this.out.inviteClosed(row.opponentId, { roomId: row.roomId, gameId: row.id, reason: 'accepted' });
-    return this.view(id);
-  }
-
-  decline(gameId: number, userId: number): void {
-    const row = this.pendingRow(gameId);
-    if (row.opponentId !== userId) throw new AppError('FORBIDDEN', 'Only the challenged player can decline.');
-    this.close(row, 'declined');
-  }
-
-  cancel(gameId: number, userId: number): void {
-    const row = this.pendingRow(gameId);
-    if (row.createdBy !== userId) throw new AppError('FORBIDDEN', 'Only its creator can cancel this.');
-    this.close(row, 'cancelled');
-  }
-
-  private close(row: Row, reason: 'cancelled' | 'declined' | 'expired'): void {
-    this.clearTimer(row.id);
-    const changed = this.db
-      .update(chessGames)
-      .set({ status: 'cancelled', endedAt: this.now() })
-      .where(and(eq(chessGames.id, row.id), eq(chessGames.status, 'pending')))
-      .run().changes;
-    if (!changed) return;
-    void this.events.broadcast(row.roomId, 'chess:cancelled', { gameId: row.id, reason });
-    if (row.opponentId !== null) this.out.inviteClosed(row.opponentId, { roomId: row.roomId, gameId: row.id, reason });
-  }
-
-  private scheduleExpiry(gameId: number, at: number): void {
-    this.setTimer(gameId, at, () => {
-      const row = this.db.select().from(chessGames).where(eq(chessGames.id, gameId)).get();
-      if (row?.status === 'pending') this.close(row, 'expired');
+  accept(gameId: number, userId: number): Promise<GameView> {
+    return this.inRoomOf(gameId, async () => {
+      const row = await this.pendingRow(gameId);
+      if (row.createdBy === userId) throw new AppError('CONFLICT', 'You cannot take your own seat.');
+      if (row.opponentId !== null && row.opponentId !== userId) throw new AppError('FORBIDDEN', 'This challenge is for someone else.');
+      if (!(await this.rooms.membership(row.roomId, row.createdBy))) {
+        await this.close(row, 'cancelled');
+        throw new AppError('CONFLICT', 'The challenger has left the room.');
+      }
+      const creatorWhite = row.colorChoice === 'white' || (row.colorChoice === 'random' && this.coin() === 0);
+      const [whiteId, blackId] = creatorWhite ? [row.createdBy, userId] : [userId, row.createdBy];
+      const id = await this.start(row, whiteId, blackId, { opponentId: userId });
+      if (row.opponentId !== null) this.out.inviteClosed(row.opponentId, { roomId: row.roomId, gameId: row.id, reason: 'accepted' });
+      return this.view(id);
     });
   }
 
-  /** Starts a game from a pending row (or inserts a rematch when `row` is null-like). */
-  private start(row: Row, whiteId: number, blackId: number, extra: { opponentId?: number } = {}): number {
+  decline(gameId: number, userId: number): Promise<void> {
+    return this.inRoomOf(gameId, async () => {
+      const row = await this.pendingRow(gameId);
+      if (row.opponentId !== userId) throw new AppError('FORBIDDEN', 'Only the challenged player can decline.');
+      await this.close(row, 'declined');
+    });
+  }
+
+  cancel(gameId: number, userId: number): Promise<void> {
+    return this.inRoomOf(gameId, async () => {
+      const row = await this.pendingRow(gameId);
+      if (row.createdBy !== userId) throw new AppError('FORBIDDEN', 'Only its creator can cancel this.');
+      await this.close(row, 'cancelled');
+    });
+  }
+
+  private async close(row: Row, reason: 'cancelled' | 'declined' | 'expired'): Promise<void> {
+    const changed = affectedRows(
+      await this.db
+        .update(chessGames)
+        .set({ status: 'cancelled', endedAt: this.now() })
+        .where(and(eq(chessGames.id, row.id), eq(chessGames.status, 'pending'))),
+    );
+    this.clearTimer(row.id);
+    if (!changed) return;
+    await this.events.broadcast(row.roomId, 'chess:cancelled', { gameId: row.id, reason });
+    if (row.opponentId !== null) this.out.inviteClosed(row.opponentId, { roomId: row.roomId, gameId: row.id, reason });
+  }
+
+  private scheduleExpiry(gameId: number, roomId: number, at: number): void {
+    this.setTimer(gameId, roomId, at, () =>
+      this.queue.run(roomId, async () => {
+        const row = await this.findRow(gameId);
+        if (row?.status === 'pending') await this.close(row, 'expired');
+      }),
+    );
+  }
+
+  /** Starts a game from a pending row (a taken seat, an accepted challenge or a rematch). */
+  private async start(row: Row, whiteId: number, blackId: number, extra: { opponentId?: number } = {}): Promise<number> {
     const now = this.now();
     const state = newGame(row.initialMs === null ? null : { initialMs: row.initialMs, incrementMs: row.incrementMs ?? 0 }, now);
+    const changed = affectedRows(
+      await this.db
+        .update(chessGames)
+        .set({
+          status: 'active',
+          whiteId,
+          blackId,
+          ...(row.opponentId === null && extra.opponentId ? { opponentId: extra.opponentId } : {}),
+          whiteMs: state.remaining.w,
+          blackMs: state.remaining.b,
+          lagQuotaWhite: LAG_QUOTA_START_MS,
+          lagQuotaBlack: LAG_QUOTA_START_MS,
+          turnStartedAt: now,
+          aliveAt: now,
+          startedAt: now,
+          expiresAt: null,
+        })
+        // Only a seat still open: a second taker (or another node) finds it gone.
+        .where(and(eq(chessGames.id, row.id), eq(chessGames.status, 'pending'))),
+    );
+    if (!changed) throw new AppError('CONFLICT', 'This seat or challenge is no longer open.');
     this.clearTimer(row.id);
-    this.db
-      .update(chessGames)
-      .set({
-        status: 'active',
-        whiteId,
-        blackId,
-        ...(row.opponentId === null && extra.opponentId ? { opponentId: extra.opponentId } : {}),
-        whiteMs: state.remaining.w,
-        blackMs: state.remaining.b,
-        lagQuotaWhite: LAG_QUOTA_START_MS,
-        lagQuotaBlack: LAG_QUOTA_START_MS,
-        turnStartedAt: now,
-        aliveAt: now,
-        startedAt: now,
-        expiresAt: null,
-      })
-      .where(eq(chessGames.id, row.id))
-      .run();
     this.goLive(row.id, row.roomId, whiteId, blackId, 0, state, now);
-    void this.events.broadcast(row.roomId, 'chess:started', { game: this.summary(row.id) });
+    await this.events.broadcast(row.roomId, 'chess:started', { game: await this.summary(row.id) });
     return row.id;
   }
 
@@ -461,19 +521,21 @@ export class ChessService {
       presence: { w: { sockets: new Set(), goneSince: now }, b: { sockets: new Set(), goneSince: now } },
     };
     this.live.set(id, live);
+    this.remember(id, roomId);
     for (const [color, uid] of [['w', whiteId], ['b', blackId]] as const) {
       for (const socketId of this.out.subscribeUser(id, uid)) this.addWatcher(live, color, socketId, false);
     }
     this.schedule(live);
+    this.startHeartbeat();
     return live;
   }
 
   // ---- playing ----
 
-  private liveGame(gameId: number): Live {
+  private async liveGame(gameId: number): Promise<Live> {
     const live = this.live.get(gameId);
     if (live) return live;
-    const row = this.row(gameId);
+    const row = await this.row(gameId);
     throw new AppError('CONFLICT', row.status === 'pending' ? 'This game has not started.' : 'The game is over.');
   }
 
@@ -484,34 +546,36 @@ export class ChessService {
   }
 
   /** Plays a move for `userId`. `ply` guards against a move made on a stale position. */
-  move(gameId: number, userId: number, uci: string, opts: { ply?: number; lag?: number } = {}): ChessMovedFact {
-    const live = this.liveGame(gameId);
-    const by = this.colorOf(live.meta, userId);
-    if (opts.ply !== undefined && opts.ply !== live.state.plies.length) throw new AppError('CONFLICT', 'The position changed: your move was not played.');
-    const outcome = this.run(live, { type: 'move', by, uci, lagMs: opts.lag ?? 0 });
-    const moved = outcome.find((f): f is ChessMovedFact => 'move' in f);
-    if (!moved) {
-      throw new AppError('CONFLICT', live.state.reason === 'no-start' ? 'Too late: the game was aborted because the first move did not come in time.' : 'Your time ran out.');
-    }
-    return moved;
+  move(gameId: number, userId: number, uci: string, opts: { ply?: number; lag?: number } = {}): Promise<ChessMovedFact> {
+    return this.inRoomOf(gameId, async () => {
+      const live = await this.liveGame(gameId);
+      const by = this.colorOf(live.meta, userId);
+      if (opts.ply !== undefined && opts.ply !== live.state.plies.length) throw new AppError('CONFLICT', 'The position changed: your move was not played.');
+      const outcome = await this.run(live, { type: 'move', by, uci, lagMs: opts.lag ?? 0 });
+      const moved = outcome.find((f): f is ChessMovedFact => 'move' in f);
+      if (!moved) {
+        throw new AppError('CONFLICT', live.state.reason === 'no-start' ? 'Too late: the game was aborted because the first move did not come in time.' : 'Your time ran out.');
+      }
+      return moved;
+    });
   }
 
   /** resign / draw / takeback / abort / claim for a player; returns the game's view afterwards. */
-  async act(gameId: number, userId: number, action: PlayerAction): Promise<GameView> {
-    let live = this.liveGame(gameId);
-    const by = this.colorOf(live.meta, userId);
-    if (action.type === 'claim') {
-      const opponentId = by === 'w' ? live.meta.blackId : live.meta.whiteId;
-      const opponentIsMember = !!(await this.rooms.membership(live.meta.roomId, opponentId));
-      // The game may have moved on while the membership was read: act on its state now.
-      live = this.liveGame(gameId);
-      // An opponent removed from the room cannot come back: claimable at once.
-      const gone = opponentIsMember ? live.presence[other(by)].goneSince : 0;
-      this.run(live, { type: 'claim', by, outcome: action.outcome, opponentGoneSince: gone, graceMs: gone === 0 ? 0 : this.tuning.graceMs });
-    } else {
-      this.run(live, { ...action, by });
-    }
-    return this.view(gameId);
+  act(gameId: number, userId: number, action: PlayerAction): Promise<GameView> {
+    return this.inRoomOf(gameId, async () => {
+      const live = await this.liveGame(gameId);
+      const by = this.colorOf(live.meta, userId);
+      if (action.type === 'claim') {
+        const opponentId = by === 'w' ? live.meta.blackId : live.meta.whiteId;
+        const opponentIsMember = !!(await this.rooms.membership(live.meta.roomId, opponentId));
+        // An opponent removed from the room cannot come back: claimable at once.
+        const gone = opponentIsMember ? live.presence[other(by)].goneSince : 0;
+        await this.run(await this.liveGame(gameId), { type: 'claim', by, outcome: action.outcome, opponentGoneSince: gone, graceMs: gone === 0 ? 0 : this.tuning.graceMs });
+      } else {
+        await this.run(live, { ...action, by });
+      }
+      return this.view(gameId);
+    });
   }
 
   /**
@@ -520,37 +584,39 @@ export class ChessService {
    * same way). Before both sides have moved the game is aborted; after, the opponent wins by
    * abandonment (the rules' claim with no grace). Their open challenges in the room are cancelled.
    */
-  memberRemoved(roomId: number, userId: number): void {
-    const rows = this.db
-      .select()
-      .from(chessGames)
-      .where(
-        and(
-          eq(chessGames.roomId, roomId),
-          inArray(chessGames.status, ['pending', 'active']),
-          or(eq(chessGames.whiteId, userId), eq(chessGames.blackId, userId), eq(chessGames.createdBy, userId), eq(chessGames.opponentId, userId)),
-        ),
-      )
-      .all();
-    for (const row of rows) {
-      if (row.status === 'pending') {
-        this.close(row, 'cancelled');
-        continue;
+  memberRemoved(roomId: number, userId: number): Promise<void> {
+    return this.queue.run(roomId, async () => {
+      const rows = await this.db
+        .select()
+        .from(chessGames)
+        .where(
+          and(
+            eq(chessGames.roomId, roomId),
+            inArray(chessGames.status, ['pending', 'active']),
+            or(eq(chessGames.whiteId, userId), eq(chessGames.blackId, userId), eq(chessGames.createdBy, userId), eq(chessGames.opponentId, userId)),
+          ),
+        );
+      for (const row of rows) {
+        try {
+          if (row.status === 'pending') {
+            await this.close(row, 'cancelled');
+            continue;
+          }
+          const live = this.live.get(row.id);
+          if (!live) continue;
+          const gone = this.colorOf(live.meta, userId);
+          if (live.state.plies.length < 2) await this.run(live, { type: 'abort', by: gone });
+          else await this.run(live, { type: 'claim', by: other(gone), outcome: 'win', opponentGoneSince: 0, graceMs: 0 });
+        } catch (err) {
+          // Not their game after all, or it ended in the same instant (flag fall): nothing to do.
+          if (!(err instanceof AppError)) this.onError(err, `ending game ${row.id} of a removed member`);
+        }
       }
-      const live = this.live.get(row.id);
-      if (!live) continue;
-      try {
-        const gone = this.colorOf(live.meta, userId);
-        if (live.state.plies.length < 2) this.run(live, { type: 'abort', by: gone });
-        else this.run(live, { type: 'claim', by: other(gone), outcome: 'win', opponentGoneSince: 0, graceMs: 0 });
-      } catch {
-        /* not their game after all, or it ended in the same instant (flag fall) */
-      }
-    }
+    });
   }
 
   /** Applies an action, commits, broadcasts; returns the facts sent. Throws the rules' refusal. */
-  private run(live: Live, action: Action): ({ kind: string } | ChessMovedFact)[] {
+  private async run(live: Live, action: Action): Promise<({ kind: string } | ChessMovedFact)[]> {
     const now = this.now();
     const outcome = apply(live.state, action, now);
     if (!outcome.ok) throw new AppError(outcome.code, outcome.reason);
@@ -561,43 +627,46 @@ export class ChessService {
     return this.commit(live, outcome.state, outcome.events, now);
   }
 
-  private commit(live: Live, state: GameState, events: RuleEvent[], now: number): ({ kind: string } | ChessMovedFact)[] {
+  private async commit(live: Live, state: GameState, events: RuleEvent[], now: number): Promise<({ kind: string } | ChessMovedFact)[]> {
     const { meta } = live;
     const ended = state.status === 'ended';
-    live.state = state;
-    const versioned = events.filter((e) => e.kind !== 'rematchAgreed').length;
-    const firstV = meta.version + 1;
     const prevVersion = meta.version;
-    meta.version += versioned;
+    const version = prevVersion + events.filter((e) => e.kind !== 'rematchAgreed').length;
     // Fenced on the version: a write from a node that lost the game's room to another (scale-out)
     // or from a stale copy changes nothing.
-    const changes = this.saveStmt.run({
-      id: meta.id,
-      prevVersion,
-      status: ended ? (state.result === '*' ? 'aborted' : 'finished') : 'active',
-      moves: JSON.stringify(state.plies.map(plyToStored)),
-      whiteMs: state.remaining.w,
-      blackMs: state.remaining.b,
-      turnStartedAt: state.turnStartedAt,
-      lagQuotaWhite: state.lagQuota.w,
-      lagQuotaBlack: state.lagQuota.b,
-      aliveAt: now,
-      offers: JSON.stringify({ offers: state.offers, lastOffer: state.lastOffer }),
-      result: state.result,
-      reason: state.reason,
-      version: meta.version,
-      endedAt: state.endedAt,
-    }).changes;
+    const changes = affectedRows(
+      await this.db
+        .update(chessGames)
+        .set({
+          status: ended ? (state.result === '*' ? 'aborted' : 'finished') : 'active',
+          moves: JSON.stringify(state.plies.map(plyToStored)),
+          whiteMs: state.remaining.w,
+          blackMs: state.remaining.b,
+          turnStartedAt: state.turnStartedAt,
+          lagQuotaWhite: state.lagQuota.w,
+          lagQuotaBlack: state.lagQuota.b,
+          aliveAt: now,
+          offers: JSON.stringify({ offers: state.offers, lastOffer: state.lastOffer }),
+          result: state.result,
+          reason: state.reason,
+          version,
+          endedAt: state.endedAt,
+        })
+        .where(and(eq(chessGames.id, meta.id), eq(chessGames.version, prevVersion))),
+    );
     if (changes === 0) {
       // The room (and its games) was deleted under us, or another node wrote the game since.
       this.drop(meta.id);
-      return [];
+      throw new AppError('CONFLICT', 'This game is no longer played here: reload it.');
     }
+    // Memory follows the database only once the write is committed.
+    live.state = state;
+    meta.version = version;
     if (ended) this.drop(meta.id, false);
     else this.schedule(live);
 
     const sent: ({ kind: string } | ChessMovedFact)[] = [];
-    let v = firstV;
+    let v = prevVersion + 1;
     const base = () => ({ gameId: meta.id, roomId: meta.roomId, v: v++ });
     for (const e of events) {
       switch (e.kind) {
@@ -621,15 +690,19 @@ export class ChessService {
           this.out.toGame(meta.id, meta.roomId, e.kind === 'offered' ? 'chess:offered' : 'chess:declined', { ...base(), kind: e.offer as OfferKind, by: e.by, offers: state.offers });
           sent.push(e);
           break;
-        case 'takenback':
-          this.out.toGame(meta.id, meta.roomId, 'chess:takenback', { ...base(), game: this.view(meta.id), plies: e.plies });
+        case 'takenback': {
+          const fact = base();
+          this.out.toGame(meta.id, meta.roomId, 'chess:takenback', { ...fact, game: await this.view(meta.id), plies: e.plies });
           sent.push(e);
           break;
-        case 'ended':
-          this.out.toGame(meta.id, meta.roomId, 'chess:ended', { ...base(), game: this.view(meta.id) });
-          void this.events.broadcast(meta.roomId, 'chess:finished', { game: this.summary(meta.id) });
+        }
+        case 'ended': {
+          const fact = base();
+          this.out.toGame(meta.id, meta.roomId, 'chess:ended', { ...fact, game: await this.view(meta.id) });
+          await this.events.broadcast(meta.roomId, 'chess:finished', { game: await this.summary(meta.id) });
           sent.push(e);
           break;
+        }
         case 'rematchAgreed':
           sent.push(e);
           break;
@@ -639,8 +712,12 @@ export class ChessService {
   }
 
   /** Offers, accepts or declines a rematch of a finished game (colours swapped). */
-  async rematch(gameId: number, userId: number, action: 'offer' | 'accept' | 'decline'): Promise<{ game: GameView; next: GameView | null }> {
-    const row = this.row(gameId);
+  rematch(gameId: number, userId: number, action: 'offer' | 'accept' | 'decline'): Promise<{ game: GameView; next: GameView | null }> {
+    return this.inRoomOf(gameId, () => this.rematchNow(gameId, userId, action));
+  }
+
+  private async rematchNow(gameId: number, userId: number, action: 'offer' | 'accept' | 'decline'): Promise<{ game: GameView; next: GameView | null }> {
+    const row = await this.row(gameId);
     if (row.status !== 'finished' && row.status !== 'aborted') throw new AppError('CONFLICT', row.status === 'active' ? 'The game is still on.' : 'This game was never played.');
     if (row.rematchId !== null) throw new AppError('CONFLICT', 'A rematch was already played.');
     const meta: Meta = { id: row.id, roomId: row.roomId, whiteId: row.whiteId!, blackId: row.blackId!, version: row.version };
@@ -650,75 +727,71 @@ export class ChessService {
     if (!outcome.ok) throw new AppError(outcome.code, outcome.reason);
     const agreed = outcome.events.some((e) => e.kind === 'rematchAgreed');
     const opponentId = by === 'w' ? meta.blackId : meta.whiteId;
-    if (agreed && !await this.rooms.membership(row.roomId, opponentId)) throw new AppError('CONFLICT', 'Your opponent has left the room.');
-    // Finished games are not in memory: commit through a transient live record (no timers: it is over).
-    const transient: Live = { meta, state: outcome.state, presence: { w: { sockets: new Set(), goneSince: null }, b: { sockets: new Set(), goneSince: null } } };
-    this.commitEnded(transient, outcome.events, now);
-    if (!agreed) return { game: this.view(gameId), next: null };
+    if (agreed && !(await this.rooms.membership(row.roomId, opponentId))) throw new AppError('CONFLICT', 'Your opponent has left the room.');
+    // Finished games are not in memory: the offer change, the rematch's row and the link to it
+    // are one transaction, fenced on the version read above.
+    const versioned = outcome.events.filter((e) => e.kind !== 'rematchAgreed');
+    const afterOffers = meta.version + versioned.length;
+    const state = outcome.state;
+    const inserted = await transaction(this.db, async (tx) => {
+      const changed = affectedRows(
+        await tx
+          .update(chessGames)
+          .set({ offers: JSON.stringify({ offers: state.offers, lastOffer: state.lastOffer }), version: agreed ? afterOffers + 1 : afterOffers, aliveAt: now })
+          .where(and(eq(chessGames.id, row.id), eq(chessGames.version, meta.version))),
+      );
+      if (!changed) throw new AppError('CONFLICT', 'The game changed meanwhile: try again.');
+      if (!agreed) return null;
+      const [next] = await tx
+        .insert(chessGames)
+        .values({
+          roomId: row.roomId,
+          status: 'pending',
+          createdBy: opponentId,
+          opponentId: userId,
+          colorChoice: row.whiteId === opponentId ? 'black' : 'white',
+          initialMs: row.initialMs,
+          incrementMs: row.incrementMs,
+          rematchOf: row.id,
+          createdAt: now,
+        })
+        .returning();
+      await tx.update(chessGames).set({ rematchId: next!.id }).where(eq(chessGames.id, row.id));
+      return next!;
+    });
+    let v = meta.version + 1;
+    for (const e of versioned) {
+      if (e.kind !== 'offered' && e.kind !== 'declined') continue;
+      this.out.toGame(meta.id, meta.roomId, e.kind === 'offered' ? 'chess:offered' : 'chess:declined', { gameId: meta.id, roomId: meta.roomId, v: v++, kind: e.offer, by: e.by, offers: state.offers });
+    }
+    if (!inserted) return { game: await this.view(gameId), next: null };
 
-    const inserted = this.db
-      .insert(chessGames)
-      .values({
-        roomId: row.roomId,
-        status: 'pending',
-        createdBy: opponentId,
-        opponentId: userId,
-        colorChoice: row.whiteId === opponentId ? 'black' : 'white',
-        initialMs: row.initialMs,
-        incrementMs: row.incrementMs,
-        rematchOf: row.id,
-        createdAt: now,
-      })
-      .returning()
-      .get();
-    this.db.update(chessGames).set({ rematchId: inserted.id, version: meta.version + 1 }).where(eq(chessGames.id, row.id)).run();
-    const nextId = this.start(inserted, row.blackId!, row.whiteId!);
+    const nextId = await this.start(inserted, row.blackId!, row.whiteId!);
     const live = this.live.get(nextId)!;
     for (const w of this.out.subscribeWatchers(gameId, nextId)) {
       const color = w.userId === live.meta.whiteId ? 'w' : w.userId === live.meta.blackId ? 'b' : null;
       if (color) this.addWatcher(live, color, w.socketId, true);
       else this.trackSocket(w.socketId, nextId);
     }
-    const next = this.view(nextId);
-    this.out.toGame(gameId, row.roomId, 'chess:rematched', { gameId, roomId: row.roomId, v: meta.version + 1, next });
-    return { game: this.view(gameId), next };
-  }
-
-  /** Writes an ended game's offer change and tells its watchers (rematch offers/declines). */
-  private commitEnded(live: Live, events: RuleEvent[], now: number): void {
-    const versioned = events.filter((e) => e.kind !== 'rematchAgreed');
-    const firstV = live.meta.version + 1;
-    live.meta.version += versioned.length;
-    this.db
-      .update(chessGames)
-      .set({ offers: JSON.stringify({ offers: live.state.offers, lastOffer: live.state.lastOffer }), version: live.meta.version, aliveAt: now })
-      .where(eq(chessGames.id, live.meta.id))
-      .run();
-    let v = firstV;
-    for (const e of versioned) {
-      if (e.kind !== 'offered' && e.kind !== 'declined') continue;
-      this.out.toGame(live.meta.id, live.meta.roomId, e.kind === 'offered' ? 'chess:offered' : 'chess:declined', {
-        gameId: live.meta.id,
-        roomId: live.meta.roomId,
-        v: v++,
-        kind: e.offer,
-        by: e.by,
-        offers: live.state.offers,
-      });
-    }
+    const next = await this.view(nextId);
+    this.out.toGame(gameId, row.roomId, 'chess:rematched', { gameId, roomId: row.roomId, v: afterOffers + 1, next });
+    return { game: await this.view(gameId), next };
   }
 
   // ---- watching and presence ----
 
   /** A socket starts watching a game (players: their presence returns). Returns the view. */
-  watch(gameId: number, userId: number, socketId: string): GameView {
-    const live = this.live.get(gameId);
-    if (live) {
-      const color = live.meta.whiteId === userId ? 'w' : live.meta.blackId === userId ? 'b' : null;
-      if (color) this.addWatcher(live, color, socketId, true);
-      else this.trackSocket(socketId, gameId);
-    }
-    return this.view(gameId);
+  watch(gameId: number, userId: number, socketId: string): Promise<GameView> {
+    // In the room's queue: the view answered is not older than a fact already sent to this socket.
+    return this.inRoomOf(gameId, () => {
+      const live = this.live.get(gameId);
+      if (live) {
+        const color = live.meta.whiteId === userId ? 'w' : live.meta.blackId === userId ? 'b' : null;
+        if (color) this.addWatcher(live, color, socketId, true);
+        else this.trackSocket(socketId, gameId);
+      }
+      return this.view(gameId);
+    });
   }
 
   private trackSocket(socketId: string, gameId: number): void {
@@ -775,16 +848,29 @@ export class ChessService {
 
   // ---- timers and restarts ----
 
-  private setTimer(gameId: number, at: number, fn: () => void): void {
+  /** Arms the game's one timer; `fire` runs at `at` (its failure is logged and retried shortly). */
+  private setTimer(gameId: number, roomId: number, at: number, fire: () => Promise<void>): void {
     this.clearTimer(gameId);
+    if (this.stopped) return;
     // setTimeout caps at ~24.8 days; clocks (3 h max) and challenge lifetimes are far shorter.
-    const t = setTimeout(fn, Math.min(2 ** 31 - 1, Math.max(0, at - this.now()) + 1));
-    t.unref();
-    this.timers.set(gameId, t);
+    const timeout = setTimeout(
+      () => {
+        if (this.timers.get(gameId)?.timeout === timeout) this.timers.delete(gameId);
+        fire().catch((err: unknown) => {
+          if (err instanceof AppError) return;
+          this.onError(err, `timer of game ${gameId}`);
+          // A write that failed (database unreachable): try again rather than never.
+          if (!this.timers.has(gameId)) this.setTimer(gameId, roomId, this.now() + RETRY_MS, fire);
+        });
+      },
+      Math.min(2 ** 31 - 1, Math.max(0, at - this.now()) + 1),
+    );
+    timeout.unref();
+    this.timers.set(gameId, { timeout, roomId });
   }
 
   private clearTimer(gameId: number): void {
-    clearTimeout(this.timers.get(gameId));
+    clearTimeout(this.timers.get(gameId)?.timeout);
     this.timers.delete(gameId);
   }
 
@@ -792,13 +878,18 @@ export class ChessService {
   private schedule(live: Live): void {
     const at = deadline(live.state);
     if (at === null) return this.clearTimer(live.meta.id);
-    this.setTimer(live.meta.id, at, () => this.tick(live.meta.id));
+    this.setTimer(live.meta.id, live.meta.roomId, at, () => this.tick(live.meta.id));
   }
 
   /** Ends the game if its deadline passed (flag fall, no first move); otherwise re-arms. */
-  tick(gameId: number): void {
+  async tick(gameId: number): Promise<void> {
+    const roomId = this.knownRoomOf(gameId);
+    if (roomId !== null) await this.queue.run(roomId, () => this.tickNow(gameId));
+  }
+
+  private async tickNow(gameId: number): Promise<void> {
     const live = this.live.get(gameId);
-    if (live) this.run(live, { type: 'tick' });
+    if (live) await this.run(live, { type: 'tick' });
   }
 
   private drop(gameId: number, forgetWatchers = true): void {
@@ -813,105 +904,126 @@ export class ChessService {
    * now, and pending seats expire or are re-armed. Nobody is connected yet: both players' grace
    * periods start now.
    */
-  resumeAll(): { games: number; flagged: number } {
-    const now = this.now();
-    let flagged = 0;
-    const rows = this.db.select().from(chessGames).where(inArray(chessGames.status, ['active', 'pending'])).all();
-    for (const row of rows) {
-      if (row.status === 'pending') {
-        if (row.expiresAt !== null && row.expiresAt <= now) this.close(row, 'expired');
-        else if (row.expiresAt !== null) this.scheduleExpiry(row.id, row.expiresAt);
-        continue;
+  async resumeAll(): Promise<{ games: number; flagged: number }> {
+    const total = { games: 0, flagged: 0 };
+    for (const roomId of await this.liveRoomIds()) {
+      try {
+        const { games, flagged } = await this.queue.run(roomId, () => this.adoptNow(roomId));
+        total.games += games;
+        total.flagged += flagged;
+      } catch (err) {
+        this.onError(err, `resuming the games of room ${roomId}`);
       }
-      const state = resumeAfterDowntime(stateOf(row), row.aliveAt ?? row.turnStartedAt ?? now, now);
-      this.db.update(chessGames).set({ turnStartedAt: state.turnStartedAt, aliveAt: now }).where(eq(chessGames.id, row.id)).run();
-      const live = this.goLive(row.id, row.roomId, row.whiteId!, row.blackId!, row.version, state, now);
-      this.tick(row.id);
-      if (live.state.status === 'ended') flagged++;
     }
     this.startHeartbeat();
-    return { games: rows.filter((r) => r.status === 'active').length, flagged };
+    return total;
   }
 
   private startHeartbeat(): void {
-    if (this.heartbeat) return;
-    this.heartbeat = setInterval(() => this.beat(), this.tuning.heartbeatMs);
+    if (this.heartbeat || this.stopped) return;
+    this.heartbeat = setInterval(() => void this.beat().catch((err: unknown) => this.onError(err, 'heartbeat')), this.tuning.heartbeatMs);
     this.heartbeat.unref();
   }
 
   // ---- scale-out (server/cluster): one node owns a room's games at a time ----
 
   /** Rooms with open seats or games in progress (the cluster's takeover candidates). */
-  liveRoomIds(): number[] {
-    return this.db
+  async liveRoomIds(): Promise<number[]> {
+    const rows = await this.db
       .selectDistinct({ roomId: chessGames.roomId })
       .from(chessGames)
-      .where(inArray(chessGames.status, ['active', 'pending']))
-      .all()
-      .map((r) => r.roomId);
+      .where(inArray(chessGames.status, ['active', 'pending']));
+    return rows.map((r) => r.roomId);
   }
 
   /**
    * This node became the owner of the room: its games come into memory from their rows as at boot
    * (the gap since the last heartbeat is not charged), seats and challenges get their expiry.
    */
-  adoptRoom(roomId: number): void {
+  async adoptRoom(roomId: number): Promise<void> {
+    await this.queue.run(roomId, () => this.adoptNow(roomId));
+    this.startHeartbeat();
+  }
+
+  private async adoptNow(roomId: number): Promise<{ games: number; flagged: number }> {
     const now = this.now();
-    const rows = this.db.select().from(chessGames).where(and(eq(chessGames.roomId, roomId), inArray(chessGames.status, ['active', 'pending']))).all();
+    const rows = await this.db
+      .select()
+      .from(chessGames)
+      .where(and(eq(chessGames.roomId, roomId), inArray(chessGames.status, ['active', 'pending'])));
+    let games = 0;
+    let flagged = 0;
     for (const row of rows) {
+      this.remember(row.id, row.roomId);
       if (row.status === 'pending') {
-        if (row.expiresAt !== null && row.expiresAt <= now) this.close(row, 'expired');
-        else if (row.expiresAt !== null) this.scheduleExpiry(row.id, row.expiresAt);
+        if (row.expiresAt !== null && row.expiresAt <= now) await this.close(row, 'expired');
+        else if (row.expiresAt !== null) this.scheduleExpiry(row.id, row.roomId, row.expiresAt);
         continue;
       }
+      games++;
       const previous = this.live.get(row.id);
       const state = resumeAfterDowntime(stateOf(row), row.aliveAt ?? row.turnStartedAt ?? now, now);
-      this.db.update(chessGames).set({ turnStartedAt: state.turnStartedAt, aliveAt: now }).where(eq(chessGames.id, row.id)).run();
+      await this.db.update(chessGames).set({ turnStartedAt: state.turnStartedAt, aliveAt: now }).where(eq(chessGames.id, row.id));
       const live = this.goLive(row.id, row.roomId, row.whiteId!, row.blackId!, row.version, state, now);
       if (previous) live.presence = previous.presence;
-      this.tick(row.id);
+      await this.tickNow(row.id);
+      if (live.state.status === 'ended') flagged++;
     }
-    this.startHeartbeat();
+    return { games, flagged };
   }
 
   /** Another node owns the room now: forget its games here, without writing anything. */
   evictRoom(roomId: number): void {
+    this.forgetRoom(roomId);
+    // Work of the room already under way (a move being written) finishes first: whatever it put
+    // back in memory or re-armed goes too. Its write, if any, was fenced on the game's version.
+    void this.queue.run(roomId, () => this.forgetRoom(roomId));
+  }
+
+  private forgetRoom(roomId: number): void {
     for (const [id, live] of [...this.live]) if (live.meta.roomId === roomId) this.drop(id, false);
-    for (const id of [...this.timers.keys()]) {
-      const row = this.db.select({ roomId: chessGames.roomId }).from(chessGames).where(eq(chessGames.id, id)).get();
-      if (!row || row.roomId === roomId) this.clearTimer(id);
-    }
+    for (const [id, t] of [...this.timers]) if (t.roomId === roomId) this.clearTimer(id);
   }
 
   /**
    * Reloads one active game from its row, as at boot, and re-arms its timer (keeping who is
    * watching). For operators repairing a row by hand, and for tests that age a clock in the DB.
    */
-  reload(gameId: number): GameView {
-    const row = this.row(gameId);
-    if (row.status !== 'active') throw new AppError('CONFLICT', 'The game is not active.');
-    const now = this.now();
-    const previous = this.live.get(gameId);
-    const state = resumeAfterDowntime(stateOf(row), row.aliveAt ?? now, now);
-    const live = this.goLive(row.id, row.roomId, row.whiteId!, row.blackId!, row.version, state, now);
-    if (previous) live.presence = previous.presence;
-    this.tick(gameId);
-    return this.view(gameId);
+  reload(gameId: number): Promise<GameView> {
+    return this.inRoomOf(gameId, async () => {
+      const row = await this.row(gameId);
+      if (row.status !== 'active') throw new AppError('CONFLICT', 'The game is not active.');
+      const now = this.now();
+      const previous = this.live.get(gameId);
+      const state = resumeAfterDowntime(stateOf(row), row.aliveAt ?? now, now);
+      const live = this.goLive(row.id, row.roomId, row.whiteId!, row.blackId!, row.version, state, now);
+      if (previous) live.presence = previous.presence;
+      await this.tickNow(gameId);
+      return this.view(gameId);
+    });
   }
 
   /** Records that the server is alive for every active game (what downtime is measured from). */
-  private beat(): void {
+  private async beat(): Promise<void> {
     if (this.live.size === 0) return;
     // Only the games this process runs: with several nodes, the others' games are theirs to vouch for.
-    this.db.update(chessGames).set({ aliveAt: this.now() }).where(and(eq(chessGames.status, 'active'), inArray(chessGames.id, [...this.live.keys()]))).run();
+    await this.db
+      .update(chessGames)
+      .set({ aliveAt: this.now() })
+      .where(and(eq(chessGames.status, 'active'), inArray(chessGames.id, [...this.live.keys()])));
   }
 
-  /** Before the database closes: a last heartbeat, then no more timers. */
-  stop(): void {
+  /** Before the database closes: running work finishes, a last heartbeat, then no more timers. */
+  async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.heartbeat);
-    this.beat();
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.heartbeat = undefined;
+    for (const { timeout } of this.timers.values()) clearTimeout(timeout);
     this.timers.clear();
+    await this.queue.idle();
+    for (const { timeout } of this.timers.values()) clearTimeout(timeout);
+    this.timers.clear();
+    await this.beat();
     this.live.clear();
   }
 }

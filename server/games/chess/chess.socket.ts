@@ -54,7 +54,7 @@ export function gameMemberOf(app: FastifyInstance, chess: ChessService): Authori
   return async (ctx, payload) => {
     const { gameId } = payload as { gameId?: number };
     if (gameId === undefined) throw new Error('gameMemberOf used on a command without gameId');
-    const roomId = chess.roomOf(gameId);
+    const roomId = await chess.roomOf(gameId);
     return { roomId, membership: await app.rooms.requireMember(roomId, ctx.userId) };
   };
 }
@@ -74,7 +74,7 @@ export function registerChessSockets(app: FastifyInstance, chess: ChessService):
         continue;
       }
       try {
-        if (await rooms.membership(chess.roomOf(Number(m[1])), session.data.userId)) kept.push(ch);
+        if (await rooms.membership(await chess.roomOf(Number(m[1])), session.data.userId)) kept.push(ch);
       } catch {
         // an unknown game: dropped
       }
@@ -87,13 +87,7 @@ export function registerChessSockets(app: FastifyInstance, chess: ChessService):
     if (!socket.recovered) return;
     for (const ch of socket.rooms) {
       const m = /^chess:(\d+)$/.exec(ch);
-      if (m) {
-        try {
-          chess.watch(Number(m[1]), socket.data.userId, socket.id);
-        } catch {
-          void socket.leave(ch);
-        }
-      }
+      if (m) chess.watch(Number(m[1]), socket.data.userId, socket.id).catch(() => void socket.leave(ch));
     }
   });
   // Any node's disconnects: with several nodes, the game's owner tracks sockets connected elsewhere.
@@ -108,17 +102,21 @@ export function registerChessSockets(app: FastifyInstance, chess: ChessService):
     for (const ch of [...socket.rooms]) {
       const g = /^chess:(\d+)$/.exec(ch);
       if (!g) continue;
-      let roomOfGame: number | null = null;
-      try {
-        roomOfGame = chess.roomOf(Number(g[1]));
-      } catch {
-        // The game went with its room: leave its channel too.
+      const roomId = Number(m[1]);
+      // Known games (every game this node has served) leave at once; others after one read.
+      const known = chess.knownRoomOf(Number(g[1]));
+      if (known === roomId) void socket.leave(ch);
+      else if (known === null) {
+        void chess.roomOf(Number(g[1])).then(
+          (roomOfGame) => roomOfGame === roomId && void socket.leave(ch),
+          // The game went with its room: leave its channel too.
+          () => void socket.leave(ch),
+        );
       }
-      if (roomOfGame === null || roomOfGame === Number(m[1])) void socket.leave(ch);
     }
   });
 
-  sockets.command('chess:list', inRoom, (_ctx, { roomId }) => ({ games: chess.listLive(roomId), serverNow: Date.now() }));
+  sockets.command('chess:list', inRoom, async (_ctx, { roomId }) => ({ games: await chess.listLive(roomId), serverNow: Date.now() }));
   sockets.command('chess:challenge', inRoom, (ctx, p) => chess.challenge(p.roomId, ctx.userId, p));
   sockets.command('chess:accept', inGame, async (ctx, { gameId }) => {
     await chess.accept(gameId, ctx.userId);
@@ -126,12 +124,12 @@ export function registerChessSockets(app: FastifyInstance, chess: ChessService):
     await ctx.socket.join(gameChannel(gameId));
     return chess.watch(gameId, ctx.userId, ctx.socket.id);
   });
-  sockets.command('chess:decline', inGame, (ctx, { gameId }) => {
-    chess.decline(gameId, ctx.userId);
+  sockets.command('chess:decline', inGame, async (ctx, { gameId }) => {
+    await chess.decline(gameId, ctx.userId);
     return null;
   });
-  sockets.command('chess:cancel', inGame, (ctx, { gameId }) => {
-    chess.cancel(gameId, ctx.userId);
+  sockets.command('chess:cancel', inGame, async (ctx, { gameId }) => {
+    await chess.cancel(gameId, ctx.userId);
     return null;
   });
   sockets.command('chess:watch', inGame, async (ctx, { gameId }) => {
@@ -150,7 +148,7 @@ export function registerChessSockets(app: FastifyInstance, chess: ChessService):
   sockets.command('chess:takeback', inGame, (ctx, { gameId, action }) => chess.act(gameId, ctx.userId, { type: 'takeback', action }));
   // A kicked or banned player cannot come back: their games end now (see ChessService.memberRemoved).
   app.roomEvents.on('member:left', ({ roomId, userId, reason }) => {
-    if (reason !== 'left') chess.memberRemoved(roomId, userId);
+    if (reason !== 'left') chess.memberRemoved(roomId, userId).catch((err: unknown) => app.log.error({ err, roomId, userId }, 'chess: ending the games of a removed member failed'));
   });
 
   sockets.command('chess:claim', inGame, (ctx, { gameId, outcome }) => chess.act(gameId, ctx.userId, { type: 'claim', outcome }));

@@ -1,6 +1,9 @@
-import Database from 'better-sqlite3';
 import { Chess } from 'chess.js';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { closeDb, openDb, openPgDb, type Db } from '../../../db/client.js';
+import { first } from '../../../db/query.js';
+import { chessGames } from '../../../db/schema/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChessMovedFact } from '../../../protocol/chess-events.js';
 import type { GameSummary, GameView } from '../../../protocol/chess.js';
@@ -24,8 +27,8 @@ async function ok<T>(p: Promise<AckLike<T>>): Promise<T> {
   if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
   return ack.data;
 }
-const db = () => server.app.db.$client;
-const gameRow = (id: number) => db().prepare('SELECT * FROM chess_games WHERE id = ?').get(id) as Record<string, unknown>;
+const db = () => server.app.db;
+const gameRow = async (id: number) => (await first(db().select().from(chessGames).where(eq(chessGames.id, id)).limit(1)))!;
 
 async function connect() {
   [as, bs, cs] = await Promise.all([ada.socket(), bob.socket(), cyd.socket()]);
@@ -112,9 +115,50 @@ describe('seats and challenges', () => {
     const ch2 = await ok(command(as, 'chess:challenge', { roomId, color: 'white', timeControl: { minutes: 3, increment: 0 } }));
     expect(await command(bs, 'chess:cancel', { gameId: ch2.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await ok(command(as, 'chess:cancel', { gameId: ch2.id }));
-    expect(gameRow(ch2.id).status).toBe('cancelled');
+    expect((await gameRow(ch2.id)).status).toBe('cancelled');
     expect(await command(as, 'chess:challenge', { roomId, opponentId: xan.userId, timeControl: null })).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
     expect(await command(as, 'chess:challenge', { roomId, opponentId: ada.userId, timeControl: null })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+  });
+});
+
+describe('conflicting commands at once (serialised per room)', () => {
+  it('two moves for the same side sent together: exactly one is played and stored', async () => {
+    const game = await newGame({ minutes: 5, increment: 0 });
+    const tablet = await ada.socket();
+    try {
+      const acks = await Promise.all([command(as, 'chess:move', { gameId: game.id, uci: 'e2e4', ply: 0 }), command(tablet, 'chess:move', { gameId: game.id, uci: 'd2d4', ply: 0 })]);
+      expect(acks.filter((a) => a.ok)).toHaveLength(1);
+      expect(acks.find((a) => !a.ok)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+      const row = await gameRow(game.id);
+      expect(JSON.parse(row.moves as string)).toHaveLength(1);
+      expect(row.version).toBe(1);
+      const view = await ok(command(bs, 'chess:watch', { gameId: game.id }));
+      expect(view).toMatchObject({ ply: 1, v: 1 });
+      // Without the ply guard too: both reach the rules, the second finds it is not White's turn.
+      const again = await Promise.all([command(bs, 'chess:move', { gameId: game.id, uci: 'e7e5' }), command(bs, 'chess:move', { gameId: game.id, uci: 'd7d5' })]);
+      expect(again.filter((a) => a.ok)).toHaveLength(1);
+      expect(JSON.parse((await gameRow(game.id)).moves as string)).toHaveLength(2);
+    } finally {
+      tablet.close();
+    }
+    await ok(command(as, 'chess:resign', { gameId: game.id }));
+  });
+
+  it('both players resign at once, and two members take one open seat at once: one of each wins', async () => {
+    const game = await newGame();
+    const resigns = await Promise.all([command(as, 'chess:resign', { gameId: game.id }), command(bs, 'chess:resign', { gameId: game.id })]);
+    expect(resigns.filter((a) => a.ok)).toHaveLength(1);
+    const row = await gameRow(game.id);
+    expect(row).toMatchObject({ status: 'finished', reason: 'resign', version: 1 });
+    expect(row.result).toBe(resigns[0]!.ok ? '0-1' : '1-0');
+
+    const seat = await ok(command(as, 'chess:challenge', { roomId, color: 'white', timeControl: null }));
+    const takes = await Promise.all([command(bs, 'chess:accept', { gameId: seat.id }), command(cs, 'chess:accept', { gameId: seat.id })]);
+    expect(takes.filter((a) => a.ok)).toHaveLength(1);
+    expect(takes.find((a) => !a.ok)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    const taken = await gameRow(seat.id);
+    expect(taken.blackId).toBe(takes[0]!.ok ? bob.userId : cyd.userId);
+    await ok(command(as, 'chess:abort', { gameId: seat.id }));
   });
 });
 
@@ -179,7 +223,7 @@ describe('playing', () => {
   it('refuses illegal moves, moves out of turn, stale positions, spectators and outsiders — and changes nothing', async () => {
     const game = await newGame({ minutes: 10, increment: 0 });
     await playMoves(game.id, ['e2e4', 'e7e5']);
-    const before = gameRow(game.id);
+    const before = await gameRow(game.id);
     const cases: [ClientSocket, unknown, string][] = [
       [as, { gameId: game.id, uci: 'e4e6' }, 'CONFLICT'], // illegal
       [as, { gameId: game.id, uci: 'e1e3' }, 'CONFLICT'],
@@ -198,7 +242,7 @@ describe('playing', () => {
     for (const [socket, payload, code] of cases) {
       expect(await command(socket, 'chess:move', payload), JSON.stringify(payload)).toMatchObject({ ok: false, error: { code } });
     }
-    expect(gameRow(game.id)).toEqual(before);
+    expect(await gameRow(game.id)).toEqual(before);
     const played = await ok(command(as, 'chess:move', { gameId: game.id, uci: 'g1f3', ply: 2, lag: 80 }));
     expect(played.move.san).toBe('Nf3');
     await ok(command(bs, 'chess:resign', { gameId: game.id }));
@@ -223,7 +267,7 @@ describe('playing', () => {
       ['chess:claim', { ...ref, outcome: 'win' }],
       ['chess:rematch', { ...ref, action: 'offer' }],
     ];
-    const before = gameRow(game.id);
+    const before = await gameRow(game.id);
     for (const [event, payload] of outsiderCases) {
       expect(await command(xs, event as 'chess:list', payload), event).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
     }
@@ -255,7 +299,7 @@ describe('playing', () => {
     for (const [event, payload] of outsiderCases.slice(7, 13)) {
       expect(await command(cs, event as 'chess:list', payload), event).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     }
-    expect(gameRow(game.id)).toEqual(before);
+    expect(await gameRow(game.id)).toEqual(before);
     await ok(command(as, 'chess:abort', ref));
   });
 
@@ -354,13 +398,13 @@ describe('clocks on the server', () => {
     const game = await newGame({ minutes: 1, increment: 0 });
     await playMoves(game.id, ['e2e4', 'e7e5']);
     // White has 300 ms left as of now; the timer re-arms from the row.
-    db().prepare('UPDATE chess_games SET white_ms = 300, turn_started_at = ?, alive_at = ? WHERE id = ?').run(Date.now(), Date.now(), game.id);
+    await db().update(chessGames).set({ whiteMs: 300, turnStartedAt: Date.now(), aliveAt: Date.now() }).where(eq(chessGames.id, game.id));
     const ended = nextEvent<{ game: GameView }>(bs, 'chess:ended', (f) => f.game.id === game.id, 3000);
-    server.app.chess.reload(game.id);
+    await server.app.chess.reload(game.id);
     const { game: over } = await ended;
     expect(over).toMatchObject({ status: 'finished', result: '0-1', reason: 'timeout', clock: { white: 0, running: null } });
-    const row = gameRow(game.id);
-    expect(row).toMatchObject({ status: 'finished', reason: 'timeout', white_ms: 0 });
+    const row = await gameRow(game.id);
+    expect(row).toMatchObject({ status: 'finished', reason: 'timeout', whiteMs: 0 });
   });
 
   it('a flag against a side whose opponent cannot mate is a draw', async () => {
@@ -370,9 +414,9 @@ describe('clocks on the server', () => {
     const now = Date.now();
     const fen = '8/8/4k3/8/8/2n5/8/KQ6 w - - 0 40';
     const moves = JSON.stringify([['e2e4', 'e4', fen.replace(' w ', ' b '), now, 60_000], ['e7e5', 'e5', fen, now, 60_000]]);
-    db().prepare('UPDATE chess_games SET moves = ?, white_ms = 200, turn_started_at = ?, alive_at = ? WHERE id = ?').run(moves, now, now, game.id);
+    await db().update(chessGames).set({ moves, whiteMs: 200, turnStartedAt: now, aliveAt: now }).where(eq(chessGames.id, game.id));
     const ended = nextEvent<{ game: GameView }>(as, 'chess:ended', (f) => f.game.id === game.id, 3000);
-    server.app.chess.reload(game.id);
+    await server.app.chess.reload(game.id);
     expect((await ended).game).toMatchObject({ result: '1/2-1/2', reason: 'timeout-vs-insufficient' });
   });
 });
@@ -441,7 +485,7 @@ describe('restarts', () => {
     await server.close();
     const down = Date.now();
     await sleep(1500); // the server is down: Black's clock must not run
-    server = await startServer({ dataDir: server.dataDir, config });
+    server = await startServer({ dataDir: server.dataDir, config: { ...config, databaseUrl: server.app.config.databaseUrl } });
     for (const c of [ada, bob, cyd, xan]) c.moveTo(server);
     await connect();
     xs.close();
@@ -469,10 +513,11 @@ describe('restarts', () => {
     await server.close();
     // The last heartbeat says White had been thinking for 61 s before the crash.
     const t = Date.now() - 120_000;
-    const offline = new Database(join(server.dataDir, 'commonroom.sqlite'));
-    offline.prepare('UPDATE chess_games SET turn_started_at = ?, alive_at = ? WHERE id = ?').run(t, t + 61_000, game.id);
-    offline.close();
-    server = await startServer({ dataDir: server.dataDir, config });
+    const url = server.app.config.databaseUrl;
+    const offline: Db = url ? openPgDb(url, { poolSize: 1 }) : openDb(join(server.dataDir, 'commonroom.sqlite'));
+    await offline.update(chessGames).set({ turnStartedAt: t, aliveAt: t + 61_000 }).where(eq(chessGames.id, game.id));
+    await closeDb(offline);
+    server = await startServer({ dataDir: server.dataDir, config: { ...config, databaseUrl: server.app.config.databaseUrl } });
     for (const c of [ada, bob, cyd, xan]) c.moveTo(server);
     await connect();
     const res = await ada.get(`/api/games/${game.id}`);

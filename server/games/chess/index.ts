@@ -17,13 +17,14 @@ declare module 'fastify' {
 export const chessPlugin = fp(
   async (app: FastifyInstance) => {
     const chess = new ChessService(app.db, app.roomEvents, app.rooms, socketChessOutlet(() => app.io), app.config.publicUrl ?? 'Commonroom');
+    chess.onError = (err, what) => app.log.error({ err }, `chess: ${what} failed`);
     app.decorate('chess', chess);
     registerChessSockets(app, chess);
     await app.register(chessRoutes(chess));
     app.addHook('onReady', async () => {
       // Several nodes: games resume on whichever node takes their room's lease (server/cluster).
       if (app.cluster.enabled) return;
-      const { games, flagged } = chess.resumeAll();
+      const { games, flagged } = await chess.resumeAll();
       if (games) app.log.info({ games, flagged }, 'chess games resumed');
     });
     app.addHook('preClose', async () => chess.stop());
