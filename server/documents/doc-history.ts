@@ -166,9 +166,10 @@ export class DocHistoryStore {
 
   /**
    * Folds updates older than `cutoff` (and already in the latest snapshot) into the base, leaving
-   * one checkpoint per edit session. Returns how many update rows were removed.
+   * one checkpoint per edit session. Returns how many update rows were removed; `onBase` learns
+   * the new base's size (it counts toward the document's size cap).
    */
-  async prune(docId: number, cutoff: number): Promise<number> {
+  async prune(docId: number, cutoff: number, onBase?: (bytes: number) => void): Promise<number> {
     const [doc] = await this.db
       .select({ base: documents.base, baseUpto: documents.baseUpto, snapshotUpto: documents.snapshotUpto })
       .from(documents)
@@ -221,6 +222,7 @@ export class DocHistoryStore {
       await tx.update(documents).set({ base, baseUpto: upto }).where(eq(documents.id, docId));
       await tx.delete(docUpdates).where(and(eq(docUpdates.docId, docId), lte(docUpdates.id, upto)));
     });
+    onBase?.(base.byteLength);
     return rows.length;
   }
 }

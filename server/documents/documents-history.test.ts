@@ -4,6 +4,7 @@
  * real Yjs documents synced by the client's own DocSync.
  */
 import { and, count, eq, max } from 'drizzle-orm';
+import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocSync } from '../../client/src/features/documents/docSync.js';
 import { docUpdates, docVersions, documents } from '../../db/schema/index.js';
@@ -312,6 +313,51 @@ describe('log growth', () => {
     expect(await server.app.documents.history.prune(doc.id, Date.now() - 30 * day)).toBe(0);
     expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: sessions[3]!.upto }))).text).toBe(current);
   });
+});
+
+describe('size cap', () => {
+  it('counts the history base (deleted text kept for the timeline) toward the 2 MB cap, also after a restart', async () => {
+    const doc = await ok<DocSummary>(command(as, 'doc:create', { roomId, title: 'Churn' }));
+    const docs = () => server.app.documents;
+    // A client's own Y.Doc: 1.1 MB typed, then all deleted (two updates, stored as ann's).
+    const y = new Y.Doc();
+    const sent: Uint8Array[] = [];
+    y.on('update', (u: Uint8Array) => sent.push(u));
+    y.getText(DOC_TEXT).insert(0, 'x'.repeat(1_100_000));
+    y.getText(DOC_TEXT).delete(0, 1_100_000);
+    for (const u of sent) await docs().applyUpdate(roomId, doc.id, ann.userId, u);
+    // Dated 40 days ago, then compacted: the snapshot is tiny (deleted text collected), the base keeps it.
+    await db().update(docUpdates).set({ createdAt: Date.now() - 40 * 86_400_000 }).where(eq(docUpdates.docId, doc.id));
+    await docs().compact(doc.id);
+    const [row] = await db().select({ stored: documents.storedBytes, base: documents.base }).from(documents).where(eq(documents.id, doc.id));
+    expect(row!.stored).toBeLessThan(10_000);
+    expect(row!.base!.byteLength).toBeGreaterThan(1_100_000);
+    expect(await docs().usedBytes(roomId, doc.id)).toBe(row!.stored + row!.base!.byteLength);
+
+    // 950 KB more fits beside the snapshot alone, but not beside snapshot + base: refused, nothing stored.
+    const big = new Y.Doc();
+    big.getText(DOC_TEXT).insert(0, 'y'.repeat(950_000));
+    const bigUpdate = Y.encodeStateAsUpdate(big);
+    const before = await counts(doc.id);
+    await expect(docs().applyUpdate(roomId, doc.id, ann.userId, bigUpdate)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await counts(doc.id)).toEqual(before);
+    // Small edits still fit, over the socket too.
+    const a = await opened(as, doc.id);
+    a.ydoc.getText(DOC_TEXT).insert(0, 'still fine');
+    await a.whenSaved();
+    a.destroy();
+
+    // After a restart the base is counted from the stored row.
+    for (const s of [os, as, bs, xs]) s.disconnect();
+    server = await server.restart();
+    for (const c of [owner, ann, ben, outsider]) c.moveTo(server);
+    [os, as, bs, xs] = await Promise.all([owner.socket(), ann.socket(), ben.socket(), outsider.socket()]);
+    await Promise.all([os, as, bs].map((s) => ok(command(s, 'room:enter', { roomId }))));
+    await expect(docs().applyUpdate(roomId, doc.id, ann.userId, bigUpdate)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await docs().text(roomId, doc.id)).toBe('still fine');
+    y.destroy();
+    big.destroy();
+  }, 90_000);
 });
 
 describe('large pastes', () => {
