@@ -16,6 +16,7 @@ import type { InterviewsService } from './interviews.service.js';
 import type { ProblemsService } from './problems.service.js';
 
 const anyOut = z.any();
+const roomParams = z.object({ roomId: z.coerce.number().int().positive() });
 const problemParams = z.object({ problemId: z.coerce.number().int().positive() });
 
 /**
@@ -59,6 +60,11 @@ export function interviewsRoutes(problems: ProblemsService, interviews: Intervie
     app.get('/api/interviews', { schema: { tags, summary: 'My past and open sessions as host', response: { 200: anyOut, ...authErrors } } }, async (req) => {
       const { user } = requireSession(req);
       return { sessions: await interviews.history(user.id) };
+    });
+
+    app.get('/api/interviews/by-room/:roomId', { schema: { tags, summary: 'The session whose chat room this is (participants only)', params: roomParams, response: { 200: z.object({ id: z.string() }), ...authErrors } } }, async (req) => {
+      const { user } = requireSession(req);
+      return { id: await interviews.idByRoom(req.params.roomId, user.id) };
     });
 
     app.get('/api/interviews/:id', { schema: { tags, summary: 'A session I take part in, and my role', params: sessionParams, response: { 200: anyOut, ...authErrors } } }, async (req) => {

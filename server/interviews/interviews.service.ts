@@ -175,6 +175,14 @@ export class InterviewsService {
     };
   }
 
+  /** The id of the session whose hidden room this is, for its participants (a chat notification leads there); NOT_FOUND otherwise. */
+  async idByRoom(roomId: number, userId: number): Promise<string> {
+    const [row] = await this.db.select({ id: interviewSessions.id }).from(interviewSessions).where(eq(interviewSessions.roomId, roomId)).limit(1);
+    if (!row) throw new AppError('NOT_FOUND', 'No such session.');
+    await this.access(row.id, userId);
+    return row.id;
+  }
+
   async get(id: string, userId: number): Promise<InterviewView> {
     const { row, role } = await this.access(id, userId);
     return { session: await this.view(row), role };

@@ -8,7 +8,8 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOC_TEXT } from '../../protocol/docs-constants.js';
 import type { InterviewView, ProblemSummary } from '../../protocol/interviews.js';
-import { Client, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer, ok } from '../test/harness.js';
+import { notificationTitle, notificationUrl } from '../../protocol/notifications-format.js';
+import { Client, collect, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer, ok } from '../test/harness.js';
 import { PROBLEM_BANK } from './problem-bank.js';
 
 let server: TestServer;
@@ -256,6 +257,41 @@ describe('a session', () => {
     expect((await obs.get(`/api/interviews/${sessionId}/runs`)).body.runs).toHaveLength(1);
   });
 
+  it('session chat notifies as the session’s chat (never a DM), announces no DM or lobby activity, and links to the session for participants only', async () => {
+    // A second socket of the host that is not in the session: it would hear dm:activity / lobby:activity.
+    const away = await host.socket();
+    const heard = collect<any>(away, 'dm:activity');
+    const lobby = collect<any>(away, 'lobby:activity');
+    const note = nextEvent<any>(away, 'notify:new', (f: any) => f.notification.link.roomId === roomId);
+    expect(await command(cs, 'chat:send', { roomId, text: 'Can I use a hash map?' })).toMatchObject({ ok: true });
+    const n = (await note).notification;
+    expect(n).toMatchObject({ kind: 'session', actor: { id: cand.userId }, roomName: 'Frontend loop — Cody', text: 'Can I use a hash map?' });
+    // The observer's earlier message folded into the same unread row.
+    expect(n.count).toBe(2);
+    expect(notificationTitle({ kind: n.kind, actorName: n.actor.displayName, roomName: n.roomName, count: n.count })).toBe('2 new messages in the interview “Frontend loop — Cody”');
+    expect(notificationTitle({ kind: n.kind, actorName: 'Cody', roomName: n.roomName, count: 1 })).toBe('Cody wrote in the interview “Frontend loop — Cody”');
+    expect((await host.get('/api/notifications')).body.notifications.filter((x: any) => x.kind === 'dm')).toEqual([]);
+    expect(notificationUrl(n.kind, n.link)).toBe(`/session/room/${roomId}`);
+    await command(away, 'clock:sync', {});
+    heard.stop();
+    lobby.stop();
+    expect(heard.filter((f) => f.roomId === roomId)).toEqual([]);
+    expect(lobby.filter((f) => f.roomId === roomId)).toEqual([]);
+    away.disconnect();
+
+    // The notification's link: the session's id, for its participants only.
+    for (const c of [host, cand, obs]) expect((await c.get(`/api/interviews/by-room/${roomId}`)).body).toEqual({ id: sessionId });
+    for (const c of [outsider, thief]) expect((await c.get(`/api/interviews/by-room/${roomId}`)).status).toBe(404);
+    const plainRoom = await roomWith(outsider, []);
+    expect((await outsider.get(`/api/interviews/by-room/${plainRoom.id}`)).status).toBe(404); // a room that is no session
+    expect((await outsider.get('/api/interviews/by-room/999999')).status).toBe(404);
+    for (const bad of ['abc', '-1', '0', '1.5']) expect((await host.get(`/api/interviews/by-room/${bad}`)).status).toBe(400);
+    expect((await new Client(server.url).get(`/api/interviews/by-room/${roomId}`)).status).toBe(401);
+    // A foreign page may send the GET (CSRF guards writes) but never reads the answer: no CORS grant.
+    const foreign = await host.req('GET', `/api/interviews/by-room/${roomId}`, undefined, { origin: 'https://evil.example' });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('keeps notes and scorecard for the host only', async () => {
     const put = await host.put(`/api/interviews/${sessionId}/private`, { notes: SECRET, scorecard: { ratings: { coding: 3, communication: 2 }, recommendation: 'no' } });
     expect(put.status).toBe(200);
@@ -293,6 +329,7 @@ describe('a session', () => {
     // The used invite does not bring them back.
     expect((await cand.post(`/api/interviews/${sessionId}/join`, { token: invites.candidate })).status).toBeGreaterThanOrEqual(403);
     expect((await cand.get(`/api/interviews/${sessionId}`)).status).toBe(404);
+    expect((await cand.get(`/api/interviews/by-room/${roomId}`)).status).toBe(404);
     // The host's pad is read-only now.
     const hp = await openPad(hs, roomId, docId);
     expect(hp.canEdit).toBe(false);

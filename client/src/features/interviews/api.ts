@@ -25,6 +25,7 @@ export const interviewsApi = {
   create: (body: { name: string; problemId: number; language: InterviewLanguage; fromRoomId?: number }) =>
     request<InterviewView & { invites: InterviewInvites }>('POST', '/api/interviews', { body }),
   history: () => request<{ sessions: SessionHistoryItem[] }>('GET', '/api/interviews').then((r) => r.sessions),
+  byRoom: (roomId: number) => request<{ id: string }>('GET', `/api/interviews/by-room/${roomId}`).then((r) => r.id),
   get: (id: string) => request<InterviewView>('GET', base(id)),
   join: (id: string, token: string) => request<InterviewView>('POST', `${base(id)}/join`, { body: { token } }),
   invites: (id: string) => request<{ invites: InterviewInvites }>('POST', `${base(id)}/invites`, { body: {} }).then((r) => r.invites),
