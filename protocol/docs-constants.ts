@@ -54,6 +54,12 @@ export const PYODIDE_VERSION = '314.0.8';
 export const PYODIDE_LOAD_LIMIT_MS = 300_000;
 /** A run is stopped after this long (the Worker is terminated). */
 export const RUN_TIME_LIMIT_MS = 5_000;
+/**
+ * "Run tests": each test case gets this long of its own (after the code's top level ran within
+ * RUN_TIME_LIMIT_MS). A case over it is reported as "Time limit exceeded"; the Worker is replaced
+ * and the remaining cases still run.
+ */
+export const CASE_TIME_LIMIT_MS = 3_000;
 export const RUN_OUTPUT_LINES_MAX = 200;
 export const RUN_LINE_MAX = 1_000;
 /** Runs kept per pad (in memory) and shown to whoever opens it. */
