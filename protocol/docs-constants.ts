@@ -41,6 +41,8 @@ export const DOC_TEXT = 'content';
 export const DOC_VERSION_NAME_MAX = 80;
 /** Named versions kept per document. */
 export const DOC_VERSIONS_MAX = 200;
+/** Edit sessions per page of a document's timeline (older ones come with `before`). */
+export const DOC_HISTORY_PAGE = 200;
 /** Updates by one author at most this far apart form one edit session of the timeline. */
 export const DOC_SESSION_GAP_MS = 60_000;
 /** At most this many documents per room. */

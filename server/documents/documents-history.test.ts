@@ -315,6 +315,36 @@ describe('log growth', () => {
   });
 });
 
+describe('long timelines', () => {
+  it('page instead of truncating: 205 sessions come as 200 + 5 with `before`; garbage and outsiders are refused', async () => {
+    const doc = await ok<DocSummary>(command(as, 'doc:create', { roomId, title: 'Diary' }));
+    const a = await opened(as, doc.id);
+    const t = a.ydoc.getText(DOC_TEXT);
+    for (let i = 0; i < 205; i++) {
+      t.insert(t.length, 'x');
+      await a.whenSaved();
+    }
+    a.destroy();
+    // Each keystroke two minutes after the previous one: 205 sessions.
+    const rows = await db().select({ id: docUpdates.id }).from(docUpdates).where(eq(docUpdates.docId, doc.id));
+    const start = Date.now() - 205 * 120_000;
+    for (const [i, r] of rows.entries()) await db().update(docUpdates).set({ createdAt: start + i * 120_000 }).where(eq(docUpdates.id, r.id));
+
+    const first = await ok<DocHistory>(command(bs, 'doc:history', { roomId, docId: doc.id }));
+    expect(first.sessions).toHaveLength(200);
+    expect(first.more).toBe(true);
+    const second = await ok<DocHistory>(command(bs, 'doc:history', { roomId, docId: doc.id, before: first.sessions.at(-1)!.upto }));
+    expect(second.sessions).toHaveLength(5);
+    expect(second.more).toBe(false);
+    const uptos = [...first.sessions, ...second.sessions].map((s) => s.upto);
+    expect(uptos).toEqual(rows.map((r) => r.id).sort((x, y) => y - x));
+    for (const bad of [-1, 0, 1.5, 'x', null]) {
+      expect(await command(bs, 'doc:history', { roomId, docId: doc.id, before: bad } as never), String(bad)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    }
+    expect(await command(xs, 'doc:history', { roomId, docId: doc.id, before: first.sessions.at(-1)!.upto })).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
+  }, 120_000);
+});
+
 describe('size cap', () => {
   it('counts the history base (deleted text kept for the timeline) toward the 2 MB cap, also after a restart', async () => {
     const doc = await ok<DocSummary>(command(as, 'doc:create', { roomId, title: 'Churn' }));

@@ -314,9 +314,9 @@ export class DocumentsService {
   // ---- history -------------------------------------------------------------------------------
 
   /** The timeline (edit sessions) and named versions. */
-  async timeline(roomId: number, docId: number): Promise<DocHistory> {
+  async timeline(roomId: number, docId: number, before?: number): Promise<DocHistory> {
     await this.get(roomId, docId);
-    return this.history.history(docId);
+    return this.history.history(docId, before);
   }
 
   /** The text at a history point; NOT_FOUND for a point this document does not have. */
