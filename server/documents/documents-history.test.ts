@@ -10,9 +10,10 @@ import { DocSync } from '../../client/src/features/documents/docSync.js';
 import { docUpdates, docVersions, documents } from '../../db/schema/index.js';
 import { DOC_TEXT } from '../../protocol/docs-constants.js';
 import type { DocHistory, DocSummary, DocVersion } from '../../protocol/docs.js';
-import { command, newUsers, nextEvent, roomWith, startServer, type Client, type ClientSocket, type TestServer, ok, until } from '../test/harness.js';
+import { command, newUsers, nextEvent, roomWith, type Client, type ClientSocket, type TestServer, ok, until } from '../test/harness.js';
 import { groupSessions } from './doc-history.js';
 import { socketTransport } from './test-transport.js';
+import { disposeDocRoom, docRoom, restartDocRoom, type DocRoom } from './test-fixture.js';
 
 let server: TestServer;
 let owner: Client;
@@ -39,18 +40,13 @@ async function opened(socket: ClientSocket, docId: number): Promise<DocSync> {
   return s;
 }
 
+let f: DocRoom | undefined;
 beforeAll(async () => {
-  server = await startServer();
-  [owner, ann, ben, outsider] = await newUsers(server, 'dora', 'ann', 'ben', 'xavier');
-  ({ id: roomId } = await roomWith(owner, [ann, ben]));
-  [os, as, bs, xs] = await Promise.all([owner.socket(), ann.socket(), ben.socket(), outsider.socket()]);
-  await Promise.all([os, as, bs].map((s) => ok(command(s, 'room:enter', { roomId }))));
-}, 60_000);
+  f = await docRoom();
+  ({ server, owner, ann, ben, outsider, roomId, os, as, bs, xs } = f);
+}, 60_000); // four argon2 sign-ups: slow on a busy 2-core machine
 
-afterAll(async () => {
-  for (const s of [os, as, bs, xs]) s?.disconnect();
-  await server?.dispose();
-});
+afterAll(() => disposeDocRoom(f));
 
 describe('edit sessions', () => {
   it('group one author’s updates a minute apart at most, across others typing in between; a restore stands alone', () => {
@@ -305,10 +301,8 @@ describe('log growth', () => {
     b.destroy();
 
     // A restart loads the same text, and pruning again finds nothing more to fold.
-    for (const s of [os, as, bs, xs]) s.disconnect();
-    server = await server.restart();
-    for (const c of [owner, ann, ben, outsider]) c.moveTo(server);
-    [os, as, bs, xs] = await Promise.all([owner.socket(), ann.socket(), ben.socket(), outsider.socket()]);
+    f = await restartDocRoom(f!);
+    ({ server, os, as, bs, xs } = f);
     expect(await server.app.documents.text(roomId, doc.id)).toBe('Old notes. ');
     expect(await server.app.documents.history.prune(doc.id, Date.now() - 30 * day)).toBe(0);
     expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: sessions[3]!.upto }))).text).toBe(current);
@@ -378,11 +372,8 @@ describe('size cap', () => {
     a.destroy();
 
     // After a restart the base is counted from the stored row.
-    for (const s of [os, as, bs, xs]) s.disconnect();
-    server = await server.restart();
-    for (const c of [owner, ann, ben, outsider]) c.moveTo(server);
-    [os, as, bs, xs] = await Promise.all([owner.socket(), ann.socket(), ben.socket(), outsider.socket()]);
-    await Promise.all([os, as, bs].map((s) => ok(command(s, 'room:enter', { roomId }))));
+    f = await restartDocRoom(f!);
+    ({ server, os, as, bs, xs } = f);
     await expect(docs().applyUpdate(roomId, doc.id, ann.userId, bigUpdate)).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await docs().text(roomId, doc.id)).toBe('still fine');
     y.destroy();
