@@ -175,7 +175,8 @@ export async function createDoc(page: Page, roomId: number, title: string, kind:
   await page.getByTestId('doc-title-input').fill(title);
   if (language) await page.getByLabel('Language').selectOption(language);
   await page.getByTestId('doc-create-submit').click();
-  await expect(page.getByTestId('doc-status')).toHaveText('Saved', { timeout: 30_000 });
+  if (language) await expect(page.getByTestId('doc-language')).toHaveValue(language, { timeout: 30_000 });
+  else await expect(page.getByTestId('doc-status')).toHaveText('Saved', { timeout: 30_000 });
   return Number(new URL(page.url()).searchParams.get('doc'));
 }
 
