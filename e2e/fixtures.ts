@@ -143,3 +143,64 @@ export async function openCall(page: Page, roomId: number, timeout = 60_000): Pr
 /** The remote participants' tiles on a page, and one user's tile (found by name: layouts reorder tiles). */
 export const remoteTiles = (page: Page) => page.locator('[data-testid="call-tile"][data-self="false"]');
 export const remoteTileOf = (page: Page, user: User) => remoteTiles(page).filter({ hasText: user.username });
+
+// ---- documents, code pads and interview sessions ----
+
+/** The shared editor (CodeMirror's content element). */
+export const editorOf = (page: Page) => page.locator('.cm-content');
+
+/** Replaces the whole text of the open pad and waits until the server has stored it. */
+export async function replaceCode(page: Page, code: string): Promise<void> {
+  await editorOf(page).click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(code);
+  await expect(page.getByTestId('doc-status')).toHaveText('Saved', { timeout: 30_000 });
+}
+
+/** `a` creates a room (over the API) and `b` joins it; returns the room's id. */
+export async function roomOfTwo(a: User, b: User, name: string): Promise<number> {
+  const r = await a.context.request.post('/api/rooms', { data: { name } });
+  expect(r.status()).toBe(201);
+  const { room } = (await r.json()) as { room: { id: number; code: string } };
+  expect((await b.context.request.post(`/api/rooms/${room.id}/join`, { data: { code: room.code } })).status()).toBe(200);
+  return room.id;
+}
+
+/** Opens the room's documents stage and creates a note or a code pad (in `language`); returns the document's id. */
+export async function createDoc(page: Page, roomId: number, title: string, kind: 'note' | 'pad', language?: string): Promise<number> {
+  await page.goto(`/rooms/${roomId}?a=docs`);
+  await expect(page.getByTestId('docs-stage')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId(kind === 'note' ? 'doc-new-note' : 'doc-new-pad').click();
+  await page.getByTestId('doc-title-input').fill(title);
+  if (language) await page.getByLabel('Language').selectOption(language);
+  await page.getByTestId('doc-create-submit').click();
+  if (language) await expect(page.getByTestId('doc-language')).toHaveValue(language, { timeout: 30_000 });
+  else await expect(page.getByTestId('doc-status')).toHaveText('Saved', { timeout: 30_000 });
+  return Number(new URL(page.url()).searchParams.get('doc'));
+}
+
+/** Opens a document of the room in `page` and waits until it is synced. */
+export async function openDoc(page: Page, roomId: number, docId: number): Promise<void> {
+  await page.goto(`/rooms/${roomId}?a=docs&doc=${docId}`);
+  await expect(page.getByTestId('doc-status')).toHaveText('Saved', { timeout: 60_000 });
+}
+
+/**
+ * `host` creates an interview session over the API (a bank problem by title) and `candidate`
+ * accepts the one-time invite in the browser; both end on the session page. Returns its id.
+ */
+export async function interviewOfTwo(host: User, candidate: User, name: string, problemTitle: string, language: 'javascript' | 'typescript' | 'python'): Promise<string> {
+  const { problems } = (await (await host.context.request.get('/api/interview-problems')).json()) as { problems: { id: number; title: string }[] };
+  const problem = problems.find((p) => p.title === problemTitle);
+  expect(problem, problemTitle).toBeTruthy();
+  const r = await host.context.request.post('/api/interviews', { data: { name, problemId: problem!.id, language } });
+  expect(r.status()).toBe(201);
+  const { session, invites } = (await r.json()) as { session: { id: string }; invites: { candidate: string } };
+  await host.page.goto(`/session/${session.id}`);
+  await expect(host.page.getByTestId('session-role')).toHaveText('Interviewer', { timeout: 60_000 });
+  await candidate.page.goto(`/session/${session.id}?invite=${invites.candidate}`);
+  await expect(candidate.page.getByTestId('session-role')).toHaveText('Candidate', { timeout: 60_000 });
+  await expect(candidate.page.getByTestId('doc-status')).toHaveText('Saved', { timeout: 60_000 });
+  return session.id;
+}

@@ -41,6 +41,8 @@ export const DOC_TEXT = 'content';
 export const DOC_VERSION_NAME_MAX = 80;
 /** Named versions kept per document. */
 export const DOC_VERSIONS_MAX = 200;
+/** Edit sessions per page of a document's timeline (older ones come with `before`). */
+export const DOC_HISTORY_PAGE = 200;
 /** Updates by one author at most this far apart form one edit session of the timeline. */
 export const DOC_SESSION_GAP_MS = 60_000;
 /** At most this many documents per room. */
@@ -54,6 +56,12 @@ export const PYODIDE_VERSION = '314.0.8';
 export const PYODIDE_LOAD_LIMIT_MS = 300_000;
 /** A run is stopped after this long (the Worker is terminated). */
 export const RUN_TIME_LIMIT_MS = 5_000;
+/**
+ * "Run tests": each test case gets this long of its own (after the code's top level ran within
+ * RUN_TIME_LIMIT_MS). A case over it is reported as "Time limit exceeded"; the Worker is replaced
+ * and the remaining cases still run.
+ */
+export const CASE_TIME_LIMIT_MS = 3_000;
 export const RUN_OUTPUT_LINES_MAX = 200;
 export const RUN_LINE_MAX = 1_000;
 /** Runs kept per pad (in memory) and shown to whoever opens it. */

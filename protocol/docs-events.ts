@@ -57,7 +57,8 @@ export const docsCommandSchemas = {
   /** Shares the console output of a run made in the sender's browser (code pads only). */
   'doc:run': z.object({ roomId, docId, run: docRunSchema }).strict(),
   /** The timeline (edit sessions) and named versions; every member, muted ones too. */
-  'doc:history': z.object({ roomId, docId }).strict(),
+  /** The timeline, newest first, a page at a time: `before` asks for the sessions older than that point. */
+  'doc:history': z.object({ roomId, docId, before: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional() }).strict(),
   /** Names the current state (members who may edit). */
   'doc:version:name': z.object({ roomId, docId, name: docVersionNameSchema }).strict(),
   /** The text at a history point (a session's or version's `upto`, 0 = empty). */

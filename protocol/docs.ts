@@ -97,4 +97,6 @@ export interface DocHistory {
   versions: DocVersion[];
   /** The latest point (the current text). */
   head: number;
+  /** Older sessions than these exist: ask again with `before` = the last one's `upto`. */
+  more: boolean;
 }

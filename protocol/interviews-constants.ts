@@ -32,6 +32,8 @@ export const NOTES_MAX = 20_000;
 export const OWN_PROBLEMS_MAX = 100;
 /** Sessions one interviewer may create per hour. */
 export const SESSIONS_PER_HOUR = 30;
+/** Sessions per page of a session list (the host's history, a room's sessions). */
+export const SESSIONS_PAGE = 25;
 /** Observers per session. */
 export const OBSERVERS_MAX = 10;
 /** Test runs kept per session. */

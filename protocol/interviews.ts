@@ -207,6 +207,17 @@ export interface SessionHistoryItem {
   scorecard: Scorecard;
 }
 
+/** A session as a room's list shows it (never notes nor scorecard); `myRole`: the caller's part in it, if any. */
+export type RoomSessionItem = Omit<SessionHistoryItem, 'scorecard'> & { host: SessionPerson; myRole: SessionRole | null };
+
+/** One page of a session list, newest first; `nextCursor` asks for the next (older) page. */
+export interface SessionPage<T> {
+  sessions: T[];
+  nextCursor: string | null;
+}
+export const sessionCursorSchema = z.string().regex(/^\d{1,15}\.[A-Za-z0-9_-]{22}$/);
+export const sessionListQuery = z.object({ before: sessionCursorSchema.optional() }).strict();
+
 /** Host only: everything needed to scrub through the code as it was typed. */
 export interface InterviewReplay {
   /** Base64 Yjs updates in arrival order. */

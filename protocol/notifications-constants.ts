@@ -5,9 +5,10 @@
 
 /**
  * What a notification is about. `message` is "a new message in a room set to all messages";
- * `file` (a file shared with you) is reserved for the files feature.
+ * `file` (a file shared with you) is reserved for the files feature; `session` is a message in
+ * the chat of an interview session I take part in.
  */
-export const NOTIFICATION_KINDS = ['mention', 'reply', 'dm', 'message', 'invite', 'chess', 'stream', 'alarm', 'file', 'alert'] as const;
+export const NOTIFICATION_KINDS = ['mention', 'reply', 'dm', 'message', 'invite', 'chess', 'stream', 'alarm', 'file', 'alert', 'session'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**

@@ -38,6 +38,8 @@ export function notificationTitle(n: { kind: NotificationKind; actorName: string
       return `${who} shared a file in ${where}`;
     case 'alert':
       return 'Server alert';
+    case 'session':
+      return n.count > 1 ? `${n.count} new messages in the interview “${where}”` : `${who} wrote in the interview “${where}”`;
   }
 }
 
@@ -47,6 +49,8 @@ export function notificationUrl(kind: NotificationKind, link: NotificationLinkLi
   if (kind === 'alarm') return '/?alarms=1';
   if (kind === 'alert') return '/admin/health';
   if (link.roomId === null) return '/';
+  // An interview session's chat: the session page (found from its hidden room, for participants only).
+  if (kind === 'session') return `/session/room/${link.roomId}`;
   const base = `/rooms/${link.roomId}`;
   if (kind === 'chess' && link.gameId !== null) return `${base}?a=chess&g=${link.gameId}`;
   if (kind === 'stream') return `${base}?a=live`;

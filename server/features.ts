@@ -81,7 +81,7 @@ export const featuresPlugin = fp(
     const chat = new ChatService(
       app.db,
       roomEvents,
-      socketChatNotifier(io, async (id) => (await rooms.getRow(id)).name, async (id) => (await rooms.kindOf(id)) !== 'room'),
+      socketChatNotifier(io, async (id) => (await rooms.getRow(id)).name, async (id) => (await rooms.kindOf(id)) ?? 'room'),
       app.config.chatRatePer10s,
     );
     app.decorate('audit', new AuditService(app.db));

@@ -8,7 +8,7 @@ export const notifications = pgTable(
   {
     id: serial('id').primaryKey(),
     userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['mention', 'reply', 'dm', 'message', 'invite', 'chess', 'stream', 'alarm', 'file', 'alert'] }).notNull(),
+    kind: text('kind', { enum: ['mention', 'reply', 'dm', 'message', 'invite', 'chess', 'stream', 'alarm', 'file', 'alert', 'session'] }).notNull(),
     actorId: integer('actor_id').references(() => users.id, { onDelete: 'set null' }),
     roomId: integer('room_id').references(() => rooms.id, { onDelete: 'cascade' }),
     messageId: bigint('message_id', { mode: 'number' }),

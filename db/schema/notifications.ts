@@ -10,7 +10,7 @@ export const notifications = sqliteTable(
     userId: integer('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['mention', 'reply', 'dm', 'message', 'invite', 'chess', 'stream', 'alarm', 'file', 'alert'] }).notNull(),
+    kind: text('kind', { enum: ['mention', 'reply', 'dm', 'message', 'invite', 'chess', 'stream', 'alarm', 'file', 'alert', 'session'] }).notNull(),
     actorId: integer('actor_id').references(() => users.id, { onDelete: 'set null' }),
     /** A deleted room takes its notifications with it. */
     roomId: integer('room_id').references(() => rooms.id, { onDelete: 'cascade' }),

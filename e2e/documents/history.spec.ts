@@ -4,9 +4,8 @@
  * person's open editor shows the restored text live.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { docShot, newUserViaApi } from '../fixtures.js';
+import { createDoc, docShot, editorOf as editor, newUserViaApi, openDoc, roomOfTwo } from '../fixtures.js';
 
-const editor = (p: Page) => p.locator('.cm-content');
 /** The editor's text without the remote cursors' name labels (widgets inside the lines). */
 const editorText = (p: Page) =>
   editor(p).evaluate((el) =>
@@ -22,23 +21,14 @@ const editorText = (p: Page) =>
 test('name a version, edit on, view it with its diff, restore it: the other editor follows', async ({ browser }) => {
   test.setTimeout(300_000); // two browsers, each loading the editor chunk, on a loaded 2-core machine
   const [a, b] = await Promise.all([newUserViaApi(browser, 'histA'), newUserViaApi(browser, 'histB')]);
-  const r = await a.context.request.post('/api/rooms', { data: { name: 'History room' } });
-  expect(r.status()).toBe(201);
-  const { room } = (await r.json()) as { room: { id: number; code: string } };
-  expect((await b.context.request.post(`/api/rooms/${room.id}/join`, { data: { code: room.code } })).status()).toBe(200);
+  const roomId = await roomOfTwo(a, b, 'History room');
+  const room = { id: roomId };
   const doc = await (await a.context.request.get(`/api/rooms/${room.id}/documents`)).json();
   expect(doc.documents).toEqual([]);
 
   // A creates the note; B opens it.
-  await a.page.goto(`/rooms/${room.id}?a=docs`);
-  await expect(a.page.getByTestId('docs-stage')).toBeVisible({ timeout: 60_000 });
-  await a.page.getByTestId('doc-new-note').click();
-  await a.page.getByTestId('doc-title-input').fill('Plan');
-  await a.page.getByTestId('doc-create-submit').click();
-  await expect(a.page.getByTestId('doc-status')).toHaveText('Saved', { timeout: 30_000 });
-  const docId = Number(new URL(a.page.url()).searchParams.get('doc'));
-  await b.page.goto(`/rooms/${room.id}?a=docs&doc=${docId}`);
-  await expect(b.page.getByTestId('doc-status')).toHaveText('Saved', { timeout: 60_000 });
+  const docId = await createDoc(a.page, room.id, 'Plan', 'note');
+  await openDoc(b.page, room.id, docId);
 
   await editor(a.page).click();
   await a.page.keyboard.type('# Plan\n\nstep one\nkeep this');

@@ -2,26 +2,14 @@
  * Python in the code pad: Pyodide is fetched from our own origin only when Python is run, runs in
  * a Worker without network, its output reaches the other person, and an endless loop is stopped.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { docShot, newUserViaApi } from '../fixtures.js';
-
-const editor = (p: Page) => p.locator('.cm-content');
-
-async function replaceCode(page: Page, code: string) {
-  await editor(page).click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(code);
-  await expect(page.getByTestId('doc-status')).toHaveText('Saved', { timeout: 30_000 });
-}
+import { expect, test } from '@playwright/test';
+import { createDoc, docShot, editorOf as editor, newUserViaApi, openDoc, replaceCode, roomOfTwo } from '../fixtures.js';
 
 // Loading Python takes 2-3 s on a desktop but about a minute on this project's busy 2-core machines.
 test.setTimeout(900_000);
 test('Python runs in the browser from our origin, output shared, endless loop stopped', async ({ browser }) => {
   const [a, b] = await Promise.all([newUserViaApi(browser, 'pyA'), newUserViaApi(browser, 'pyB')]);
-  const r = await a.context.request.post('/api/rooms', { data: { name: 'Python pairing' } });
-  const { room } = (await r.json()) as { room: { id: number; code: string } };
-  expect((await b.context.request.post(`/api/rooms/${room.id}/join`, { data: { code: room.code } })).status()).toBe(200);
+  const room = { id: await roomOfTwo(a, b, 'Python pairing') };
 
   const pyodideRequests: string[] = [];
   const foreign: string[] = [];
@@ -31,19 +19,11 @@ test('Python runs in the browser from our origin, output shared, endless loop st
     if (url.host !== '127.0.0.1:' + (process.env.E2E_PORT ?? '3107') && !url.protocol.startsWith('data') && !url.protocol.startsWith('blob')) foreign.push(req.url());
   });
 
-  await a.page.goto(`/rooms/${room.id}?a=docs`);
-  await expect(a.page.getByTestId('docs-stage')).toBeVisible({ timeout: 60_000 });
-  await a.page.getByTestId('doc-new-pad').click();
-  await a.page.getByTestId('doc-title-input').fill('Snakes');
-  await a.page.getByLabel('Language').selectOption('python');
-  await a.page.getByTestId('doc-create-submit').click();
-  await expect(a.page.getByTestId('doc-language')).toHaveValue('python', { timeout: 30_000 });
-  const docId = Number(new URL(a.page.url()).searchParams.get('doc'));
+  const docId = await createDoc(a.page, room.id, 'Snakes', 'pad', 'python');
   // Nothing of Python is loaded until a Python run is asked for.
   expect(pyodideRequests).toEqual([]);
 
-  await b.page.goto(`/rooms/${room.id}?a=docs&doc=${docId}`);
-  await expect(b.page.getByTestId('doc-status')).toHaveText('Saved', { timeout: 60_000 });
+  await openDoc(b.page, room.id, docId);
 
   await replaceCode(
     a.page,

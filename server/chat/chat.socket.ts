@@ -11,18 +11,23 @@ import { isMuted } from '../rooms/rooms.service.js';
 import { memberOf } from '../rooms/rooms.socket.js';
 import type { ChatNotifier } from './chat.service.js';
 
-/** `isDirect`: the room is a direct conversation, whose activity is `dm:activity` (server/dms). */
+/**
+ * `kindOf`: a direct conversation ('dm' / 'group') announces activity as `dm:activity` (server/dms),
+ * a room as `lobby:activity`; an interview session's hidden room is in no list, so it announces none.
+ */
 export function socketChatNotifier(
   io: () => AppServer,
   roomName: (roomId: number) => Promise<string>,
-  isDirect: (roomId: number) => Promise<boolean> = async () => false,
+  kindOf: (roomId: number) => Promise<string> = async () => 'room',
 ): ChatNotifier {
   return {
     async mentioned(userIds, roomId, message) {
       io().to(userIds.map(userChannel)).emit('notify:mention', { roomId, roomName: await roomName(roomId), message });
     },
     async activity(roomId, lastMessageId, authorId) {
-      io().to(membersChannel(roomId)).except(roomChannel(roomId)).emit((await isDirect(roomId)) ? 'dm:activity' : 'lobby:activity', { roomId, lastMessageId, authorId });
+      const kind = await kindOf(roomId);
+      if (kind === 'interview') return;
+      io().to(membersChannel(roomId)).except(roomChannel(roomId)).emit(kind === 'dm' || kind === 'group' ? 'dm:activity' : 'lobby:activity', { roomId, lastMessageId, authorId });
     },
   };
 }

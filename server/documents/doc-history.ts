@@ -15,7 +15,7 @@ import * as Y from 'yjs';
 import type { Db } from '../../db/client.js';
 import { transaction } from '../../db/tx.js';
 import { docUpdates, docVersions, documents, users } from '../../db/schema/index.js';
-import { DOC_SESSION_GAP_MS, DOC_TEXT } from '../../protocol/docs-constants.js';
+import { DOC_HISTORY_PAGE, DOC_SESSION_GAP_MS, DOC_TEXT } from '../../protocol/docs-constants.js';
 import type { DocHistory, DocHistorySession, DocVersion } from '../../protocol/docs.js';
 
 /** What the timeline needs of one update row. */
@@ -70,8 +70,6 @@ export function groupSessions(rows: readonly UpdateMeta[], gapMs = DOC_SESSION_G
 
 type DocBase = { base: Buffer | null; baseUpto: number };
 
-/** Sessions and named versions shown at most (newest first). */
-const HISTORY_MAX_SESSIONS = 500;
 
 export class DocHistoryStore {
   constructor(private readonly db: Db) {}
@@ -86,8 +84,11 @@ export class DocHistoryStore {
     return out;
   }
 
-  /** The timeline and the named versions of a document (the caller checked room and membership). */
-  async history(docId: number): Promise<DocHistory> {
+  /**
+   * The timeline (one page of sessions, newest first; `before`: only sessions older than that
+   * point) and the named versions of a document (the caller checked room and membership).
+   */
+  async history(docId: number, before?: number): Promise<DocHistory> {
     const [doc] = await this.db.select({ baseUpto: documents.baseUpto }).from(documents).where(eq(documents.id, docId)).limit(1);
     const meta = await this.db
       .select({ id: docUpdates.id, userId: docUpdates.userId, createdAt: docUpdates.createdAt, added: docUpdates.added, removed: docUpdates.removed, restoredFrom: docUpdates.restoredFrom })
@@ -98,11 +99,18 @@ export class DocHistoryStore {
     const live = groupSessions(meta);
     const compacted = kept.filter((v) => v.kind === 'session');
     const named = kept.filter((v) => v.kind === 'named');
-    const who = await this.names([...live.map((s) => s.userId), ...kept.map((v) => v.userId)]);
+    // Sessions are grouped over the whole log (a page break never splits one), then paged.
+    const all = [...live.map((s) => ({ ...s, compacted: false })), ...compacted.map((v) => ({ upto: v.upto, userId: v.userId, compacted: true }))]
+      .filter((s) => before === undefined || s.upto < before)
+      .sort((a, b) => b.upto - a.upto);
+    const pageUptos = new Set(all.slice(0, DOC_HISTORY_PAGE).map((s) => s.upto));
+    const liveShown = live.filter((s) => pageUptos.has(s.upto));
+    const compactedShown = compacted.filter((v) => pageUptos.has(v.upto));
+    const who = await this.names([...liveShown.map((s) => s.userId), ...compactedShown.map((v) => v.userId), ...named.map((v) => v.userId)]);
     const user = (id: number | null) => (id !== null && who.has(id) ? { id, displayName: who.get(id)! } : null);
     const sessions: DocHistorySession[] = [
-      ...live.map((s) => ({ ...s, user: user(s.userId), compacted: false })),
-      ...compacted.map((v) => ({
+      ...liveShown.map((s) => ({ ...s, user: user(s.userId), compacted: false })),
+      ...compactedShown.map((v) => ({
         upto: v.upto,
         userId: v.userId,
         user: user(v.userId),
@@ -116,10 +124,9 @@ export class DocHistoryStore {
       })),
     ]
       .sort((a, b) => b.upto - a.upto)
-      .slice(0, HISTORY_MAX_SESSIONS)
       .map(({ userId: _u, ...s }) => s);
     const versions: DocVersion[] = named.map((v) => ({ id: v.id, name: v.name ?? '', upto: v.upto, by: user(v.userId), at: v.createdAt }));
-    return { sessions, versions, head: meta.at(-1)?.id ?? doc?.baseUpto ?? 0 };
+    return { sessions, versions, head: meta.at(-1)?.id ?? doc?.baseUpto ?? 0, more: all.length > DOC_HISTORY_PAGE };
   }
 
   /**
@@ -166,9 +173,10 @@ export class DocHistoryStore {
 
   /**
    * Folds updates older than `cutoff` (and already in the latest snapshot) into the base, leaving
-   * one checkpoint per edit session. Returns how many update rows were removed.
+   * one checkpoint per edit session. Returns how many update rows were removed; `onBase` learns
+   * the new base's size (it counts toward the document's size cap).
    */
-  async prune(docId: number, cutoff: number): Promise<number> {
+  async prune(docId: number, cutoff: number, onBase?: (bytes: number) => void): Promise<number> {
     const [doc] = await this.db
       .select({ base: documents.base, baseUpto: documents.baseUpto, snapshotUpto: documents.snapshotUpto })
       .from(documents)
@@ -221,6 +229,7 @@ export class DocHistoryStore {
       await tx.update(documents).set({ base, baseUpto: upto }).where(eq(documents.id, docId));
       await tx.delete(docUpdates).where(and(eq(docUpdates.docId, docId), lte(docUpdates.id, upto)));
     });
+    onBase?.(base.byteLength);
     return rows.length;
   }
 }

@@ -4,14 +4,16 @@
  * real Yjs documents synced by the client's own DocSync.
  */
 import { and, count, eq, max } from 'drizzle-orm';
+import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocSync } from '../../client/src/features/documents/docSync.js';
 import { docUpdates, docVersions, documents } from '../../db/schema/index.js';
 import { DOC_TEXT } from '../../protocol/docs-constants.js';
 import type { DocHistory, DocSummary, DocVersion } from '../../protocol/docs.js';
-import { command, newUsers, nextEvent, roomWith, startServer, type Client, type ClientSocket, type TestServer, ok, until } from '../test/harness.js';
+import { command, newUsers, nextEvent, roomWith, type Client, type ClientSocket, type TestServer, ok, until } from '../test/harness.js';
 import { groupSessions } from './doc-history.js';
 import { socketTransport } from './test-transport.js';
+import { disposeDocRoom, docRoom, restartDocRoom, type DocRoom } from './test-fixture.js';
 
 let server: TestServer;
 let owner: Client;
@@ -38,18 +40,13 @@ async function opened(socket: ClientSocket, docId: number): Promise<DocSync> {
   return s;
 }
 
+let f: DocRoom | undefined;
 beforeAll(async () => {
-  server = await startServer();
-  [owner, ann, ben, outsider] = await newUsers(server, 'dora', 'ann', 'ben', 'xavier');
-  ({ id: roomId } = await roomWith(owner, [ann, ben]));
-  [os, as, bs, xs] = await Promise.all([owner.socket(), ann.socket(), ben.socket(), outsider.socket()]);
-  await Promise.all([os, as, bs].map((s) => ok(command(s, 'room:enter', { roomId }))));
-}, 60_000);
+  f = await docRoom();
+  ({ server, owner, ann, ben, outsider, roomId, os, as, bs, xs } = f);
+}, 60_000); // four argon2 sign-ups: slow on a busy 2-core machine
 
-afterAll(async () => {
-  for (const s of [os, as, bs, xs]) s?.disconnect();
-  await server?.dispose();
-});
+afterAll(() => disposeDocRoom(f));
 
 describe('edit sessions', () => {
   it('group one author’s updates a minute apart at most, across others typing in between; a restore stands alone', () => {
@@ -304,14 +301,84 @@ describe('log growth', () => {
     b.destroy();
 
     // A restart loads the same text, and pruning again finds nothing more to fold.
-    for (const s of [os, as, bs, xs]) s.disconnect();
-    server = await server.restart();
-    for (const c of [owner, ann, ben, outsider]) c.moveTo(server);
-    [os, as, bs, xs] = await Promise.all([owner.socket(), ann.socket(), ben.socket(), outsider.socket()]);
+    f = await restartDocRoom(f!);
+    ({ server, os, as, bs, xs } = f);
     expect(await server.app.documents.text(roomId, doc.id)).toBe('Old notes. ');
     expect(await server.app.documents.history.prune(doc.id, Date.now() - 30 * day)).toBe(0);
     expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: sessions[3]!.upto }))).text).toBe(current);
   });
+});
+
+describe('long timelines', () => {
+  it('page instead of truncating: 205 sessions come as 200 + 5 with `before`; garbage and outsiders are refused', async () => {
+    const doc = await ok<DocSummary>(command(as, 'doc:create', { roomId, title: 'Diary' }));
+    const a = await opened(as, doc.id);
+    const t = a.ydoc.getText(DOC_TEXT);
+    for (let i = 0; i < 205; i++) {
+      t.insert(t.length, 'x');
+      await a.whenSaved();
+    }
+    a.destroy();
+    // Each keystroke two minutes after the previous one: 205 sessions.
+    const rows = await db().select({ id: docUpdates.id }).from(docUpdates).where(eq(docUpdates.docId, doc.id));
+    const start = Date.now() - 205 * 120_000;
+    for (const [i, r] of rows.entries()) await db().update(docUpdates).set({ createdAt: start + i * 120_000 }).where(eq(docUpdates.id, r.id));
+
+    const first = await ok<DocHistory>(command(bs, 'doc:history', { roomId, docId: doc.id }));
+    expect(first.sessions).toHaveLength(200);
+    expect(first.more).toBe(true);
+    const second = await ok<DocHistory>(command(bs, 'doc:history', { roomId, docId: doc.id, before: first.sessions.at(-1)!.upto }));
+    expect(second.sessions).toHaveLength(5);
+    expect(second.more).toBe(false);
+    const uptos = [...first.sessions, ...second.sessions].map((s) => s.upto);
+    expect(uptos).toEqual(rows.map((r) => r.id).sort((x, y) => y - x));
+    for (const bad of [-1, 0, 1.5, 'x', null]) {
+      expect(await command(bs, 'doc:history', { roomId, docId: doc.id, before: bad } as never), String(bad)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    }
+    expect(await command(xs, 'doc:history', { roomId, docId: doc.id, before: first.sessions.at(-1)!.upto })).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
+  }, 120_000);
+});
+
+describe('size cap', () => {
+  it('counts the history base (deleted text kept for the timeline) toward the 2 MB cap, also after a restart', async () => {
+    const doc = await ok<DocSummary>(command(as, 'doc:create', { roomId, title: 'Churn' }));
+    const docs = () => server.app.documents;
+    // A client's own Y.Doc: 1.1 MB typed, then all deleted (two updates, stored as ann's).
+    const y = new Y.Doc();
+    const sent: Uint8Array[] = [];
+    y.on('update', (u: Uint8Array) => sent.push(u));
+    y.getText(DOC_TEXT).insert(0, 'x'.repeat(1_100_000));
+    y.getText(DOC_TEXT).delete(0, 1_100_000);
+    for (const u of sent) await docs().applyUpdate(roomId, doc.id, ann.userId, u);
+    // Dated 40 days ago, then compacted: the snapshot is tiny (deleted text collected), the base keeps it.
+    await db().update(docUpdates).set({ createdAt: Date.now() - 40 * 86_400_000 }).where(eq(docUpdates.docId, doc.id));
+    await docs().compact(doc.id);
+    const [row] = await db().select({ stored: documents.storedBytes, base: documents.base }).from(documents).where(eq(documents.id, doc.id));
+    expect(row!.stored).toBeLessThan(10_000);
+    expect(row!.base!.byteLength).toBeGreaterThan(1_100_000);
+    expect(await docs().usedBytes(roomId, doc.id)).toBe(row!.stored + row!.base!.byteLength);
+
+    // 950 KB more fits beside the snapshot alone, but not beside snapshot + base: refused, nothing stored.
+    const big = new Y.Doc();
+    big.getText(DOC_TEXT).insert(0, 'y'.repeat(950_000));
+    const bigUpdate = Y.encodeStateAsUpdate(big);
+    const before = await counts(doc.id);
+    await expect(docs().applyUpdate(roomId, doc.id, ann.userId, bigUpdate)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await counts(doc.id)).toEqual(before);
+    // Small edits still fit, over the socket too.
+    const a = await opened(as, doc.id);
+    a.ydoc.getText(DOC_TEXT).insert(0, 'still fine');
+    await a.whenSaved();
+    a.destroy();
+
+    // After a restart the base is counted from the stored row.
+    f = await restartDocRoom(f!);
+    ({ server, os, as, bs, xs } = f);
+    await expect(docs().applyUpdate(roomId, doc.id, ann.userId, bigUpdate)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await docs().text(roomId, doc.id)).toBe('still fine');
+    y.destroy();
+    big.destroy();
+  }, 90_000);
 });
 
 describe('large pastes', () => {

@@ -28,6 +28,8 @@ interface LiveDoc {
   roomId: number;
   ydoc: Y.Doc;
   storedBytes: number;
+  /** Bytes of the history base (deleted text kept for the timeline); counted in the size cap too. */
+  baseBytes: number;
   tailCount: number;
   lastUpdateId: number;
   /** Sockets that opened it. */
@@ -52,6 +54,7 @@ export interface DocumentsOptions {
 
 /** Restores are stored and relayed like any other update; this origin marks the server's own transaction. */
 const RESTORE = Symbol('restore');
+const FULL = 'This document is full (its size cap counts the text, its edit log and its kept history).';
 
 export class DocumentsService {
   private readonly live = new Map<number, LiveDoc>();
@@ -68,6 +71,16 @@ export class DocumentsService {
     private readonly opts: DocumentsOptions = { compactEvery: 500, evictAfterMs: 30_000, historyWindowMs: 30 * 86_400_000 },
   ) {
     this.history = new DocHistoryStore(db);
+  }
+
+  /** Bytes counted against the size cap: snapshot + tail + history base. */
+  private static used(live: LiveDoc): number {
+    return live.storedBytes + live.baseBytes;
+  }
+
+  /** Bytes a document counts against its size cap (tests, health). */
+  async usedBytes(roomId: number, docId: number): Promise<number> {
+    return DocumentsService.used(await this.load(roomId, docId));
   }
 
   // ---- rows ---------------------------------------------------------------------------------
@@ -193,6 +206,7 @@ export class DocumentsService {
         roomId,
         ydoc,
         storedBytes: row.storedBytes,
+        baseBytes: row.base?.byteLength ?? 0,
         tailCount: tail.length,
         lastUpdateId: tail.at(-1)?.id ?? row.snapshotUpto,
         subscribers: new Set(),
@@ -265,7 +279,7 @@ export class DocumentsService {
     const inspected = inspectUpdate(update);
     if ('why' in inspected) throw new AppError('VALIDATION', `Refused: ${inspected.why}.`);
     const live = await this.load(roomId, docId);
-    if (live.storedBytes + update.byteLength > DOC_MAX_BYTES) throw new AppError('CONFLICT', 'This document is full.');
+    if (DocumentsService.used(live) + update.byteLength > DOC_MAX_BYTES) throw new AppError('CONFLICT', FULL);
     // Applied in memory, then appended to the log. With an awaited write two updates can land in the
     // log in another order than applied; Yjs merges updates in any order, and the ack waits for the row.
     try {
@@ -301,9 +315,9 @@ export class DocumentsService {
   // ---- history -------------------------------------------------------------------------------
 
   /** The timeline (edit sessions) and named versions. */
-  async timeline(roomId: number, docId: number): Promise<DocHistory> {
+  async timeline(roomId: number, docId: number, before?: number): Promise<DocHistory> {
     await this.get(roomId, docId);
-    return this.history.history(docId);
+    return this.history.history(docId, before);
   }
 
   /** The text at a history point; NOT_FOUND for a point this document does not have. */
@@ -342,7 +356,7 @@ export class DocumentsService {
     if (current === target) return null;
     const edits = textEdits(current, target);
     const inserted = edits.reduce((n, e) => n + Buffer.byteLength(e.insert), 0);
-    if (live.storedBytes + inserted + 64 * edits.length > DOC_MAX_BYTES) throw new AppError('CONFLICT', 'This document is full.');
+    if (DocumentsService.used(live) + inserted + 64 * edits.length > DOC_MAX_BYTES) throw new AppError('CONFLICT', FULL);
     let update: Uint8Array | null = null;
     const capture = (u: Uint8Array, origin: unknown) => {
       if (origin === RESTORE) update = update ? Y.mergeUpdates([update, u]) : u;
@@ -429,7 +443,7 @@ export class DocumentsService {
     live.storedBytes = snapshot.byteLength;
     live.tailCount = 0;
     // Pruning is housekeeping: if it fails, nothing is lost and the next snapshot tries again.
-    await this.history.prune(docId, Date.now() - this.opts.historyWindowMs).catch(() => 0);
+    await this.history.prune(docId, Date.now() - this.opts.historyWindowMs, (bytes) => (live.baseBytes = bytes)).catch(() => 0);
   }
 
   /** Open documents and their approximate memory, for the benchmark and health. */

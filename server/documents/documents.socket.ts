@@ -161,7 +161,7 @@ export function registerDocumentSockets(app: FastifyInstance, docs: DocumentsSer
   });
 
   // History: everyone in the room reads it; naming and restoring are writes.
-  sockets.command('doc:history', member, (_ctx, p) => docs.timeline(p.roomId, p.docId));
+  sockets.command('doc:history', member, (_ctx, p) => docs.timeline(p.roomId, p.docId, p.before));
   sockets.command('doc:version:view', member, async (_ctx, p) => ({ upto: p.upto, text: await docs.textAt(p.roomId, p.docId, p.upto) }));
   sockets.command('doc:version:name', writer, async (ctx, p) => {
     const version = await docs.nameVersion(p.roomId, p.docId, ctx.userId, p.name);

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocSync } from '../../client/src/features/documents/docSync.js';
 import { DOC_TEXT, DOC_UPDATE_MAX_BYTES } from '../../protocol/docs-constants.js';
 import type { DocSummary } from '../../protocol/docs.js';
-import { Client, collect, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer, ok, until } from '../test/harness.js';
+import { Client, collect, command, newUsers, nextEvent, roomWith, type ClientSocket, type TestServer, ok, until } from '../test/harness.js';
 import { socketTransport } from './test-transport.js';
+import { disposeDocRoom, docRoom, restartDocRoom, type DocRoom } from './test-fixture.js';
 
 let server: TestServer;
 let owner: Client;
@@ -28,18 +29,13 @@ async function newDoc(title = 'Notes', kind: 'note' | 'code' = 'note'): Promise<
   return ok(command(os, 'doc:create', { roomId, title, kind }));
 }
 
+let f: DocRoom | undefined;
 beforeAll(async () => {
-  server = await startServer();
-  [owner, ann, ben, outsider] = await newUsers(server, 'dora', 'ann', 'ben', 'xavier');
-  ({ id: roomId } = await roomWith(owner, [ann, ben]));
-  [os, as, bs, xs] = await Promise.all([owner.socket(), ann.socket(), ben.socket(), outsider.socket()]);
-  await Promise.all([os, as, bs].map((s) => ok(command(s, 'room:enter', { roomId }))));
+  f = await docRoom();
+  ({ server, owner, ann, ben, outsider, roomId, os, as, bs, xs } = f);
 }, 60_000); // four argon2 sign-ups: slow on a busy 2-core machine
 
-afterAll(async () => {
-  for (const s of [os, as, bs, xs]) s?.disconnect();
-  await server?.dispose();
-});
+afterAll(() => disposeDocRoom(f));
 
 describe('documents in a room', () => {
   it('creates, lists with last editor, renames and deletes by role', async () => {
@@ -325,11 +321,8 @@ describe('persistence', () => {
     await a.whenSaved();
     const expected = text(a);
     a.destroy();
-    for (const s of [os, as, bs, xs]) s.disconnect();
-
-    server = await server.restart();
-    for (const c of [owner, ann, ben, outsider]) c.moveTo(server);
-    [os, as, bs, xs] = await Promise.all([owner.socket(), ann.socket(), ben.socket(), outsider.socket()]);
+    f = await restartDocRoom(f!);
+    ({ server, os, as, bs, xs } = f);
     const b = new DocSync(socketTransport(bs), roomId, doc.id);
     await until(() => b.status === 'synced', 'synced after restart');
     expect(text(b)).toBe(expected);

@@ -6,6 +6,7 @@ import {
   joinSchema,
   privateInputSchema,
   problemInputSchema,
+  sessionListQuery,
   sessionParams,
   testRunInputSchema,
   timerSchema,
@@ -16,6 +17,7 @@ import type { InterviewsService } from './interviews.service.js';
 import type { ProblemsService } from './problems.service.js';
 
 const anyOut = z.any();
+const roomParams = z.object({ roomId: z.coerce.number().int().positive() });
 const problemParams = z.object({ problemId: z.coerce.number().int().positive() });
 
 /**
@@ -56,9 +58,19 @@ export function interviewsRoutes(problems: ProblemsService, interviews: Intervie
       return reply.code(201).headers(noStore).send({ ...view, invites });
     });
 
-    app.get('/api/interviews', { schema: { tags, summary: 'My past and open sessions as host', response: { 200: anyOut, ...authErrors } } }, async (req) => {
+    app.get('/api/interviews', { schema: { tags, summary: 'My past and open sessions as host, a page at a time (newest first)', querystring: sessionListQuery, response: { 200: anyOut, ...authErrors } } }, async (req) => {
       const { user } = requireSession(req);
-      return { sessions: await interviews.history(user.id) };
+      return interviews.history(user.id, req.query.before);
+    });
+
+    app.get('/api/rooms/:roomId/interviews', { schema: { tags, summary: 'Sessions started from a room: all for its owner and moderators, mine for other members', params: roomParams, querystring: sessionListQuery, response: { 200: anyOut, ...authErrors } } }, async (req) => {
+      const { user } = requireSession(req);
+      return interviews.roomSessions(req.params.roomId, user.id, req.query.before);
+    });
+
+    app.get('/api/interviews/by-room/:roomId', { schema: { tags, summary: 'The session whose chat room this is (participants only)', params: roomParams, response: { 200: z.object({ id: z.string() }), ...authErrors } } }, async (req) => {
+      const { user } = requireSession(req);
+      return { id: await interviews.idByRoom(req.params.roomId, user.id) };
     });
 
     app.get('/api/interviews/:id', { schema: { tags, summary: 'A session I take part in, and my role', params: sessionParams, response: { 200: anyOut, ...authErrors } } }, async (req) => {

@@ -8,14 +8,14 @@
  * never reads `interview_notes`. Notes and scorecard go out through `getPrivate()` to the host only.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, asc, count, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import * as Y from 'yjs';
 import type { Db } from '../../db/client.js';
 import { affectedRows, transaction } from '../../db/tx.js';
 import { docUpdates, interviewNotes, interviewObservers, interviewRuns, interviewSessions, roomMembers, rooms, users } from '../../db/schema/index.js';
 import { DOC_TEXT } from '../../protocol/docs-constants.js';
-import { OBSERVERS_MAX, RUNS_MAX, SESSIONS_PER_HOUR, type InterviewLanguage } from '../../protocol/interviews-constants.js';
+import { OBSERVERS_MAX, RUNS_MAX, SESSIONS_PAGE, SESSIONS_PER_HOUR, type InterviewLanguage } from '../../protocol/interviews-constants.js';
 import type {
   CaseResult,
   createSessionSchema,
@@ -25,8 +25,10 @@ import type {
   InterviewSession,
   InterviewView,
   privateInputSchema,
+  RoomSessionItem,
   Scorecard,
   SessionHistoryItem,
+  SessionPage,
   SessionPerson,
   SessionRole,
   TestRun,
@@ -41,7 +43,7 @@ type RunRow = typeof interviewRuns.$inferSelect;
 /** What the service needs from other slices (wired in index.ts; every call awaited). */
 export interface InterviewDeps {
   /** Requires room membership (throws NOT_MEMBER / NOT_FOUND). */
-  requireMember(roomId: number, userId: number): Promise<unknown>;
+  requireMember(roomId: number, userId: number): Promise<{ role: 'owner' | 'moderator' | 'member' }>;
   isMember(roomId: number, userId: number): Promise<boolean>;
   /** Creates a code pad in the room and returns its id. */
   createPad(roomId: number, userId: number, title: string, language: InterviewLanguage): Promise<number>;
@@ -173,6 +175,14 @@ export class InterviewsService {
       endedAt: row.endedAt,
       lastRun: last ? this.runDto(last, people) : null,
     };
+  }
+
+  /** The id of the session whose hidden room this is, for its participants (a chat notification leads there); NOT_FOUND otherwise. */
+  async idByRoom(roomId: number, userId: number): Promise<string> {
+    const [row] = await this.db.select({ id: interviewSessions.id }).from(interviewSessions).where(eq(interviewSessions.roomId, roomId)).limit(1);
+    if (!row) throw new AppError('NOT_FOUND', 'No such session.');
+    await this.access(row.id, userId);
+    return row.id;
   }
 
   async get(id: string, userId: number): Promise<InterviewView> {
@@ -407,31 +417,77 @@ export class InterviewsService {
     return { notes: input.notes, scorecard, updatedAt: now };
   }
 
-  /** The host's sessions, newest first. */
-  async history(hostId: number): Promise<SessionHistoryItem[]> {
-    const rows = await this.db.select().from(interviewSessions).where(eq(interviewSessions.hostId, hostId)).orderBy(desc(interviewSessions.createdAt)).limit(200);
-    const out: SessionHistoryItem[] = [];
-    const people = await this.people(rows.flatMap((r) => (r.candidateId ? [r.candidateId] : [])));
-    for (const r of rows) {
-      const problem = await this.problems.byId(r.problemId);
-      const [last] = await this.db.select().from(interviewRuns).where(eq(interviewRuns.sessionId, r.id)).orderBy(desc(interviewRuns.id)).limit(1);
-      const [{ n } = { n: 0 }] = await this.db.select({ n: count() }).from(interviewRuns).where(eq(interviewRuns.sessionId, r.id));
-      const [notes] = await this.db.select({ scorecard: interviewNotes.scorecard }).from(interviewNotes).where(eq(interviewNotes.sessionId, r.id)).limit(1);
-      out.push({
-        id: r.id,
-        name: r.name,
-        problemTitle: problem.title,
-        candidate: r.candidateId ? (people.get(r.candidateId) ?? null) : null,
-        status: r.status,
-        createdAt: r.createdAt,
-        endedAt: r.endedAt,
-        durationMs: r.timerAccumulatedMs + (r.timerStartedAt !== null ? Date.now() - r.timerStartedAt : 0),
-        lastRun: last ? { passed: last.passed, total: last.total, at: last.createdAt } : null,
-        runs: n,
-        scorecard: notes ? (JSON.parse(notes.scorecard) as Scorecard) : EMPTY_SCORECARD,
-      });
+  /** One page of sessions matching `where`, newest first, and the cursor of the next page (null at the end). */
+  private async page(where: SQL, before: string | undefined): Promise<{ rows: SessionRow[]; nextCursor: string | null }> {
+    let cond = where;
+    if (before) {
+      const dot = before.indexOf('.');
+      const at = Number(before.slice(0, dot));
+      const id = before.slice(dot + 1);
+      cond = and(where, or(lt(interviewSessions.createdAt, at), and(eq(interviewSessions.createdAt, at), lt(interviewSessions.id, id))))!;
     }
-    return out;
+    const rows = await this.db.select().from(interviewSessions).where(cond).orderBy(desc(interviewSessions.createdAt), desc(interviewSessions.id)).limit(SESSIONS_PAGE + 1);
+    const more = rows.length > SESSIONS_PAGE;
+    const shown = rows.slice(0, SESSIONS_PAGE);
+    const last = shown.at(-1);
+    return { rows: shown, nextCursor: more && last ? `${last.createdAt}.${last.id}` : null };
+  }
+
+  /** What a listing shows of one session (no notes; the scorecard is added for its host only, by the caller). */
+  private async listItem(r: SessionRow, people: Map<number, SessionPerson>): Promise<Omit<SessionHistoryItem, 'scorecard'>> {
+    const problem = await this.problems.byId(r.problemId);
+    const [last] = await this.db.select().from(interviewRuns).where(eq(interviewRuns.sessionId, r.id)).orderBy(desc(interviewRuns.id)).limit(1);
+    const [{ n } = { n: 0 }] = await this.db.select({ n: count() }).from(interviewRuns).where(eq(interviewRuns.sessionId, r.id));
+    return {
+      id: r.id,
+      name: r.name,
+      problemTitle: problem.title,
+      candidate: r.candidateId ? (people.get(r.candidateId) ?? null) : null,
+      status: r.status,
+      createdAt: r.createdAt,
+      endedAt: r.endedAt,
+      durationMs: r.timerAccumulatedMs + (r.timerStartedAt !== null ? Date.now() - r.timerStartedAt : 0),
+      lastRun: last ? { passed: last.passed, total: last.total, at: last.createdAt } : null,
+      runs: n,
+    };
+  }
+
+  /** The host's sessions, newest first, a page at a time (`before`: the previous page's cursor). */
+  async history(hostId: number, before?: string): Promise<SessionPage<SessionHistoryItem>> {
+    const { rows, nextCursor } = await this.page(eq(interviewSessions.hostId, hostId), before);
+    const people = await this.people(rows.flatMap((r) => (r.candidateId ? [r.candidateId] : [])));
+    const sessions: SessionHistoryItem[] = [];
+    for (const r of rows) {
+      const [notes] = await this.db.select({ scorecard: interviewNotes.scorecard }).from(interviewNotes).where(eq(interviewNotes.sessionId, r.id)).limit(1);
+      sessions.push({ ...(await this.listItem(r, people)), scorecard: notes ? (JSON.parse(notes.scorecard) as Scorecard) : EMPTY_SCORECARD });
+    }
+    return { sessions, nextCursor };
+  }
+
+  /**
+   * The sessions started from a room, newest first, a page at a time. Its owner and moderators
+   * (the room's interviewers) see all of them; any other member only those they hosted or took
+   * part in. Never notes nor scorecards. Non-members (kicked ones included) are refused.
+   */
+  async roomSessions(roomId: number, userId: number, before?: string): Promise<SessionPage<RoomSessionItem>> {
+    const { role } = await this.deps.requireMember(roomId, userId);
+    const fromRoom = eq(interviewSessions.fromRoomId, roomId);
+    const mine = or(
+      eq(interviewSessions.hostId, userId),
+      eq(interviewSessions.candidateId, userId),
+      inArray(interviewSessions.id, this.db.select({ id: interviewObservers.sessionId }).from(interviewObservers).where(eq(interviewObservers.userId, userId))),
+    )!;
+    const { rows, nextCursor } = await this.page(role === 'member' ? and(fromRoom, mine)! : fromRoom, before);
+    const observed = rows.length
+      ? new Set((await this.db.select({ id: interviewObservers.sessionId }).from(interviewObservers).where(and(eq(interviewObservers.userId, userId), inArray(interviewObservers.sessionId, rows.map((r) => r.id))))).map((o) => o.id))
+      : new Set<string>();
+    const people = await this.people(rows.flatMap((r) => [r.hostId, ...(r.candidateId ? [r.candidateId] : [])]));
+    const sessions: RoomSessionItem[] = [];
+    for (const r of rows) {
+      const myRole = r.hostId === userId ? 'host' : r.candidateId === userId ? 'candidate' : observed.has(r.id) ? 'observer' : null;
+      sessions.push({ ...(await this.listItem(r, people)), host: people.get(r.hostId) ?? { id: r.hostId, displayName: 'Someone', username: '' }, myRole });
+    }
+    return { sessions, nextCursor };
   }
 
   /** The pad's update log with timestamps (keystroke replay) and the runs, for the host. */

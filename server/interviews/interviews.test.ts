@@ -8,7 +8,8 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOC_TEXT } from '../../protocol/docs-constants.js';
 import type { InterviewView, ProblemSummary } from '../../protocol/interviews.js';
-import { Client, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer, ok } from '../test/harness.js';
+import { notificationTitle, notificationUrl } from '../../protocol/notifications-format.js';
+import { Client, collect, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer, ok } from '../test/harness.js';
 import { PROBLEM_BANK } from './problem-bank.js';
 
 let server: TestServer;
@@ -151,7 +152,7 @@ describe('a session', () => {
     expect((await host.post('/api/interviews', { name: 'x', problemId: twoSum.id, fromRoomId: foreign.id })).status).toBe(403);
     // A foreign Origin is refused before anything happens.
     expect((await host.req('POST', '/api/interviews', { name: 'x', problemId: twoSum.id }, { origin: 'https://evil.example' })).status).toBe(403);
-    expect((await host.get('/api/interviews')).body.sessions).toEqual([]);
+    expect((await host.get("/api/interviews")).body).toEqual({ sessions: [], nextCursor: null });
 
     const r = await host.post('/api/interviews', { name: 'Frontend loop — Cody', problemId: twoSum.id, language: 'javascript' });
     expect(r.status).toBe(201);
@@ -256,6 +257,41 @@ describe('a session', () => {
     expect((await obs.get(`/api/interviews/${sessionId}/runs`)).body.runs).toHaveLength(1);
   });
 
+  it('session chat notifies as the session’s chat (never a DM), announces no DM or lobby activity, and links to the session for participants only', async () => {
+    // A second socket of the host that is not in the session: it would hear dm:activity / lobby:activity.
+    const away = await host.socket();
+    const heard = collect<any>(away, 'dm:activity');
+    const lobby = collect<any>(away, 'lobby:activity');
+    const note = nextEvent<any>(away, 'notify:new', (f: any) => f.notification.link.roomId === roomId);
+    expect(await command(cs, 'chat:send', { roomId, text: 'Can I use a hash map?' })).toMatchObject({ ok: true });
+    const n = (await note).notification;
+    expect(n).toMatchObject({ kind: 'session', actor: { id: cand.userId }, roomName: 'Frontend loop — Cody', text: 'Can I use a hash map?' });
+    // The observer's earlier message folded into the same unread row.
+    expect(n.count).toBe(2);
+    expect(notificationTitle({ kind: n.kind, actorName: n.actor.displayName, roomName: n.roomName, count: n.count })).toBe('2 new messages in the interview “Frontend loop — Cody”');
+    expect(notificationTitle({ kind: n.kind, actorName: 'Cody', roomName: n.roomName, count: 1 })).toBe('Cody wrote in the interview “Frontend loop — Cody”');
+    expect((await host.get('/api/notifications')).body.notifications.filter((x: any) => x.kind === 'dm')).toEqual([]);
+    expect(notificationUrl(n.kind, n.link)).toBe(`/session/room/${roomId}`);
+    await command(away, 'clock:sync', {});
+    heard.stop();
+    lobby.stop();
+    expect(heard.filter((f) => f.roomId === roomId)).toEqual([]);
+    expect(lobby.filter((f) => f.roomId === roomId)).toEqual([]);
+    away.disconnect();
+
+    // The notification's link: the session's id, for its participants only.
+    for (const c of [host, cand, obs]) expect((await c.get(`/api/interviews/by-room/${roomId}`)).body).toEqual({ id: sessionId });
+    for (const c of [outsider, thief]) expect((await c.get(`/api/interviews/by-room/${roomId}`)).status).toBe(404);
+    const plainRoom = await roomWith(outsider, []);
+    expect((await outsider.get(`/api/interviews/by-room/${plainRoom.id}`)).status).toBe(404); // a room that is no session
+    expect((await outsider.get('/api/interviews/by-room/999999')).status).toBe(404);
+    for (const bad of ['abc', '-1', '0', '1.5']) expect((await host.get(`/api/interviews/by-room/${bad}`)).status).toBe(400);
+    expect((await new Client(server.url).get(`/api/interviews/by-room/${roomId}`)).status).toBe(401);
+    // A foreign page may send the GET (CSRF guards writes) but never reads the answer: no CORS grant.
+    const foreign = await host.req('GET', `/api/interviews/by-room/${roomId}`, undefined, { origin: 'https://evil.example' });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('keeps notes and scorecard for the host only', async () => {
     const put = await host.put(`/api/interviews/${sessionId}/private`, { notes: SECRET, scorecard: { ratings: { coding: 3, communication: 2 }, recommendation: 'no' } });
     expect(put.status).toBe(200);
@@ -293,6 +329,7 @@ describe('a session', () => {
     // The used invite does not bring them back.
     expect((await cand.post(`/api/interviews/${sessionId}/join`, { token: invites.candidate })).status).toBeGreaterThanOrEqual(403);
     expect((await cand.get(`/api/interviews/${sessionId}`)).status).toBe(404);
+    expect((await cand.get(`/api/interviews/by-room/${roomId}`)).status).toBe(404);
     // The host's pad is read-only now.
     const hp = await openPad(hs, roomId, docId);
     expect(hp.canEdit).toBe(false);
@@ -326,4 +363,73 @@ describe('a session', () => {
     expect(all).not.toContain('strong-no');
     expect(all).not.toMatch(/recommendation|scorecard/i);
   });
+});
+
+describe('session lists', () => {
+  it('a room lists its sessions: all for its owner and moderators, only their own for other members, nothing for outsiders or kicked members; never a scorecard', async () => {
+    const twoSum = problems.find((p) => p.title === 'Two Sum')!;
+    const study = await roomWith(host, [cand, obs, thief]);
+    expect((await host.put(`/api/rooms/${study.id}/members/${thief.userId}/role`, { role: 'moderator' })).status).toBe(200);
+    const make = async (c: Client, name: string) => {
+      const r = await c.post('/api/interviews', { name, problemId: twoSum.id, fromRoomId: study.id });
+      expect(r.status).toBe(201);
+      return r.body as { session: { id: string }; invites: { candidate: string; observer: string } };
+    };
+    const a = await make(host, 'Room session A');
+    const b = await make(host, 'Room session B');
+    await make(host, 'Room session C');
+    expect((await cand.post(`/api/interviews/${a.session.id}/join`, { token: a.invites.candidate })).status).toBe(200);
+    await host.put(`/api/interviews/${a.session.id}/private`, { notes: 'room-list-secret', scorecard: { ratings: { coding: 2 }, recommendation: 'no' } });
+
+    const list = async (c: Client, before?: string) => c.get(`/api/rooms/${study.id}/interviews${before ? `?before=${before}` : ''}`);
+    const mine = await list(host);
+    expect(mine.status).toBe(200);
+    expect(mine.body.sessions.map((s: any) => s.name).slice(0, 3)).toEqual(['Room session C', 'Room session B', 'Room session A']);
+    expect(mine.body.sessions.every((s: any) => s.myRole === 'host')).toBe(true);
+    // A moderator sees the room's sessions (not theirs), the candidate only theirs, another member none.
+    const mod = await list(thief);
+    expect(mod.body.sessions.map((s: any) => [s.name, s.myRole, s.host.id])).toContainEqual(['Room session A', null, host.userId]);
+    const asCand = await list(cand);
+    expect(asCand.body.sessions.map((s: any) => [s.id, s.myRole])).toEqual([[a.session.id, 'candidate']]);
+    expect((await list(obs)).body).toEqual({ sessions: [], nextCursor: null });
+    for (const r of [mine, mod, asCand]) expect(JSON.stringify(r.body)).not.toMatch(/scorecard|recommendation|room-list-secret/);
+    expect(b.session.id).toBeTruthy();
+
+    // Outsiders, kicked members, garbage, no sign-in, a foreign page.
+    expect((await list(outsider)).status).toBe(403);
+    expect((await outsider.post(`/api/rooms/${study.id}/join`, { code: study.code })).status).toBe(200);
+    expect((await list(outsider)).status).toBe(200);
+    expect((await host.post(`/api/rooms/${study.id}/members/${outsider.userId}/kick`)).status).toBe(204);
+    expect((await list(outsider)).status).toBe(403);
+    expect((await host.get('/api/rooms/999999/interviews')).status).toBe(404);
+    for (const bad of ['abc', '0', '-3']) expect((await host.get(`/api/rooms/${bad}/interviews`)).status).toBe(400);
+    for (const bad of ['x', '1.short', `${'9'.repeat(16)}.${'A'.repeat(22)}`, '1.AAAAAAAAAAAAAAAAAAAAAA&x=1']) expect((await host.get(`/api/rooms/${study.id}/interviews?before=${encodeURIComponent(bad)}`)).status, bad).toBe(400);
+    expect((await new Client(server.url).get(`/api/rooms/${study.id}/interviews`)).status).toBe(401);
+    const foreign = await host.req('GET', `/api/rooms/${study.id}/interviews`, undefined, { origin: 'https://evil.example' });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('long lists page instead of truncating: the room list and the host’s history', async () => {
+    const twoSum = problems.find((p) => p.title === 'Two Sum')!;
+    const hall = await roomWith(thief, []);
+    const made: string[] = [];
+    for (let i = 0; i < 27; i++) {
+      const r = await thief.post('/api/interviews', { name: `Loop ${i}`, problemId: twoSum.id, fromRoomId: hall.id });
+      expect(r.status).toBe(201);
+      made.push(r.body.session.id);
+    }
+    for (const path of [`/api/rooms/${hall.id}/interviews`, '/api/interviews']) {
+      const first = await thief.get(path);
+      expect(first.body.sessions).toHaveLength(25);
+      expect(first.body.nextCursor).toMatch(/^\d+\.[A-Za-z0-9_-]{22}$/);
+      const second = await thief.get(`${path}?before=${first.body.nextCursor}`);
+      expect(second.body.nextCursor).toBeNull();
+      const ids = [...first.body.sessions, ...second.body.sessions].map((s: any) => s.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort()).toEqual([...made].sort());
+      // Newest first across the page break: (createdAt, id) strictly descending.
+      const keys = [...first.body.sessions, ...second.body.sessions].map((s: any) => [s.createdAt, s.id] as const);
+      for (let i = 1; i < keys.length; i++) expect(keys[i - 1]![0] > keys[i]![0] || (keys[i - 1]![0] === keys[i]![0] && keys[i - 1]![1] > keys[i]![1])).toBe(true);
+    }
+  }, 120_000);
 });

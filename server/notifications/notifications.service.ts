@@ -120,12 +120,28 @@ export class NotificationsService {
   }
 
   /**
+   * An interview session's chat (its hidden room of kind 'interview'): every other participant gets
+   * `session` (folded per session, mentions included), which reads and links as the session's chat,
+   * never as a direct message.
+   */
+  async notifySessionMessage(roomId: number, message: Message): Promise<void> {
+    const authorId = message.author.id;
+    const text = plainLine(message.text);
+    for (const { userId } of await this.memberIds(roomId)) {
+      if (userId === authorId) continue;
+      await this.notify(userId, { kind: 'session', actorId: authorId, roomId, messageId: message.id, text });
+    }
+  }
+
+  /**
    * The chat hook (every new room message): DMs go to {@link notifyDirectMessage}; in rooms, the
    * mentioned get `mention`, the author of the message replied to gets `reply`, and members who
    * set the room to "all messages" get `message`.
    */
   async onChatMessage(roomId: number, message: Message): Promise<void> {
-    if ((await this.roomKind(roomId)) !== 'room') return this.notifyDirectMessage(roomId, message);
+    const kind = await this.roomKind(roomId);
+    if (kind === 'interview') return this.notifySessionMessage(roomId, message);
+    if (kind !== 'room') return this.notifyDirectMessage(roomId, message);
     const authorId = message.author.id;
     const text = plainLine(message.text);
     const done = new Set<number>([authorId]);

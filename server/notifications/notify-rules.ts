@@ -5,11 +5,11 @@ import { MUTE_MS, MUTED_FOREVER, NOTIFICATION_TEXT_MAX, type MuteChoice, type No
 export type RoomKind = 'room' | 'dm' | 'group' | 'interview';
 
 /** Kinds that come from inside a room and so obey that room's level and mute. Invites (to a room you are not in yet) and alarms do not. */
-export const ROOM_SCOPED: ReadonlySet<NotificationKind> = new Set(['mention', 'reply', 'dm', 'message', 'chess', 'stream', 'file']);
+export const ROOM_SCOPED: ReadonlySet<NotificationKind> = new Set(['mention', 'reply', 'dm', 'message', 'chess', 'stream', 'file', 'session']);
 /** Kinds that only `all` lets through: a message that is not addressed to you. */
-const EVERY_MESSAGE: ReadonlySet<NotificationKind> = new Set(['message', 'dm']);
+const EVERY_MESSAGE: ReadonlySet<NotificationKind> = new Set(['message', 'dm', 'session']);
 /** Unread rows of these kinds in one room fold into one (text of the latest, count rises). */
-export const FOLDED: ReadonlySet<NotificationKind> = new Set(['message', 'dm']);
+export const FOLDED: ReadonlySet<NotificationKind> = new Set(['message', 'dm', 'session']);
 
 export const defaultLevel = (kind: RoomKind): NotifyLevel => (kind === 'room' ? 'mentions' : 'all');
 

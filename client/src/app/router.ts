@@ -35,6 +35,20 @@ export const router = createRouter({
     },
     { path: '/dm/:id(\\d+)?', name: 'dm', component: () => import('../features/dms/DmPage.vue'), props: (r) => ({ id: r.params.id ? Number(r.params.id) : null }) },
     { path: '/interviews', name: 'interviews', component: () => import('../features/interviews/InterviewsPage.vue') },
+    {
+      // A session-chat notification names the session's hidden room: find the session, go there.
+      path: '/session/room/:roomId(\\d+)',
+      name: 'session-by-room',
+      component: () => import('../features/interviews/SessionPage.vue'),
+      beforeEnter: async (to) => {
+        const { interviewsApi } = await import('../features/interviews/api');
+        try {
+          return { name: 'session', params: { id: await interviewsApi.byRoom(Number(to.params.roomId)) } };
+        } catch {
+          return { name: 'not-found', params: { pathMatch: to.path.slice(1).split('/') } };
+        }
+      },
+    },
     { path: '/session/:id([A-Za-z0-9_-]{22})', name: 'session', component: () => import('../features/interviews/SessionPage.vue'), props: true },
     { path: '/session/:id([A-Za-z0-9_-]{22})/replay', name: 'session-replay', component: () => import('../features/interviews/ReplayPage.vue'), props: true },
     { path: '/search', name: 'search', component: () => import('../features/search/SearchPage.vue') },

@@ -76,7 +76,9 @@ async function run(code: string, tests: Extract<ToSandbox, { type: 'run' }>['tes
       const fn = ns.get(tests.fn) as PyCallable | undefined;
       if (!fn || typeof fn !== 'function') throw new Error(`Define a function named ${tests.fn}.`);
       const call = p.runPython(HARNESS, { globals: (p.globals.get('dict') as PyCallable)() as PyProxy }) as PyCallable;
+      post({ type: 'setup' });
       tests.cases.forEach((c, index) => {
+        if (index < (tests.from ?? 0)) return;
         const t0 = performance.now();
         try {
           const got = call(fn, JSON.stringify(c.input)) as string;

@@ -51,7 +51,9 @@ self.onmessage = async (e: MessageEvent<ToSandbox>) => {
     const fn = await new AsyncFunction('console', `"use strict";\n${js}${tail}`)(fakeConsole);
     if (tests) {
       if (typeof fn !== 'function') throw new Error(`Define a function named ${tests.fn}.`);
+      post({ type: 'setup' });
       for (const [index, c] of tests.cases.entries()) {
+        if (index < (tests.from ?? 0)) continue;
         const t0 = performance.now();
         try {
           const got: unknown = await fn(...structuredClone(c.input));

@@ -8,8 +8,10 @@ import type {
   Problem,
   ProblemInput,
   ProblemSummary,
+  RoomSessionItem,
   Scorecard,
   SessionHistoryItem,
+  SessionPage,
   TestRun,
   TestRunInput,
 } from '@protocol/interviews.js';
@@ -24,7 +26,9 @@ export const interviewsApi = {
   addProblem: (input: ProblemInput) => request<{ problem: Problem }>('POST', '/api/interview-problems', { body: input }).then((r) => r.problem),
   create: (body: { name: string; problemId: number; language: InterviewLanguage; fromRoomId?: number }) =>
     request<InterviewView & { invites: InterviewInvites }>('POST', '/api/interviews', { body }),
-  history: () => request<{ sessions: SessionHistoryItem[] }>('GET', '/api/interviews').then((r) => r.sessions),
+  history: (before?: string | null) => request<SessionPage<SessionHistoryItem>>('GET', `/api/interviews${before ? `?before=${encodeURIComponent(before)}` : ''}`),
+  roomSessions: (roomId: number, before?: string | null) => request<SessionPage<RoomSessionItem>>('GET', `/api/rooms/${roomId}/interviews${before ? `?before=${encodeURIComponent(before)}` : ''}`),
+  byRoom: (roomId: number) => request<{ id: string }>('GET', `/api/interviews/by-room/${roomId}`).then((r) => r.id),
   get: (id: string) => request<InterviewView>('GET', base(id)),
   join: (id: string, token: string) => request<InterviewView>('POST', `${base(id)}/join`, { body: { token } }),
   invites: (id: string) => request<{ invites: InterviewInvites }>('POST', `${base(id)}/invites`, { body: {} }).then((r) => r.invites),

@@ -12,6 +12,7 @@ import { errorMessage } from '../../lib/errors';
 import { http } from '../../lib/http';
 import { getSocket, onConnected } from '../../lib/socket';
 import { dismissToastsByKey, toast } from '../../ui/toasts';
+import { useRoomStore } from '../room/useRoomStore';
 import { openAlarms } from '../study/studyNav';
 import { forgetDevicePush, onWorkerOpen, resumeDeviceNotifications, showDeviceNotification } from './deviceNotifications';
 
@@ -106,11 +107,21 @@ export const useNotificationsStore = defineStore('notifications', () => {
     return roomId !== null && !document.hidden && r?.name === 'room' && Number(r.params.id) === roomId;
   }
 
+  function viewingSession(roomId: number): boolean {
+    const r = router?.currentRoute.value;
+    return !document.hidden && r?.name === 'session' && useRoomStore().roomId === roomId;
+  }
+
   function received(n: Notification, count: number): void {
     items.value = [n, ...items.value.filter((x) => x.id !== n.id)];
     unread.value = count;
     // Already looking at that room: it is seen (a challenge or invite still waits for an answer).
     if (viewingRoom(n.link.roomId) && ['mention', 'reply', 'message', 'dm', 'stream'].includes(n.kind)) {
+      void markRead([n.id]).catch(() => {});
+      return;
+    }
+    // In the session whose chat it is: seen there.
+    if (n.kind === 'session' && n.link.roomId !== null && viewingSession(n.link.roomId)) {
       void markRead([n.id]).catch(() => {});
       return;
     }

@@ -75,7 +75,9 @@ export const useRoomStore = defineStore('room', () => {
   const isModerator = computed(() => atLeast(myRole.value, 'moderator'));
   const mutedUntil = computed(() => me.value?.mutedUntil ?? null);
   /** A direct conversation (features/dms): chat only, named after the other people in it. */
-  const isDirect = computed(() => !!room.value?.kind && room.value.kind !== 'room');
+  const isDirect = computed(() => room.value?.kind === 'dm' || room.value?.kind === 'group');
+  /** An interview session's hidden room (features/interviews): its chat is the session's chat. */
+  const isInterview = computed(() => room.value?.kind === 'interview');
   const title = computed(() => {
     if (!isDirect.value) return room.value?.name ?? '';
     const others = members.value.filter((m) => m.user.id !== auth.me?.id).map((m) => m.user.displayName);
@@ -316,6 +318,7 @@ export const useRoomStore = defineStore('room', () => {
     isModerator,
     mutedUntil,
     isDirect,
+    isInterview,
     title,
     canModerate,
     enter,
