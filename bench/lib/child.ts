@@ -80,7 +80,7 @@ export async function spawnServer(name: string, entry: string, env: Record<strin
       child.on('message', onMessage);
     });
     child.send({ type: 'stats', id, gc } satisfies StatsRequest);
-    return withTimeout(reply, 10_000, `${name} stats`);
+    return withTimeout(reply, 60_000, `${name} stats`);
   };
 
   const stop = async (): Promise<void> => {
