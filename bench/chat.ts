@@ -7,7 +7,7 @@ import { makeDataDir, removeDataDir } from './lib/tempdir.js';
 import { spawnServer, type ServerChild } from './lib/child.js';
 import { closeAll, connectAll, enterAll, type BenchSocket } from './lib/clients.js';
 import { ChatLoad, type LoadResult, type LoadRoom } from './lib/load.js';
-import { createRooms, registerUsers } from './lib/ours-setup.js';
+import { seedOurs } from './lib/seed.js';
 import { sleep } from './lib/pool.js';
 import type { BenchReport } from './lib/report.js';
 import { mb, type Cell, type Table } from './lib/stats.js';
@@ -103,16 +103,11 @@ async function prepare(target: Target, dataDir: string, opts: ChatOptions): Prom
     const roomIds = Array.from({ length: opts.clients }, (_, i) => Math.floor(i / opts.roomSize) + 1);
     return { cookies: roomIds.map(() => undefined), roomIds };
   }
-  const setup = await startTarget('ours', dataDir, {});
-  try {
-    const t0 = performance.now();
-    const cookies = await registerUsers(setup.url, opts.clients);
-    log(`ours: registered ${cookies.length} users in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const roomIds = await createRooms(setup.url, cookies, opts.roomSize);
-    return { cookies, roomIds };
-  } finally {
-    await setup.stop();
-  }
+  // Seeded through our services (lib/seed.ts): one argon2 hash for all, not one per HTTP sign-up.
+  const t0 = performance.now();
+  const seeded = await seedOurs(dataDir, opts.clients, opts.roomSize);
+  log(`ours: seeded ${seeded.cookies.length} users and their rooms in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return seeded;
 }
 
 function startTarget(target: Target, dataDir: string, opts: Pick<ChatOptions, 'profileDir'>): Promise<ServerChild> {

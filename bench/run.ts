@@ -31,9 +31,10 @@ import { sfuBench, type SfuOptions } from './sfu.js';
 import { filesBench, type FilesOptions } from './files.js';
 import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
+import { sweepBench, type SweepOptions } from './sweep.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu', 'files', 'documents'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu', 'files', 'documents', 'sweep'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -52,6 +53,7 @@ interface Options {
   scale: ScaleOptions;
   files: FilesOptions;
   documents: DocumentsOptions;
+  sweep: SweepOptions;
 }
 
 /** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
@@ -101,6 +103,9 @@ function parseOptions(argv: string[]): Options {
       'user-rooms': { type: 'string' },
       queries: { type: 'string' },
       'scale-rates': { type: 'string' },
+      sizes: { type: 'string' },
+      'sweep-rates': { type: 'string' },
+      'load-workers': { type: 'string' },
       'failover-runs': { type: 'string' },
       'file-mb': { type: 'string' },
       files: { type: 'string' },
@@ -166,6 +171,14 @@ function parseOptions(argv: string[]): Options {
       userRooms: Math.round(num(values['user-rooms'], 20, 'user-rooms', 1000)),
       queries: Math.round(num(values.queries, 100, 'queries', 100_000)),
     },
+    sweep: {
+      sizes: (values.sizes ?? '1000,5000,10000').split(',').map((n) => Math.round(num(n, 1000, 'sizes', 20_000))),
+      rates: (values['sweep-rates'] ?? '300,600,1000').split(',').map((r) => num(r, 300, 'sweep-rates', 20_000)),
+      roomSize: Math.round(num(values['room-size'], 10, 'room-size', 500)),
+      warmupSec: num(values.warmup, 5, 'warmup', 120),
+      durationSec: num(values.duration, 20, 'duration', 600),
+      workers: Math.round(num(values['load-workers'], 2, 'load-workers', 16)),
+    },
     scale: {
       clients: Math.round(num(values.clients, 300, 'clients', 100_000)),
       roomSize: Math.round(num(values['room-size'], 10, 'room-size', 1000)),
@@ -214,6 +227,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return searchBench(opts.search);
     case 'scale':
       return scaleBench(opts.scale);
+    case 'sweep':
+      return sweepBench(opts.sweep);
     case 'sfu':
       return sfuBench(opts.sfu);
     case 'files':
@@ -234,7 +249,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--failover-runs N] [--sfu-call] [--file-mb N] [--files N] [--typists N] [--keys-per-sec N] [--edits N]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--sizes 1000,5000,10000] [--sweep-rates 300,600,1000] [--load-workers N] [--failover-runs N] [--sfu-call] [--file-mb N] [--files N] [--typists N] [--keys-per-sec N] [--edits N]';
 
 async function main(): Promise<void> {
   let opts: Options;

@@ -59,6 +59,27 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The hot-path caches (rooms: memberships, slow mode; auth: public user cards) forget what changed
+ * here; with several nodes the other nodes are told too. Memberships are not cached at all with
+ * several nodes (a kick on another node must refuse the next command here at once): ADR 0022.
+ */
+function shareCacheInvalidation(app: FastifyInstance, rooms: RoomsService): void {
+  const { cluster } = app;
+  if (!cluster.enabled) return;
+  rooms.cacheMembers = false;
+  rooms.onRoomChanged = (roomId) => cluster.broadcast(ROOM_CHANGED, roomId);
+  app.auth.onUserChanged = (userId) => cluster.broadcast(USER_CHANGED, userId);
+  cluster.on(ROOM_CHANGED, (roomId) => {
+    if (typeof roomId === 'number') rooms.forgetRoom(roomId);
+  });
+  cluster.on(USER_CHANGED, (userId) => {
+    if (typeof userId === 'number') app.auth.forgetUser(userId);
+  });
+}
+const ROOM_CHANGED = 'cache:room';
+const USER_CHANGED = 'cache:user';
+
 export const featuresPlugin = fp(
   async (app: FastifyInstance) => {
     const io = () => app.io;
@@ -78,11 +99,17 @@ export const featuresPlugin = fp(
     timers.onError = (err, roomId) => app.log.error({ err, roomId }, 'pomodoro tick failed');
     const rooms = new RoomsService(app.db, roomEvents, presence, socketAccessHooks(io), (roomId) => timers.lobbyView(roomId));
     await rooms.init();
+    shareCacheInvalidation(app, rooms);
     const chat = new ChatService(
       app.db,
       roomEvents,
       socketChatNotifier(io, async (id) => (await rooms.getRow(id)).name, async (id) => (await rooms.kindOf(id)) ?? 'room'),
       app.config.chatRatePer10s,
+      {
+        slowModeOf: (roomId) => rooms.slowModeOf(roomId),
+        noteMember: (roomId, userId, patch) => rooms.noteMember(roomId, userId, patch),
+        publicUser: (userId) => app.auth.publicUser(userId),
+      },
     );
     app.decorate('audit', new AuditService(app.db));
     app.decorate('roomEvents', roomEvents);

@@ -45,7 +45,7 @@ export interface ServerChild {
  * Starts `entry` (a .ts file under bench/) with node + the tsx loader (one process, so the PID is
  * the server's own), waits for its ready line and returns a handle.
  */
-export async function spawnServer(name: string, entry: string, env: Record<string, string>, nodeArgs: string[] = [], readyTimeoutMs = 20_000): Promise<ServerChild> {
+export async function spawnServer(name: string, entry: string, env: Record<string, string>, nodeArgs: string[] = [], readyTimeoutMs = Number(process.env.BENCH_READY_TIMEOUT_MS ?? 120_000)): Promise<ServerChild> {
   const started = performance.now();
   // Bundled JavaScript (what `npm start` runs) needs no TypeScript loader.
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
@@ -80,7 +80,7 @@ export async function spawnServer(name: string, entry: string, env: Record<strin
       child.on('message', onMessage);
     });
     child.send({ type: 'stats', id, gc } satisfies StatsRequest);
-    return withTimeout(reply, 10_000, `${name} stats`);
+    return withTimeout(reply, 60_000, `${name} stats`);
   };
 
   const stop = async (): Promise<void> => {

@@ -139,6 +139,11 @@ export class ChatLoad {
     return this.result(total, sentMeasured, durationSec, cpu, loop.percentile(99) / 1e6);
   }
 
+  /** Raw samples (ms), for merging the runs of several load workers. */
+  samples(): { delivery: number[]; ack: number[] } {
+    return { delivery: this.deliveryMs, ack: this.ackMs };
+  }
+
   private send(socket: BenchSocket, roomId: number, measured: boolean): void {
     const id = this.nextId++;
     const sentAt = performance.now();

@@ -108,6 +108,7 @@ export async function adminUsersRoutes(fastify: FastifyInstance): Promise<void> 
     if (req.query.purgeMessages) for (const roomId of await adminUsers.roomsWithMessagesOf(id)) purged += await app.chat.purgeUser(roomId, id);
     const rooms = await app.rooms.removeUserEverywhere(id);
     await adminUsers.anonymize(id);
+    app.auth.userChanged(id);
     dropSockets(id);
     await audit(req, 'admin.user_delete', who(target), { purgeMessages: req.query.purgeMessages, purged, roomsTransferred: rooms.transferred, roomsDeleted: rooms.deleted });
     return reply.status(204).send(null);

@@ -36,7 +36,12 @@ export const toPublicUser = (u: UserRow): PublicUser => ({
 export const toMe = (u: UserRow): Me => ({ ...toPublicUser(u), timeZone: u.timeZone, isAdmin: u.isAdmin });
 
 /** Accounts and server-side sessions. The cookie holds a random token; the table holds its HMAC. */
+const PUBLIC_USER_TTL_MS = 60_000;
+const PUBLIC_USER_CACHE_MAX = 100_000;
+
 export class AuthService {
+  private readonly publicUsers = new Map<number, { user: PublicUser; at: number }>();
+  private userGen = 0;
   constructor(
     private readonly db: Db,
     private readonly secret: string,
@@ -199,7 +204,42 @@ export class AuthService {
 
   async updateProfile(userId: number, patch: Partial<Pick<UserRow, 'displayName' | 'avatarColor' | 'timeZone' | 'statusLine'>>): Promise<UserRow> {
     if (Object.keys(patch).length === 0) return (await one(this.db.select().from(users).where(eq(users.id, userId)).limit(1)));
-    return one(this.db.update(users).set(patch).where(eq(users.id, userId)).returning());
+    const row = await one(this.db.update(users).set(patch).where(eq(users.id, userId)).returning());
+    this.userChanged(userId);
+    return row;
+  }
+
+  /**
+   * A user's public card (name, colour, status line), read for every chat message and typing
+   * indicator: cached, forgotten when the profile changes here or (several nodes) on another node,
+   * and at most PUBLIC_USER_TTL_MS old (the admin CLI writes from another process). ADR 0022.
+   */
+  async publicUser(userId: number): Promise<PublicUser> {
+    const now = Date.now();
+    const hit = this.publicUsers.get(userId);
+    if (hit && now - hit.at < PUBLIC_USER_TTL_MS) return hit.user;
+    const gen = this.userGen;
+    const user = toPublicUser(await one(this.db.select().from(users).where(eq(users.id, userId)).limit(1)));
+    if (gen === this.userGen) {
+      if (this.publicUsers.size >= PUBLIC_USER_CACHE_MAX) this.publicUsers.delete(this.publicUsers.keys().next().value!);
+      this.publicUsers.set(userId, { user, at: now });
+    }
+    return user;
+  }
+
+  /** Forgets a cached public card (its row changed). */
+  forgetUser(userId: number): void {
+    this.userGen++;
+    this.publicUsers.delete(userId);
+  }
+
+  /** Told when a user's row changed here (set by the auth plugin: tells the other nodes). */
+  onUserChanged: (userId: number) => void = () => {};
+
+  /** Call after any write to a user's public fields (profile, anonymize). */
+  userChanged(userId: number): void {
+    this.forgetUser(userId);
+    this.onUserChanged(userId);
   }
 
   async purgeExpired(): Promise<number> {

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { first, one } from '../../db/query.js';
 import { affectedRows, transaction } from '../../db/tx.js';
 import { messageReactions, messages, roomMembers, rooms, users } from '../../db/schema/index.js';
+import type { PublicUser } from '../../protocol/users.js';
 import { EDIT_WINDOW_MS, extractMentionNames, type HistoryPage, type Message, type Reaction } from '../../protocol/chat.js';
 import { toPublicUser } from '../auth/auth.service.js';
 import { AppError } from '../plugins/errors.js';
@@ -13,6 +14,17 @@ import type { MemberRow } from '../rooms/rooms.service.js';
 
 type MessageRow = typeof messages.$inferSelect;
 type UserRow = typeof users.$inferSelect;
+
+/**
+ * What a message needs on every send, from caches owned by other slices (rooms: slow mode and the
+ * sender's membership row; auth: public user cards). Without them the service reads the database.
+ */
+export interface ChatCaches {
+  slowModeOf(roomId: number): Promise<number>;
+  /** The membership's last-message / last-read columns were just written. */
+  noteMember(roomId: number, userId: number, patch: Partial<Pick<MemberRow, 'lastMessageAt' | 'lastReadMessageId'>>): void;
+  publicUser(userId: number): Promise<PublicUser>;
+}
 
 export interface ChatNotifier {
   mentioned(userIds: number[], roomId: number, message: Message): void | Promise<void>;
@@ -40,6 +52,11 @@ export class ChatService {
     private readonly events: RoomEvents,
     private readonly notify: ChatNotifier,
     chatRatePer10s: number,
+    private readonly caches: ChatCaches = {
+      slowModeOf: async (roomId) => (await one(db.select({ slow: rooms.slowModeSeconds }).from(rooms).where(eq(rooms.id, roomId)).limit(1))).slow,
+      noteMember: () => {},
+      publicUser: async (userId) => toPublicUser(await one(db.select().from(users).where(eq(users.id, userId)).limit(1))),
+    },
   ) {
     this.rate = new RateLimiter(perWindow(chatRatePer10s, 10_000));
   }
@@ -56,10 +73,9 @@ export class ChatService {
   async send(member: MemberRow, text: string, replyToId?: number, clientId?: string, attachments?: number[]): Promise<Message> {
     const { roomId, userId } = member;
     const now = Date.now();
-    const room = await one(this.db.select({ slow: rooms.slowModeSeconds }).from(rooms).where(eq(rooms.id, roomId)).limit(1));
     try {
       if (!atLeast(member.role, 'moderator')) {
-        const wait = slowModeWait(member.lastMessageAt, room.slow, now);
+        const wait = slowModeWait(member.lastMessageAt, await this.caches.slowModeOf(roomId), now);
         if (wait > 0) throw new AppError('SLOW_MODE', `Slow mode is on: wait ${wait}s.`, wait);
       }
       this.rate.enforce(`u${userId}`, 'You are sending messages too fast.');
@@ -89,11 +105,11 @@ export class ChatService {
       return inserted;
     });
     if (!row) return (await this.sentWith(member, clientId!))!;
+    this.caches.noteMember(roomId, userId, { lastMessageAt: now, lastReadMessageId: row.id });
     // A new message has no reactions yet: only a reply needs the full DTO query.
     let message: Message;
     if (replyToId === undefined) {
-      const author = await one(this.db.select().from(users).where(eq(users.id, userId)).limit(1));
-      message = { id: row.id, roomId, author: toPublicUser(author), text, replyTo: null, reactions: [], mentions, createdAt: now, editedAt: null, deleted: false, ...(attachments?.length ? { attachments } : {}) };
+      message = { id: row.id, roomId, author: await this.caches.publicUser(userId), text, replyTo: null, reactions: [], mentions, createdAt: now, editedAt: null, deleted: false, ...(attachments?.length ? { attachments } : {}) };
     } else {
       message = (await this.toDtos([row]))[0]!;
     }
@@ -178,6 +194,7 @@ export class ChatService {
       .update(roomMembers)
       .set({ lastReadMessageId: messageId })
       .where(and(eq(roomMembers.roomId, member.roomId), eq(roomMembers.userId, member.userId)));
+    this.caches.noteMember(member.roomId, member.userId, { lastReadMessageId: messageId });
   }
 
   /** Removes every message of a user in a room (ban with "delete messages"). */

@@ -60,8 +60,8 @@ export function registerChatSockets(app: FastifyInstance): void {
     if (!ctx.socket.rooms.has(roomChannel(roomId))) throw new AppError('CONFLICT', 'Enter the room first.');
     const m = ctx.membership;
     if (isMuted(m)) return null;
-    const user = await one(app.db.select().from(users).where(eq(users.id, ctx.userId)).limit(1));
-    ctx.socket.to(roomChannel(roomId)).volatile.emit('chat:typing', { roomId, user: toPublicUser(user) });
+    // The sender's public card comes from the auth cache (no users read per keystroke; ADR 0022).
+    ctx.socket.to(roomChannel(roomId)).volatile.emit('chat:typing', { roomId, user: await app.auth.publicUser(ctx.userId) });
     return null;
   });
 }

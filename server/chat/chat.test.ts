@@ -120,6 +120,7 @@ describe('real-time chat', () => {
     expect((await alice.patch(`/api/rooms/${roomId}`, { slowModeSeconds: 30 })).body.room.slowModeSeconds).toBe(30);
     // Bob's earlier messages would count against him; start from a quiet member.
     server.app.db.$client.prepare('UPDATE room_members SET last_message_at = NULL WHERE user_id = ?').run(bob.userId);
+    server.app.rooms.forgetMember(roomId, bob.userId); // a raw write: tell the membership cache (ADR 0022)
     expect((await command(bs, 'chat:send', { roomId, text: 'first' })).ok).toBe(true);
     const second = await command(bs, 'chat:send', { roomId, text: 'second' });
     expect(second).toMatchObject({ ok: false, error: { code: 'SLOW_MODE' } });

@@ -88,8 +88,10 @@ export const metricsPlugin = fp(
 
     // Features register after this plugin: hook into them once everything is built.
     app.addHook('onReady', async () => {
+      // One listener shared by every socket (no closure per socket).
+      const count = (event: string) => events.inc({ event: KNOWN_EVENTS.has(event) ? event : 'other' });
       app.sockets.onConnect((socket) => {
-        socket.onAny((event: string) => events.inc({ event: KNOWN_EVENTS.has(event) ? event : 'other' }));
+        socket.onAny(count);
       });
       app.audit.onRecord((e) => audit.inc({ action: e.action }));
     });

@@ -219,11 +219,13 @@ describe('room invites', () => {
     expect((await new (bob.constructor as typeof Client)(server.url).post(`/api/rooms/${hall.id}/invites`, { username: 'eve' })).status).toBe(401);
     // A muted member may not send invites.
     server.app.db.$client.prepare('UPDATE room_members SET muted_until = ? WHERE room_id = ? AND user_id = ?').run(Date.now() + 60_000, hall.id, cat.userId);
+    server.app.rooms.forgetMember(hall.id, cat.userId); // a raw write: tell the membership cache (ADR 0022)
     try {
       const r = await cat.post(`/api/rooms/${hall.id}/invites`, { username: 'eve' });
       expect(r.body.error.code).toBe('MUTED');
     } finally {
       server.app.db.$client.prepare('UPDATE room_members SET muted_until = NULL WHERE room_id = ? AND user_id = ?').run(hall.id, cat.userId);
+      server.app.rooms.forgetMember(hall.id, cat.userId);
     }
     expect(await eveCount()).toBe(before);
     expect(other.id).toBeGreaterThan(0);

@@ -69,7 +69,8 @@ export type CommandGuard = (name: CommandName, ctx: CommandContext, payload: { r
 export class SocketHub {
   /** Results of commands sent with a `clientId`, so a retry after a lost ack gets the same ack. */
   readonly idempotency = new IdempotencyCache();
-  private readonly commands: Registered[] = [];
+  /** Commands by event name, for the one listener every socket shares. */
+  private readonly byName = new Map<string, Registered>();
   private readonly recoveryGuards: RecoveryGuard[] = [];
   private readonly commandGuards: CommandGuard[] = [];
   private readonly connectHooks: ((socket: AppSocket) => void | Promise<void>)[] = [];
@@ -90,7 +91,7 @@ export class SocketHub {
    */
   command<E extends CommandName, X = object>(name: E, authorize: Authorizer<X> | null, handler: Handler<E, X>): void {
     const schema = commandSchemas[name];
-    this.commands.push({
+    this.add({
       name,
       run: async (ctx, raw) => {
         const parsed = schema.safeParse(raw);
@@ -107,6 +108,11 @@ export class SocketHub {
         return typeof clientId === 'string' ? this.idempotency.run(idempotencyKey(ctx.userId, name, clientId), exec) : exec();
       },
     });
+  }
+
+  private add(cmd: Registered): void {
+    if (this.byName.has(cmd.name)) throw new Error(`socket command ${cmd.name} registered twice`);
+    this.byName.set(cmd.name, cmd);
   }
 
   /** A rule for every command, e.g. direct conversations refusing room activities (server/dms), writes to a closed room refused (server/rooms). */
@@ -151,7 +157,7 @@ export class SocketHub {
 
   /** @internal the owner node runs a command forwarded by the node holding the socket. */
   async runForwarded(msg: ForwardedCommand): Promise<Ack<unknown> | { notOwner: true }> {
-    const cmd = this.commands.find((c) => c.name === msg.name);
+    const cmd = this.byName.get(msg.name);
     const roomOf = this.owned.get(msg.name);
     if (!cmd || !roomOf || !this.io) return { ok: false, error: { code: 'VALIDATION', message: 'Unknown command.' } };
     const roomId = await safeRoomOf(roomOf, msg.raw);
@@ -207,27 +213,59 @@ export class SocketHub {
     this.disconnectingHooks.push(fn);
   }
 
+  private limiter: RateLimiter | null = null;
+
+  /**
+   * The one `onAny` listener of every socket (`this` is the socket): looks the command up by name.
+   * One shared function instead of a closure per command per socket keeps a socket's own heap
+   * small (82 listeners per socket before; docs/decisions/0022-realtime-core-profile.md).
+   */
+  private readonly onEvent = (hub: SocketHub) =>
+    function (this: AppSocket, event: string, raw: unknown, ack: unknown): void {
+      const cmd = hub.byName.get(event);
+      if (cmd) void hub.receive(this, cmd, raw, ack);
+    };
+  private shared: ((this: AppSocket, event: string, raw: unknown, ack: unknown) => void) | null = null;
+  private readonly sharedDisconnecting = (hub: SocketHub) =>
+    function (this: AppSocket): void {
+      for (const hook of hub.disconnectingHooks) hook(this);
+      // Still in its rooms here, like the disconnecting hooks (a call must end as "disconnected",
+      // not as "removed" by the members-channel leave that follows).
+      hub.socketGone(this.id);
+      if (hub.cluster?.enabled) hub.cluster.broadcast(GONE_KIND, this.id);
+    };
+  private disconnecting: ((this: AppSocket) => void) | null = null;
+
+  private async receive(socket: AppSocket, cmd: Registered, raw: unknown, ack: unknown): Promise<void> {
+    // `socket.emit(name, cb)` without a payload delivers the ack as the first argument: answer
+    // it (with a refusal) rather than leave the client waiting forever.
+    const missingPayload = typeof raw === 'function' && ack === undefined;
+    const callback = missingPayload ? raw : ack;
+    const reply = typeof callback === 'function' ? (callback as (a: Ack<unknown>) => void) : noReply;
+    const { userId, sessionId } = socket.data;
+    const retryAfter = this.limiter!.hit(`u${userId}`);
+    if (retryAfter > 0) return reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'Slow down.', retryAfter } });
+    if (missingPayload) return reply({ ok: false, error: { code: 'VALIDATION', message: `Invalid ${cmd.name} payload: send an object before the callback.` } });
+    // One socket's commands of one feature in one room apply in the order they were sent (two chat
+    // messages, a move then a resign), as they did when handlers were synchronous. Other rooms and
+    // other features do not wait (a slow call join does not hold back chat). The queue is made on
+    // a socket's first command, so idle sockets carry none.
+    let inOrder = this.inOrder.get(socket);
+    if (!inOrder) this.inOrder.set(socket, (inOrder = new KeyedQueue<string>()));
+    reply(await inOrder.run(orderKey(cmd.name, raw), () => this.dispatch(cmd, { socket, userId, sessionId }, raw)));
+  }
+
+  private readonly inOrder = new WeakMap<AppSocket, KeyedQueue<string>>();
+
   /** @internal wires the registered commands onto a new socket. */
   attach(socket: AppSocket, limiter: RateLimiter, log: { error: (o: object, m: string) => void }): void {
     this.log = log;
-    const { userId, sessionId } = socket.data;
-    // One socket's commands of one feature in one room apply in the order they were sent (two chat
-    // messages, a move then a resign), as they did when handlers were synchronous. Other rooms and
-    // other features do not wait (a slow call join does not hold back chat).
-    const inOrder = new KeyedQueue<string>();
-    for (const cmd of this.commands) {
-      (socket as unknown as Socket).on(cmd.name, async (raw: unknown, ack: unknown) => {
-        // `socket.emit(name, cb)` without a payload delivers the ack as the first argument: answer
-        // it (with a refusal) rather than leave the client waiting forever.
-        const missingPayload = typeof raw === 'function' && ack === undefined;
-        const callback = missingPayload ? raw : ack;
-        const reply = typeof callback === 'function' ? (callback as (a: Ack<unknown>) => void) : () => {};
-        const retryAfter = limiter.hit(`u${userId}`);
-        if (retryAfter > 0) return reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'Slow down.', retryAfter } });
-        if (missingPayload) return reply({ ok: false, error: { code: 'VALIDATION', message: `Invalid ${cmd.name} payload: send an object before the callback.` } });
-        reply(await inOrder.run(orderKey(cmd.name, raw), () => this.dispatch(cmd, { socket, userId, sessionId }, raw)));
-      });
+    this.limiter = limiter;
+    if (!this.shared) {
+      this.shared = this.onEvent(this);
+      this.disconnecting = this.sharedDisconnecting(this);
     }
+    socket.onAny(this.shared as (...args: unknown[]) => void);
     for (const hook of this.connectHooks) {
       try {
         const done = hook(socket);
@@ -236,15 +274,11 @@ export class SocketHub {
         log.error({ err }, 'socket connect hook failed');
       }
     }
-    socket.on('disconnecting', () => {
-      for (const hook of this.disconnectingHooks) hook(socket);
-      // Still in its rooms here, like the disconnecting hooks (a call must end as "disconnected",
-      // not as "removed" by the members-channel leave that follows).
-      this.socketGone(socket.id);
-      if (this.cluster?.enabled) this.cluster.broadcast(GONE_KIND, socket.id);
-    });
+    socket.on('disconnecting', this.disconnecting!);
   }
 }
+
+const noReply = (): void => {};
 
 const FORWARD_KIND = 'socket:command';
 const GONE_KIND = 'socket:gone';

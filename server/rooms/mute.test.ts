@@ -25,8 +25,11 @@ afterAll(async () => {
   await server.dispose();
 });
 
-const setMutedUntil = (until: number | null) =>
+// A raw write behind the service's back: the membership cache is told, as the service does (ADR 0022).
+const setMutedUntil = (until: number | null) => {
   server.app.db.$client.prepare('UPDATE room_members SET muted_until = ? WHERE room_id = ? AND user_id = ?').run(until, roomId, mia.userId);
+  server.app.rooms.forgetMember(roomId, mia.userId);
+};
 
 describe('mute blocks every way of speaking (issue 17 #3)', () => {
   let messageId: number;

@@ -57,6 +57,9 @@ export function assertMaySpeak(m: Pick<MemberRow, 'mutedUntil'>, now = Date.now(
   if (isMuted(m, now)) throw new AppError('MUTED', 'You are muted in this room.', Math.ceil((m.mutedUntil! - now) / 1000));
 }
 
+const MEMBER_CACHE_MAX = 100_000;
+const memberKey = (roomId: number, userId: number) => `${roomId}:${userId}`;
+
 export class RoomsService {
   private readonly passcodeUserLimiter = new RateLimiter(PASSCODE_PER_USER_ROOM);
   private readonly passcodeIpLimiter = new RateLimiter(PASSCODE_PER_IP);
@@ -73,6 +76,18 @@ export class RoomsService {
   private readonly kinds = new Map<number, RoomKind>();
   /** Ids of closed (archived) rooms: few, checked on every write, so kept in memory. */
   private readonly closed = new Set<number>();
+  /**
+   * Memberships read by every room command, kept until something changes them: every write to
+   * room_members goes through this service (or {@link noteMember}) and forgets or updates the
+   * entry first. Only members are cached (a join needs no invalidation). Off when several nodes
+   * share the database (another node's kick would not reach this cache): ADR 0022.
+   */
+  cacheMembers = true;
+  private readonly memberCache = new Map<string, MemberRow>();
+  /** Bumped by every invalidation: a read that started before one is not cached. */
+  private memberGen = 0;
+  /** Slow-mode seconds per room, read by every chat message; forgotten when the room is updated. */
+  private readonly slowCache = new Map<number, number>();
 
   constructor(
     private readonly db: Db,
@@ -99,6 +114,20 @@ export class RoomsService {
    */
   assertOpen(roomId: number): void {
     if (this.closed.has(roomId)) throw new AppError('ROOM_CLOSED', 'This room is closed: it can be read but not changed.');
+  }
+
+  /** Told of room_members / rooms writes (set by features: tells the other nodes too). */
+  onMemberChanged: (roomId: number, userId?: number) => void = () => {};
+  onRoomChanged: (roomId: number) => void = () => {};
+
+  private memberChanged(roomId: number, userId?: number): void {
+    this.forgetMember(roomId, userId);
+    this.onMemberChanged(roomId, userId);
+  }
+
+  private roomChanged(roomId: number): void {
+    this.forgetRoom(roomId);
+    this.onRoomChanged(roomId);
   }
 
   // ---- reading ----
@@ -148,7 +177,56 @@ export class RoomsService {
   }
 
   async membership(roomId: number, userId: number): Promise<MemberRow | undefined> {
+    if (!this.cacheMembers) return this.readMembership(roomId, userId);
+    const key = memberKey(roomId, userId);
+    const hit = this.memberCache.get(key);
+    // A copy: callers may not change what the next command reads.
+    if (hit) return { ...hit };
+    const gen = this.memberGen;
+    const row = await this.readMembership(roomId, userId);
+    if (row && gen === this.memberGen) {
+      if (this.memberCache.size >= MEMBER_CACHE_MAX) this.memberCache.delete(this.memberCache.keys().next().value!);
+      this.memberCache.set(key, { ...row });
+    }
+    return row;
+  }
+
+  private readMembership(roomId: number, userId: number): Promise<MemberRow | undefined> {
     return first(this.db.select().from(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId))).limit(1));
+  }
+
+  /** Forgets cached memberships (one, or every one of the room) after room_members changed. */
+  forgetMember(roomId: number, userId?: number): void {
+    this.memberGen++;
+    if (userId !== undefined) {
+      this.memberCache.delete(memberKey(roomId, userId));
+      return;
+    }
+    const prefix = `${roomId}:`;
+    for (const key of this.memberCache.keys()) if (key.startsWith(prefix)) this.memberCache.delete(key);
+  }
+
+  /** Another service wrote these columns of a membership (chat: last message, last read): keep the cache in step. */
+  noteMember(roomId: number, userId: number, patch: Partial<Pick<MemberRow, 'lastMessageAt' | 'lastReadMessageId'>>): void {
+    this.memberGen++;
+    const hit = this.memberCache.get(memberKey(roomId, userId));
+    if (hit) Object.assign(hit, patch);
+  }
+
+  /** The room's slow mode in seconds (0 when off); NOT_FOUND for a room that does not exist. */
+  async slowModeOf(roomId: number): Promise<number> {
+    const known = this.slowCache.get(roomId);
+    if (known !== undefined) return known;
+    const row = await first(this.db.select({ slow: rooms.slowModeSeconds }).from(rooms).where(eq(rooms.id, roomId)).limit(1));
+    if (!row) throw new AppError('NOT_FOUND', 'No such room.');
+    if (this.slowCache.size >= MEMBER_CACHE_MAX) this.slowCache.clear();
+    this.slowCache.set(roomId, row.slow);
+    return row.slow;
+  }
+
+  /** A room row changed on another node (cluster): its cached settings go. */
+  forgetRoom(roomId: number): void {
+    this.slowCache.delete(roomId);
   }
 
   /**
@@ -403,6 +481,7 @@ export class RoomsService {
     const set: Partial<RoomRow> = { ...rest };
     if (passcode !== undefined) set.passcodeHash = passcode === null ? null : await hashSecret(passcode);
     if (Object.keys(set).length > 0) await this.db.update(rooms).set(set).where(eq(rooms.id, roomId));
+    this.roomChanged(roomId);
     return this.announce(roomId);
   }
 
@@ -427,6 +506,8 @@ export class RoomsService {
       await tx.update(roomMembers).set({ role: 'moderator' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, actorId)));
       await tx.update(roomMembers).set({ role: 'owner' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, toUserId)));
     });
+    this.memberChanged(roomId, actorId);
+    this.memberChanged(roomId, toUserId);
     await this.events.broadcast(roomId, 'member:updated', { member: await this.member(roomId, actorId) });
     await this.events.broadcast(roomId, 'member:updated', { member: await this.member(roomId, toUserId) });
     return this.announce(roomId);
@@ -436,6 +517,8 @@ export class RoomsService {
     await this.requireMember(roomId, actorId, 'owner');
     const memberIds = await this.db.select({ id: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, roomId));
     await this.db.delete(rooms).where(eq(rooms.id, roomId));
+    this.memberChanged(roomId);
+    this.roomChanged(roomId);
     for (const { id } of memberIds) this.access.revoked(roomId, id, 'deleted');
     this.presence.dropRoom(roomId);
   }
@@ -493,6 +576,7 @@ export class RoomsService {
 
   private async dropMember(roomId: number, userId: number, reason: 'left' | 'kicked' | 'banned', until?: number | null): Promise<void> {
     await this.db.delete(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+    this.memberChanged(roomId, userId);
     this.access.revoked(roomId, userId, reason, until);
     this.presence.drop(roomId, userId);
     await this.events.broadcast(roomId, 'member:left', { userId, reason });
@@ -502,6 +586,7 @@ export class RoomsService {
     await this.moderate(roomId, actorId, targetId);
     const mutedUntil = minutes ? Date.now() + minutes * 60_000 : null;
     await this.db.update(roomMembers).set({ mutedUntil }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, targetId)));
+    this.memberChanged(roomId, targetId);
     return this.announceMember(roomId, targetId);
   }
 
@@ -511,6 +596,7 @@ export class RoomsService {
     if (!target) throw new AppError('NOT_MEMBER', 'That user is not a member of this room.');
     if (target.role === 'owner') throw new AppError('CONFLICT', 'Transfer ownership to change the owner.');
     await this.db.update(roomMembers).set({ role }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, targetId)));
+    this.memberChanged(roomId, targetId);
     return this.announceMember(roomId, targetId);
   }
 
@@ -532,6 +618,7 @@ export class RoomsService {
   async setClosed(roomId: number, closed: boolean): Promise<Room> {
     await this.getRow(roomId);
     await this.db.update(rooms).set({ closedAt: closed ? Date.now() : null }).where(eq(rooms.id, roomId));
+    this.roomChanged(roomId);
     if (closed) this.closed.add(roomId);
     else this.closed.delete(roomId);
     return this.announce(roomId);
@@ -548,6 +635,8 @@ export class RoomsService {
       await tx.update(roomMembers).set({ role: 'moderator' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, row.ownerId)));
       await tx.update(roomMembers).set({ role: 'owner' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, toUserId)));
     });
+    this.memberChanged(roomId, row.ownerId);
+    this.memberChanged(roomId, toUserId);
     if (oldOwnerIsMember) await this.events.broadcast(roomId, 'member:updated', { member: await this.member(roomId, row.ownerId) });
     await this.events.broadcast(roomId, 'member:updated', { member: await this.member(roomId, toUserId) });
     return this.announce(roomId);
@@ -558,6 +647,8 @@ export class RoomsService {
     await this.getRow(roomId);
     const memberIds = await this.db.select({ id: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, roomId));
     await this.db.delete(rooms).where(eq(rooms.id, roomId));
+    this.memberChanged(roomId);
+    this.roomChanged(roomId);
     this.closed.delete(roomId);
     for (const { id } of memberIds) this.access.revoked(roomId, id, 'deleted');
     this.presence.dropRoom(roomId);

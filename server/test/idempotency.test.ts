@@ -69,6 +69,7 @@ describe('chat:send with a clientId is idempotent (issue 17 #7)', () => {
     // Without slow mode in the way, the insert itself meets the unique index.
     expect((await ada.patch(`/api/rooms/${roomId}`, { slowModeSeconds: 0 })).status).toBe(200);
     server.app.db.$client.prepare('UPDATE room_members SET last_message_at = NULL').run();
+    server.app.rooms.forgetMember(roomId); // a raw write: tell the membership cache (ADR 0022)
     const third = await command(bs, 'chat:send', { roomId, text: 'survives restart', clientId });
     expect(third).toEqual(first);
     expect(count("SELECT count(*) AS n FROM messages WHERE text = 'survives restart'")).toBe(1);
