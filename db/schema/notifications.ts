@@ -1,4 +1,5 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { rooms } from './rooms.js';
 import { users } from './users.js';
 
@@ -32,5 +33,9 @@ export const notifications = sqliteTable(
     index('notifications_unread_idx').on(t.userId, t.readAt),
     // Folding into an unread row of the same room and kind; marking a room read.
     index('notifications_fold_idx').on(t.userId, t.roomId, t.kind, t.readAt),
+    // At most one unread folding row per (user, room, kind): notify() upserts into it (ON CONFLICT),
+    // so two notifications folding at once on PostgreSQL cannot insert two rows or lose a count.
+    // The predicate is FOLD_PREDICATE of the service (an upsert must name it to use this index).
+    uniqueIndex('notifications_fold_unique').on(t.userId, t.roomId, t.kind).where(sql`read_at is null and kind in ('message', 'dm')`),
   ],
 );

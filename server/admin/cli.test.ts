@@ -1,24 +1,25 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../db/client.js';
-import { Client, newUsers, startServer, type TestServer } from '../test/harness.js';
+import { closeDb, openDb, openPgDb, type Db } from '../../db/client.js';
+import { rawDb, Client, newUsers, startServer, type TestServer } from '../test/harness.js';
 import { runAdminCommand } from './cli.js';
 
 let server: TestServer;
 let root: Client;
 let bob: Client;
-/** A second connection to the running server's database file, as the CLI process has. */
+/** A second connection to the running server's database (its SQLite file, or its PostgreSQL database), as the CLI process has. */
 let db: Db;
 
 beforeAll(async () => {
   server = await startServer();
   [root] = await newUsers(server, 'root');
   [bob] = await newUsers(server, 'bob');
-  db = openDb(`${server.dataDir}/commonroom.sqlite`);
+  const url = server.app.config.databaseUrl;
+  db = url ? openPgDb(url, { poolSize: 1 }) : openDb(`${server.dataDir}/commonroom.sqlite`);
 });
 afterAll(async () => {
-  db.$client.close();
+  await closeDb(db);
   await server.dispose();
 });
 
@@ -42,7 +43,7 @@ describe('npm run admin', () => {
     expect(last.code).toBe(1);
     expect(last.err[0]).toMatch(/^LAST_ADMIN/);
     expect((await run('make-admin', 'root')).code).toBe(0);
-    const audit = server.app.db.$client.prepare("SELECT action, actor_id, target_name, detail FROM audit_log WHERE detail LIKE '%cli%' ORDER BY id").all();
+    const audit = (await rawDb(server.app.db).all("SELECT action, actor_id, target_name, detail FROM audit_log WHERE detail LIKE '%cli%' ORDER BY id"));
     expect(audit).toEqual([
       { action: 'admin.grant', actor_id: null, target_name: 'bob', detail: '{"via":"cli"}' },
       { action: 'admin.revoke', actor_id: null, target_name: 'root', detail: '{"via":"cli"}' },
@@ -59,14 +60,14 @@ describe('npm run admin', () => {
   });
 
   it('re-enables a disabled admin (the way back in for a locked-out operator)', async () => {
-    db.$client.prepare("UPDATE users SET disabled = 1 WHERE username = 'bob'").run();
+    await rawDb(db).run("UPDATE users SET disabled = true WHERE username = 'bob'");
     expect(await run('enable', 'bob')).toMatchObject({ code: 0, out: ['bob is enabled.'] });
     expect((await new Client(server.url).post('/api/auth/login', { username: 'bob', password: 'correct horse battery' })).status).toBe(200);
   });
 
   it('prints a reset link from the real command line that works on the running server', async () => {
     const { stdout } = await promisify(execFile)('npx', ['tsx', 'server/admin/cli.ts', 'reset-password', 'root'], {
-      env: { ...process.env, DATA_DIR: server.dataDir, PUBLIC_URL: server.url, LOG_LEVEL: 'silent' },
+      env: { ...process.env, DATABASE_URL: server.app.config.databaseUrl ?? '', DATA_DIR: server.dataDir, PUBLIC_URL: server.url, LOG_LEVEL: 'silent' },
       timeout: 60_000,
     });
     const url = stdout.trim().split('\n').at(-1)!;

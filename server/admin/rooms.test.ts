@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
+import { rawDb, Client, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let admin: Client;
@@ -28,8 +28,8 @@ afterAll(async () => {
   await server.dispose();
 });
 
-const db = () => server.app.db.$client;
-const audit = (action: string) => db().prepare('SELECT actor_id, room_id, detail FROM audit_log WHERE action = ? ORDER BY id').all(action) as { actor_id: number; room_id: number; detail: string }[];
+const db = () => rawDb(server.app.db);
+const audit = async (action: string) => (await db().all('SELECT actor_id, room_id, detail FROM audit_log WHERE action = ? ORDER BY id', action)) as { actor_id: number; room_id: number; detail: string }[];
 
 describe('rooms list and details', () => {
   it('lists rooms with owner, members, storage (message bytes + recordings + live files), activity and status', async () => {
@@ -59,9 +59,9 @@ describe('closing a room', () => {
     expect(r.status).toBe(200);
     expect(r.body.room.closedAt).toBeTypeOf('number');
     expect((await updated).room.closedAt).toBeTypeOf('number');
-    expect(audit('room.close').at(-1)).toMatchObject({ actor_id: admin.userId, room_id: room.id });
+    expect((await audit('room.close')).at(-1)).toMatchObject({ actor_id: admin.userId, room_id: room.id });
 
-    const before = db().prepare('SELECT count(*) n FROM messages WHERE room_id = ?').get(room.id);
+    const before = (await db().get('SELECT count(*) n FROM messages WHERE room_id = ?', room.id));
     for (const s of [memberSocket, ownerSocket]) {
       const refusals = await Promise.all([
         command(s, 'chat:send', { roomId: room.id, text: 'still here?' }),
@@ -74,8 +74,8 @@ describe('closing a room', () => {
     }
     const patch = await owner.patch(`/api/rooms/${room.id}`, { name: 'Renamed' });
     expect(patch.body.error.code).toBe('ROOM_CLOSED');
-    expect(db().prepare('SELECT count(*) n FROM messages WHERE room_id = ?').get(room.id)).toEqual(before);
-    expect(db().prepare('SELECT count(*) n FROM todos WHERE room_id = ?').get(room.id)).toEqual({ n: 0 });
+    expect((await db().get('SELECT count(*) n FROM messages WHERE room_id = ?', room.id))).toEqual(before);
+    expect((await db().get('SELECT count(*) n FROM todos WHERE room_id = ?', room.id))).toEqual({ n: 0 });
 
     // Reading still works.
     const enter = await command(memberSocket, 'room:enter', { roomId: room.id });
@@ -85,10 +85,10 @@ describe('closing a room', () => {
 
     // Closing twice changes nothing and records nothing more.
     await admin.post(`/api/admin/rooms/${room.id}/close`);
-    expect(audit('room.close')).toHaveLength(1);
+    expect(await audit('room.close')).toHaveLength(1);
 
     expect((await admin.post(`/api/admin/rooms/${room.id}/reopen`)).body.room.closedAt).toBeNull();
-    expect(JSON.parse(audit('room.close').at(-1)!.detail)).toMatchObject({ closed: false });
+    expect(JSON.parse((await audit('room.close')).at(-1)!.detail)).toMatchObject({ closed: false });
     expect((await command(memberSocket, 'chat:send', { roomId: room.id, text: 'back again' })).ok).toBe(true);
   });
 });
@@ -103,7 +103,7 @@ describe('transfer and delete', () => {
     expect(r.status).toBe(200);
     expect(r.body.room.ownerId).toBe(member.userId);
     expect((await owner.get(`/api/rooms/${room.id}`)).body.myRole).toBe('moderator');
-    expect(JSON.parse(audit('room.transfer').at(-1)!.detail)).toMatchObject({ fromUserId: owner.userId, toUserId: member.userId });
+    expect(JSON.parse((await audit('room.transfer')).at(-1)!.detail)).toMatchObject({ fromUserId: owner.userId, toUserId: member.userId });
   });
 
   it('deletes a room: members are told and lose access', async () => {
@@ -111,7 +111,7 @@ describe('transfer and delete', () => {
     expect((await admin.del(`/api/admin/rooms/${room.id}`)).status).toBe(204);
     expect(await removed).toMatchObject({ roomId: room.id, reason: 'deleted' });
     expect((await owner.get(`/api/rooms/${room.id}`)).status).toBe(404);
-    expect(audit('room.delete').at(-1)).toMatchObject({ actor_id: admin.userId, room_id: room.id });
+    expect((await audit('room.delete')).at(-1)).toMatchObject({ actor_id: admin.userId, room_id: room.id });
     expect((await admin.del(`/api/admin/rooms/${room.id}`)).status).toBe(404);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, command, newUser, newUsers, nextEvent, roomWith, startServer, type TestServer } from '../test/harness.js';
+import { rawDb, Client, command, newUser, newUsers, nextEvent, roomWith, startServer, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let admin: Client;
@@ -21,10 +21,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.dispose());
 
-const db = () => server.app.db.$client;
-const auditRows = (action: string) =>
-  db().prepare('SELECT * FROM audit_log WHERE action = ? ORDER BY id').all(action) as { actor_id: number; target_user_id: number; detail: string; ip: string }[];
-const userRow = (id: number) => db().prepare('SELECT * FROM users WHERE id = ?').get(id) as Record<string, unknown>;
+const db = () => rawDb(server.app.db);
+const auditRows = async (action: string) =>
+  (await db().all('SELECT * FROM audit_log WHERE action = ? ORDER BY id', action)) as { actor_id: number; target_user_id: number; detail: string; ip: string }[];
+const userRow = async (id: number) => (await db().get('SELECT * FROM users WHERE id = ?', id)) as Record<string, unknown>;
 
 /** Every admin route, with a valid request for an existing user (alice). */
 const adminRoutes = () =>
@@ -50,8 +50,8 @@ const adminRoutes = () =>
 
 describe('authorisation matrix', () => {
   it('refuses every admin route to visitors (401), members, room owners and moderators (403), and changes nothing', async () => {
-    const snapshot = () => JSON.stringify([db().prepare('SELECT * FROM users ORDER BY id').all(), db().prepare('SELECT * FROM rooms').all(), db().prepare('SELECT count(*) n FROM sessions').get(), db().prepare('SELECT count(*) n FROM audit_log').get()]);
-    const before = snapshot();
+    const snapshot = async () => JSON.stringify([(await db().all('SELECT * FROM users ORDER BY id')), (await db().all('SELECT * FROM rooms')), (await db().get('SELECT count(*) n FROM sessions')), (await db().get('SELECT count(*) n FROM audit_log'))]);
+    const before = await snapshot();
     for (const [who, client, status] of [['anonymous', anon, 401], ['member', alice, 403], ['room owner', bob, 403], ['room moderator', mod, 403]] as const) {
       for (const [method, path, body] of adminRoutes()) {
         const r = await client.req(method, path, body);
@@ -61,14 +61,14 @@ describe('authorisation matrix', () => {
       }
     }
     // Nothing changed, and no audit entry was written for a refused admin action.
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   }, 60_000);
 
   it('refuses a foreign Origin on admin mutations', async () => {
     const r = await admin.req('PATCH', `/api/admin/users/${alice.userId}`, { disabled: true }, { origin: 'https://evil.example' });
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('ORIGIN_NOT_ALLOWED');
-    expect(userRow(alice.userId).disabled).toBe(0);
+    expect((await userRow(alice.userId)).disabled).toBe(0);
   });
 
   it('validates garbage payloads, params and queries with 400 and changes nothing', async () => {
@@ -94,7 +94,7 @@ describe('authorisation matrix', () => {
       expect(r.status, `${method} ${path}`).toBe(400);
       expect(r.body.error.code).toBe('VALIDATION');
     }
-    expect(userRow(alice.userId)).toMatchObject({ disabled: 0, is_admin: 0, deleted_at: null });
+    expect(await userRow(alice.userId)).toMatchObject({ disabled: 0, is_admin: 0, deleted_at: null });
   });
 
   it('answers 404 for a user id that does not exist', async () => {
@@ -131,7 +131,7 @@ describe('users list', () => {
     expect(p2.body.users.map((u: { username: string }) => u.username)).toEqual(['alice']);
     const bySeen = await admin.get('/api/admin/users?sort=lastSeenAt&dir=desc&pageSize=100');
     expect(bySeen.body.users).toHaveLength(6);
-    for (const c of extra) db().prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(c.userId);
+    for (const c of extra) (await db().run('UPDATE users SET disabled = true WHERE id = ?', c.userId));
     expect((await admin.get('/api/admin/users?filter=disabled')).body.users.map((u: { username: string }) => u.username).sort()).toEqual(['zed1', 'zed2']);
     expect((await admin.get('/api/admin/users?filter=active')).body.total).toBe(4);
   });
@@ -163,11 +163,11 @@ describe('admin rights and the last admin', () => {
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('LAST_ADMIN');
     expect((await admin.patch(`/api/admin/users/${solo.userId}`, { isAdmin: true })).body.user.isAdmin).toBe(true);
-    expect(auditRows('admin.grant').at(-1)).toMatchObject({ actor_id: admin.userId, target_user_id: solo.userId, ip: '127.0.0.1' });
+    expect((await auditRows('admin.grant')).at(-1)).toMatchObject({ actor_id: admin.userId, target_user_id: solo.userId, ip: '127.0.0.1' });
     // Now solo is an admin and can act: and root may step down.
     expect((await solo.get('/api/admin/users')).status).toBe(200);
     expect((await solo.patch(`/api/admin/users/${admin.userId}`, { isAdmin: false })).body.user.isAdmin).toBe(false);
-    expect(auditRows('admin.revoke').at(-1)).toMatchObject({ actor_id: solo.userId, target_user_id: admin.userId });
+    expect((await auditRows('admin.revoke')).at(-1)).toMatchObject({ actor_id: solo.userId, target_user_id: admin.userId });
     // solo is the last admin now: refused for demotion, disabling (by anyone) and deletion.
     const r2 = await solo.patch(`/api/admin/users/${solo.userId}`, { isAdmin: false });
     expect(r2.body.error.code).toBe('LAST_ADMIN');
@@ -182,7 +182,7 @@ describe('admin rights and the last admin', () => {
     expect((await admin.del(`/api/admin/users/${admin.userId}`)).body.error.code).toBe('CONFLICT');
     expect((await admin.patch(`/api/admin/users/${solo.userId}`, { disabled: false })).status).toBe(200);
     expect((await admin.patch(`/api/admin/users/${solo.userId}`, { isAdmin: false })).status).toBe(200);
-    expect(userRow(admin.userId)).toMatchObject({ is_admin: 1, disabled: 0 });
+    expect(await userRow(admin.userId)).toMatchObject({ is_admin: 1, disabled: 0 });
   });
 });
 
@@ -203,11 +203,11 @@ describe('disable, enable and sign-out', () => {
     expect(err.data?.code).toBe('UNAUTHENTICATED');
     const login = await new Client(server.url).post('/api/auth/login', { username: 'carol', password: 'correct horse battery' });
     expect(login.status).toBe(401);
-    expect(auditRows('admin.user_disable').at(-1)).toMatchObject({ actor_id: admin.userId, target_user_id: carol.userId });
+    expect((await auditRows('admin.user_disable')).at(-1)).toMatchObject({ actor_id: admin.userId, target_user_id: carol.userId });
     s1.close();
 
     expect((await admin.patch(`/api/admin/users/${carol.userId}`, { disabled: false })).body.user.disabled).toBe(false);
-    expect(auditRows('admin.user_enable').at(-1)).toMatchObject({ target_user_id: carol.userId });
+    expect((await auditRows('admin.user_enable')).at(-1)).toMatchObject({ target_user_id: carol.userId });
     const again = await new Client(server.url).post('/api/auth/login', { username: 'carol', password: 'correct horse battery' });
     expect(again.status).toBe(200);
   });
@@ -222,7 +222,7 @@ describe('disable, enable and sign-out', () => {
     await gone;
     expect((await dave.get('/api/me')).status).toBe(401);
     expect((await second.get('/api/me')).status).toBe(401);
-    expect(JSON.parse(auditRows('auth.sign_out_everywhere').at(-1)!.detail)).toMatchObject({ by: 'admin', endedSessions: 2 });
+    expect(JSON.parse((await auditRows('auth.sign_out_everywhere')).at(-1)!.detail)).toMatchObject({ by: 'admin', endedSessions: 2 });
     s.close();
   });
 });
@@ -235,9 +235,9 @@ describe('password-reset links', () => {
     expect(r.body.url).toMatch(/\/reset-password#[A-Za-z0-9_-]{43}$/);
     const token = r.body.url.split('#')[1];
     // Only a hash is stored.
-    expect(JSON.stringify(db().prepare('SELECT * FROM password_resets').all())).not.toContain(token);
-    expect(auditRows('admin.password_reset_link').at(-1)).toMatchObject({ target_user_id: erin.userId });
-    expect(auditRows('admin.password_reset_link').at(-1)!.detail).not.toContain(token);
+    expect(JSON.stringify((await db().all('SELECT * FROM password_resets')))).not.toContain(token);
+    expect((await auditRows('admin.password_reset_link')).at(-1)).toMatchObject({ target_user_id: erin.userId });
+    expect((await auditRows('admin.password_reset_link')).at(-1)!.detail).not.toContain(token);
 
     const visitor = new Client(server.url);
     expect((await visitor.post('/api/auth/reset/inspect', { token })).body).toMatchObject({ username: 'erin' });
@@ -257,7 +257,7 @@ describe('password-reset links', () => {
     const second = (await admin.post(`/api/admin/users/${fay.userId}/reset-link`)).body.url.split('#')[1];
     const visitor = new Client(server.url);
     expect((await visitor.post('/api/auth/reset', { token: first, newPassword: 'first new passphrase' })).body.error.code).toBe('RESET_LINK_INVALID');
-    db().prepare('UPDATE password_resets SET expires_at = ? WHERE user_id = ?').run(Date.now() - 1, fay.userId);
+    (await db().run('UPDATE password_resets SET expires_at = ? WHERE user_id = ?', Date.now() - 1, fay.userId));
     expect((await visitor.post('/api/auth/reset', { token: second, newPassword: 'second new passphrase' })).body.error.code).toBe('RESET_LINK_INVALID');
     expect((await visitor.post('/api/auth/reset/inspect', { token: 'A'.repeat(43) })).status).toBe(410);
     expect((await new Client(server.url).post('/api/auth/login', { username: 'fay', password: 'correct horse battery' })).status).toBe(200);
@@ -277,7 +277,7 @@ describe('deleting an account', () => {
     const r = await admin.del(`/api/admin/users/${gus.userId}`);
     expect(r.status).toBe(204);
     await gone;
-    const row = userRow(gus.userId);
+    const row = await userRow(gus.userId);
     expect(row).toMatchObject({ username: `deleted-${gus.userId}`, display_name: 'Deleted user', disabled: 1, is_admin: 0 });
     expect(row.deleted_at).toBeTypeOf('number');
     // hal (the only other member) owns the room now.
@@ -288,7 +288,7 @@ describe('deleting an account', () => {
     expect((await admin.get('/api/admin/users?q=gus')).body.total).toBe(0);
     expect((await admin.get(`/api/admin/users/${gus.userId}`)).status).toBe(404);
     expect((await new Client(server.url).post('/api/auth/login', { username: 'gus', password: 'correct horse battery' })).status).toBe(401);
-    expect(JSON.parse(auditRows('admin.user_delete').at(-1)!.detail)).toMatchObject({ purgeMessages: false, roomsTransferred: [owned.id] });
+    expect(JSON.parse((await auditRows('admin.user_delete')).at(-1)!.detail)).toMatchObject({ purgeMessages: false, roomsTransferred: [owned.id] });
     await newUser(server, 'gus');
     gs.close();
     hs.close();
@@ -308,8 +308,8 @@ describe('deleting an account', () => {
     expect((await purged).userId).toBe(ivy.userId);
     const h = await command(js, 'chat:history', { roomId: shared.id });
     expect(h.ok && h.data.messages.every((m) => m.deleted && m.text === '')).toBe(true);
-    expect(db().prepare('SELECT id FROM rooms WHERE id = ?').get(lonely.id)).toBeUndefined();
-    expect(JSON.parse(auditRows('admin.user_delete').at(-1)!.detail)).toMatchObject({ purgeMessages: true, purged: 1, roomsDeleted: [lonely.id] });
+    expect((await db().get('SELECT id FROM rooms WHERE id = ?', lonely.id))).toBeUndefined();
+    expect(JSON.parse((await auditRows('admin.user_delete')).at(-1)!.detail)).toMatchObject({ purgeMessages: true, purged: 1, roomsDeleted: [lonely.id] });
     is.close();
     js.close();
   });

@@ -1,6 +1,6 @@
 /** The analytics API over real HTTP and sockets: admins only, validated, fed by real activity. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, command, newUser, newUsers, roomWith, startServer, type TestServer } from '../test/harness.js';
+import { rawDb, Client, command, newUser, newUsers, roomWith, startServer, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let admin: Client, owner: Client, mod: Client, member: Client, other: Client;
@@ -48,14 +48,14 @@ describe('GET /api/admin/analytics', () => {
     expect(await server.app.activity.liveRooms()).toEqual([roomId]);
     await server.app.roomEvents.broadcast(roomId, 'stream:ended', { streamId: 'bench1', reason: 'stopped', error: null, endedAt: Date.now(), vodId: null } as never);
     expect(await server.app.activity.liveRooms()).toEqual([]);
-    expect(server.app.db.$client.prepare('SELECT count(*) AS n FROM stream_sessions WHERE ended_at IS NOT NULL').get()).toEqual({ n: 1 });
+    expect((await rawDb(server.app.db).get('SELECT count(*) AS n FROM stream_sessions WHERE ended_at IS NOT NULL'))).toEqual({ n: 1 });
   });
 
   it('counts what people do: connecting, messages, busiest room (after a rollup run)', async () => {
     const s = await member.socket();
     await command(s, 'room:enter', { roomId });
     for (const text of ['one', 'two', 'three']) expect((await command(s, 'chat:send', { roomId, text })).ok).toBe(true);
-    await expect.poll(() => (server.app.db.$client.prepare('SELECT count(*) AS n FROM user_activity_days WHERE user_id = ?').get(member.userId) as { n: number }).n).toBe(1);
+    await expect.poll(async () => ((await rawDb(server.app.db).get('SELECT count(*) AS n FROM user_activity_days WHERE user_id = ?', member.userId)) as { n: number }).n).toBe(1);
     await server.app.activity.sample(server.app.io.of('/').sockets.size, 0);
     await server.app.rollup.run();
     const page = (await admin.get('/api/admin/analytics?days=7')).body;
@@ -71,9 +71,9 @@ describe('GET /api/admin/analytics', () => {
   });
 
   it('a backfill in small batches ends with the same figures as one run', async () => {
-    const raw = server.app.db.$client;
+    const raw = rawDb(server.app.db);
     const oneGo = (await admin.get('/api/admin/analytics?days=7')).body.days.at(-1);
-    raw.exec('DELETE FROM analytics_daily; DELETE FROM analytics_room_daily; DELETE FROM analytics_state;');
+    for (const t of ['analytics_daily', 'analytics_room_daily', 'analytics_state']) await raw.run(`DELETE FROM ${t}`);
     let runs = 0;
     while ((await server.app.rollup.run(Date.now(), 1)).more) runs++;
     expect(runs).toBeGreaterThanOrEqual(3);

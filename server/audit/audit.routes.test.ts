@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../db/schema/index.js';
-import { Client, newUsers, roomWith, startServer, type TestServer } from '../test/harness.js';
+import { rawDb, Client, newUsers, roomWith, startServer, type TestServer } from '../test/harness.js';
 import { AuditService } from './audit.service.js';
 import { csvCell } from './csv.js';
 
@@ -44,9 +44,9 @@ describe('authorisation matrix', () => {
 
   it('a demoted admin loses access at once', async () => {
     const c = await new Client(server.url).register('temp-admin');
-    server.app.db.$client.prepare('UPDATE users SET is_admin = 1 WHERE id = ?').run(c.userId);
+    (await rawDb(server.app.db).run('UPDATE users SET is_admin = true WHERE id = ?', c.userId));
     expect((await c.get('/api/admin/audit')).status).toBe(200);
-    server.app.db.$client.prepare('UPDATE users SET is_admin = 0 WHERE id = ?').run(c.userId);
+    (await rawDb(server.app.db).run('UPDATE users SET is_admin = false WHERE id = ?', c.userId));
     expect((await c.get('/api/admin/audit')).status).toBe(403);
   });
 
@@ -101,7 +101,8 @@ describe('list: filters and pagination', () => {
     expect(pages).toBe(3);
   });
 
-  it('uses an index for every filter (no full table scan)', () => {
+  // EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans depend on table statistics.
+  it.skipIf(!!process.env.DATABASE_URL)('uses an index for every filter (no full table scan)', () => {
     const sqlite = server.app.db.$client;
     const plans = [
       'SELECT * FROM audit_log ORDER BY at DESC, id DESC LIMIT 51',
@@ -148,10 +149,13 @@ describe('CSV export', () => {
   });
 
   it('streams a large export in batches (chunked, every row once)', async () => {
-    const stmt = server.app.db.$client.prepare("INSERT INTO audit_log (at, action, room_id, detail) VALUES (?, 'room.kick', 4242, ?)");
-    server.app.db.$client.transaction(() => {
-      for (let i = 0; i < 3500; i++) stmt.run(1_700_000_000_000 + i, `{"i":${i}}`);
-    })();
+    for (let from = 0; from < 3500; from += 500) {
+      const rows = Array.from({ length: 500 }, (_, k) => from + k);
+      await rawDb(server.app.db).run(
+        `INSERT INTO audit_log (at, action, room_id, detail) VALUES ${rows.map(() => "(?, 'room.kick', 4242, ?)").join(', ')}`,
+        ...rows.flatMap((i) => [1_700_000_000_000 + i, `{"i":${i}}`]),
+      );
+    }
     const res = await fetch(`${server.url}/api/admin/audit/export.csv?roomId=4242`, { headers: { cookie: admin.cookie } });
     expect(res.headers.get('transfer-encoding')).toBe('chunked');
     expect(res.headers.get('content-length')).toBeNull();
@@ -185,7 +189,7 @@ describe('retention', () => {
 
   it('prunes at start-up with AUDIT_RETENTION_DAYS (0 keeps everything)', async () => {
     const keepAll = await startServer({ config: { auditRetentionDays: 0 } });
-    keepAll.app.db.$client.prepare("INSERT INTO audit_log (at, action) VALUES (?, 'room.kick'), (?, 'room.ban')").run(Date.now() - 8 * 86_400_000, Date.now() - 86_400_000);
+    (await rawDb(keepAll.app.db).run("INSERT INTO audit_log (at, action) VALUES (?, 'room.kick'), (?, 'room.ban')", Date.now() - 8 * 86_400_000, Date.now() - 86_400_000));
     await keepAll.close();
     const again = await startServer({ dataDir: keepAll.dataDir, config: { auditRetentionDays: 0 } });
     expect(again.app.db.select().from(auditLog).all().map((e) => e.action)).toEqual(['room.kick', 'room.ban']);

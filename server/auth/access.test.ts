@@ -4,7 +4,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, newUser, nextEvent, startServer, type TestServer } from '../test/harness.js';
+import { rawDb, Client, newUser, nextEvent, startServer, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -168,7 +168,7 @@ describe('changing the password (issue 17 item 6)', () => {
 
     expect((await new Client(server.url).post('/api/auth/login', { username: 'changer', password: 'correct horse battery' })).status).toBe(401);
     expect((await new Client(server.url).post('/api/auth/login', { username: 'changer', password: 'a brand new passphrase' })).status).toBe(200);
-    const row = server.app.db.$client.prepare('SELECT password_hash FROM users WHERE username = ?').get('changer') as { password_hash: string };
+    const row = (await rawDb(server.app.db).get('SELECT password_hash FROM users WHERE username = ?', 'changer')) as { password_hash: string };
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, newUser, nextEvent, sleep, startServer, type TestServer } from '../test/harness.js';
+import { rawDb, Client, newUser, nextEvent, sleep, startServer, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -17,11 +17,11 @@ describe('accounts and sessions', () => {
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect((await c.get('/api/me')).body.user.username).toBe('Ada');
-    const row = server.app.db.$client.prepare('SELECT password_hash FROM users WHERE username = ?').get('Ada') as { password_hash: string };
+    const row = (await rawDb(server.app.db).get('SELECT password_hash FROM users WHERE username = ?', 'Ada')) as { password_hash: string };
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     // The sessions table stores a keyed hash, never the cookie token itself.
     const token = c.cookie.split('=')[1]!;
-    const stored = server.app.db.$client.prepare('SELECT id FROM sessions').all() as { id: string }[];
+    const stored = (await rawDb(server.app.db).all('SELECT id FROM sessions')) as { id: string }[];
     expect(stored.some((s) => s.id === token)).toBe(false);
   });
 

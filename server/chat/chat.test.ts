@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../protocol/chat.js';
-import { Client, collect, command, newUser, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
+import { rawDb, Client, collect, command, newUser, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let alice: Client;
@@ -26,7 +26,7 @@ afterAll(async () => {
   await server.dispose();
 });
 
-const messageCount = () => (server.app.db.$client.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+const messageCount = async () => ((await rawDb(server.app.db).get('SELECT count(*) AS n FROM messages')) as { n: number }).n;
 
 describe('real-time chat', () => {
   it('delivers a sent message to everyone in the room with a rising sequence number', async () => {
@@ -100,7 +100,7 @@ describe('real-time chat', () => {
   it('refuses edits after the edit window', async () => {
     const a = await command(as, 'chat:send', { roomId, text: 'old news' });
     if (!a.ok) throw new Error('send failed');
-    server.app.db.$client.prepare('UPDATE messages SET created_at = created_at - 16 * 60000 WHERE id = ?').run(a.data.id);
+    (await rawDb(server.app.db).run('UPDATE messages SET created_at = created_at - 16 * 60000 WHERE id = ?', a.data.id));
     expect(await command(as, 'chat:edit', { roomId, messageId: a.data.id, text: 'new news' })).toMatchObject({ ok: false, error: { code: 'EDIT_WINDOW_PASSED' } });
   });
 
@@ -119,7 +119,7 @@ describe('real-time chat', () => {
     expect((await bob.patch(`/api/rooms/${roomId}`, { slowModeSeconds: 30 })).status).toBe(403);
     expect((await alice.patch(`/api/rooms/${roomId}`, { slowModeSeconds: 30 })).body.room.slowModeSeconds).toBe(30);
     // Bob's earlier messages would count against him; start from a quiet member.
-    server.app.db.$client.prepare('UPDATE room_members SET last_message_at = NULL WHERE user_id = ?').run(bob.userId);
+    (await rawDb(server.app.db).run('UPDATE room_members SET last_message_at = NULL WHERE user_id = ?', bob.userId));
     server.app.rooms.forgetMember(roomId, bob.userId); // a raw write: tell the membership cache (ADR 0022)
     expect((await command(bs, 'chat:send', { roomId, text: 'first' })).ok).toBe(true);
     const second = await command(bs, 'chat:send', { roomId, text: 'second' });
@@ -138,7 +138,7 @@ describe('refusals: outsiders and garbage change nothing', () => {
 
   it('refuses every room command from a non-member', async () => {
     const ms = await mallory.socket();
-    const before = messageCount();
+    const before = await messageCount();
     const msgs = collect(ms, 'chat:message');
     const anyMessage = (await command(as, 'chat:history', { roomId, limit: 1 })) as { ok: true; data: { messages: Message[] } };
     const messageId = anyMessage.data.messages[0]!.id;
@@ -159,14 +159,14 @@ describe('refusals: outsiders and garbage change nothing', () => {
     await command(as, 'chat:send', { roomId, text: 'members only' });
     await sleep(50);
     expect(msgs).toHaveLength(0);
-    expect(messageCount()).toBe(before + 1);
+    expect(await messageCount()).toBe(before + 1);
     expect((await mallory.get(`/api/rooms/${roomId}/messages`)).status).toBe(403);
     expect((await mallory.post(`/api/rooms/${roomId}/messages`, { text: 'x' })).status).toBe(403);
     ms.close();
   });
 
   it('answers garbage payloads with VALIDATION acks and writes nothing', async () => {
-    const before = messageCount();
+    const before = await messageCount();
     const garbage: [string, unknown][] = [
       ['chat:send', null],
       ['chat:send', 'hello'],
@@ -185,7 +185,7 @@ describe('refusals: outsiders and garbage change nothing', () => {
       const ack = await command(as, event as 'chat:send', payload);
       expect(ack, `${event} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     }
-    expect(messageCount()).toBe(before);
+    expect(await messageCount()).toBe(before);
     // A reply to a message in another room is refused too.
     const other = await roomWith(mallory, []);
     const foreign = await mallory.post(`/api/rooms/${other.id}/messages`, { text: 'elsewhere' });
@@ -212,7 +212,7 @@ describe('refusals: outsiders and garbage change nothing', () => {
       expect(ok).toBeGreaterThanOrEqual(15);
       expect(ok).toBeLessThan(25);
       expect(codes.filter((c) => c !== 'ok').every((c) => c === 'RATE_LIMITED')).toBe(true);
-      const stored = own.app.db.$client.prepare('SELECT count(*) n FROM messages WHERE room_id = ?').get(room.id) as { n: number };
+      const stored = (await rawDb(own.app.db).get('SELECT count(*) n FROM messages WHERE room_id = ?', room.id)) as { n: number };
       expect(stored.n).toBe(ok);
     } finally {
       await own.dispose();
@@ -233,10 +233,13 @@ describe('refusals: outsiders and garbage change nothing', () => {
 describe('history and reliability', () => {
   it('pages back through thousands of messages with a cursor, oldest first, no gaps or repeats', async () => {
     const room = await roomWith(alice, [bob]);
-    const insert = server.app.db.$client.prepare('INSERT INTO messages (room_id, user_id, text, mentions, created_at) VALUES (?, ?, ?, ?, ?)');
-    server.app.db.$client.transaction(() => {
-      for (let i = 0; i < 2500; i++) insert.run(room.id, alice.userId, `m${i}`, '[]', Date.now());
-    })();
+    for (let from = 0; from < 2500; from += 500) {
+      const rows = Array.from({ length: 500 }, (_, k) => from + k);
+      await rawDb(server.app.db).run(
+        `INSERT INTO messages (room_id, user_id, text, mentions, created_at) VALUES ${rows.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+        ...rows.flatMap((i) => [room.id, alice.userId, `m${i}`, '[]', Date.now()]),
+      );
+    }
     const seen: string[] = [];
     let cursor: number | null | undefined;
     let pages = 0;
@@ -337,7 +340,7 @@ describe('history and reliability', () => {
   it('history, sequence numbers and memberships survive a server restart', async () => {
     const before = await command(as, 'chat:send', { roomId, text: 'before restart' });
     if (!before.ok) throw new Error('send failed');
-    const seqBefore = (server.app.db.$client.prepare('SELECT seq FROM rooms WHERE id = ?').get(roomId) as { seq: number }).seq;
+    const seqBefore = ((await rawDb(server.app.db).get('SELECT seq FROM rooms WHERE id = ?', roomId)) as { seq: number }).seq;
     as.close();
     bs.close();
     server = await server.restart();

@@ -3,7 +3,7 @@
  * blocks, and direct conversations never behaving like rooms (no lobby, no code, no activities).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, command, newUser, newUsers, nextEvent, roomWith, startServer, type Client, type ClientSocket, type TestServer } from '../test/harness.js';
+import { rawDb, collect, command, newUser, newUsers, nextEvent, roomWith, startServer, type Client, type ClientSocket, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let ann: Client;
@@ -20,9 +20,9 @@ afterAll(async () => {
   await server.dispose();
 });
 
-const count = (sql: string, ...args: unknown[]) => (server.app.db.$client.prepare(sql).get(...args) as { n: number }).n;
-const roomRows = () => count('SELECT count(*) AS n FROM rooms');
-const memberRows = () => count('SELECT count(*) AS n FROM room_members');
+const count = async (sql: string, ...args: unknown[]) => ((await rawDb(server.app.db).get(sql, ...args)) as { n: number }).n;
+const roomRows = async () => await count('SELECT count(*) AS n FROM rooms');
+const memberRows = async () => await count('SELECT count(*) AS n FROM room_members');
 
 describe('1:1 conversations', () => {
   let dmId: number;
@@ -40,19 +40,19 @@ describe('1:1 conversations', () => {
   });
 
   it('returns the same conversation for the pair, whoever opens it', async () => {
-    const before = roomRows();
+    const before = await roomRows();
     const again = await ann.post('/api/dms', { userId: bob.userId });
     const other = await bob.post('/api/dms', { userId: ann.userId });
     expect([again.status, other.status]).toEqual([200, 200]);
     expect([again.body.conversation.id, other.body.conversation.id]).toEqual([dmId, dmId]);
-    expect(roomRows()).toBe(before);
+    expect(await roomRows()).toBe(before);
   });
 
   it('two opens at the same moment make one conversation', async () => {
-    const before = roomRows();
+    const before = await roomRows();
     const [a, b] = await Promise.all([ann.post('/api/dms', { userId: cat.userId }), cat.post('/api/dms', { userId: ann.userId })]);
     expect(a.body.conversation.id).toBe(b.body.conversation.id);
-    expect(roomRows()).toBe(before + 1);
+    expect(await roomRows()).toBe(before + 1);
   });
 
   it('chats like a room: send, typing, unread counts, read state, edit, react, delete', async () => {
@@ -90,7 +90,7 @@ describe('1:1 conversations', () => {
   });
 
   it('refuses someone who shares no room, a non-existent user, myself, and garbage; nothing is created', async () => {
-    const before = [roomRows(), memberRows()];
+    const before = [await roomRows(), await memberRows()];
     const noRoom = await ann.post('/api/dms', { userId: dan.userId });
     expect([noRoom.status, noRoom.body.error.code]).toEqual([403, 'NO_SHARED_ROOM']);
     const ghost = await ann.post('/api/dms', { userId: 999_999 });
@@ -101,7 +101,7 @@ describe('1:1 conversations', () => {
       expect(r.status, JSON.stringify(body)).toBe(400);
     }
     expect((await new (ann.constructor as typeof Client)(server.url).post('/api/dms', { userId: bob.userId })).status).toBe(401);
-    expect([roomRows(), memberRows()]).toEqual(before);
+    expect([await roomRows(), await memberRows()]).toEqual(before);
   });
 
   it('keeps working after the two stop sharing a room (a new one still needs a shared room)', async () => {
@@ -137,7 +137,7 @@ describe('direct conversations are not rooms', () => {
   });
 
   it('an outsider cannot read, send, enter, type or join it by id, and its code never leaves the server', async () => {
-    const before = count('SELECT count(*) AS n FROM messages WHERE room_id = ?', dmId);
+    const before = await count('SELECT count(*) AS n FROM messages WHERE room_id = ?', dmId);
     expect((await dan.get(`/api/rooms/${dmId}/messages`)).body.error.code).toBe('NOT_MEMBER');
     expect((await dan.post(`/api/rooms/${dmId}/messages`, { text: 'let me in' })).body.error.code).toBe('NOT_MEMBER');
     expect((await dan.get(`/api/dms/${dmId}`)).body.error.code).toBe('NOT_MEMBER');
@@ -151,13 +151,13 @@ describe('direct conversations are not rooms', () => {
     }
     const join = await dan.post(`/api/rooms/${dmId}/join`, {});
     expect([join.status, join.body.error.code]).toEqual([404, 'NOT_FOUND']);
-    const code = (server.app.db.$client.prepare('SELECT code FROM rooms WHERE id = ?').get(dmId) as { code: string }).code;
+    const code = ((await rawDb(server.app.db).get('SELECT code FROM rooms WHERE id = ?', dmId)) as { code: string }).code;
     expect(code).not.toMatch(/^[A-Z0-9]{6}$/);
     expect([400, 404]).toContain((await dan.get(`/api/rooms/code/${encodeURIComponent(code)}`)).status);
     expect([400, 404]).toContain((await dan.post(`/api/rooms/${dmId}/join`, { code })).status);
     expect((await ann.get(`/api/rooms/${dmId}`)).body.room).toMatchObject({ code: '', kind: 'dm' });
-    expect(count('SELECT count(*) AS n FROM messages WHERE room_id = ?', dmId)).toBe(before);
-    expect(count('SELECT count(*) AS n FROM room_members WHERE room_id = ?', dmId)).toBe(2);
+    expect(await count('SELECT count(*) AS n FROM messages WHERE room_id = ?', dmId)).toBe(before);
+    expect(await count('SELECT count(*) AS n FROM room_members WHERE room_id = ?', dmId)).toBe(2);
   });
 
   it('refuses room administration and room activities, even to its members', async () => {
@@ -187,14 +187,14 @@ describe('direct conversations are not rooms', () => {
       expect(ack.ok, event).toBe(false);
       if (!ack.ok && ack.error.code !== 'VALIDATION') expect(ack.error.code, event).toBe('NOT_FOUND');
     }
-    expect(count('SELECT count(*) AS n FROM todos WHERE room_id = ?', dmId)).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM todos WHERE room_id = ?', dmId)).toBe(0);
     // Rooms still have all of it.
     expect((await command(as, 'todo:add', { roomId, text: 'room to-do' })).ok).toBe(true);
     as.disconnect();
   });
 
   it('does not count toward the rooms a user may own', async () => {
-    const rows = server.app.db.$client.prepare("SELECT count(*) AS n FROM rooms WHERE owner_id = ? AND kind = 'room'").get(ann.userId) as { n: number };
+    const rows = (await rawDb(server.app.db).get("SELECT count(*) AS n FROM rooms WHERE owner_id = ? AND kind = 'room'", ann.userId)) as { n: number };
     expect(rows.n).toBe(1);
   });
 });
@@ -215,7 +215,7 @@ describe('blocking', () => {
     expect((await ann.get('/api/dms')).body.conversations.map((c: { id: number }) => c.id)).not.toContain(dmId);
     expect((await ann.get('/api/blocks')).body.users.map((u: { id: number }) => u.id)).toEqual([bob.userId]);
 
-    const before = count('SELECT count(*) AS n FROM messages WHERE room_id = ?', dmId);
+    const before = await count('SELECT count(*) AS n FROM messages WHERE room_id = ?', dmId);
     const seen = collect(as, 'dm:activity');
     expect(await command(bs, 'chat:send', { roomId: dmId, text: 'why?' })).toMatchObject({ ok: false, error: { code: 'BLOCKED' } });
     expect((await bob.post(`/api/rooms/${dmId}/messages`, { text: 'over HTTP' })).body.error.code).toBe('BLOCKED');
@@ -228,7 +228,7 @@ describe('blocking', () => {
     // Neither may put the other in a group.
     expect((await bob.post('/api/dms/groups', { userIds: [ann.userId, cat.userId] })).body.error.code).toBe('BLOCKED');
     expect((await ann.post('/api/dms/groups', { userIds: [bob.userId, cat.userId] })).body.error.code).toBe('BLOCKED');
-    expect(count('SELECT count(*) AS n FROM messages WHERE room_id = ?', dmId)).toBe(before);
+    expect(await count('SELECT count(*) AS n FROM messages WHERE room_id = ?', dmId)).toBe(before);
     expect(seen).toHaveLength(0);
     seen.stop();
     as.disconnect();
@@ -237,11 +237,11 @@ describe('blocking', () => {
 
   it('blocking twice is harmless; blocking myself or nobody is refused', async () => {
     expect((await ann.put(`/api/blocks/${bob.userId}`, {})).status).toBe(200);
-    expect(count('SELECT count(*) AS n FROM user_blocks')).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM user_blocks')).toBe(1);
     expect((await ann.put(`/api/blocks/${ann.userId}`, {})).body.error.code).toBe('CONFLICT');
     expect((await ann.put('/api/blocks/999999', {})).body.error.code).toBe('NOT_FOUND');
     expect((await ann.put('/api/blocks/bob', {})).status).toBe(400);
-    expect(count('SELECT count(*) AS n FROM user_blocks')).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM user_blocks')).toBe(1);
   });
 
   it('unblocking brings the conversation back and lets both write again', async () => {
@@ -292,17 +292,17 @@ describe('group conversations', () => {
   });
 
   it('holds at most 10 people: creating or adding past that is refused and changes nothing', async () => {
-    const before = [roomRows(), memberRows()];
+    const before = [await roomRows(), await memberRows()];
     const ten = await ann.post('/api/dms/groups', { userIds: many.map((u) => u.userId) });
     expect(ten.status).toBe(400); // 10 others + me = 11
     const r = await ann.post('/api/dms/groups', { userIds: many.slice(0, 9).map((u) => u.userId) });
     expect(r.status).toBe(201);
     const id = r.body.conversation.id;
-    expect(count('SELECT count(*) AS n FROM room_members WHERE room_id = ?', id)).toBe(10);
+    expect(await count('SELECT count(*) AS n FROM room_members WHERE room_id = ?', id)).toBe(10);
     const add = await ann.post(`/api/dms/${id}/members`, { userIds: [many[9]!.userId] });
     expect([add.status, add.body.error.code]).toEqual([409, 'GROUP_FULL']);
-    expect(count('SELECT count(*) AS n FROM room_members WHERE room_id = ?', id)).toBe(10);
-    expect([roomRows(), memberRows()]).toEqual([before[0]! + 1, before[1]! + 10]);
+    expect(await count('SELECT count(*) AS n FROM room_members WHERE room_id = ?', id)).toBe(10);
+    expect([await roomRows(), await memberRows()]).toEqual([before[0]! + 1, before[1]! + 10]);
   });
 
   it('adds people (all or nothing): each must share a room with the adder and not have blocked them', async () => {
@@ -315,7 +315,7 @@ describe('group conversations', () => {
     // The newcomer reads the history with nothing unread.
     const mine = (await many[0]!.get('/api/dms')).body.conversations.find((c: { id: number }) => c.id === groupId);
     expect(mine).toMatchObject({ unread: 0, kind: 'group' });
-    const before = count('SELECT count(*) AS n FROM room_members WHERE room_id = ?', groupId);
+    const before = await count('SELECT count(*) AS n FROM room_members WHERE room_id = ?', groupId);
     // Dan shares no room with Bob; g02 blocked Bob: nothing is added.
     expect((await many[1]!.put(`/api/blocks/${bob.userId}`, {})).status).toBe(200);
     expect((await bob.post(`/api/dms/${groupId}/members`, { userIds: [many[2]!.userId, dan.userId] })).body.error.code).toBe('NO_SHARED_ROOM');
@@ -325,7 +325,7 @@ describe('group conversations', () => {
     for (const body of [{}, { userIds: [] }, { userIds: [many[2]!.userId, many[2]!.userId] }, { userIds: 'all' }]) {
       expect((await bob.post(`/api/dms/${groupId}/members`, body)).status, JSON.stringify(body)).toBe(400);
     }
-    expect(count('SELECT count(*) AS n FROM room_members WHERE room_id = ?', groupId)).toBe(before);
+    expect(await count('SELECT count(*) AS n FROM room_members WHERE room_id = ?', groupId)).toBe(before);
     as.disconnect();
   });
 
@@ -345,13 +345,13 @@ describe('group conversations', () => {
   });
 
   it('garbage group payloads are refused', async () => {
-    const before = roomRows();
+    const before = await roomRows();
     for (const body of [{}, { userIds: [bob.userId] }, { userIds: [bob.userId, bob.userId] }, { userIds: [0, -1] }, { userIds: null }, { userIds: [bob.userId, cat.userId], name: 'x' }]) {
       expect((await ann.post('/api/dms/groups', body)).status, JSON.stringify(body)).toBe(400);
     }
     expect((await ann.post('/api/dms/groups', { userIds: [bob.userId, 999999] })).body.error.code).toBe('NOT_FOUND');
     expect((await ann.post('/api/dms/groups', { userIds: [bob.userId, ann.userId] })).body.error.code).toBe('VALIDATION');
-    expect(roomRows()).toBe(before);
+    expect(await roomRows()).toBe(before);
   });
 });
 
@@ -372,7 +372,7 @@ describe('outsiders, kicked and banned people, foreign origins', () => {
   });
 
   it('refuses writes from a foreign Origin and sockets from one; anonymous callers get UNAUTHENTICATED', async () => {
-    const before = [roomRows(), count('SELECT count(*) AS n FROM user_blocks')];
+    const before = [await roomRows(), await count('SELECT count(*) AS n FROM user_blocks')];
     const evil = { origin: 'http://evil.example' };
     expect((await ann.req('POST', '/api/dms', { userId: cat.userId }, evil)).status).toBe(403);
     expect((await ann.req('POST', '/api/dms/groups', { userIds: [bob.userId, cat.userId] }, evil)).status).toBe(403);
@@ -390,17 +390,15 @@ describe('outsiders, kicked and banned people, foreign origins', () => {
     ] as const) {
       expect((await anon.req(method, path, body)).status, `${method} ${path}`).toBe(401);
     }
-    expect([roomRows(), count('SELECT count(*) AS n FROM user_blocks')]).toEqual(before);
+    expect([await roomRows(), await count('SELECT count(*) AS n FROM user_blocks')]).toEqual(before);
   });
 
   it('a stranger guessing conversation ids learns nothing and changes nothing', async () => {
     const ids = (
-      server.app.db.$client
-        .prepare("SELECT id FROM rooms WHERE kind <> 'room' AND id NOT IN (SELECT room_id FROM room_members WHERE user_id = ?)")
-        .all(dan.userId) as { id: number }[]
+      (await rawDb(server.app.db).all("SELECT id FROM rooms WHERE kind <> 'room' AND id NOT IN (SELECT room_id FROM room_members WHERE user_id = ?)", dan.userId)) as { id: number }[]
     ).map((r) => r.id);
     expect(ids.length).toBeGreaterThan(3);
-    const before = memberRows();
+    const before = await memberRows();
     for (const id of ids) {
       expect((await dan.get(`/api/dms/${id}`)).status).toBe(403);
       expect((await dan.post(`/api/dms/${id}/members`, { userIds: [dan.userId] })).status).toBe(403);
@@ -408,7 +406,7 @@ describe('outsiders, kicked and banned people, foreign origins', () => {
     }
     expect((await dan.get('/api/dms/999999')).body.error.code).toBe('NOT_FOUND');
     expect((await dan.get('/api/dms/abc')).status).toBe(400);
-    expect(memberRows()).toBe(before);
+    expect(await memberRows()).toBe(before);
   });
 });
 

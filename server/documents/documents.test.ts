@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocSync } from '../../client/src/features/documents/docSync.js';
 import { DOC_TEXT, DOC_UPDATE_MAX_BYTES } from '../../protocol/docs-constants.js';
 import type { DocSummary } from '../../protocol/docs.js';
-import { Client, collect, command, newUsers, nextEvent, roomWith, type ClientSocket, type TestServer, ok, until } from '../test/harness.js';
+import { rawDb, Client, collect, command, newUsers, nextEvent, roomWith, type ClientSocket, type TestServer, ok, until } from '../test/harness.js';
 import { socketTransport } from './test-transport.js';
 import { disposeDocRoom, docRoom, restartDocRoom, type DocRoom } from './test-fixture.js';
 
@@ -178,10 +178,10 @@ describe('refusals change nothing', () => {
     y.getText(DOC_TEXT).insert(0, 'intruder');
     valid = Y.encodeStateAsUpdate(y);
   });
-  const rows = () => server.app.db.$client.prepare('SELECT count(*) AS n FROM doc_updates WHERE doc_id = ?').get(doc.id) as { n: number };
+  const rows = async () => (await rawDb(server.app.db).get('SELECT count(*) AS n FROM doc_updates WHERE doc_id = ?', doc.id)) as { n: number };
 
   it('refuses outsiders and strangers guessing ids', async () => {
-    const before = rows().n;
+    const before = (await rows()).n;
     expect(await command(xs, 'doc:open', { roomId, docId: doc.id })).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
     expect(await command(xs, 'doc:update', { roomId, docId: doc.id, update: valid })).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
     expect(await command(xs, 'doc:list', { roomId })).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
@@ -192,13 +192,13 @@ describe('refusals change nothing', () => {
     expect(await command(xs, 'doc:delete', { roomId: other, docId: doc.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     // Updates to a document not opened first are refused too.
     expect(await command(as, 'doc:update', { roomId, docId: doc.id, update: valid })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    expect(rows().n).toBe(before);
+    expect((await rows()).n).toBe(before);
     expect(await storedText(doc.id)).toBe('keep me');
   });
 
   it('refuses garbage, foreign shared types and oversized updates', async () => {
     await ok(command(as, 'doc:open', { roomId, docId: doc.id }));
-    const before = rows().n;
+    const before = (await rows()).n;
     const evil = new Y.Doc();
     evil.getMap('settings').set('admin', true);
     const otherText = new Y.Doc();
@@ -218,7 +218,7 @@ describe('refusals change nothing', () => {
       expect(ack.ok, JSON.stringify(payload).slice(0, 80)).toBe(false);
     }
     expect(await command(as, 'doc:awareness', { roomId, docId: doc.id, update: new Uint8Array([9, 9, 9]) })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(rows().n).toBe(before);
+    expect((await rows()).n).toBe(before);
     expect(await storedText(doc.id)).toBe('keep me');
     // A fresh load from the database shows the same.
     const fresh = await ok(command(bs, 'doc:open', { roomId, docId: doc.id }));
@@ -231,13 +231,13 @@ describe('refusals change nothing', () => {
   });
 
   it('lets a muted member read but not write; unmuted they write again', async () => {
-    const before = rows().n;
+    const before = (await rows()).n;
     expect((await owner.post(`/api/rooms/${roomId}/members/${ben.userId}/mute`, { minutes: 5 })).status).toBe(200);
     const opened = await ok(command(bs, 'doc:open', { roomId, docId: doc.id }));
     expect(opened.canEdit).toBe(false);
     expect(await command(bs, 'doc:update', { roomId, docId: doc.id, update: valid })).toMatchObject({ ok: false, error: { code: 'MUTED' } });
     expect(await command(bs, 'doc:create', { roomId, title: 'x' })).toMatchObject({ ok: false, error: { code: 'MUTED' } });
-    expect(rows().n).toBe(before);
+    expect((await rows()).n).toBe(before);
     expect((await owner.del(`/api/rooms/${roomId}/members/${ben.userId}/mute`)).status).toBe(200);
     await ok(command(bs, 'doc:close', { roomId, docId: doc.id }));
   });
@@ -326,7 +326,7 @@ describe('persistence', () => {
     const b = new DocSync(socketTransport(bs), roomId, doc.id);
     await until(() => b.status === 'synced', 'synced after restart');
     expect(text(b)).toBe(expected);
-    const row = server.app.db.$client.prepare('SELECT snapshot_upto FROM documents WHERE id = ?').get(doc.id) as { snapshot_upto: number };
+    const row = (await rawDb(server.app.db).get('SELECT snapshot_upto FROM documents WHERE id = ?', doc.id)) as { snapshot_upto: number };
     expect(row.snapshot_upto).toBeGreaterThan(0);
     b.destroy();
   });

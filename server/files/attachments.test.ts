@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { command, newUsers, nextEvent, roomWith, startServer, type Client, type ClientSocket, type TestServer } from '../test/harness.js';
+import { rawDb, command, newUsers, nextEvent, roomWith, startServer, type Client, type ClientSocket, type TestServer } from '../test/harness.js';
 import { uploadBytes } from './test-helpers.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -32,7 +32,7 @@ afterAll(async () => {
   await server.dispose();
 });
 
-const messageCount = () => (server.app.db.$client.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+const messageCount = async () => ((await rawDb(server.app.db).get('SELECT count(*) AS n FROM messages')) as { n: number }).n;
 
 describe('attachments in chat', () => {
   it('a message carries files of the room; the other member sees the ids, the file and its thumbnail', async () => {
@@ -67,7 +67,7 @@ describe('attachments in chat', () => {
     const mine = await uploadBytes(member, roomId, 'mine.txt', Buffer.from('mine'));
     const trashed = await uploadBytes(member, roomId, 'gone.txt', Buffer.from('gone'));
     expect((await member.post(`/api/rooms/${roomId}/files/trash`, { fileIds: [trashed], folderIds: [] })).status).toBe(204);
-    const before = messageCount();
+    const before = await messageCount();
     const refused = async (payload: unknown, code: string) => {
       const ack = await command(ms, 'chat:send', payload);
       expect(ack.ok).toBe(false);
@@ -92,7 +92,7 @@ describe('attachments in chat', () => {
     expect((await member.post(`/api/rooms/${roomId}/messages`, { text: 'x', attachments: 'all' })).status).toBe(400);
     const m = await command(mutes, 'chat:send', { roomId, text: 'x', attachments: [mine] });
     expect(m.ok).toBe(false);
-    expect(messageCount()).toBe(before);
+    expect(await messageCount()).toBe(before);
   });
 
   it('a trashed file reads as unavailable; a kicked member can fetch neither the file nor its bytes', async () => {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegRunner } from '../../media/ffmpeg-runner.js';
-import { Client, collect, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
+import { Client, collect, command, newUsers, nextEvent, rawDb, roomWith, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
 import { readProcStat } from './health.service.js';
 
 let server: TestServer;
@@ -160,9 +160,9 @@ describe('real-time alerts reach admins only', () => {
   }, 20_000);
 
   it('a demoted admin receives no more alerts (checked when sending)', async () => {
-    const db = server.app.db.$client;
-    db.prepare('UPDATE users SET is_admin = 0 WHERE id = ?').run(admin.userId);
-    db.prepare('UPDATE users SET is_admin = 1 WHERE id = ?').run(owner.userId);
+    const db = rawDb(server.app.db);
+    await db.run('UPDATE users SET is_admin = false WHERE id = ?', admin.userId);
+    await db.run('UPDATE users SET is_admin = true WHERE id = ?', owner.userId);
     const ownerSocket = await owner.socket();
     try {
       const heard = collect(adminSocket, 'admin:alert');
@@ -174,8 +174,8 @@ describe('real-time alerts reach admins only', () => {
       expect(heard.length).toBe(0);
     } finally {
       ownerSocket.disconnect();
-      db.prepare('UPDATE users SET is_admin = 0 WHERE id = ?').run(owner.userId);
-      db.prepare('UPDATE users SET is_admin = 1 WHERE id = ?').run(admin.userId);
+      await db.run('UPDATE users SET is_admin = false WHERE id = ?', owner.userId);
+      await db.run('UPDATE users SET is_admin = true WHERE id = ?', admin.userId);
     }
   });
 });

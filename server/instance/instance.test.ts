@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, newUsers, nextEvent, startServer, type TestServer } from '../test/harness.js';
+import { rawDb, Client, newUsers, nextEvent, startServer, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let admin: Client;
@@ -12,10 +12,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.dispose());
 
-const db = () => server.app.db.$client;
+const db = () => rawDb(server.app.db);
 const register = (username: string, inviteCode?: string) =>
   new Client(server.url).post('/api/auth/register', { username, password: 'correct horse battery', ...(inviteCode !== undefined ? { inviteCode } : {}) });
-const audits = () => db().prepare("SELECT actor_id, detail FROM audit_log WHERE action = 'admin.settings_change' ORDER BY id").all() as { actor_id: number; detail: string }[];
+const audits = async () => (await db().all("SELECT actor_id, detail FROM audit_log WHERE action = 'admin.settings_change' ORDER BY id")) as { actor_id: number; detail: string }[];
 
 describe('registration modes', () => {
   it('the first account can always register on an empty instance, even when closed', async () => {
@@ -43,9 +43,9 @@ describe('registration modes', () => {
     const refused = await register('latecomer');
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('REGISTRATION_CLOSED');
-    expect(db().prepare("SELECT id FROM users WHERE username = 'latecomer'").get()).toBeUndefined();
-    expect(audits().at(-1)).toMatchObject({ actor_id: admin.userId });
-    expect(JSON.parse(audits().at(-1)!.detail)).toMatchObject({ changed: ['registration'], registration: 'closed' });
+    expect((await db().get("SELECT id FROM users WHERE username = 'latecomer'"))).toBeUndefined();
+    expect((await audits()).at(-1)).toMatchObject({ actor_id: admin.userId });
+    expect(JSON.parse((await audits()).at(-1)!.detail)).toMatchObject({ changed: ['registration'], registration: 'closed' });
     await admin.patch('/api/admin/settings', { registration: 'open' });
     expect((await register('latecomer')).status).toBe(201);
   });
@@ -61,7 +61,7 @@ describe('registration modes', () => {
     expect(made.body.code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     const code: string = made.body.code;
     // Only a hash and a hint are stored.
-    expect(JSON.stringify(db().prepare('SELECT * FROM invite_codes').all())).not.toContain(code.replace(/-/g, ''));
+    expect(JSON.stringify((await db().all('SELECT * FROM invite_codes')))).not.toContain(code.replace(/-/g, ''));
     // Typed in lower case and without dashes works too.
     expect((await register('invited1', code.toLowerCase().replace(/-/g, ''))).status).toBe(201);
     expect((await register('invited2', code)).status).toBe(201);
@@ -71,20 +71,20 @@ describe('registration modes', () => {
     expect(JSON.stringify(list.body)).not.toContain(code);
 
     const expiring = (await admin.post('/api/admin/invites', { expiresInHours: 1 })).body;
-    db().prepare('UPDATE invite_codes SET expires_at = ? WHERE id = ?').run(Date.now() - 1, expiring.invite.id);
+    (await db().run('UPDATE invite_codes SET expires_at = ? WHERE id = ?', Date.now() - 1, expiring.invite.id));
     expect((await register('late1', expiring.code)).body.error.code).toBe('INVALID_INVITE');
 
     const revoked = (await admin.post('/api/admin/invites', {})).body;
     expect((await admin.del(`/api/admin/invites/${revoked.invite.id}`)).body.invite.revoked).toBe(true);
     expect((await register('late2', revoked.code)).body.error.code).toBe('INVALID_INVITE');
     expect((await admin.del('/api/admin/invites/99999')).status).toBe(404);
-    const actions = audits().map((a) => JSON.parse(a.detail).invite).filter(Boolean);
+    const actions = (await audits()).map((a) => JSON.parse(a.detail).invite).filter(Boolean);
     expect(actions).toEqual(['create', 'create', 'create', 'revoke']);
     await admin.patch('/api/admin/settings', { registration: 'open' });
   });
 
   it('refuses garbage settings and invites and changes nothing', async () => {
-    const before = JSON.stringify(db().prepare('SELECT * FROM instance_settings').all());
+    const before = JSON.stringify((await db().all('SELECT * FROM instance_settings')));
     for (const bad of [{}, { registration: 'sometimes' }, { announcement: { text: 'x' } }, { announcement: { text: 'x', startsAt: 10, endsAt: 5 } }, { announcement: { text: 'x'.repeat(501), startsAt: null, endsAt: null } }, { registration: 'open', extra: 1 }]) {
       const r = await admin.patch('/api/admin/settings', bad);
       expect(r.status, JSON.stringify(bad)).toBe(400);
@@ -93,7 +93,7 @@ describe('registration modes', () => {
       expect((await admin.post('/api/admin/invites', bad)).status).toBe(400);
     }
     expect((await admin.del('/api/admin/invites/abc')).status).toBe(400);
-    expect(JSON.stringify(db().prepare('SELECT * FROM instance_settings').all())).toBe(before);
+    expect(JSON.stringify((await db().all('SELECT * FROM instance_settings')))).toBe(before);
     expect((await register('garbage', 'x'.repeat(65))).status).toBe(400);
   });
 });
@@ -114,7 +114,7 @@ describe('announcement banner', () => {
     expect((await new Client(server.url).get('/api/instance')).body.announcement).toMatchObject({ text: 'Maintenance tonight at 22:00', version: fact.announcement.version });
 
     // An announcement that is over is not served.
-    db().prepare('UPDATE instance_settings SET announcement_ends_at = ?').run(Date.now() - 1);
+    (await db().run('UPDATE instance_settings SET announcement_ends_at = ?', Date.now() - 1));
     server.app.instance['cached'] = null;
     expect((await new Client(server.url).get('/api/instance')).body.announcement).toBeNull();
 

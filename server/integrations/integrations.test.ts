@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
+import { rawDb, Client, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let owner: Client;
@@ -10,7 +10,7 @@ let otherRoom: number;
 let ms: ClientSocket;
 
 const bot = (token: string) => new Client(server.url, { authorization: `Bearer ${token}` });
-const count = (sql: string) => (server.app.db.$client.prepare(sql).get() as { n: number }).n;
+const count = async (sql: string) => ((await rawDb(server.app.db).get(sql)) as { n: number }).n;
 
 beforeAll(async () => {
   server = await startServer({ config: { chatRatePer10s: 10_000, botRatePerMin: 5 } });
@@ -32,10 +32,10 @@ describe('room API tokens', () => {
     expect(r.body.secret).toMatch(/^crt_[A-Za-z0-9_-]{43}$/);
     expect(r.body.integration).toMatchObject({ kind: 'token', name: 'CI', scopes: ['messages:write'], hint: r.body.secret.slice(0, 8) });
     // Stored hashed: the secret is nowhere in the database.
-    expect(count(`SELECT count(*) AS n FROM room_integrations WHERE secret_hash = '${r.body.secret}'`)).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM room_integrations WHERE secret_hash = '${r.body.secret}'`)).toBe(0);
     const list = await owner.get(`/api/rooms/${roomId}/integrations`);
     expect(JSON.stringify(list.body)).not.toContain(r.body.secret);
-    expect(count("SELECT count(*) AS n FROM audit_log WHERE action = 'token.create'")).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM audit_log WHERE action = 'token.create'")).toBe(1);
 
     const live = nextEvent(ms, 'chat:message', (f) => f.message.text === 'Build #42 passed');
     const post = await bot(r.body.secret).post('/api/bot/messages', { text: 'Build #42 passed' });
@@ -51,10 +51,10 @@ describe('room API tokens', () => {
   it('enforces scopes', async () => {
     const w = (await owner.post(`/api/rooms/${roomId}/integrations/tokens`, { name: 'Writer', scopes: ['messages:write'] })).body.secret;
     const rd = (await owner.post(`/api/rooms/${roomId}/integrations/tokens`, { name: 'Reader', scopes: ['messages:read'] })).body.secret;
-    const before = count('SELECT count(*) AS n FROM messages');
+    const before = await count('SELECT count(*) AS n FROM messages');
     expect((await bot(w).get('/api/bot/messages')).body.error.code).toBe('FORBIDDEN');
     expect((await bot(rd).post('/api/bot/messages', { text: 'nope' })).body.error.code).toBe('FORBIDDEN');
-    expect(count('SELECT count(*) AS n FROM messages')).toBe(before);
+    expect(await count('SELECT count(*) AS n FROM messages')).toBe(before);
     const page = await bot(rd).get('/api/bot/messages?limit=5');
     expect(page.status).toBe(200);
     expect(page.body.messages.every((m: { roomId: number }) => m.roomId === roomId)).toBe(true);
@@ -69,16 +69,16 @@ describe('room API tokens', () => {
     expect(after.body.error.code).toBe('UNAUTHENTICATED');
     expect((await bot(r.secret).get('/api/bot/messages')).status).toBe(401);
     expect((await owner.del(`/api/rooms/${roomId}/integrations/${r.integration.id}`)).status).toBe(404);
-    expect(count("SELECT count(*) AS n FROM audit_log WHERE action = 'token.revoke'")).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM audit_log WHERE action = 'token.revoke'")).toBe(1);
   });
 
   it('only the owner manages tokens; outsiders and other rooms are refused', async () => {
-    const n = count('SELECT count(*) AS n FROM room_integrations');
+    const n = await count('SELECT count(*) AS n FROM room_integrations');
     expect((await member.post(`/api/rooms/${roomId}/integrations/tokens`, { name: 'x', scopes: ['messages:write'] })).status).toBe(403);
     expect((await outsider.post(`/api/rooms/${roomId}/integrations/tokens`, { name: 'x', scopes: ['messages:write'] })).body.error.code).toBe('NOT_MEMBER');
     expect((await new Client(server.url).post(`/api/rooms/${roomId}/integrations/tokens`, { name: 'x', scopes: ['messages:write'] })).status).toBe(401);
     expect((await member.get(`/api/rooms/${roomId}/integrations`)).status).toBe(403);
-    expect(count('SELECT count(*) AS n FROM room_integrations')).toBe(n);
+    expect(await count('SELECT count(*) AS n FROM room_integrations')).toBe(n);
     const mine = (await owner.get(`/api/rooms/${roomId}/integrations`)).body.integrations[0].id;
     // The outsider owns another room: they cannot revoke this room's token through theirs.
     expect((await outsider.del(`/api/rooms/${otherRoom}/integrations/${mine}`)).status).toBe(404);
@@ -86,11 +86,11 @@ describe('room API tokens', () => {
   });
 
   it('garbage is refused and changes nothing', async () => {
-    const n = count('SELECT count(*) AS n FROM room_integrations');
+    const n = await count('SELECT count(*) AS n FROM room_integrations');
     for (const body of [{}, { name: '', scopes: ['messages:write'] }, { name: 'x', scopes: [] }, { name: 'x', scopes: ['admin'] }, { name: 'x'.repeat(41), scopes: ['messages:write'] }, { name: 'x', scopes: ['messages:write'], extra: 1 }]) {
       expect((await owner.post(`/api/rooms/${roomId}/integrations/tokens`, body)).status, JSON.stringify(body)).toBe(400);
     }
-    expect(count('SELECT count(*) AS n FROM room_integrations')).toBe(n);
+    expect(await count('SELECT count(*) AS n FROM room_integrations')).toBe(n);
     for (const auth of ['', 'Bearer', 'Bearer crt_nope', 'Basic abc', `Bearer ${'x'.repeat(300)}`]) {
       const r = await new Client(server.url, auth ? { authorization: auth } : {}).post('/api/bot/messages', { text: 'hi' });
       expect(r.status, auth).toBe(401);
@@ -146,13 +146,13 @@ describe('incoming webhooks', () => {
     expect(r.status).toBe(201);
     expect((await live).message.author).toMatchObject({ displayName: 'Deploys', isBot: true });
 
-    const n = count('SELECT count(*) AS n FROM messages');
+    const n = await count('SELECT count(*) AS n FROM messages');
     expect((await anon.post(path, { text: 'x'.repeat(17_000) })).status).toBe(413);
     expect((await anon.post(path, {})).status).toBe(400);
     expect((await anon.post(path, { text: '' })).status).toBe(400);
     expect((await anon.post('/api/hooks/crh_guess', { text: 'hi' })).status).toBe(404);
     expect((await anon.post(path, 'not json')).status).toBe(400);
-    expect(count('SELECT count(*) AS n FROM messages')).toBe(n);
+    expect(await count('SELECT count(*) AS n FROM messages')).toBe(n);
 
     expect((await member.post(`/api/rooms/${roomId}/integrations/webhooks`, { name: 'x' })).status).toBe(403);
     expect((await outsider.post(`/api/rooms/${roomId}/integrations/webhooks`, { name: 'x' })).status).toBe(403);

@@ -2,6 +2,7 @@
  * Music together, end to end on the server: the real app on port 0, real sockets between members,
  * and Spotify intercepted at the HTTP level with nock (no request may leave the machine).
  */
+import { isSqlite } from '../../db/tx.js';
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MusicSnapshot, NowPlaying, QueueItem } from '../../protocol/music.js';
 import type { SpotifyConfig } from '../config.js';
-import { Client, command, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer, ok } from '../test/harness.js';
+import { rawDb, Client, command, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer, ok } from '../test/harness.js';
 import { fxCurrentlyPlaying, fxErrors, fxId, fxMe, fxPlaylistTracks, fxSearch, fxToken, fxTrack } from './spotify-fixtures.js';
 
 const API = 'https://api.spotify.com';
@@ -102,7 +103,7 @@ afterAll(async () => {
   nock.restore();
 });
 
-const db = () => server.app.db.$client;
+const db = () => rawDb(server.app.db);
 
 describe('Spotify sign-in (authorization code + PKCE)', () => {
   it('redirects to Spotify with the scopes, a random state and an S256 challenge', async () => {
@@ -118,7 +119,7 @@ describe('Spotify sign-in (authorization code + PKCE)', () => {
     expect(state).toMatch(/^[\w-]{43}$/);
     expect(challenge).toMatch(/^[\w-]{43}$/);
     // Only a hash of the state is stored.
-    expect(JSON.stringify(db().prepare('SELECT * FROM music_auth_states').all())).not.toContain(state);
+    expect(JSON.stringify((await db().all('SELECT * FROM music_auth_states')))).not.toContain(state);
   });
 
   it('refuses a missing, forged, foreign or reused state, and never calls Spotify for them', async () => {
@@ -140,7 +141,7 @@ describe('Spotify sign-in (authorization code + PKCE)', () => {
 
   it('an expired state or a denied consent sends the user back with a reason', async () => {
     const { state } = await begin(owner, roomId);
-    db().prepare('UPDATE music_auth_states SET expires_at = 1').run();
+    (await db().run('UPDATE music_auth_states SET expires_at = 1'));
     expect((await raw(owner, `/api/music/callback?code=x&state=${state}`)).location).toBe(`/rooms/${roomId}?a=music&spotify=expired`);
     const again = await begin(owner, roomId);
     expect((await raw(owner, `/api/music/callback?error=access_denied&state=${again.state}`)).location).toBe(`/rooms/${roomId}?a=music&spotify=denied`);
@@ -157,15 +158,18 @@ describe('Spotify sign-in (authorization code + PKCE)', () => {
     expect((await owner.get('/api/music/status')).body).toMatchObject({ configured: true, account: { product: 'premium', premium: true } });
     expect((await ben.get('/api/music/status')).body).toMatchObject({ account: { product: 'free', premium: false } });
     expect((await new Client(server.url).get('/api/music/status')).body).toEqual({ configured: true, account: null });
-    db().pragma('wal_checkpoint(TRUNCATE)');
-    const files = [server.app.config.dbFile, `${server.app.config.dbFile}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1'));
+    // SQLite: the bytes of the file and its WAL; PostgreSQL: every stored column of the accounts.
+    const files = isSqlite(server.app.db)
+      ? (server.app.db.$client.pragma('wal_checkpoint(TRUNCATE)'),
+        [server.app.config.dbFile, `${server.app.config.dbFile}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')))
+      : [JSON.stringify(await db().all('SELECT * FROM music_accounts'))];
     for (const { access, refresh } of tokens.values()) {
       for (const f of files) {
         expect(f.includes(access)).toBe(false);
         expect(f.includes(refresh)).toBe(false);
       }
     }
-    const row = db().prepare('SELECT access_token_enc, refresh_token_enc FROM music_accounts WHERE user_id = ?').get(owner.userId) as { access_token_enc: string };
+    const row = (await db().get('SELECT access_token_enc, refresh_token_enc FROM music_accounts WHERE user_id = ?', owner.userId)) as { access_token_enc: string };
     expect(row.access_token_enc).toMatch(/^v1\./);
   });
 });
@@ -174,7 +178,7 @@ describe('tokens: refresh and Spotify errors', () => {
   const track = fxTrack('search1');
 
   it('refreshes before expiry, once for concurrent calls', async () => {
-    db().prepare('UPDATE music_accounts SET expires_at = ? WHERE user_id = ?').run(Date.now() + 30_000, ann.userId);
+    (await db().run('UPDATE music_accounts SET expires_at = ? WHERE user_id = ?', Date.now() + 30_000, ann.userId));
     const { refresh } = tokens.get(ann.userId)!;
     nock(ACCOUNTS)
       .post('/api/token', (b: Record<string, string>) => b.grant_type === 'refresh_token' && b.refresh_token === refresh)
@@ -188,7 +192,7 @@ describe('tokens: refresh and Spotify errors', () => {
     expect(a.body.tracks[0]).toMatchObject({ id: track.id, title: track.name, artists: ['Nils Frahm'], artworkUrl: track.album.images[1]!.url, durationMs: 245_000 });
     tokens.set(ann.userId, { access: 'BQ-ann-refreshed', refresh });
     // Spotify did not rotate the refresh token: the old one is kept (still encrypted).
-    const row = db().prepare('SELECT expires_at FROM music_accounts WHERE user_id = ?').get(ann.userId) as { expires_at: number };
+    const row = (await db().get('SELECT expires_at FROM music_accounts WHERE user_id = ?', ann.userId)) as { expires_at: number };
     expect(row.expires_at).toBeGreaterThan(Date.now() + 3000_000);
   });
 
@@ -217,7 +221,7 @@ describe('tokens: refresh and Spotify errors', () => {
     const [eve] = await newUsers(server, 'eve');
     await eve.post(`/api/rooms/${roomId}/join`, {});
     await connect(eve, 'premium');
-    db().prepare('UPDATE music_accounts SET expires_at = 0 WHERE user_id = ?').run(eve.userId);
+    (await db().run('UPDATE music_accounts SET expires_at = 0 WHERE user_id = ?', eve.userId));
     nock(ACCOUNTS).post('/api/token').reply(400, fxErrors.invalidGrant);
     const r = await eve.get(`/api/rooms/${roomId}/music/search?q=x`);
     expect(r.body.error.code).toBe('SPOTIFY_NOT_CONNECTED');
@@ -495,7 +499,7 @@ describe('access and garbage', () => {
     expect((await ann.post('/api/music/disconnect')).status).toBe(204);
     expect(await told).toEqual({ connected: false });
     expect((await ann.get('/api/music/status')).body.account).toBeNull();
-    expect(db().prepare('SELECT count(*) AS n FROM music_accounts WHERE user_id = ?').get(ann.userId)).toEqual({ n: 0 });
+    expect((await db().get('SELECT count(*) AS n FROM music_accounts WHERE user_id = ?', ann.userId))).toEqual({ n: 0 });
   });
 });
 

@@ -39,6 +39,9 @@ export const UNREAD_CAP = 100;
 /** Room invites per inviter: enough to ask a few friends, not to spam a whole user list. */
 const INVITES_PER_10MIN = perWindow(20, 10 * 60_000);
 
+/** The predicate of the unique index notifications_fold_unique (db/schema/notifications.ts), word for word: an upsert must name it. */
+const FOLD_PREDICATE = sql.raw(`read_at is null and kind in (${[...FOLDED].map((k) => `'${k}'`).join(', ')})`);
+
 /**
  * The notification centre (SPEC C5, ADR 0013). `notify(userId, {...})` persists a notification,
  * honours the user's level and mute for the room it comes from, folds unread message
@@ -85,20 +88,22 @@ export class NotificationsService {
       text: plainLine(input.text),
       createdAt: now,
     };
-    // One statement either way (no transaction needed): fold into the unread row, or insert.
-    const folded =
+    // One statement either way: an upsert into the unread folding row (unique index
+    // notifications_fold_unique), so concurrent folds on PostgreSQL neither duplicate the row nor
+    // lose a count; other kinds are plain inserts.
+    const insert = this.db.insert(notifications).values({ userId, kind: input.kind, roomId, ...values });
+    const row =
       roomId !== null && FOLDED.has(input.kind)
-        ? await first(
-            this.db
-              .select({ id: notifications.id })
-              .from(notifications)
-              .where(and(eq(notifications.userId, userId), eq(notifications.roomId, roomId), eq(notifications.kind, input.kind), isNull(notifications.readAt)))
-              .limit(1),
+        ? await one(
+            insert
+              .onConflictDoUpdate({
+                target: [notifications.userId, notifications.roomId, notifications.kind],
+                targetWhere: FOLD_PREDICATE,
+                set: { ...values, count: sql`${notifications.count} + 1` },
+              })
+              .returning(),
           )
-        : undefined;
-    const row = folded
-      ? await one(this.db.update(notifications).set({ ...values, count: sql`${notifications.count} + 1` }).where(eq(notifications.id, folded.id)).returning())
-      : await one(this.db.insert(notifications).values({ userId, kind: input.kind, roomId, ...values }).returning());
+        : await one(insert.returning());
     const dto = await this.toDto(row);
     this.delivery.created(userId, dto, await this.unreadCount(userId));
     return dto;

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../protocol/notifications.js';
 import { MUTED_FOREVER } from '../../protocol/notifications.js';
-import { collect, command, newUsers, nextEvent, roomWith, startServer, type Client, type ClientSocket, type TestServer } from '../test/harness.js';
+import { rawDb, collect, command, newUsers, nextEvent, roomWith, startServer, type Client, type ClientSocket, type TestServer } from '../test/harness.js';
 
 type NewFact = { notification: Notification; unread: number };
 
@@ -218,13 +218,13 @@ describe('room invites', () => {
     expect((await bob.req('POST', `/api/rooms/${hall.id}/invites`, { username: 'eve' }, { origin: 'https://evil.example' })).status).toBe(403);
     expect((await new (bob.constructor as typeof Client)(server.url).post(`/api/rooms/${hall.id}/invites`, { username: 'eve' })).status).toBe(401);
     // A muted member may not send invites.
-    server.app.db.$client.prepare('UPDATE room_members SET muted_until = ? WHERE room_id = ? AND user_id = ?').run(Date.now() + 60_000, hall.id, cat.userId);
+    (await rawDb(server.app.db).run('UPDATE room_members SET muted_until = ? WHERE room_id = ? AND user_id = ?', Date.now() + 60_000, hall.id, cat.userId));
     server.app.rooms.forgetMember(hall.id, cat.userId); // a raw write: tell the membership cache (ADR 0022)
     try {
       const r = await cat.post(`/api/rooms/${hall.id}/invites`, { username: 'eve' });
       expect(r.body.error.code).toBe('MUTED');
     } finally {
-      server.app.db.$client.prepare('UPDATE room_members SET muted_until = NULL WHERE room_id = ? AND user_id = ?').run(hall.id, cat.userId);
+      (await rawDb(server.app.db).run('UPDATE room_members SET muted_until = NULL WHERE room_id = ? AND user_id = ?', hall.id, cat.userId));
       server.app.rooms.forgetMember(hall.id, cat.userId);
     }
     expect(await eveCount()).toBe(before);
@@ -435,6 +435,40 @@ describe('reading and marking', () => {
     ] as const) {
       expect(doc.paths[path]?.[method]?.tags, `${method} ${path}`).toEqual(['notifications']);
     }
+  });
+
+  it('notifications folding at the same time make one row with every count (no duplicate, no lost count)', async () => {
+    const [racer, author] = await newUsers(server, 'racer', 'author');
+    const room = await roomWith(author, [racer], { name: 'Race' });
+    await setLevel(racer, room.id, { level: 'all' });
+    // 30 folds at once through the service (each its own statement on its own pooled connection on PostgreSQL)…
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => server.app.notifications.notify(racer.userId, { kind: 'message', actorId: author.userId, roomId: room.id, text: `m${i}` })),
+    );
+    const ids = new Set(results.map((n) => n!.id));
+    expect(ids.size).toBe(1);
+    expect(Math.max(...results.map((n) => n!.count))).toBe(30);
+    // …and 12 messages sent at once from three sockets of the author.
+    const sockets = await Promise.all([author.socket(), author.socket(), author.socket()]);
+    const acks = await Promise.all(Array.from({ length: 12 }, (_, i) => command(sockets[i % 3]!, 'chat:send', { roomId: room.id, text: `hi ${i}` })));
+    expect(acks.every((a) => a.ok)).toBe(true);
+    for (const s of sockets) s.close();
+    // The chat hook notifies after the ack: wait for the count to reach every message (or stop rising).
+    const inRace = async () => (await listOf(racer)).notifications.filter((n) => n.link.roomId === room.id);
+    let mine = await inRace();
+    for (let t = Date.now(); Date.now() - t < 10_000 && !(mine.length === 1 && mine[0]!.count === 42); mine = await inRace()) await new Promise((r) => setTimeout(r, 20));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ id: [...ids][0], kind: 'message', count: 42, readAt: null });
+    // Reading it starts a new fold; two more at once fold into that new row.
+    await racer.post('/api/notifications/read', { ids: [mine[0]!.id] });
+    const again = await Promise.all([0, 1].map((i) => server.app.notifications.notify(racer.userId, { kind: 'message', roomId: room.id, text: `again ${i}` })));
+    expect(again[0]!.id).toBe(again[1]!.id);
+    expect(again[0]!.id).not.toBe(mine[0]!.id);
+    const after = await inRace();
+    expect(after.map((n) => [n.count, n.readAt === null])).toEqual([
+      [2, true],
+      [42, false],
+    ]);
   });
 
   it('notifications survive a restart', async () => {

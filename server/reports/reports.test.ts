@@ -4,7 +4,7 @@
  * report and in the audit log. Plus the authorisation matrix, visibility rules and garbage.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, collect, command, newUser, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
+import { rawDb, Client, collect, command, newUser, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let admin: Client, owner: Client, mod: Client, mia: Client, max: Client, zoe: Client, stranger: Client, otherOwner: Client, anon: Client;
@@ -13,7 +13,7 @@ let modSocket: ClientSocket, ownerSocket: ClientSocket, adminSocket: ClientSocke
 let memberEvents: ReturnType<typeof collect>[];
 const ids: number[] = [];
 
-const count = (table: string) => (server.app.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = async (table: string) => ((await rawDb(server.app.db).get(`SELECT count(*) AS n FROM ${table}`)) as { n: number }).n;
 const say = async (s: ClientSocket, text: string) => {
   const a = await command(s, 'chat:send', { roomId, text });
   if (!a.ok) throw new Error(JSON.stringify(a));
@@ -81,7 +81,7 @@ describe('report flow end to end', () => {
     expect(r.body.allowed).not.toContain('delete_message');
     const closed = await mod.get(`/api/rooms/${roomId}/reports?status=closed`);
     expect(closed.body.reports.map((x: { status: string }) => x.status)).toEqual(['resolved', 'resolved']);
-    const audit = server.app.db.$client.prepare("SELECT * FROM audit_log WHERE action = 'report.action'").all() as { actor_name: string; target_name: string; room_id: number; detail: string }[];
+    const audit = (await rawDb(server.app.db).all("SELECT * FROM audit_log WHERE action = 'report.action'")) as { actor_name: string; target_name: string; room_id: number; detail: string }[];
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor_name: 'mod', target_name: 'max', room_id: roomId });
     expect(JSON.parse(audit[0]!.detail)).toMatchObject({ reportId, action: 'delete_message', messageId: ids[3] });
@@ -127,9 +127,9 @@ describe('visibility: reports about staff go up', () => {
   });
 
   it('a moderator cannot act on a report they cannot see', async () => {
-    const before = count('report_actions');
+    const before = await count('report_actions');
     expect((await mod.post(`/api/reports/${aboutMod}/actions`, { action: 'dismiss' })).status).toBe(404);
-    expect(count('report_actions')).toBe(before);
+    expect(await count('report_actions')).toBe(before);
   });
 
   it('an admin who is not in the room acts with the owner\'s authority: kicking the moderator', async () => {
@@ -152,7 +152,7 @@ describe('authorisation matrix', () => {
   });
 
   it('filing: anonymous 401, outsiders and members of other rooms 403, and nothing is stored', async () => {
-    const before = count('reports');
+    const before = await count('reports');
     expect((await anon.post(`/api/rooms/${roomId}/reports`, { messageId: ids[0], reason: 'spam' })).status).toBe(401);
     expect((await stranger.post(`/api/rooms/${roomId}/reports`, { messageId: ids[0], reason: 'spam' })).status).toBe(403);
     expect((await otherOwner.post(`/api/rooms/${roomId}/reports`, { messageId: ids[0], reason: 'spam' })).status).toBe(403);
@@ -161,7 +161,7 @@ describe('authorisation matrix', () => {
     expect((await mia.post(`/api/rooms/${roomId}/reports`, { messageId: ids[0], reason: 'spam' })).status).toBe(409); // her own message
     expect((await mia.post(`/api/rooms/${roomId}/reports`, { userId: stranger.userId, reason: 'spam' })).status).toBe(403); // not a member
     expect((await mia.post(`/api/rooms/999999/reports`, { userId: max.userId, reason: 'spam' })).status).toBe(404);
-    expect(count('reports')).toBe(before);
+    expect(await count('reports')).toBe(before);
   });
 
   it('the queue, a report, acting: only staff who may see it and admins', async () => {
@@ -201,16 +201,16 @@ describe('authorisation matrix', () => {
 
   it('a foreign Origin may not file or act', async () => {
     const foreign = { origin: 'https://evil.example' };
-    const before = count('reports');
+    const before = await count('reports');
     expect((await mia.req('POST', `/api/rooms/${roomId}/reports`, { messageId: ids[6], reason: 'spam' }, foreign)).status).toBe(403);
     expect((await mod.req('POST', `/api/reports/${reportId}/actions`, { action: 'kick' }, foreign)).status).toBe(403);
-    expect(count('reports')).toBe(before);
+    expect(await count('reports')).toBe(before);
   });
 });
 
 describe('garbage and limits', () => {
   it('refuses bad report payloads with 400 and stores nothing', async () => {
-    const before = count('reports');
+    const before = await count('reports');
     const bad = [
       {},
       { reason: 'spam' },
@@ -226,19 +226,19 @@ describe('garbage and limits', () => {
     for (const body of bad) expect((await mia.post(`/api/rooms/${roomId}/reports`, body)).status, JSON.stringify(body)).toBe(400);
     expect((await mia.req('POST', `/api/rooms/${roomId}/reports`, '{not json')).status).toBe(400);
     expect((await mia.post(`/api/rooms/abc/reports`, { messageId: ids[6], reason: 'spam' })).status).toBe(400);
-    expect(count('reports')).toBe(before);
+    expect(await count('reports')).toBe(before);
   });
 
   it('refuses bad actions with 400 and changes nothing', async () => {
     const id = (await mia.post(`/api/rooms/${roomId}/reports`, { messageId: ids[6], reason: 'spam' })).body.report.id;
-    const before = count('report_actions');
+    const before = await count('report_actions');
     for (const body of [{}, { action: 'explode' }, { action: 'mute', minutes: 0 }, { action: 'ban', minutes: 'ever' }, { action: 'kick', extra: 1 }]) {
       expect((await mod.post(`/api/reports/${id}/actions`, body)).status, JSON.stringify(body)).toBe(400);
     }
     expect((await mod.post('/api/reports/0/actions', { action: 'dismiss' })).status).toBe(400);
     expect((await mod.get('/api/reports/nope')).status).toBe(400);
     expect((await admin.get('/api/admin/reports?status=weird')).status).toBe(400);
-    expect(count('report_actions')).toBe(before);
+    expect(await count('report_actions')).toBe(before);
     expect((await mod.get(`/api/reports/${id}`)).body.report.status).toBe('open');
   });
 
@@ -248,10 +248,10 @@ describe('garbage and limits', () => {
     const kicked = await newUser(server, 'kicked');
     await kicked.post(`/api/rooms/${roomId}/join`, {});
     expect((await owner.post(`/api/rooms/${roomId}/members/${kicked.userId}/kick`)).status).toBe(204);
-    const before = count('reports');
+    const before = await count('reports');
     expect((await kicked.post(`/api/rooms/${roomId}/reports`, { userId: zoe.userId, reason: 'spam' })).status).toBe(403);
     expect((await kicked.get(`/api/rooms/${roomId}/reports`)).status).toBe(403);
-    expect(count('reports')).toBe(before);
+    expect(await count('reports')).toBe(before);
   });
 
   it('rate-limits a member who files many reports', async () => {

@@ -3,7 +3,7 @@
  * front of others (one rule: `speaks` in memberOf / requireMember), and its expiry restores them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, command, newUsers, nextEvent, roomWith, startServer, type Client, type ClientSocket, type TestServer } from '../test/harness.js';
+import { rawDb, collect, command, newUsers, nextEvent, roomWith, startServer, type Client, type ClientSocket, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let mod: Client;
@@ -26,8 +26,8 @@ afterAll(async () => {
 });
 
 // A raw write behind the service's back: the membership cache is told, as the service does (ADR 0022).
-const setMutedUntil = (until: number | null) => {
-  server.app.db.$client.prepare('UPDATE room_members SET muted_until = ? WHERE room_id = ? AND user_id = ?').run(until, roomId, mia.userId);
+const setMutedUntil = async (until: number | null) => {
+  await rawDb(server.app.db).run('UPDATE room_members SET muted_until = ? WHERE room_id = ? AND user_id = ?', until, roomId, mia.userId);
   server.app.rooms.forgetMember(roomId, mia.userId);
 };
 
@@ -93,7 +93,7 @@ describe('mute blocks every way of speaking (issue 17 #3)', () => {
   });
 
   it('restores everything once the mute expires', async () => {
-    setMutedUntil(Date.now() - 1);
+    await setMutedUntil(Date.now() - 1);
     expect((await command(ms, 'chat:send', { roomId, text: 'back' })).ok).toBe(true);
     expect((await command(ms, 'chat:edit', { roomId, messageId, text: 'edited after' })).ok).toBe(true);
     expect((await command(ms, 'chat:react', { roomId, messageId, emoji: '👍' })).ok).toBe(true);

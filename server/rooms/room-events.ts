@@ -18,6 +18,8 @@ type Listener = (fact: { roomId: number; seq: number } & Record<string, unknown>
 
 export class RoomEvents {
   private readonly listeners = new Map<RoomFactName, Listener[]>();
+  /** Per room, the end of the chain of broadcasts in flight on this node (numbered and sent one after the other). */
+  private readonly tails = new Map<number, Promise<void>>();
 
   constructor(
     private readonly db: Db,
@@ -26,9 +28,29 @@ export class RoomEvents {
 
   /**
    * Numbers the fact (the room row's seq, bumped in the database) and sends it. Facts of one room
-   * go out in the order their numbers were taken. Await it: the number is taken when the update runs.
+   * are numbered and sent one after the other on this node, in call order: on PostgreSQL two
+   * `UPDATE … RETURNING` on two pooled connections may answer in either order, and a client
+   * that got seq n+1 first would drop n as old. The update is atomic on both dialects (row lock on
+   * PostgreSQL), so numbers are unique and gapless per room; across nodes the database hands them
+   * out in order but the Redis adapter may deliver them in another, and a client that sees a gap or
+   * an older number resyncs (ADR 0002). Await it: the number is taken when the update runs.
    */
   async broadcast<E extends RoomFactName>(roomId: number, event: E, fact: RoomFacts[E]): Promise<number> {
+    const before = this.tails.get(roomId) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = before.then(() => mine);
+    this.tails.set(roomId, tail);
+    await before;
+    try {
+      return await this.numberAndSend(roomId, event, fact);
+    } finally {
+      release();
+      if (this.tails.get(roomId) === tail) this.tails.delete(roomId);
+    }
+  }
+
+  private async numberAndSend<E extends RoomFactName>(roomId: number, event: E, fact: RoomFacts[E]): Promise<number> {
     let row: { seq: number } | undefined;
     try {
       row = await first(this.db.update(rooms).set({ seq: sql`${rooms.seq} + 1` }).where(eq(rooms.id, roomId)).returning({ seq: rooms.seq }));

@@ -1,6 +1,6 @@
 /** Issue 17 #6: no per-user limit on creating rooms. ROOMS_PER_HOUR and ROOMS_OWNED_MAX cap it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newUsers, startServer, type Client, type TestServer } from '../test/harness.js';
+import { rawDb, newUsers, startServer, type Client, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let ada: Client;
@@ -11,8 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.dispose());
 
-const backdate = (roomId: number, ms: number) =>
-  server.app.db.$client.prepare('UPDATE rooms SET created_at = created_at - ? WHERE id = ?').run(ms, roomId);
+const backdate = async (roomId: number, ms: number) =>
+  (await rawDb(server.app.db).run('UPDATE rooms SET created_at = created_at - ? WHERE id = ?', ms, roomId));
 
 describe('per-user room creation limits (issue 17 #6)', () => {
   const ids: number[] = [];
@@ -32,14 +32,14 @@ describe('per-user room creation limits (issue 17 #6)', () => {
   });
 
   it('lets rooms older than an hour stop counting', async () => {
-    backdate(ids[0]!, 3_600_001);
+    await backdate(ids[0]!, 3_600_001);
     const r = await ada.post('/api/rooms', { name: 'Next hour' });
     expect(r.status).toBe(201);
     ids.push(r.body.room.id);
   });
 
   it('caps how many rooms one user owns at once; deleting one frees a place', async () => {
-    for (const id of ids) backdate(id, 3_600_001);
+    for (const id of ids) await backdate(id, 3_600_001);
     const refused = await ada.post('/api/rooms', { name: 'Fifth' });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('CONFLICT');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, command, newUser, newUsers, nextEvent, roomWith, startServer, type TestServer } from '../test/harness.js';
+import { rawDb, Client, command, newUser, newUsers, nextEvent, roomWith, startServer, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let owner: Client;
@@ -12,8 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.dispose());
 
-const memberCount = (roomId: number) =>
-  (server.app.db.$client.prepare('SELECT count(*) AS n FROM room_members WHERE room_id = ?').get(roomId) as { n: number }).n;
+const memberCount = async (roomId: number) =>
+  ((await rawDb(server.app.db).get('SELECT count(*) AS n FROM room_members WHERE room_id = ?', roomId)) as { n: number }).n;
 
 describe('creating and joining rooms', () => {
   it('creates a room with a 6-character join code and an argon2id-hashed passcode', async () => {
@@ -21,7 +21,7 @@ describe('creating and joining rooms', () => {
     expect(r.status).toBe(201);
     expect(r.body.room).toMatchObject({ name: 'Algebra', hasPasscode: true, listed: true, memberCount: 1 });
     expect(r.body.room.code).toMatch(/^[A-Z2-9]{6}$/);
-    const row = server.app.db.$client.prepare('SELECT passcode_hash FROM rooms WHERE id = ?').get(r.body.room.id) as { passcode_hash: string };
+    const row = (await rawDb(server.app.db).get('SELECT passcode_hash FROM rooms WHERE id = ?', r.body.room.id)) as { passcode_hash: string };
     expect(row.passcode_hash).toMatch(/^\$argon2id\$/);
     expect(row.passcode_hash).not.toContain('eigen');
   });
@@ -46,7 +46,7 @@ describe('creating and joining rooms', () => {
     const wrong = await bob.post(`/api/rooms/${room.id}/join`, { passcode: 'open barley' });
     expect(wrong.status).toBe(403);
     expect(wrong.body.error.code).toBe('WRONG_PASSCODE');
-    expect(memberCount(room.id)).toBe(1);
+    expect(await memberCount(room.id)).toBe(1);
 
     const right = await bob.post(`/api/rooms/${room.id}/join`, { passcode: 'open sesame' });
     expect(right.status).toBe(200);
@@ -66,7 +66,7 @@ describe('creating and joining rooms', () => {
     expect(limited.status).toBe(429);
     expect(limited.body.error.retryAfter).toBeGreaterThan(60);
     expect(limited.headers.get('retry-after')).toBe(String(limited.body.error.retryAfter));
-    expect(memberCount(room.id)).toBe(1);
+    expect(await memberCount(room.id)).toBe(1);
   });
 
   it('refuses a full room', async () => {
@@ -206,7 +206,7 @@ describe('moderation', () => {
     expect((await carol.get(`/api/rooms/${room.id}/bans`)).status).toBe(403);
 
     // Time passes: the ban lapses.
-    server.app.db.$client.prepare('UPDATE room_bans SET until = ? WHERE room_id = ?').run(Date.now() - 1, room.id);
+    (await rawDb(server.app.db).run('UPDATE room_bans SET until = ? WHERE room_id = ?', Date.now() - 1, room.id));
     expect((await carol.post(`/api/rooms/${room.id}/join`, {})).status).toBe(200);
     os.close();
   });
@@ -217,7 +217,7 @@ describe('moderation', () => {
     expect((await owner.post(`/api/rooms/${room.id}/members/${bob.userId}/ban`, { minutes: 'soon' })).status).toBe(400);
     expect((await owner.put(`/api/rooms/${room.id}/members/${bob.userId}/role`, { role: 'owner' })).status).toBe(400);
     expect((await owner.post(`/api/rooms/${room.id}/members/${owner.userId}/kick`)).body.error.code).toBe('CONFLICT');
-    expect(memberCount(room.id)).toBe(2);
+    expect(await memberCount(room.id)).toBe(2);
   });
 });
 
@@ -232,7 +232,7 @@ describe('unlisted rooms: the join code is the capability (issue 17 items 1 and 
     for (const garbage of [{ code: 'x' }, { code: 123456 }, { code: '<script>' }, { passcode: 5 }]) {
       expect((await stranger.post(`/api/rooms/${room.id}/join`, garbage)).status).toBe(400);
     }
-    expect(memberCount(room.id)).toBe(1);
+    expect(await memberCount(room.id)).toBe(1);
     expect((await stranger.get(`/api/rooms/${room.id}/messages`)).status).toBe(403);
     expect((await stranger.get(`/api/rooms/${room.id}/members`)).status).toBe(403);
     const s = await stranger.socket();
@@ -265,7 +265,7 @@ describe('unlisted rooms: the join code is the capability (issue 17 items 1 and 
     expect((await holder.get(`/api/rooms/code/${room.code}`)).status).toBe(404);
     expect((await holder.post(`/api/rooms/${room.id}/join`, { code: room.code })).status).toBe(404);
     expect((await holder.post(`/api/rooms/${room.id}/join`, {})).status).toBe(404);
-    expect(memberCount(room.id)).toBe(2);
+    expect(await memberCount(room.id)).toBe(2);
     expect((await bob.get(`/api/rooms/${room.id}`)).status).toBe(200);
 
     expect((await holder.get(`/api/rooms/code/${rotated.code}`)).body.room.id).toBe(room.id);
@@ -291,6 +291,6 @@ describe('unlisted rooms: the join code is the capability (issue 17 items 1 and 
     expect(limited.status).toBe(429);
     expect(limited.body.error.retryAfter).toBeGreaterThan(0);
     expect((await guesser.get(`/api/rooms/code/${room.code}`)).status).toBe(429);
-    expect(memberCount(room.id)).toBe(1);
+    expect(await memberCount(room.id)).toBe(1);
   });
 });

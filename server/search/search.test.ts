@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchPage } from '../../protocol/search.js';
-import { Client, command, newUsers, roomWith, startServer, type TestServer } from '../test/harness.js';
+import { rawDb, Client, command, newUsers, roomWith, startServer, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let alice: Client;
@@ -86,10 +86,10 @@ describe('message search', () => {
     expect(await ids(alice, 'has:link in:"Study hall"')).toEqual([a]);
     expect(await ids(alice, 'thermo has:file')).toEqual([]);
     // Pin the days (alice's time zone is UTC): a on Jan 10, b on Jan 20, c on Jan 30.
-    const setDay = server.app.db.$client.prepare('UPDATE messages SET created_at = ? WHERE id = ?');
-    setDay.run(Date.UTC(2026, 0, 10, 12), a);
-    setDay.run(Date.UTC(2026, 0, 20, 0, 0, 1), b);
-    setDay.run(Date.UTC(2026, 0, 30, 23, 59), c);
+    const setDay = (at: number, id: number) => rawDb(server.app.db).run('UPDATE messages SET created_at = ? WHERE id = ?', at, id);
+    await setDay(Date.UTC(2026, 0, 10, 12), a);
+    await setDay(Date.UTC(2026, 0, 20, 0, 0, 1), b);
+    await setDay(Date.UTC(2026, 0, 30, 23, 59), c);
     expect(await ids(alice, 'thermo after:2026-01-10')).toEqual([c, b]);
     expect(await ids(alice, 'thermo before:2026-01-20')).toEqual([a]);
     expect(await ids(alice, 'thermo after:2026-01-19 before:2026-01-30')).toEqual([b]);

@@ -13,7 +13,7 @@ import { findFfmpeg } from '../../media/ffmpeg-binary.js';
 import { runningFfmpegPids } from '../../media/ffmpeg-runner.js';
 import { finishedPlaylistProblems, parseMasterPlaylist, parseMediaPlaylist } from '../../media/hls-playlist.js';
 import type { StreamHealth, StreamState, Vod } from '../../protocol/stream.js';
-import { Client, collect, command, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
+import { rawDb, Client, collect, command, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
 
 const { binary } = await findFfmpeg(process.env.FFMPEG_PATH);
 if (!binary) console.warn('[stream tests] SKIPPED: no ffmpeg binary found (install ffmpeg, set FFMPEG_PATH, or install the optional @ffmpeg-installer/ffmpeg)');
@@ -155,7 +155,7 @@ describe.skipIf(!binary)('live streaming (real RTMP publish)', () => {
     expect(await anon.get(`/api/rooms/${roomId}/stream/settings`)).toMatchObject({ status: 401 });
     expect(await member.post(`/api/rooms/${roomId}/stream/key/rotate`)).toMatchObject({ status: 403 });
     expect(await outsider.patch(`/api/rooms/${roomId}/stream/settings`, { record: true })).toMatchObject({ status: 403 });
-    const row = server.app.db.$client.prepare('SELECT * FROM room_streams WHERE room_id = ?').get(roomId) as Record<string, unknown>;
+    const row = (await rawDb(server.app.db).get('SELECT * FROM room_streams WHERE room_id = ?', roomId)) as Record<string, unknown>;
     expect(JSON.stringify(row)).not.toContain(s.streamKey);
     expect(JSON.stringify(row)).not.toContain(s.streamKey.slice(5, 20));
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { TimerView } from '../../protocol/study.js';
-import { Client, collect, command, newUser, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
+import { rawDb, Client, collect, command, newUser, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let owner: Client;
@@ -33,7 +33,7 @@ afterAll(async () => {
   await server.dispose();
 });
 
-const db = () => server.app.db.$client;
+const db = () => rawDb(server.app.db);
 
 describe('room pomodoro', () => {
   it('both members see the same phase and end instant; the server clock is available for offsets', async () => {
@@ -68,7 +68,7 @@ describe('room pomodoro', () => {
 
   it('announces the phase change on time (chime) and starts the break by itself', async () => {
     // Make the focus phase end 200 ms from now, as if it had been running 25 minutes.
-    db().prepare('UPDATE room_timers SET phase_started_at = ?, paused_ms = 0 WHERE room_id = ?').run(Date.now() - 25 * 60_000 + 200, roomId);
+    (await db().run('UPDATE room_timers SET phase_started_at = ?, paused_ms = 0 WHERE room_id = ?', Date.now() - 25 * 60_000 + 200, roomId));
     server.app.timers.resumeAll();
     const change = await nextEvent<{ timer: TimerView; ended: string | null }>(ms, 'timer:changed', (f) => f.ended !== null, 3000);
     expect(change.ended).toBe('focus');
@@ -76,22 +76,22 @@ describe('room pomodoro', () => {
   });
 
   it('focus time is credited only to members present in the room', async () => {
-    db().prepare('DELETE FROM focus_spans').run();
+    (await db().run('DELETE FROM focus_spans'));
     await ok(command(os, 'timer:act', { roomId, action: 'reset' }));
     await ok(command(os, 'timer:act', { roomId, action: 'start' }));
     await sleep(60);
     await ok(command(os, 'timer:act', { roomId, action: 'pause' }));
-    const spans = db().prepare('SELECT user_id, ended_at - started_at AS ms FROM focus_spans WHERE room_id = ? ORDER BY user_id').all(roomId) as { user_id: number; ms: number }[];
+    const spans = (await db().all('SELECT user_id, ended_at - started_at AS ms FROM focus_spans WHERE room_id = ? ORDER BY user_id', roomId)) as { user_id: number; ms: number }[];
     expect(spans.map((s) => s.user_id)).toEqual([owner.userId, member.userId].sort((a, b) => a - b));
     expect(spans.every((s) => s.ms >= 50)).toBe(true);
     // A member who leaves the room (not just the app) stops being credited.
     await command(ms, 'room:leave', { roomId });
     await sleep(8100); // presence grace period
-    db().prepare('DELETE FROM focus_spans').run();
+    (await db().run('DELETE FROM focus_spans'));
     await ok(command(os, 'timer:act', { roomId, action: 'resume' }));
     await sleep(30);
     await ok(command(os, 'timer:act', { roomId, action: 'pause' }));
-    const after = db().prepare('SELECT user_id FROM focus_spans').all() as { user_id: number }[];
+    const after = (await db().all('SELECT user_id FROM focus_spans')) as { user_id: number }[];
     expect(after.map((s) => s.user_id)).toEqual([owner.userId]);
     await command(ms, 'room:enter', { roomId });
   }, 15_000);
@@ -107,7 +107,7 @@ describe('room pomodoro', () => {
 
   it('refuses outsiders and garbage and changes nothing', async () => {
     const xs = await outsider.socket();
-    const before = db().prepare('SELECT * FROM room_timers WHERE room_id = ?').get(roomId);
+    const before = (await db().get('SELECT * FROM room_timers WHERE room_id = ?', roomId));
     for (const [event, payload] of [
       ['study:enter', { roomId }],
       ['timer:act', { roomId, action: 'reset' }],
@@ -129,7 +129,7 @@ describe('room pomodoro', () => {
     ] as const) {
       expect(await command(os, event, payload), `${event} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     }
-    expect(db().prepare('SELECT * FROM room_timers WHERE room_id = ?').get(roomId)).toEqual(before);
+    expect((await db().get('SELECT * FROM room_timers WHERE room_id = ?', roomId))).toEqual(before);
     expect((await outsider.get(`/api/rooms/${roomId}/leaderboard`)).status).toBe(403);
     xs.close();
   });
@@ -147,7 +147,7 @@ describe('room pomodoro', () => {
 
     // Down for 27 minutes: the 25-minute focus ended and the 5-minute break has 3 minutes left.
     os.close();
-    db().prepare('UPDATE room_timers SET phase_started_at = ? WHERE room_id = ?').run(Date.now() - 27 * 60_000, roomId);
+    (await db().run('UPDATE room_timers SET phase_started_at = ? WHERE room_id = ?', Date.now() - 27 * 60_000, roomId));
     server = await server.restart();
     outsider.moveTo(server);
     os = await owner.moveTo(server).socket();
@@ -222,7 +222,7 @@ describe('alarms and statistics', () => {
     const created = await owner.post('/api/alarms', { kind: 'clock', label: 'Stretch', hour: 7, minute: 30, repeat: 'daily' });
     expect(created.status).toBe(201);
     const id = created.body.alarm.id;
-    db().prepare('UPDATE alarms SET next_fire_at = ? WHERE id = ?').run(Date.now() + 150, id);
+    (await db().run('UPDATE alarms SET next_fire_at = ? WHERE id = ?', Date.now() + 150, id));
     server.app.alarms.arm();
     const fired = await nextEvent(os, 'alarm:fired', () => true, 3000);
     expect(fired.alarm).toMatchObject({ id, label: 'Stretch' });
@@ -235,7 +235,7 @@ describe('alarms and statistics', () => {
 
   it('a countdown that came due while the server was down is marked fired at boot', async () => {
     const r = await owner.post('/api/alarms', { kind: 'countdown', label: 'Tea', minutes: 5 });
-    db().prepare('UPDATE alarms SET next_fire_at = ? WHERE id = ?').run(Date.now() - 60_000, r.body.alarm.id);
+    (await db().run('UPDATE alarms SET next_fire_at = ? WHERE id = ?', Date.now() - 60_000, r.body.alarm.id));
     os.close();
     ms.close();
     server = await server.restart();
@@ -252,7 +252,7 @@ describe('alarms and statistics', () => {
     const id = r.body.alarm.id;
     expect(r.body.alarm.seenAt).toBeNull();
     const firedAt = Date.now() - 30_000;
-    db().prepare('UPDATE alarms SET next_fire_at = NULL, last_fired_at = ? WHERE id = ?').run(firedAt, id);
+    (await db().run('UPDATE alarms SET next_fire_at = NULL, last_fired_at = ? WHERE id = ?', firedAt, id));
 
     // The phone rang it: the laptop's list says so.
     const rung = await owner.post(`/api/alarms/${id}/seen`, { firedAt });
@@ -288,7 +288,7 @@ describe('alarms and statistics', () => {
 
   it('reports focus minutes per day in the user’s zone, streaks, and a room leaderboard', async () => {
     await owner.patch('/api/me', { timeZone: 'Asia/Tokyo' });
-    db().prepare('DELETE FROM focus_spans').run();
+    (await db().run('DELETE FROM focus_spans'));
     // Regression: run just after Tokyo midnight, "25 min today" fell on yesterday. Pin the clock
     // (Date only; timers stay real) to the latest 12:00 in Tokyo (03:00 UTC) that has passed.
     const noonTokyo = new Date();
@@ -299,10 +299,10 @@ describe('alarms and statistics', () => {
       vi.useRealTimers();
     });
     const now = Date.now();
-    const insert = db().prepare('INSERT INTO focus_spans (user_id, room_id, started_at, ended_at) VALUES (?, ?, ?, ?)');
-    insert.run(owner.userId, roomId, now - 50 * 60_000, now - 25 * 60_000); // 25 min today
-    insert.run(owner.userId, roomId, now - 86_400_000, now - 86_400_000 + 40 * 60_000); // 40 min yesterday
-    insert.run(member.userId, roomId, now - 30 * 60_000, now - 20 * 60_000); // 10 min today
+    const insert = (...args: number[]) => db().run('INSERT INTO focus_spans (user_id, room_id, started_at, ended_at) VALUES (?, ?, ?, ?)', ...args);
+    await insert(owner.userId, roomId, now - 50 * 60_000, now - 25 * 60_000); // 25 min today
+    await insert(owner.userId, roomId, now - 86_400_000, now - 86_400_000 + 40 * 60_000); // 40 min yesterday
+    await insert(member.userId, roomId, now - 30 * 60_000, now - 20 * 60_000); // 10 min today
     const stats = (await owner.get('/api/stats/me')).body;
     expect(stats).toMatchObject({ timeZone: 'Asia/Tokyo', totalMin: 65, streakDays: 2 });
     expect(stats.daily).toHaveLength(14);

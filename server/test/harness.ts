@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { io as ioc, type Socket } from 'socket.io-client';
 import type { Ack } from '../../protocol/ack.js';
 import type { ClientToServerEvents, CommandName, CommandPayload, CommandResults, ServerToClientEvents } from '../../protocol/events.js';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { createTestDatabase, dropTestDatabase } from '../../db/pg-test-db.js';
 import { isSqlite } from '../../db/tx.js';
@@ -249,4 +249,26 @@ export async function dbRows<T = Record<string, unknown>>(db: Db, query: SQL): P
   if (isSqlite(db)) return db.all(query) as T[];
   const result = await (db as unknown as { execute(q: SQL): Promise<{ rows: T[] }> }).execute(query);
   return result.rows;
+}
+
+/**
+ * A prepared-statement-like view of the server's database for tests that read or poke stored
+ * state with raw SQL, on both dialects: `?` placeholders, snake_case column names, every call
+ * awaited. Write dialect-neutral SQL (booleans with `true`/`false`, which SQLite reads as 1/0).
+ */
+export function rawDb(db: Db) {
+  const build = (text: string, args: unknown[]): SQL => {
+    const parts = text.split('?');
+    if (parts.length - 1 !== args.length) throw new Error(`rawDb: ${parts.length - 1} placeholders, ${args.length} arguments: ${text}`);
+    return sql.join(parts.flatMap((p, i) => (i < args.length ? [sql.raw(p), sql`${args[i]}`] : [sql.raw(p)])));
+  };
+  return {
+    all: <T = any>(text: string, ...args: unknown[]): Promise<T[]> => dbRows<T>(db, build(text, args)),
+    get: async <T = any>(text: string, ...args: unknown[]): Promise<T | undefined> => (await dbRows<T>(db, build(text, args)))[0],
+    run: async (text: string, ...args: unknown[]): Promise<void> => {
+      const q = build(text, args);
+      if (isSqlite(db)) db.run(q);
+      else await (db as unknown as { execute(q: SQL): Promise<unknown> }).execute(q);
+    },
+  };
 }

@@ -3,7 +3,7 @@
  * duplicate. Create commands and routes take a `clientId`; the same id returns the same result.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, command, newUsers, roomWith, startServer, type Client, type ClientSocket, type TestServer } from './harness.js';
+import { rawDb, collect, command, newUsers, roomWith, startServer, type Client, type ClientSocket, type TestServer } from './harness.js';
 
 let server: TestServer;
 let ada: Client;
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 const newId = () => crypto.randomUUID();
-const count = (sql: string, ...args: unknown[]) => (server.app.db.$client.prepare(sql).get(...args) as { n: number }).n;
+const count = async (sql: string, ...args: unknown[]) => ((await rawDb(server.app.db).get(sql, ...args)) as { n: number }).n;
 
 describe('chat:send with a clientId is idempotent (issue 17 #7)', () => {
   it('sending twice with the same id makes one message, one broadcast and the same ack', async () => {
@@ -40,14 +40,14 @@ describe('chat:send with a clientId is idempotent (issue 17 #7)', () => {
     await expect.poll(() => seen.length).toBe(2);
     seen.stop();
     expect(seen.map((f) => f.message.text)).toEqual(['only once', 'a different message']);
-    expect(count("SELECT count(*) AS n FROM messages WHERE text = 'only once'")).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM messages WHERE text = 'only once'")).toBe(1);
   });
 
   it('concurrent duplicates also make one message', async () => {
     const clientId = newId();
     const acks = await Promise.all([1, 2, 3].map(() => command(as, 'chat:send', { roomId, text: 'raced', clientId })));
     expect(new Set(acks.map((a) => (a.ok ? a.data.id : 0))).size).toBe(1);
-    expect(count("SELECT count(*) AS n FROM messages WHERE text = 'raced'")).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM messages WHERE text = 'raced'")).toBe(1);
   });
 
   it('a retry after a restart finds the message (unique index), even under slow mode, without a broadcast', async () => {
@@ -68,11 +68,11 @@ describe('chat:send with a clientId is idempotent (issue 17 #7)', () => {
     expect(again).toEqual(first);
     // Without slow mode in the way, the insert itself meets the unique index.
     expect((await ada.patch(`/api/rooms/${roomId}`, { slowModeSeconds: 0 })).status).toBe(200);
-    server.app.db.$client.prepare('UPDATE room_members SET last_message_at = NULL').run();
+    (await rawDb(server.app.db).run('UPDATE room_members SET last_message_at = NULL'));
     server.app.rooms.forgetMember(roomId); // a raw write: tell the membership cache (ADR 0022)
     const third = await command(bs, 'chat:send', { roomId, text: 'survives restart', clientId });
     expect(third).toEqual(first);
-    expect(count("SELECT count(*) AS n FROM messages WHERE text = 'survives restart'")).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM messages WHERE text = 'survives restart'")).toBe(1);
     expect((await command(bs, 'chat:send', { roomId, text: 'fresh' })).ok).toBe(true);
     await expect.poll(() => seen.length).toBe(1);
     expect(seen[0].message.text).toBe('fresh');
@@ -86,7 +86,7 @@ describe('chat:send with a clientId is idempotent (issue 17 #7)', () => {
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
     expect(b.body.message.id).toBe(a.body.message.id);
-    expect(count("SELECT count(*) AS n FROM messages WHERE text = 'http once'")).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM messages WHERE text = 'http once'")).toBe(1);
   });
 
   it('keys are per user, and a key reused in another room is refused', async () => {
@@ -113,7 +113,7 @@ describe('other create commands and routes dedupe on clientId (issue 17 #7)', ()
     const a = await command(as, 'todo:add', { roomId, text: 'one to-do', clientId });
     const b = await command(as, 'todo:add', { roomId, text: 'one to-do', clientId });
     expect(b).toEqual(a);
-    expect(count("SELECT count(*) AS n FROM todos WHERE text = 'one to-do'")).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM todos WHERE text = 'one to-do'")).toBe(1);
     await command(as, 'todo:add', { roomId, text: 'another' });
     await expect.poll(() => seen.length).toBe(2);
     seen.stop();
@@ -133,14 +133,14 @@ describe('other create commands and routes dedupe on clientId (issue 17 #7)', ()
     const r2 = await ada.post('/api/rooms', { name: 'Made once', clientId });
     expect(r1.status).toBe(201);
     expect(r2.body.room.id).toBe(r1.body.room.id);
-    expect(count("SELECT count(*) AS n FROM rooms WHERE name = 'Made once'")).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM rooms WHERE name = 'Made once'")).toBe(1);
 
     const alarmId = newId();
     const a1 = await ada.post('/api/alarms', { kind: 'countdown', label: 'tea', minutes: 5, clientId: alarmId });
     const a2 = await ada.post('/api/alarms', { kind: 'countdown', label: 'tea', minutes: 5, clientId: alarmId });
     expect(a1.status).toBe(201);
     expect(a2.body.alarm.id).toBe(a1.body.alarm.id);
-    expect(count("SELECT count(*) AS n FROM alarms WHERE label = 'tea'")).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM alarms WHERE label = 'tea'")).toBe(1);
   });
 
   it('a failed attempt is not remembered: the retry runs again', async () => {

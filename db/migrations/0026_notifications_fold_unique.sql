@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `notifications_fold_unique` ON `notifications` (`user_id`,`room_id`,`kind`) WHERE read_at is null and kind in ('message', 'dm');
