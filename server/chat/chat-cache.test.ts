@@ -4,7 +4,7 @@
  * changes the fact and checks the very next command sees it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
+import { rawDb, Client, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let owner: Client;
@@ -27,7 +27,7 @@ async function entered(c: Client, roomId: number): Promise<ClientSocket> {
 }
 
 const send = (s: ClientSocket, roomId: number, text: string) => command(s, 'chat:send', { roomId, text });
-const messageCount = () => (server.app.db.$client.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+const messageCount = async () => Number(((await rawDb(server.app.db).get('SELECT count(*) AS n FROM messages')) as { n: number }).n);
 
 describe('hot-path caches follow the facts that change them', () => {
   it('kick: the next send of the kicked member is refused and nothing is written', async () => {
@@ -36,12 +36,12 @@ describe('hot-path caches follow the facts that change them', () => {
     expect((await send(bs, room.id, 'warm the cache')).ok).toBe(true);
     expect((await send(bs, room.id, 'cached now')).ok).toBe(true);
     expect((await owner.post(`/api/rooms/${room.id}/members/${bob.userId}/kick`)).status).toBe(204);
-    const before = messageCount();
+    const before = await messageCount();
     const ack = await send(bs, room.id, 'after the kick');
     expect(ack.ok ? 'sent' : ack.error.code).toBe('NOT_MEMBER');
     const typing = await command(bs, 'chat:typing', { roomId: room.id });
     expect(typing.ok ? 'ok' : typing.error.code).toBe('NOT_MEMBER');
-    expect(messageCount()).toBe(before);
+    expect(await messageCount()).toBe(before);
     // Joining again is a new membership: allowed at once.
     expect((await bob.post(`/api/rooms/${room.id}/join`, {})).status).toBe(200);
     expect((await send(bs, room.id, 'back again')).ok).toBe(true);
