@@ -97,7 +97,8 @@ const envSchema = z.object({
   /** Admin alerts: this many failed sign-ins within 5 minutes (all accounts and addresses). */
   ALERT_FAILED_SIGNINS: z.coerce.number().int().positive().default(20),
   /** PostgreSQL (postgres://user:pass@host:5432/db) instead of the SQLite file in DATA_DIR (ADR 0020); migrations are applied at start. */
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// or postgresql:// URL').optional(),
+  // Empty (`DATABASE_URL=` in an env file) means unset: the SQLite file.
+  DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// or postgresql:// URL').optional()),
   /** PostgreSQL connections per node. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Scale-out (docs/decisions/0020-scale-out.md): Redis shared by every node; unset = one process, nothing shared. */

@@ -25,6 +25,6 @@ export const notifications = pgTable(
     index('notifications_user_idx').on(t.userId, t.id),
     index('notifications_unread_idx').on(t.userId, t.readAt),
     index('notifications_fold_idx').on(t.userId, t.roomId, t.kind, t.readAt),
-    uniqueIndex('notifications_fold_unique').on(t.userId, t.roomId, t.kind).where(sql`read_at is null and kind in ('message', 'dm')`),
+    uniqueIndex('notifications_fold_unique').on(t.userId, t.roomId, t.kind).where(sql`read_at is null and kind in ('message', 'dm', 'session')`),
   ],
 );

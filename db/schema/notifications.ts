@@ -36,6 +36,6 @@ export const notifications = sqliteTable(
     // At most one unread folding row per (user, room, kind): notify() upserts into it (ON CONFLICT),
     // so two notifications folding at once on PostgreSQL cannot insert two rows or lose a count.
     // The predicate is FOLD_PREDICATE of the service (an upsert must name it to use this index).
-    uniqueIndex('notifications_fold_unique').on(t.userId, t.roomId, t.kind).where(sql`read_at is null and kind in ('message', 'dm')`),
+    uniqueIndex('notifications_fold_unique').on(t.userId, t.roomId, t.kind).where(sql`read_at is null and kind in ('message', 'dm', 'session')`),
   ],
 );

@@ -1,0 +1,2 @@
+DROP INDEX "notifications_fold_unique";--> statement-breakpoint
+CREATE UNIQUE INDEX "notifications_fold_unique" ON "notifications" USING btree ("user_id","room_id","kind") WHERE read_at is null and kind in ('message', 'dm', 'session');
