@@ -23,6 +23,22 @@ function integrationFiles(dir = join(ROOT, 'server')): string[] {
   return out.sort();
 }
 
+/**
+ * Suites that do not pass on PostgreSQL yet (issue 15, open), each with what fails. They still run
+ * on SQLite in `npm test`; here they are left out by default, named on every run, and can be run
+ * by naming them (`npm run test:pg -- server/audit/audit-events.test.ts`). Shrink this list.
+ */
+export const NOT_YET_ON_PG: Record<string, string> = {
+  'server/audit/audit-events.test.ts': 'the test reads with better-sqlite3 .get()/.all()',
+  'server/audit/audit.routes.test.ts': 'the test reads with .all(); cursor paging returns entries of equal time out of order on PostgreSQL',
+  'server/admin/users.test.ts': 'assertions compare booleans as SQLite 0/1',
+  'server/analytics/analytics.test.ts': 'a backfill in small batches differs from one run on PostgreSQL',
+  'server/health/health.test.ts': 'database timing is measured on SQLite only (server/metrics/sqlite-timing.ts)',
+  'server/metrics/metrics.test.ts': 'commonroom_db_query_duration_seconds is measured on SQLite only',
+  'server/music/music.test.ts': 'the restart test reopens a SQLite file; later tests then fail',
+  'server/study/study.test.ts': 'focus statistics per day fail on PostgreSQL (day SQL twin)',
+};
+
 if (!havePostgres()) {
   console.error('test:pg: PostgreSQL is not installed (apt-get install postgresql); skipped.');
   process.exit(process.env.CI ? 1 : 0);
@@ -34,7 +50,9 @@ try {
   const { createTemplate } = await import('./pg-test-db.js');
   await createTemplate(server.url);
   const args = process.argv.slice(2);
-  const files = args.some((a) => !a.startsWith('-')) ? [] : integrationFiles();
+  const named = args.some((a) => !a.startsWith('-'));
+  const files = named ? [] : integrationFiles().filter((f) => !(f in NOT_YET_ON_PG));
+  if (!named) for (const [f, why] of Object.entries(NOT_YET_ON_PG)) console.log(`test:pg: NOT RUN on PostgreSQL yet: ${f} (${why})`);
   console.log(`test:pg: PostgreSQL on ${server.url}; ${files.length || 'given'} test files`);
   code = await new Promise<number>((resolve) => {
     const child = spawn('npx', ['vitest', 'run', ...files, ...args], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: server.url } });
