@@ -14,12 +14,12 @@ let mia: Client;
 let roomId: number;
 
 /** Entries written since `mark`, oldest first. */
-const since = (mark: number) => server.app.db.select().from(auditLog).where(gt(auditLog.id, mark)).orderBy(auditLog.id).all();
-const lastId = () => server.app.db.select({ id: auditLog.id }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get()?.id ?? 0;
+const since = (mark: number) => server.app.db.select().from(auditLog).where(gt(auditLog.id, mark)).orderBy(auditLog.id);
+const lastId = async () => (await server.app.db.select({ id: auditLog.id }).from(auditLog).orderBy(desc(auditLog.id)).limit(1))[0]?.id ?? 0;
 
 /** Runs `act` and returns the entries it wrote. */
 async function entriesOf(act: () => Promise<unknown>) {
-  const mark = lastId();
+  const mark = await lastId();
   await act();
   return since(mark);
 }
@@ -33,8 +33,8 @@ beforeAll(async () => {
 afterAll(() => server.dispose());
 
 describe('audit entries for every listed action', () => {
-  it('first-admin grant at registration (and no grant for later accounts)', () => {
-    const grants = server.app.db.select().from(auditLog).all().filter((e) => e.action === 'admin.grant');
+  it('first-admin grant at registration (and no grant for later accounts)', async () => {
+    const grants = (await server.app.db.select().from(auditLog)).filter((e) => e.action === 'admin.grant');
     expect(grants).toHaveLength(1);
     expect(grants[0]).toMatchObject({ actorId: admin.userId, actorName: 'root', targetUserId: admin.userId, ip: '127.0.0.1' });
     expect(JSON.parse(grants[0]!.detail!)).toEqual({ reason: 'first account of the instance' });
@@ -183,8 +183,8 @@ describe('audit entries for every listed action', () => {
       expect(view.status).toBe(200);
       const rotated = await mia.post(`/api/rooms/${roomId}/stream/key/rotate`);
       expect(rotated.status).toBe(200);
-      expect(JSON.stringify(since(0))).not.toContain(view.body.streamKey);
-      expect(JSON.stringify(since(0))).not.toContain(rotated.body.streamKey);
+      expect(JSON.stringify(await since(0))).not.toContain(view.body.streamKey);
+      expect(JSON.stringify(await since(0))).not.toContain(rotated.body.streamKey);
     });
     expect(rows).toMatchObject([
       { action: 'stream.key_view', actorId: mia.userId, roomId },
@@ -204,7 +204,7 @@ describe('the IP recorded', () => {
     const failed = async (s: TestServer) => {
       const c = new Client(s.url, { 'x-forwarded-for': '203.0.113.9' });
       await c.post('/api/auth/login', { username: 'someone', password: 'wrong-password' });
-      return s.app.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1).get()!;
+      return (await s.app.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1))[0]!;
     };
     expect((await failed(server)).ip).toBe('127.0.0.1');
     const proxied = await startServer({ config: { trustProxy: true } });

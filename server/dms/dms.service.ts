@@ -209,14 +209,23 @@ export class DmsService {
     if (existing !== null) return { conversation: (await this.view(existing, actorId))!, created: false };
     await this.assertReachable(actorId, targetId);
     this.newLimiter.enforce(`u${actorId}`, 'You started many conversations in a short time. Try again later.');
-    const roomId = await transaction(this.db, async (tx) => {
-      // Transactions run one at a time: a second open for the pair finds this one.
-      const again = await this.pairRoom(actorId, targetId, tx);
-      if (again !== null) return again;
-      const id = await this.insertRoom(tx, 'dm', actorId, [actorId, targetId]);
-      await tx.insert(dmPairs).values({ ...this.pairKey(actorId, targetId), roomId: id });
-      return id;
-    });
+    let roomId: number;
+    try {
+      roomId = await transaction(this.db, async (tx) => {
+        // On SQLite transactions run one at a time: a second open for the pair finds this one.
+        const again = await this.pairRoom(actorId, targetId, tx);
+        if (again !== null) return again;
+        const id = await this.insertRoom(tx, 'dm', actorId, [actorId, targetId]);
+        await tx.insert(dmPairs).values({ ...this.pairKey(actorId, targetId), roomId: id });
+        return id;
+      });
+    } catch (err) {
+      // On PostgreSQL they run side by side: when the other open for this pair committed first,
+      // the dm_pairs key refused ours and rolled it back. Its conversation is the one.
+      const winner = await this.pairRoom(actorId, targetId);
+      if (winner === null) throw err;
+      return { conversation: (await this.view(winner, actorId))!, created: false };
+    }
     await this.announceNew(roomId, [actorId, targetId]);
     return { conversation: (await this.view(roomId, actorId))!, created: true };
   }

@@ -2,6 +2,8 @@
  * Music together, end to end on the server: the real app on port 0, real sockets between members,
  * and Spotify intercepted at the HTTP level with nock (no request may leave the machine).
  */
+import { closeDb } from '../../db/client.js';
+import { openDatabase } from '../../db/migrate.js';
 import { isSqlite } from '../../db/tx.js';
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
@@ -354,10 +356,9 @@ describe('the shared queue over sockets', () => {
     await ok(command(os, 'music:add', { roomId, trackId: t.id }));
     await server.close();
     // The playing 10-minute track started 11 minutes ago: it ended while we were down.
-    const { default: Database } = await import('better-sqlite3');
-    const file = new Database(join(server.dataDir, 'commonroom.sqlite'));
-    file.prepare('UPDATE music_playback SET started_at = ? WHERE room_id = ?').run(Date.now() - 660_000, roomId);
-    file.close();
+    const stopped = await openDatabase({ databaseUrl: server.app.config.databaseUrl, poolSize: 1, file: server.app.config.dbFile });
+    await rawDb(stopped).run('UPDATE music_playback SET started_at = ? WHERE room_id = ?', Date.now() - 660_000, roomId);
+    await closeDb(stopped);
     for (const s of [os, as, bs]) s.close();
     server = await startServer({ dataDir: server.dataDir, config: { spotify } });
     for (const c of [owner, ann, ben, outsider]) c.moveTo(server);

@@ -38,6 +38,9 @@ export interface TestServer {
  * Live streaming (RTMP ingest) is off unless `rtmpPort` is given (0 = any free port on 127.0.0.1);
  * then startServer also waits for the ingest to listen (`app.stream.rtmpPort`).
  */
+/** PostgreSQL runs: the database of each test data directory. */
+const databaseOfDir = new Map<string, string>();
+
 export async function startServer(opts: { dataDir?: string; config?: Partial<AppConfig>; rtmpPort?: number } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'commonroom-test-'));
   const streaming: Partial<AppConfig> =
@@ -45,8 +48,14 @@ export async function startServer(opts: { dataDir?: string; config?: Partial<App
   const pgAdmin = process.env.DATABASE_URL;
   let database: Partial<AppConfig> = {};
   let ownDatabase: string | undefined;
+  let reused = false;
   if (pgAdmin && opts.config?.databaseUrl === undefined) {
-    ownDatabase = await createTestDatabase(pgAdmin);
+    // A server started on an existing data directory is that server again (its SQLite file lives
+    // there): on PostgreSQL it gets that directory's database back, not an empty one.
+    const known = opts.dataDir === undefined ? undefined : databaseOfDir.get(opts.dataDir);
+    ownDatabase = known ?? (await createTestDatabase(pgAdmin));
+    if (known === undefined) databaseOfDir.set(dataDir, ownDatabase);
+    else reused = true;
     database = { databaseUrl: ownDatabase, databasePoolSize: 4 };
     opts = { ...opts, config: { ...opts.config, ...database } };
   }
@@ -55,7 +64,7 @@ export async function startServer(opts: { dataDir?: string; config?: Partial<App
   try {
     app = await buildApp(config);
   } catch (err) {
-    if (ownDatabase) await dropTestDatabase(pgAdmin!, ownDatabase).catch(() => {});
+    if (ownDatabase && !reused) await dropTestDatabase(pgAdmin!, ownDatabase).catch(() => {});
     throw err;
   }
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -78,6 +87,7 @@ export async function startServer(opts: { dataDir?: string; config?: Partial<App
     async dispose() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
+      databaseOfDir.delete(dataDir);
       const url = opts.config?.databaseUrl;
       if (pgAdmin && url) await dropTestDatabase(pgAdmin, url).catch(() => {});
     },
