@@ -29,13 +29,10 @@ function integrationFiles(dir = join(ROOT, 'server')): string[] {
  * by naming them (`npm run test:pg -- server/audit/audit-events.test.ts`). Shrink this list.
  */
 export const NOT_YET_ON_PG: Record<string, string> = {
-  'server/audit/audit-events.test.ts': 'the test reads with better-sqlite3 .get()/.all()',
-  'server/audit/audit.routes.test.ts': 'the test reads with .all(); cursor paging returns entries of equal time out of order on PostgreSQL',
   'server/admin/users.test.ts': 'assertions compare booleans as SQLite 0/1',
   'server/analytics/analytics.test.ts': 'a backfill in small batches differs from one run on PostgreSQL',
   'server/health/health.test.ts': 'database timing is measured on SQLite only (server/metrics/sqlite-timing.ts)',
   'server/metrics/metrics.test.ts': 'commonroom_db_query_duration_seconds is measured on SQLite only',
-  'server/music/music.test.ts': 'the restart test reopens a SQLite file; later tests then fail',
   'server/study/study.test.ts': 'focus statistics per day fail on PostgreSQL (day SQL twin)',
 };
 
