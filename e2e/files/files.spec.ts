@@ -38,10 +38,10 @@ test('upload paused, reloaded and resumed; the other member sees, previews and d
   await openFiles(b.page, room.id);
   await expect(b.page.getByText('No files here yet')).toBeVisible();
 
-  // Throttle A's uploads to ~1 MB/s, start, and pause a little way in.
+  // Throttle A's uploads to ~250 KB/s (slow enough that Pause lands mid-upload on a quiet machine), start, and pause a little way in.
   const cdp = await a.context.newCDPSession(a.page);
   await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 1_000_000 });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 250_000 });
   await a.page.getByTestId('file-input').setInputFiles(path);
   const bar = a.page.getByRole('progressbar', { name: 'lecture-photo.png upload' });
   await expect(async () => expect(Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(10)).toPass({ timeout: 60_000 });
