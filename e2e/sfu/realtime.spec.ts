@@ -45,7 +45,10 @@ test('the real-time player shows frames from a real RTMP publish, sub-second; St
     await expect(tabs).toBeVisible({ timeout: 30_000 });
     await tabs.getByRole('tab', { name: 'Real-time' }).click();
     const rt = member.page.getByTestId('rt-player');
-    await expect(rt).toHaveAttribute('data-phase', 'playing', { timeout: 30_000 });
+    // Playing, or (on failure) why the player fell back to HLS; the player itself tries twice, 10 s each.
+    const fallback = member.page.getByTestId('rt-fallback');
+    const phase = async () => ((await fallback.count()) ? `fell back: ${await fallback.textContent()}` : await rt.getAttribute('data-phase', { timeout: 1000 }).catch(() => 'no player'));
+    await expect.poll(phase, { timeout: 45_000 }).toBe('playing');
     const frames = () => rt.evaluate((el) => Number(el.getAttribute('data-frames')));
     const f0 = await frames();
     await expect.poll(frames, { timeout: 15_000 }).toBeGreaterThan(f0 + 10);
