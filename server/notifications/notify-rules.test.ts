@@ -1,6 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MUTED_FOREVER } from '../../protocol/notifications-constants.js';
-import { defaultLevel, muteUntil, notificationTitle, notificationUrl, plainLine, roomAllows } from './notify-rules.js';
+import { defaultLevel, FOLDED, muteUntil, notificationTitle, notificationUrl, plainLine, roomAllows } from './notify-rules.js';
 
 const link = { roomId: 3, messageId: 9, gameId: null, streamId: null, inviteCode: null };
 
@@ -58,5 +59,27 @@ describe('title and url', () => {
     expect(notificationUrl('stream', { ...link, messageId: null })).toBe('/rooms/3?a=live');
     expect(notificationUrl('invite', { ...link, inviteCode: 'K7QX2M' })).toBe('/r/K7QX2M');
     expect(notificationUrl('alarm', { ...link, roomId: null })).toBe('/?alarms=1');
+  });
+});
+
+describe('FOLDED matches the unique index that folds unread notifications', () => {
+  // The upsert's conflict target only works when the index predicate lists exactly these kinds.
+  const kindsIn = (text: string) =>
+    [...text.matchAll(/notifications_fold_unique[^;]*?kind in \(([^)]*)\)/g)].map((m) =>
+      m[1]!
+        .split(',')
+        .map((k) => k.trim().replace(/^'|'$/g, ''))
+        .sort(),
+    );
+  const folded = [...FOLDED].sort();
+  const latestMigration = (dir: string) => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.sql') && readFileSync(`${dir}/${f}`, 'utf8').includes('CREATE UNIQUE INDEX') && readFileSync(`${dir}/${f}`, 'utf8').includes('notifications_fold_unique'));
+    return readFileSync(`${dir}/${files.sort().at(-1)!}`, 'utf8');
+  };
+  it.each(['db/schema/notifications.ts', 'db/schema-pg/notifications.ts'])('%s', (file) => {
+    expect(kindsIn(readFileSync(file, 'utf8'))).toEqual([folded]);
+  });
+  it.each(['db/migrations', 'db/migrations-pg'])('the latest migration in %s', (dir) => {
+    expect(kindsIn(latestMigration(dir))).toEqual([folded]);
   });
 });
