@@ -10,7 +10,7 @@ import type { Db } from './client.js';
  *
  * - PostgreSQL: drizzle's own `db.transaction(async tx => …)` (a pooled connection of its own).
  * - SQLite (better-sqlite3): its native transactions cannot wrap an async function, so this runs
- *   `BEGIN IMMEDIATE … COMMIT` around the awaited body on the one connection, with transactions of
+ *   `BEGIN IMMEDIATE … COMMIT` (statements compiled once: db/client.ts caches them) around the awaited body on the one connection, with transactions of
  *   that connection queued one after the other. Drizzle queries on better-sqlite3 run synchronously
  *   when awaited, so the body is a chain of microtasks; a query another handler issues between two
  *   of those microtasks lands inside this transaction (committed or rolled back with it). Bodies
@@ -21,7 +21,7 @@ const current = new AsyncLocalStorage<Db>();
 const queues = new WeakMap<object, Promise<void>>();
 
 interface SqliteClient {
-  exec(sql: string): unknown;
+  prepare(sql: string): { run(): unknown };
   readonly inTransaction: boolean;
 }
 
@@ -45,13 +45,13 @@ export async function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promis
   queues.set(client, before.then(() => mine));
   await before;
   try {
-    client.exec('BEGIN IMMEDIATE');
+    client.prepare('BEGIN IMMEDIATE').run();
     try {
       const result = await current.run(db, () => fn(db));
-      client.exec('COMMIT');
+      client.prepare('COMMIT').run();
       return result;
     } catch (err) {
-      if (client.inTransaction) client.exec('ROLLBACK');
+      if (client.inTransaction) client.prepare('ROLLBACK').run();
       throw err;
     }
   } finally {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../protocol/chat.js';
-import { rawDb, Client, collect, command, newUser, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
+import { rawDb, Client, collect, command, commandPastRateLimit, newUser, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
 
 let server: TestServer;
 let alice: Client;
@@ -182,7 +182,7 @@ describe('refusals: outsiders and garbage change nothing', () => {
       ['room:enter', [roomId]],
     ];
     for (const [event, payload] of garbage) {
-      const ack = await command(as, event as 'chat:send', payload);
+      const ack = await commandPastRateLimit(as, event as 'chat:send', payload);
       expect(ack, `${event} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     }
     expect(await messageCount()).toBe(before);

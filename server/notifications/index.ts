@@ -33,6 +33,8 @@ export const notificationsPlugin = fp(
         app.io.to(userChannel(userId)).emit('notify:read', { ids, unread });
       },
     });
+    // Several nodes: another node's settings write would not reach this node's cache (ADR 0022).
+    if (app.cluster.enabled) notifications.cacheEveryMessageRooms = false;
     app.decorate('notifications', notifications);
     app.decorate('push', push);
     await app.register(notificationsRoutes(notifications, push));

@@ -42,6 +42,9 @@ const INVITES_PER_10MIN = perWindow(20, 10 * 60_000);
 /** The predicate of the unique index notifications_fold_unique (db/schema/notifications.ts), word for word: an upsert must name it. */
 const FOLD_PREDICATE = sql.raw(`read_at is null and kind in (${[...FOLDED].map((k) => `'${k}'`).join(', ')})`);
 
+/** Rooms whose kind (and every-message flag) is remembered (cleared when full: a miss is one indexed read). */
+const ROOM_KIND_CACHE_SIZE = 50_000;
+
 /**
  * The notification centre (SPEC C5, ADR 0013). `notify(userId, {...})` persists a notification,
  * honours the user's level and mute for the room it comes from, folds unread message
@@ -52,6 +55,17 @@ export class NotificationsService {
   private readonly inviteLimiter = new RateLimiter(INVITES_PER_10MIN);
   /** The service's clock (mute expiry, created/read times); tests move it forward. */
   now: () => number = Date.now;
+  /** A room's kind never changes after it is created: read once per room (every chat message asks). */
+  private readonly kinds = new Map<number, RoomKind>();
+  /**
+   * Per room: does anyone have it at "all messages"? Most rooms: no, and then a chat message needs
+   * no settings query. Only {@link updateSettings} writes those rows, and it forgets the room; off
+   * with several nodes (another node's write would not reach this map).
+   */
+  cacheEveryMessageRooms = true;
+  private readonly everyMessageRooms = new Map<number, boolean>();
+  /** Bumped by every settings write: a read that started before one is not cached. */
+  private settingsGeneration = 0;
 
   constructor(
     private readonly db: Db,
@@ -171,6 +185,7 @@ export class NotificationsService {
       }
     }
     // Members of a room who asked for every message (the rest get only what is addressed to them).
+    if (!(await this.anyoneWantsEveryMessage(roomId))) return;
     const everyMessage = await this.db
       .select({ userId: roomNotifySettings.userId })
       .from(roomNotifySettings)
@@ -300,7 +315,31 @@ export class NotificationsService {
   // ---- per-room settings ----
 
   async roomKind(roomId: number): Promise<RoomKind> {
-    return (await first(this.db.select({ kind: rooms.kind }).from(rooms).where(eq(rooms.id, roomId)).limit(1)))?.kind ?? 'room';
+    const known = this.kinds.get(roomId);
+    if (known) return known;
+    const row = await first(this.db.select({ kind: rooms.kind }).from(rooms).where(eq(rooms.id, roomId)).limit(1));
+    if (!row) return 'room';
+    if (this.kinds.size >= ROOM_KIND_CACHE_SIZE) this.kinds.clear();
+    this.kinds.set(roomId, row.kind);
+    return row.kind;
+  }
+
+  private async anyoneWantsEveryMessage(roomId: number): Promise<boolean> {
+    if (!this.cacheEveryMessageRooms) return true;
+    const known = this.everyMessageRooms.get(roomId);
+    if (known !== undefined) return known;
+    const generation = this.settingsGeneration;
+    const any = !!(await first(
+      this.db
+        .select({ userId: roomNotifySettings.userId })
+        .from(roomNotifySettings)
+        .where(and(eq(roomNotifySettings.roomId, roomId), eq(roomNotifySettings.level, 'all')))
+        .limit(1),
+    ));
+    if (generation !== this.settingsGeneration) return any;
+    if (this.everyMessageRooms.size >= ROOM_KIND_CACHE_SIZE) this.everyMessageRooms.clear();
+    this.everyMessageRooms.set(roomId, any);
+    return any;
   }
 
   async effectiveSettings(userId: number, roomId: number): Promise<RoomNotifySettings> {
@@ -314,10 +353,14 @@ export class NotificationsService {
     const current = await this.settingsRow(userId, roomId);
     const level = patch.level ?? current?.level ?? null;
     const mutedUntil = patch.mute !== undefined ? muteUntil(patch.mute, now) : (current?.mutedUntil ?? null);
+    this.settingsGeneration++;
+    this.everyMessageRooms.delete(roomId);
     await this.db
       .insert(roomNotifySettings)
       .values({ userId, roomId, level, mutedUntil })
       .onConflictDoUpdate({ target: [roomNotifySettings.userId, roomNotifySettings.roomId], set: { level, mutedUntil } });
+    this.settingsGeneration++;
+    this.everyMessageRooms.delete(roomId);
     return this.effectiveSettings(userId, roomId);
   }
 

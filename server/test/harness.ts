@@ -187,6 +187,19 @@ export function command<E extends CommandName>(socket: ClientSocket, event: E, p
   });
 }
 
+/**
+ * {@link command}, sent again after `retryAfter` while the per-user socket rate limit refuses it:
+ * for tests about something else (validation, roles) whose user has already sent many commands, on
+ * a machine fast enough to drain the bucket (burst 60, 20/s) before it refills.
+ */
+export async function commandPastRateLimit<E extends CommandName>(socket: ClientSocket, event: E, payload: CommandPayload<E> | unknown): Promise<Ack<CommandResults[E]>> {
+  for (;;) {
+    const ack = await command(socket, event, payload);
+    if (ack.ok || ack.error.code !== 'RATE_LIMITED') return ack;
+    await sleep(1000 * (ack.error.retryAfter ?? 1));
+  }
+}
+
 /** The data of a successful ack; a refusal throws `CODE: message` (for steps that must succeed). */
 export async function ok<T = any>(p: Promise<{ ok: true; data: unknown } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
   const ack = await p;
