@@ -12,5 +12,8 @@ export default defineConfig({
     // Integration suites boot a real server and hash passwords with argon2 in beforeAll: on a busy
     // 2-core machine that can take longer than the 10 s default. A budget, not a wait.
     hookTimeout: 30_000,
+    // The same for a test's own steps (real sockets, argon2 logins, restarts): a budget, not a wait;
+    // at load 20+ single integration tests took just over the 5 s default.
+    testTimeout: 20_000,
   },
 });
