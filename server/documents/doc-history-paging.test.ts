@@ -5,22 +5,11 @@
  * the same order, each page read from a bounded part of the log.
  */
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../test/random.js';
 import { groupSessions, pageSessions, type LogReader, type UpdateMeta } from './doc-history.js';
 
-/** A deterministic pseudo-random source (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomLog(seed: number, n: number): UpdateMeta[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const authors = [1, 2, 3, null];
   const out: UpdateMeta[] = [];
   let t = 1_000_000;

@@ -10,7 +10,7 @@
  * Any point still in the log is rebuilt by replaying base + log; a compacted point from base +
  * its snapshot.
  */
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, type SQL } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Db } from '../../db/client.js';
 import { transaction } from '../../db/tx.js';
@@ -174,6 +174,16 @@ export class DocHistoryStore {
   private logReader(docId: number): LogReader {
     const meta = { id: docUpdates.id, userId: docUpdates.userId, createdAt: docUpdates.createdAt, added: docUpdates.added, removed: docUpdates.removed, restoredFrom: docUpdates.restoredFrom };
     const by = (userId: number | null) => (userId === null ? isNull(docUpdates.userId) : eq(docUpdates.userId, userId));
+    /** The time of one author's nearest non-restore update on one side of a point. */
+    const nearest = async (userId: number | null, side: SQL, order: SQL) => {
+      const [r] = await this.db
+        .select({ at: docUpdates.createdAt })
+        .from(docUpdates)
+        .where(and(eq(docUpdates.docId, docId), side, by(userId), isNull(docUpdates.restoredFrom)))
+        .orderBy(order)
+        .limit(1);
+      return r?.at ?? null;
+    };
     return {
       batch: async (below, limit) =>
         this.db
@@ -182,24 +192,8 @@ export class DocHistoryStore {
           .where(below === null ? eq(docUpdates.docId, docId) : and(eq(docUpdates.docId, docId), lt(docUpdates.id, below)))
           .orderBy(desc(docUpdates.id))
           .limit(limit),
-      nextOf: async (userId, from) => {
-        const [r] = await this.db
-          .select({ at: docUpdates.createdAt })
-          .from(docUpdates)
-          .where(and(eq(docUpdates.docId, docId), gte(docUpdates.id, from), by(userId), isNull(docUpdates.restoredFrom)))
-          .orderBy(asc(docUpdates.id))
-          .limit(1);
-        return r?.at ?? null;
-      },
-      prevOf: async (userId, below) => {
-        const [r] = await this.db
-          .select({ at: docUpdates.createdAt })
-          .from(docUpdates)
-          .where(and(eq(docUpdates.docId, docId), lt(docUpdates.id, below), by(userId), isNull(docUpdates.restoredFrom)))
-          .orderBy(desc(docUpdates.id))
-          .limit(1);
-        return r?.at ?? null;
-      },
+      nextOf: (userId, from) => nearest(userId, gte(docUpdates.id, from), asc(docUpdates.id)),
+      prevOf: (userId, below) => nearest(userId, lt(docUpdates.id, below), desc(docUpdates.id)),
     };
   }
 
