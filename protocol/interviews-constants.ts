@@ -38,3 +38,7 @@ export const SESSIONS_PAGE = 25;
 export const OBSERVERS_MAX = 10;
 /** Test runs kept per session. */
 export const RUNS_MAX = 500;
+/** Replay: a person's cursor is sampled at most this often (the last position of a burst is kept). */
+export const CURSOR_SAMPLE_MS = 250;
+/** Replay: cursor samples kept per session (beyond it, later moves are not recorded; edits still are). */
+export const CURSORS_MAX = 30_000;

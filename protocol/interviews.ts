@@ -218,10 +218,25 @@ export interface SessionPage<T> {
 export const sessionCursorSchema = z.string().regex(/^\d{1,15}\.[A-Za-z0-9_-]{22}$/);
 export const sessionListQuery = z.object({ before: sessionCursorSchema.optional() }).strict();
 
+/** A Yjs relative position as JSON (`Y.relativePositionToJSON`): an item of the shared text, or its end. */
+export interface RelativePositionJson {
+  type?: { client: number; clock: number } | null;
+  tname?: string | null;
+  item?: { client: number; clock: number } | null;
+  assoc?: number;
+}
+/** A cursor and selection (anchor = head: a caret), as the pad's awareness carries it. */
+export interface PadCursor {
+  anchor: RelativePositionJson;
+  head: RelativePositionJson;
+}
+
 /** Host only: everything needed to scrub through the code as it was typed. */
 export interface InterviewReplay {
   /** Base64 Yjs updates in arrival order. */
   updates: { at: number; by: number | null; data: string }[];
+  /** Where the host's and the candidate's cursors and selections were (sampled, in arrival order). */
+  cursors: { at: number; by: number | null; cursor: PadCursor }[];
   runs: TestRun[];
   people: SessionPerson[];
   startedAt: number;

@@ -19,5 +19,6 @@ export const docUpdates = pgTable(
   },
   (t) => [
     index('doc_updates_doc_idx').on(t.docId, t.id),
+    index('doc_updates_doc_user_idx').on(t.docId, t.userId, t.id),
   ],
 );

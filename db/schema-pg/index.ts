@@ -53,3 +53,4 @@ export * from './interview-sessions.js';
 export * from './interview-observers.js';
 export * from './interview-notes.js';
 export * from './interview-runs.js';
+export * from './interview-cursors.js';

@@ -22,5 +22,9 @@ export const docUpdates = sqliteTable(
     /** For a restore: the history point (update id, 0 = empty) whose text it brought back. */
     restoredFrom: integer('restored_from'),
   },
-  (t) => [index('doc_updates_doc_idx').on(t.docId, t.id)],
+  (t) => [
+    index('doc_updates_doc_idx').on(t.docId, t.id),
+    // The timeline's page boundaries look up one author's previous/next update (doc-history.ts).
+    index('doc_updates_doc_user_idx').on(t.docId, t.userId, t.id),
+  ],
 );

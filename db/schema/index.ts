@@ -57,6 +57,7 @@ import { interviewSessions as interviewSessionsSqlite } from './interview-sessio
 import { interviewObservers as interviewObserversSqlite } from './interview-observers.js';
 import { interviewNotes as interviewNotesSqlite } from './interview-notes.js';
 import { interviewRuns as interviewRunsSqlite } from './interview-runs.js';
+import { interviewCursors as interviewCursorsSqlite } from './interview-cursors.js';
 const PG = /^postgres(ql)?:\/\//.test(globalThis.process?.env?.DATABASE_URL ?? '');
 export const users = PG ? (pg.users as unknown as typeof usersSqlite) : usersSqlite;
 export const sessions = PG ? (pg.sessions as unknown as typeof sessionsSqlite) : sessionsSqlite;
@@ -112,6 +113,7 @@ export const interviewSessions = PG ? (pg.interviewSessions as unknown as typeof
 export const interviewObservers = PG ? (pg.interviewObservers as unknown as typeof interviewObserversSqlite) : interviewObserversSqlite;
 export const interviewNotes = PG ? (pg.interviewNotes as unknown as typeof interviewNotesSqlite) : interviewNotesSqlite;
 export const interviewRuns = PG ? (pg.interviewRuns as unknown as typeof interviewRunsSqlite) : interviewRunsSqlite;
+export const interviewCursors = PG ? (pg.interviewCursors as unknown as typeof interviewCursorsSqlite) : interviewCursorsSqlite;
 // </dialect-switch>
 
 export * from './users.js';
@@ -168,3 +170,4 @@ export * from './interview-sessions.js';
 export * from './interview-observers.js';
 export * from './interview-notes.js';
 export * from './interview-runs.js';
+export * from './interview-cursors.js';

@@ -131,9 +131,9 @@ test('host → candidate invite → code → tests → private scorecard → end
   await slider.fill('1');
   await expect(host.page.getByTestId('replay-code')).toContainText('function twoSum(nums, target)');
   await expect(host.page.getByTestId('replay-code')).not.toContainText('seen.set');
-  // Step by step forwards: the text grows keystroke by keystroke.
+  // Step by step forwards: the text grows keystroke by keystroke (cursor samples are steps too).
   const lengths: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 10; i++) {
     await host.page.getByTestId('replay-next').click();
     lengths.push(((await host.page.getByTestId('replay-code').textContent()) ?? '').length);
   }

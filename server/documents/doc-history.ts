@@ -10,7 +10,7 @@
  * Any point still in the log is rebuilt by replaying base + log; a compacted point from base +
  * its snapshot.
  */
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, type SQL } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Db } from '../../db/client.js';
 import { transaction } from '../../db/tx.js';
@@ -42,19 +42,22 @@ export interface SessionAcc {
 /**
  * Groups updates (in id order) into edit sessions: one author's updates, each at most `gapMs`
  * after that author's previous one; others typing in between do not split it. A restore is a
- * session of its own. Sessions come back ordered by their last update.
+ * session of its own (and does not split its author's session). Sessions come back ordered by
+ * their last update. The rule looks at pairs of one author's consecutive updates only, so it can
+ * be applied from either end of the log (see pageSessions).
  */
 export function groupSessions(rows: readonly UpdateMeta[], gapMs = DOC_SESSION_GAP_MS): SessionAcc[] {
   const done: SessionAcc[] = [];
-  const open = new Map<number | null, SessionAcc>();
+  const open = new Map<number | null, SessionAcc & { lastAt: number }>();
   for (const r of rows) {
     if (r.restoredFrom !== null) {
       done.push({ upto: r.id, userId: r.userId, startedAt: r.createdAt, endedAt: r.createdAt, updates: 1, added: r.added, removed: r.removed, restoredFrom: r.restoredFrom });
       continue;
     }
     const cur = open.get(r.userId);
-    if (cur && r.createdAt - cur.endedAt <= gapMs) {
+    if (cur && r.createdAt - cur.lastAt <= gapMs) {
       cur.upto = r.id;
+      cur.lastAt = r.createdAt;
       cur.endedAt = Math.max(cur.endedAt, r.createdAt);
       cur.updates++;
       cur.added += r.added;
@@ -62,10 +65,93 @@ export function groupSessions(rows: readonly UpdateMeta[], gapMs = DOC_SESSION_G
       continue;
     }
     if (cur) done.push(cur);
-    open.set(r.userId, { upto: r.id, userId: r.userId, startedAt: r.createdAt, endedAt: r.createdAt, updates: 1, added: r.added, removed: r.removed, restoredFrom: null });
+    open.set(r.userId, { upto: r.id, userId: r.userId, startedAt: r.createdAt, endedAt: r.createdAt, lastAt: r.createdAt, updates: 1, added: r.added, removed: r.removed, restoredFrom: null });
   }
   done.push(...open.values());
-  return done.sort((a, b) => a.upto - b.upto);
+  return done.sort((a, b) => a.upto - b.upto).map(({ lastAt: _l, ...s }: SessionAcc & { lastAt?: number }) => s);
+}
+
+/** Where pageSessions reads the log (SQL in DocHistoryStore; arrays in unit tests). */
+export interface LogReader {
+  /** Up to `limit` updates with id < `below` (null: from the newest), newest first. */
+  batch(below: number | null, limit: number): Promise<UpdateMeta[]>;
+  /** The time of `userId`'s first non-restore update with id >= `from`, or null. */
+  nextOf(userId: number | null, from: number): Promise<number | null>;
+  /** The time of `userId`'s last non-restore update with id < `below`, or null. */
+  prevOf(userId: number | null, below: number): Promise<number | null>;
+}
+
+/**
+ * One page of the edit sessions of a log, newest first: the first `page` sessions (by their last
+ * update) whose last update is below `before`, and whether an older one exists — the same sessions
+ * groupSessions finds over the whole log, but read from the newest end in batches, stopping as soon
+ * as the page's sessions are complete. A session that ends at or after `before` but has updates
+ * below it is recognised (nextOf) and left out; a page's last open sessions are closed with one
+ * look-up per author (prevOf) instead of reading on. Reads about as many rows as the page's
+ * sessions hold, plus one batch.
+ */
+export async function pageSessions(log: LogReader, before: number | undefined, page: number, gapMs = DOC_SESSION_GAP_MS, batchSize = 1000): Promise<{ sessions: SessionAcc[]; more: boolean; scanned: number }> {
+  type Acc = SessionAcc & { firstAt: number; closed: boolean; shown: boolean };
+  const started: Acc[] = [];
+  const open = new Map<number | null, Acc>();
+  const crossChecked = new Set<number | null>();
+  let below: number | null = before ?? null;
+  let scanned = 0;
+  let exhausted = false;
+  const pageDone = () => started.length > page && started.slice(0, page).every((s) => s.closed);
+  while (!pageDone()) {
+    const rows = await log.batch(below, batchSize);
+    scanned += rows.length;
+    if (rows.length === 0) {
+      exhausted = true;
+      break;
+    }
+    for (const r of rows) {
+      below = r.id;
+      if (r.restoredFrom !== null) {
+        if (started.length <= page) started.push({ upto: r.id, userId: r.userId, startedAt: r.createdAt, endedAt: r.createdAt, updates: 1, added: r.added, removed: r.removed, restoredFrom: r.restoredFrom, firstAt: r.createdAt, closed: true, shown: true });
+        continue;
+      }
+      let cur = open.get(r.userId);
+      if (!cur && before !== undefined && !crossChecked.has(r.userId)) {
+        // This author's newest update below the page's start: part of a session that ends at or after it?
+        crossChecked.add(r.userId);
+        const next = await log.nextOf(r.userId, before);
+        if (next !== null && next - r.createdAt <= gapMs) {
+          cur = { upto: r.id, userId: r.userId, startedAt: r.createdAt, endedAt: r.createdAt, updates: 0, added: 0, removed: 0, restoredFrom: null, firstAt: next, closed: false, shown: false };
+          open.set(r.userId, cur);
+        }
+      }
+      if (cur && !cur.closed && cur.firstAt - r.createdAt <= gapMs) {
+        cur.firstAt = r.createdAt;
+        cur.startedAt = r.createdAt;
+        cur.endedAt = Math.max(cur.endedAt, r.createdAt);
+        cur.updates++;
+        cur.added += r.added;
+        cur.removed += r.removed;
+        continue;
+      }
+      if (cur) cur.closed = true;
+      const shown = started.length <= page;
+      const n: Acc = { upto: r.id, userId: r.userId, startedAt: r.createdAt, endedAt: r.createdAt, updates: 1, added: r.added, removed: r.removed, restoredFrom: null, firstAt: r.createdAt, closed: false, shown };
+      if (shown) started.push(n);
+      open.set(r.userId, n);
+    }
+    if (started.length > page && below !== null) {
+      // The page is full: close its open sessions whose author's previous update is too far back.
+      for (const s of started.slice(0, page)) {
+        if (s.closed) continue;
+        const prev = await log.prevOf(s.userId, below);
+        if (prev === null || s.firstAt - prev > gapMs) s.closed = true;
+      }
+    }
+  }
+  if (exhausted) for (const s of started) s.closed = true;
+  return {
+    sessions: started.slice(0, page).map(({ firstAt: _f, closed: _c, shown: _s, ...x }) => x),
+    more: started.length > page,
+    scanned,
+  };
 }
 
 type DocBase = { base: Buffer | null; baseUpto: number };
@@ -84,35 +170,67 @@ export class DocHistoryStore {
     return out;
   }
 
+  /** The update log of one document as pageSessions reads it: index range scans on (doc_id, id). */
+  private logReader(docId: number): LogReader {
+    const meta = { id: docUpdates.id, userId: docUpdates.userId, createdAt: docUpdates.createdAt, added: docUpdates.added, removed: docUpdates.removed, restoredFrom: docUpdates.restoredFrom };
+    const by = (userId: number | null) => (userId === null ? isNull(docUpdates.userId) : eq(docUpdates.userId, userId));
+    /** The time of one author's nearest non-restore update on one side of a point. */
+    const nearest = async (userId: number | null, side: SQL, order: SQL) => {
+      const [r] = await this.db
+        .select({ at: docUpdates.createdAt })
+        .from(docUpdates)
+        .where(and(eq(docUpdates.docId, docId), side, by(userId), isNull(docUpdates.restoredFrom)))
+        .orderBy(order)
+        .limit(1);
+      return r?.at ?? null;
+    };
+    return {
+      batch: async (below, limit) =>
+        this.db
+          .select(meta)
+          .from(docUpdates)
+          .where(below === null ? eq(docUpdates.docId, docId) : and(eq(docUpdates.docId, docId), lt(docUpdates.id, below)))
+          .orderBy(desc(docUpdates.id))
+          .limit(limit),
+      nextOf: (userId, from) => nearest(userId, gte(docUpdates.id, from), asc(docUpdates.id)),
+      prevOf: (userId, below) => nearest(userId, lt(docUpdates.id, below), desc(docUpdates.id)),
+    };
+  }
+
+  /** Rows of the log the last history() call read (tests check that a page does not read the whole log). */
+  lastScanned = 0;
+
   /**
    * The timeline (one page of sessions, newest first; `before`: only sessions older than that
-   * point) and the named versions of a document (the caller checked room and membership).
+   * point) and the named versions of a document (the caller checked room and membership). The
+   * page is read from the log in SQL (pageSessions), then from the checkpoints of compacted
+   * sessions, which are all older than the log.
    */
   async history(docId: number, before?: number): Promise<DocHistory> {
     const [doc] = await this.db.select({ baseUpto: documents.baseUpto }).from(documents).where(eq(documents.id, docId)).limit(1);
-    const meta = await this.db
-      .select({ id: docUpdates.id, userId: docUpdates.userId, createdAt: docUpdates.createdAt, added: docUpdates.added, removed: docUpdates.removed, restoredFrom: docUpdates.restoredFrom })
-      .from(docUpdates)
-      .where(eq(docUpdates.docId, docId))
-      .orderBy(asc(docUpdates.id));
-    const kept = await this.db.select().from(docVersions).where(eq(docVersions.docId, docId)).orderBy(desc(docVersions.upto), desc(docVersions.id));
-    const live = groupSessions(meta);
-    const compacted = kept.filter((v) => v.kind === 'session');
-    const named = kept.filter((v) => v.kind === 'named');
-    // Sessions are grouped over the whole log (a page break never splits one), then paged.
-    const all = [...live.map((s) => ({ ...s, compacted: false })), ...compacted.map((v) => ({ upto: v.upto, userId: v.userId, compacted: true }))]
-      .filter((s) => before === undefined || s.upto < before)
-      .sort((a, b) => b.upto - a.upto);
-    const pageUptos = new Set(all.slice(0, DOC_HISTORY_PAGE).map((s) => s.upto));
-    const liveShown = live.filter((s) => pageUptos.has(s.upto));
-    const compactedShown = compacted.filter((v) => pageUptos.has(v.upto));
-    const who = await this.names([...liveShown.map((s) => s.userId), ...compactedShown.map((v) => v.userId), ...named.map((v) => v.userId)]);
+    const [newest] = await this.db.select({ id: docUpdates.id }).from(docUpdates).where(eq(docUpdates.docId, docId)).orderBy(desc(docUpdates.id)).limit(1);
+    const live = await pageSessions(this.logReader(docId), before, DOC_HISTORY_PAGE);
+    this.lastScanned = live.scanned;
+    const room = DOC_HISTORY_PAGE - live.sessions.length;
+    let more = live.more;
+    let compacted: (typeof docVersions.$inferSelect)[] = [];
+    if (!more) {
+      const kept = and(eq(docVersions.docId, docId), eq(docVersions.kind, 'session'), before === undefined ? undefined : lt(docVersions.upto, before));
+      const rows = await this.db.select().from(docVersions).where(kept).orderBy(desc(docVersions.upto), desc(docVersions.id)).limit(room + 1);
+      compacted = rows.slice(0, room);
+      more = rows.length > room;
+    }
+    const named = await this.db
+      .select()
+      .from(docVersions)
+      .where(and(eq(docVersions.docId, docId), eq(docVersions.kind, 'named')))
+      .orderBy(desc(docVersions.upto), desc(docVersions.id));
+    const who = await this.names([...live.sessions.map((s) => s.userId), ...compacted.map((v) => v.userId), ...named.map((v) => v.userId)]);
     const user = (id: number | null) => (id !== null && who.has(id) ? { id, displayName: who.get(id)! } : null);
     const sessions: DocHistorySession[] = [
-      ...liveShown.map((s) => ({ ...s, user: user(s.userId), compacted: false })),
-      ...compactedShown.map((v) => ({
+      ...live.sessions.map(({ userId, ...s }) => ({ ...s, user: user(userId), compacted: false })),
+      ...compacted.map((v) => ({
         upto: v.upto,
-        userId: v.userId,
         user: user(v.userId),
         startedAt: v.startedAt ?? v.createdAt,
         endedAt: v.createdAt,
@@ -122,11 +240,9 @@ export class DocHistoryStore {
         restoredFrom: v.restoredFrom,
         compacted: true,
       })),
-    ]
-      .sort((a, b) => b.upto - a.upto)
-      .map(({ userId: _u, ...s }) => s);
+    ];
     const versions: DocVersion[] = named.map((v) => ({ id: v.id, name: v.name ?? '', upto: v.upto, by: user(v.userId), at: v.createdAt }));
-    return { sessions, versions, head: meta.at(-1)?.id ?? doc?.baseUpto ?? 0, more: all.length > DOC_HISTORY_PAGE };
+    return { sessions, versions, head: newest?.id ?? doc?.baseUpto ?? 0, more };
   }
 
   /**

@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../plugins/errors.js';
 import type { RoomEvents } from '../rooms/room-events.js';
 import { DocHistoryStore } from './doc-history.js';
-import { encodeAwareness, inspectUpdate, type AwarenessEntry } from './yjs-guard.js';
+import { encodeAwareness, inspectUpdate, type AwarenessCursor, type AwarenessEntry } from './yjs-guard.js';
 
 type DocRow = typeof documents.$inferSelect;
 
@@ -64,6 +64,11 @@ export class DocumentsService {
   readonly history: DocHistoryStore;
   /** Extra write checks other features add (an interview pad: observers only read). */
   readonly writeGuards: ((docId: number, userId: number) => Promise<boolean>)[] = [];
+  /**
+   * Listeners of accepted cursor positions (an interview pad records them for its replay). Called
+   * after the relay with the sender's own cursor, already schema-checked; they must not throw.
+   */
+  readonly cursorTaps: ((docId: number, userId: number, cursor: AwarenessCursor) => void)[] = [];
 
   constructor(
     private readonly db: Db,
@@ -404,10 +409,10 @@ export class DocumentsService {
     return run;
   }
 
-  /** Records an awareness change from `socketId`; returns the sanitised update to relay. */
-  awareness(docId: number, socketId: string, entries: AwarenessEntry[]): Uint8Array | null {
+  /** Records an awareness change from `socketId`; returns the sanitised update to relay and the entries accepted. */
+  awareness(docId: number, socketId: string, entries: AwarenessEntry[]): { relay: Uint8Array | null; accepted: AwarenessEntry[] } {
     const live = this.live.get(docId);
-    if (!live) return null;
+    if (!live) return { relay: null, accepted: [] };
     const accepted: AwarenessEntry[] = [];
     for (const e of entries) {
       const prev = live.awareness.get(e.clientId);
@@ -418,7 +423,7 @@ export class DocumentsService {
       else live.awareness.delete(e.clientId);
       accepted.push(e);
     }
-    return accepted.length ? encodeAwareness(accepted) : null;
+    return { relay: accepted.length ? encodeAwareness(accepted) : null, accepted };
   }
 
   private scheduleCompaction(live: LiveDoc): void {

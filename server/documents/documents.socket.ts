@@ -145,8 +145,11 @@ export function registerDocumentSockets(app: FastifyInstance, docs: DocumentsSer
     const me = await identity(ctx.userId);
     const entries = sanitizeAwareness(p.update, me.name, me.color);
     if (!entries) throw new AppError('VALIDATION', 'Malformed awareness update.');
-    const relay = docs.awareness(p.docId, ctx.socket.id, entries);
+    const { relay, accepted } = docs.awareness(p.docId, ctx.socket.id, entries);
     if (relay) ctx.socket.to(docChannel(p.docId)).volatile.emit('doc:awareness', { roomId: p.roomId, docId: p.docId, update: relay });
+    for (const e of accepted) {
+      if (e.state?.cursor) for (const tap of docs.cursorTaps) tap(p.docId, ctx.userId, e.state.cursor);
+    }
     return null;
   });
 

@@ -52,6 +52,8 @@ const relPosSchema = z
   })
   .strict();
 const cursorSchema = z.object({ anchor: relPosSchema, head: relPosSchema }).strict().nullable();
+/** A sanitised cursor (anchor and head as Yjs relative positions). */
+export type AwarenessCursor = NonNullable<z.infer<typeof cursorSchema>>;
 const COLOR_RE = /^#[0-9a-fA-F]{6}$/;
 
 export interface AwarenessEntry {

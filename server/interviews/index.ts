@@ -40,6 +40,8 @@ export const interviewsPlugin = fp(
     });
     app.decorate('interviews', interviews);
     app.documents.writeGuards.push((docId, userId) => interviews.mayWritePad(docId, userId));
+    app.documents.cursorTaps.push((docId, userId, cursor) => interviews.recordCursor(docId, userId, cursor));
+    app.addHook('onClose', async () => interviews.stop());
     await app.register(interviewsRoutes(problems, interviews));
   },
   { name: 'interviews', dependencies: ['documents'] },

@@ -13,9 +13,9 @@ import type { z } from 'zod';
 import * as Y from 'yjs';
 import type { Db } from '../../db/client.js';
 import { affectedRows, transaction } from '../../db/tx.js';
-import { docUpdates, interviewNotes, interviewObservers, interviewRuns, interviewSessions, roomMembers, rooms, users } from '../../db/schema/index.js';
+import { docUpdates, interviewCursors, interviewNotes, interviewObservers, interviewRuns, interviewSessions, roomMembers, rooms, users } from '../../db/schema/index.js';
 import { DOC_TEXT } from '../../protocol/docs-constants.js';
-import { OBSERVERS_MAX, RUNS_MAX, SESSIONS_PAGE, SESSIONS_PER_HOUR, type InterviewLanguage } from '../../protocol/interviews-constants.js';
+import { CURSOR_SAMPLE_MS, CURSORS_MAX, OBSERVERS_MAX, RUNS_MAX, SESSIONS_PAGE, SESSIONS_PER_HOUR, type InterviewLanguage } from '../../protocol/interviews-constants.js';
 import type {
   CaseResult,
   createSessionSchema,
@@ -24,6 +24,7 @@ import type {
   InterviewReplay,
   InterviewSession,
   InterviewView,
+  PadCursor,
   privateInputSchema,
   RoomSessionItem,
   Scorecard,
@@ -68,9 +69,22 @@ const sameHash = (stored: string | null, token: string) => {
 };
 const newToken = () => randomBytes(24).toString('base64url');
 
+/** One person's cursor sampling in one session: the last sample written, and the newest one waiting. */
+interface CursorSampler {
+  lastAt: number;
+  lastJson: string;
+  pending: string | null;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
 export class InterviewsService {
   /** doc id -> session id (null: not an interview pad). Ids are never reused. */
   private readonly docSessions = new Map<number, string | null>();
+  /** `${sessionId}:${userId}` -> cursor sampling state (replay). */
+  private readonly samplers = new Map<string, CursorSampler>();
+  /** session id -> cursor samples stored (counted from the table once, then kept here). */
+  private readonly cursorCounts = new Map<string, number>();
+  private stopped = false;
 
   constructor(
     private readonly db: Db,
@@ -114,8 +128,8 @@ export class InterviewsService {
     if (row.status !== 'open') throw new AppError('CONFLICT', 'This session has ended.');
   }
 
-  /** Documents' write guard: an interview pad is written by its host and candidate, while open. */
-  async mayWritePad(docId: number, userId: number): Promise<boolean> {
+  /** The session whose code pad this document is, or null. */
+  private async sessionOfPad(docId: number): Promise<string | null> {
     let sessionId = this.docSessions.get(docId);
     if (sessionId === undefined) {
       const [r] = await this.db.select({ id: interviewSessions.id }).from(interviewSessions).where(eq(interviewSessions.docId, docId)).limit(1);
@@ -123,10 +137,79 @@ export class InterviewsService {
       this.docSessions.set(docId, sessionId);
       if (this.docSessions.size > 50_000) this.docSessions.delete(this.docSessions.keys().next().value!);
     }
+    return sessionId;
+  }
+
+  /** Documents' write guard: an interview pad is written by its host and candidate, while open. */
+  async mayWritePad(docId: number, userId: number): Promise<boolean> {
+    const sessionId = await this.sessionOfPad(docId);
     if (sessionId === null) return true;
     const row = await this.row(sessionId);
     if (!row || row.status !== 'open') return false;
     return row.hostId === userId || row.candidateId === userId;
+  }
+
+  // ---- cursors (replay) ----------------------------------------------------------------------
+
+  /**
+   * A cursor position the documents feature accepted from `userId` in pad `docId` (already
+   * sanitised: two Yjs relative positions). Kept for the replay when the pad is an open session's
+   * and the user writes it (host or candidate; observers' cursors are not kept), sampled at most
+   * every CURSOR_SAMPLE_MS per person (the newest position of a burst is written when the period
+   * ends), at most CURSORS_MAX per session. Never throws: a failure loses a sample, nothing else.
+   */
+  recordCursor(docId: number, userId: number, cursor: PadCursor): void {
+    if (this.stopped) return;
+    void (async () => {
+      const sessionId = await this.sessionOfPad(docId);
+      if (sessionId === null) return;
+      const key = `${sessionId}:${userId}`;
+      const json = JSON.stringify({ anchor: cursor.anchor, head: cursor.head });
+      const s = this.samplers.get(key) ?? { lastAt: 0, lastJson: '', pending: null };
+      this.samplers.set(key, s);
+      if (json === s.lastJson && !s.pending) return;
+      const wait = s.lastAt + CURSOR_SAMPLE_MS - Date.now();
+      if (wait > 0) {
+        s.pending = json;
+        if (!s.timer) {
+          s.timer = setTimeout(() => {
+            s.timer = undefined;
+            const next = s.pending;
+            s.pending = null;
+            if (next !== null && next !== s.lastJson) this.writeCursor(sessionId, userId, s, next);
+          }, wait);
+          s.timer.unref?.();
+        }
+        return;
+      }
+      this.writeCursor(sessionId, userId, s, json);
+    })().catch(() => undefined);
+  }
+
+  private writeCursor(sessionId: string, userId: number, s: CursorSampler, json: string): void {
+    s.lastAt = Date.now();
+    s.lastJson = json;
+    void (async () => {
+      if (this.stopped) return;
+      const row = await this.row(sessionId);
+      if (!row || row.status !== 'open' || (row.hostId !== userId && row.candidateId !== userId)) return;
+      let n = this.cursorCounts.get(sessionId);
+      if (n === undefined) {
+        const [{ c } = { c: 0 }] = await this.db.select({ c: count() }).from(interviewCursors).where(eq(interviewCursors.sessionId, sessionId));
+        n = this.cursorCounts.get(sessionId) ?? c;
+      }
+      if (n >= CURSORS_MAX) return;
+      this.cursorCounts.set(sessionId, n + 1);
+      if (this.cursorCounts.size > 10_000) this.cursorCounts.delete(this.cursorCounts.keys().next().value!);
+      await this.db.insert(interviewCursors).values({ sessionId, userId, cursor: json, createdAt: s.lastAt });
+    })().catch(() => undefined);
+  }
+
+  /** Stops sampling (server shutdown): pending samples are dropped. */
+  stop(): void {
+    this.stopped = true;
+    for (const s of this.samplers.values()) clearTimeout(s.timer);
+    this.samplers.clear();
   }
 
   // ---- views -------------------------------------------------------------------------------
@@ -498,10 +581,16 @@ export class InterviewsService {
       .from(docUpdates)
       .where(eq(docUpdates.docId, row.docId))
       .orderBy(asc(docUpdates.id));
+    const cursors = await this.db
+      .select({ at: interviewCursors.createdAt, by: interviewCursors.userId, cursor: interviewCursors.cursor })
+      .from(interviewCursors)
+      .where(eq(interviewCursors.sessionId, id))
+      .orderBy(asc(interviewCursors.id));
     const runs = await this.allRuns(id);
-    const people = await this.people([row.hostId, ...(row.candidateId ? [row.candidateId] : []), ...updates.flatMap((u) => (u.by ? [u.by] : []))]);
+    const people = await this.people([row.hostId, ...(row.candidateId ? [row.candidateId] : []), ...updates.flatMap((u) => (u.by ? [u.by] : [])), ...cursors.flatMap((c) => (c.by ? [c.by] : []))]);
     return {
       updates: updates.map((u) => ({ at: u.at, by: u.by, data: Buffer.from(u.data).toString('base64') })),
+      cursors: cursors.map((c) => ({ at: c.at, by: c.by, cursor: JSON.parse(c.cursor) as PadCursor })),
       runs,
       people: [...people.values()],
       startedAt: row.createdAt,

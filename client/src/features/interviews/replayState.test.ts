@@ -58,4 +58,58 @@ describe('replay state', () => {
     expect(r.carets).toEqual([]);
     r.destroy();
   });
+
+  it('merges recorded cursor samples into the timeline: selections and caret moves without edits, moving with later edits', () => {
+    const { log, ta, tb } = session();
+    ta.insert(0, 'const answer = 42;\n'); // host, t=1000
+    const rel = (i: number) => Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(tb, i)) as { type?: { client: number; clock: number } | null };
+    // The candidate selects "answer" (6..12) at t=1500, then moves to the end at t=2500 without typing.
+    const samples = [
+      { at: 1500, by: 2, cursor: { anchor: rel(6), head: rel(12) } },
+      { at: 2500, by: 2, cursor: { anchor: rel(19), head: rel(19) } },
+    ];
+    ta.insert(0, '// top\n'); // host, t=2000: shifts the selection by 7
+    const edits = log.map((u, i) => ({ ...u, at: [1000, 2000][i]! }));
+    const r = new ReplayState(edits, samples);
+
+    expect(r.length).toBe(4);
+    expect(r.steps.map((s) => `${s.kind}:${s.by}@${s.at}`)).toEqual(['edit:1@1000', 'cursor:2@1500', 'edit:1@2000', 'cursor:2@2500']);
+    r.seek(2);
+    expect(r.selections).toEqual([{ by: 2, from: 6, to: 12 }]);
+    expect(r.carets).toEqual([
+      { by: 2, at: 12 },
+      { by: 1, at: 19 },
+    ]);
+    const draw = (segs: ReturnType<ReplayState['segments']>) => segs.map((s) => ('caret' in s ? `|${s.caret}|` : s.sel ? `[${s.text}]` : s.text)).join('');
+    expect(draw(r.segments())).toBe('const [answer]|2| = 42;\n|1|');
+    r.seek(3);
+    // The host's comment on top moved the candidate's selection with the text.
+    expect(r.selections).toEqual([{ by: 2, from: 13, to: 19 }]);
+    expect(draw(r.segments())).toBe('// top\n|1|const [answer]|2| = 42;\n');
+    r.seek(4);
+    expect(r.selections).toEqual([]);
+    expect(draw(r.segments())).toBe('// top\n|1|const answer = 42;\n|2|');
+    // Back and forth gives the same answers.
+    r.seek(2);
+    expect(r.selections).toEqual([{ by: 2, from: 6, to: 12 }]);
+    r.destroy();
+  });
+
+  it('does not draw a sample that points at text not there yet, nor one that is garbage', () => {
+    const { log, ta } = session();
+    ta.insert(0, 'abc');
+    const r = new ReplayState(
+      log.map((u) => ({ ...u, at: 10 })),
+      [
+        { at: 5, by: 2, cursor: { anchor: { item: { client: 999, clock: 7 } }, head: { item: { client: 999, clock: 7 } } } },
+        { at: 20, by: 3, cursor: { anchor: { tname: 'other' }, head: { tname: 'other' } } },
+        { at: 30, by: 4, cursor: { anchor: 'garbage' as never, head: 12 as never } },
+      ],
+    );
+    r.seek(r.length);
+    expect(r.text).toBe('abc');
+    expect(r.carets).toEqual([{ by: 1, at: 3 }]);
+    expect(r.selections).toEqual([]);
+    r.destroy();
+  });
 });
