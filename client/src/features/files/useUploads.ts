@@ -84,6 +84,8 @@ export function addUpload(file: File, roomId: number, folderId: number | null, o
   uploads.unshift({ key, roomId, folderId, name: file.name, size: file.size, sent: 0, status: 'queued', speed: 0, eta: null, error: '', resumed: false });
   const meter = new SpeedMeter();
   meters.set(key, meter);
+  /** Bytes the server confirmed (progress counts bytes handed to the network, even of a refused request). */
+  let accepted = 0;
   const up = new Upload(file, {
     endpoint: endpoint(),
     metadata: { roomId: String(roomId), filename: file.name, ...(folderId ? { folderId: String(folderId) } : {}) },
@@ -94,6 +96,13 @@ export function addUpload(file: File, roomId: number, folderId: number | null, o
     // Refusals (permissions, quota, size) are final; only network trouble and conflicts retry.
     // 507 (the server's disk is full) is shown at once: Resume continues once space is freed.
     onShouldRetry: (err) => retriesByItself(err.originalResponse?.getStatus() ?? 0),
+    // The offset each PATCH starts from is what the server has confirmed (after a resume too).
+    onBeforeRequest: (req) => {
+      if (req.getMethod() === 'PATCH') accepted = Number(req.getHeader('Upload-Offset')) || accepted;
+    },
+    onChunkComplete: (_chunk, bytesAccepted) => {
+      accepted = bytesAccepted;
+    },
     onProgress: (sent, total) => {
       const u = item(key);
       if (!u) return;
@@ -120,6 +129,8 @@ export function addUpload(file: File, roomId: number, folderId: number | null, o
       if (u) {
         u.status = failure === 'refused' ? 'failed' : 'interrupted';
         u.error = failureMessage(status, body);
+        // What the server has, not what left the browser.
+        u.sent = accepted;
         u.speed = 0;
         u.eta = null;
       }
