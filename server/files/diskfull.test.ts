@@ -9,11 +9,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { newUsers, roomWith, startServer, type Client, type TestServer } from '../test/harness.js';
 import { sha256, tusCreate, tusHead, tusPatch } from './test-helpers.js';
-import { freeBytes } from './tus.js';
-import { diskSink, type UploadSink } from './upload-store.js';
+import { diskSink, freeBytes, STORAGE_FULL_MESSAGE, STORAGE_FULL_START_MESSAGE, type UploadSink } from './upload-store.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -29,7 +30,15 @@ beforeAll(async () => {
 });
 afterAll(async () => server.dispose());
 // The injected fault never outlives its test.
-afterEach(() => (server.app.uploadStore.sink = diskSink));
+let realProbe: () => Promise<number>;
+beforeAll(() => {
+  realProbe = server.app.uploadStore.freeSpace;
+});
+afterEach(() => {
+  server.app.uploadStore.sink = diskSink;
+  server.app.uploadStore.freeSpace = realProbe;
+  server.app.files.limits.minFreeBytes = 0;
+});
 
 const limits = () => server.app.files.limits;
 /** A floor just above the disk's real free space: the next byte would cross it. */
@@ -131,5 +140,104 @@ describe('disk full', () => {
     const { loadConfig } = await import('../config.js');
     expect(loadConfig({ FILES_MIN_FREE_MB: '3' }, {}).files.minFreeBytes).toBe(3 * 1024 * 1024);
     expect(() => loadConfig({ FILES_MIN_FREE_MB: '-1' }, {})).toThrow();
+  });
+});
+
+/**
+ * The free-space probe is the storage layer's (UploadStore.freeSpace, statfs of the upload
+ * directory by default). A small filesystem is not available here, so these tests inject a probe
+ * that reports a nearly full disk; the floor check, the 507 and what is (not) written are real.
+ */
+describe('the free-space floor against an injected probe', () => {
+  const MiB = 1024 * 1024;
+  const FLOOR = 64 * MiB;
+  let free = 0;
+  const uploadDir = () => join(server.dataDir, 'files', 'uploads');
+  const onDisk = () => new Set(readdirSync(uploadDir()));
+  const used = async () => (await member.get(`/api/rooms/${roomId}/files/settings`)).body.usedBytes as number;
+  const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
+
+  beforeEach(() => {
+    limits().minFreeBytes = FLOOR;
+    server.app.uploadStore.freeSpace = async () => free;
+  });
+
+  it('an upload that would cross the floor is refused at creation: 507 with a clear message, no upload file, no quota taken, nothing listed', async () => {
+    free = FLOOR + 2 * MiB;
+    const files = onDisk();
+    const before = await used();
+    const refused = await tusCreate(member, { roomId: String(roomId), filename: 'lecture.mkv' }, 2 * MiB + 1);
+    expect(refused.status).toBe(507);
+    expect(await errorOf(refused)).toEqual({ code: 'STORAGE_FULL', message: STORAGE_FULL_START_MESSAGE });
+    expect(onDisk()).toEqual(files);
+    expect(await used()).toBe(before);
+    expect((await member.get(`/api/rooms/${roomId}/files/search?q=lecture`)).body.files).toEqual([]);
+    // Exactly down to the floor is still allowed.
+    const fits = await tusCreate(member, { roomId: String(roomId), filename: 'lecture.mkv' }, 2 * MiB);
+    expect(fits.status).toBe(201);
+    expect((await fetch(server.url + fits.headers.get('location')!, { method: 'DELETE', headers: { cookie: member.cookie, 'tus-resumable': '1.0.0' } })).status).toBe(204);
+    expect(await used()).toBe(before);
+  });
+
+  it('a PATCH that would cross the floor: 507 before a byte of it is written, the offset stays; it resumes once space is there', async () => {
+    const bytes = randomBytes(3 * MiB);
+    free = FLOOR + 10 * MiB;
+    const created = await tusCreate(member, { roomId: String(roomId), filename: 'scan.tif' }, bytes.length);
+    expect(created.status).toBe(201);
+    const location = created.headers.get('location')!;
+    const id = location.split('/').pop()!;
+    expect((await tusPatch(member, location, 0, bytes.subarray(0, MiB))).status).toBe(204);
+
+    // Something else filled the disk: half a MiB above the floor is left.
+    free = FLOOR + MiB / 2;
+    const refused = await tusPatch(member, location, MiB, bytes.subarray(MiB));
+    expect(refused.status).toBe(507);
+    expect(await errorOf(refused)).toEqual({ code: 'STORAGE_FULL', message: STORAGE_FULL_MESSAGE });
+    expect((await tusHead(member, location)).headers.get('upload-offset')).toBe(String(MiB));
+    // No partial write: the upload's bytes on disk are exactly what was accepted before.
+    expect(statSync(join(uploadDir(), id)).size).toBe(MiB);
+    expect((await member.get(`/api/rooms/${roomId}/files/search?q=scan`)).body.files).toEqual([]);
+    // A chunk that still fits above the floor is taken; the next one is not.
+    expect((await tusPatch(member, location, MiB, bytes.subarray(MiB, MiB + MiB / 2))).status).toBe(204);
+    free = FLOOR;
+    expect((await tusPatch(member, location, MiB + MiB / 2, bytes.subarray(MiB + MiB / 2))).status).toBe(507);
+    expect(statSync(join(uploadDir(), id)).size).toBe(MiB + MiB / 2);
+
+    // Space freed: the rest goes in and the file is whole.
+    free = FLOOR + 100 * MiB;
+    const done = await tusPatch(member, location, MiB + MiB / 2, bytes.subarray(MiB + MiB / 2));
+    expect(done.status).toBe(204);
+    const file = (await member.get(`/api/rooms/${roomId}/files/${Number(done.headers.get('x-file-id'))}`)).body.file;
+    expect(file.sha256).toBe(sha256(bytes));
+    expect(onDisk().has(id)).toBe(false);
+  });
+
+  it('a probe that cannot read the disk refuses the upload (500) and stores nothing', async () => {
+    server.app.uploadStore.freeSpace = async () => {
+      throw Object.assign(new Error('statfs failed'), { code: 'EIO' });
+    };
+    const files = onDisk();
+    const refused = await tusCreate(member, { roomId: String(roomId), filename: 'x.bin' }, 10);
+    expect(refused.status).toBe(500);
+    expect((await errorOf(refused)).message).not.toMatch(/statfs|EIO/);
+    expect(onDisk()).toEqual(files);
+  });
+
+  it('outsiders and garbage meet the membership and id checks before the disk is asked', async () => {
+    let asked = 0;
+    server.app.uploadStore.freeSpace = async () => {
+      asked++;
+      return 0;
+    };
+    const [stranger] = await newUsers(server, 'dfstranger');
+    expect((await tusCreate(stranger!, { roomId: String(roomId), filename: 'a' }, 10)).status).toBe(403);
+    expect((await tusCreate(stranger!, { roomId: '424242', filename: 'a' }, 10)).status).toBe(404);
+    expect((await tusCreate(member, { roomId: 'nope', filename: 'a' }, 10)).status).toBe(400);
+    expect((await tusPatch(stranger!, `/api/files/tus/${'0'.repeat(32)}`, 0, Buffer.alloc(10))).status).toBe(404);
+    expect(asked).toBe(0);
+    // A member is refused by the (full) disk, with the clear message.
+    const full = await tusCreate(member, { roomId: String(roomId), filename: 'a' }, 10);
+    expect(full.status).toBe(507);
+    expect(asked).toBe(1);
   });
 });

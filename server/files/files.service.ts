@@ -341,17 +341,38 @@ export class FilesService {
     return this.db.select().from(fileUploads).where(eq(fileUploads.id, id)).limit(1).then(firstRow);
   }
 
-  /** The upload, if this user may continue (or cancel) it: theirs, still a member allowed to upload. */
-  async requireOwnUpload(id: string, userId: number): Promise<UploadRow> {
+  /**
+   * The upload, if this user may go on with it. `send` (PATCH: more bytes): theirs, still a member
+   * allowed to upload, and its folder not made read-only meanwhile (for non-moderators). `own`
+   * (HEAD: the offset; DELETE: cancel): theirs and still a member, so a browser whose upload was
+   * refused can still read where it stopped and delete it (freeing the quota it reserved). A
+   * stranger's or unknown upload is NOT_FOUND; a former member gets NOT_MEMBER.
+   */
+  async requireOwnUpload(id: string, userId: number, purpose: 'send' | 'own' = 'send'): Promise<UploadRow> {
     const up = await this.upload(id);
     if (!up || up.userId !== userId) throw new AppError('NOT_FOUND', 'No such upload.');
+    if (purpose === 'own') {
+      await this.reader(up.roomId, userId);
+      return up;
+    }
     const actor = await this.writer(up.roomId, userId);
     if (!(await this.mayUpload(up.roomId, actor))) throw new AppError('FORBIDDEN', 'Only moderators can upload files in this room.');
+    if (up.folderId !== null && !actor.moderator) {
+      // A folder trashed meanwhile is no refusal: the file lands in the root (finishUpload).
+      const folder = await this.db.select().from(fileFolders).where(and(eq(fileFolders.id, up.folderId), eq(fileFolders.roomId, up.roomId))).limit(1).then(firstRow);
+      if (folder && folder.deletedAt === null && (await this.readOnlyChain(folder))) throw new AppError('FORBIDDEN', 'This folder is read-only.');
+    }
     return up;
   }
 
   async dropStaleUploads(before: number): Promise<void> {
     await this.db.delete(fileUploads).where(lt(fileUploads.createdAt, before));
+  }
+
+  /** Removes a user's unfinished uploads in a room (they left or were removed); returns their ids. */
+  async dropUploadsOf(roomId: number, userId: number): Promise<string[]> {
+    const rows = await this.db.delete(fileUploads).where(and(eq(fileUploads.roomId, roomId), eq(fileUploads.userId, userId))).returning({ id: fileUploads.id });
+    return rows.map((r) => r.id);
   }
 
   async dropUpload(id: string): Promise<void> {
@@ -400,6 +421,20 @@ export class FilesService {
       rows.push(...own);
     }
     for (const dto of await this.toDtos(rows)) void this.events.broadcast(dto.roomId, 'files:file', { file: dto });
+  }
+
+  /**
+   * A content's seek thumbnails (video) or waveform (audio) were made: every live file with these
+   * bytes is announced to its room (members only, as a sequenced room fact). `onlyFileId`: just
+   * that file (the extras existed already; other files with the bytes were told when they were made).
+   */
+  async extrasReady(sha256: string, onlyFileId?: number): Promise<void> {
+    const rows = await this.db
+      .select({ id: roomFiles.id, roomId: roomFiles.roomId, kind: roomFiles.kind })
+      .from(roomFiles)
+      .where(and(eq(roomFiles.sha256, sha256), isNull(roomFiles.deletedAt), ...(onlyFileId === undefined ? [] : [eq(roomFiles.id, onlyFileId)])))
+      .limit(1000);
+    for (const r of rows) await this.events.broadcast(r.roomId, 'files:extras', { fileId: r.id, seek: r.kind === 'video', waveform: r.kind === 'audio' });
   }
 
   /** A thumbnail already made for this content (another file, an earlier upload). */

@@ -3,6 +3,7 @@
  * Registered with one line in features.ts.
  */
 import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -54,8 +55,15 @@ export const filesPlugin = fp(
       await mediaJobs.stop();
     });
     const downloads = new OpenDownloads();
-    // Kicked or banned: open downloads stop now (every new request is refused by the membership check).
-    app.roomEvents.on('member:left', ({ roomId, userId }) => downloads.cut(roomId, userId));
+    // Kicked or banned: open downloads stop now (every new request is refused by the membership check),
+    // and their unfinished uploads go at once (bytes and the quota they reserved), not at the sweep.
+    app.roomEvents.on('member:left', ({ roomId, userId }) => {
+      downloads.cut(roomId, userId);
+      void files
+        .dropUploadsOf(roomId, userId)
+        .then((ids) => Promise.all(ids.flatMap((id) => [rm(join(uploadDir, id), { force: true }), rm(join(uploadDir, `${id}.json`), { force: true })])))
+        .catch((err: Error) => log.warn({ roomId, userId, err: err.message }, 'dropping unfinished uploads failed'));
+    });
     await app.register(filesRoutes, { files, downloads, jobs: mediaJobs, thumbs });
     const uploadStore = new UploadStore({ directory: uploadDir, expirationPeriodInMilliseconds: 86_400_000 });
     app.decorate('uploadStore', uploadStore);

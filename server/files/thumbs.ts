@@ -113,8 +113,10 @@ export class Thumbnailer {
   private async extras(t: ThumbTask): Promise<void> {
     const made = await this.mediaExtras(t).catch((err: Error) => {
       this.log.warn({ fileId: t.fileId, err: err.message }, 'seek thumbnails or waveform failed');
-      return false;
+      return false as const;
     });
+    // Pushed to the rooms (an open preview shows them at once); a lost announcement only delays them.
+    if (made && !this.stopped) await this.files.extrasReady(t.sha256, made === 'existed' ? t.fileId : undefined).catch(() => undefined);
     if (made || this.stopped) return;
     if (this.noExtras.size >= FAILED_CAP) this.noExtras.clear();
     this.noExtras.add(t.sha256);
@@ -123,11 +125,12 @@ export class Thumbnailer {
   /**
    * Seek thumbnails for a video (a sprite of up to 100 tiles + its plan as JSON, served as WebVTT)
    * and a waveform picture for audio, through the same runner with argv presets and a time limit.
-   * Made once per content; a file that FFmpeg cannot read just has none.
+   * Made once per content; a file that FFmpeg cannot read just has none. Says whether they were
+   * made now or were there already.
    */
-  private async mediaExtras(t: ThumbTask): Promise<boolean> {
+  private async mediaExtras(t: ThumbTask): Promise<'made' | 'existed' | false> {
     const done = t.kind === 'video' ? seekMetaKey(t.sha256) : waveKey(t.sha256);
-    if (await this.files.store.stat(done)) return true;
+    if (await this.files.store.stat(done)) return 'existed';
     const runner = await this.runner();
     if (!runner) return false;
     const src = await this.files.store.localPath(blobKey(t.sha256));
@@ -138,7 +141,7 @@ export class Thumbnailer {
         const exit = await runner.runToEnd(waveformJob(src, out), 'file-waveform', FFMPEG_TIMEOUT_MS * 2);
         if (exit.error || !(await stat(out).catch(() => null))) return false;
         await this.files.store.putFile(waveKey(t.sha256), out);
-        return true;
+        return 'made';
       }
       const probe = await this.ffprobe();
       const info = probe ? await probeMedia(probe, src) : null;
@@ -151,7 +154,7 @@ export class Thumbnailer {
       const meta = join(dir, 'seek.json');
       await writeFile(meta, JSON.stringify({ ...plan, durationSec: info.durationSec }));
       await this.files.store.putFile(seekMetaKey(t.sha256), meta);
-      return true;
+      return 'made';
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,10 +1,11 @@
 /**
  * tus resumable uploads (@tus/server + @tus/file-store) mounted in Fastify at TUS_PATH. Fastify
  * checks every request first (session, room membership, upload permission, size and quota on
- * creation; on HEAD/PATCH/DELETE of an upload: it is the caller's own and they may still upload),
+ * creation; on PATCH: it is the caller's own and they may still upload there; on HEAD/DELETE: it is
+ * the caller's own and they are still a member, so a refused upload can still be read and deleted),
  * then hands the raw request to tus. A stranger holding an upload URL gets 404.
  */
-import { rm, statfs } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
@@ -17,7 +18,7 @@ import { requireSession } from '../plugins/auth.js';
 import { AppError } from '../plugins/errors.js';
 import { authErrors } from '../plugins/http-schemas.js';
 import { FilesService } from './files.service.js';
-import { STORAGE_FULL_MESSAGE, type UploadStore } from './upload-store.js';
+import { STORAGE_FULL_MESSAGE, STORAGE_FULL_START_MESSAGE, type UploadStore } from './upload-store.js';
 
 /** Upload-Metadata: comma-separated `key base64value` pairs (tus 1.0). */
 export function parseUploadMetadata(header: string | undefined): Map<string, string> {
@@ -31,22 +32,17 @@ export function parseUploadMetadata(header: string | undefined): Map<string, str
   return out;
 }
 
-/** Free bytes on the disk holding `dir` (for unprivileged users: `bavail`). */
-export async function freeBytes(dir: string): Promise<number> {
-  const s = await statfs(dir);
-  return s.bavail * s.bsize;
-}
-
 /**
- * Disk full: refuses to take `incoming` more bytes when the disk would drop below the free-space
- * floor (FILES_MIN_FREE_MB). 507 STORAGE_FULL: the upload keeps its offset and resumes (HEAD,
- * PATCH) once space is freed; nothing half-written is ever listed as a file.
+ * Disk full: refuses to take `incoming` more bytes when the upload disk (its free-space probe)
+ * would drop below the floor (FILES_MIN_FREE_MB). 507 STORAGE_FULL before a byte of the request is
+ * read: a new upload is not created; a started one keeps its offset and resumes (HEAD, PATCH) once
+ * space is freed. Nothing half-written is ever listed as a file.
  */
-export async function assertRoomOnDisk(dir: string, incoming: number, floorBytes: number): Promise<void> {
+export async function assertRoomOnDisk(store: Pick<UploadStore, 'freeSpace'>, incoming: number, floorBytes: number, starting = false): Promise<void> {
   if (incoming <= 0) return;
-  const free = await freeBytes(dir);
+  const free = await store.freeSpace();
   if (free - incoming < floorBytes) {
-    throw new AppError('STORAGE_FULL', STORAGE_FULL_MESSAGE, undefined, 507);
+    throw new AppError('STORAGE_FULL', starting ? STORAGE_FULL_START_MESSAGE : STORAGE_FULL_MESSAGE, undefined, 507);
   }
 }
 
@@ -116,7 +112,7 @@ export async function tusRoutes(fastify: FastifyInstance, opts: { files: FilesSe
     if (folderId !== null && (!Number.isInteger(folderId) || folderId <= 0)) throw new AppError('VALIDATION', 'folderId is not valid.');
     const { name } = await files.checkUpload(roomId, user.id, folderId, meta.get('filename') ?? '', size);
     // The whole upload must fit above the floor now (space can still run out later: PATCH checks again).
-    await assertRoomOnDisk(uploadDir, size, files.limits.minFreeBytes);
+    await assertRoomOnDisk(datastore, size, files.limits.minFreeBytes, true);
     pending.set(req.raw, { roomId, userId: user.id, folderId, name, size });
     await hand(req, reply);
   });
@@ -124,16 +120,16 @@ export async function tusRoutes(fastify: FastifyInstance, opts: { files: FilesSe
   app.route({
     method: ['HEAD', 'PATCH', 'DELETE'],
     url: `${TUS_PATH}/:uploadId`,
-    schema: { tags: ['files'], summary: 'Resume (HEAD: offset; PATCH: bytes) or cancel (DELETE) your own tus upload', params: uploadParams, response: tusResponses },
+    schema: { tags: ['files'], summary: 'Resume (HEAD: offset; PATCH: bytes, while you may upload there) or cancel (DELETE) your own tus upload (member)', params: uploadParams, response: tusResponses },
     handler: async (req, reply) => {
       const { user } = requireSession(req);
-      const up = await files.requireOwnUpload(req.params.uploadId, user.id);
+      const up = await files.requireOwnUpload(req.params.uploadId, user.id, req.method === 'PATCH' ? 'send' : 'own');
       if (req.method === 'PATCH') {
         // Only the bytes this PATCH can still add count (a chunk, or what is left of the upload).
         const offset = Number(req.headers['upload-offset']);
         const left = Number.isFinite(offset) ? Math.max(0, up.size - offset) : up.size;
         const length = Number(req.headers['content-length']);
-        await assertRoomOnDisk(uploadDir, Number.isFinite(length) && length >= 0 ? Math.min(length, left) : left, files.limits.minFreeBytes);
+        await assertRoomOnDisk(datastore, Number.isFinite(length) && length >= 0 ? Math.min(length, left) : left, files.limits.minFreeBytes);
       }
       await hand(req, reply);
       if (req.method === 'DELETE' && reply.raw.statusCode === 204) await files.dropUpload(req.params.uploadId);

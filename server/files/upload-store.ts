@@ -6,6 +6,7 @@
  * Either way the bytes that reached the disk stay: HEAD reports them and Resume continues there.
  */
 import { createWriteStream } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -20,6 +21,14 @@ export const diskSink: UploadSink = (path, offset) => createWriteStream(path, { 
 const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
 
 export const STORAGE_FULL_MESSAGE = 'The server is out of disk space. Your upload is kept: resume it once space is freed.';
+/** The same refusal before an upload exists (tus creation): nothing was stored. */
+export const STORAGE_FULL_START_MESSAGE = 'The server is out of disk space, so this upload cannot start. Try again once space is freed.';
+
+/** Free bytes on the disk holding `dir` (for unprivileged users: `bavail`). */
+export async function freeBytes(dir: string): Promise<number> {
+  const s = await statfs(dir);
+  return s.bavail * s.bsize;
+}
 
 /** What tus sends back for a write that failed part-way (tus writes `status_code` and `body`). */
 export function writeFailure(err: unknown): { status_code: number; body: string } {
@@ -33,6 +42,12 @@ export function writeFailure(err: unknown): { status_code: number; body: string 
 export class UploadStore extends FileStore {
   /** Where bytes go; replaced only to inject faults (a test filling the disk). */
   sink: UploadSink = diskSink;
+  /**
+   * Free bytes where uploads are written (statfs of the upload directory). The free-space floor
+   * (FILES_MIN_FREE_MB) is checked against it before bytes are accepted; a test injects another
+   * probe to play a disk that is nearly full.
+   */
+  freeSpace: () => Promise<number> = () => freeBytes(this.directory);
   /** Called with every write error (logging). */
   onWriteError: (err: unknown, id: string) => void = () => undefined;
 

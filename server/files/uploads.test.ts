@@ -152,7 +152,8 @@ describe('tus uploads', () => {
     const location = created.headers.get('location')!;
     expect((await tusPatch(kicked, location, 0, Buffer.alloc(10, 1))).status).toBe(204);
     expect((await owner.post(`/api/rooms/${roomId}/members/${kicked.userId}/kick`)).status).toBe(204);
-    expect((await tusPatch(kicked, location, 10, Buffer.alloc(10, 1))).status).toBe(403);
+    // Refused as a former member (403), or already gone: a kick drops their unfinished uploads (404).
+    expect([403, 404]).toContain((await tusPatch(kicked, location, 10, Buffer.alloc(10, 1))).status);
     expect((await owner.get(`/api/rooms/${roomId}/files/search?q=half`)).body.files).toEqual([]);
   });
 
@@ -250,5 +251,75 @@ describe('downloads', () => {
     }
     expect(failed || received < 6 * 1024 * 1024).toBe(true);
     expect((await content(late!, big)).status).toBe(403);
+  });
+});
+
+describe('refused uploads (issue 11: a refused file is final, never resumed)', () => {
+  const del = (c: Client, location: string) => fetch(server.url + location, { method: 'DELETE', headers: { ...(c.cookie ? { cookie: c.cookie } : {}), 'tus-resumable': '1.0.0' } });
+  const used = async () => (await owner.get(`/api/rooms/${roomId}/files/settings`)).body.usedBytes as number;
+
+  it('a folder made read-only mid-upload refuses the next PATCH; HEAD still says the offset; the owner of the upload can delete it and free the quota', async () => {
+    const folder = (await member.post(`/api/rooms/${roomId}/folders`, { name: 'Handouts' })).body.folder as { id: number };
+    const before = await used();
+    const bytes = randomBytes(64 * 1024);
+    const created = await tusCreate(member, { roomId: String(roomId), filename: 'notes.bin', folderId: String(folder.id) }, bytes.length);
+    expect(created.status).toBe(201);
+    const location = created.headers.get('location')!;
+    expect((await tusPatch(member, location, 0, bytes.subarray(0, 1000))).status).toBe(204);
+    expect(await used()).toBe(before + bytes.length);
+
+    expect((await owner.patch(`/api/rooms/${roomId}/folders/${folder.id}`, { readOnly: true })).status).toBe(200);
+    const refused = await tusPatch(member, location, 1000, bytes.subarray(1000));
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe('This folder is read-only.');
+    // Nothing of the refused PATCH was taken; the offset is still readable (the browser learns where it stopped).
+    const head = await tusHead(member, location);
+    expect(head.status).toBe(200);
+    expect(head.headers.get('upload-offset')).toBe('1000');
+    // Not a stranger's to see or delete, refused or not.
+    for (const who of [outsider, owner]) {
+      expect((await tusHead(who, location)).status).toBe(404);
+      expect((await del(who, location)).status).toBe(404);
+    }
+    expect((await del({ url: server.url, cookie: '' } as Client, location)).status).toBe(401);
+    expect(await used()).toBe(before + bytes.length);
+    // Its owner deletes it: the reserved quota is free again and nothing is listed.
+    expect((await del(member, location)).status).toBe(204);
+    expect(await used()).toBe(before);
+    expect((await tusHead(member, location)).status).toBe(404);
+    expect((await owner.get(`/api/rooms/${roomId}/files/search?q=notes`)).body.files).toEqual([]);
+    // A moderator may still upload into the read-only folder.
+    await uploadBytes(owner, roomId, 'key.bin', Buffer.from('answers'), folder.id);
+  });
+
+  it('uploads limited to moderators mid-upload: PATCH refused, HEAD and DELETE still the uploader\'s; a kick drops the rest', async () => {
+    const [late] = await newUsers(server, 'frefused');
+    await late!.post(`/api/rooms/${roomId}/join`, { code: (await owner.get(`/api/rooms/${roomId}`)).body.room.code });
+    const before = await used();
+    const a = (await tusCreate(late!, { roomId: String(roomId), filename: 'a.bin' }, 100)).headers.get('location')!;
+    const b = (await tusCreate(late!, { roomId: String(roomId), filename: 'b.bin' }, 100)).headers.get('location')!;
+    expect(await used()).toBe(before + 200);
+    expect((await owner.patch(`/api/rooms/${roomId}/files/settings`, { uploadRole: 'moderator' })).status).toBe(200);
+    try {
+      const refused = await tusPatch(late!, a, 0, Buffer.alloc(100, 7));
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/Only moderators/);
+      expect((await tusHead(late!, a)).headers.get('upload-offset')).toBe('0');
+      expect((await del(late!, a)).status).toBe(204);
+      expect(await used()).toBe(before + 100);
+      // Kicked: the upload is no longer theirs to read or delete, and it is dropped at once (quota back, bytes gone).
+      expect(readdirSync(join(server.dataDir, 'files', 'uploads'))).toContain(b.split('/').pop());
+      expect((await owner.post(`/api/rooms/${roomId}/members/${late!.userId}/kick`)).status).toBe(204);
+      await vi.waitFor(async () => expect(await used()).toBe(before), { timeout: 10_000, interval: 50 });
+      await vi.waitFor(() => expect(readdirSync(join(server.dataDir, 'files', 'uploads'))).not.toContain(b.split('/').pop()), { timeout: 10_000, interval: 50 });
+      expect((await tusHead(late!, b)).status).toBe(404);
+      expect((await del(late!, b)).status).toBe(404);
+      expect((await tusPatch(late!, b, 0, Buffer.alloc(100, 7))).status).toBe(404);
+      // Garbage ids are refused before any lookup.
+      expect((await del(late!, `${TUS_PATH}/../../etc`)).status).toBeGreaterThanOrEqual(400);
+      expect((await fetch(`${server.url}${TUS_PATH}/ZZZZ`, { method: 'DELETE', headers: { cookie: member.cookie, 'tus-resumable': '1.0.0' } })).status).toBe(400);
+    } finally {
+      expect((await owner.patch(`/api/rooms/${roomId}/files/settings`, { uploadRole: 'member' })).status).toBe(200);
+    }
   });
 });

@@ -4,13 +4,21 @@
  * fingerprinted by room, folder and file), so after a reload, a closed laptop or a lost network,
  * adding the same file again continues from the last byte the server has. Module state: uploads
  * keep running while the tab is switched.
+ *
+ * Two ways to stop short (uploadErrors.ts): `interrupted` (network, passing server trouble, a full
+ * disk) keeps everything for Resume; `failed` (the server refused the file: size, quota, read-only
+ * folder, upload rights) is final: no retry, no Resume, and the remembered upload URL is dropped
+ * (and the server asked to delete what it has), so a reload or picking the file again never
+ * resumes a refused upload.
  */
 import { reactive } from 'vue';
 import { DetailedError, Upload, defaultOptions, type PreviousUpload } from 'tus-js-client';
 import { TUS_PATH } from '@protocol/files-constants.js';
 import { SpeedMeter } from './speed';
+import { failureMessage, failureOf, retriesByItself } from './uploadErrors';
 
-export type UploadStatus = 'queued' | 'uploading' | 'paused' | 'done' | 'error' | 'cancelled';
+/** `interrupted`: stopped, resumable (network, disk full). `failed`: refused by the server, final. */
+export type UploadStatus = 'queued' | 'uploading' | 'paused' | 'done' | 'interrupted' | 'failed' | 'cancelled';
 
 export interface UploadItem {
   key: number;
@@ -50,21 +58,21 @@ const endpoint = () => `${location.origin}${TUS_PATH}`;
 const fingerprintOf = (roomId: number, folderId: number | null) => async (file: File) =>
   ['commonroom', roomId, folderId ?? 0, file.name, file.size, file.lastModified].join(':');
 
-function messageOf(err: Error): string {
-  if (err instanceof DetailedError && err.originalResponse) {
-    const status = err.originalResponse.getStatus();
-    const body = err.originalResponse.getBody() ?? '';
-    try {
-      const parsed = JSON.parse(body) as { error?: { message?: string } };
-      if (parsed.error?.message) return parsed.error.message;
-    } catch {
-      /* tus answers in plain text */
-    }
-    if (status === 404) return 'The server no longer has this upload. Add the file again.';
-    if (body.trim()) return body.trim().slice(0, 200);
-    return `The server refused the upload (${status}).`;
-  }
-  return 'The connection was lost. Resume when you are back online.';
+/** The HTTP status of a failed tus request (0: no answer, a network error) and the body it came with. */
+function answerOf(err: Error): { status: number; body: string } {
+  if (err instanceof DetailedError && err.originalResponse) return { status: err.originalResponse.getStatus(), body: err.originalResponse.getBody() ?? '' };
+  return { status: 0, body: '' };
+}
+
+/**
+ * A refused upload is forgotten: its remembered URL goes (so neither the "unfinished uploads" list
+ * nor picking the file again resumes it) and the server is asked to delete what it has (freeing the
+ * room quota it reserved; the server's sweeper does it anyway if this request is lost).
+ */
+async function forget(up: Upload): Promise<void> {
+  const stored = await up.findPreviousUploads().catch(() => [] as PreviousUpload[]);
+  await Promise.all(stored.map((p) => defaultOptions.urlStorage.removeUpload(p.urlStorageKey).catch(() => undefined)));
+  if (up.url) await Upload.terminate(up.url, { retryDelays: [] }).catch(() => undefined);
 }
 
 function item(key: number): UploadItem | undefined {
@@ -76,6 +84,8 @@ export function addUpload(file: File, roomId: number, folderId: number | null, o
   uploads.unshift({ key, roomId, folderId, name: file.name, size: file.size, sent: 0, status: 'queued', speed: 0, eta: null, error: '', resumed: false });
   const meter = new SpeedMeter();
   meters.set(key, meter);
+  /** Bytes the server confirmed (progress counts bytes handed to the network, even of a refused request). */
+  let accepted = 0;
   const up = new Upload(file, {
     endpoint: endpoint(),
     metadata: { roomId: String(roomId), filename: file.name, ...(folderId ? { folderId: String(folderId) } : {}) },
@@ -84,10 +94,14 @@ export function addUpload(file: File, roomId: number, folderId: number | null, o
     retryDelays: [0, 1000, 3000, 5000, 10_000, 20_000],
     removeFingerprintOnSuccess: true,
     // Refusals (permissions, quota, size) are final; only network trouble and conflicts retry.
-    onShouldRetry: (err) => {
-      const status = err.originalResponse?.getStatus() ?? 0;
-      // 507: the server's disk is full; shown at once (Resume continues once space is freed).
-      return status === 0 || status === 409 || status === 423 || (status >= 500 && status !== 507);
+    // 507 (the server's disk is full) is shown at once: Resume continues once space is freed.
+    onShouldRetry: (err) => retriesByItself(err.originalResponse?.getStatus() ?? 0),
+    // The offset each PATCH starts from is what the server has confirmed (after a resume too).
+    onBeforeRequest: (req) => {
+      if (req.getMethod() === 'PATCH') accepted = Number(req.getHeader('Upload-Offset')) || accepted;
+    },
+    onChunkComplete: (_chunk, bytesAccepted) => {
+      accepted = bytesAccepted;
     },
     onProgress: (sent, total) => {
       const u = item(key);
@@ -110,9 +124,19 @@ export function addUpload(file: File, roomId: number, folderId: number | null, o
     },
     onError: (err) => {
       const u = item(key);
+      const { status, body } = answerOf(err);
+      const failure = failureOf(status);
       if (u) {
-        u.status = 'error';
-        u.error = messageOf(err);
+        u.status = failure === 'refused' ? 'failed' : 'interrupted';
+        u.error = failureMessage(status, body);
+        // What the server has, not what left the browser.
+        u.sent = accepted;
+        u.speed = 0;
+        u.eta = null;
+      }
+      if (failure === 'refused') {
+        tusByKey.delete(key);
+        void forget(up);
       }
     },
   });
@@ -144,7 +168,7 @@ export function pauseUpload(key: number): void {
 export function resumeUpload(key: number): void {
   const u = item(key);
   const up = tusByKey.get(key);
-  if (!u || !up || (u.status !== 'paused' && u.status !== 'error')) return;
+  if (!u || !up || (u.status !== 'paused' && u.status !== 'interrupted')) return;
   u.status = 'uploading';
   u.error = '';
   meters.get(key)?.reset();
@@ -155,6 +179,8 @@ export async function cancelUpload(key: number): Promise<void> {
   const u = item(key);
   const up = tusByKey.get(key);
   if (!u) return;
+  // A refused upload is already forgotten: its row just leaves the list.
+  if (u.status === 'failed') return void uploads.splice(uploads.indexOf(u), 1);
   u.status = 'cancelled';
   tusByKey.delete(key);
   // Terminate: the server deletes what it has (and frees the quota it reserved).
@@ -164,14 +190,14 @@ export async function cancelUpload(key: number): Promise<void> {
 export function clearFinished(): void {
   for (let i = uploads.length - 1; i >= 0; i--) {
     const s = uploads[i]!.status;
-    if (s === 'done' || s === 'cancelled') uploads.splice(i, 1);
+    if (s === 'done' || s === 'cancelled' || s === 'failed') uploads.splice(i, 1);
   }
 }
 
 /** Uploads of this room that an earlier page load left unfinished (pick the same file to resume). */
 export async function unfinishedUploads(roomId: number): Promise<UnfinishedUpload[]> {
   const all: PreviousUpload[] = await defaultOptions.urlStorage.findAllUploads().catch(() => []);
-  const running = new Set(uploads.filter((u) => u.status !== 'done' && u.status !== 'cancelled').map((u) => `${u.name}:${u.size}`));
+  const running = new Set(uploads.filter((u) => u.status !== 'done' && u.status !== 'cancelled' && u.status !== 'failed').map((u) => `${u.name}:${u.size}`));
   return all
     .filter((p) => Number(p.metadata.roomId) === roomId && !running.has(`${p.metadata.filename}:${p.size}`))
     .map((p) => ({
