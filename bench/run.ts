@@ -27,7 +27,7 @@ import type { BenchReport } from './lib/report.js';
 import { renderTable } from './lib/stats.js';
 import { scaleBench, type ScaleOptions } from './scale.js';
 import { searchBench, type SearchOptions } from './search.js';
-import { sfuBench, type SfuOptions } from './sfu.js';
+import { sfuBench, sfuParts, type SfuOptions } from './sfu.js';
 import { filesBench, type FilesOptions } from './files.js';
 import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
@@ -74,6 +74,9 @@ function parseOptions(argv: string[]): Options {
     options: {
       only: { type: 'string' },
       'sfu-call': { type: 'boolean' },
+      'sfu-parts': { type: 'string' },
+      'sfu-sizes': { type: 'string' },
+      'sfu-window': { type: 'string' },
       clients: { type: 'string' },
       'room-size': { type: 'string' },
       rate: { type: 'string' },
@@ -145,7 +148,13 @@ function parseOptions(argv: string[]): Options {
       durationSec: num(values.duration, 20, 'duration', 600),
       warmupSec: num(values.warmup, 5, 'warmup', 120),
     },
-    sfu: { call: !!values['sfu-call'], port: 3299 },
+    sfu: {
+      call: !!values['sfu-call'],
+      port: 3299,
+      parts: sfuParts(values['sfu-parts']),
+      sizes: (values['sfu-sizes'] ?? '4,6').split(',').map((x) => Math.round(num(x.trim(), 4, 'sfu-sizes', 12))),
+      windowS: num(values['sfu-window'], 15, 'sfu-window', 300),
+    },
     stream: {
       // Semicolon-separated STREAM_LADDER values, one server run each.
       ladders: (values.ladders ?? 'copy;720p;720p,480p,360p').split(';').map((l) => l.trim()).filter(Boolean),
@@ -249,7 +258,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--sizes 1000,5000,10000] [--sweep-rates 300,600,1000] [--load-workers N] [--failover-runs N] [--sfu-call] [--file-mb N] [--files N] [--typists N] [--keys-per-sec N] [--edits N]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--sizes 1000,5000,10000] [--sweep-rates 300,600,1000] [--load-workers N] [--failover-runs N] [--sfu-call] [--sfu-parts cpu,g2g,nginx] [--sfu-sizes 4,6] [--sfu-window S] [--file-mb N] [--files N] [--typists N] [--keys-per-sec N] [--edits N]';
 
 async function main(): Promise<void> {
   let opts: Options;
