@@ -37,7 +37,63 @@ export function openPgDb(url: string, opts: { poolSize?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, idleTimeoutMillis: 30_000 });
   // An idle client losing its server (a restart, a network cut) must not crash the process.
   pool.on('error', () => {});
+  // Every connection's query() is timed for the observers (none unless metrics are on): both
+  // pool.query (drizzle's plain queries) and transactions run on a pooled client's query().
+  const observers = new Set<QueryObserver>();
+  pgObservers.set(pool, observers);
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as unknown as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args) => (observers.size ? timedQuery(query, args, observers) : query(...args));
+  });
   return drizzlePg(pool, { schema: fullSchema as never }) as unknown as Db;
+}
+
+/** Told the duration (s) of each PostgreSQL statement; `op` is `all` when it returned columns (a select, a returning), else `run`. */
+export type QueryObserver = (op: 'all' | 'run', seconds: number) => void;
+const pgObservers = new WeakMap<object, Set<QueryObserver>>();
+
+/**
+ * Observes every statement of a PostgreSQL {@link Db} from now on (its pool's connections, old and
+ * new). Returns false (and does nothing) for SQLite.
+ */
+export function observePgQueries(db: Db, fn: QueryObserver): boolean {
+  const set = pgObservers.get(db.$client);
+  if (!set) return false;
+  set.add(fn);
+  return true;
+}
+
+/** pg's query() in its three shapes: callback last (what pg.Pool uses), promise, or a submittable (passed through). */
+function timedQuery(query: (...args: unknown[]) => unknown, args: unknown[], observers: Set<QueryObserver>): unknown {
+  const started = performance.now();
+  const done = (res: unknown) => {
+    const seconds = (performance.now() - started) / 1000;
+    const fields = (res as { fields?: unknown[] } | undefined)?.fields;
+    const op = fields && fields.length > 0 ? 'all' : 'run';
+    for (const fn of observers) fn(op, seconds);
+  };
+  const last = args[args.length - 1];
+  if (typeof last === 'function') {
+    const cb = last as (err: unknown, res: unknown) => void;
+    return query(...args.slice(0, -1), (err: unknown, res: unknown) => {
+      done(res);
+      cb(err, res);
+    });
+  }
+  const r = query(...args);
+  if (r && typeof (r as PromiseLike<unknown>).then === 'function' && typeof (r as { submit?: unknown }).submit !== 'function') {
+    return (r as Promise<unknown>).then(
+      (res) => {
+        done(res);
+        return res;
+      },
+      (err: unknown) => {
+        done(undefined);
+        throw err;
+      },
+    );
+  }
+  return r;
 }
 
 /** Closes either kind of database (the SQLite file, or the PostgreSQL pool). */

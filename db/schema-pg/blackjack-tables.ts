@@ -9,5 +9,6 @@ export const blackjackTables = pgTable(
     state: text('state').notNull(),
     phase: text('phase', { enum: ['idle', 'betting', 'insurance', 'playing'] }).notNull(),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+    epoch: bigint('epoch', { mode: 'number' }).notNull().default(0),
   },
 );

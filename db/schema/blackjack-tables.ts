@@ -13,4 +13,9 @@ export const blackjackTables = sqliteTable('blackjack_tables', {
   /** Copied out of the state so boot can find tables with a round in flight without parsing all. */
   phase: text('phase', { enum: ['idle', 'betting', 'insurance', 'playing'] }).notNull(),
   updatedAt: integer('updated_at').notNull(),
+  /**
+   * Write fence (scale-out): a node that takes the table over adds 1 before loading it, and every
+   * save requires the epoch it loaded, so a node that lost the room can no longer write.
+   */
+  epoch: integer('epoch').notNull().default(0),
 });

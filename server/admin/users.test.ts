@@ -24,7 +24,12 @@ afterAll(() => server.dispose());
 const db = () => rawDb(server.app.db);
 const auditRows = async (action: string) =>
   (await db().all('SELECT * FROM audit_log WHERE action = ? ORDER BY id', action)) as { actor_id: number; target_user_id: number; detail: string; ip: string }[];
-const userRow = async (id: number) => (await db().get('SELECT * FROM users WHERE id = ?', id)) as Record<string, unknown>;
+/** The raw users row, its boolean columns as booleans whatever the dialect (SQLite stores 0/1, PostgreSQL true/false). */
+const userRow = async (id: number) => {
+  const row = (await db().get('SELECT * FROM users WHERE id = ?', id)) as Record<string, unknown>;
+  if (row) for (const col of ['is_admin', 'disabled', 'is_bot']) row[col] = Boolean(row[col]);
+  return row;
+};
 
 /** Every admin route, with a valid request for an existing user (alice). */
 const adminRoutes = () =>
@@ -68,7 +73,7 @@ describe('authorisation matrix', () => {
     const r = await admin.req('PATCH', `/api/admin/users/${alice.userId}`, { disabled: true }, { origin: 'https://evil.example' });
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('ORIGIN_NOT_ALLOWED');
-    expect((await userRow(alice.userId)).disabled).toBe(0);
+    expect((await userRow(alice.userId)).disabled).toBe(false);
   });
 
   it('validates garbage payloads, params and queries with 400 and changes nothing', async () => {
@@ -94,7 +99,7 @@ describe('authorisation matrix', () => {
       expect(r.status, `${method} ${path}`).toBe(400);
       expect(r.body.error.code).toBe('VALIDATION');
     }
-    expect(await userRow(alice.userId)).toMatchObject({ disabled: 0, is_admin: 0, deleted_at: null });
+    expect(await userRow(alice.userId)).toMatchObject({ disabled: false, is_admin: false, deleted_at: null });
   });
 
   it('answers 404 for a user id that does not exist', async () => {
@@ -182,7 +187,7 @@ describe('admin rights and the last admin', () => {
     expect((await admin.del(`/api/admin/users/${admin.userId}`)).body.error.code).toBe('CONFLICT');
     expect((await admin.patch(`/api/admin/users/${solo.userId}`, { disabled: false })).status).toBe(200);
     expect((await admin.patch(`/api/admin/users/${solo.userId}`, { isAdmin: false })).status).toBe(200);
-    expect(await userRow(admin.userId)).toMatchObject({ is_admin: 1, disabled: 0 });
+    expect(await userRow(admin.userId)).toMatchObject({ is_admin: true, disabled: false });
   });
 });
 
@@ -278,7 +283,7 @@ describe('deleting an account', () => {
     expect(r.status).toBe(204);
     await gone;
     const row = await userRow(gus.userId);
-    expect(row).toMatchObject({ username: `deleted-${gus.userId}`, display_name: 'Deleted user', disabled: 1, is_admin: 0 });
+    expect(row).toMatchObject({ username: `deleted-${gus.userId}`, display_name: 'Deleted user', disabled: true, is_admin: false });
     expect(row.deleted_at).toBeTypeOf('number');
     // hal (the only other member) owns the room now.
     const enter = await command(hs, 'room:enter', { roomId: owned.id });

@@ -54,12 +54,30 @@ export class ActivityRecorder {
       });
   }
 
-  async streamStarted(roomId: number, streamId: string, startedAt: number): Promise<void> {
-    await this.db.insert(streamSessions).values({ roomId, streamId, startedAt });
+  /**
+   * Broadcast starts and ends are written one after the other, in the order the facts came: the
+   * callers do not wait (recording never holds up a fact), and on PostgreSQL two writes in flight
+   * run on two pooled connections, so an end could otherwise land before its start and match no
+   * row, leaving the broadcast open for ever.
+   */
+  private streams: Promise<void> = Promise.resolve();
+  private inOrder(write: () => Promise<unknown>): Promise<void> {
+    const next = this.streams.then(write, write).then(() => undefined);
+    this.streams = next.catch(() => undefined);
+    return next;
   }
 
-  async streamEnded(streamId: string, endedAt: number): Promise<void> {
-    await this.db.update(streamSessions).set({ endedAt }).where(and(eq(streamSessions.streamId, streamId), isNull(streamSessions.endedAt)));
+  streamStarted(roomId: number, streamId: string, startedAt: number): Promise<void> {
+    return this.inOrder(() => this.db.insert(streamSessions).values({ roomId, streamId, startedAt }));
+  }
+
+  streamEnded(streamId: string, endedAt: number): Promise<void> {
+    return this.inOrder(() => this.db.update(streamSessions).set({ endedAt }).where(and(eq(streamSessions.streamId, streamId), isNull(streamSessions.endedAt))));
+  }
+
+  /** Resolves once the broadcast starts and ends recorded so far are written (tests, shutdown). */
+  async settled(): Promise<void> {
+    await this.streams;
   }
 
   /** Rooms with a broadcast in progress (for sampling their viewers). */

@@ -45,8 +45,11 @@ describe('GET /api/admin/analytics', () => {
   it('records broadcasts from the stream facts (start, end)', async () => {
     const state = { roomId, status: 'live', streamId: 'bench1', playlistUrl: null, startedAt: Date.now(), viewers: 0, renditions: [], segmentSeconds: 1, ingestLagMs: 0 };
     await server.app.roomEvents.broadcast(roomId, 'stream:started', { state } as never);
+    // Facts are recorded without holding them up: wait for the writes, not for a time.
+    await server.app.activity.settled();
     expect(await server.app.activity.liveRooms()).toEqual([roomId]);
     await server.app.roomEvents.broadcast(roomId, 'stream:ended', { streamId: 'bench1', reason: 'stopped', error: null, endedAt: Date.now(), vodId: null } as never);
+    await server.app.activity.settled();
     expect(await server.app.activity.liveRooms()).toEqual([]);
     expect((await rawDb(server.app.db).get('SELECT count(*) AS n FROM stream_sessions WHERE ended_at IS NOT NULL'))).toEqual({ n: 1 });
   });
@@ -79,5 +82,15 @@ describe('GET /api/admin/analytics', () => {
     expect(runs).toBeGreaterThanOrEqual(3);
     const batched = (await admin.get('/api/admin/analytics?days=7')).body.days.at(-1);
     expect({ ...batched, storageBytes: 0 }).toEqual({ ...oneGo, storageBytes: 0 });
+  });
+
+  it('runs at the same time (the timer and "Update now", or two nodes) count every row once', async () => {
+    const raw = rawDb(server.app.db);
+    const oneGo = (await admin.get('/api/admin/analytics?days=7')).body.days.at(-1);
+    for (const t of ['analytics_daily', 'analytics_room_daily', 'analytics_state']) await raw.run(`DELETE FROM ${t}`);
+    // On PostgreSQL each run is a transaction on a pooled connection of its own.
+    await Promise.all([1, 2, 3].map(() => server.app.rollup.run()));
+    const together = (await admin.get('/api/admin/analytics?days=7')).body.days.at(-1);
+    expect({ ...together, storageBytes: 0 }).toEqual({ ...oneGo, storageBytes: 0 });
   });
 });

@@ -116,6 +116,11 @@ export class RollupJob {
     // Read before the transaction: it may touch the file system (WAL size) or the catalogue.
     const bytes = await this.storage();
     return transaction(this.db, async (db) => {
+      // One run at a time across connections and nodes: this upsert holds the row's lock until the
+      // commit on PostgreSQL (a second run waits here, then reads what the first one committed);
+      // SQLite's write lock already serialises whole transactions. Without it, two runs read the
+      // same high-water marks and both add the same rows.
+      await this.setState(db, 'lock', now);
       let state = await this.state(db);
       if (state.has('tz') && state.get('tz') !== tz) {
         await db.delete(analyticsDaily);
@@ -217,8 +222,11 @@ export class RollupJob {
     const hi = Math.min(top, w + batch);
     const range = and(gt(src.id, w), lte(src.id, hi))!;
     const span = await one(db.select({ lo: min(src.time), hi: max(src.time), n: count() }).from(src.table).where(range));
-    const segs = offsetSegments(this.tz, Number(span.lo), Math.max(Number(span.hi), now) + 1);
-    await apply(range, this.days.localDay(src.time, segs));
+    // An id range with no rows left (deleted, or ids a sequence skipped) only moves the mark.
+    if (span.n > 0) {
+      const segs = offsetSegments(this.tz, Number(span.lo), Math.max(Number(span.hi), now) + 1);
+      await apply(range, this.days.localDay(src.time, segs));
+    }
     await this.setState(db, `${src.key}.id`, hi);
     return { n: span.n, more: hi < top };
   }
@@ -241,6 +249,10 @@ export class RollupJob {
     const hi = Math.min(top, w + batch);
     const range = and(gt(focusSpans.id, w), lte(focusSpans.id, hi));
     const span = await one(db.select({ lo: min(focusSpans.startedAt), hi: max(focusSpans.endedAt), n: count() }).from(focusSpans).where(range));
+    if (span.n === 0) {
+      await this.setState(db, 'focus_spans.id', hi);
+      return { n: 0, more: hi < top };
+    }
     const segs = offsetSegments(this.tz, Number(span.lo), Math.max(Number(span.hi), now) + 1);
     const startDay = this.days.localDay(focusSpans.startedAt, segs);
     const endDay = this.days.localDay(sql`(${focusSpans.endedAt} - 1)`, segs);

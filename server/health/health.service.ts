@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, statSync, statfsSync } from 'node:fs';
+import { readFileSync, statfsSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { AdminAlert, AlertKind, FfmpegProcessView, HealthSnapshot } from '../../protocol/health.js';
@@ -15,7 +15,8 @@ const CLK_TCK = 100;
 const PAGE_SIZE = 4096;
 
 export interface HealthDeps {
-  dbFile: string;
+  /** The database's size now (db-size-sql.ts: the SQLite file and its WAL, or PostgreSQL's catalogue). */
+  databaseSize: () => Promise<{ bytes: number; walBytes: number }>;
   dataDir: string;
   thresholds: AlertThresholds;
   /** Sockets connected to this process. */
@@ -151,14 +152,6 @@ export class HealthService {
     }
   }
 
-  private fileSize(file: string): number {
-    try {
-      return statSync(file).size;
-    } catch {
-      return 0;
-    }
-  }
-
   private raise(kind: AlertKind, title: string, body: string): void {
     const now = this.now();
     const last = this.lastAlertAt.get(kind);
@@ -171,7 +164,9 @@ export class HealthService {
     for (const fn of this.alertListeners) fn(alert);
   }
 
-  snapshot(): HealthSnapshot {
+  async snapshot(): Promise<HealthSnapshot> {
+    // A figure the database cannot give right now (PostgreSQL unreachable) does not hide the others.
+    const database = await this.deps.databaseSize().catch(() => ({ bytes: 0, walBytes: 0 }));
     const mem = process.memoryUsage();
     const ffmpeg: FfmpegProcessView[] = this.deps.ffmpegPids().map((pid) => ({
       pid,
@@ -193,7 +188,7 @@ export class HealthService {
       sockets: this.deps.socketCount(),
       activeRooms: this.deps.activeRooms(),
       ffmpeg,
-      database: { bytes: this.fileSize(this.deps.dbFile), walBytes: this.fileSize(`${this.deps.dbFile}-wal`) },
+      database,
       disk: this.disk(),
       recentErrors: this.deps.errors.recent(20),
       recentAlerts: [...this.alerts],

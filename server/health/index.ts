@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import { users } from '../../db/schema/index.js';
 import { onFfmpegExit, runningFfmpegPids } from '../../media/ffmpeg-runner.js';
 import { userChannel } from '../plugins/socket-io.js';
+import { databaseSize } from './db-size-sql.js';
 import { healthRoutes } from './health.routes.js';
 import { HealthService } from './health.service.js';
 
@@ -29,7 +30,7 @@ async function adminIds(app: FastifyInstance): Promise<number[]> {
 export const healthPlugin = fp(
   async (app: FastifyInstance) => {
     const health = new HealthService({
-      dbFile: app.config.dbFile,
+      databaseSize: databaseSize(app.db, app.config.dbFile),
       dataDir: app.config.dataDir,
       thresholds: app.config.alerts,
       socketCount: () => app.io.of('/').sockets.size,

@@ -7,8 +7,9 @@
  * - HTTP: latency histogram by method, route pattern (never the raw URL) and status code.
  * - Sockets: connected sockets now; events received, by command name (unknown names count as
  *   `other`, so a client cannot blow up the label set); rate() of it is events per second.
- * - Database: time inside better-sqlite3 for every statement's run/get/all (Drizzle and raw
- *   queries alike; the statement's own execution, not waiting in our code), by operation.
+ * - Database (db-timing.ts): on SQLite, time inside better-sqlite3 for every statement's
+ *   run/get/all (Drizzle and raw queries alike; the statement's own execution); on PostgreSQL, each
+ *   query's round trip from a pooled connection (`all` when it returned rows, else `run`).
  * - FFmpeg: running child processes. Audit entries by action. Node's default process metrics.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -17,7 +18,7 @@ import fp from 'fastify-plugin';
 import { commandSchemas } from '../../protocol/events.js';
 import { runningFfmpegPids } from '../../media/ffmpeg-runner.js';
 import { AppError } from '../plugins/errors.js';
-import { timeSqliteStatements } from './sqlite-timing.js';
+import { timeDbStatements } from './db-timing.js';
 
 const KNOWN_EVENTS = new Set(Object.keys(commandSchemas));
 
@@ -45,7 +46,7 @@ export const metricsPlugin = fp(
     });
     const db = new client.Histogram({
       name: 'commonroom_db_query_duration_seconds',
-      help: 'Time inside SQLite per statement execution (run/get/all)',
+      help: 'Time per database statement: inside SQLite (run/get/all), or the round trip to PostgreSQL (all: returned rows, run: did not)',
       labelNames: ['op'] as const,
       buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
       registers: [registry],
@@ -79,7 +80,7 @@ export const metricsPlugin = fp(
       registers: [registry],
     });
 
-    timeSqliteStatements(app.db, db);
+    timeDbStatements(app.db, db);
 
     app.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';

@@ -33,14 +33,18 @@ export class StatsService implements SpanSink {
       const [y, m, d] = day.split('-').map(Number) as [number, number, number];
       from = zonedInstant(y, m, d, 0, 0, viewerTz);
     }
-    const clipped = sql<number>`sum(max(0, ${focusSpans.endedAt} - max(${focusSpans.startedAt}, ${from})))`;
+    // Each span counts from `from` on. Dialect-neutral: scalar max(a, b) is SQLite-only (greatest()
+    // on PostgreSQL), so CASE; the WHERE keeps only spans ending at or after `from`.
+    const start = sql`CASE WHEN ${focusSpans.startedAt} > ${from} THEN ${focusSpans.startedAt} ELSE ${from} END`;
+    const clipped = sql<number>`coalesce(sum(CASE WHEN ${focusSpans.endedAt} > ${start} THEN ${focusSpans.endedAt} - ${start} ELSE 0 END), 0)`.mapWith(Number);
     const rows = (await this.db
       .select({ user: users, ms: clipped })
       .from(focusSpans)
       .innerJoin(users, eq(users.id, focusSpans.userId))
       .innerJoin(roomMembers, and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, focusSpans.userId)))
       .where(and(eq(focusSpans.roomId, roomId), gte(focusSpans.endedAt, from)))
-      .groupBy(focusSpans.userId));
+      // users.id, not focus_spans.user_id: PostgreSQL accepts users.* in the select only when grouped by its key.
+      .groupBy(users.id));
     const entries = rows
       .map((r) => ({ user: toPublicUser(r.user), minutes: Math.floor(r.ms / 60_000) }))
       .filter((e) => e.minutes > 0)

@@ -246,7 +246,40 @@ describe.skipIf(!tools.ok)('cluster: 3 nodes + Redis + nginx', () => {
     expect(view.clock.black).toBeGreaterThan(3 * 60_000 - 30_000);
     console.log(`cluster: failover (kill -9 of ${owner} to the next move acknowledged by ${newOwner}): ${failoverMs} ms`);
   }, 90_000);
+
+  it('a blackjack round survives kill -9 of the node owning the table: no acknowledged bet lost or applied twice', async () => {
+    // A room of its own, so its table's owner is chosen among the nodes still alive.
+    const room = (await roomWith(ada, [bob])).id;
+    for (const s of [as, bs]) await ok(command(s, 'room:enter', { roomId: room }));
+    const settings = { decks: 6, dealerHitsSoft17: false, minBet: 10, maxBet: 500, betSeconds: 120, turnSeconds: 120 };
+    await ok(command(as, 'bj:configure', { roomId: room, settings }));
+    const chips = async (c: Client): Promise<number> => (await c.get('/api/blackjack/bankroll')).body.chips;
+    const [adaBefore, bobBefore] = [await chips(ada), await chips(bob)];
+    await ok(command(as, 'bj:sit', { roomId: room, seat: 0 }));
+    await ok(command(bs, 'bj:sit', { roomId: room, seat: 1 }));
+    await ok(command(as, 'bj:bet', { roomId: room, seat: 0, amount: 20 }));
+
+    const owner = redisGet(t, `cr:lease:room:${room}`).split('|')[0]!;
+    const alive = t.nodes.filter((n) => n.proc && n.proc.exitCode === null && n.proc.signalCode === null).map((n) => n.id);
+    expect(alive).toContain(owner);
+    const [adaAt, bobAt] = [await nodeOf(ada), await nodeOf(bob)];
+    t.kill(owner);
+    const adaSocket = adaAt === owner ? await reconnected(as) : as;
+    const bobSocket = bobAt === owner ? await reconnected(bs) : bs;
+    for (const s of [adaSocket, bobSocket]) await ok(command(s, 'room:enter', { roomId: room }, 30_000));
+
+    // Bob's bet reaches the table's new owner, which has Ada's acknowledged bet: the round is dealt.
+    const dealt = await ok<{ table: { phase: string; seats: ({ userId: number; bet: number } | null)[] } }>(command(bobSocket, 'bj:bet', { roomId: room, seat: 1, amount: 30 }, 30_000));
+    expect(redisGet(t, `cr:lease:room:${room}`).split('|')[0]).not.toBe(owner);
+    expect(dealt.table.phase).not.toBe('betting');
+    expect(dealt.table.seats[0]).toMatchObject({ userId: ada.userId });
+    expect(dealt.table.seats[1]).toMatchObject({ userId: bob.userId });
+    // Each bet was taken once.
+    expect(await chips(ada)).toBe(adaBefore - 20);
+    expect(await chips(bob)).toBe(bobBefore - 30);
+  }, 120_000);
 });
+
 
 /** A socket whose node died: socket.io-client reconnects on its own, through nginx, to a live node. */
 async function reconnected(s: ClientSocket): Promise<ClientSocket> {

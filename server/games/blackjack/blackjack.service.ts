@@ -56,12 +56,25 @@ const settingsToRules = (s: BjSettings, base: TableRules): TableRules => ({
   insuranceMs: Math.min(s.turnSeconds, 15) * 1000,
 });
 
+/** A write refused by the table's fence: another node took the table over (scale-out). Nothing was changed. */
+export class FencedError extends AppError {
+  constructor(readonly roomId: number) {
+    super('CONFLICT', 'This table just moved to another server. Try again.');
+  }
+}
+
 /** A timer whose work failed (database unreachable) tries again after this long. */
 const RETRY_MS = 2_000;
 
 export class BlackjackService {
   /** Tables as last committed (a cache of their rows), only ever read or changed in the room's queue. */
   private readonly tables = new Map<number, TableState>();
+  /**
+   * The write fence of each cached table: the row's epoch when it was loaded (null: there was no
+   * row). A save only goes through while the row still has it: a node that took the table over
+   * (adoptRoom) raised it, so this node's late writes are refused (ADR 0026).
+   */
+  private readonly epochs = new Map<number, number | null>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
   /**
    * Everything that reads or changes a table (commands, deadlines, seat pruning, adoption) runs
@@ -86,9 +99,10 @@ export class BlackjackService {
   private async load(roomId: number): Promise<TableState> {
     const cached = this.tables.get(roomId);
     if (cached) return cached;
-    const row = await first(this.db.select({ state: blackjackTables.state }).from(blackjackTables).where(eq(blackjackTables.roomId, roomId)).limit(1));
+    const row = await first(this.db.select({ state: blackjackTables.state, epoch: blackjackTables.epoch }).from(blackjackTables).where(eq(blackjackTables.roomId, roomId)).limit(1));
     const s = row ? (JSON.parse(row.state) as TableState) : createTable(DEFAULT_RULES, this.rng);
     this.tables.set(roomId, s);
+    this.epochs.set(roomId, row ? row.epoch : null);
     return s;
   }
 
@@ -114,76 +128,101 @@ export class BlackjackService {
     const deltas = new Map<number, number>();
     for (const e of events) if (e.type === 'chips') deltas.set(e.userId, (deltas.get(e.userId) ?? 0) + e.delta);
     const players = new Set<number>(deltas.keys());
-    const b = blackjackBankrolls;
-    await transaction(this.db, async (tx) => {
-      for (const [userId, delta] of deltas) {
-        await tx.insert(b).values({ userId, chips: TOP_UP_TO, updatedAt: now }).onConflictDoNothing();
-        if (delta === 0) continue;
-        // Chips are shared by every table: take them only if they are still there (another
-        // table's bet may have spent them since the balance was read). Otherwise nothing is booked.
-        const booked = affectedRows(
-          await tx
-            .update(b)
-            .set({ chips: sql`${b.chips} + ${delta}`, updatedAt: now })
-            .where(delta < 0 ? and(eq(b.userId, userId), gte(b.chips, -delta)) : eq(b.userId, userId)),
-        );
-        if (!booked) throw new AppError('CONFLICT', 'Not enough chips.');
-      }
-      for (const e of events) {
-        if (e.type !== 'settled') continue;
-        const s = e.summary;
-        const dealerCards = JSON.stringify(s.dealer.map(cardName));
-        const stats = new Map<number, { played: number; won: number; net: number }>();
-        for (const h of s.hands) {
-          await tx.insert(blackjackHands).values({
-            roomId,
-            roundId: s.roundId,
-            userId: h.userId,
-            seat: h.seat,
-            hand: h.hand,
-            cards: JSON.stringify(h.cards.map(cardName)),
-            total: h.total,
-            dealerCards,
-            dealerTotal: s.dealerTotal,
-            bet: h.bet,
-            doubled: h.doubled,
-            outcome: h.outcome,
-            payout: h.payout,
-            createdAt: now,
-          });
-          const st = stats.get(h.userId) ?? { played: 0, won: 0, net: 0 };
-          st.played++;
-          if (h.outcome === 'win' || h.outcome === 'blackjack') st.won++;
-          stats.set(h.userId, st);
-        }
-        for (const seat of s.seats) {
-          const st = stats.get(seat.userId) ?? { played: 0, won: 0, net: 0 };
-          st.net += seat.returned - seat.staked;
-          stats.set(seat.userId, st);
-        }
-        for (const [userId, st] of stats) {
-          await tx.insert(b).values({ userId, chips: TOP_UP_TO, updatedAt: now }).onConflictDoNothing();
-          await tx
-            .update(b)
-            .set({ handsPlayed: sql`${b.handsPlayed} + ${st.played}`, handsWon: sql`${b.handsWon} + ${st.won}`, net: sql`${b.net} + ${st.net}`, updatedAt: now })
-            .where(eq(b.userId, userId));
-          players.add(userId);
-        }
-      }
-      await this.save(tx, roomId, state, now);
-    });
+    try {
+      await transaction(this.db, async (tx) => {
+        // The fenced table write first: it refuses a node that lost the table before anything is
+        // booked, and on PostgreSQL it holds the row's lock, so a takeover waits for this commit.
+        await this.save(tx, roomId, state, now);
+        await this.book(tx, roomId, deltas, events, players, now);
+      });
+    } catch (err) {
+      if (err instanceof FencedError) this.forgetRoom(roomId);
+      throw err;
+    }
     // Memory follows the database only once the transaction committed.
-    this.tables.set(roomId, state);
+    this.saved(roomId, state);
     this.schedule(roomId, state);
     for (const userId of players) this.deps.bankrollChanged(userId, await this.bankroll(userId));
   }
 
+  /** Books a change's chip movements and settled hands (in the commit's transaction). */
+  private async book(tx: Db, roomId: number, deltas: Map<number, number>, events: EngineEvent[], players: Set<number>, now: number): Promise<void> {
+    const b = blackjackBankrolls;
+    for (const [userId, delta] of deltas) {
+      await tx.insert(b).values({ userId, chips: TOP_UP_TO, updatedAt: now }).onConflictDoNothing();
+      if (delta === 0) continue;
+      // Chips are shared by every table: take them only if they are still there (another
+      // table's bet may have spent them since the balance was read). Otherwise nothing is booked.
+      const booked = affectedRows(
+        await tx
+          .update(b)
+          .set({ chips: sql`${b.chips} + ${delta}`, updatedAt: now })
+          .where(delta < 0 ? and(eq(b.userId, userId), gte(b.chips, -delta)) : eq(b.userId, userId)),
+      );
+      if (!booked) throw new AppError('CONFLICT', 'Not enough chips.');
+    }
+    for (const e of events) {
+      if (e.type !== 'settled') continue;
+      const s = e.summary;
+      const dealerCards = JSON.stringify(s.dealer.map(cardName));
+      const stats = new Map<number, { played: number; won: number; net: number }>();
+      for (const h of s.hands) {
+        await tx.insert(blackjackHands).values({
+          roomId,
+          roundId: s.roundId,
+          userId: h.userId,
+          seat: h.seat,
+          hand: h.hand,
+          cards: JSON.stringify(h.cards.map(cardName)),
+          total: h.total,
+          dealerCards,
+          dealerTotal: s.dealerTotal,
+          bet: h.bet,
+          doubled: h.doubled,
+          outcome: h.outcome,
+          payout: h.payout,
+          createdAt: now,
+        });
+        const st = stats.get(h.userId) ?? { played: 0, won: 0, net: 0 };
+        st.played++;
+        if (h.outcome === 'win' || h.outcome === 'blackjack') st.won++;
+        stats.set(h.userId, st);
+      }
+      for (const seat of s.seats) {
+        const st = stats.get(seat.userId) ?? { played: 0, won: 0, net: 0 };
+        st.net += seat.returned - seat.staked;
+        stats.set(seat.userId, st);
+      }
+      for (const [userId, st] of stats) {
+        await tx.insert(b).values({ userId, chips: TOP_UP_TO, updatedAt: now }).onConflictDoNothing();
+        await tx
+          .update(b)
+          .set({ handsPlayed: sql`${b.handsPlayed} + ${st.played}`, handsWon: sql`${b.handsWon} + ${st.won}`, net: sql`${b.net} + ${st.net}`, updatedAt: now })
+          .where(eq(b.userId, userId));
+        players.add(userId);
+      }
+    }
+  }
+
+  /** The table as just committed is the cached one; a row now exists (a first save created it with epoch 0). */
+  private saved(roomId: number, state: TableState): void {
+    this.tables.set(roomId, state);
+    if ((this.epochs.get(roomId) ?? null) === null) this.epochs.set(roomId, 0);
+  }
+
+  /**
+   * Writes the table, fenced: the row must still have the epoch this node loaded (or still not
+   * exist when there was none). Otherwise another node took the table over: {@link FencedError}.
+   */
   private async save(db: Db, roomId: number, state: TableState, now: number): Promise<void> {
     const values = { state: JSON.stringify(state), phase: state.phase, updatedAt: now };
-    await db
-      .insert(blackjackTables)
-      .values({ roomId, ...values })
-      .onConflictDoUpdate({ target: blackjackTables.roomId, set: values });
+    const epoch = this.epochs.get(roomId) ?? null;
+    const t = blackjackTables;
+    const written =
+      epoch === null
+        ? await db.insert(t).values({ roomId, ...values }).onConflictDoNothing()
+        : await db.update(t).set(values).where(and(eq(t.roomId, roomId), eq(t.epoch, epoch)));
+    if (affectedRows(written) === 0) throw new FencedError(roomId);
   }
 
   /** Turns engine events into room facts, each carrying the table as it now is (numbered in order). */
@@ -533,7 +572,19 @@ export class BlackjackService {
    */
   adoptRoom(roomId: number): Promise<void> {
     return this.queue.run(roomId, async () => {
-      this.tables.delete(roomId);
+      this.forgetRoom(roomId);
+      // Raise the fence before reading: the previous owner's writes (which expect the old epoch)
+      // are refused from now on. On PostgreSQL this waits for a write of theirs in flight (row lock),
+      // so the state read next includes it. A room without a table gets one, fenced the same way.
+      const t = blackjackTables;
+      const raised = affectedRows(await this.db.update(t).set({ epoch: sql`${t.epoch} + 1` }).where(eq(t.roomId, roomId)));
+      if (!raised) {
+        const fresh = createTable(DEFAULT_RULES, this.rng);
+        await this.db
+          .insert(t)
+          .values({ roomId, state: JSON.stringify(fresh), phase: fresh.phase, updatedAt: this.now(), epoch: 1 })
+          .onConflictDoUpdate({ target: t.roomId, set: { epoch: sql`${t.epoch} + 1` } });
+      }
       this.schedule(roomId, await this.load(roomId));
     });
   }
@@ -548,6 +599,7 @@ export class BlackjackService {
   private forgetRoom(roomId: number): void {
     this.clearTimer(roomId);
     this.tables.delete(roomId);
+    this.epochs.delete(roomId);
   }
 
   /** Before the database closes: running work finishes, then no more timers. */
@@ -571,14 +623,14 @@ export class BlackjackService {
         const s = structuredClone(await this.load(roomId));
         s.shoe = stackedShoe(cards);
         await this.save(this.db, roomId, s, this.now());
-        this.tables.set(roomId, s);
+        this.saved(roomId, s);
       }),
     setTiming: (roomId: number, timing: Partial<Pick<TableRules, 'betMs' | 'insuranceMs' | 'turnMs'>>): Promise<void> =>
       this.queue.run(roomId, async () => {
         const s = structuredClone(await this.load(roomId));
         s.rules = { ...s.rules, ...timing };
         await this.save(this.db, roomId, s, this.now());
-        this.tables.set(roomId, s);
+        this.saved(roomId, s);
       }),
   };
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "blackjack_tables" ADD COLUMN "epoch" bigint DEFAULT 0 NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `blackjack_tables` ADD `epoch` integer DEFAULT 0 NOT NULL;
