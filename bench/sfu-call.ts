@@ -174,6 +174,8 @@ async function oneRun(server: ServerChild, dataDir: string, n: number, mode: 'me
     const pages: Page[] = [];
     for (let i = 0; i < n; i++) {
       const ctx = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } });
+      // Six browsers with live video on two shared cores: actions can wait long for a busy page.
+      ctx.setDefaultTimeout(120_000);
       const res = await ctx.request.post('/api/auth/register', { data: { username: `c${tag}${i}`.slice(0, 24), password: 'bench-password-1234' } });
       if (res.status() !== 201) throw new Error(`register: ${res.status()} ${await res.text()}`);
       contexts.push(ctx);
