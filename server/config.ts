@@ -12,6 +12,9 @@ const csv = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
+/** Socket commands per user as shipped: a burst, then a steady rate (SOCKET_RATE_BURST / _PER_SEC). */
+export const DEFAULT_SOCKET_RATE = { socketRatePerSec: 20, socketRateBurst: 60 } as const;
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -29,8 +32,8 @@ const envSchema = z.object({
   /** Maximum Socket.IO message size in bytes. */
   SOCKET_MAX_BUFFER: z.coerce.number().int().min(1024).max(1_048_576).default(16_384),
   /** Per-user socket events per second (sustained) and burst. */
-  SOCKET_RATE_PER_SEC: z.coerce.number().positive().default(20),
-  SOCKET_RATE_BURST: z.coerce.number().positive().default(60),
+  SOCKET_RATE_PER_SEC: z.coerce.number().positive().default(DEFAULT_SOCKET_RATE.socketRatePerSec),
+  SOCKET_RATE_BURST: z.coerce.number().positive().default(DEFAULT_SOCKET_RATE.socketRateBurst),
   DOC_HISTORY_DAYS: z.coerce.number().positive().max(36_500).default(30),
   /** Chat messages per user: sustained per 10 s, independent of the room's slow mode. */
   CHAT_RATE_PER_10S: z.coerce.number().positive().default(15),

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChessMovedFact } from '../../../protocol/chess-events.js';
 import type { GameSummary, GameView } from '../../../protocol/chess.js';
 import { Client, collect, command, newUsers, nextEvent, roomWith, sleep, startServer, type ClientSocket, type TestServer } from '../../test/harness.js';
+import { DEFAULT_SOCKET_RATE } from '../../config.js';
 import { MASTER_GAMES } from './fixtures/master-games.js';
 
 let server: TestServer;
@@ -527,7 +528,7 @@ describe('restarts', () => {
 
 describe('rate limits', () => {
   it('the hub limits chess commands per user like every other command', async () => {
-    const strict = await startServer();
+    const strict = await startServer({ config: { ...DEFAULT_SOCKET_RATE } });
     try {
       const [u] = await newUsers(strict, 'spammer');
       const r = await roomWith(u!, []);
