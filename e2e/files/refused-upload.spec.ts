@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
+import { formatBytes } from '../../protocol/files-constants.js';
 import { docShot, newUserViaApi } from '../fixtures.js';
 import { writeTemp } from './helpers.js';
 
@@ -25,7 +26,7 @@ test('a refused upload shows Failed with the reason and is never retried, not ev
   // 17 MiB: two PATCHes of the client's 16 MiB chunks, the first slowed to ~1 MB/s.
   const path = writeTemp('survey-data.bin', randomBytes(17 * 1024 * 1024));
   await b.page.goto(`/rooms/${room.id}?a=files`);
-  await expect(b.page.getByText('No files here yet')).toBeVisible();
+  await expect(b.page.getByText('No files here yet')).toBeVisible({ timeout: 60_000 });
   const cdp = await b.context.newCDPSession(b.page);
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 1_000_000 });
@@ -41,10 +42,15 @@ test('a refused upload shows Failed with the reason and is never retried, not ev
   await expect(list).toContainText('Failed');
   await expect(b.page.getByRole('button', { name: 'Resume survey-data.bin' })).toHaveCount(0);
   await expect(b.page.getByRole('button', { name: 'Dismiss survey-data.bin' })).toBeVisible();
+  // The bar shows what the server had accepted (the first chunk), not what left the browser.
+  await expect(list).toContainText(`${formatBytes(16 * 1024 * 1024)} of ${formatBytes(17 * 1024 * 1024)}`);
+  // The refusal makes the page re-read what this member may do: no Upload button any more.
+  await expect(b.page.getByRole('button', { name: 'Upload', exact: true })).toHaveCount(0);
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-  await docShot(b.page, 'docs/screenshots/files-upload-refused.png');
   // The browser deleted the refused upload on the server (its reserved bytes are free) and forgot its URL.
   await expect.poll(usage, { timeout: 30_000 }).toBe(0);
+  await expect(b.page.getByText(/^\s*0 B of .+ used/)).toBeVisible(); // the page re-read the storage use
+  await docShot(b.page, 'docs/screenshots/files-upload-refused.png');
   expect(await b.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tus::')))).toEqual([]);
 
   // Members may upload again: a retry of the refused file would now be accepted. Nothing retries it.
@@ -54,7 +60,7 @@ test('a refused upload shows Failed with the reason and is never retried, not ev
     if (r.url().includes('/api/files/tus')) tusRequests.push(`${r.method()} ${r.headers()['upload-metadata'] ?? r.url()}`);
   });
   await b.page.reload();
-  await expect(b.page.getByText('No files here yet')).toBeVisible();
+  await expect(b.page.getByText('No files here yet')).toBeVisible({ timeout: 60_000 });
   await expect(b.page.getByRole('button', { name: 'Upload', exact: true })).toBeVisible();
   await expect(b.page.getByText('Unfinished uploads from before')).toHaveCount(0);
   const later = writeTemp('later.txt', Buffer.from('written after the refusal\n'));

@@ -35,6 +35,8 @@ export interface UploadItem {
   error: string;
   /** Continued an upload started before (after a reload). */
   resumed: boolean;
+  /** A refused upload has been forgotten: its URL dropped and the server asked to delete it. */
+  released?: boolean;
 }
 
 /** An upload started earlier (another page load) that the server still waits for. */
@@ -136,7 +138,10 @@ export function addUpload(file: File, roomId: number, folderId: number | null, o
       }
       if (failure === 'refused') {
         tusByKey.delete(key);
-        void forget(up);
+        void forget(up).then(() => {
+          const x = item(key);
+          if (x) x.released = true;
+        });
       }
     },
   });
