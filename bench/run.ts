@@ -152,7 +152,7 @@ function parseOptions(argv: string[]): Options {
       call: !!values['sfu-call'],
       port: 3299,
       parts: sfuParts(values['sfu-parts']),
-      sizes: (values['sfu-sizes'] ?? '4,6').split(',').map((x) => Math.round(num(x.trim(), 4, 'sfu-sizes', 12))),
+      sizes: (values['sfu-sizes'] ?? '4').split(',').map((x) => Math.round(num(x.trim(), 4, 'sfu-sizes', 12))),
       windowS: num(values['sfu-window'], 15, 'sfu-window', 300),
     },
     stream: {
@@ -258,7 +258,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--sizes 1000,5000,10000] [--sweep-rates 300,600,1000] [--load-workers N] [--failover-runs N] [--sfu-call] [--sfu-parts cpu,g2g,nginx] [--sfu-sizes 4,6] [--sfu-window S] [--file-mb N] [--files N] [--typists N] [--keys-per-sec N] [--edits N]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--sizes 1000,5000,10000] [--sweep-rates 300,600,1000] [--load-workers N] [--failover-runs N] [--sfu-call] [--sfu-parts cpu,g2g,nginx] [--sfu-sizes 4] [--sfu-window S] [--file-mb N] [--files N] [--typists N] [--keys-per-sec N] [--edits N]';
 
 async function main(): Promise<void> {
   let opts: Options;

@@ -1,7 +1,7 @@
 /**
  * Janus SFU figures (issue 16), all in real Chromium. Parts (`--sfu-parts`, default all):
  * - `cpu` (sfu-call.ts): server + Janus CPU per participant at N participants, SFU vs mesh, and
- *   join -> first remote frame for the last joiner (`--sfu-sizes 4,6`, `--sfu-window 15`);
+ *   join -> first remote frame for the last joiner (`--sfu-sizes 4`, `--sfu-window 15`);
  * - `g2g`: glass-to-glass p50 of the Real-time player (Janus WebRTC) and of our HLS, same run, read
  *   from a frame number burned into the picture of a real ffmpeg RTMP publish (e2e/sfu/realtime.spec.ts
  *   prints them; this runs it and collects the line);
