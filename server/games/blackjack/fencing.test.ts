@@ -92,7 +92,7 @@ describe('a node that lost the table cannot write to it', () => {
     } finally {
       await other.stop();
     }
-  });
+  }, 30_000);
 
   it('its timer firing after the takeover is refused: the betting window closes once (one deal)', async () => {
     const roomId = await table();
@@ -118,7 +118,7 @@ describe('a node that lost the table cannot write to it', () => {
       dealt.stop();
       await other.stop();
     }
-  });
+  }, 30_000);
 
   it('on a single node nothing changes: a table created by its first save keeps working', async () => {
     const roomId = (await roomWith(ada, [bob])).id;
