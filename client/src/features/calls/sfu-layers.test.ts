@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layerForWidth, SIMULCAST } from './useSfuLink';
+import { expectsVideo, layerForWidth, SIMULCAST } from './useSfuLink';
 
 describe('SFU simulcast', () => {
   it('three layers, high to low, each half the size of the one above', () => {
@@ -14,5 +14,15 @@ describe('SFU simulcast', () => {
     expect(layerForWidth(479)).toBe(1);
     expect(layerForWidth(480)).toBe(2);
     expect(layerForWidth(1920)).toBe(2);
+  });
+  it('a stalled picture is only looked for where a camera should be decoding', () => {
+    const camera = { cameraOff: false, screen: false };
+    const live = { gotMedia: true, paused: false };
+    expect(expectsVideo(live, camera)).toBe(true);
+    expect(expectsVideo({ ...live, gotMedia: false }, camera)).toBe(false);
+    expect(expectsVideo({ ...live, paused: true }, camera)).toBe(false);
+    expect(expectsVideo(live, { ...camera, cameraOff: true })).toBe(false);
+    expect(expectsVideo(live, { ...camera, screen: true })).toBe(false);
+    expect(expectsVideo(live, undefined)).toBe(false);
   });
 });

@@ -35,6 +35,9 @@ interface Sub {
   started: boolean;
   /** Video paused at Janus (what we last asked for). */
   paused: boolean;
+  /** Frames decoded at the last stall check, and when that count last grew. */
+  framesDecoded: number;
+  progressAt: number;
 }
 
 /** Resolves when ICE gathering completes (or after `ms`: what was gathered goes). */
@@ -55,6 +58,24 @@ function gathered(pc: RTCPeerConnection, ms = 2500): Promise<void> {
 }
 
 const NO_MEDIA_RETRY_MS = 12_000;
+/**
+ * A subscription whose video stopped decoding for this long while its publisher sends a camera
+ * is subscribed afresh (a new subscription starts on a keyframe). Seen when a simulcast layer
+ * vanishes under load, e.g. a screen share that ends while the viewer was on its middle layer.
+ */
+export const STALLED_VIDEO_MS = 8_000;
+
+/** Should this subscription be decoding video all the time: it had media, is not paused, and the publisher sends a camera (a still screen or a camera-off placeholder may send nothing for long)? */
+export function expectsVideo(s: { gotMedia: boolean; paused: boolean }, publisher: { cameraOff: boolean; screen: boolean } | undefined): boolean {
+  return s.gotMedia && !s.paused && !!publisher && !publisher.cameraOff && !publisher.screen;
+}
+
+/** Frames decoded so far on a receiving connection's video (0 when none yet). */
+async function videoFramesDecoded(pc: RTCPeerConnection): Promise<number> {
+  let n = 0;
+  for (const r of (await pc.getStats()).values()) if (r.type === 'inbound-rtp' && r.kind === 'video') n += Number(r.framesDecoded ?? 0);
+  return n;
+}
 
 export function useSfuLink(opts: {
   roomId: () => number | null;
@@ -144,7 +165,7 @@ export function useSfuLink(opts: {
     if (roomId === null) return;
     const pc = new RTCPeerConnection({ iceServers });
     const layer = opts.layerFor(peerId);
-    const sub: Sub = { feedId, subId: null, pc, layer, startedAt: Date.now(), gotMedia: false, started: false, paused: false };
+    const sub: Sub = { feedId, subId: null, pc, layer, startedAt: Date.now(), gotMedia: false, started: false, paused: false, framesDecoded: 0, progressAt: Date.now() };
     subs.set(peerId, sub);
     linkStates[peerId] = 'new';
     pc.addEventListener('track', () => {
@@ -215,7 +236,25 @@ export function useSfuLink(opts: {
     const now = Date.now();
     // A paused subscription still gets audio (and had its video before): not a dead one.
     for (const [peerId, sub] of subs) if (!sub.gotMedia && !sub.paused && now - sub.startedAt > NO_MEDIA_RETRY_MS) drop(peerId);
+    void checkStalls(now);
     reconcile();
+  }
+
+  /** Re-subscribes to feeds whose video stopped decoding (see `STALLED_VIDEO_MS`). */
+  async function checkStalls(now: number): Promise<void> {
+    const people = new Map(opts.roster().map((p) => [p.peerId, p]));
+    for (const [peerId, sub] of subs) {
+      if (!sub.started) continue;
+      const n = await videoFramesDecoded(sub.pc).catch(() => sub.framesDecoded);
+      if (subs.get(peerId) !== sub) continue;
+      if (n !== sub.framesDecoded || !expectsVideo(sub, people.get(peerId))) {
+        sub.framesDecoded = n;
+        sub.progressAt = now;
+      } else if (now - sub.progressAt > STALLED_VIDEO_MS) {
+        drop(peerId);
+        reconcile();
+      }
+    }
   }
 
   /**
