@@ -5,7 +5,8 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, defineConfig } from '@playwright/test';
+import { defineConfig } from '@playwright/test';
+import { chromiumExecutable, HEADLESS_FLAGS } from './e2e/chromium.js';
 
 const port = Number(process.env.E2E_PORT ?? 3107);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -13,19 +14,6 @@ const baseURL = `http://127.0.0.1:${port}`;
 // Workers evaluate this file again: share the first evaluation's directory through the env.
 process.env.CR_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'commonroom-e2e-'));
 const dataDir = process.env.CR_E2E_DATA_DIR;
-
-/** Debian's Chromium (or CHROMIUM_PATH); undefined means a Playwright-installed browser. */
-function chromiumExecutable(): string | undefined {
-  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/bin/chromium']) {
-    if (candidate && existsSync(candidate)) return candidate;
-  }
-  try {
-    if (existsSync(chromium.executablePath())) return undefined;
-  } catch {
-    // No bundled browser registered.
-  }
-  throw new Error('No Chromium found. install Chromium: apt-get install chromium, or npx playwright install chromium (or set CHROMIUM_PATH).');
-}
 
 if (!existsSync('client/dist/index.html')) {
   throw new Error('client/dist is missing: run `npm run build` first (or use `npm run test:e2e`).');
@@ -51,15 +39,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: chromiumExecutable(),
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: HEADLESS_FLAGS,
     },
   },
   projects: [{ name: 'chromium' }],

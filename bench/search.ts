@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { openDb, type Db } from '../db/client.js';
 import { applyMigrations } from '../db/migrate.js';
 import { SearchService } from '../server/search/search.service.js';
+import { mulberry32 } from '../server/test/random.js';
 import type { BenchReport } from './lib/report.js';
 import { distribution, mb, type Table } from './lib/stats.js';
 import { makeDataDir, removeDataDir } from './lib/tempdir.js';
@@ -25,18 +26,6 @@ export interface SearchOptions {
 }
 
 const log = (msg: string) => process.stderr.write(`[search] ${msg}\n`);
-
-/** A small seeded PRNG (mulberry32): the same corpus on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vo', 'zi', 'ber', 'con', 'dis', 'fen', 'gra', 'hol', 'ix', 'jun', 'pra', 'quo', 'ster', 'tion', 'ul', 'wex', 'yor', 'zeb'];
 
@@ -63,7 +52,7 @@ interface Corpus {
 }
 
 function corpus(seed: number): Corpus {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const vocab = vocabulary(30_000, rand);
   const pick = zipfPicker(vocab.length, rand);
   return {
@@ -92,7 +81,7 @@ function seedUsersAndRooms(db: Db, rooms: number, users: number): void {
 /** Inserts `count` messages in batches of 1000 rows per transaction; returns rows per second. */
 function insertMessages(db: Db, count: number, rooms: number, users: number, text: () => string, seed: number): number {
   const c = db.$client;
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const ins = c.prepare('INSERT INTO messages (room_id, user_id, text, created_at) VALUES (?, ?, ?, ?)');
   const start = performance.now();
   const t0 = Date.UTC(2026, 0, 1);
@@ -151,7 +140,7 @@ export async function searchBench(opts: SearchOptions): Promise<BenchReport> {
     // Searching users: user k belongs to `userRooms` rooms spread over the instance.
     const searchers = 50;
     const member = db.$client.prepare("INSERT OR IGNORE INTO room_members (room_id, user_id, role, joined_at) VALUES (?, ?, 'member', 0)");
-    const rand = rng(99);
+    const rand = mulberry32(99);
     const memberships = new Map<number, number[]>();
     db.$client.transaction(() => {
       for (let u = 1; u <= searchers; u++) {

@@ -15,6 +15,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { callFlags, chromiumExecutable, HEADLESS_FLAGS } from '../e2e/chromium.js';
 import { spawnServer, type ServerChild } from './lib/child.js';
 import { oursEnv } from './lib/ours-setup.js';
 import type { Cell } from './lib/stats.js';
@@ -93,22 +94,9 @@ function treeDelta(a: Map<number, number>, b: Map<number, number>): number {
   return sum;
 }
 
-/** The call flags of e2e/fixtures.ts `callFlags` plus the headless flags of playwright.config.ts. */
+/** The e2e call flags on a headless Chromium, with our small camera file when there is one. */
 function browserArgs(fakeVideo: string | null): string[] {
-  return [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    ...(fakeVideo ? [`--use-file-for-fake-video-capture=${fakeVideo}`] : []),
-    '--allow-loopback-in-peer-connection',
-    '--autoplay-policy=no-user-gesture-required',
-  ];
+  return [...HEADLESS_FLAGS, ...callFlags(fakeVideo ? [`--use-file-for-fake-video-capture=${fakeVideo}`] : [])];
 }
 
 /** The same small camera picture as e2e/sfu/sfu.spec.ts (320x180, 15 fps), made once with ffmpeg. */
@@ -121,11 +109,6 @@ function fakeVideoFile(): string | null {
   } catch {
     return null;
   }
-}
-
-function chromiumPath(): string | undefined {
-  for (const c of [process.env.CHROMIUM_PATH, '/usr/bin/chromium']) if (c && existsSync(c)) return c;
-  return undefined;
 }
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, pollMs = 250): Promise<void> {
@@ -169,7 +152,7 @@ async function oneRun(server: ServerChild, dataDir: string, n: number, mode: 'me
   const run: SfuCallRun = { n, mode, ok: false, serverCores: NaN, janusCores: NaN, chromiumCores: NaN, lastJoinFirstFrameMs: NaN, settleS: NaN };
   let browser: Browser | null = null;
   try {
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: browserArgs(fakeVideo) });
+    browser = await chromium.launch({ executablePath: chromiumExecutable(), args: browserArgs(fakeVideo) });
     const contexts: BrowserContext[] = [];
     const pages: Page[] = [];
     for (let i = 0; i < n; i++) {

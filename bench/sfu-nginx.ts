@@ -13,11 +13,12 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { LIVE_SYNC } from '../client/src/features/stream/latency.js';
+import { chromiumExecutable, HEADLESS_FLAGS } from '../e2e/chromium.js';
+import { publishWithClock as publishClocked } from '../e2e/stream/clock.js';
 import { REPO_ROOT } from './lib/child.js';
 import { makeDataDir, removeDataDir } from './lib/tempdir.js';
 
 const MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
-const FPS = 30;
 const BITS = 16;
 const log = (msg: string) => process.stderr.write(`[sfu-nginx] ${msg}\n`);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -46,32 +47,12 @@ function which(cmd: string): string | null {
   return null;
 }
 
-/** The same publisher as e2e/stream/helpers.ts publishWithClock; `capturedAt(n)` = when frame n left the encoder. */
-function publishWithClock(url: string): { child: ChildProcess; capturedAt: (frame: number) => number | null } {
-  const bit = `mod(floor(N/pow(2\\,floor(X/40)))\\,2)`;
-  const args = [
-    '-hide_banner', '-loglevel', 'error', '-progress', 'pipe:1', '-stats_period', '0.1', '-re',
-    '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=${FPS}`,
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-    '-filter_complex', `[0:v]format=yuv420p,split[m][b];[b]crop=640:24:0:0,geq=lum='16+219*${bit}':cb=128:cr=128[bar];[m][bar]overlay=0:0[v]`,
-    '-map', '[v]', '-map', '1:a',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', String(FPS), '-pix_fmt', 'yuv420p',
-    '-c:a', 'aac', '-ar', '48000',
-    '-f', 'flv', url,
-  ];
-  const child = spawn(process.env.FFMPEG_PATH ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[publisher] ${d.toString()}`));
-  let anchor = Number.POSITIVE_INFINITY;
-  child.stdout?.on('data', (d: Buffer) => {
-    const now = Date.now();
-    for (const m of d.toString().matchAll(/^frame=(\d+)/gm)) {
-      const frames = Number(m[1]);
-      if (frames > 0) anchor = Math.min(anchor, now - (frames * 1000) / FPS);
-    }
-  });
-  return { child, capturedAt: (frame) => (Number.isFinite(anchor) ? anchor + ((frame + 1) * 1000) / FPS : null) };
+/** The streaming specs' publisher, its child tracked for clean-up. */
+function publishWithClock(url: string): ReturnType<typeof publishClocked> {
+  const pub = publishClocked(url);
+  children.add(pub.child);
+  pub.child.once('exit', () => children.delete(pub.child));
+  return pub;
 }
 
 async function stop(child: ChildProcess | null, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -209,8 +190,8 @@ export async function nginxHlsG2g(): Promise<{ ms: number | null; note: string }
     }
     log(`nginx-rtmp HLS up on 127.0.0.1:${httpPort} (rtmp ${rtmpPort})`);
     browser = await chromium.launch({
-      executablePath: ['/usr/bin/chromium', process.env.CHROMIUM_PATH].find((p) => p && existsSync(p)),
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+      executablePath: chromiumExecutable(),
+      args: [...HEADLESS_FLAGS, '--autoplay-policy=no-user-gesture-required'],
     });
     const shown = await readShownFrames(browser, `http://127.0.0.1:${httpPort}/index.html`, 20);
     const capturedAt = pub.capturedAt;

@@ -1,6 +1,7 @@
 /** Helpers shared by the end-to-end specs. */
 import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { E2E_ADMIN } from './global-setup.js';
+import { callFlags } from './chromium.js';
 
 let counter = 0;
 
@@ -103,18 +104,7 @@ export async function docShot(page: Page, path: string, opts: { fullPage?: boole
 
 // ---- calls (e2e/calls, e2e/sfu): real Chromium with fake camera, microphone and screen ----
 
-/** Chromium flags for call specs; `extra` adds e.g. a file for the fake camera. */
-export function callFlags(extra: string[] = []): string[] {
-  return [
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    ...extra,
-    // Without it the `stream` event fires on one machine but no frames flow.
-    '--allow-loopback-in-peer-connection',
-    '--auto-select-desktop-capture-source=Entire screen',
-    '--autoplay-policy=no-user-gesture-required',
-  ];
-}
+export { callFlags };
 
 /** A `test` whose browsers run with the call flags (only the call specs need them). */
 export function callTest(flags: string[] = callFlags()) {
