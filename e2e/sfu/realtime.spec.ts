@@ -1,7 +1,8 @@
 /**
  * Real-time live playback through Janus Streaming: a real ffmpeg RTMP publish (with a frame clock
  * burned into the picture), the member picks "Real-time", frames arrive over WebRTC; glass-to-glass
- * is read for Real-time and Standard (HLS) in the same run and printed. Skipped without Janus.
+ * is read for Real-time and Standard (HLS) in the same run and printed; a negotiation whose answer is
+ * lost is retried by the player with a fresh subscription. Skipped without Janus.
  */
 import { execFileSync } from 'node:child_process';
 import { test, expect } from '@playwright/test';
@@ -22,7 +23,7 @@ const median = (xs: number[]) => {
   return s.length ? s[Math.floor(s.length / 2)]! : NaN;
 };
 
-test('the real-time player shows frames from a real RTMP publish, sub-second; Standard is still there', async ({ browser }) => {
+test('the real-time player shows frames from a real RTMP publish, sub-second; Standard is still there; a lost negotiation is retried', async ({ browser }) => {
   test.setTimeout(300_000);
   const owner = await newUser(browser, 'rtcaster');
   const member = await newUser(browser, 'rtviewer');
@@ -36,6 +37,20 @@ test('the real-time player shows frames from a real RTMP publish, sub-second; St
     fullUrl = s.fullUrl;
   }).toPass({ timeout: 20_000 });
 
+  // The member's socket frames pass through the test, which can lose the next `sfu:live-start` (the
+  // player's answer to Janus) to exercise the player's second attempt.
+  let dropNextLiveStart = false;
+  await member.page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => {
+      if (dropNextLiveStart && typeof m === 'string' && /^42\d*\["sfu:live-start"/.test(m)) {
+        dropNextLiveStart = false;
+        return;
+      }
+      server.send(m);
+    });
+  });
+  await member.page.reload();
   await openLive(member.page);
   const clock = publishWithClock(fullUrl);
   try {
@@ -69,6 +84,16 @@ test('the real-time player shows frames from a real RTMP publish, sub-second; St
     const hlsLag = median(await lag('live-video'));
     console.log(`glass-to-glass p50: real-time (Janus WebRTC) ${Math.round(rtLag)} ms, standard (HLS) ${Math.round(hlsLag)} ms`);
     test.info().annotations.push({ type: 'g2g-realtime-ms', description: String(Math.round(rtLag)) }, { type: 'g2g-hls-ms', description: String(Math.round(hlsLag)) });
+
+    // The first negotiation's answer never reaches Janus (no picture): the player releases that
+    // subscription, tries a fresh one and plays on its second attempt, without falling back to HLS.
+    dropNextLiveStart = true;
+    await tabs.getByRole('tab', { name: 'Real-time' }).click();
+    await expect.poll(phase, { timeout: 60_000 }).toBe('playing');
+    expect(dropNextLiveStart, 'the first answer was lost on the way').toBe(false);
+    await expect(rt).toHaveAttribute('data-attempt', '2');
+    const f1 = await frames();
+    await expect.poll(frames, { timeout: 45_000, message: 'the second attempt\'s picture keeps moving' }).toBeGreaterThan(f1 + 10);
     if (process.env.SCREENS) {
       await tabs.getByRole('tab', { name: 'Real-time' }).click();
       await expect(member.page.getByTestId('rt-player')).toHaveAttribute('data-phase', 'playing', { timeout: 30_000 });
