@@ -20,6 +20,7 @@ import type { RoomsService } from '../rooms/rooms.service.js';
 import { sanitizeName, uniqueName } from './names.js';
 import { sniffFile } from './sniff.js';
 import { blobKey, seekKey, seekMetaKey, thumbKey, waveKey, type BlobStore } from './storage.js';
+import { fileIdsByName } from './name-search-sql.js';
 import { firstRow, oneRow } from './rows.js';
 
 type FileRow = typeof roomFiles.$inferSelect;
@@ -243,13 +244,18 @@ export class FilesService {
 
   /**
    * Search by name (every word of `q` must appear somewhere in the name, case-insensitively),
-   * type and uploader, across the room's folders, newest first.
+   * type and uploader, across the room's folders, newest first. On SQLite, name fragments the
+   * trigram index matches in at most NAME_INDEX_CAP files are looked up by id; common fragments
+   * (and PostgreSQL) walk the room's newest files, which finds a page of matches quickly.
    */
   async search(roomId: number, userId: number, q: z.output<typeof searchQuerySchema>): Promise<FileDto[]> {
     await this.reader(roomId, userId);
     const conds: SQL[] = [eq(roomFiles.roomId, roomId), isNull(roomFiles.deletedAt)];
     const words = q.q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
     for (const w of words) conds.push(sql`${roomFiles.nameLower} LIKE ${`%${escapeLike(w)}%`} ESCAPE '\\'`);
+    const candidates = words.length > 0 ? fileIdsByName(this.db, words) : null;
+    if (candidates?.length === 0) return [];
+    if (candidates) conds.push(inArray(roomFiles.id, candidates));
     if (q.kind) conds.push(eq(roomFiles.kind, q.kind));
     if (q.uploaderId) conds.push(eq(roomFiles.uploaderId, q.uploaderId));
     const rows = await this.db

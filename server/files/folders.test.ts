@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { isSqlite } from '../../db/tx.js';
 import { findFfmpeg } from '../../media/ffmpeg-binary.js';
 import type { FileDto } from '../../protocol/files.js';
 import { collect, command, newUsers, nextEvent, roomWith, startServer, type Client, type TestServer } from '../test/harness.js';
+import { fileIdsByName, trigramMatch } from './name-search-sql.js';
 import { uploadBytes } from './test-helpers.js';
 
 // A shared 2-core machine: booting and argon2 registrations can take seconds (budgets, not assertions).
@@ -141,6 +143,38 @@ describe('search', () => {
     expect((await member.get(`/api/rooms/${roomId}/files/search?kind=bogus`)).status).toBe(400);
     expect((await member.get(`/api/rooms/${roomId}/files/search?q=${'x'.repeat(101)}`)).status).toBe(400);
     expect((await outsider.get(`/api/rooms/${roomId}/files/search?q=algebra`)).status).toBe(403);
+  });
+
+  it('the name index follows renames, the trash and restores; other rooms stay out; short and over-common fragments are scanned', async () => {
+    const q = async (query: string) => (await member.get(`/api/rooms/${roomId}/files/search?${query}`)).body.files.map((f: FileDto) => f.name).sort();
+    const id = await uploadBytes(member, roomId, 'Quaternion notes.txt', Buffer.from('q'));
+    const elsewhere = (await roomWith(outsider, [], { name: 'Elsewhere' })).id;
+    await uploadBytes(outsider, elsewhere, 'Quaternion secrets.txt', Buffer.from('s'));
+    expect(await q('q=quaternion')).toEqual(['Quaternion notes.txt']);
+    expect(await q('q=ternion%20NOTES')).toEqual(['Quaternion notes.txt']);
+    expect(await q('q=zzqqxx')).toEqual([]);
+    expect(await q('q=qu')).toEqual(['Quaternion notes.txt']); // two characters: below the trigram index
+    expect(await q('q=%22quat')).toEqual([]); // a quote is a character, not FTS syntax
+    expect((await member.patch(`/api/rooms/${roomId}/files/${id}`, { name: 'Octonion notes.txt' })).status).toBe(200);
+    expect(await q('q=quaternion')).toEqual([]);
+    expect(await q('q=octonion')).toEqual(['Octonion notes.txt']);
+    expect((await member.post(`/api/rooms/${roomId}/files/trash`, { fileIds: [id], folderIds: [] })).status).toBe(204);
+    expect(await q('q=octonion')).toEqual([]);
+    expect((await owner.post(`/api/rooms/${roomId}/files/restore`, { fileIds: [id], folderIds: [] })).status).toBe(204);
+    expect(await q('q=octonion')).toEqual(['Octonion notes.txt']);
+    // The index (SQLite) answers with ids only up to its cap; past it, under three characters and on PostgreSQL the caller scans.
+    expect(fileIdsByName(server.app.db, ['octonion'])).toEqual(isSqlite(server.app.db) ? [id] : null);
+    expect(fileIdsByName(server.app.db, ['notes'], 0)).toBeNull();
+    expect(fileIdsByName(server.app.db, ['no'])).toBeNull();
+  });
+});
+
+describe('trigram match', () => {
+  it('quotes every word as a phrase, all required; nothing under three characters', () => {
+    expect(trigramMatch(['alg', 'past paper'])).toBe('"alg" AND "past paper"');
+    expect(trigramMatch(['say "hi"'])).toBe('"say ""hi"""');
+    expect(trigramMatch(['ok', 'algebra'])).toBeNull();
+    expect(trigramMatch([])).toBeNull();
   });
 });
 
