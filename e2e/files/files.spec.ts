@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { docShot, newUserViaApi } from '../fixtures.js';
+import { formatBytes } from '../../protocol/files-constants.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -50,6 +51,8 @@ test('upload paused, reloaded and resumed; the other member sees, previews and d
   await docShot(a.page, 'docs/screenshots/files-uploading.png');
   await a.page.getByRole('button', { name: 'Pause lecture-photo.png' }).click();
   await expect(a.page.getByTestId('upload-list')).toContainText('Paused');
+  // The server reserved the file's size when the upload began: the storage use already counts it.
+  await expect(a.page.getByTestId('files-usage')).toContainText(`${formatBytes(png.length)} of`);
 
   // Reload: the page remembers the unfinished upload; the server kept the bytes it got.
   await a.page.reload();

@@ -37,6 +37,8 @@ export interface UploadItem {
   resumed: boolean;
   /** A refused upload has been forgotten: its URL dropped and the server asked to delete it. */
   released?: boolean;
+  /** The server accepted the upload (its size now counts against the room's storage). */
+  reserved?: boolean;
 }
 
 /** An upload started earlier (another page load) that the server still waits for. */
@@ -99,6 +101,10 @@ export function addUpload(file: File, roomId: number, folderId: number | null, o
     // 507 (the server's disk is full) is shown at once: Resume continues once space is freed.
     onShouldRetry: (err) => retriesByItself(err.originalResponse?.getStatus() ?? 0),
     // The offset each PATCH starts from is what the server has confirmed (after a resume too).
+    onUploadUrlAvailable: () => {
+      const u = item(key);
+      if (u) u.reserved = true;
+    },
     onBeforeRequest: (req) => {
       if (req.getMethod() === 'PATCH') accepted = Number(req.getHeader('Upload-Offset')) || accepted;
     },
