@@ -61,10 +61,10 @@ test('the Health page shows live figures', async ({ browser }) => {
   await expect(page.getByRole('heading', { name: 'Health' })).toBeVisible();
   await expect(page.getByTestId('health-uptime')).toHaveText(/\d+ (s|min|h|d)/);
   await expect(page.getByTestId('health-cpu')).toHaveText(/^\d+\.\d %$/);
-  await expect(page.getByTestId('health-memory')).toHaveText(/\d+(\.\d)? (MiB|GiB)/);
+  await expect(page.getByTestId('health-memory')).toHaveText(/\d+(\.\d)? (MB|GB)/);
   await expect(page.getByTestId('health-loop')).toHaveText(/^\d+\.\d \/ \d+\.\d ms$/);
-  await expect(page.getByTestId('health-db')).toHaveText(/\d+(\.\d)? (KiB|MiB|GiB)/);
-  await expect(page.getByTestId('health-disk')).toHaveText(/\d+(\.\d)? (MiB|GiB|TiB)/);
+  await expect(page.getByTestId('health-db')).toHaveText(/\d+(\.\d)? (KB|MB|GB)/);
+  await expect(page.getByTestId('health-disk')).toHaveText(/\d+(\.\d)? (MB|GB|TB)/);
   // The admin's own page holds a socket: the count is live, and follows a second tab.
   await expect.poll(async () => Number(await page.getByTestId('health-sockets').textContent())).toBeGreaterThanOrEqual(1);
   const before = Number(await page.getByTestId('health-sockets').textContent());

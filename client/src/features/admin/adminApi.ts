@@ -40,14 +40,5 @@ export function ago(t: number | null, now = Date.now()): string {
   return new Date(t).toLocaleDateString();
 }
 
-export function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
+/** Sizes as everywhere in the app (one formatter: protocol/files-constants.ts). */
+export { formatBytes as bytes } from '@protocol/files-constants.js';

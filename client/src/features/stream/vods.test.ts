@@ -28,7 +28,7 @@ describe('mergeVods', () => {
 
 describe('labels', () => {
   it('sizes', () => {
-    expect(formatBytes(0)).toBe('0 KB');
+    expect(formatBytes(0)).toBe('0 B');
     expect(formatBytes(85 * 1024)).toBe('85 KB');
     expect(formatBytes(734 * 1024 * 1024)).toBe('734 MB');
     expect(formatBytes(1.25 * 1024 ** 3)).toBe('1.3 GB');

@@ -9,18 +9,7 @@ export function mergeVods(listed: readonly Vod[], recorded: readonly Vod[]): Vod
   return [...byId.values()].sort((a, b) => b.startedAt - a.startedAt || b.id - a.id);
 }
 
-/** "734 MB", "1.2 GB", "85 KB". */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes <= 0) return '0 KB';
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = bytes / 1024;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 10 || i === 0 ? Math.max(1, Math.round(v)) : Math.round(v * 10) / 10} ${units[i]}`;
-}
+export { formatBytes } from '@protocol/files-constants.js';
 
 /** A recording's length as on a video thumbnail: "0:42", "1:02:03". */
 export function formatVodDuration(ms: number): string {

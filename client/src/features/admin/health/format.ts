@@ -1,14 +1,5 @@
 /** Display helpers of the Health page (pure). */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
-}
+export { formatBytes } from '@protocol/files-constants.js';
 
 export function formatUptime(seconds: number): string {
   const d = Math.floor(seconds / 86_400);
