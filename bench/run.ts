@@ -7,7 +7,7 @@
  *  [--users 100000] [--runs 50]  (admin-users: users list query over a seeded instance)
  *  [--messages 10000000] [--requests 200]  (analytics)
  *  [--messages 1000000] [--rooms 1000] [--user-rooms 20] [--queries 100]  (search)
- *  [--clients 300] [--scale-rates 100,300] [--failover-runs 3]  (scale: 1 node vs 3 nodes + Redis behind nginx, failover)
+ *  [--clients 300] [--scale-rates 100,300] [--failover-runs 3]  (scale: 1 node SQLite, 1 node PostgreSQL, 3 nodes + Redis + PostgreSQL behind nginx, failover)
  *  [--file-mb 64] [--files 100000] [--queries 100]  (files)
  *
  * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.

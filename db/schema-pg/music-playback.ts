@@ -12,5 +12,6 @@ export const musicPlayback = pgTable(
     pausedPositionMs: bigint('paused_position_ms', { mode: 'number' }).notNull().default(0),
     skipVotes: text('skip_votes').notNull().default('[]'),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+    epoch: bigint('epoch', { mode: 'number' }).notNull().default(0),
   },
 );

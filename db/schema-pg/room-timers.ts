@@ -20,5 +20,6 @@ export const roomTimers = pgTable(
     pausedAt: bigint('paused_at', { mode: 'number' }),
     completedFocus: bigint('completed_focus', { mode: 'number' }).notNull().default(0),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+    epoch: bigint('epoch', { mode: 'number' }).notNull().default(0),
   },
 );

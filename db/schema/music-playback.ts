@@ -17,4 +17,9 @@ export const musicPlayback = sqliteTable('music_playback', {
   /** JSON array of user ids who voted to skip the playing track. */
   skipVotes: text('skip_votes').notNull().default('[]'),
   updatedAt: integer('updated_at').notNull(),
+  /**
+   * Write fence of the room's playback and queue (scale-out, ADR 0032): a node that takes the room
+   * over adds 1 and remembers the result; its writes require it.
+   */
+  epoch: integer('epoch').notNull().default(0),
 });

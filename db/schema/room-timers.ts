@@ -21,4 +21,9 @@ export const roomTimers = sqliteTable('room_timers', {
   pausedAt: integer('paused_at'),
   completedFocus: integer('completed_focus').notNull().default(0),
   updatedAt: integer('updated_at').notNull(),
+  /**
+   * Write fence (scale-out, ADR 0032): a node that takes the room over adds 1 and remembers the
+   * result; its writes require it, so a node that lost the room can no longer write.
+   */
+  epoch: integer('epoch').notNull().default(0),
 });

@@ -28,7 +28,7 @@ const TIMER: CommandName[] = ['timer:act', 'timer:configure'];
 const BLACKJACK: CommandName[] = ['bj:watch', 'bj:sit', 'bj:leave', 'bj:sit-out', 'bj:bet', 'bj:insurance', 'bj:act', 'bj:configure'];
 /** Call rosters live on the room's owner; PeerJS connections are passed on to it (server/calls/peer-server.ts). */
 const CALLS: CommandName[] = ['call:state', 'call:join', 'call:leave', 'call:update', 'call:record'];
-const MUSIC: CommandName[] = ['music:add', 'music:remove', 'music:move', 'music:play', 'music:pause'];
+const MUSIC: CommandName[] = ['music:add', 'music:remove', 'music:move', 'music:play', 'music:pause', 'music:vote-skip'];
 
 const byRoomId = (p: Record<string, unknown>) => (typeof p.roomId === 'number' ? p.roomId : null);
 
@@ -42,9 +42,12 @@ export const roomOwnershipPlugin = fp(
     sockets.ownedByRoom(CALLS, byRoomId);
     if (!cluster.enabled) return;
     cluster.register({ name: 'chess', liveRooms: () => chess.liveRoomIds(), adopt: (id) => chess.adoptRoom(id), evict: (id) => chess.evictRoom(id) });
-    cluster.register({ name: 'pomodoro', liveRooms: () => timers.liveRoomIds(), adopt: (id) => timers.tick(id), evict: (id) => timers.evictRoom(id) });
+    // Pomodoro and music writes are fenced by an epoch this node raises when it adopts the room (ADR 0032).
+    timers.fence.owns = (id) => cluster.owns(id);
+    music.fence.owns = (id) => cluster.owns(id);
+    cluster.register({ name: 'pomodoro', liveRooms: () => timers.liveRoomIds(), adopt: (id) => timers.adoptRoom(id), evict: (id) => timers.evictRoom(id) });
     cluster.register({ name: 'blackjack', liveRooms: () => blackjack.liveRoomIds(), adopt: (id) => blackjack.adoptRoom(id), evict: (id) => blackjack.evictRoom(id) });
-    cluster.register({ name: 'music', liveRooms: () => music.liveRoomIds(), adopt: (id) => music.tick(id), evict: (id) => music.evictRoom(id) });
+    cluster.register({ name: 'music', liveRooms: () => music.liveRoomIds(), adopt: (id) => music.adoptRoom(id), evict: (id) => music.evictRoom(id) });
   },
   { name: 'room-ownership', dependencies: ['features', 'chess', 'blackjack', 'music'] },
 );

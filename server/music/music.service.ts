@@ -3,10 +3,10 @@
  * instants, one timeout per playing room, catch-up at boot), plus "listen together": putting a
  * member's own Spotify (Premium, Spotify Connect device) in step with the room.
  */
-import { and, asc, eq, inArray, max } from 'drizzle-orm';
+import { and, asc, eq, inArray, max, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { first, one } from '../../db/query.js';
-import { transaction } from '../../db/tx.js';
+import { affectedRows, transaction } from '../../db/tx.js';
 import { musicPlayback, musicQueueItems, rooms } from '../../db/schema/index.js';
 import {
   MUSIC_DRIFT_MS,
@@ -20,6 +20,7 @@ import {
   type QueueItem,
 } from '../../protocol/music.js';
 import type { Role } from '../../protocol/rooms.js';
+import { EpochFence, FencedError } from '../cluster/epoch-fence.js';
 import { AppError } from '../plugins/errors.js';
 import { RateLimiter, perWindow } from '../plugins/rate-limit.js';
 import { atLeast } from '../rooms/room-channels.js';
@@ -50,6 +51,12 @@ export class MusicService {
   private readonly addLimiter = new RateLimiter(perWindow(20, 60_000));
   private readonly syncLimiter = new RateLimiter({ capacity: 5, refillPerMs: 1 / 3000 });
   private readonly searchLimiter = new RateLimiter(perWindow(30, 60_000));
+  /**
+   * Write fence (scale-out, ADR 0032): the epoch of the room's playback row this node raised when
+   * it took the room over. Every change of the room's playback or queue requires it, so once
+   * another node took over, this one's late writes change nothing.
+   */
+  readonly fence = new EpochFence((roomId) => this.raiseEpoch(roomId));
   /** Where a failed timer tick is reported (the plugin sets the app logger). */
   onError: (err: unknown, roomId: number) => void = (err, roomId) => process.emitWarning(`music tick for room ${roomId} failed: ${(err as Error).message}`);
 
@@ -128,18 +135,63 @@ export class MusicService {
 
   // ---- writing ----
 
-  private async save(roomId: number, s: PlaybackState): Promise<void> {
+  /** Raises the room's write fence (creating an idle playback row when there is none); returns the new epoch. */
+  private async raiseEpoch(roomId: number): Promise<number> {
+    const t = musicPlayback;
+    const row = await one(
+      this.db
+        .insert(t)
+        .values({ roomId, itemId: null, status: 'idle', startedAt: null, pausedPositionMs: 0, skipVotes: '[]', updatedAt: this.now(), epoch: 1 })
+        .onConflictDoUpdate({ target: t.roomId, set: { epoch: sql`${t.epoch} + 1` } })
+        .returning({ epoch: t.epoch }),
+    );
+    return row.epoch;
+  }
+
+  /**
+   * Runs a change of the room's playback or queue in one transaction that first checks the fence:
+   * the playback row must still have the epoch this node holds (on PostgreSQL the check also locks
+   * the row, so a takeover waits for this commit). Refused: {@link FencedError}, nothing written,
+   * and this node forgets the room. One process that never adopted the room writes unconditionally.
+   */
+  private async fenced<T>(roomId: number, fn: (tx: Db) => Promise<T>): Promise<T> {
+    try {
+      const epoch = await this.fence.epochFor(roomId);
+      return await transaction(this.db, async (tx) => {
+        if (epoch !== null) {
+          const t = musicPlayback;
+          const held = affectedRows(await tx.update(t).set({ epoch }).where(and(eq(t.roomId, roomId), eq(t.epoch, epoch))));
+          if (held === 0) throw new FencedError(roomId);
+        }
+        return fn(tx);
+      });
+    } catch (err) {
+      if (err instanceof FencedError) this.forget(roomId);
+      throw err;
+    }
+  }
+
+  private async write(db: Db, roomId: number, s: PlaybackState): Promise<void> {
     const values = { itemId: s.itemId, status: s.status, startedAt: s.startedAt, pausedPositionMs: s.pausedPositionMs, skipVotes: JSON.stringify(s.skipVotes), updatedAt: this.now() };
-    await this.db
+    await db
       .insert(musicPlayback)
       .values({ roomId, ...values })
       .onConflictDoUpdate({ target: musicPlayback.roomId, set: values });
+  }
+
+  private async save(roomId: number, s: PlaybackState): Promise<void> {
+    await this.fenced(roomId, (tx) => this.write(tx, roomId, s));
     await this.schedule(roomId, s);
   }
 
   /** Persists a new state and tells the room what plays now. */
   private async announce(roomId: number, s: PlaybackState, by: number | null): Promise<NowPlaying | null> {
     await this.save(roomId, s);
+    return this.tell(roomId, s, by);
+  }
+
+  /** Tells the room what plays now. */
+  private async tell(roomId: number, s: PlaybackState, by: number | null): Promise<NowPlaying | null> {
     const np = await this.nowPlaying(roomId, s);
     await this.events.broadcast(roomId, 'music:playing', { nowPlaying: np, by });
     return np;
@@ -192,7 +244,7 @@ export class MusicService {
       if (tracks.length === 0) throw new AppError('CONFLICT', `The queue is full (${MUSIC_QUEUE_MAX} tracks).`);
       const now = this.now();
       const top = (await first(this.db.select({ p: max(musicQueueItems.position) }).from(musicQueueItems).where(eq(musicQueueItems.roomId, roomId))))?.p ?? 0;
-      const rows = await transaction(this.db, async (tx) => {
+      const rows = await this.fenced(roomId, async (tx) => {
         const out: ItemRow[] = [];
         for (const [i, t] of tracks.entries()) {
           out.push(
@@ -220,7 +272,7 @@ export class MusicService {
       if (!row) throw new AppError('NOT_FOUND', 'That track is no longer in the queue.');
       if ((await this.state(roomId)).itemId === itemId) throw new AppError('CONFLICT', 'That track is playing: vote to skip it instead.');
       if (row.addedBy !== userId && !atLeast(role, 'moderator')) throw new AppError('FORBIDDEN', 'You can remove only tracks you added.');
-      await this.db.delete(musicQueueItems).where(eq(musicQueueItems.id, itemId));
+      await this.fenced(roomId, (tx) => tx.delete(musicQueueItems).where(eq(musicQueueItems.id, itemId)));
       await this.events.broadcast(roomId, 'music:removed', { itemId, by: userId });
     });
   }
@@ -235,7 +287,7 @@ export class MusicService {
       const [moved] = list.splice(from, 1);
       const to = Math.min(toIndex, list.length);
       list.splice(to, 0, moved!);
-      await transaction(this.db, async (tx) => {
+      await this.fenced(roomId, async (tx) => {
         for (const [i, r] of list.entries()) {
           if (r.position !== i + 1) await tx.update(musicQueueItems).set({ position: i + 1 }).where(eq(musicQueueItems.id, r.id));
         }
@@ -298,9 +350,16 @@ export class MusicService {
   }
 
   private async skip(roomId: number, itemId: number, reason: 'votes' | 'moderator' | 'adder'): Promise<void> {
-    await this.db.delete(musicQueueItems).where(eq(musicQueueItems.id, itemId));
+    // The skipped track leaves the queue in the transaction that starts the next one (one fenced write).
+    const next = (await this.waiting(roomId, itemId))[0];
+    const state = next ? startItem(next.id, this.now()) : IDLE;
+    await this.fenced(roomId, async (tx) => {
+      await tx.delete(musicQueueItems).where(eq(musicQueueItems.id, itemId));
+      await this.write(tx, roomId, state);
+    });
+    await this.schedule(roomId, state);
     await this.events.broadcast(roomId, 'music:skipped', { itemId, reason });
-    await this.startNext(roomId, null);
+    await this.tell(roomId, state, null);
   }
 
   // ---- the clock ----
@@ -312,7 +371,14 @@ export class MusicService {
     const row = await this.itemRow(roomId, s.itemId);
     const end = row ? endsAt(s, row.durationMs) : this.now();
     // Tracks are minutes long; setTimeout's ~24.8-day cap is never near.
-    const t = setTimeout(() => void this.tick(roomId).catch((err: unknown) => this.onError(err, roomId)), Math.max(0, (end ?? this.now()) - this.now()));
+    const t = setTimeout(
+      () =>
+        void this.tick(roomId).catch((err: unknown) => {
+          // Another node took the room over: its own timer ends the track.
+          if (!(err instanceof FencedError)) this.onError(err, roomId);
+        }),
+      Math.max(0, (end ?? this.now()) - this.now()),
+    );
     t.unref();
     // A newer schedule (another change that finished first) wins: this one is dropped.
     clearTimeout(this.timeouts.get(roomId));
@@ -321,19 +387,26 @@ export class MusicService {
 
   /** A track's time ran out (or the server came back): finish it and start what follows. */
   tick(roomId: number): Promise<void> {
-    return this.serial(roomId, async () => {
-      const row = await this.playbackRow(roomId);
-      if (!row) return;
-      const state = toState(row);
-      const current = state.itemId !== null ? await this.itemRow(roomId, state.itemId) : undefined;
-      const queue = (await this.waiting(roomId, state.itemId)).map((r) => ({ id: r.id, durationMs: r.durationMs }));
-      const { state: next, finished, changed } = advance(state, current ? { id: current.id, durationMs: current.durationMs } : null, queue, this.now());
-      if (!changed) return this.schedule(roomId, state);
-      if (finished.length) await this.db.delete(musicQueueItems).where(inArray(musicQueueItems.id, finished));
-      // Tracks that played out entirely while the server was down leave the queue too.
-      for (const itemId of finished.filter((id) => id !== state.itemId)) await this.events.broadcast(roomId, 'music:removed', { itemId, by: null });
-      await this.announce(roomId, next, null);
+    return this.serial(roomId, () => this.tickNow(roomId));
+  }
+
+  private async tickNow(roomId: number): Promise<void> {
+    const row = await this.playbackRow(roomId);
+    if (!row) return;
+    const state = toState(row);
+    const current = state.itemId !== null ? await this.itemRow(roomId, state.itemId) : undefined;
+    const queue = (await this.waiting(roomId, state.itemId)).map((r) => ({ id: r.id, durationMs: r.durationMs }));
+    const { state: next, finished, changed } = advance(state, current ? { id: current.id, durationMs: current.durationMs } : null, queue, this.now());
+    if (!changed) return this.schedule(roomId, state);
+    // Finished tracks leave the queue in the transaction that writes what plays next (one fenced write).
+    await this.fenced(roomId, async (tx) => {
+      if (finished.length) await tx.delete(musicQueueItems).where(inArray(musicQueueItems.id, finished));
+      await this.write(tx, roomId, next);
     });
+    await this.schedule(roomId, next);
+    // Tracks that played out entirely while the server was down leave the queue too.
+    for (const itemId of finished.filter((id) => id !== state.itemId)) await this.events.broadcast(roomId, 'music:removed', { itemId, by: null });
+    await this.tell(roomId, next, null);
   }
 
   /** At boot: every playing room catches up with the time the server was down. */
@@ -348,10 +421,28 @@ export class MusicService {
     return (await this.db.select({ roomId: musicPlayback.roomId }).from(musicPlayback).where(eq(musicPlayback.status, 'playing'))).map((r) => r.roomId);
   }
 
-  /** Scale-out: another node owns the room now. */
+  /**
+   * Scale-out: this node became the room's owner. The fence goes up first (the previous owner's
+   * late writes are refused from now on; on PostgreSQL this waits for one of theirs in flight),
+   * then playback catches up from the rows and the track's end is armed here.
+   */
+  adoptRoom(roomId: number): Promise<void> {
+    return this.serial(roomId, async () => {
+      this.forget(roomId);
+      await this.fence.adopt(roomId);
+      await this.tickNow(roomId);
+    });
+  }
+
+  /** Scale-out: another node owns the room now; nothing more is written or announced from here. */
   evictRoom(roomId: number): void {
+    this.forget(roomId);
+  }
+
+  private forget(roomId: number): void {
     clearTimeout(this.timeouts.get(roomId));
     this.timeouts.delete(roomId);
+    this.fence.drop(roomId);
   }
 
   stop(): void {
@@ -381,7 +472,10 @@ export class MusicService {
     }
     const wait = this.syncLimiter.hit(`u${userId}`);
     if (wait > 0) throw new AppError('RATE_LIMITED', 'Syncing too often.', wait);
-    await this.tick(roomId);
+    // Catch up first; on a node that does not own the room (cluster) the owner's own timer does it.
+    await this.tick(roomId).catch((err: unknown) => {
+      if (!(err instanceof FencedError)) throw err;
+    });
     const state = await this.state(roomId);
     const np = await this.nowPlaying(roomId, state);
     if (!np) return { action: 'idle', trackId: null, positionMs: null, driftMs: null };

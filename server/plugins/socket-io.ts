@@ -195,7 +195,11 @@ export class SocketHub {
           const answer = (await cluster.request(owner, FORWARD_KIND, msg, FORWARD_TIMEOUT_MS)) as Ack<unknown> | { notOwner: true };
           if (!('notOwner' in answer)) return answer;
         } catch (err) {
-          if (!(err instanceof NodeGoneError)) {
+          // No answer from a node still subscribed: it may be stalled or paused (its lease then runs
+          // out and another node takes the room over; what it does late is refused by the write
+          // fences, ADR 0032). Retry on the room's owner when that changed; else give up.
+          const movedOn = !(err instanceof NodeGoneError) && (await cluster.ownerOf(roomId).catch(() => owner)) !== owner;
+          if (!(err instanceof NodeGoneError) && !movedOn) {
             this.log?.error({ err, event: cmd.name, owner }, 'forwarding a command failed');
             return { ok: false, error: { code: 'INTERNAL', message: 'The server handling this room did not answer. Try again.' } };
           }

@@ -1,9 +1,11 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { first } from '../../db/query.js';
+import { first, one } from '../../db/query.js';
+import { affectedRows } from '../../db/tx.js';
 import { roomTimers } from '../../db/schema/index.js';
 import type { TimerSettings, TimerView } from '../../protocol/study.js';
 import { AppError } from '../plugins/errors.js';
+import { EpochFence, FencedError } from '../cluster/epoch-fence.js';
 import type { RoomEvents } from '../rooms/room-events.js';
 import type { FocusTracker } from './focus-tracker.js';
 import { KeyedQueue } from '../plugins/keyed-queue.js';
@@ -58,6 +60,11 @@ export class TimerService {
   private readonly timeouts = new Map<number, NodeJS.Timeout>();
   /** A room's read-modify-write (act, configure, tick) runs one at a time. */
   private readonly queue = new KeyedQueue<number>();
+  /**
+   * Write fence (scale-out, ADR 0032): the epoch this node raised when it took the room over; its
+   * writes require it, so once another node took over, this one's late writes change nothing.
+   */
+  readonly fence = new EpochFence((roomId) => this.raiseEpoch(roomId));
   /** Where a failed phase-end tick is reported (it runs from a timeout, nobody awaits it). */
   onError: (err: unknown, roomId: number) => void = (err, roomId) => process.emitWarning(`pomodoro tick of room ${roomId} failed: ${(err as Error).message}`);
 
@@ -115,6 +122,48 @@ export class TimerService {
     return this.commit(roomId, settings, before, result.state, result.completed, userId, now);
   }
 
+  /** Raises the room's write fence (creating an idle row with default settings when there is none); returns the new epoch. */
+  private async raiseEpoch(roomId: number): Promise<number> {
+    const t = roomTimers;
+    const fresh = { ...DEFAULT_TIMER, ...initialState(), changedBy: null, updatedAt: this.now() };
+    const row = await one(
+      this.db
+        .insert(t)
+        .values({ roomId, ...fresh, epoch: 1 })
+        .onConflictDoUpdate({ target: t.roomId, set: { epoch: sql`${t.epoch} + 1` } })
+        .returning({ epoch: t.epoch }),
+    );
+    return row.epoch;
+  }
+
+  /**
+   * Writes the room's row: unconditionally on one process that never adopted the room, else only
+   * while the row still has the epoch this node holds. Refused: {@link FencedError}, nothing
+   * written, and this node forgets the room.
+   */
+  private async write(roomId: number, values: Omit<typeof roomTimers.$inferInsert, 'roomId' | 'epoch'>): Promise<void> {
+    const t = roomTimers;
+    let epoch: number | null;
+    try {
+      epoch = await this.fence.epochFor(roomId);
+    } catch (err) {
+      if (err instanceof FencedError) this.forget(roomId);
+      throw err;
+    }
+    if (epoch === null) {
+      await this.db
+        .insert(t)
+        .values({ roomId, ...values })
+        .onConflictDoUpdate({ target: t.roomId, set: values });
+      return;
+    }
+    const written = await this.db.update(t).set(values).where(and(eq(t.roomId, roomId), eq(t.epoch, epoch)));
+    if (affectedRows(written) === 0) {
+      this.forget(roomId);
+      throw new FencedError(roomId);
+    }
+  }
+
   configure(roomId: number, userId: number, settings: TimerSettings): Promise<TimerView> {
     return this.queue.run(roomId, async () => {
       const row = await this.row(roomId);
@@ -133,11 +182,7 @@ export class TimerService {
     changedBy: number | null,
     now: number,
   ): Promise<TimerView> {
-    const values = { ...settings, ...state, changedBy, updatedAt: now };
-    await this.db
-      .insert(roomTimers)
-      .values({ roomId, ...values })
-      .onConflictDoUpdate({ target: roomTimers.roomId, set: values });
+    await this.write(roomId, { ...settings, ...state, changedBy, updatedAt: now });
     const lastFocusEnd = completed.filter((c) => c.phase === 'focus').at(-1)?.endedAt;
     if (isFocusRunning(before) && !isFocusRunning(state)) this.focus.setFocusRunning(roomId, false, lastFocusEnd ?? now);
     else if (lastFocusEnd !== undefined) this.focus.setFocusRunning(roomId, false, lastFocusEnd);
@@ -156,7 +201,14 @@ export class TimerService {
     const end = endsAt(state, settings);
     if (end === null) return;
     // setTimeout caps at ~24.8 days; pomodoro phases are far shorter.
-    const t = setTimeout(() => void this.tick(roomId).catch((err: unknown) => this.onError(err, roomId)), Math.max(0, end - this.now()));
+    const t = setTimeout(
+      () =>
+        void this.tick(roomId).catch((err: unknown) => {
+          // Another node took the room over: its own timer announces the phase end.
+          if (!(err instanceof FencedError)) this.onError(err, roomId);
+        }),
+      Math.max(0, end - this.now()),
+    );
     t.unref();
     this.timeouts.set(roomId, t);
   }
@@ -194,10 +246,28 @@ export class TimerService {
     return (await this.db.select({ roomId: roomTimers.roomId }).from(roomTimers).where(eq(roomTimers.status, 'running'))).map((r) => r.roomId);
   }
 
-  /** Scale-out: another node owns the room now; its phase end is not announced from here. */
+  /**
+   * Scale-out: this node became the room's owner. The fence goes up first (the previous owner's
+   * late writes are refused from now on; on PostgreSQL this waits for one of theirs in flight), then
+   * the timer catches up from the row and its phase end is armed here.
+   */
+  adoptRoom(roomId: number): Promise<void> {
+    return this.queue.run(roomId, async () => {
+      this.forget(roomId);
+      await this.fence.adopt(roomId);
+      await this.tickNow(roomId);
+    });
+  }
+
+  /** Scale-out: another node owns the room now; its phase end is not announced from here, nor written. */
   evictRoom(roomId: number): void {
+    this.forget(roomId);
+  }
+
+  private forget(roomId: number): void {
     clearTimeout(this.timeouts.get(roomId));
     this.timeouts.delete(roomId);
+    this.fence.drop(roomId);
   }
 
   async stop(): Promise<void> {

@@ -277,6 +277,57 @@ describe.skipIf(!tools.ok)('cluster: 3 nodes + Redis + nginx', () => {
     expect(await chips(ada)).toBe(adaBefore - 20);
     expect(await chips(bob)).toBe(bobBefore - 30);
   }, 120_000);
+
+  it('a paused owner (SIGSTOP) resumed after a takeover cannot overwrite the pomodoro (fenced writes, ADR 0032)', async () => {
+    // Every node up again (the kill -9 tests above left some down).
+    await Promise.all(t.nodes.map((n) => t.restart(n.id)));
+    const room = (await roomWith(ada, [bob])).id;
+    const sockets: ClientSocket[] = [];
+    const direct = async (c: Client, nodeId: string) => {
+      const s = ioc(t.nodes.find((n) => n.id === nodeId)!.url, { transports: ['websocket'], extraHeaders: { cookie: c.cookie }, reconnection: false }) as unknown as ClientSocket;
+      sockets.push(s);
+      await new Promise<void>((r, j) => {
+        s.once('connect', () => r());
+        s.once('connect_error', j);
+      });
+      await ok(command(s, 'room:enter', { roomId: room }));
+      return s;
+    };
+    // Ada's socket on n1 starts the pomodoro: n1 takes the room's lease.
+    const sx = await direct(ada, 'n1');
+    await ok(command(sx, 'timer:act', { roomId: room, action: 'start' }));
+    const owner = redisGet(t, `cr:lease:room:${room}`).split('|')[0]!;
+    expect(owner).toBe('n1');
+    const other = t.nodes.find((n) => n.id !== owner)!.id;
+    const sy = await direct(bob, other);
+    const pid = t.nodes.find((n) => n.id === owner)!.proc!.pid!;
+    try {
+      // A pause sent to the owner, then the owner is paused (SIGSTOP) with it received or in flight.
+      const late = command(sx, 'timer:act', { roomId: room, action: 'pause' }, 60_000);
+      process.kill(pid, 'SIGSTOP');
+      // Its lease runs out; the next command on another node makes that node the owner (fence raised).
+      const reset = await ok<{ status: string; changedBy: number }>(command(sy, 'timer:act', { roomId: room, action: 'reset' }, 30_000));
+      expect(reset).toMatchObject({ status: 'idle', changedBy: bob.userId });
+      expect(redisGet(t, `cr:lease:room:${room}`).split('|')[0]).not.toBe(owner);
+      const changes: { timer: { status: string } }[] = [];
+      sy.on('timer:changed' as never, ((f: { timer: { status: string } }) => changes.push(f)) as never);
+
+      // The old owner resumes: whatever it still had in hand is refused or was applied before the takeover.
+      process.kill(pid, 'SIGCONT');
+      const answer = await late;
+      if (!answer.ok) expect(answer.error.code).toBe('CONFLICT');
+      await expect.poll(async () => (await fetch(`${t.nodes.find((n) => n.id === owner)!.url}/api/health`)).ok, { timeout: 30_000 }).toBe(true);
+      // Every node reads the new owner's state, and nobody announced anything after it.
+      const seen = await ok<{ timer: { status: string; changedBy: number } }>(command(sy, 'study:enter', { roomId: room }));
+      expect(seen.timer).toMatchObject({ status: 'idle', changedBy: bob.userId });
+      const fromOld = await ok<{ timer: { status: string; changedBy: number } }>(command(await direct(ada, owner), 'study:enter', { roomId: room }));
+      expect(fromOld.timer).toMatchObject({ status: 'idle', changedBy: bob.userId });
+      expect(changes.filter((c) => c.timer.status !== 'idle')).toEqual([]);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+      for (const s of sockets) s.close();
+    }
+  }, 240_000);
 });
 
 
