@@ -28,6 +28,8 @@ export interface DocumentsOptions {
   warmupS: number;
   durationS: number;
   edits: number;
+  /** Write a V8 CPU profile of our server here (`--profile DIR`). */
+  profileDir?: string;
 }
 
 const TEXT = 'content';
@@ -315,7 +317,7 @@ export async function documentsBench(opts: DocumentsOptions): Promise<BenchRepor
   const dataDir = mkdtempSync(join(tmpdir(), 'commonroom-bench-docs-srv-'));
   try {
     // A loaded machine can take over 20 s to compile and boot the server: wait up to 2 minutes.
-    const ours = await spawnServer('ours', resolve(REPO_ROOT, 'bench/server-entry.ts'), { ...oursEnv(dataDir), SOCKET_RATE_PER_SEC: '50' }, [], 120_000);
+    const ours = await spawnServer('ours', resolve(REPO_ROOT, 'bench/server-entry.ts'), { ...oursEnv(dataDir), SOCKET_RATE_PER_SEC: '50' }, opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [], 120_000);
     try {
       const cookies = await registerUsers(ours.url, opts.typists);
       const [roomId] = await createRooms(ours.url, cookies, opts.typists);
