@@ -1,7 +1,7 @@
 /**
  * Live documents (issue 12):
  * 1. N simultaneous typists (default 20) at K keystrokes/s each (default 5) on one document, on our
- *    server (auth, zod, membership, Yjs apply, SQLite append before relay and ack) and on a bare
+ *    server (auth, zod, membership, Yjs apply, relay, SQLite append before the ack: ADR 0031) and on a bare
  *    Socket.IO relay (docs-relay.ts) and a raw-WebSocket y-websocket-style relay (docs-ws-relay.ts)
  *    in the same run: relay latency (a keystroke leaving one typist until it reaches each other
  *    typist), ack latency (until stored and acknowledged), server CPU; ratios printed.
