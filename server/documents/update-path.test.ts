@@ -52,14 +52,18 @@ function send(socket: ClientSocket, docId: number, update: Uint8Array) {
   return { state, done };
 }
 
-/** Holds every write to document `docId` until `release()`: a transaction that updated its row. */
-async function holdWrites(docId: number): Promise<{ release(): Promise<void> }> {
+/**
+ * Holds every write to document `docId` until `release()`: a transaction that updated its row
+ * (and, with `deleteIt`, then deleted it, so the held writes fail).
+ */
+async function holdWrites(docId: number, deleteIt = false): Promise<{ release(): Promise<void> }> {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   let locked!: () => void;
   const isLocked = new Promise<void>((r) => (locked = r));
   const held = transaction(f!.server.app.db, async (tx) => {
     await tx.update(documents).set({ title: 'Held' }).where(eq(documents.id, docId));
+    if (deleteIt) await tx.delete(documents).where(eq(documents.id, docId));
     locked();
     await released;
   });
@@ -105,6 +109,25 @@ describe('the document update path', () => {
     expect(await f!.server.app.documents.text(roomId, doc.id)).toBe('hello world');
     await ok(command(as, 'doc:close', { roomId, docId: doc.id }));
     await ok(command(bs, 'doc:close', { roomId, docId: doc.id }));
+  });
+
+  it('does not acknowledge an update whose write failed', async () => {
+    const { as, bs, roomId } = f!;
+    const doc = await newDoc('Doomed');
+    await ok(command(as, 'doc:open', { roomId, docId: doc.id }));
+    await ok(command(bs, 'doc:open', { roomId, docId: doc.id }));
+    const update = typist().type('lost');
+    const gate = await holdWrites(doc.id, true); // the row goes away under the write
+    const relayed = nextEvent(bs, 'doc:updated');
+    const sent = send(as, doc.id, update);
+    await relayed;
+    expect(sent.state.ack).toBeNull();
+    await gate.release();
+    await sent.done;
+    expect(sent.state.ack).toMatchObject({ ok: false });
+    expect(await n(doc.id)).toBe(0);
+    // The in-memory copy went with it: the document is gone for everyone.
+    expect(await command(bs, 'doc:open', { roomId, docId: doc.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('neither relays nor stores a refused update: garbage, an outsider’s, a muted member’s, a document not opened', async () => {
