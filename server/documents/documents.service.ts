@@ -80,6 +80,8 @@ const FULL = 'This document is full (its size cap counts the text, its edit log 
 export class DocumentsService {
   private readonly live = new Map<number, LiveDoc>();
   private readonly loading = new Map<number, Promise<LiveDoc>>();
+  /** Writers of documents dropped from memory while still writing (see drop). */
+  private readonly draining = new Map<number, Promise<void>>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
   readonly history: DocHistoryStore;
@@ -215,6 +217,7 @@ export class DocumentsService {
     const pending = this.loading.get(docId);
     if (pending) return pending;
     const p = (async () => {
+      await this.draining.get(docId);
       const row = await this.get(roomId, docId);
       const tail = await this.db
         .select({ id: docUpdates.id, data: docUpdates.data })
@@ -369,7 +372,7 @@ export class DocumentsService {
       } catch (err) {
         const failed = [...batch, ...live.queue.splice(0)];
         live.writing = null;
-        this.drop(live.id);
+        if (this.live.get(live.id) === live) this.drop(live.id);
         for (const q of failed) q.settle(err ?? new Error('write failed'));
         return;
       }
@@ -381,7 +384,7 @@ export class DocumentsService {
   /** Resolves once every queued update is written (or failed): before shutdown, and for tests. */
   async flush(): Promise<void> {
     for (;;) {
-      const writing = [...this.live.values()].map((l) => l.writing).filter((w) => w !== null);
+      const writing = [...[...this.live.values()].map((l) => l.writing), ...this.draining.values()].filter((w) => w !== null);
       if (writing.length === 0) return;
       await Promise.all(writing);
     }
@@ -532,6 +535,12 @@ export class DocumentsService {
     clearTimeout(live.evictTimer);
     live.ydoc.destroy();
     this.live.delete(docId);
+    // Rows it still writes must be in the database before the document is loaded again.
+    if (live.writing) {
+      const w = live.writing;
+      this.draining.set(docId, w);
+      void w.then(() => this.draining.get(docId) === w && this.draining.delete(docId));
+    }
   }
 
   stop(): void {
