@@ -13,7 +13,9 @@ import { transaction } from '../../db/tx.js';
 import { DOC_TEXT } from '../../protocol/docs-constants.js';
 import type { DocSummary } from '../../protocol/docs.js';
 import { collect, command, nextEvent, ok, rawDb, until, type ClientSocket } from '../test/harness.js';
+import { DocSync } from '../../client/src/features/documents/docSync.js';
 import { disposeDocRoom, docRoom, restartDocRoom, type DocRoom } from './test-fixture.js';
+import { socketTransport } from './test-transport.js';
 
 let f: DocRoom | undefined;
 beforeAll(async () => {
@@ -128,6 +130,20 @@ describe('the document update path', () => {
     expect(await n(doc.id)).toBe(0);
     // The in-memory copy went with it: the document is gone for everyone.
     expect(await command(bs, 'doc:open', { roomId, docId: doc.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('an editor holding text the server lacks (relayed, never written) sends it back when it opens', async () => {
+    const { bs, roomId } = f!;
+    const doc = await newDoc('Sent back');
+    // Ben's copy holds text the server never stored, from before this sync knew it.
+    const ydoc = new Y.Doc();
+    ydoc.getText(DOC_TEXT).insert(0, 'only ben has this');
+    const b = new DocSync(socketTransport(bs), roomId, doc.id, ydoc);
+    await until(() => b.status === 'synced' && b.ydoc.getText(DOC_TEXT).length > 0, 'synced');
+    await b.whenSaved();
+    expect(await f!.server.app.documents.text(roomId, doc.id)).toBe('only ben has this');
+    expect(await n(doc.id)).toBe(1);
+    b.destroy();
   });
 
   it('neither relays nor stores a refused update: garbage, an outsider’s, a muted member’s, a document not opened', async () => {
