@@ -1,7 +1,7 @@
 /**
  * Live documents (issue 12):
  * 1. N simultaneous typists (default 20) at K keystrokes/s each (default 5) on one document, on our
- *    server (auth, zod, membership, Yjs apply, SQLite append before relay and ack) and on a bare
+ *    server (auth, zod, membership, Yjs apply, relay, SQLite append before the ack: ADR 0031) and on a bare
  *    Socket.IO relay (docs-relay.ts) and a raw-WebSocket y-websocket-style relay (docs-ws-relay.ts)
  *    in the same run: relay latency (a keystroke leaving one typist until it reaches each other
  *    typist), ack latency (until stored and acknowledged), server CPU; ratios printed.
@@ -28,6 +28,8 @@ export interface DocumentsOptions {
   warmupS: number;
   durationS: number;
   edits: number;
+  /** Write a V8 CPU profile of our server here (`--profile DIR`). */
+  profileDir?: string;
 }
 
 const TEXT = 'content';
@@ -315,7 +317,7 @@ export async function documentsBench(opts: DocumentsOptions): Promise<BenchRepor
   const dataDir = mkdtempSync(join(tmpdir(), 'commonroom-bench-docs-srv-'));
   try {
     // A loaded machine can take over 20 s to compile and boot the server: wait up to 2 minutes.
-    const ours = await spawnServer('ours', resolve(REPO_ROOT, 'bench/server-entry.ts'), { ...oursEnv(dataDir), SOCKET_RATE_PER_SEC: '50' }, [], 120_000);
+    const ours = await spawnServer('ours', resolve(REPO_ROOT, 'bench/server-entry.ts'), { ...oursEnv(dataDir), SOCKET_RATE_PER_SEC: '50' }, opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [], 120_000);
     try {
       const cookies = await registerUsers(ours.url, opts.typists);
       const [roomId] = await createRooms(ours.url, cookies, opts.typists);

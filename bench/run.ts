@@ -208,6 +208,7 @@ function parseOptions(argv: string[]): Options {
       warmupS: num(values.warmup, 3, 'warmup', 600),
       durationS: num(values.duration, 15, 'duration', 3600),
       edits: Math.round(num(values.edits, 100_000, 'edits', 2_000_000)),
+      ...(values.profile ? { profileDir: resolve(values.profile) } : {}),
     },
   };
 }

@@ -39,6 +39,14 @@ export interface SessionAcc {
   restoredFrom: number | null;
 }
 
+/** Adds one more update of its author to a session (read from either end of the log): counts and end time. */
+function absorb(s: SessionAcc, r: UpdateMeta): void {
+  s.endedAt = Math.max(s.endedAt, r.createdAt);
+  s.updates++;
+  s.added += r.added;
+  s.removed += r.removed;
+}
+
 /**
  * Groups updates (in id order) into edit sessions: one author's updates, each at most `gapMs`
  * after that author's previous one; others typing in between do not split it. A restore is a
@@ -56,12 +64,9 @@ export function groupSessions(rows: readonly UpdateMeta[], gapMs = DOC_SESSION_G
     }
     const cur = open.get(r.userId);
     if (cur && r.createdAt - cur.lastAt <= gapMs) {
+      absorb(cur, r);
       cur.upto = r.id;
       cur.lastAt = r.createdAt;
-      cur.endedAt = Math.max(cur.endedAt, r.createdAt);
-      cur.updates++;
-      cur.added += r.added;
-      cur.removed += r.removed;
       continue;
     }
     if (cur) done.push(cur);
@@ -123,12 +128,9 @@ export async function pageSessions(log: LogReader, before: number | undefined, p
         }
       }
       if (cur && !cur.closed && cur.firstAt - r.createdAt <= gapMs) {
+        absorb(cur, r);
         cur.firstAt = r.createdAt;
         cur.startedAt = r.createdAt;
-        cur.endedAt = Math.max(cur.endedAt, r.createdAt);
-        cur.updates++;
-        cur.added += r.added;
-        cur.removed += r.removed;
         continue;
       }
       if (cur) cur.closed = true;

@@ -2,8 +2,10 @@
  * Live documents: the rows (title, kind, language, who edited last) and the shared Yjs text.
  *
  * Each open document lives in memory as a Y.Doc, loaded from its latest snapshot plus the tail
- * of updates written after it. Every accepted update is appended to `doc_updates` before it is
- * acknowledged or relayed; once the tail grows past `compactEvery` rows a background task writes a
+ * of updates written after it. An accepted update is applied in memory (and may be relayed at
+ * once), then appended to `doc_updates` by the document's writer, which stores every update queued
+ * meanwhile in one transaction (group commit); its sender is acknowledged only once its row is
+ * written (ADR 0031). Once the tail grows past `compactEvery` rows a background task writes a
  * new snapshot, so loading stays fast however long the document's life. The update log is the
  * document's timeline (who changed what, when); after each snapshot, updates older than the
  * history window are folded into the history base (doc-history.ts).
@@ -11,6 +13,7 @@
 import { and, asc, count, desc, eq, gt } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Db } from '../../db/client.js';
+import { transaction } from '../../db/tx.js';
 import { docUpdates, docVersions, documents, users } from '../../db/schema/index.js';
 import { DOC_MAX_BYTES, DOC_TEXT, DOC_VERSIONS_MAX, DOCS_PER_ROOM_MAX, RUNS_KEPT, type DocKind, type DocLanguage } from '../../protocol/docs-constants.js';
 import type { DocHistory, DocRun, DocRunInput, DocSummary, DocVersion } from '../../protocol/docs.js';
@@ -22,6 +25,20 @@ import { DocHistoryStore } from './doc-history.js';
 import { encodeAwareness, inspectUpdate, type AwarenessCursor, type AwarenessEntry } from './yjs-guard.js';
 
 type DocRow = typeof documents.$inferSelect;
+
+/** An applied update waiting for its row (see DocumentsService.accept). */
+interface QueuedRow {
+  userId: number;
+  update: Uint8Array;
+  added: number;
+  removed: number;
+  restoredFrom: number | null;
+  at: number;
+  settle: (err?: unknown) => void;
+}
+
+/** Most rows one write stores (one multi-row INSERT; the rest waits for the next write). */
+const WRITE_BATCH = 200;
 
 interface LiveDoc {
   id: number;
@@ -37,6 +54,10 @@ interface LiveDoc {
   /** Relayed awareness states by Yjs client id, with the socket that owns each. */
   awareness: Map<number, AwarenessEntry & { socketId: string }>;
   compacting: boolean;
+  /** Applied updates not yet written, in the order they were applied. */
+  queue: QueuedRow[];
+  /** The running write of `queue`, if any. */
+  writing: Promise<void> | null;
   /** Latest runs of a code pad (kept in memory only). */
   runs: DocRun[];
   evictTimer?: ReturnType<typeof setTimeout>;
@@ -59,6 +80,8 @@ const FULL = 'This document is full (its size cap counts the text, its edit log 
 export class DocumentsService {
   private readonly live = new Map<number, LiveDoc>();
   private readonly loading = new Map<number, Promise<LiveDoc>>();
+  /** Writers of documents dropped from memory while still writing (see drop). */
+  private readonly draining = new Map<number, Promise<void>>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
   readonly history: DocHistoryStore;
@@ -194,6 +217,7 @@ export class DocumentsService {
     const pending = this.loading.get(docId);
     if (pending) return pending;
     const p = (async () => {
+      await this.draining.get(docId);
       const row = await this.get(roomId, docId);
       const tail = await this.db
         .select({ id: docUpdates.id, data: docUpdates.data })
@@ -217,6 +241,8 @@ export class DocumentsService {
         subscribers: new Set(),
         awareness: new Map(),
         compacting: false,
+        queue: [],
+        writing: null,
         runs: [],
       };
       this.live.set(docId, live);
@@ -256,14 +282,19 @@ export class DocumentsService {
       live.awareness.delete(clientId);
       gone.push({ clientId, clock: a.clock + 1, state: null });
     }
-    if (live.subscribers.size === 0) {
-      clearTimeout(live.evictTimer);
-      live.evictTimer = setTimeout(() => {
-        if (live.subscribers.size === 0 && !live.compacting) this.drop(docId);
-      }, this.opts.evictAfterMs);
-      live.evictTimer.unref?.();
-    }
+    if (live.subscribers.size === 0) this.armEviction(live);
     return gone.length ? encodeAwareness(gone) : null;
+  }
+
+  /** Drops an unwatched document from memory after a while (later if it is still being written or compacted). */
+  private armEviction(live: LiveDoc): void {
+    clearTimeout(live.evictTimer);
+    live.evictTimer = setTimeout(() => {
+      if (live.subscribers.size > 0 || this.live.get(live.id) !== live) return;
+      if (live.compacting || live.writing) this.armEviction(live);
+      else this.drop(live.id);
+    }, this.opts.evictAfterMs);
+    live.evictTimer.unref?.();
   }
 
   /** The room of a document held in memory (sync; null when not loaded). */
@@ -276,45 +307,87 @@ export class DocumentsService {
   }
 
   /**
-   * Checks, applies and stores one client update. Resolves once the row is written; throws (and
-   * changes nothing) for a malformed update, one that touches anything but the text, or a full
-   * document.
+   * Checks one client update, applies it to the shared text and queues its row. Resolves once it is
+   * applied (the caller may relay it then) with `written`, which settles once its row is stored:
+   * acknowledge the sender only then. Throws, changing nothing, for a malformed update, one that
+   * touches anything but the text, or a full document. A failed write rejects `written` and drops
+   * the in-memory copy (reloaded from the database next time); an update others received but that
+   * was not written is sent again by its author, who got no ack.
    */
-  async applyUpdate(roomId: number, docId: number, userId: number, update: Uint8Array): Promise<void> {
+  async accept(roomId: number, docId: number, userId: number, update: Uint8Array): Promise<{ written: Promise<void> }> {
     const inspected = inspectUpdate(update);
     if ('why' in inspected) throw new AppError('VALIDATION', `Refused: ${inspected.why}.`);
     const live = await this.load(roomId, docId);
     if (DocumentsService.used(live) + update.byteLength > DOC_MAX_BYTES) throw new AppError('CONFLICT', FULL);
-    // Applied in memory, then appended to the log. With an awaited write two updates can land in the
-    // log in another order than applied; Yjs merges updates in any order, and the ack waits for the row.
     try {
       Y.applyUpdate(live.ydoc, update, 'client');
     } catch {
       this.drop(docId); // the in-memory copy may be half-applied: reload from the database next time
       throw new AppError('VALIDATION', 'Refused: update could not be applied.');
     }
-    await this.persist(live, userId, update, inspected, null);
+    return { written: this.persist(live, userId, update, inspected, null) };
   }
 
-  /** Appends an applied update to the log (who, when, characters added/removed); drops the in-memory copy if that fails. */
-  private async persist(live: LiveDoc, userId: number, update: Uint8Array, stats: { added: number; removed: number }, restoredFrom: number | null): Promise<void> {
-    const now = Date.now();
-    let id: number;
-    try {
-      const [row] = await this.db
-        .insert(docUpdates)
-        .values({ docId: live.id, userId, data: Buffer.from(update), createdAt: now, added: stats.added, removed: stats.removed, restoredFrom })
-        .returning({ id: docUpdates.id });
-      id = row!.id;
-      live.storedBytes += update.byteLength;
-      await this.db.update(documents).set({ updatedAt: now, lastEditorId: userId, storedBytes: live.storedBytes }).where(eq(documents.id, live.id));
-    } catch (err) {
-      this.drop(live.id);
-      throw err;
+  /** Checks, applies and stores one client update; resolves once its row is written (see accept). */
+  async applyUpdate(roomId: number, docId: number, userId: number, update: Uint8Array): Promise<void> {
+    await (await this.accept(roomId, docId, userId, update)).written;
+  }
+
+  /**
+   * Queues an applied update for the log (who, when, characters added/removed); resolves once its
+   * row is written. Rows are written in the order applied, so the log's order is the apply order.
+   */
+  private persist(live: LiveDoc, userId: number, update: Uint8Array, stats: { added: number; removed: number }, restoredFrom: number | null): Promise<void> {
+    // Counted now, so updates still queued count against the size cap too.
+    live.storedBytes += update.byteLength;
+    return new Promise<void>((resolve, reject) => {
+      live.queue.push({ userId, update, added: stats.added, removed: stats.removed, restoredFrom, at: Date.now(), settle: (err) => (err === undefined ? resolve() : reject(err)) });
+      live.writing ??= this.writeQueue(live);
+    });
+  }
+
+  /**
+   * The document's writer (group commit): after the current event-loop turn, so the updates that
+   * arrived in it go together, writes the queued rows with one INSERT and the document's row (last
+   * editor, time, size) in one transaction, settles their senders, and goes on while more queued up
+   * meanwhile. A failure fails every queued update and drops the in-memory copy.
+   */
+  private async writeQueue(live: LiveDoc): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    while (live.queue.length > 0) {
+      const batch = live.queue.splice(0, WRITE_BATCH);
+      const last = batch.at(-1)!;
+      try {
+        const ids = await transaction(this.db, async (tx) => {
+          const rows = await tx
+            .insert(docUpdates)
+            .values(batch.map((q) => ({ docId: live.id, userId: q.userId, data: Buffer.from(q.update), createdAt: q.at, added: q.added, removed: q.removed, restoredFrom: q.restoredFrom })))
+            .returning({ id: docUpdates.id });
+          await tx.update(documents).set({ updatedAt: last.at, lastEditorId: last.userId, storedBytes: live.storedBytes }).where(eq(documents.id, live.id));
+          return rows;
+        });
+        for (const r of ids) live.lastUpdateId = Math.max(live.lastUpdateId, r.id);
+        live.tailCount += batch.length;
+        for (const q of batch) q.settle();
+      } catch (err) {
+        const failed = [...batch, ...live.queue.splice(0)];
+        live.writing = null;
+        if (this.live.get(live.id) === live) this.drop(live.id);
+        for (const q of failed) q.settle(err ?? new Error('write failed'));
+        return;
+      }
     }
-    live.lastUpdateId = Math.max(live.lastUpdateId, id);
-    live.tailCount++;
+    live.writing = null;
     if (live.tailCount >= this.opts.compactEvery && !live.compacting) this.scheduleCompaction(live);
+  }
+
+  /** Resolves once every queued update is written (or failed): before shutdown, and for tests. */
+  async flush(): Promise<void> {
+    for (;;) {
+      const writing = [...[...this.live.values()].map((l) => l.writing), ...this.draining.values()].filter((w) => w !== null);
+      if (writing.length === 0) return;
+      await Promise.all(writing);
+    }
   }
 
   // ---- history -------------------------------------------------------------------------------
@@ -462,6 +535,12 @@ export class DocumentsService {
     clearTimeout(live.evictTimer);
     live.ydoc.destroy();
     this.live.delete(docId);
+    // Rows it still writes must be in the database before the document is loaded again.
+    if (live.writing) {
+      const w = live.writing;
+      this.draining.set(docId, w);
+      void w.then(() => this.draining.get(docId) === w && this.draining.delete(docId));
+    }
   }
 
   stop(): void {

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema/index.js';
 import { DOC_MAX_BYTES } from '../../protocol/docs-constants.js';
 import { AppError } from '../plugins/errors.js';
+import { LaterAck } from '../plugins/socket-io.js';
 import { atLeast } from '../rooms/room-channels.js';
 import { isMuted } from '../rooms/rooms.service.js';
 import { memberOf } from '../rooms/rooms.socket.js';
@@ -129,15 +130,18 @@ export function registerDocumentSockets(app: FastifyInstance, docs: DocumentsSer
     return whole;
   };
 
-  // Stored first, then relayed to the others, then acknowledged.
+  // Checked (membership, role, open here, write guards, the update itself) and applied, then
+  // relayed to the others at once; the sender's ack waits until its row is written (group commit),
+  // while the socket's next update may already be checked and relayed (ADR 0031). An update relayed
+  // but never written is one its author got no ack for, so sends again.
   sockets.command('doc:update', writer, async (ctx, p) => {
     requireOpen(ctx.socket.id, p.docId, p.roomId);
     if (!(await docs.mayWrite(p.docId, ctx.userId))) throw new AppError('FORBIDDEN', 'You can only read this document.');
     const update = p.part ? receivePart(ctx.socket.id, p.docId, p.part, p.update) : p.update;
     if (!update) return { stored: false };
-    await docs.applyUpdate(p.roomId, p.docId, ctx.userId, update);
+    const { written } = await docs.accept(p.roomId, p.docId, ctx.userId, update);
     ctx.socket.to(docChannel(p.docId)).emit('doc:updated', { roomId: p.roomId, docId: p.docId, update });
-    return { stored: true };
+    return new LaterAck(written.then(() => ({ stored: true })));
   });
 
   sockets.command('doc:awareness', member, async (ctx, p) => {

@@ -33,7 +33,11 @@ export const documentsPlugin = fp(
     registerDocumentSockets(app, docs);
     await app.register(documentsRoutes(docs));
     await app.register(pyodideRoutes);
-    app.addHook('preClose', async () => docs.stop());
+    // Updates applied but not yet written are written before the database closes.
+    app.addHook('preClose', async () => {
+      await docs.flush();
+      docs.stop();
+    });
     // The code pad's runner Worker gets its own CSP (a dedicated Worker obeys the policy of its
     // script's response): eval for the user's code, and no network at all (default-src 'none'
     // covers fetch, XHR, WebSocket and importScripts from elsewhere).

@@ -40,7 +40,23 @@ type Payload<E extends CommandName> = z.output<(typeof commandSchemas)[E]>;
 type Handler<E extends CommandName, X> = (
   ctx: CommandContext & X,
   payload: Payload<E>,
-) => CommandResults[E] | Promise<CommandResults[E]>;
+) => CommandResults[E] | LaterAck<CommandResults[E]> | Promise<CommandResults[E] | LaterAck<CommandResults[E]>>;
+
+/**
+ * A handler's answer whose ack waits for `result` while the socket's next command of the same
+ * feature and room may already start: the handler did everything later commands depend on (checks,
+ * in-memory state, relaying) and only the acknowledgement waits (a document update's row being
+ * written, docs/decisions/0031-document-update-path.md). Not for commands with a `clientId`.
+ */
+export class LaterAck<T> {
+  constructor(readonly result: Promise<T>) {}
+}
+
+/** An ack still to come (see LaterAck). */
+interface PendingAck {
+  pending: Promise<Ack<unknown>>;
+}
+const isPending = (a: Ack<unknown> | PendingAck): a is PendingAck => 'pending' in a;
 
 /** Runs before a handler; returns extra context (for example the caller's room membership) or throws. */
 export type Authorizer<X> = (ctx: CommandContext, payload: { roomId?: number }) => X | Promise<X>;
@@ -162,22 +178,27 @@ export class SocketHub {
     if (!cmd || !roomOf || !this.io) return { ok: false, error: { code: 'VALIDATION', message: 'Unknown command.' } };
     const roomId = await safeRoomOf(roomOf, msg.raw);
     if (roomId !== null && this.cluster && !this.cluster.owns(roomId)) return { notOwner: true };
-    return this.execute(cmd, { socket: remoteSocket(this.io, msg.socketId, msg.userId, msg.sessionId), userId: msg.userId, sessionId: msg.sessionId }, msg.raw);
+    const answer = await this.execute(cmd, { socket: remoteSocket(this.io, msg.socketId, msg.userId, msg.sessionId), userId: msg.userId, sessionId: msg.sessionId }, msg.raw);
+    return isPending(answer) ? answer.pending : answer;
   }
 
-  private async execute(cmd: Registered, ctx: CommandContext, raw: unknown): Promise<Ack<unknown>> {
-    try {
-      const data = await cmd.run(ctx, raw);
-      return { ok: true, data: data ?? null };
-    } catch (err) {
+  private async execute(cmd: Registered, ctx: CommandContext, raw: unknown): Promise<Ack<unknown> | PendingAck> {
+    const fail = (err: unknown): Ack<unknown> => {
       if (err instanceof AppError) return { ok: false, error: err.toBody() };
       this.log?.error({ err, event: cmd.name }, 'socket handler failed');
       return { ok: false, error: { code: 'INTERNAL', message: 'Something went wrong on our side.' } };
+    };
+    try {
+      const data = await cmd.run(ctx, raw);
+      if (data instanceof LaterAck) return { pending: (data.result as Promise<unknown>).then((d) => ({ ok: true, data: d ?? null }), fail) };
+      return { ok: true, data: data ?? null };
+    } catch (err) {
+      return fail(err);
     }
   }
 
   /** Runs a command here, or on the owner of its room when another node owns it. */
-  private async dispatch(cmd: Registered, ctx: CommandContext, raw: unknown): Promise<Ack<unknown>> {
+  private async dispatch(cmd: Registered, ctx: CommandContext, raw: unknown): Promise<Ack<unknown> | PendingAck> {
     const roomOf = this.owned.get(cmd.name);
     const cluster = this.cluster;
     if (!cluster?.enabled || !roomOf) return this.execute(cmd, ctx, raw);
@@ -256,7 +277,8 @@ export class SocketHub {
     // a socket's first command, so idle sockets carry none.
     let inOrder = this.inOrder.get(socket);
     if (!inOrder) this.inOrder.set(socket, (inOrder = new KeyedQueue<string>()));
-    reply(await inOrder.run(orderKey(cmd.name, raw), () => this.dispatch(cmd, { socket, userId, sessionId }, raw)));
+    const answer = await inOrder.run(orderKey(cmd.name, raw), () => this.dispatch(cmd, { socket, userId, sessionId }, raw));
+    reply(isPending(answer) ? await answer.pending : answer);
   }
 
   private readonly inOrder = new WeakMap<AppSocket, KeyedQueue<string>>();

@@ -30,6 +30,18 @@ export type SyncStatus = 'connecting' | 'synced' | 'saving' | 'offline' | 'close
 const ORIGIN = Symbol('server');
 const bytes = (b: Uint8Array | ArrayBuffer): Uint8Array => (b instanceof Uint8Array ? b : new Uint8Array(b));
 
+/** True when `ydoc` holds structs (inserted text) beyond state vector `theirs`. */
+function lacksText(theirs: Uint8Array, ydoc: Y.Doc): boolean {
+  let sv: Map<number, number>;
+  try {
+    sv = Y.decodeStateVector(theirs);
+  } catch {
+    return false;
+  }
+  for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(ydoc))) if (clock > (sv.get(client) ?? 0)) return true;
+  return false;
+}
+
 export class DocSync {
   readonly awareness: Awareness;
   status: SyncStatus = 'connecting';
@@ -152,6 +164,10 @@ export class DocSync {
       this.opened = r.doc;
       this.runs = r.runs ?? [];
       this.canEdit = r.canEdit;
+      // Edits the server lacks go back too: ones it relayed here but never wrote (its author was not
+      // acked: ADR 0031), or made here before this sync knew them. Only when it lacks inserted text
+      // (state vectors differ), so an ordinary reopen sends nothing.
+      if (r.canEdit && !this.inFlight && lacksText(bytes(r.stateVector), this.ydoc)) this.pending.unshift(Y.encodeStateAsUpdate(this.ydoc, bytes(r.stateVector)));
       this.synced = true;
       this.setStatus(this.pending.length ? 'saving' : 'synced');
       this.sendAwareness();
