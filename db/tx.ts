@@ -31,6 +31,11 @@ export function isSqlite(db: Db): boolean {
   return typeof client?.pragma === 'function';
 }
 
+/** True inside a {@link transaction} body (its awaited continuations included). */
+export function inTransaction(): boolean {
+  return current.getStore() !== undefined;
+}
+
 export async function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   const outer = current.getStore();
   if (outer) return fn(outer);

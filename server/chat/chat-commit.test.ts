@@ -5,7 +5,7 @@
  * Runs on SQLite and PostgreSQL (`npm run test:pg -- server/chat`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSqlite } from '../../db/tx.js';
+import { isSqlite, transaction } from '../../db/tx.js';
 import type { Message } from '../../protocol/chat.js';
 import type { MemberRow } from '../rooms/rooms.service.js';
 import { command, newUsers, rawDb, roomWith, startServer, until, type Client, type ClientSocket, type TestServer } from '../test/harness.js';
@@ -172,6 +172,22 @@ describe('chat:send group commit', () => {
     const [first, second] = await Promise.all([server.app.chat.send(m, 'once only', undefined, 'cid-batch-1'), server.app.chat.send(m, 'once only', undefined, 'cid-batch-1')]);
     expect(second.id).toBe(first.id);
     expect(await stored('once only')).toHaveLength(1);
+    expect(await seqOf(roomA)).toBe(a0 + 1);
+  });
+
+  it('a send inside a caller\'s transaction joins it instead of waiting for a batch, and rolls back with it', async () => {
+    const a0 = await seqOf(roomA);
+    const m = await member(roomA, ann);
+    const inside = await transaction(server.app.db, async () => server.app.chat.send(m, 'inside a transaction'));
+    expect(await stored('inside a transaction')).toEqual([{ id: inside.id, room_id: roomA }]);
+    expect(await seqOf(roomA)).toBe(a0 + 1);
+    await expect(
+      transaction(server.app.db, async () => {
+        await server.app.chat.send(m, 'rolled back with its transaction');
+        throw new Error('the caller fails');
+      }),
+    ).rejects.toThrow('the caller fails');
+    expect(await stored('rolled back with its transaction')).toEqual([]);
     expect(await seqOf(roomA)).toBe(a0 + 1);
   });
 

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { first } from '../../db/query.js';
 import { rooms } from '../../db/schema/index.js';
-import { savepoint, transaction, TransactionLost } from '../../db/tx.js';
+import { inTransaction, savepoint, transaction, TransactionLost } from '../../db/tx.js';
 import type { RoomFactName, RoomFacts } from '../../protocol/events.js';
 import type { AppServer } from '../plugins/socket-io.js';
 import { roomChannel } from './room-channels.js';
@@ -61,22 +61,31 @@ export class RoomEvents {
    * shared transaction itself fails (its COMMIT, a PostgreSQL deadlock), every write of it is retried
    * alone, so a failure still rejects exactly the writes it concerns.
    *
-   * Order: the batch takes its place in each of its rooms' chains (like {@link broadcast}) before it
-   * writes, and sends in call order before giving the place up, so facts of one room are numbered and
-   * sent in call order on this node. The number lives in the rooms row only (never in memory): with
+   * Order: the batch takes its place in each of its rooms' chains (like {@link broadcast}) when it is
+   * flushed, writes, and sends in the order the writes were asked for before giving the place up, so
+   * facts of one room are numbered and sent in the same order on this node. The number lives in the rooms row only (never in memory): with
    * several nodes the row lock (PostgreSQL) or the write lock (shared SQLite) orders them.
    */
   persist<E extends RoomFactName, T>(roomId: number, event: E, write: (tx: Db) => Promise<Persisted<E, T> | undefined>): Promise<{ value: T; seq: number } | undefined> {
     return new Promise((resolve, reject) => {
-      if (this.pending.length === 0) setImmediate(() => void this.flush());
-      this.pending.push({ roomId, event, write: write as Pending['write'], resolve: resolve as Pending['resolve'], reject });
+      const p: Pending = { roomId, event, write: write as Pending['write'], resolve: resolve as Pending['resolve'], reject };
+      // Inside a caller's transaction: join it, alone (a batch must never commit or roll back with
+      // someone else's transaction, and waiting for the next turn would wait for that transaction).
+      if (inTransaction()) return void this.flush([p]);
+      if (this.pending.length === 0) setImmediate(() => void this.flush(this.takePending()));
+      this.pending.push(p);
     });
   }
 
-  private async flush(): Promise<void> {
+  private takePending(): Pending[] {
     const batch = this.pending;
     this.pending = [];
-    // A place in the chain of every room of the batch, taken now (call order), released after sending.
+    return batch;
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    // A place in the chain of every room of the batch, taken now (after the facts that reached the
+    // chain earlier), released after sending: numbering order = sending order per room.
     const releases: (() => void)[] = [];
     const waits: Promise<void>[] = [];
     for (const roomId of new Set(batch.map((p) => p.roomId))) {
