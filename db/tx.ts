@@ -31,6 +31,11 @@ export function isSqlite(db: Db): boolean {
   return typeof client?.pragma === 'function';
 }
 
+/** True inside a {@link transaction} body (its awaited continuations included). */
+export function inTransaction(): boolean {
+  return current.getStore() !== undefined;
+}
+
 export async function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   const outer = current.getStore();
   if (outer) return fn(outer);
@@ -56,6 +61,44 @@ export async function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promis
     }
   } finally {
     release();
+  }
+}
+
+/**
+ * Runs `fn` inside a SAVEPOINT of the transaction `tx` (call it from a {@link transaction} body):
+ * when `fn` throws, only its own statements are undone and the transaction goes on (group commit:
+ * one failing message must not take its batch with it). PostgreSQL: drizzle's nested transaction
+ * (a savepoint). SQLite: SAVEPOINT / RELEASE / ROLLBACK TO on the one connection. If the error
+ * already ended the whole transaction (SQLite does that on I/O errors), {@link TransactionLost} is
+ * thrown: rethrow it from the transaction body.
+ */
+export async function savepoint<T>(tx: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  if (!isSqlite(tx)) {
+    const pg = tx as unknown as { transaction<R>(body: (inner: unknown) => Promise<R>): Promise<R> };
+    return pg.transaction((inner) => fn(inner as Db));
+  }
+  const client = tx.$client as unknown as SqliteClient;
+  client.prepare('SAVEPOINT one_of_batch').run();
+  try {
+    const result = await fn(tx);
+    client.prepare('RELEASE one_of_batch').run();
+    return result;
+  } catch (err) {
+    if (!client.inTransaction) throw new TransactionLost(err);
+    client.prepare('ROLLBACK TO one_of_batch').run();
+    client.prepare('RELEASE one_of_batch').run();
+    throw err;
+  }
+}
+
+/**
+ * Thrown by {@link savepoint} when the error ended the whole transaction, not just the savepoint
+ * (SQLite: an I/O error, a trigger's RAISE(ROLLBACK)): everything the transaction did so far is
+ * gone, so its caller must fail the transaction rather than go on outside it.
+ */
+export class TransactionLost extends Error {
+  constructor(readonly cause: unknown) {
+    super(`the transaction was rolled back: ${(cause as Error)?.message ?? String(cause)}`);
   }
 }
 

@@ -9,11 +9,14 @@
 import { and, eq, isNull, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { streamSessions, usageSamples, userActivityDays } from '../../db/schema/index.js';
-import { localDay } from '../study/local-time.js';
+import { localDay, nextLocalMidnight } from '../study/local-time.js';
 
 export class ActivityRecorder {
   private readonly seen = new Set<number>();
+  /** The local day of `seen`, known to hold for instants in [dayFrom, dayUntil): one Intl call a day, not one per message (issue 18). */
   private seenDay = '';
+  private dayFrom = 0;
+  private dayUntil = 0;
   private peak = 0;
 
   constructor(
@@ -24,14 +27,19 @@ export class ActivityRecorder {
 
   /** The user was active now. At most one write per user per day. */
   async active(userId: number): Promise<void> {
-    const day = localDay(this.now(), this.tz);
-    if (day !== this.seenDay) {
-      this.seen.clear();
-      this.seenDay = day;
+    const now = this.now();
+    if (now < this.dayFrom || now >= this.dayUntil) {
+      const day = localDay(now, this.tz);
+      this.dayFrom = now;
+      this.dayUntil = nextLocalMidnight(now, this.tz);
+      if (day !== this.seenDay) {
+        this.seen.clear();
+        this.seenDay = day;
+      }
     }
     if (this.seen.has(userId)) return;
     this.seen.add(userId);
-    await this.db.insert(userActivityDays).values({ day, userId }).onConflictDoNothing();
+    await this.db.insert(userActivityDays).values({ day: this.seenDay, userId }).onConflictDoNothing();
   }
 
   /** A socket connected or left: `current` sockets are connected now. */

@@ -85,36 +85,43 @@ export class ChatService {
       if (earlier) return earlier;
       throw err;
     }
-    if (replyToId !== undefined && !(await first(this.db.select({ id: messages.id }).from(messages).where(and(eq(messages.id, replyToId), eq(messages.roomId, roomId))).limit(1)))) {
-      throw new AppError('NOT_FOUND', 'The message you reply to is not in this room.');
+    let replyTo: Message['replyTo'] = null;
+    if (replyToId !== undefined) {
+      const target = await first(
+        this.db
+          .select({ id: messages.id, userId: messages.userId, text: messages.text, deletedAt: messages.deletedAt })
+          .from(messages)
+          .where(and(eq(messages.id, replyToId), eq(messages.roomId, roomId)))
+          .limit(1),
+      );
+      if (!target) throw new AppError('NOT_FOUND', 'The message you reply to is not in this room.');
+      const deleted = target.deletedAt !== null;
+      replyTo = { id: target.id, authorName: (await this.caches.publicUser(target.userId)).displayName, excerpt: deleted ? '' : excerpt(target.text), deleted };
     }
     const mentions = await this.resolveMentions(roomId, text);
-    const row = await transaction(this.db, async (tx) => {
+    const author = await this.caches.publicUser(userId);
+    // Insert, member row, room's activity and seq: one transaction, shared with the other messages of
+    // this event-loop turn (group commit), numbered and broadcast after the commit (ADR 0030).
+    const out = await this.events.persist(roomId, 'chat:message', async (tx) => {
       const [inserted] = await tx
         .insert(messages)
         .values({ roomId, userId, text, replyToId: replyToId ?? null, mentions: JSON.stringify(mentions), createdAt: now, clientId: clientId ?? null, attachments: attachments?.length ? JSON.stringify(attachments) : null })
         // A second message with the same (user, clientId) is a retry: insert nothing, return nothing.
         .onConflictDoNothing({ target: [messages.userId, messages.clientId] })
-        .returning();
+        .returning({ id: messages.id });
       if (!inserted) return undefined;
-      await tx.update(rooms).set({ lastActivityAt: now }).where(eq(rooms.id, roomId));
       await tx
         .update(roomMembers)
         .set({ lastMessageAt: now, lastReadMessageId: inserted.id })
         .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
-      return inserted;
+      // A new message has no reactions yet.
+      const message: Message = { id: inserted.id, roomId, author, text, replyTo, reactions: [], mentions, createdAt: now, editedAt: null, deleted: false, ...(attachments?.length ? { attachments } : {}) };
+      return { fact: { message }, value: message, room: { lastActivityAt: now } };
     });
-    if (!row) return (await this.sentWith(member, clientId!))!;
-    this.caches.noteMember(roomId, userId, { lastMessageAt: now, lastReadMessageId: row.id });
-    // A new message has no reactions yet: only a reply needs the full DTO query.
-    let message: Message;
-    if (replyToId === undefined) {
-      message = { id: row.id, roomId, author: await this.caches.publicUser(userId), text, replyTo: null, reactions: [], mentions, createdAt: now, editedAt: null, deleted: false, ...(attachments?.length ? { attachments } : {}) };
-    } else {
-      message = (await this.toDtos([row]))[0]!;
-    }
-    await this.events.broadcast(roomId, 'chat:message', { message });
-    await this.notify.activity(roomId, row.id, userId);
+    if (!out) return (await this.sentWith(member, clientId!))!;
+    const message = out.value;
+    this.caches.noteMember(roomId, userId, { lastMessageAt: now, lastReadMessageId: message.id });
+    await this.notify.activity(roomId, message.id, userId);
     const others = mentions.filter((id) => id !== userId);
     if (others.length) await this.notify.mentioned(others, roomId, message);
     return message;

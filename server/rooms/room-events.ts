@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { first } from '../../db/query.js';
 import { rooms } from '../../db/schema/index.js';
+import { inTransaction, savepoint, transaction, TransactionLost } from '../../db/tx.js';
 import type { RoomFactName, RoomFacts } from '../../protocol/events.js';
 import type { AppServer } from '../plugins/socket-io.js';
 import { roomChannel } from './room-channels.js';
@@ -16,15 +17,162 @@ interface Emitter {
  */
 type Listener = (fact: { roomId: number; seq: number } & Record<string, unknown>) => void;
 
+type RoomRow = typeof rooms.$inferSelect;
+
+/** What a {@link RoomEvents.persist} write did: the fact to send, the caller's value, and other columns of the room row to set with the seq. */
+export interface Persisted<E extends RoomFactName, T> {
+  fact: RoomFacts[E];
+  value: T;
+  room?: Partial<Pick<RoomRow, 'lastActivityAt'>>;
+}
+
+/** One write waiting for the group commit of its event-loop turn. */
+interface Pending {
+  roomId: number;
+  event: RoomFactName;
+  write: (tx: Db) => Promise<Persisted<RoomFactName, unknown> | undefined>;
+  resolve: (out: { value: unknown; seq: number } | undefined) => void;
+  reject: (err: unknown) => void;
+  /** Set by the batch: the write's outcome (undefined = the write chose to write nothing). */
+  done?: { persisted: Persisted<RoomFactName, unknown>; seq: number } | { persisted: undefined } | { error: unknown };
+}
+
 export class RoomEvents {
   private readonly listeners = new Map<RoomFactName, Listener[]>();
   /** Per room, the end of the chain of broadcasts in flight on this node (numbered and sent one after the other). */
   private readonly tails = new Map<number, Promise<void>>();
 
+  /** Writes asked for in this event-loop turn, committed together (see {@link persist}). */
+  private pending: Pending[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly io: AppServer,
   ) {}
+
+  /**
+   * Writes a fact's rows, numbers the fact in the same transaction, and sends it after the commit:
+   * one commit per fact instead of two (issue 18, ADR 0030). `write` runs in the transaction (database
+   * work only) and returns the fact, or undefined to write nothing (no number, nothing sent, resolves
+   * undefined). Resolves once committed and sent, so "acknowledged means persisted" holds.
+   *
+   * Group commit: the writes asked for within one event-loop turn share one transaction (each in a
+   * savepoint: a write that throws rejects its own caller only and leaves nothing behind). If the
+   * shared transaction itself fails (its COMMIT, a PostgreSQL deadlock), every write of it is retried
+   * alone, so a failure still rejects exactly the writes it concerns.
+   *
+   * Order: the batch takes its place in each of its rooms' chains (like {@link broadcast}) when it is
+   * flushed, writes, and sends in the order the writes were asked for before giving the place up, so
+   * facts of one room are numbered and sent in the same order on this node. The number lives in the rooms row only (never in memory): with
+   * several nodes the row lock (PostgreSQL) or the write lock (shared SQLite) orders them.
+   */
+  persist<E extends RoomFactName, T>(roomId: number, event: E, write: (tx: Db) => Promise<Persisted<E, T> | undefined>): Promise<{ value: T; seq: number } | undefined> {
+    return new Promise((resolve, reject) => {
+      const p: Pending = { roomId, event, write: write as Pending['write'], resolve: resolve as Pending['resolve'], reject };
+      // Inside a caller's transaction: join it, alone (a batch must never commit or roll back with
+      // someone else's transaction, and waiting for the next turn would wait for that transaction).
+      if (inTransaction()) return void this.flush([p]);
+      if (this.pending.length === 0) setImmediate(() => void this.flush(this.takePending()));
+      this.pending.push(p);
+    });
+  }
+
+  private takePending(): Pending[] {
+    const batch = this.pending;
+    this.pending = [];
+    return batch;
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    // A place in the chain of every room of the batch, taken now (after the facts that reached the
+    // chain earlier), released after sending: numbering order = sending order per room.
+    const releases: (() => void)[] = [];
+    const waits: Promise<void>[] = [];
+    for (const roomId of new Set(batch.map((p) => p.roomId))) {
+      const before = this.tails.get(roomId) ?? Promise.resolve();
+      let release!: () => void;
+      const mine = new Promise<void>((resolve) => (release = resolve));
+      const tail = before.then(() => mine);
+      this.tails.set(roomId, tail);
+      waits.push(before);
+      releases.push(() => {
+        release();
+        if (this.tails.get(roomId) === tail) this.tails.delete(roomId);
+      });
+    }
+    try {
+      await Promise.all(waits);
+      await this.writeBatch(batch);
+      for (const p of batch) {
+        const done = p.done!;
+        if ('error' in done) p.reject(done.error);
+        else if (!done.persisted) p.resolve(undefined);
+        else {
+          this.send(p.roomId, p.event, done.persisted.fact, done.seq);
+          p.resolve({ value: done.persisted.value, seq: done.seq });
+        }
+      }
+    } catch (err) {
+      for (const p of batch) if (!p.done) p.reject(err);
+    } finally {
+      for (const release of releases) release();
+    }
+  }
+
+  /** Sets `done` on every write of the batch. */
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    if (batch.length === 1) {
+      const [p] = batch;
+      try {
+        p!.done = await transaction(this.db, (tx) => this.writeOne(tx, p!));
+      } catch (error) {
+        p!.done = { error };
+      }
+      return;
+    }
+    // Rooms' rows are locked in one order by every batch (PostgreSQL, several nodes: no deadlock
+    // between two batches); a room's writes keep their call order (the sort is stable).
+    const ordered = [...batch].sort((a, b) => a.roomId - b.roomId);
+    try {
+      const outcomes = await transaction(this.db, async (tx) => {
+        const out = new Map<Pending, NonNullable<Pending['done']>>();
+        for (const p of ordered) {
+          try {
+            out.set(p, await savepoint(tx, (sp) => this.writeOne(sp, p)));
+          } catch (error) {
+            // The whole transaction is gone: go no further outside it (every write is retried alone).
+            if (error instanceof TransactionLost) throw error;
+            out.set(p, { error });
+          }
+        }
+        return out;
+      });
+      for (const p of batch) p.done = outcomes.get(p);
+    } catch {
+      // The shared transaction failed as a whole: nothing of it was written. Each write alone, in call order.
+      for (const p of batch) {
+        try {
+          p.done = await transaction(this.db, (tx) => this.writeOne(tx, p));
+        } catch (error) {
+          p.done = { error };
+        }
+      }
+    }
+  }
+
+  private async writeOne(tx: Db, p: Pending): Promise<NonNullable<Pending['done']>> {
+    const persisted = await p.write(tx);
+    if (!persisted) return { persisted: undefined };
+    const row = await first(
+      tx
+        .update(rooms)
+        .set({ ...persisted.room, seq: sql`${rooms.seq} + 1` })
+        .where(eq(rooms.id, p.roomId))
+        .returning({ seq: rooms.seq }),
+    );
+    if (!row) throw new Error(`room ${p.roomId} is gone`);
+    return { persisted, seq: row.seq };
+  }
 
   /**
    * Numbers the fact (the room row's seq, bumped in the database) and sends it. Facts of one room
@@ -60,8 +208,14 @@ export class RoomEvents {
       return 0;
     }
     if (!row) return 0;
+    this.send(roomId, event, fact, row.seq);
+    return row.seq;
+  }
+
+  /** Sends a numbered fact to the room and tells this node's listeners. */
+  private send(roomId: number, event: RoomFactName, fact: unknown, seq: number): void {
     // The generic event name defeats Socket.IO's overloads; RoomFacts keeps the payload honest.
-    const payload = { ...fact, roomId, seq: row.seq };
+    const payload = { ...(fact as object), roomId, seq };
     (this.io.to(roomChannel(roomId)) as unknown as Emitter).emit(event, payload);
     for (const fn of this.listeners.get(event) ?? []) {
       try {
@@ -71,7 +225,6 @@ export class RoomEvents {
         process.emitWarning(`room fact listener for ${event} failed: ${(err as Error).message}`);
       }
     }
-    return row.seq;
   }
 
   /**
