@@ -21,7 +21,7 @@ describe('registration modes', () => {
   it('the first account can always register on an empty instance, even when closed', async () => {
     const fresh = await startServer();
     try {
-      fresh.app.instance.update({ registration: 'closed' }, 0);
+      await fresh.app.instance.update({ registration: 'closed' }, 0);
       const info = await new Client(fresh.url).get('/api/instance');
       expect(info.body).toMatchObject({ registration: 'closed', firstUser: true });
       const first = await new Client(fresh.url).post('/api/auth/register', { username: 'founder', password: 'correct horse battery' });
