@@ -2,8 +2,7 @@
  * Seek thumbnails (video sprite + WebVTT) and audio waveforms (issue 11, item 5 of the previews),
  * made by the thumbnailer through our FFmpeg runner on real generated media (testsrc2, sine).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -12,7 +11,7 @@ import { findFfmpeg } from '../../media/ffmpeg-binary.js';
 import { seekPlan, seekVtt } from '../../media/file-presets.js';
 import { newUsers, roomWith, startServer, type Client, type TestServer } from '../test/harness.js';
 import { seekKey, seekMetaKey, waveKey } from './storage.js';
-import { sha256, uploadBytes } from './test-helpers.js';
+import { makeMedia, sha256, uploadBytes } from './test-helpers.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
 
@@ -34,12 +33,7 @@ afterAll(async () => {
   await server.dispose();
 });
 
-function make(name: string, args: string[]): Buffer {
-  const out = join(dir, name);
-  const r = spawnSync(ffmpeg!, ['-hide_banner', '-loglevel', 'error', '-y', ...args, out]);
-  if (r.status !== 0) throw new Error(r.stderr.toString());
-  return readFileSync(out);
-}
+const make = (name: string, args: string[]): Buffer => makeMedia(ffmpeg!, dir, name, args);
 
 const media = async (c: Client, fileId: number) => (await c.get(`/api/rooms/${roomId}/files/${fileId}/media`)).body;
 

@@ -4,7 +4,6 @@
  * and seek thumbnails, an audio file's waveform (`files:extras`). Members only: an outsider, a
  * member of another room, a kicked member and an anonymous socket never receive them.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findFfmpeg } from '../../media/ffmpeg-binary.js';
 import { Client, command, newUsers, nextEvent, roomWith, startServer, type ClientSocket, type TestServer } from '../test/harness.js';
-import { uploadBytes } from './test-helpers.js';
+import { makeMedia, uploadBytes } from './test-helpers.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
@@ -51,12 +50,7 @@ afterAll(async () => {
   await server.dispose();
 });
 
-function make(name: string, args: string[]): Buffer {
-  const out = join(dir, name);
-  const r = spawnSync(ffmpeg!, ['-hide_banner', '-loglevel', 'error', '-y', ...args, out]);
-  if (r.status !== 0) throw new Error(r.stderr.toString());
-  return readFileSync(out);
-}
+const make = (name: string, args: string[]): Buffer => makeMedia(ffmpeg!, dir, name, args);
 
 describe('thumbnails, posters, seek thumbnails and waveforms are pushed to members', () => {
   let memberSock: ClientSocket;

@@ -1,10 +1,21 @@
 /** Test helpers for room files: raw tus requests and tus-js-client uploads against the real server. */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Upload } from 'tus-js-client';
 import { TUS_PATH } from '../../protocol/files-constants.js';
 import type { Client } from '../test/harness.js';
 
 export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Generates a media file with FFmpeg (`args` = inputs and codecs, e.g. lavfi testsrc2/sine) into `dir` and returns its bytes. */
+export function makeMedia(ffmpeg: string, dir: string, name: string, args: string[]): Buffer {
+  const out = join(dir, name);
+  const r = spawnSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...args, out]);
+  if (r.status !== 0) throw new Error(r.stderr.toString());
+  return readFileSync(out);
+}
 
 export function metadataHeader(meta: Record<string, string>): string {
   return Object.entries(meta)
