@@ -197,10 +197,10 @@ export async function ok<T = any>(p: Promise<{ ok: true; data: unknown } | { ok:
   return ack.data as T;
 }
 
-/** Polls `cond` every 10 ms until it holds; throws `timed out: what` after `timeoutMs`. */
-export async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+/** Polls `cond` (sync or async) every 10 ms until it holds; throws `timed out: what` after `timeoutMs`. */
+export async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
