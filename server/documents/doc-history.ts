@@ -13,7 +13,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, type SQL } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Db } from '../../db/client.js';
-import { transaction } from '../../db/tx.js';
+import { affectedRows, transaction } from '../../db/tx.js';
 import { docUpdates, docVersions, documents, users } from '../../db/schema/index.js';
 import { DOC_HISTORY_PAGE, DOC_SESSION_GAP_MS, DOC_TEXT } from '../../protocol/docs-constants.js';
 import type { DocHistory, DocHistorySession, DocVersion } from '../../protocol/docs.js';
@@ -329,7 +329,10 @@ export class DocHistoryStore {
     y.destroy();
     const upto = rows.at(-1)!.id;
 
-    await transaction(this.db, async (tx) => {
+    const pruned = await transaction(this.db, async (tx) => {
+      // Another node pruning the same document at the same time: the later one changes nothing.
+      const moved = affectedRows(await tx.update(documents).set({ base, baseUpto: upto }).where(and(eq(documents.id, docId), eq(documents.baseUpto, doc.baseUpto))));
+      if (moved === 0) return false;
       const checkpoints = sessions.map((s) => ({
         docId,
         kind: 'session' as const,
@@ -344,9 +347,10 @@ export class DocHistoryStore {
         snapshot: snapshots.get(s.upto)!,
       }));
       for (let i = 0; i < checkpoints.length; i += 200) await tx.insert(docVersions).values(checkpoints.slice(i, i + 200));
-      await tx.update(documents).set({ base, baseUpto: upto }).where(eq(documents.id, docId));
       await tx.delete(docUpdates).where(and(eq(docUpdates.docId, docId), lte(docUpdates.id, upto)));
+      return true;
     });
+    if (!pruned) return 0;
     onBase?.(base.byteLength);
     return rows.length;
   }

@@ -10,7 +10,7 @@
  * document's timeline (who changed what, when); after each snapshot, updates older than the
  * history window are folded into the history base (doc-history.ts).
  */
-import { and, asc, count, desc, eq, gt } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, lte } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Db } from '../../db/client.js';
 import { transaction } from '../../db/tx.js';
@@ -49,6 +49,12 @@ interface LiveDoc {
   baseBytes: number;
   tailCount: number;
   lastUpdateId: number;
+  /**
+   * Every stored update with an id up to this one is applied to `ydoc`. One node: the highest id
+   * it wrote. Several nodes ({@link DocumentsOptions.shared}): the last row read from the database
+   * (other nodes write this document too), so a snapshot never claims updates it lacks.
+   */
+  seenUpto: number;
   /** Sockets that opened it. */
   subscribers: Set<string>;
   /** Relayed awareness states by Yjs client id, with the socket that owns each. */
@@ -71,10 +77,19 @@ export interface DocumentsOptions {
   evictAfterMs: number;
   /** Updates younger than this stay in the log (the full timeline); older ones are folded into the history base after a snapshot. */
   historyWindowMs: number;
+  /**
+   * Several server processes write this database (scale-out, ADR 0037): another node may hold the
+   * same document open and store updates this node never applied. The in-memory copy then catches
+   * up from the log before it is read (open, export, restore, versions, snapshots) and every
+   * `catchUpEveryMs` while someone here has it open.
+   */
+  shared?: { catchUpEveryMs: number };
 }
 
 /** Restores are stored and relayed like any other update; this origin marks the server's own transaction. */
 const RESTORE = Symbol('restore');
+/** Updates read back from the log (written by another node): applied, never stored again. */
+const CATCH_UP = Symbol('catch-up');
 const FULL = 'This document is full (its size cap counts the text, its edit log and its kept history).';
 
 export class DocumentsService {
@@ -92,6 +107,13 @@ export class DocumentsService {
    * after the relay with the sender's own cursor, already schema-checked; they must not throw.
    */
   readonly cursorTaps: ((docId: number, userId: number, cursor: AwarenessCursor) => void)[] = [];
+  /**
+   * Several nodes: what catching up added to this node's copy (another node's updates), for this
+   * node's subscribers. They normally got it already through the Socket.IO relay; this closes the
+   * gap of a relay sent just before a socket opened the document here, and of a lost relay.
+   */
+  onCaughtUp: (roomId: number, docId: number, update: Uint8Array) => void = () => {};
+  private catchUpTimer?: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly db: Db,
@@ -99,6 +121,10 @@ export class DocumentsService {
     private readonly opts: DocumentsOptions = { compactEvery: 500, evictAfterMs: 30_000, historyWindowMs: 30 * 86_400_000 },
   ) {
     this.history = new DocHistoryStore(db);
+    if (opts.shared) {
+      this.catchUpTimer = setInterval(() => void this.catchUpOpen(), opts.shared.catchUpEveryMs);
+      this.catchUpTimer.unref?.();
+    }
   }
 
   /** Bytes counted against the size cap: snapshot + tail + history base. */
@@ -238,6 +264,7 @@ export class DocumentsService {
         baseBytes: row.base?.byteLength ?? 0,
         tailCount: tail.length,
         lastUpdateId: tail.at(-1)?.id ?? row.snapshotUpto,
+        seenUpto: tail.at(-1)?.id ?? row.snapshotUpto,
         subscribers: new Set(),
         awareness: new Map(),
         compacting: false,
@@ -258,7 +285,7 @@ export class DocumentsService {
 
   /** Adds a subscriber and returns what the client lacks (diff against its state vector). */
   async open(roomId: number, docId: number, socketId: string, stateVector?: Uint8Array): Promise<{ update: Uint8Array; stateVector: Uint8Array; awareness: Uint8Array | null; runs: DocRun[] }> {
-    const live = await this.load(roomId, docId);
+    const live = await this.fresh(roomId, docId);
     live.subscribers.add(socketId);
     clearTimeout(live.evictTimer);
     let update: Uint8Array;
@@ -359,14 +386,17 @@ export class DocumentsService {
       const last = batch.at(-1)!;
       try {
         const ids = await transaction(this.db, async (tx) => {
-          const rows = await tx
+          // The document's row first: its lock (PostgreSQL; SQLite has one writer) is held from
+          // before the ids are drawn until the commit, so one document's rows become visible in id
+          // order even when several nodes write it, and reading "ids after n" never skips one.
+          await tx.update(documents).set({ updatedAt: last.at, lastEditorId: last.userId, storedBytes: live.storedBytes }).where(eq(documents.id, live.id));
+          return tx
             .insert(docUpdates)
             .values(batch.map((q) => ({ docId: live.id, userId: q.userId, data: Buffer.from(q.update), createdAt: q.at, added: q.added, removed: q.removed, restoredFrom: q.restoredFrom })))
             .returning({ id: docUpdates.id });
-          await tx.update(documents).set({ updatedAt: last.at, lastEditorId: last.userId, storedBytes: live.storedBytes }).where(eq(documents.id, live.id));
-          return rows;
         });
         for (const r of ids) live.lastUpdateId = Math.max(live.lastUpdateId, r.id);
+        if (!this.opts.shared) live.seenUpto = live.lastUpdateId;
         live.tailCount += batch.length;
         for (const q of batch) q.settle();
       } catch (err) {
@@ -411,7 +441,7 @@ export class DocumentsService {
     await this.get(roomId, docId);
     const [{ n } = { n: 0 }] = await this.db.select({ n: count() }).from(docVersions).where(and(eq(docVersions.docId, docId), eq(docVersions.kind, 'named')));
     if (n >= DOC_VERSIONS_MAX) throw new AppError('CONFLICT', `A document keeps at most ${DOC_VERSIONS_MAX} named versions.`);
-    const live = await this.load(roomId, docId);
+    const live = await this.fresh(roomId, docId);
     const snapshot = Buffer.from(Y.encodeSnapshot(Y.snapshot(live.ydoc)));
     const [row] = await this.db
       .insert(docVersions)
@@ -428,7 +458,7 @@ export class DocumentsService {
    */
   async restore(roomId: number, docId: number, userId: number, upto: number): Promise<Uint8Array | null> {
     const target = await this.textAt(roomId, docId, upto);
-    const live = await this.load(roomId, docId);
+    const live = await this.fresh(roomId, docId);
     const ytext = live.ydoc.getText(DOC_TEXT);
     const current = ytext.toString();
     if (current === target) return null;
@@ -465,7 +495,7 @@ export class DocumentsService {
 
   /** The current text (export, tests). */
   async text(roomId: number, docId: number): Promise<string> {
-    const live = await this.load(roomId, docId);
+    const live = await this.fresh(roomId, docId);
     const s = live.ydoc.getText(DOC_TEXT).toString();
     if (live.subscribers.size === 0) this.close(docId, '');
     return s;
@@ -512,12 +542,14 @@ export class DocumentsService {
   async compact(docId: number): Promise<void> {
     const live = this.live.get(docId);
     if (!live || this.stopped) return;
-    const upto = live.lastUpdateId;
+    await this.catchUp(live);
+    const upto = live.seenUpto;
     const snapshot = Y.encodeStateAsUpdate(live.ydoc);
+    // Never behind a snapshot another node wrote: the log before that one may be pruned already.
     await this.db
       .update(documents)
       .set({ snapshot: Buffer.from(snapshot), snapshotUpto: upto, storedBytes: snapshot.byteLength })
-      .where(eq(documents.id, docId));
+      .where(and(eq(documents.id, docId), lte(documents.snapshotUpto, upto)));
     live.storedBytes = snapshot.byteLength;
     live.tailCount = 0;
     // Pruning is housekeeping: if it fails, nothing is lost and the next snapshot tries again.
@@ -543,8 +575,55 @@ export class DocumentsService {
     }
   }
 
+  /** The document in memory, caught up with what other nodes stored (see {@link DocumentsOptions.shared}). */
+  private async fresh(roomId: number, docId: number): Promise<LiveDoc> {
+    const live = await this.load(roomId, docId);
+    await this.catchUp(live);
+    return live;
+  }
+
+  /**
+   * Several nodes: applies the stored updates after `seenUpto` (other nodes' and, harmlessly, this
+   * node's own: Yjs ignores what it has) and hands what changed here to {@link onCaughtUp}.
+   * One node: nothing to do, this node wrote every row.
+   */
+  private async catchUp(live: LiveDoc): Promise<void> {
+    if (!this.opts.shared) return;
+    const rows = await this.db
+      .select({ id: docUpdates.id, data: docUpdates.data })
+      .from(docUpdates)
+      .where(and(eq(docUpdates.docId, live.id), gt(docUpdates.id, live.seenUpto)))
+      .orderBy(asc(docUpdates.id));
+    if (rows.length === 0 || this.live.get(live.id) !== live) return;
+    const added: Uint8Array[] = [];
+    const capture = (u: Uint8Array, origin: unknown) => {
+      if (origin === CATCH_UP) added.push(u);
+    };
+    live.ydoc.on('update', capture);
+    try {
+      live.ydoc.transact(() => {
+        for (const r of rows) Y.applyUpdate(live.ydoc, new Uint8Array(r.data), CATCH_UP);
+      }, CATCH_UP);
+    } finally {
+      live.ydoc.off('update', capture);
+    }
+    live.seenUpto = Math.max(live.seenUpto, rows.at(-1)!.id);
+    live.lastUpdateId = Math.max(live.lastUpdateId, live.seenUpto);
+    live.tailCount += rows.length;
+    if (added.length > 0) this.onCaughtUp(live.roomId, live.id, added.length === 1 ? added[0]! : Y.mergeUpdates(added));
+  }
+
+  /** Several nodes: catches up every document someone here has open. */
+  private async catchUpOpen(): Promise<void> {
+    for (const live of [...this.live.values()]) {
+      if (live.subscribers.size === 0 || this.stopped) continue;
+      await this.catchUp(live).catch(() => {});
+    }
+  }
+
   stop(): void {
     this.stopped = true;
+    clearInterval(this.catchUpTimer);
     for (const t of this.timers) clearTimeout(t);
     for (const id of [...this.live.keys()]) this.drop(id);
   }

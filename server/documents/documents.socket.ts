@@ -49,6 +49,10 @@ export function registerDocumentSockets(app: FastifyInstance, docs: DocumentsSer
     if (gone && roomId !== null) io.to(docChannel(docId)).except(socketId).volatile.emit('doc:awareness', { roomId, docId, update: gone });
   };
 
+  // Several nodes: another node's updates this node's copy just caught up with go to the sockets
+  // here that have the document open (those that already had them ignore them).
+  docs.onCaughtUp = (roomId, docId, update) => io.local.to(docChannel(docId)).emit('doc:updated', { roomId, docId, update });
+
   const requireOpen = (socketId: string, docId: number, roomId: number) => {
     if (open.get(socketId)?.get(docId) !== roomId) throw new AppError('CONFLICT', 'Open the document first.');
   };

@@ -18,6 +18,9 @@ export const RUNNER_ASSET = /^\/assets\/(?:[\w-]+-)?runner\.worker-[\w-]+\.js(?:
  * timed out where this policy passed — one run each on a loaded machine, not investigated
  * further: keep it minimal and re-run e2e/documents/code-pad.spec.ts when changing it.)
  */
+/** Several nodes: how often a node's open documents read the updates other nodes stored. */
+export const SHARED_CATCH_UP_MS = 2_000;
+
 export const RUNNER_CSP = "default-src 'none'; script-src 'self' 'unsafe-eval'; connect-src 'none'";
 
 declare module 'fastify' {
@@ -28,7 +31,13 @@ declare module 'fastify' {
 
 export const documentsPlugin = fp(
   async (app: FastifyInstance) => {
-    const docs = new DocumentsService(app.db, app.roomEvents, { compactEvery: 500, evictAfterMs: 30_000, historyWindowMs: app.config.docHistoryDays * 86_400_000 });
+    const docs = new DocumentsService(app.db, app.roomEvents, {
+      compactEvery: 500,
+      evictAfterMs: 30_000,
+      historyWindowMs: app.config.docHistoryDays * 86_400_000,
+      // Several nodes write the same documents: copies catch up from the log (ADR 0037).
+      ...(app.cluster.enabled ? { shared: { catchUpEveryMs: SHARED_CATCH_UP_MS } } : {}),
+    });
     app.decorate('documents', docs);
     registerDocumentSockets(app, docs);
     await app.register(documentsRoutes(docs));

@@ -2,6 +2,8 @@
  * The set-up the documents suites share: a real server, a room of dora (owner), ann and ben, an
  * outsider xavier, and one socket each (the members' in the room).
  */
+import * as Y from 'yjs';
+import { DOC_TEXT } from '../../protocol/docs-constants.js';
 import { command, newUsers, ok, roomWith, startServer, type Client, type ClientSocket, type TestServer } from '../test/harness.js';
 
 export interface DocRoom {
@@ -46,4 +48,20 @@ export async function disposeDocRoom(f: DocRoom | undefined): Promise<void> {
   if (!f) return;
   for (const s of [f.os, f.as, f.bs, f.xs]) s?.disconnect();
   await f.server?.dispose();
+}
+
+/** A typist: a Y.Doc whose every local change becomes one update to send. */
+export function typist(): { ydoc: Y.Doc; type(s: string): Uint8Array } {
+  const ydoc = new Y.Doc();
+  return {
+    ydoc,
+    type(s: string) {
+      let out: Uint8Array | null = null;
+      const grab = (u: Uint8Array) => (out = u);
+      ydoc.on('update', grab);
+      ydoc.getText(DOC_TEXT).insert(ydoc.getText(DOC_TEXT).length, s);
+      ydoc.off('update', grab);
+      return out!;
+    },
+  };
 }

@@ -14,7 +14,7 @@ import { DOC_TEXT } from '../../protocol/docs-constants.js';
 import type { DocSummary } from '../../protocol/docs.js';
 import { collect, command, nextEvent, ok, rawDb, until, type ClientSocket } from '../test/harness.js';
 import { DocSync } from '../../client/src/features/documents/docSync.js';
-import { disposeDocRoom, docRoom, restartDocRoom, type DocRoom } from './test-fixture.js';
+import { disposeDocRoom, docRoom, restartDocRoom, typist, type DocRoom } from './test-fixture.js';
 import { socketTransport } from './test-transport.js';
 
 let f: DocRoom | undefined;
@@ -29,22 +29,6 @@ const n = async (docId: number) => Number(await rowsOf(docId));
 
 async function newDoc(title: string): Promise<DocSummary> {
   return ok(command(f!.os, 'doc:create', { roomId: f!.roomId, title, kind: 'note' }));
-}
-
-/** A typist: a Y.Doc whose every local change becomes one update to send. */
-function typist(): { ydoc: Y.Doc; type(s: string): Uint8Array } {
-  const ydoc = new Y.Doc();
-  return {
-    ydoc,
-    type(s: string) {
-      let out: Uint8Array | null = null;
-      const grab = (u: Uint8Array) => (out = u);
-      ydoc.on('update', grab);
-      ydoc.getText(DOC_TEXT).insert(ydoc.getText(DOC_TEXT).length, s);
-      ydoc.off('update', grab);
-      return out!;
-    },
-  };
 }
 
 /** Sends a doc:update and records when (and whether) its ack came. */

@@ -9,7 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { io as ioc } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import type { Ack } from '../../protocol/ack.js';
+import { DOC_TEXT } from '../../protocol/docs-constants.js';
 import { Client, nextEvent, roomWith, type ClientSocket } from '../../server/test/harness.js';
 import { haveTools, startTopology, type Topology } from '../../deploy/topology.js';
 
@@ -106,6 +108,34 @@ describe.skipIf(!tools.ok)('cluster: 3 nodes + Redis + nginx', () => {
     const typing = nextEvent(as, 'chat:typing', (f) => f.roomId === roomId);
     await ok(command(bs, 'chat:typing', { roomId }));
     expect((await typing).user.id).toBe(bob.userId);
+  });
+
+  it('a document edited on two nodes: whoever opens it next, on either node, gets every word', async () => {
+    const doc = await ok<{ id: number }>(command(as, 'doc:create', { roomId, title: 'Across nodes', kind: 'note' }));
+    const ref = { roomId, docId: doc.id };
+    await ok(command(as, 'doc:open', ref));
+    await ok(command(bs, 'doc:open', ref));
+    // Ada types on her node; Bob gets it through the relay and types after it on his.
+    const adaDoc = new Y.Doc();
+    const typed = (y: Y.Doc, text: string): Uint8Array => {
+      const before = Y.encodeStateVector(y);
+      y.getText(DOC_TEXT).insert(y.getText(DOC_TEXT).length, text);
+      return Y.encodeStateAsUpdate(y, before);
+    };
+    const relayed = nextEvent<{ docId: number; update: ArrayBuffer }>(bs, 'doc:updated', (f) => f.docId === doc.id);
+    await ok(command(as, 'doc:update', { ...ref, update: typed(adaDoc, 'Ada on one node. ') }));
+    const bobDoc = new Y.Doc();
+    Y.applyUpdate(bobDoc, new Uint8Array((await relayed).update));
+    await ok(command(bs, 'doc:update', { ...ref, update: typed(bobDoc, 'Bob on another.') }));
+    // A new socket of each (sticky: on their own nodes) opens it: each node's copy has both.
+    for (const who of [ada, bob]) {
+      const s = await who.socket();
+      const opened = await ok<{ update: ArrayBuffer }>(command(s, 'doc:open', ref));
+      const y = new Y.Doc();
+      Y.applyUpdate(y, new Uint8Array(opened.update));
+      expect(y.getText(DOC_TEXT).toString(), `opened on ${who === ada ? adaNode : bobNode}`).toBe('Ada on one node. Bob on another.');
+      s.close();
+    }
   });
 
   it('each node sees the other node’s user as present', async () => {
