@@ -7,18 +7,19 @@
  *  - Download: the same file through our route (curl, whole and a 100 MB middle Range) vs curl from
  *    a plain static server (python3 -m http.server) serving the same bytes.
  *  - Search: `files` file rows in one room (realistic names, 8 kinds, 20 uploaders, 200 folders),
- *    then HTTP search latency over name fragments, kinds and uploaders.
+ *    then HTTP search latency over name fragments, kinds and uploaders (SQLite; the same rows and
+ *    queries on both dialects, PostgreSQL with and without pg_trgm: bench/files-search.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFile, open, rm, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileFolders, roomFiles } from '../db/schema/index.js';
-import { FILE_KINDS } from '../protocol/files-constants.js';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import type { BenchReport } from './lib/report.js';
-import { distribution, type Table } from './lib/stats.js';
+import { type Table } from './lib/stats.js';
+import { measureSearch, pathKind } from './files-search.js';
 import { makeDataDir, removeDataDir } from './lib/tempdir.js';
 
 export interface FilesOptions {
@@ -75,22 +76,6 @@ function curlPatch(url: string, file: string, cookie: string): Promise<{ status:
       resolve({ status, fileId: Number(/^x-file-id: *(\d+)/im.exec(head)?.[1] ?? 0) });
     });
   });
-}
-
-function pathKind(i: number): { name: string; kind: (typeof FILE_KINDS)[number]; mime: string } {
-  const subjects = ['linear algebra', 'organic chemistry', 'microeconomics', 'thermodynamics', 'medieval history', 'statistics', 'databases', 'compilers', 'anatomy', 'poetry'];
-  const what = ['lecture', 'past paper', 'notes', 'slides', 'summary', 'recording', 'photo', 'worksheet', 'answers', 'reading'];
-  const kinds = [
-    { kind: 'pdf', mime: 'application/pdf', ext: 'pdf' },
-    { kind: 'image', mime: 'image/jpeg', ext: 'jpg' },
-    { kind: 'video', mime: 'video/mp4', ext: 'mp4' },
-    { kind: 'audio', mime: 'audio/mpeg', ext: 'mp3' },
-    { kind: 'text', mime: 'text/plain', ext: 'md' },
-    { kind: 'archive', mime: 'application/zip', ext: 'zip' },
-    { kind: 'other', mime: 'application/octet-stream', ext: 'bin' },
-  ] as const;
-  const k = kinds[i % kinds.length]!;
-  return { name: `${subjects[(i * 7) % subjects.length]} ${what[(i * 13) % what.length]} week ${1 + (i % 14)} v${i}.${k.ext}`, kind: k.kind, mime: k.mime };
 }
 
 export async function filesBench(opts: FilesOptions): Promise<BenchReport> {
@@ -201,35 +186,7 @@ export async function filesBench(opts: FilesOptions): Promise<BenchReport> {
       }
     })();
     db.$client.pragma('optimize');
-    const kinds: { name: string; q: (i: number) => string }[] = [
-      { name: 'one word', q: (i) => `q=${['algebra', 'chemistry', 'history', 'compilers', 'poetry'][i % 5]}` },
-      { name: 'partial word', q: (i) => `q=${['alg', 'chem', 'thermo', 'stat', 'anat'][i % 5]}` },
-      { name: 'two words', q: (i) => `q=${encodeURIComponent(['past paper', 'lecture week', 'notes algebra', 'slides data'][i % 4]!)}` },
-      { name: 'rare (v12345)', q: (i) => `q=v${(i * 7919) % opts.files}` },
-      { name: 'kind only', q: (i) => `kind=${FILE_KINDS[i % 7]}` },
-      { name: 'word + kind', q: (i) => `q=lecture&kind=${FILE_KINDS[i % 7]}` },
-      { name: 'uploader', q: (i) => `uploaderId=${uploaders[i % uploaders.length]}` },
-      { name: 'absent', q: () => 'q=zzzqqq' },
-    ];
-    const rows: (string | number)[][] = [];
-    const all: number[] = [];
-    // The seeding held the event loop: kept-alive sockets may have been closed meanwhile (a failed warm-up is retried).
-    for (let i = 0; i < 10; i++) await fetch(`${base}/api/rooms/${roomId}/files/search?q=warm`, { headers: { cookie } }).catch(() => undefined);
-    for (const k of kinds) {
-      const samples: number[] = [];
-      for (let i = 0; i < opts.queries; i++) {
-        const t = performance.now();
-        const r = await fetch(`${base}/api/rooms/${roomId}/files/search?${k.q(i)}&limit=50`, { headers: { cookie } });
-        await r.arrayBuffer();
-        samples.push(performance.now() - t);
-        if (r.status !== 200) notes.push(`search ${k.name} answered ${r.status}`);
-      }
-      all.push(...samples);
-      const d = distribution(samples);
-      rows.push([k.name, String(d.count), d.p50, d.p95, d.max]);
-    }
-    const d = distribution(all);
-    rows.push(['all', String(d.count), d.p50, d.p95, d.max]);
+    const rows = await measureSearch(base, cookie, roomId, opts.files, uploaders, opts.queries, notes);
     tables.push({ title: `Search latency over HTTP (ms), ${opts.files.toLocaleString('en')} files in one room, page of 50`, columns: ['query', 'n', 'p50', 'p95', 'max'], rows });
     notes.push('search: indexed columns (room, kind, uploader, created); name fragments of 3+ characters through the FTS5 trigram index when it matches at most 2,000 files, otherwise LIKE over the newest files first; target p95 under 50 ms');
     return { name: 'files', tables, notes };

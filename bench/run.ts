@@ -9,6 +9,7 @@
  *  [--messages 1000000] [--rooms 1000] [--user-rooms 20] [--queries 100]  (search)
  *  [--clients 300] [--scale-rates 100,300] [--failover-runs 3]  (scale: 1 node SQLite, 1 node PostgreSQL, 3 nodes + Redis + PostgreSQL behind nginx, failover)
  *  [--file-mb 64] [--files 100000] [--queries 100]  (files)
+ *  [--files 100000] [--queries 100]  (files-search: file name search on SQLite, then PostgreSQL without and with pg_trgm)
  *
  * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.
  * Figures are printed, never asserted. Progress goes to stderr, the summary to stdout.
@@ -29,12 +30,13 @@ import { scaleBench, type ScaleOptions } from './scale.js';
 import { searchBench, type SearchOptions } from './search.js';
 import { sfuBench, sfuParts, type SfuOptions } from './sfu.js';
 import { filesBench, type FilesOptions } from './files.js';
+import { filesSearchBench } from './files-search.js';
 import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
 import { sweepBench, type SweepOptions } from './sweep.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu', 'files', 'documents', 'sweep'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu', 'files', 'files-search', 'documents', 'sweep'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -243,6 +245,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return sfuBench(opts.sfu);
     case 'files':
       return filesBench(opts.files);
+    case 'files-search':
+      return filesSearchBench({ files: opts.files.files, queries: opts.files.queries });
     case 'documents':
       return documentsBench(opts.documents);
   }

@@ -20,7 +20,7 @@ import type { RoomsService } from '../rooms/rooms.service.js';
 import { sanitizeName, uniqueName } from './names.js';
 import { sniffFile } from './sniff.js';
 import { blobKey, seekKey, seekMetaKey, thumbKey, waveKey, type BlobStore } from './storage.js';
-import { fileIdsByName } from './name-search-sql.js';
+import { fileIdsByName, nameContains } from './name-search-sql.js';
 import { firstRow, oneRow } from './rows.js';
 
 type FileRow = typeof roomFiles.$inferSelect;
@@ -39,8 +39,6 @@ interface Actor {
   userId: number;
   moderator: boolean;
 }
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -244,16 +242,17 @@ export class FilesService {
 
   /**
    * Search by name (every word of `q` must appear somewhere in the name, case-insensitively),
-   * type and uploader, across the room's folders, newest first. On SQLite, name fragments the
-   * trigram index matches in at most NAME_INDEX_CAP files are looked up by id; common fragments
-   * (and PostgreSQL) walk the room's newest files, which finds a page of matches quickly.
+   * type and uploader, across the room's folders, newest first. Name fragments the trigram index
+   * (FTS5 on SQLite, pg_trgm GIN on PostgreSQL) matches in at most NAME_INDEX_CAP files are looked
+   * up by id; common and short fragments (and PostgreSQL without the index) walk the room's newest
+   * files, which finds a page of matches quickly.
    */
   async search(roomId: number, userId: number, q: z.output<typeof searchQuerySchema>): Promise<FileDto[]> {
     await this.reader(roomId, userId);
     const conds: SQL[] = [eq(roomFiles.roomId, roomId), isNull(roomFiles.deletedAt)];
     const words = q.q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
-    for (const w of words) conds.push(sql`${roomFiles.nameLower} LIKE ${`%${escapeLike(w)}%`} ESCAPE '\\'`);
-    const candidates = words.length > 0 ? fileIdsByName(this.db, words) : null;
+    for (const w of words) conds.push(nameContains(w));
+    const candidates = words.length > 0 ? await fileIdsByName(this.db, words) : null;
     if (candidates?.length === 0) return [];
     if (candidates) conds.push(inArray(roomFiles.id, candidates));
     if (q.kind) conds.push(eq(roomFiles.kind, q.kind));
