@@ -110,6 +110,23 @@ function janusUdpSockets(pid: number): number {
   return n;
 }
 
+/**
+ * Janus handles attached: with Janus's default configuration (`event_loops` unset) every handle runs
+ * its own event loop thread, named "hloop <handle id>", from attach to detach. A subscription that
+ * was hung up but never detached keeps its thread.
+ */
+function janusHandleThreads(pid: number): number {
+  let n = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').startsWith('hloop')) n++;
+    } catch {
+      // The thread ended while we looked.
+    }
+  }
+  return n;
+}
+
 const attr = (page: Page, user: User, name: string) => tileOf(page, user).evaluate((el, name) => el.getAttribute(name), name).catch(() => null);
 const num = async (page: Page, user: User, name: string) => Number((await attr(page, user, name)) ?? NaN);
 
@@ -148,6 +165,8 @@ test('a stalled subscription is re-subscribed (with back-off, nothing leaked) an
   // Two publishers and two subscriptions, all connected: Janus's sockets for them.
   const baseline = janusUdpSockets(pid);
   expect(baseline).toBeGreaterThan(0);
+  const handles = janusHandleThreads(pid);
+  console.log(`janus threads: ${readdirSync(`/proc/${pid}/task`).map((t) => readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim()).join(', ')}`);
   expect(await openSubscriptions(guest.page)).toBe(1);
 
   // The host's camera frames stop; the app still shows the camera on.
@@ -160,7 +179,8 @@ test('a stalled subscription is re-subscribed (with back-off, nothing leaked) an
   await expect.poll(() => num(guest.page, host, 'data-resubscribes'), { timeout: 120_000, message: 'a second re-subscribe while still stalled' }).toBeGreaterThanOrEqual(2);
   expect(await openSubscriptions(guest.page)).toBe(1);
   await expect.poll(() => janusUdpSockets(pid), { timeout: 30_000, message: `Janus holds the sockets of 4 handles (${baseline}), no more` }).toBe(baseline);
-  console.log(`janus udp sockets: ${baseline} before the stall, ${janusUdpSockets(pid)} after ${await num(guest.page, host, 'data-resubscribes')} re-subscribes`);
+  await expect.poll(() => janusHandleThreads(pid), { timeout: 30_000, message: `Janus has ${handles} handles attached (old subscriptions detached)` }).toBe(handles);
+  console.log(`janus: ${baseline} udp sockets and ${handles} handle threads before the stall, ${janusUdpSockets(pid)} and ${janusHandleThreads(pid)} after ${await num(guest.page, host, 'data-resubscribes')} re-subscribes`);
 
   // The frames come back: they play on the new subscription, and the re-subscribes stop.
   await setFramesStopped(host.page, false);
