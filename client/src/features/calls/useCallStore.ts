@@ -79,6 +79,9 @@ export const useCallStore = defineStore('call', () => {
   const remoteStreams = computed(() => active.value.streams);
   const linkStates = computed(() => active.value.linkStates);
   const linkIds = computed(() => active.value.linkIds);
+  /** SFU only: the stall watchdog's re-subscribes and idle video time per participant (tiles expose them for tests). */
+  const resubscribes = computed<Record<string, number>>(() => (transport.value === 'sfu' ? sfu.resubscribes : {}));
+  const videoIdleMs = computed<Record<string, number>>(() => (transport.value === 'sfu' ? sfu.videoIdleMs : {}));
   const signal = computed(() => active.value.signal.value);
 
   /** Connects my media the way the call runs now (SFU when the room's call is in SFU mode). */
@@ -463,6 +466,8 @@ export const useCallStore = defineStore('call', () => {
     remoteStreams,
     linkStates,
     linkIds,
+    resubscribes,
+    videoIdleMs,
     signal,
     modeInfo,
     transport,

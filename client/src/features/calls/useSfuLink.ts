@@ -35,9 +35,8 @@ interface Sub {
   started: boolean;
   /** Video paused at Janus (what we last asked for). */
   paused: boolean;
-  /** Frames decoded at the last stall check, and when that count last grew. */
-  framesDecoded: number;
-  progressAt: number;
+  /** The stall watchdog's view of this subscription's video (see `stallCheck`). */
+  watch: StallWatch;
 }
 
 /** Resolves when ICE gathering completes (or after `ms`: what was gathered goes). */
@@ -65,9 +64,45 @@ const NO_MEDIA_RETRY_MS = 12_000;
  */
 export const STALLED_VIDEO_MS = 8_000;
 
+/** The longest wait between re-subscribes while a feed stays stalled (the back-off's ceiling). */
+export const MAX_STALLED_VIDEO_MS = 60_000;
+
 /** Should this subscription be decoding video all the time: it had media, is not paused, and the publisher sends a camera (a still screen or a camera-off placeholder may send nothing for long)? */
 export function expectsVideo(s: { gotMedia: boolean; paused: boolean }, publisher: { cameraOff: boolean; screen: boolean } | undefined): boolean {
   return s.gotMedia && !s.paused && !!publisher && !publisher.cameraOff && !publisher.screen;
+}
+
+/**
+ * How long a subscription may go without a decoded frame before it is subscribed afresh, after
+ * `retries` re-subscribes in a row that brought no frame: 8 s, 16 s, 32 s, then every 60 s. A
+ * publisher whose camera truly sends nothing is not re-subscribed every 8 s (each time the audio
+ * drops for a moment and Janus makes a new handle); one decoded frame ends the back-off.
+ */
+export function stallLimitMs(retries: number): number {
+  return Math.min(STALLED_VIDEO_MS * 2 ** Math.max(0, retries), MAX_STALLED_VIDEO_MS);
+}
+
+/** What the watchdog knows of one subscription's video between two checks. */
+export interface StallWatch {
+  /** Frames decoded at the last check. */
+  frames: number;
+  /** When that count last grew (or the subscription started). */
+  lastFrameAt: number;
+  /** Since when video was expected (`expectsVideo`) and none was decoded. */
+  quietSince: number;
+}
+
+export const freshWatch = (now: number): StallWatch => ({ frames: 0, lastFrameAt: now, quietSince: now });
+
+/**
+ * One watchdog check of a subscription: `frames` decoded so far, whether video is `expected` now,
+ * and the peer's re-subscribes in a row without a frame. Returns the next state, whether frames
+ * came (which ends the back-off) and whether to re-subscribe.
+ */
+export function stallCheck(w: StallWatch, frames: number, now: number, expected: boolean, retries: number): { next: StallWatch; progressed: boolean; resubscribe: boolean } {
+  const progressed = frames !== w.frames;
+  const next: StallWatch = { frames, lastFrameAt: progressed ? now : w.lastFrameAt, quietSince: progressed || !expected ? now : w.quietSince };
+  return { next, progressed, resubscribe: !progressed && expected && now - w.quietSince > stallLimitMs(retries) };
 }
 
 /** Frames decoded so far on a receiving connection's video (0 when none yet). */
@@ -92,6 +127,12 @@ export function useSfuLink(opts: {
   const signal = ref<SignalState>('idle');
   const linkStates = reactive<Record<string, RTCIceConnectionState | 'new'>>({});
   const linkIds = reactive<Record<string, string>>({});
+  /** Re-subscribes the stall watchdog made, per participant (tiles show it as `data-resubscribes`). */
+  const resubscribes = reactive<Record<string, number>>({});
+  /** Milliseconds since the last decoded frame of each subscription, as of the watchdog's last check. */
+  const videoIdleMs = reactive<Record<string, number>>({});
+  /** Re-subscribes in a row that brought no frame, per participant and feed (the back-off). */
+  const stallRetries = new Map<string, { feedId: number; retries: number }>();
   let pub: RTCPeerConnection | null = null;
   const subs = new Map<string, Sub>();
   let iceServers: IceServer[] = [];
@@ -165,7 +206,7 @@ export function useSfuLink(opts: {
     if (roomId === null) return;
     const pc = new RTCPeerConnection({ iceServers });
     const layer = opts.layerFor(peerId);
-    const sub: Sub = { feedId, subId: null, pc, layer, startedAt: Date.now(), gotMedia: false, started: false, paused: false, framesDecoded: 0, progressAt: Date.now() };
+    const sub: Sub = { feedId, subId: null, pc, layer, startedAt: Date.now(), gotMedia: false, started: false, paused: false, watch: freshWatch(Date.now()) };
     subs.set(peerId, sub);
     linkStates[peerId] = 'new';
     pc.addEventListener('track', () => {
@@ -192,6 +233,7 @@ export function useSfuLink(opts: {
       if (subs.get(peerId) !== sub) return;
       await command('sfu:start', { roomId, token: await freshToken(), subId: res.subId, jsep: { type: 'answer', sdp: pc.localDescription!.sdp } });
       sub.started = true;
+      sub.watch = freshWatch(Date.now());
       tuneAll();
     } catch {
       // The feed went (left, republished) or Janus restarted: the next pass tries again.
@@ -206,6 +248,7 @@ export function useSfuLink(opts: {
     streams.delete(peerId);
     delete linkStates[peerId];
     delete linkIds[peerId];
+    delete videoIdleMs[peerId];
     sub.pc.close();
     const roomId = opts.roomId();
     if (sub.subId && roomId !== null && !destroyed) {
@@ -225,6 +268,8 @@ export function useSfuLink(opts: {
       const want = new Map<string, number>();
       for (const p of opts.roster()) if (p.userId !== me && p.feedId) want.set(p.peerId, p.feedId);
       for (const [peerId, sub] of subs) if (want.get(peerId) !== sub.feedId) drop(peerId);
+      for (const peerId of Object.keys(resubscribes)) if (!want.has(peerId)) delete resubscribes[peerId];
+      for (const [peerId, s] of stallRetries) if (want.get(peerId) !== s.feedId) stallRetries.delete(peerId);
       for (const [peerId, feedId] of want) if (!subs.has(peerId)) void subscribe(peerId, feedId);
       tuneAll();
     } finally {
@@ -236,24 +281,38 @@ export function useSfuLink(opts: {
     const now = Date.now();
     // A paused subscription still gets audio (and had its video before): not a dead one.
     for (const [peerId, sub] of subs) if (!sub.gotMedia && !sub.paused && now - sub.startedAt > NO_MEDIA_RETRY_MS) drop(peerId);
-    void checkStalls(now);
+    void checkStalls();
     reconcile();
   }
 
-  /** Re-subscribes to feeds whose video stopped decoding (see `STALLED_VIDEO_MS`). */
-  async function checkStalls(now: number): Promise<void> {
-    const people = new Map(opts.roster().map((p) => [p.peerId, p]));
-    for (const [peerId, sub] of subs) {
-      if (!sub.started) continue;
-      const n = await videoFramesDecoded(sub.pc).catch(() => sub.framesDecoded);
-      if (subs.get(peerId) !== sub) continue;
-      if (n !== sub.framesDecoded || !expectsVideo(sub, people.get(peerId))) {
-        sub.framesDecoded = n;
-        sub.progressAt = now;
-      } else if (now - sub.progressAt > STALLED_VIDEO_MS) {
-        drop(peerId);
-        reconcile();
+  let checking = false;
+  /** Re-subscribes to feeds whose video stopped decoding (see `STALLED_VIDEO_MS`, `stallLimitMs`). */
+  async function checkStalls(): Promise<void> {
+    // getStats can take longer than the 2 s tick on a busy machine: one check at a time.
+    if (checking) return;
+    checking = true;
+    try {
+      for (const [peerId, sub] of [...subs]) {
+        if (!sub.started) continue;
+        const n = await videoFramesDecoded(sub.pc).catch(() => sub.watch.frames);
+        if (destroyed || subs.get(peerId) !== sub) continue;
+        const now = Date.now();
+        const back = stallRetries.get(peerId);
+        const retries = back?.feedId === sub.feedId ? back.retries : 0;
+        const publisher = opts.roster().find((p) => p.peerId === peerId);
+        const r = stallCheck(sub.watch, n, now, expectsVideo(sub, publisher), retries);
+        sub.watch = r.next;
+        videoIdleMs[peerId] = now - r.next.lastFrameAt;
+        if (r.progressed) stallRetries.delete(peerId);
+        if (r.resubscribe) {
+          stallRetries.set(peerId, { feedId: sub.feedId, retries: retries + 1 });
+          resubscribes[peerId] = (resubscribes[peerId] ?? 0) + 1;
+          drop(peerId);
+          reconcile();
+        }
       }
+    } finally {
+      checking = false;
     }
   }
 
@@ -296,6 +355,8 @@ export function useSfuLink(opts: {
     clearInterval(timer);
     clearTimeout(republishTimer);
     for (const peerId of [...subs.keys()]) drop(peerId);
+    stallRetries.clear();
+    for (const peerId of Object.keys(resubscribes)) delete resubscribes[peerId];
     pub?.close();
     pub = null;
     token = null;
@@ -315,5 +376,5 @@ export function useSfuLink(opts: {
     return subs.get(peerId)?.pc;
   }
 
-  return { connect, destroy, reconcile, replaceTrack, tuneAll, streams, signal, linkStates, linkIds, connectionOf, reconnect };
+  return { connect, destroy, reconcile, replaceTrack, tuneAll, streams, signal, linkStates, linkIds, resubscribes, videoIdleMs, connectionOf, reconnect };
 }
