@@ -16,6 +16,7 @@ export const fileJobs = pgTable(
     resultFileId: bigint('result_file_id', { mode: 'number' }),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
     finishedAt: bigint('finished_at', { mode: 'number' }),
+    nodeId: text('node_id'),
   },
   (t) => [
     index('file_jobs_room_idx').on(t.roomId, t.createdAt),

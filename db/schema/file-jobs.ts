@@ -19,6 +19,8 @@ export const fileJobs = sqliteTable(
     resultFileId: integer('result_file_id'),
     createdAt: integer('created_at').notNull(),
     finishedAt: integer('finished_at'),
+    /** The server process running it (cluster node id); null while queued. Scale-out: ADR 0037. */
+    nodeId: text('node_id'),
   },
   (t) => [index('file_jobs_room_idx').on(t.roomId, t.createdAt), index('file_jobs_status_idx').on(t.status)],
 );

@@ -27,6 +27,9 @@ declare module 'fastify' {
   }
 }
 
+/** Several nodes: how often a node looks for media jobs left running by a node that is gone. */
+const ORPHAN_JOBS_EVERY_MS = 10_000;
+
 export const filesPlugin = fp(
   async (app: FastifyInstance) => {
     const root = join(app.config.dataDir, 'files');
@@ -41,7 +44,7 @@ export const filesPlugin = fp(
     const runner = async () => (await tools())?.runner ?? null;
     const log = app.log.child({ feature: 'files' });
     const thumbs = new Thumbnailer(files, runner, log, async () => (await tools())?.ffprobe ?? null);
-    const mediaJobs = new MediaJobs(app.db, files, app.roomEvents, tools, app.config.files.jobConcurrency, log);
+    const mediaJobs = new MediaJobs(app.db, files, app.roomEvents, tools, app.config.files.jobConcurrency, log, { id: app.cluster.nodeId, alive: () => app.cluster.nodes() });
     app.decorate('mediaJobs', mediaJobs);
     app.decorate('thumbs', thumbs);
     files.onAdded = (f) => thumbs.add({ fileId: f.id, sha256: f.sha256, kind: f.kind });
@@ -50,7 +53,11 @@ export const filesPlugin = fp(
       for (const f of await files.pendingThumbs()) thumbs.add({ fileId: f.id, sha256: f.sha256, kind: f.kind });
       await mediaJobs.resume();
     });
+    // Several nodes: the jobs of a node that died start over on a live one (ADR 0037).
+    const orphans = app.cluster.enabled ? setInterval(() => void mediaJobs.requeueOrphans().catch((err: unknown) => log.warn({ err }, 'requeueing media jobs failed')), ORPHAN_JOBS_EVERY_MS) : undefined;
+    orphans?.unref();
     app.addHook('preClose', async () => {
+      clearInterval(orphans);
       thumbs.stop();
       await mediaJobs.stop();
     });

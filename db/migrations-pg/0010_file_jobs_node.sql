@@ -1,0 +1,1 @@
+ALTER TABLE "file_jobs" ADD COLUMN "node_id" text;

@@ -1,0 +1,1 @@
+ALTER TABLE `file_jobs` ADD `node_id` text;
