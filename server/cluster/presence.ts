@@ -12,24 +12,25 @@ import type { Cluster } from './cluster.js';
 
 type Entry = { roomId: number; userId: number; status: PresenceStatus };
 
-const CHANGE = 'presence:change';
-const STATE = 'presence:state';
-const HELLO = 'presence:hello';
-const DROP = 'presence:drop';
 
 export class ClusterPresence extends PresenceService {
   /** room -> user -> node -> status (other nodes only; offline entries removed). */
   private readonly remote = new Map<number, Map<number, Map<string, 'online' | 'idle'>>>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Bus message names: `<topic>:change` etc. (one topic per presence kept: rooms, the app's DM "online"). */
+  private readonly msg: { change: string; state: string; hello: string; drop: string };
 
   constructor(
     private readonly cluster: Cluster,
     onChange: (roomId: number, userId: number, status: PresenceStatus) => void,
     graceMs?: number,
+    topic = 'presence',
   ) {
     let self: ClusterPresence | null = null;
     super((roomId, userId, local) => self?.localChanged(roomId, userId, local, onChange), graceMs);
     self = this;
+    this.msg = { change: `${topic}:change`, state: `${topic}:state`, hello: `${topic}:hello`, drop: `${topic}:drop` };
+    const { change: CHANGE, state: STATE, hello: HELLO, drop: DROP } = this.msg;
     cluster.on(CHANGE, (p, from) => {
       const e = p as Entry;
       this.setRemote(from, e.roomId, e.userId, e.status);
@@ -61,7 +62,7 @@ export class ClusterPresence extends PresenceService {
   }
 
   private localChanged(roomId: number, userId: number, local: PresenceStatus, onChange: (roomId: number, userId: number, status: PresenceStatus) => void): void {
-    this.cluster.broadcast(CHANGE, { roomId, userId, status: local } satisfies Entry);
+    this.cluster.broadcast(this.msg.change, { roomId, userId, status: local } satisfies Entry);
     const all = this.combined(roomId, userId, local);
     // Someone else still sees them: no "offline" for the room. Otherwise announce the combination.
     if (local === 'offline' && all !== 'offline') return;
@@ -110,13 +111,13 @@ export class ClusterPresence extends PresenceService {
   override drop(roomId: number, userId: number): void {
     this.remote.get(roomId)?.delete(userId);
     super.drop(roomId, userId);
-    this.cluster.broadcast(DROP, { roomId, userId });
+    this.cluster.broadcast(this.msg.drop, { roomId, userId });
   }
 
   override dropRoom(roomId: number): void {
     this.remote.delete(roomId);
     super.dropRoom(roomId);
-    this.cluster.broadcast(DROP, { roomId, userId: null });
+    this.cluster.broadcast(this.msg.drop, { roomId, userId: null });
   }
 
   override dispose(): void {

@@ -10,7 +10,8 @@ import { socketAccessHooks } from '../rooms/rooms.socket.js';
 import { BlocksService } from './blocks.service.js';
 import { dmsRoutes } from './dms.routes.js';
 import { DmsService } from './dms.service.js';
-import { OnlineTracker } from './online.js';
+import { ClusterPresence } from '../cluster/presence.js';
+import { ONLINE_GRACE_MS, OnlineTracker } from './online.js';
 import { isRoomOnlyCommand, isRoomOnlyRoute } from './room-guard.js';
 
 declare module 'fastify' {
@@ -30,7 +31,8 @@ export const dmsPlugin = fp(
           if (partners.length) app.io.to(partners.map(userChannel)).emit('dm:presence', { userId, online: isOnline });
         })
         .catch((err: unknown) => app.log.error({ err, userId }, 'dm presence failed'));
-    });
+      // Several nodes: merged over all of them (a partner on another node is online too).
+    }, ONLINE_GRACE_MS, app.cluster.enabled ? (cb, grace) => new ClusterPresence(app.cluster, cb, grace, 'online') : undefined);
     const dms = new DmsService(app.db, app.rooms, app.roomEvents, blocks, online, socketAccessHooks(() => app.io), {
       opened: (userId, conversation) => app.io.to(userChannel(userId)).emit('dm:opened', { conversation }),
       closed: (userId, roomId) => app.io.to(userChannel(userId)).emit('dm:closed', { roomId }),

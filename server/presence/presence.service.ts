@@ -50,12 +50,18 @@ export class PresenceService {
     const p = this.rooms.get(roomId)?.get(userId);
     if (!p || !p.sockets.delete(socketId)) return;
     if (p.sockets.size > 0) return this.update(roomId, userId, p);
-    p.leaveTimer = setTimeout(() => this.drop(roomId, userId), this.graceMs);
+    // Only here: the user's other sockets on other nodes keep them present (not `drop`, which
+    // scale-out overrides to remove them everywhere).
+    p.leaveTimer = setTimeout(() => this.forget(roomId, userId), this.graceMs);
     p.leaveTimer.unref();
   }
 
   /** Removes a user from a room at once (kick, ban, leave). */
   drop(roomId: number, userId: number): void {
+    this.forget(roomId, userId);
+  }
+
+  private forget(roomId: number, userId: number): void {
     const room = this.rooms.get(roomId);
     const p = room?.get(userId);
     if (!room || !p) return;

@@ -110,6 +110,18 @@ describe.skipIf(!tools.ok)('cluster: 3 nodes + Redis + nginx', () => {
     expect((await typing).user.id).toBe(bob.userId);
   });
 
+  it('the DM list shows a partner connected to another node as online', async () => {
+    // Ada's node never saw Bob's socket: "online" is merged over the nodes like room presence.
+    let online: boolean | undefined;
+    for (let i = 0; i < 50 && online !== true; i++) {
+      const r = await ada.post('/api/dms', { userId: bob.userId });
+      expect([200, 201]).toContain(r.status);
+      online = (r.body.conversation.others as { id: number; online: boolean }[]).find((u) => u.id === bob.userId)?.online;
+      if (online !== true) await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(online).toBe(true);
+  });
+
   it('a document edited on two nodes: whoever opens it next, on either node, gets every word', async () => {
     const doc = await ok<{ id: number }>(command(as, 'doc:create', { roomId, title: 'Across nodes', kind: 'note' }));
     const ref = { roomId, docId: doc.id };
