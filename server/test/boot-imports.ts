@@ -1,9 +1,10 @@
 /**
  * Child process of server/cold-start.test.ts: records every package the ESM loader resolves, boots
  * the real server (buildApp + listen on 127.0.0.1, port 0) with the environment it was given, and
- * prints the recorded package specifiers as one JSON line once it listens.
+ * prints as one JSON line once it listens: the bare specifiers imported (`imported`) and the
+ * packages of every CommonJS module loaded so far, required by packages included (`required`).
  */
-import { register } from 'node:module';
+import { createRequire, register } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
 
 const seen = new Set<string>();
@@ -24,5 +25,6 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 await import(SENTINEL).catch(() => {});
 await drained;
 port1.close();
-process.stdout.write(`${JSON.stringify({ imported: [...seen].sort() })}\n`);
+const required = new Set(Object.keys(createRequire(import.meta.url).cache).flatMap((file) => /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? []));
+process.stdout.write(`${JSON.stringify({ imported: [...seen].sort(), required: [...required].sort() })}\n`);
 await app.close();
