@@ -167,11 +167,11 @@ function renderSwitch(tables: TableRef[]): string {
     SWITCH_BEGIN,
     '// Services import tables from here, typed as the SQLite ones; with DATABASE_URL (postgres://) set when',
     '// this module loads, each name is bound to its db/schema-pg twin instead (ADR 0020). A local export',
-    "// takes precedence over the same name from the `export *` lines below.",
-    "import * as pg from '../schema-pg/index.js';",
+    "// takes precedence over the same name from the `export *` lines below. The PostgreSQL tables (and",
+    "// drizzle's pg-core) are loaded only then: an SQLite server never pays for them (ADR 0034).",
     ...tables.map((t) => `import { ${t.name} as ${t.name}Sqlite } from './${t.file}.js';`),
-    "const PG = /^postgres(ql)?:\\/\\//.test(globalThis.process?.env?.DATABASE_URL ?? '');",
-    ...tables.map((t) => `export const ${t.name} = PG ? (pg.${t.name} as unknown as typeof ${t.name}Sqlite) : ${t.name}Sqlite;`),
+    "const pg = /^postgres(ql)?:\\/\\//.test(globalThis.process?.env?.DATABASE_URL ?? '') ? await import('../schema-pg/index.js') : null;",
+    ...tables.map((t) => `export const ${t.name} = pg ? (pg.${t.name} as unknown as typeof ${t.name}Sqlite) : ${t.name}Sqlite;`),
     SWITCH_END,
   ].join('\n');
 }

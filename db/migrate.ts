@@ -1,10 +1,8 @@
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { isPostgresUrl, openDb, openPgDb, type Db } from './client.js';
+import { isPostgresUrl, openDb, type Db } from './client.js';
 
 /**
  * The committed migrations of one dialect: beside this file when run from source (tsx), or in the
@@ -38,6 +36,8 @@ export async function applyPgMigrations(db: Db): Promise<void> {
 
 /** {@link applyPgMigrations} on a bare pool (the copy command, tests). */
 export async function migratePgPool(pool: pg.Pool): Promise<void> {
+  // Loaded here, not at the top: an SQLite server never pays for drizzle's node-postgres (ADR 0034).
+  const [{ drizzle: drizzlePg }, { migrate: migratePg }] = await Promise.all([import('drizzle-orm/node-postgres'), import('drizzle-orm/node-postgres/migrator')]);
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -57,6 +57,7 @@ export async function migratePgPool(pool: pg.Pool): Promise<void> {
  */
 export async function openDatabase(opts: { databaseUrl?: string; poolSize?: number; file: string; sharedByProcesses?: boolean }): Promise<Db> {
   if (isPostgresUrl(opts.databaseUrl)) {
+    const { openPgDb } = await import('./client-pg.js');
     const db = openPgDb(opts.databaseUrl, { poolSize: opts.poolSize });
     try {
       await applyPgMigrations(db);

@@ -57,7 +57,8 @@ export async function createTemplate(adminUrl: string): Promise<void> {
     await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${TEMPLATE_DB}`);
   });
-  const { openPgDb, closeDb } = await import('./client.js');
+  const { closeDb } = await import('./client.js');
+  const { openPgDb } = await import('./client-pg.js');
   const { applyPgMigrations } = await import('./migrate.js');
   const db = openPgDb(withDatabase(adminUrl, TEMPLATE_DB), { poolSize: 1 });
   try {

@@ -52,6 +52,11 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     // Errors raised before routing or by Node's parser get our `{error}` shape and never echo input.
     frameworkErrors,
     clientErrorHandler,
+    // Every route is validated and serialized by zod (the compilers set below, inherited by every
+    // plugin). Fastify would otherwise load its default ajv and fast-json-stringify compilers here,
+    // only to have them replaced: about 100 ms of every cold start (docs/decisions/0034-cold-start.md).
+    // (Fastify types these factories for ajv and fast-json-stringify; the compilers are zod's.)
+    schemaController: { compilersFactory: { buildValidator: (() => validatorCompiler) as never, buildSerializer: (() => serializerCompiler) as never } },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -9,8 +9,9 @@ import type { ReadyLine, StatsReply, StatsRequest } from './contract.js';
 declare const gc: (() => void) | undefined;
 
 /** Prints the ready line as one JSON line on stdout; the parent waits for it. */
-export function announceReady(ready: Omit<ReadyLine, 'type'>): void {
-  process.stdout.write(`${JSON.stringify({ type: 'ready', ...ready } satisfies ReadyLine)}\n`);
+export function announceReady(ready: Omit<ReadyLine, 'type' | 'cpuMs'>): void {
+  const cpu = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ type: 'ready', ...ready, cpuMs: (cpu.user + cpu.system) / 1000 } satisfies ReadyLine)}\n`);
 }
 
 /** Answers {type:'stats'} with memory (after a full GC if asked, so idle-socket memory is not garbage) and CPU. */

@@ -31,6 +31,8 @@ export interface ReadyLine {
   buildMs: number;
   /** ms for listen(). */
   listenMs: number;
+  /** CPU time (user + system, all threads) the child had used when ready: less sensitive to a busy machine than wall time. */
+  cpuMs: number;
 }
 
 export interface StatsRequest {

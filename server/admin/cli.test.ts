@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeDb, openDb, openPgDb, type Db } from '../../db/client.js';
+import { closeDb, openDb, type Db } from '../../db/client.js';
+import { openPgDb } from '../../db/client-pg.js';
 import { rawDb, Client, newUsers, startServer, type TestServer } from '../test/harness.js';
 import { runAdminCommand } from './cli.js';
 

@@ -16,7 +16,6 @@ import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import fastifyExpress from '@fastify/express';
 import type { FastifyInstance } from 'fastify';
-import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { PEER_KEY, PEER_PATH } from '../../protocol/calls.js';
 import { SESSION_COOKIE } from '../plugins/auth.js';
@@ -48,23 +47,37 @@ export async function mountPeerServer(app: FastifyInstance, calls: CallsService)
   const stableKey = createHmac('sha256', app.config.sessionSecret).update('commonroom/peer-realm-token/v1').digest();
   const realmToken = (peerId: string) => createHmac('sha256', stableKey).update(peerId).digest('base64url');
 
-  const peerApp = ExpressPeerServer(app.server, {
-    path: '/',
-    key: PEER_KEY,
-    allow_discovery: false,
-    alive_timeout: 20_000,
-    expire_timeout: 8_000,
-    concurrent_limit: 5_000,
-    proxied: app.config.trustProxy,
-    corsOptions: { origin: false },
-    createWebSocketServer: () => wss,
-  });
-  peerApp.on('error', (err: Error) => app.log.warn({ err }, 'peer server error'));
+  // The peer server (npm `peer`, with its own Express 4) is created on first use: the first /peerjs
+  // request or WebSocket upgrade. Mounting it on the scope's Express emits 'mount', where PeerJS
+  // builds its realm and takes over `wss`, exactly as when it was mounted at start-up; it just is
+  // not part of every cold start any more (docs/decisions/0034-cold-start.md).
+  let peerMounted: Promise<void> | null = null;
+  let host: { use(path: string, fn: unknown): unknown } | null = null;
+  const mountPeer = () =>
+    (peerMounted ??= import('peer').then(({ ExpressPeerServer }) => {
+      const peerApp = ExpressPeerServer(app.server, {
+        path: '/',
+        key: PEER_KEY,
+        allow_discovery: false,
+        alive_timeout: 20_000,
+        expire_timeout: 8_000,
+        concurrent_limit: 5_000,
+        proxied: app.config.trustProxy,
+        corsOptions: { origin: false },
+        createWebSocketServer: () => wss,
+      });
+      peerApp.on('error', (err: Error) => app.log.warn({ err }, 'peer server error'));
+      host!.use(PEER_PATH, peerApp);
+    }));
 
-  // Express sees only /peerjs: @fastify/express's hooks stay inside this encapsulated context.
+  // Express sees only /peerjs: @fastify/express's hooks stay inside this encapsulated context. The
+  // first layer mounts the peer server behind itself (Express walks its stack live), then passes on.
   await app.register(async (scope) => {
     await scope.register(fastifyExpress);
-    scope.use(PEER_PATH, peerApp);
+    host = scope.express;
+    scope.use(PEER_PATH, (_req: IncomingMessage, _res: unknown, next: (err?: unknown) => void) => {
+      mountPeer().then(() => next(), next);
+    });
     const notFound = async () => {
       throw new AppError('NOT_FOUND', 'No such peer server resource.');
     };
@@ -85,6 +98,7 @@ export async function mountPeerServer(app: FastifyInstance, calls: CallsService)
     if (!verdict.ok) return refuse(socket, verdict.status, verdict.reason);
     url.searchParams.set('token', realmToken(peerId!));
     req.url = url.pathname + url.search;
+    await mountPeer();
     wss.handleUpgrade(req, socket, head, (ws) => {
       // A second connection for the same id (a reconnect racing the old one) replaces it.
       const previous = live.get(peerId!);

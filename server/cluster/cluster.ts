@@ -19,6 +19,13 @@ export interface RoomOwnedFeature {
 
 export type BusHandler = (payload: unknown, from: string) => unknown | Promise<unknown>;
 
+/** A request to a node that is not listening (it stopped, or was never there). */
+export class NodeGoneError extends Error {
+  constructor(nodeId: string) {
+    super(`node ${nodeId} is not listening`);
+  }
+}
+
 export interface Cluster {
   readonly nodeId: string;
   /** True when several nodes share Redis. */

@@ -6,8 +6,6 @@
 import fp from 'fastify-plugin';
 import { LocalCluster, type Cluster } from './cluster.js';
 import { useSharedRateStore } from '../plugins/rate-limit.js';
-import { RedisRateStore } from './rate-store.js';
-import { RedisCluster } from './redis-cluster.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,6 +22,8 @@ export const clusterPlugin = fp(
       app.decorate('cluster', new LocalCluster(nodeId) as Cluster);
       return;
     }
+    // Loaded only with REDIS_URL: ioredis is not part of a single node's start-up (ADR 0034).
+    const [{ RedisCluster }, { RedisRateStore }] = await Promise.all([import('./redis-cluster.js'), import('./rate-store.js')]);
     const cluster = new RedisCluster(redisUrl, nodeId, { leaseMs, log: app.log, url: nodeUrl });
     await cluster.start();
     app.decorate('cluster', cluster as Cluster);

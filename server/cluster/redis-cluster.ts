@@ -11,7 +11,7 @@
  * nodes adopts its rooms from the shared database.
  */
 import { Redis } from 'ioredis';
-import type { BusHandler, Cluster, RoomOwnedFeature } from './cluster.js';
+import { NodeGoneError, type BusHandler, type Cluster, type RoomOwnedFeature } from './cluster.js';
 
 const ACQUIRE = `
 local v = redis.call('GET', KEYS[1])
@@ -44,11 +44,7 @@ type Message =
   | { t: 'res'; id: number; from: string; ok: boolean; payload: unknown }
   | { t: 'cast'; kind: string; from: string; payload: unknown };
 
-export class NodeGoneError extends Error {
-  constructor(nodeId: string) {
-    super(`node ${nodeId} is not listening`);
-  }
-}
+export { NodeGoneError };
 
 export interface RedisClusterOptions {
   /** Lease time to live; a dead owner's rooms are taken over after at most about this long. */

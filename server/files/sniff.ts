@@ -4,7 +4,6 @@
  * else `application/octet-stream`.
  */
 import { open } from 'node:fs/promises';
-import { fileTypeFromFile } from 'file-type';
 import type { FileKind } from '../../protocol/files-constants.js';
 
 export interface Sniffed {
@@ -48,6 +47,8 @@ async function looksLikeText(path: string): Promise<boolean> {
 }
 
 export async function sniffFile(path: string): Promise<Sniffed> {
+  // file-type is loaded with the first upload, not at start-up (ADR 0034).
+  const { fileTypeFromFile } = await import('file-type');
   const ft = await fileTypeFromFile(path).catch(() => undefined);
   if (ft) {
     // file-type names some containers by their brand; browsers know these names.

@@ -8,7 +8,6 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import sharp from 'sharp';
 import type { FfmpegRunner } from '../../media/ffmpeg-runner.js';
 import { posterJob } from '../../media/presets.js';
 import { seekPlan, seekSpriteJob, waveformJob, type SeekPlan } from '../../media/file-presets.js';
@@ -175,6 +174,8 @@ export class Thumbnailer {
         if (exit.error || !(await stat(input).catch(() => null))) return false;
       }
       const out = join(dir, 'thumb.webp');
+      // sharp (libvips) is loaded with the first thumbnail, not at start-up (ADR 0034).
+      const { default: sharp } = await import('sharp');
       await sharp(input, { limitInputPixels: 100_000_000, failOn: 'error', animated: false })
         .rotate()
         .resize(THUMB_PX, THUMB_PX, { fit: 'cover', position: 'attention' })

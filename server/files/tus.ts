@@ -11,7 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { FileStore } from '@tus/file-store';
-import { Server as TusServer } from '@tus/server';
+import type { Server as TusServer } from '@tus/server';
 import { z } from 'zod';
 import { TUS_PATH } from '../../protocol/files-constants.js';
 import { requireSession } from '../plugins/auth.js';
@@ -56,7 +56,9 @@ export async function tusRoutes(fastify: FastifyInstance, opts: { files: FilesSe
   /** Who created which upload: passed from the Fastify check to tus's creation hook. */
   const pending = new WeakMap<IncomingMessage, { roomId: number; userId: number; folderId: number | null; name: string; size: number }>();
   datastore.onWriteError = (err, id) => fastify.log.warn({ uploadId: id, code: (err as NodeJS.ErrnoException).code, err: (err as Error).message }, 'upload write failed');
-  const tus = new TusServer({
+  // @tus/server (and its srvx) is loaded with the first upload request, not at start-up (ADR 0034).
+  let tus: Promise<TusServer> | null = null;
+  const tusServer = () => (tus ??= import('@tus/server').then(({ Server }) => new Server({
     path: TUS_PATH,
     datastore,
     relativeLocation: true,
@@ -83,14 +85,15 @@ export async function tusRoutes(fastify: FastifyInstance, opts: { files: FilesSe
         await rm(`${bytes}.json`, { force: true });
       }
     },
-  });
+  })));
 
   // tus bodies are raw bytes: leave the request stream untouched for tus to read.
   app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
 
   const hand = async (req: { raw: IncomingMessage }, reply: { hijack(): void; raw: import('node:http').ServerResponse }) => {
+    const server = await tusServer();
     reply.hijack();
-    await tus.handle(req.raw, reply.raw);
+    await server.handle(req.raw, reply.raw);
   };
 
   app.post(TUS_PATH, {

@@ -8,14 +8,37 @@
  * development can point them at a local mock (docs/decisions/0007-spotify.md).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import AuthenticationRequest from 'spotify-web-api-node/src/authentication-request.js';
+import type AuthenticationRequest from 'spotify-web-api-node/src/authentication-request.js';
 import type { SpotifyRequestBuilder, SpotifyResponse } from 'spotify-web-api-node/src/base-request.js';
-import HttpManager from 'spotify-web-api-node/src/http-manager.js';
-import responseErrors from 'spotify-web-api-node/src/response-error.js';
-import WebApiRequest from 'spotify-web-api-node/src/webapi-request.js';
+import type HttpManager from 'spotify-web-api-node/src/http-manager.js';
+import type responseErrors from 'spotify-web-api-node/src/response-error.js';
+import type WebApiRequest from 'spotify-web-api-node/src/webapi-request.js';
 import { z } from 'zod';
 import { SPOTIFY_SCOPES, type MusicTrack } from '../../protocol/music.js';
 import type { SpotifyConfig } from '../config.js';
+
+/** The parts of spotify-web-api-node we use. */
+interface SpotifyLib {
+  AuthenticationRequest: typeof AuthenticationRequest;
+  HttpManager: typeof HttpManager;
+  responseErrors: typeof responseErrors;
+  WebApiRequest: typeof WebApiRequest;
+}
+
+let loading: Promise<SpotifyLib> | null = null;
+/**
+ * spotify-web-api-node (with superagent and formidable) is loaded on the first request to Spotify,
+ * not at start-up: about 60 ms that a server whose users never link Spotify does not need (ADR 0034).
+ */
+function spotifyLib(): Promise<SpotifyLib> {
+  loading ??= Promise.all([
+    import('spotify-web-api-node/src/authentication-request.js'),
+    import('spotify-web-api-node/src/http-manager.js'),
+    import('spotify-web-api-node/src/response-error.js'),
+    import('spotify-web-api-node/src/webapi-request.js'),
+  ]).then(([a, h, r, w]) => ({ AuthenticationRequest: a.default, HttpManager: h.default, responseErrors: r.default, WebApiRequest: w.default }));
+  return loading;
+}
 
 /** Spotify failed or refused. `status` 0: no answer (network, timeout). */
 export class SpotifyApiError extends Error {
@@ -126,7 +149,7 @@ const errorBodySchema = z.object({
   error_description: z.string().optional(),
 });
 
-function toSpotifyError(err: unknown): SpotifyApiError {
+function toSpotifyError(err: unknown, { responseErrors }: SpotifyLib): SpotifyApiError {
   if (err instanceof SpotifyApiError) return err;
   if (err instanceof responseErrors.WebapiError) {
     const status = err.statusCode ?? 0;
@@ -180,32 +203,32 @@ export class SpotifyClient {
   }
 
   async exchangeCode(code: string, codeVerifier: string): Promise<TokenSet> {
-    const res = await this.send('post', this.tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: this.config.redirectUrl, code_verifier: codeVerifier }));
+    const res = await this.send('post', (lib) => this.tokenRequest(lib, { grant_type: 'authorization_code', code, redirect_uri: this.config.redirectUrl, code_verifier: codeVerifier }));
     return this.tokens(res);
   }
 
   async refresh(refreshToken: string): Promise<TokenSet> {
-    const res = await this.send('post', this.tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken }));
+    const res = await this.send('post', (lib) => this.tokenRequest(lib, { grant_type: 'refresh_token', refresh_token: refreshToken }));
     return this.tokens(res);
   }
 
   async me(token: string): Promise<SpotifyProfile> {
-    const body = this.parse(meSchema, (await this.send('get', this.apiRequest(token, '/v1/me'))).body);
+    const body = this.parse(meSchema, (await this.send('get', (lib) => this.apiRequest(lib, token, '/v1/me'))).body);
     return { id: body.id, displayName: body.display_name || body.id, product: body.product };
   }
 
   async searchTracks(token: string, q: string, limit = 10): Promise<MusicTrack[]> {
-    const res = await this.send('get', this.apiRequest(token, '/v1/search').withQueryParameters({ q, type: 'track', limit }));
+    const res = await this.send('get', (lib) => this.apiRequest(lib, token, '/v1/search').withQueryParameters({ q, type: 'track', limit }));
     return this.parse(searchSchema, res.body).tracks.items.map(toMusicTrack).filter((t): t is MusicTrack => t !== null);
   }
 
   async track(token: string, id: string): Promise<MusicTrack | null> {
-    const res = await this.send('get', this.apiRequest(token, `/v1/tracks/${id}`));
+    const res = await this.send('get', (lib) => this.apiRequest(lib, token, `/v1/tracks/${id}`));
     return toMusicTrack(this.parse(trackSchema, res.body));
   }
 
   async playlistTracks(token: string, id: string, limit: number): Promise<MusicTrack[]> {
-    const res = await this.send('get', this.apiRequest(token, `/v1/playlists/${id}/tracks`).withQueryParameters({ limit: Math.min(50, limit), offset: 0 }));
+    const res = await this.send('get', (lib) => this.apiRequest(lib, token, `/v1/playlists/${id}/tracks`).withQueryParameters({ limit: Math.min(50, limit), offset: 0 }));
     return this.parse(playlistItemsSchema, res.body)
       .items.map((i) => toMusicTrack(i.track))
       .filter((t): t is MusicTrack => t !== null)
@@ -214,19 +237,20 @@ export class SpotifyClient {
 
   /** Starts `uri` at `positionMs` on the user's active device (Spotify Connect). */
   async play(token: string, uri: string, positionMs: number): Promise<void> {
-    const req = this.apiRequest(token, '/v1/me/player/play')
-      .withHeaders({ 'Content-Type': 'application/json' })
-      .withBodyParameters({ uris: [uri], position_ms: Math.max(0, Math.round(positionMs)) });
-    await this.send('put', req);
+    await this.send('put', (lib) =>
+      this.apiRequest(lib, token, '/v1/me/player/play')
+        .withHeaders({ 'Content-Type': 'application/json' })
+        .withBodyParameters({ uris: [uri], position_ms: Math.max(0, Math.round(positionMs)) }),
+    );
   }
 
   async pause(token: string): Promise<void> {
-    await this.send('put', this.apiRequest(token, '/v1/me/player/pause').withHeaders({ 'Content-Type': 'application/json' }).withBodyParameters({}));
+    await this.send('put', (lib) => this.apiRequest(lib, token, '/v1/me/player/pause').withHeaders({ 'Content-Type': 'application/json' }).withBodyParameters({}));
   }
 
   /** What the user's Spotify plays now; null when nothing (204). */
   async currentlyPlaying(token: string): Promise<PlayerState | null> {
-    const res = await this.send('get', this.apiRequest(token, '/v1/me/player/currently-playing'));
+    const res = await this.send('get', (lib) => this.apiRequest(lib, token, '/v1/me/player/currently-playing'));
     if (res.statusCode === 204 || !res.body || typeof res.body !== 'object' || Object.keys(res.body).length === 0) return null;
     const body = this.parse(currentlyPlayingSchema, res.body);
     return { trackId: body.item?.id ?? null, progressMs: body.progress_ms ?? 0, isPlaying: body.is_playing };
@@ -240,11 +264,11 @@ export class SpotifyClient {
     return builder.withHost(url.hostname).withPort(port).withScheme(scheme);
   }
 
-  private apiRequest(token: string, path: string): SpotifyRequestBuilder {
+  private apiRequest({ WebApiRequest }: SpotifyLib, token: string, path: string): SpotifyRequestBuilder {
     return this.hostOf(WebApiRequest.builder(token), this.api).withPath(path);
   }
 
-  private tokenRequest(body: Record<string, string>): SpotifyRequestBuilder {
+  private tokenRequest({ AuthenticationRequest }: SpotifyLib, body: Record<string, string>): SpotifyRequestBuilder {
     const basic = Buffer.from(`${this.config.clientId}:${this.config.clientSecret}`).toString('base64');
     return this.hostOf(AuthenticationRequest.builder(), this.accounts)
       .withPath('/api/token')
@@ -267,15 +291,17 @@ export class SpotifyClient {
    * Runs one request. The transport sets no timeout of its own: we stop waiting after
    * `timeoutMs` (the socket is left to finish in the background).
    */
-  private async send(method: 'get' | 'post' | 'put', builder: SpotifyRequestBuilder): Promise<SpotifyResponse> {
+  private async send(method: 'get' | 'post' | 'put', request: (lib: SpotifyLib) => SpotifyRequestBuilder): Promise<SpotifyResponse> {
+    const lib = await spotifyLib();
+    const builder = request(lib);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new SpotifyApiError(0, 'Spotify timed out')), this.timeoutMs);
     });
     try {
-      return await Promise.race([builder.build().execute(HttpManager[method]), timeout]);
+      return await Promise.race([builder.build().execute(lib.HttpManager[method]), timeout]);
     } catch (err) {
-      throw toSpotifyError(err);
+      throw toSpotifyError(err, lib);
     } finally {
       clearTimeout(timer);
     }

@@ -5,10 +5,10 @@
  * push-service hosts first (a subscription is user input: no posting to arbitrary URLs) and a test
  * can stand up a plain-HTTP push service on 127.0.0.1.
  */
+import { createECDH } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
-import webpush from 'web-push';
 import type { Db } from '../../db/client.js';
 import { pushSubscriptions } from '../../db/schema/index.js';
 import type { PushPayload } from '../../protocol/notifications.js';
@@ -25,6 +25,25 @@ const SUBSCRIPTIONS_PER_USER = 10;
 const PUSH_TTL_SECONDS = 86_400;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/**
+ * web-push is loaded on the first delivery, not at start-up (with its ASN.1 and JWS dependencies it
+ * is about 40 ms of a cold start; docs/decisions/0034-cold-start.md).
+ */
+let webpushModule: Promise<typeof import('web-push')> | null = null;
+// A CommonJS module: its exports are the ESM default (the types describe them as named exports).
+const loadWebpush = () => (webpushModule ??= import('web-push').then((m) => (m as unknown as { default: typeof m }).default));
+
+/**
+ * A new VAPID key pair exactly as web-push's `generateVAPIDKeys` makes it (P-256; the raw public
+ * point, 65 bytes, and private scalar, 32 bytes, zero-padded, base64url), without loading web-push.
+ */
+export function generateVapidKeys(): VapidKeys {
+  const curve = createECDH('prime256v1');
+  curve.generateKeys();
+  const pad = (b: Buffer, n: number) => (b.length < n ? Buffer.concat([Buffer.alloc(n - b.length), b]) : b);
+  return { publicKey: pad(curve.getPublicKey(), 65).toString('base64url'), privateKey: pad(curve.getPrivateKey(), 32).toString('base64url') };
+}
+
 /** Reads the VAPID keys from DATA_DIR, or generates and keeps them (mode 0600). */
 export function loadOrCreateVapidKeys(dataDir: string): VapidKeys {
   const file = join(dataDir, 'vapid.json');
@@ -33,7 +52,7 @@ export function loadOrCreateVapidKeys(dataDir: string): VapidKeys {
     if (typeof keys.publicKey === 'string' && typeof keys.privateKey === 'string') return keys;
     throw new Error(`${file} is not a VAPID key pair: delete it to generate a new one (browsers will then need to subscribe again)`);
   }
-  const keys = webpush.generateVAPIDKeys();
+  const keys = generateVapidKeys();
   writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
   return keys;
 }
@@ -112,6 +131,7 @@ export class PushService {
     // Checked again at send time: PUSH_ALLOWED_HOSTS may have been narrowed since the subscription.
     if (!isAllowedEndpoint(s.endpoint, this.config.allowedHosts)) return;
     try {
+      const webpush = await loadWebpush();
       const req = webpush.generateRequestDetails({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }, JSON.stringify(payload), {
         vapidDetails: { subject: this.config.subject, ...this.keys! },
         TTL: PUSH_TTL_SECONDS,

@@ -3,7 +3,6 @@
  * with the session cookie, checks Origin, caps message size and rate-limits events per user.
  * Features register commands through {@link SocketHub.command}; nobody calls bare `socket.on`.
  */
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import fp from 'fastify-plugin';
 import { Server, type Socket } from 'socket.io';
 import { SessionAwareAdapter, type Session } from 'socket.io-adapter';
@@ -18,8 +17,7 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from '../../protocol/events.js';
-import type { Cluster } from '../cluster/cluster.js';
-import { NodeGoneError, RedisCluster } from '../cluster/redis-cluster.js';
+import { NodeGoneError, type Cluster } from '../cluster/cluster.js';
 import { SESSION_COOKIE } from './auth.js';
 import { IdempotencyCache, idempotencyKey } from './idempotency.js';
 import { KeyedQueue } from './keyed-queue.js';
@@ -366,8 +364,16 @@ declare module 'fastify' {
   }
 }
 
-/** Wraps the Redis streams adapter so a recovered session is vetted like in one process. */
-function guardedRedisAdapter(factory: ReturnType<typeof createAdapter>, hub: SocketHub) {
+/**
+ * The Redis streams adapter of a {@link RedisCluster}, wrapped so a recovered session is vetted like
+ * in one process; null for a single node. Loaded only then (REDIS_URL): ioredis and the adapter are
+ * not part of a single node's start-up (ADR 0034).
+ */
+async function guardedRedisAdapter(cluster: Cluster, hub: SocketHub) {
+  if (!cluster.enabled) return null;
+  const [{ createAdapter }, { RedisCluster }] = await Promise.all([import('@socket.io/redis-streams-adapter'), import('../cluster/redis-cluster.js')]);
+  if (!(cluster instanceof RedisCluster)) return null;
+  const factory = createAdapter(cluster.redis, { streamName: 'cr:socket.io', sessionKeyPrefix: 'cr:sio:session:', channelPrefix: 'cr:socket.io' });
   return function (nsp: unknown) {
     const adapter = (factory as unknown as (n: unknown) => { restoreSession(pid: string, offset: string): Promise<Session | null> })(nsp);
     const restore = adapter.restoreSession.bind(adapter);
@@ -393,10 +399,7 @@ export const socketIoPlugin = fp(
     const cluster = app.cluster;
     hub.cluster = cluster;
     // Several nodes: packets, rooms and recovery sessions go through Redis streams; the same vetting applies.
-    const adapter =
-      cluster instanceof RedisCluster
-        ? guardedRedisAdapter(createAdapter(cluster.redis, { streamName: 'cr:socket.io', sessionKeyPrefix: 'cr:sio:session:', channelPrefix: 'cr:socket.io' }), hub)
-        : (GuardedAdapter as unknown as typeof SessionAwareAdapter);
+    const adapter = (await guardedRedisAdapter(cluster, hub)) ?? (GuardedAdapter as unknown as typeof SessionAwareAdapter);
     const io: AppServer = new Server(app.server, {
       adapter: adapter as unknown as typeof SessionAwareAdapter,
       serveClient: false,

@@ -11,9 +11,10 @@ import { EventEmitter } from 'node:events';
 import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
-import Janode, { type JanodeConnection } from 'janode';
+import type { JanodeConnection } from 'janode';
 import type { AppConfig } from '../config.js';
 import { janusFiles } from './janus-config.js';
+import { loadJanode } from './janode-loader.js';
 
 export type JanusState = 'off' | 'starting' | 'up' | 'down';
 
@@ -87,7 +88,6 @@ export class JanusSupervisor extends EventEmitter {
   ) {
     super();
     this.apiSecret = opts.apiSecret ?? randomBytes(24).toString('base64url');
-    Janode.Logger.setLevel('none');
   }
 
   /** The Janus WebSocket API address (loopback for a child). */
@@ -155,6 +155,7 @@ export class JanusSupervisor extends EventEmitter {
   /** janode connects once; we retry until the child's WebSocket listens (or give up after ~10 s). */
   private async connect(): Promise<JanodeConnection> {
     const deadline = Date.now() + 10_000;
+    const { Janode } = await loadJanode();
     for (;;) {
       try {
         return await Janode.connect({ address: { url: this.url, apisecret: this.apiSecret }, retry_time_secs: 1, max_retries: 0 });

@@ -8,11 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { JanodeHandle, JanodeSession } from 'janode';
-import StreamingPlugin from 'janode/plugins/streaming';
-import VideoRoomPlugin from 'janode/plugins/videoroom';
 import { SFU_MAX_PARTICIPANTS, SFU_TOKEN_TTL_SECONDS, type SfuJsep, type SfuRole, type SfuStatus, type SfuTokenResult } from '../../protocol/sfu.js';
 import { AppError } from '../plugins/errors.js';
 import type { JanusSupervisor } from './janus-supervisor.js';
+import { loadJanode } from './janode-loader.js';
 import { issueSfuToken, sfuTokenKey, verifySfuToken } from './sfu-token.js';
 
 interface Pub {
@@ -128,8 +127,9 @@ export class SfuService extends EventEmitter {
   }
 
   // ---- VideoRoom ----
-  private async attach(plugin: typeof VideoRoomPlugin): Promise<JanodeHandle> {
-    return this.requireSession().attach(plugin);
+  private async attach(plugin: 'videoroom' | 'streaming'): Promise<JanodeHandle> {
+    const session = this.requireSession();
+    return session.attach((await loadJanode()).plugins[plugin]);
   }
 
   private room(roomId: number): Promise<JRoom> {
@@ -139,7 +139,7 @@ export class SfuService extends EventEmitter {
     if (!p) {
       p = (async () => {
         await this.ready;
-        const admin = await this.attach(VideoRoomPlugin);
+        const admin = await this.attach('videoroom');
         try {
           const room: JRoom = { roomId, janusRoom: roomId, secret: randomBytes(18).toString('base64url'), tokens: new Map(), pubs: new Map(), subs: new Map() };
           await admin
@@ -181,7 +181,7 @@ export class SfuService extends EventEmitter {
     if (t) return t;
     t = randomBytes(18).toString('base64url');
     room.tokens.set(userId, t);
-    const admin = await this.attach(VideoRoomPlugin);
+    const admin = await this.attach('videoroom');
     try {
       await admin.allow({ room: room.janusRoom, action: 'add', list: [t], secret: room.secret });
     } finally {
@@ -192,7 +192,7 @@ export class SfuService extends EventEmitter {
 
   /** Does Janus know this room (tests)? */
   async janusRoomExists(roomId: number): Promise<boolean> {
-    const h = await this.attach(VideoRoomPlugin);
+    const h = await this.attach('videoroom');
     try {
       const r = await h.exists({ room: roomId });
       return !!r.exists;
@@ -210,7 +210,7 @@ export class SfuService extends EventEmitter {
       await old.handle.detach().catch(() => {});
     }
     const token = await this.tokenFor(room, userId);
-    const handle = await this.attach(VideoRoomPlugin);
+    const handle = await this.attach('videoroom');
     const feedId = this.nextFeed++;
     try {
       const res = await handle.joinConfigurePublisher({ room: room.janusRoom, feed: feedId, token, display: String(userId), audio: true, video: true, jsep });
@@ -240,7 +240,7 @@ export class SfuService extends EventEmitter {
     if (!room || !pub) throw new AppError('NOT_FOUND', 'No such feed in this call.');
     if (pub.userId === userId) throw new AppError('VALIDATION', 'That is your own feed.');
     const token = await this.tokenFor(room, userId);
-    const handle = await this.attach(VideoRoomPlugin);
+    const handle = await this.attach('videoroom');
     try {
       const res = await handle.joinSubscriber({ room: room.janusRoom, feed: feedId, token, sc_substream_layer: substream });
       if (!res.jsep) throw new Error('no offer');
@@ -318,7 +318,7 @@ export class SfuService extends EventEmitter {
     if (!this.session) return;
     if (room.tokens.size === 0) return this.destroyRoom(roomId);
     if (token) {
-      const admin = await this.attach(VideoRoomPlugin).catch(() => null);
+      const admin = await this.attach('videoroom').catch(() => null);
       await admin?.allow({ room: room.janusRoom, action: 'remove', list: [token], secret: room.secret }).catch(() => {});
       await admin?.detach().catch(() => {});
     }
@@ -328,14 +328,14 @@ export class SfuService extends EventEmitter {
     const room = this.rooms.get(roomId);
     if (!room) return;
     this.rooms.delete(roomId);
-    const admin = await this.attach(VideoRoomPlugin).catch(() => null);
+    const admin = await this.attach('videoroom').catch(() => null);
     await admin?.destroy({ room: room.janusRoom, secret: room.secret }).catch(() => {});
     await admin?.detach().catch(() => {});
   }
 
   /** Raw access for refusal tests: a handle that tries to join a room with a given Janus token. */
   async tryJoinRaw(roomId: number, token: string | undefined): Promise<number | 'ok'> {
-    const h = await this.attach(VideoRoomPlugin);
+    const h = await this.attach('videoroom');
     try {
       await h.joinPublisher({ room: roomId, token, display: 'raw' });
       return 'ok';
@@ -352,7 +352,7 @@ export class SfuService extends EventEmitter {
     await this.ready;
     await this.destroyMount(roomId);
     const secret = randomBytes(18).toString('base64url');
-    const admin = await this.requireSession().attach(StreamingPlugin);
+    const admin = await this.attach('streaming');
     const id = roomId;
     try {
       await admin.createRtpMountpoint({
@@ -385,7 +385,7 @@ export class SfuService extends EventEmitter {
     this.mounts.delete(roomId);
     for (const v of m.viewers.values()) await v.handle.detach().catch(() => {});
     if (!this.session) return;
-    const admin = await this.session.attach(StreamingPlugin).catch(() => null);
+    const admin = await this.attach('streaming').catch(() => null);
     await admin?.destroyMountpoint({ id: m.id, secret: m.secret }).catch(() => {});
     await admin?.detach().catch(() => {});
   }
@@ -393,7 +393,7 @@ export class SfuService extends EventEmitter {
   async liveWatch(roomId: number, userId: number, socketId: string): Promise<{ subId: string; jsep: SfuJsep }> {
     const m = this.mounts.get(roomId);
     if (!m) throw new AppError('NOT_FOUND', 'No real-time stream in this room right now.');
-    const handle = await this.requireSession().attach(StreamingPlugin);
+    const handle = await this.attach('streaming');
     try {
       const res = await handle.watch({ id: m.id });
       if (!res.jsep) throw new Error('no offer');

@@ -1,7 +1,8 @@
 import { Chess } from 'chess.js';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { closeDb, openDb, openPgDb, type Db } from '../../../db/client.js';
+import { closeDb, openDb, type Db } from '../../../db/client.js';
+import { openPgDb } from '../../../db/client-pg.js';
 import { first } from '../../../db/query.js';
 import { chessGames } from '../../../db/schema/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
