@@ -4,19 +4,12 @@
  * is read for Real-time and Standard (HLS) in the same run and printed; a negotiation whose answer is
  * lost is retried by the player with a fresh subscription. Skipped without Janus.
  */
-import { execFileSync } from 'node:child_process';
 import { test, expect } from '@playwright/test';
 import { newUser } from '../fixtures.js';
+import { installed } from './helpers.js';
 import { openLive, publishWithClock, readShownFrames, roomWith, stopPublisher } from '../stream/helpers.js';
 
-let hasJanus = false;
-try {
-  execFileSync('sh', ['-c', 'command -v janus && command -v ffmpeg'], { stdio: 'ignore' });
-  hasJanus = true;
-} catch {
-  hasJanus = false;
-}
-test.skip(!hasJanus, 'janus or ffmpeg is not installed');
+test.skip(!installed('janus', 'ffmpeg'), 'janus or ffmpeg is not installed');
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -3,44 +3,15 @@
  * receive video from the seven others, a screen share reaches everyone, a call moves from mesh to
  * SFU without anyone leaving, and killing Janus mid-call is survived. Skipped without Janus.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join as joinPath } from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { callFlags, callRoomFor, callTest, newUserViaApi, openCall, remoteTileOf as tileOf, remoteTiles as remotes, type User } from '../fixtures.js';
+import { callRoomFor, newUserViaApi, openCall, remoteTileOf as tileOf, remoteTiles as remotes, type User } from '../fixtures.js';
+import { installed, janusPid, joinCall, sfuTest as test } from './helpers.js';
 
-// A small camera picture (320x180, 15 fps) so eight browsers fit on two shared cores.
-const FAKE_VIDEO = joinPath(tmpdir(), 'commonroom-sfu-fake-320x180.y4m');
-if (!existsSync(FAKE_VIDEO)) {
-  try {
-    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=15', '-t', '4', '-pix_fmt', 'yuv420p', FAKE_VIDEO]);
-  } catch {
-    /* no ffmpeg: Chromium's own fake camera */
-  }
-}
-const test = callTest(callFlags(existsSync(FAKE_VIDEO) ? [`--use-file-for-fake-video-capture=${FAKE_VIDEO}`] : []));
-
-let hasJanus = false;
-try {
-  execFileSync('sh', ['-c', 'command -v janus'], { stdio: 'ignore' });
-  hasJanus = true;
-} catch {
-  hasJanus = false;
-}
-test.skip(!hasJanus, 'janus is not installed');
+test.skip(!installed('janus'), 'janus is not installed');
 // Eight browsers with live video on two shared cores: generous budgets (expectations unchanged).
 test.describe.configure({ timeout: Number(process.env.SFU_E2E_TIMEOUT ?? 420_000), mode: 'serial' });
 
 const roomFor = (host: User, guests: User[]) => callRoomFor(host, guests, 'Big call');
-
-async function join(page: Page): Promise<void> {
-  await page.getByTestId('call-setup').click();
-  await expect(page.getByTestId('call-join')).toBeEnabled({ timeout: 30_000 });
-  await page.getByTestId('call-join').click();
-  await expect(page.locator('.call[data-phase="in-call"]')).toBeVisible({ timeout: 30_000 });
-}
-
 
 /** On `me`'s page, each other user's tile decodes frames, and they keep advancing (tiles found by name: the speaker layout reorders them). */
 async function expectLiveRemotes(me: User, all: User[], timeout = 90_000): Promise<void> {
@@ -55,13 +26,6 @@ async function expectLiveRemotes(me: User, all: User[], timeout = 90_000): Promi
   }
 }
 
-/** The running Janus child's pid, or null while there is none (between a crash and the restart). */
-function janusPid(): number | null {
-  const file = joinPath(process.env.CR_E2E_DATA_DIR!, 'janus', 'janus.pid');
-  if (!existsSync(file)) return null;
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : null;
-}
 
 test('eight people in a large call all see each other; a screen share reaches everyone', async ({ browser }) => {
   // Eight Chromiums each decoding seven live videos saturate two cores (load ~35, the server's event
@@ -81,7 +45,7 @@ test('eight people in a large call all see each other; a screen share reaches ev
   await expect(host.page.getByTestId('call-count')).toHaveText('0/50 in the call');
 
   for (const u of users) {
-    await join(u.page);
+    await joinCall(u.page);
     await expect(u.page.getByTestId('call-mode')).toHaveAttribute('data-mode', 'sfu');
   }
   const diag = async (when: string) => {
@@ -128,7 +92,7 @@ test('a screen share goes through Janus: the others receive its frames', async (
   await host.page.getByTestId('call-large').check();
   await expect(host.page.getByTestId('call-large')).toBeChecked();
   for (const u of users) {
-    await join(u.page);
+    await joinCall(u.page);
     await expect(u.page.getByTestId('call-mode')).toHaveAttribute('data-mode', 'sfu');
   }
   for (const u of users) await expectLiveRemotes(u, users);
@@ -223,7 +187,7 @@ test('off-page tiles: Janus stops sending their video, and resumes when their pa
   await host.page.getByTestId('call-large').check();
   await expect(host.page.getByTestId('call-large')).toBeChecked();
   for (const u of users) {
-    await join(u.page);
+    await joinCall(u.page);
     await expect(u.page.getByTestId('call-mode')).toHaveAttribute('data-mode', 'sfu');
   }
   for (const u of [g1, g2]) await expectLiveRemotes(u, users);
@@ -251,7 +215,7 @@ test('a call moves from mesh to SFU without anyone leaving; Janus killed mid-cal
   const [host, ...guests] = users as [User, ...User[]];
   const roomId = await roomFor(host, guests);
   for (const u of users) await openCall(u.page, roomId);
-  for (const u of users) await join(u.page);
+  for (const u of users) await joinCall(u.page);
   for (const u of users) await expectLiveRemotes(u, users);
   // Mesh first (small call, 'auto'): no mode badge.
   await expect(host.page.getByTestId('call-mode')).toHaveCount(0);

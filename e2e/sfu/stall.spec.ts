@@ -7,32 +7,12 @@
  * the frames resume they flow on the new subscription. A publisher who turned the camera off is
  * exempt: the same silence brings no re-subscribe. Skipped without Janus.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join as joinPath } from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { callFlags, callRoomFor, callTest, newUserViaApi, openCall, remoteTileOf as tileOf, type User } from '../fixtures.js';
+import { callRoomFor, newUserViaApi, openCall, remoteTileOf as tileOf, type User } from '../fixtures.js';
+import { installed, janusPid, joinCall, sfuTest as test } from './helpers.js';
 
-// The small camera picture of sfu.spec.ts (320x180, 15 fps; same file), kept light for two shared cores.
-const FAKE_VIDEO = joinPath(tmpdir(), 'commonroom-sfu-fake-320x180.y4m');
-if (!existsSync(FAKE_VIDEO)) {
-  try {
-    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=15', '-t', '4', '-pix_fmt', 'yuv420p', FAKE_VIDEO]);
-  } catch {
-    /* no ffmpeg: Chromium's own fake camera */
-  }
-}
-const test = callTest(callFlags(existsSync(FAKE_VIDEO) ? [`--use-file-for-fake-video-capture=${FAKE_VIDEO}`] : []));
-
-let hasJanus = false;
-try {
-  execFileSync('sh', ['-c', 'command -v janus'], { stdio: 'ignore' });
-  hasJanus = true;
-} catch {
-  hasJanus = false;
-}
-test.skip(!hasJanus, 'janus is not installed');
+test.skip(!installed('janus'), 'janus is not installed');
 test.describe.configure({ timeout: Number(process.env.SFU_E2E_TIMEOUT ?? 420_000) });
 
 /** The watchdog's first limit (STALLED_VIDEO_MS in useSfuLink.ts). */
@@ -78,12 +58,6 @@ function openSubscriptions(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState !== 'closed' && !pc.getTransceivers().some((t) => t.direction === 'sendonly')).length);
 }
 
-/** The running Janus child's pid (its supervisor writes it into DATA_DIR/janus). */
-function janusPid(): number {
-  const pid = Number(readFileSync(joinPath(process.env.CR_E2E_DATA_DIR!, 'janus', 'janus.pid'), 'utf8').trim());
-  expect(Number.isInteger(pid) && pid > 0, 'janus pid file').toBe(true);
-  return pid;
-}
 
 /**
  * UDP sockets the Janus process holds: each WebRTC connection (publisher or subscriber) has its own
@@ -152,10 +126,7 @@ test('a stalled subscription is re-subscribed (with back-off, nothing leaked) an
   await host.page.getByTestId('call-large').check();
   await expect(host.page.getByTestId('call-large')).toBeChecked();
   for (const u of [host, guest]) {
-    await u.page.getByTestId('call-setup').click();
-    await expect(u.page.getByTestId('call-join')).toBeEnabled({ timeout: 30_000 });
-    await u.page.getByTestId('call-join').click();
-    await expect(u.page.locator('.call[data-phase="in-call"]')).toBeVisible({ timeout: 30_000 });
+    await joinCall(u.page);
     await expect(u.page.getByTestId('call-mode')).toHaveAttribute('data-mode', 'sfu');
   }
   await expectLiveTile(guest.page, host);
@@ -163,7 +134,9 @@ test('a stalled subscription is re-subscribed (with back-off, nothing leaked) an
   await expect(tileOf(guest.page, host)).toHaveAttribute('data-resubscribes', '0');
   const firstLink = await attr(guest.page, host, 'data-link');
   expect(firstLink).toBeTruthy();
-  const pid = janusPid();
+  const running = janusPid();
+  expect(running, 'janus pid file').not.toBeNull();
+  const pid = running!;
   // Two publishers and two subscriptions, all connected: Janus's sockets for them.
   const baseline = janusUdpSockets(pid);
   expect(baseline).toBeGreaterThan(0);
