@@ -5,7 +5,7 @@
  */
 import { expect, test, type Browser, type BrowserContext } from '@playwright/test';
 import { docShot } from '../fixtures.js';
-import { startIsolatedServer, type IsolatedServer } from './isolated-server.js';
+import { startIsolatedServer, type IsolatedServer } from '../isolated-server.js';
 
 let server: IsolatedServer;
 test.beforeAll(async () => {

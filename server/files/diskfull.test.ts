@@ -145,8 +145,9 @@ describe('disk full', () => {
 
 /**
  * The free-space probe is the storage layer's (UploadStore.freeSpace, statfs of the upload
- * directory by default). A small filesystem is not available here, so these tests inject a probe
- * that reports a nearly full disk; the floor check, the 507 and what is (not) written are real.
+ * directory by default). These tests inject a probe that reports a nearly full disk, so they run on
+ * any machine; the floor check, the 507 and what is (not) written are real. diskfull-real.test.ts
+ * does the same on a real full tmpfs where mounting is allowed (root).
  */
 describe('the free-space floor against an injected probe', () => {
   const MiB = 1024 * 1024;

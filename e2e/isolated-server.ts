@@ -1,6 +1,7 @@
 /**
  * A second, private server for specs that change instance-wide settings (registration mode, the
- * announcement): other specs share the main e2e server and must not see those changes.
+ * announcement) or need a data directory of their own (a small disk that fills up): other specs
+ * share the main e2e server and must not see those changes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,11 +14,15 @@ export interface IsolatedServer {
   stop(): Promise<void>;
 }
 
-export async function startIsolatedServer(portOffset: number): Promise<IsolatedServer> {
+/**
+ * `dataDir`: a directory the caller prepared (and removes itself); by default a new temporary one,
+ * removed by `stop`. `env`: more settings for the server.
+ */
+export async function startIsolatedServer(portOffset: number, opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<IsolatedServer> {
   const port = Number(process.env.E2E_PORT ?? 3107) + portOffset;
-  const dataDir = mkdtempSync(join(tmpdir(), 'commonroom-e2e-iso-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'commonroom-e2e-iso-'));
   const child: ChildProcess = spawn('npx', ['tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STREAMING_ENABLED: 'false', LOG_LEVEL: 'warn', AUTH_ATTEMPTS_PER_15MIN: '1000' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STREAMING_ENABLED: 'false', JANUS_ENABLED: 'off', LOG_LEVEL: 'warn', AUTH_ATTEMPTS_PER_15MIN: '1000', ...opts.env },
     stdio: 'ignore',
     detached: true,
   });
@@ -41,7 +46,7 @@ export async function startIsolatedServer(portOffset: number): Promise<IsolatedS
         process.kill(-child.pid!, 'SIGTERM');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
