@@ -10,6 +10,7 @@
  *  [--clients 300] [--scale-rates 100,300] [--failover-runs 3]  (scale: 1 node SQLite, 1 node PostgreSQL, 3 nodes + Redis + PostgreSQL behind nginx, failover)
  *  [--file-mb 64] [--files 100000] [--queries 100]  (files)
  *  [--files 100000] [--queries 100]  (files-search: file name search on SQLite, then PostgreSQL without and with pg_trgm)
+ *  [--messages 5000] [--runs 6]  (chat-statements: a chat message's three statements, query builder per call vs db/hot.ts)
  *
  * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.
  * Figures are printed, never asserted. Progress goes to stderr, the summary to stdout.
@@ -34,9 +35,10 @@ import { filesSearchBench } from './files-search.js';
 import { startupBench } from './startup.js';
 import { streamBench, type StreamOptions } from './stream.js';
 import { sweepBench, type SweepOptions } from './sweep.js';
+import { chatStatementsBench, type ChatStatementsOptions } from './chat-statements.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu', 'files', 'files-search', 'documents', 'sweep'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu', 'files', 'files-search', 'documents', 'sweep', 'chat-statements'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -56,6 +58,7 @@ interface Options {
   files: FilesOptions;
   documents: DocumentsOptions;
   sweep: SweepOptions;
+  chatStatements: ChatStatementsOptions;
 }
 
 /** Parses a positive number flag within bounds, so a typo cannot start an unbounded run. */
@@ -198,6 +201,10 @@ function parseOptions(argv: string[]): Options {
       durationSec: num(values.duration, 10, 'duration', 3600),
       failoverRuns: Math.round(num(values['failover-runs'], 3, 'failover-runs', 50)),
     },
+    chatStatements: {
+      messages: Math.round(num(values.messages, 5000, 'messages', 1_000_000)),
+      rounds: Math.round(num(values.runs, 6, 'runs', 100)),
+    },
     files: {
       // BENCH_FILES_GB=1: the 1 GB upload; the default keeps the suite quick.
       fileMb: Math.round(num(values['file-mb'], process.env.BENCH_FILES_GB ? Number(process.env.BENCH_FILES_GB) * 1024 : 64, 'file-mb', 8192)),
@@ -249,6 +256,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return filesSearchBench({ files: opts.files.files, queries: opts.files.queries });
     case 'documents':
       return documentsBench(opts.documents);
+    case 'chat-statements':
+      return chatStatementsBench(opts.chatStatements);
   }
 }
 

@@ -1,5 +1,6 @@
 import { and, asc, countDistinct, desc, eq, gt, inArray, isNull, lt, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { hotStatement } from '../../db/hot.js';
 import { first, one } from '../../db/query.js';
 import { affectedRows, transaction } from '../../db/tx.js';
 import { messageReactions, messages, roomMembers, rooms, users } from '../../db/schema/index.js';
@@ -30,6 +31,27 @@ export interface ChatNotifier {
   mentioned(userIds: number[], roomId: number, message: Message): void | Promise<void>;
   activity(roomId: number, lastMessageId: number, authorId: number): void | Promise<void>;
 }
+
+export type NewMessage = Pick<typeof messages.$inferInsert, 'roomId' | 'userId' | 'text' | 'createdAt'> & { replyToId: number | null; mentions: string; clientId: string | null; attachments: string | null };
+
+/** A message's row; a second one with the same (user, clientId) is a retry: nothing inserted, no row returned. Built once (db/hot.ts). */
+export const insertMessage = hotStatement((db, v: NewMessage) =>
+  db
+    .insert(messages)
+    .values({ roomId: v.roomId, userId: v.userId, text: v.text, replyToId: v.replyToId, mentions: v.mentions, createdAt: v.createdAt, clientId: v.clientId, attachments: v.attachments })
+    .onConflictDoNothing({ target: [messages.userId, messages.clientId] })
+    .returning({ id: messages.id }),
+);
+
+/** The sender's membership: when they last wrote, and they have read up to their own message. */
+export const noteSent = hotStatement(
+  (db, v: { roomId: number; userId: number; now: number; messageId: number }) =>
+    db
+      .update(roomMembers)
+      .set({ lastMessageAt: v.now, lastReadMessageId: v.messageId })
+      .where(and(eq(roomMembers.roomId, v.roomId), eq(roomMembers.userId, v.userId))),
+  'run',
+);
 
 /** Pure: seconds a member must still wait under slow mode, 0 when they may post. */
 export function slowModeWait(lastMessageAt: number | null, slowModeSeconds: number, now: number): number {
@@ -103,17 +125,9 @@ export class ChatService {
     // Insert, member row, room's activity and seq: one transaction, shared with the other messages of
     // this event-loop turn (group commit), numbered and broadcast after the commit (ADR 0030).
     const out = await this.events.persist(roomId, 'chat:message', async (tx) => {
-      const [inserted] = await tx
-        .insert(messages)
-        .values({ roomId, userId, text, replyToId: replyToId ?? null, mentions: JSON.stringify(mentions), createdAt: now, clientId: clientId ?? null, attachments: attachments?.length ? JSON.stringify(attachments) : null })
-        // A second message with the same (user, clientId) is a retry: insert nothing, return nothing.
-        .onConflictDoNothing({ target: [messages.userId, messages.clientId] })
-        .returning({ id: messages.id });
+      const [inserted] = await insertMessage(tx, { roomId, userId, text, replyToId: replyToId ?? null, mentions: JSON.stringify(mentions), createdAt: now, clientId: clientId ?? null, attachments: attachments?.length ? JSON.stringify(attachments) : null });
       if (!inserted) return undefined;
-      await tx
-        .update(roomMembers)
-        .set({ lastMessageAt: now, lastReadMessageId: inserted.id })
-        .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+      await noteSent(tx, { roomId, userId, now, messageId: inserted.id });
       // A new message has no reactions yet.
       const message: Message = { id: inserted.id, roomId, author, text, replyTo, reactions: [], mentions, createdAt: now, editedAt: null, deleted: false, ...(attachments?.length ? { attachments } : {}) };
       return { fact: { message }, value: message, room: { lastActivityAt: now } };

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { first } from '../../db/query.js';
+import { hotStatement } from '../../db/hot.js';
 import { rooms } from '../../db/schema/index.js';
 import { inTransaction, savepoint, transaction, TransactionLost } from '../../db/tx.js';
 import type { RoomFactName, RoomFacts } from '../../protocol/events.js';
@@ -25,6 +25,13 @@ export interface Persisted<E extends RoomFactName, T> {
   value: T;
   room?: Partial<Pick<RoomRow, 'lastActivityAt'>>;
 }
+
+/** The room's next fact number, taken in the fact's transaction (built once: db/hot.ts). */
+const bumpSeq = hotStatement((db, v: { roomId: number }) => db.update(rooms).set({ seq: sql`${rooms.seq} + 1` }).where(eq(rooms.id, v.roomId)).returning({ seq: rooms.seq }));
+/** The same, and the room's last activity. */
+export const bumpSeqActive = hotStatement((db, v: { roomId: number; lastActivityAt: number }) =>
+  db.update(rooms).set({ seq: sql`${rooms.seq} + 1`, lastActivityAt: v.lastActivityAt }).where(eq(rooms.id, v.roomId)).returning({ seq: rooms.seq }),
+);
 
 /** One write waiting for the group commit of its event-loop turn. */
 interface Pending {
@@ -163,13 +170,8 @@ export class RoomEvents {
   private async writeOne(tx: Db, p: Pending): Promise<NonNullable<Pending['done']>> {
     const persisted = await p.write(tx);
     if (!persisted) return { persisted: undefined };
-    const row = await first(
-      tx
-        .update(rooms)
-        .set({ ...persisted.room, seq: sql`${rooms.seq} + 1` })
-        .where(eq(rooms.id, p.roomId))
-        .returning({ seq: rooms.seq }),
-    );
+    const active = persisted.room?.lastActivityAt;
+    const [row] = active === undefined ? await bumpSeq(tx, { roomId: p.roomId }) : await bumpSeqActive(tx, { roomId: p.roomId, lastActivityAt: active });
     if (!row) throw new Error(`room ${p.roomId} is gone`);
     return { persisted, seq: row.seq };
   }
@@ -201,7 +203,7 @@ export class RoomEvents {
   private async numberAndSend<E extends RoomFactName>(roomId: number, event: E, fact: RoomFacts[E]): Promise<number> {
     let row: { seq: number } | undefined;
     try {
-      row = await first(this.db.update(rooms).set({ seq: sql`${rooms.seq} + 1` }).where(eq(rooms.id, roomId)).returning({ seq: rooms.seq }));
+      [row] = await bumpSeq(this.db, { roomId });
     } catch (err) {
       // Never rejects: callers in synchronous code may fire and forget (the number is taken in call order).
       process.emitWarning(`numbering room fact ${event} of room ${roomId} failed: ${(err as Error).message}`);
