@@ -3,7 +3,7 @@
  * seen live by other editors, log pruning, and the refusals — real server, real socket.io-clients,
  * real Yjs documents synced by the client's own DocSync.
  */
-import { and, count, eq, gt, max } from 'drizzle-orm';
+import { and, asc, count, eq, gt, max } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocSync } from '../../client/src/features/documents/docSync.js';
@@ -410,8 +410,9 @@ describe('long timelines', () => {
       await a.whenSaved();
     }
     a.destroy();
-    // Each keystroke two minutes after the previous one: 205 sessions.
-    const rows = await db().select({ id: docUpdates.id }).from(docUpdates).where(eq(docUpdates.docId, doc.id));
+    // Each keystroke two minutes after the previous one: 205 sessions. (In id order: PostgreSQL
+    // returns rows in heap order, which differs once earlier tests freed space by pruning.)
+    const rows = await db().select({ id: docUpdates.id }).from(docUpdates).where(eq(docUpdates.docId, doc.id)).orderBy(asc(docUpdates.id));
     const start = Date.now() - 205 * 120_000;
     for (const [i, r] of rows.entries()) await db().update(docUpdates).set({ createdAt: start + i * 120_000 }).where(eq(docUpdates.id, r.id));
 
