@@ -79,6 +79,11 @@ export interface DocHistorySession {
   restoredFrom: number | null;
   /** Its updates were folded into the document's base (only this checkpoint remains). */
   compacted: boolean;
+  /**
+   * Its text can be viewed, diffed and restored. False for a compacted session: past the history
+   * window only a summary is kept (ADR 0039), unless a named version marks the same point.
+   */
+  viewable: boolean;
 }
 
 /** A version a member named. */

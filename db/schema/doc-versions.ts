@@ -6,7 +6,9 @@ import { users } from './users.js';
  * Points of a document's history kept for good: versions a member named, and one checkpoint per
  * edit session whose updates were folded into `documents.base` (the timeline of the compacted
  * past). `upto` is the last update id the point includes (0 = the empty document); `snapshot` is
- * a Yjs snapshot (state vector + delete set) set once `upto` falls into the base.
+ * a Yjs snapshot (state vector + delete set) a named version carries from its naming. Checkpoints
+ * are summaries: since ADR 0039 the collected base cannot rebuild their text, so their snapshot
+ * is null (only those written before the base was first collected had one).
  */
 export const docVersions = sqliteTable(
   'doc_versions',

@@ -29,9 +29,9 @@ export const documents = sqliteTable(
     /** Bytes of snapshot + tail, checked against the size cap. */
     storedBytes: integer('stored_bytes').notNull().default(0),
     /**
-     * History base: Yjs state (kept without garbage collection, so deleted text stays) of every
-     * update up to `baseUpto` that was pruned from `doc_updates`; past versions in that range are
-     * rebuilt from it with the Yjs snapshots in `doc_versions`.
+     * History base: Yjs state of every update up to `baseUpto` that was pruned from `doc_updates`,
+     * garbage-collected except for the deleted text named versions show (ADR 0039); named versions
+     * in that range are rebuilt from it with their Yjs snapshots in `doc_versions`.
      */
     base: blob('base', { mode: 'buffer' }),
     baseUpto: integer('base_upto').notNull().default(0),

@@ -2,13 +2,15 @@
  * A document's history: the timeline (edit sessions grouped from the update log), past texts
  * rebuilt from the log or from the compacted base, and the pruning that bounds the log.
  *
- * Storage rule (ADR 0018, "History"): updates older than the history window that the latest
- * snapshot already covers are folded into `documents.base` — the Yjs state of all of them, kept
- * without garbage collection so deleted text stays — and deleted from `doc_updates`. Each edit
- * session among them leaves one checkpoint row (a Yjs snapshot: state vector + delete set, tens
- * of bytes) in `doc_versions`; named versions carry their snapshot from the moment they are named.
- * Any point still in the log is rebuilt by replaying base + log; a compacted point from base +
- * its snapshot.
+ * Storage rule (ADR 0018, "History"; ADR 0039): updates older than the history window that the
+ * latest snapshot already covers are folded into `documents.base` — the Yjs state of all of them —
+ * and deleted from `doc_updates`. The base is garbage-collected as it is folded (collectBase):
+ * deleted text goes, except what a named version shows, so the base shrinks back to the text plus
+ * the named versions' deleted text. Each edit session among the folded updates leaves one
+ * checkpoint row in `doc_versions` (who, when, characters added/removed: a summary, no longer
+ * viewable); named versions carry their Yjs snapshot (state vector + delete set) from the moment
+ * they are named and are rebuilt from base + snapshot. Any point still in the log is rebuilt by
+ * replaying base + log.
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, type SQL } from 'drizzle-orm';
 import * as Y from 'yjs';
@@ -158,6 +160,69 @@ export async function pageSessions(log: LogReader, before: number | undefined, p
 
 type DocBase = { base: Buffer | null; baseUpto: number };
 
+/**
+ * Whether `item` is shown in `snap` (created by then and not deleted by then). The item must not
+ * straddle the snapshot's state vector or delete ranges (collectBase splits items there first);
+ * were it to, it counts as shown unless one delete range covers the part created by then.
+ */
+export function shownIn(item: Y.Item, snap: Y.Snapshot): boolean {
+  const { client, clock } = item.id;
+  const created = snap.sv.get(client) ?? 0;
+  if (created <= clock) return false;
+  const end = Math.min(clock + item.length, created);
+  const dels = snap.ds.clients.get(client) ?? [];
+  // The delete ranges of a snapshot are sorted by clock and merged: find the last one starting at or before `clock`.
+  let lo = 0;
+  let hi = dels.length - 1;
+  let at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (dels[mid]!.clock <= clock) {
+      at = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return !(at >= 0 && dels[at]!.clock + dels[at]!.len >= end);
+}
+
+/** Splits the items of `tr`'s document where `snap` starts or ends seeing them (as Y.createDocFromSnapshot does). */
+function splitAt(tr: Y.Transaction, snap: Y.Snapshot): void {
+  const store = tr.doc.store;
+  const cut = (client: number, clock: number) => {
+    if (clock > 0 && clock < Y.getState(store, client)) Y.getItemCleanStart(tr, Y.createID(client, clock));
+  };
+  for (const [client, clock] of snap.sv) cut(client, clock);
+  for (const [client, ranges] of snap.ds.clients) {
+    for (const r of ranges) {
+      cut(client, r.clock);
+      cut(client, r.clock + r.len);
+    }
+  }
+}
+
+/**
+ * The history base after folding `updates` into `base`, garbage-collected: the content of deleted
+ * text is dropped (Yjs keeps each deleted range as an item with its id, position and length, so
+ * later updates still integrate next to it) unless one of the `keep` snapshots (the named
+ * versions) shows it. Items are first split at the snapshots' edges, so text typed in one go
+ * partly before and partly after a named version is kept only for the part the version shows.
+ */
+export function collectBase(base: Uint8Array | null, updates: readonly Uint8Array[], keep: readonly Y.Snapshot[]): Uint8Array {
+  const y = new Y.Doc({ gc: false });
+  y.transact(() => {
+    if (base) Y.applyUpdate(y, base);
+    for (const u of updates) Y.applyUpdate(y, u);
+  });
+  y.transact((tr) => {
+    for (const s of keep) splitAt(tr, s);
+    Y.iterateDeletedStructs(tr, Y.createDeleteSetFromStructStore(y.store), (struct) => {
+      if (struct instanceof Y.Item && !struct.keep && !keep.some((s) => shownIn(struct, s))) struct.gc(y.store, false);
+    });
+  });
+  const out = Y.encodeStateAsUpdate(y);
+  y.destroy();
+  return out;
+}
 
 export class DocHistoryStore {
   constructor(private readonly db: Db) {}
@@ -227,10 +292,11 @@ export class DocHistoryStore {
       .from(docVersions)
       .where(and(eq(docVersions.docId, docId), eq(docVersions.kind, 'named')))
       .orderBy(desc(docVersions.upto), desc(docVersions.id));
+    const namedAt = new Set(named.map((v) => v.upto));
     const who = await this.names([...live.sessions.map((s) => s.userId), ...compacted.map((v) => v.userId), ...named.map((v) => v.userId)]);
     const user = (id: number | null) => (id !== null && who.has(id) ? { id, displayName: who.get(id)! } : null);
     const sessions: DocHistorySession[] = [
-      ...live.sessions.map(({ userId, ...s }) => ({ ...s, user: user(userId), compacted: false })),
+      ...live.sessions.map(({ userId, ...s }) => ({ ...s, user: user(userId), compacted: false, viewable: true })),
       ...compacted.map((v) => ({
         upto: v.upto,
         user: user(v.userId),
@@ -241,6 +307,8 @@ export class DocHistoryStore {
         removed: v.removed,
         restoredFrom: v.restoredFrom,
         compacted: true,
+        // A checkpoint from before ADR 0039 (base not yet collected), or one a named version shares.
+        viewable: v.snapshot !== null || namedAt.has(v.upto),
       })),
     ];
     const versions: DocVersion[] = named.map((v) => ({ id: v.id, name: v.name ?? '', upto: v.upto, by: user(v.userId), at: v.createdAt }));
@@ -249,7 +317,8 @@ export class DocHistoryStore {
 
   /**
    * The text of a document at history point `upto` (its state after that update), or null when
-   * no such point exists (not one of this document's updates, or compacted without a checkpoint).
+   * no such point exists (not one of this document's updates, or compacted: only named versions,
+   * and checkpoints written before the base was first collected, keep a snapshot).
    */
   async textAt(docId: number, doc: DocBase, upto: number): Promise<string | null> {
     if (upto === 0) return '';
@@ -290,11 +359,14 @@ export class DocHistoryStore {
   }
 
   /**
-   * Folds updates older than `cutoff` (and already in the latest snapshot) into the base, leaving
-   * one checkpoint per edit session. Returns how many update rows were removed; `onBase` learns
-   * the new base's size (it counts toward the document's size cap).
+   * Folds updates older than `cutoff` (and already in the latest snapshot) into the base, collected
+   * (collectBase: deleted text goes unless a named version shows it), leaving one checkpoint (a
+   * summary) per edit session. `recollect`: with nothing to fold, still collect the base as it is
+   * (a base written before ADR 0039 kept all deleted text; a document full because of it asks for
+   * this). Returns how many update rows were removed; `onBase` learns the new base's size (it counts
+   * toward the document's size cap).
    */
-  async prune(docId: number, cutoff: number, onBase?: (bytes: number) => void): Promise<number> {
+  async prune(docId: number, cutoff: number, onBase?: (bytes: number) => void, recollect = false): Promise<number> {
     const [doc] = await this.db
       .select({ base: documents.base, baseUpto: documents.baseUpto, snapshotUpto: documents.snapshotUpto })
       .from(documents)
@@ -308,31 +380,36 @@ export class DocHistoryStore {
       .orderBy(asc(docUpdates.id))
       .limit(1);
     const limit = Math.min(doc.snapshotUpto, fresh ? fresh.id - 1 : Number.MAX_SAFE_INTEGER);
-    if (limit <= doc.baseUpto) return 0;
-    const rows = await this.db
-      .select()
-      .from(docUpdates)
-      .where(and(eq(docUpdates.docId, docId), gt(docUpdates.id, doc.baseUpto), lte(docUpdates.id, limit)))
-      .orderBy(asc(docUpdates.id));
-    if (rows.length === 0) return 0;
+    const rows =
+      limit <= doc.baseUpto
+        ? []
+        : await this.db
+            .select()
+            .from(docUpdates)
+            .where(and(eq(docUpdates.docId, docId), gt(docUpdates.id, doc.baseUpto), lte(docUpdates.id, limit)))
+            .orderBy(asc(docUpdates.id));
+    if (rows.length === 0 && !(recollect && doc.base)) return 0;
 
+    // Named versions are never dropped: the deleted text they show stays in the base.
+    const named = await this.db
+      .select({ snapshot: docVersions.snapshot })
+      .from(docVersions)
+      .where(and(eq(docVersions.docId, docId), eq(docVersions.kind, 'named'), isNotNull(docVersions.snapshot)));
+    const keep = named.map((v) => Y.decodeSnapshot(new Uint8Array(v.snapshot!)));
+    const base = Buffer.from(collectBase(doc.base ? new Uint8Array(doc.base) : null, rows.map((r) => new Uint8Array(r.data)), keep));
+    if (rows.length === 0 && base.byteLength >= doc.base!.byteLength) return 0; // already collected
+    const upto = rows.at(-1)?.id ?? doc.baseUpto;
     const sessions = groupSessions(rows);
-    const ends = new Set(sessions.map((s) => s.upto));
-    const snapshots = new Map<number, Buffer>();
-    const y = new Y.Doc({ gc: false });
-    if (doc.base) Y.applyUpdate(y, new Uint8Array(doc.base));
-    for (const r of rows) {
-      Y.applyUpdate(y, new Uint8Array(r.data));
-      if (ends.has(r.id)) snapshots.set(r.id, Buffer.from(Y.encodeSnapshot(Y.snapshot(y))));
-    }
-    const base = Buffer.from(Y.encodeStateAsUpdate(y));
-    y.destroy();
-    const upto = rows.at(-1)!.id;
 
     const pruned = await transaction(this.db, async (tx) => {
       // Another node pruning the same document at the same time: the later one changes nothing.
       const moved = affectedRows(await tx.update(documents).set({ base, baseUpto: upto }).where(and(eq(documents.id, docId), eq(documents.baseUpto, doc.baseUpto))));
       if (moved === 0) return false;
+      // Older checkpoints' snapshots would rebuild text the collected base no longer holds.
+      await tx
+        .update(docVersions)
+        .set({ snapshot: null })
+        .where(and(eq(docVersions.docId, docId), eq(docVersions.kind, 'session'), isNotNull(docVersions.snapshot)));
       const checkpoints = sessions.map((s) => ({
         docId,
         kind: 'session' as const,
@@ -344,10 +421,10 @@ export class DocHistoryStore {
         added: s.added,
         removed: s.removed,
         restoredFrom: s.restoredFrom,
-        snapshot: snapshots.get(s.upto)!,
+        snapshot: null,
       }));
       for (let i = 0; i < checkpoints.length; i += 200) await tx.insert(docVersions).values(checkpoints.slice(i, i + 200));
-      await tx.delete(docUpdates).where(and(eq(docUpdates.docId, docId), lte(docUpdates.id, upto)));
+      if (rows.length > 0) await tx.delete(docUpdates).where(and(eq(docUpdates.docId, docId), lte(docUpdates.id, upto)));
       return true;
     });
     if (!pruned) return 0;

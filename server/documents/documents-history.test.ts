@@ -3,7 +3,7 @@
  * seen live by other editors, log pruning, and the refusals — real server, real socket.io-clients,
  * real Yjs documents synced by the client's own DocSync.
  */
-import { and, count, eq, max } from 'drizzle-orm';
+import { and, asc, count, eq, gt, max } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocSync } from '../../client/src/features/documents/docSync.js';
@@ -240,7 +240,7 @@ describe('history refusals change nothing', () => {
 });
 
 describe('log growth', () => {
-  it('folds updates older than the window into the base, keeping one checkpoint per session and the named versions', async () => {
+  it('folds updates older than the window into the base, keeping one summary per session and the named versions', async () => {
     const doc = await ok<DocSummary>(command(as, 'doc:create', { roomId, title: 'Long-lived' }));
     const a = await opened(as, doc.id);
     const b = await opened(bs, doc.id);
@@ -288,8 +288,11 @@ describe('log growth', () => {
     expect(compacted.map((s) => s.upto).sort((x, y) => x - y)).toEqual(sessions.slice(0, 3).map((s) => s.upto));
     expect(compacted.find((s) => s.upto === sessions[1]!.upto)).toMatchObject({ user: { id: ben.userId }, added: 'Ben was here. '.length });
     expect(h.sessions.filter((s) => !s.compacted).map((s) => s.upto)).toEqual([sessions[3]!.upto]);
-    // Every checkpoint and the named version still show their text.
-    for (const s of sessions) expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: s.upto }))).text, `day -${s.ageDays}`).toBe(s.text);
+    // The named version (and the checkpoint at its point) and the session still in the log show
+    // their text; the other checkpoints keep only their summary (ADR 0039).
+    expect(compacted.map((s) => [s.upto, s.viewable])).toEqual(sessions.slice(0, 3).map((s) => [s.upto, s.upto === named.upto]).reverse());
+    for (const s of [sessions[0]!, sessions[3]!]) expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: s.upto }))).text, `day -${s.ageDays}`).toBe(s.text);
+    for (const s of [sessions[1]!, sessions[2]!]) expect(await command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: s.upto }), `day -${s.ageDays}`).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: named.upto }))).text).toBe('Old notes. ');
     // A point inside a compacted session (not its end) is gone.
     expect(await command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: sessions[0]!.upto - 1 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
@@ -309,6 +312,94 @@ describe('log growth', () => {
   }, 60_000); // a restart and dozens of round trips: over the 5 s default on a loaded 2-core machine
 });
 
+describe('the history base shrinks (ADR 0039)', () => {
+  it('drops text deleted before the window from the base, keeps what a named version shows, and the live text, restarts and old clients are unaffected', async () => {
+    const doc = await ok<DocSummary>(command(as, 'doc:create', { roomId, title: 'Churn kept short' }));
+    const docs = () => server.app.documents;
+    const baseBytes = async () => (await db().select({ base: documents.base }).from(documents).where(eq(documents.id, doc.id)))[0]!.base?.byteLength ?? 0;
+    const day = 86_400_000;
+    const age = async (fromId: number, days: number) =>
+      db().update(docUpdates).set({ createdAt: Date.now() - days * day }).where(and(eq(docUpdates.docId, doc.id), gt(docUpdates.id, fromId)));
+    const a = await opened(as, doc.id);
+    const t = a.ydoc.getText(DOC_TEXT);
+    const draft = 'Intro.\nA draft paragraph, named, then deleted.\n';
+    t.insert(0, draft);
+    await a.whenSaved();
+    const named = await ok<DocVersion>(command(as, 'doc:version:name', { roomId, docId: doc.id, name: 'Draft' }));
+    // 100 KB typed in 50 updates, 40 days ago, then folded into the base (still the live text there).
+    for (let i = 0; i < 50; i++) {
+      t.insert(t.length, `churn ${i} `.padEnd(1999, 'x') + '\n');
+      await a.whenSaved();
+    }
+    const churn = 50 * 2000;
+    await age(0, 40);
+    await docs().compact(doc.id);
+    const before = await baseBytes();
+    expect(before).toBeGreaterThan(churn);
+    const folded = (await db().select({ b: documents.baseUpto }).from(documents).where(eq(documents.id, doc.id)))[0]!.b;
+
+    // An offline client copies the document now and edits inside the churn later.
+    const offline = new Y.Doc();
+    Y.applyUpdate(offline, Y.encodeStateAsUpdate(a.ydoc));
+    // The churn and the named paragraph are deleted 35 days ago; a recent session stays in the window.
+    t.delete('Intro.\n'.length, t.length - 'Intro.\n'.length);
+    await a.whenSaved();
+    await age(folded, 35);
+    const deletedUpto = await lastUpdateId(doc.id);
+    t.insert(t.length, 'Recent line.\n');
+    await a.whenSaved();
+    const recentUpto = await lastUpdateId(doc.id);
+    await age(deletedUpto, 1);
+    expect(text(a)).toBe('Intro.\nRecent line.\n');
+
+    await docs().compact(doc.id);
+    const after = await baseBytes();
+    expect((await db().select({ b: documents.baseUpto }).from(documents).where(eq(documents.id, doc.id)))[0]!.b).toBe(deletedUpto);
+    expect(after).toBeLessThan(before / 20); // the deleted 100 KB is gone; the named paragraph stays
+    expect(after).toBeLessThan(churn);
+    expect(await docs().usedBytes(roomId, doc.id)).toBe((await db().select({ s: documents.storedBytes }).from(documents).where(eq(documents.id, doc.id)))[0]!.s + after);
+    expect(await docs().text(roomId, doc.id)).toBe('Intro.\nRecent line.\n');
+
+    // The named version older than the window still shows, diffs from and restores its text; the
+    // session in the window still shows; a compacted one keeps its summary only.
+    const h = await ok<DocHistory>(command(bs, 'doc:history', { roomId, docId: doc.id }));
+    expect(h.versions.map((v) => v.name)).toEqual(['Draft']);
+    expect(h.sessions.find((s) => s.upto === recentUpto)).toMatchObject({ compacted: false, viewable: true });
+    expect(h.sessions.find((s) => s.upto === deletedUpto)).toMatchObject({ compacted: true, viewable: false });
+    expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: named.upto }))).text).toBe(draft);
+    expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: recentUpto }))).text).toBe('Intro.\nRecent line.\n');
+    expect(await command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: deletedUpto })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+
+    // The offline client edits between two collected churn lines, reconnects with its state vector
+    // (ben's socket), takes what it missed and sends its edit: it lands, in the log too.
+    let offlineEdit: Uint8Array | null = null;
+    offline.on('update', (u: Uint8Array, origin: unknown) => origin === null && (offlineEdit = u));
+    offline.getText(DOC_TEXT).insert(draft.length + 4001, 'Offline edit.\n'); // inside the second churn line
+    const missed = await ok<{ update: Uint8Array }>(command(bs, 'doc:open', { roomId, docId: doc.id, stateVector: Y.encodeStateVector(offline) }));
+    Y.applyUpdate(offline, new Uint8Array(missed.update), 'server');
+    await ok(command(bs, 'doc:update', { roomId, docId: doc.id, update: offlineEdit! }));
+    await until(() => text(a).includes('Offline edit.'), 'offline edit relayed');
+    const live = text(a);
+    expect(live).toBe('Intro.\nOffline edit.\nRecent line.\n');
+    expect(offline.getText(DOC_TEXT).toString()).toBe(live);
+    expect(await docs().text(roomId, doc.id)).toBe(live);
+    expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: await lastUpdateId(doc.id) }))).text).toBe(live); // base + log replay
+
+    // Restoring the named version brings its deleted paragraph back from the collected base.
+    await ok(command(bs, 'doc:version:restore', { roomId, docId: doc.id, upto: named.upto }));
+    await until(() => text(a) === draft, 'restored from the collected base');
+    a.destroy();
+    offline.destroy();
+
+    // A restart loads the same text and counts the smaller base.
+    f = await restartDocRoom(f!);
+    ({ server, os, as, bs, xs } = f);
+    expect(await docs().text(roomId, doc.id)).toBe(draft);
+    expect(await baseBytes()).toBe(after);
+    expect((await ok(command(bs, 'doc:version:view', { roomId, docId: doc.id, upto: named.upto }))).text).toBe(draft);
+  }, 90_000);
+});
+
 describe('long timelines', () => {
   it('page instead of truncating: 205 sessions come as 200 + 5 with `before`; garbage and outsiders are refused', async () => {
     const doc = await ok<DocSummary>(command(as, 'doc:create', { roomId, title: 'Diary' }));
@@ -319,8 +410,9 @@ describe('long timelines', () => {
       await a.whenSaved();
     }
     a.destroy();
-    // Each keystroke two minutes after the previous one: 205 sessions.
-    const rows = await db().select({ id: docUpdates.id }).from(docUpdates).where(eq(docUpdates.docId, doc.id));
+    // Each keystroke two minutes after the previous one: 205 sessions. (In id order: PostgreSQL
+    // returns rows in heap order, which differs once earlier tests freed space by pruning.)
+    const rows = await db().select({ id: docUpdates.id }).from(docUpdates).where(eq(docUpdates.docId, doc.id)).orderBy(asc(docUpdates.id));
     const start = Date.now() - 205 * 120_000;
     for (const [i, r] of rows.entries()) await db().update(docUpdates).set({ createdAt: start + i * 120_000 }).where(eq(docUpdates.id, r.id));
 
@@ -398,44 +490,61 @@ describe('a long history pages in SQL', () => {
 });
 
 describe('size cap', () => {
-  it('counts the history base (deleted text kept for the timeline) toward the 2 MB cap, also after a restart', async () => {
-    const doc = await ok<DocSummary>(command(as, 'doc:create', { roomId, title: 'Churn' }));
+  it('counts the history base toward the 2 MB cap, which no longer fills with text deleted before the window', async () => {
     const docs = () => server.app.documents;
-    // A client's own Y.Doc: 1.1 MB typed, then all deleted (two updates, stored as ann's).
-    const y = new Y.Doc();
-    const sent: Uint8Array[] = [];
-    y.on('update', (u: Uint8Array) => sent.push(u));
-    y.getText(DOC_TEXT).insert(0, 'x'.repeat(1_100_000));
-    y.getText(DOC_TEXT).delete(0, 1_100_000);
-    for (const u of sent) await docs().applyUpdate(roomId, doc.id, ann.userId, u);
-    // Dated 40 days ago, then compacted: the snapshot is tiny (deleted text collected), the base keeps it.
-    await db().update(docUpdates).set({ createdAt: Date.now() - 40 * 86_400_000 }).where(eq(docUpdates.docId, doc.id));
-    await docs().compact(doc.id);
-    const [row] = await db().select({ stored: documents.storedBytes, base: documents.base }).from(documents).where(eq(documents.id, doc.id));
-    expect(row!.stored).toBeLessThan(10_000);
-    expect(row!.base!.byteLength).toBeGreaterThan(1_100_000);
-    expect(await docs().usedBytes(roomId, doc.id)).toBe(row!.stored + row!.base!.byteLength);
-
-    // 950 KB more fits beside the snapshot alone, but not beside snapshot + base: refused, nothing stored.
+    const churned = async (title: string) => {
+      const doc = await ok<DocSummary>(command(as, 'doc:create', { roomId, title }));
+      // A client's own Y.Doc: 1.1 MB typed, then all deleted (two updates, stored as ann's), 40 days ago.
+      const y = new Y.Doc();
+      const sent: Uint8Array[] = [];
+      y.on('update', (u: Uint8Array) => sent.push(u));
+      y.getText(DOC_TEXT).insert(0, 'x'.repeat(1_100_000));
+      y.getText(DOC_TEXT).delete(0, 1_100_000);
+      for (const u of sent) await docs().applyUpdate(roomId, doc.id, ann.userId, u);
+      await db().update(docUpdates).set({ createdAt: Date.now() - 40 * 86_400_000 }).where(eq(docUpdates.docId, doc.id));
+      y.destroy();
+      return { doc, sent };
+    };
+    const row = async (docId: number) => (await db().select({ stored: documents.storedBytes, base: documents.base }).from(documents).where(eq(documents.id, docId)))[0]!;
     const big = new Y.Doc();
     big.getText(DOC_TEXT).insert(0, 'y'.repeat(950_000));
     const bigUpdate = Y.encodeStateAsUpdate(big);
-    const before = await counts(doc.id);
-    await expect(docs().applyUpdate(roomId, doc.id, ann.userId, bigUpdate)).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect(await counts(doc.id)).toEqual(before);
-    // Small edits still fit, over the socket too.
-    const a = await opened(as, doc.id);
-    a.ydoc.getText(DOC_TEXT).insert(0, 'still fine');
-    await a.whenSaved();
-    a.destroy();
+    big.destroy();
+
+    // Compacted now: the snapshot is tiny and the base too (the deleted text is collected), so 950 KB fits.
+    const { doc } = await churned('Churn');
+    await docs().compact(doc.id);
+    const r = await row(doc.id);
+    expect(r.stored).toBeLessThan(10_000);
+    expect(r.base!.byteLength).toBeLessThan(1_000);
+    expect(await docs().usedBytes(roomId, doc.id)).toBe(r.stored + r.base!.byteLength);
+    await docs().applyUpdate(roomId, doc.id, ann.userId, bigUpdate);
+
+    // A document pruned before ADR 0039: its base kept the 1.1 MB, so 950 KB more was refused.
+    const { doc: old, sent } = await churned('Churn from before');
+    await docs().compact(old.id); // the snapshot, and the base as now…
+    const legacy = new Y.Doc({ gc: false }); // …replaced by the base the old pruning wrote
+    for (const u of sent) Y.applyUpdate(legacy, u);
+    await db().update(documents).set({ base: Buffer.from(Y.encodeStateAsUpdate(legacy)) }).where(eq(documents.id, old.id));
+    legacy.destroy();
+    f = await restartDocRoom(f!);
+    ({ server, os, as, bs, xs } = f);
+    expect((await row(old.id)).base!.byteLength).toBeGreaterThan(1_100_000);
+    const before = await counts(old.id);
+    await expect(docs().applyUpdate(roomId, old.id, ann.userId, bigUpdate)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await counts(old.id)).toEqual(before);
+    // The refusal has the base collected in the background: the same edit is then accepted.
+    await until(async () => (await row(old.id)).base!.byteLength < 1_000, 'legacy base collected');
+    await docs().applyUpdate(roomId, old.id, ann.userId, bigUpdate);
+    expect(await docs().text(roomId, old.id)).toBe('y'.repeat(950_000));
 
     // After a restart the base is counted from the stored row.
     f = await restartDocRoom(f!);
     ({ server, os, as, bs, xs } = f);
-    await expect(docs().applyUpdate(roomId, doc.id, ann.userId, bigUpdate)).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect(await docs().text(roomId, doc.id)).toBe('still fine');
-    y.destroy();
-    big.destroy();
+    const now = await row(old.id);
+    expect(await docs().usedBytes(roomId, old.id)).toBe(now.stored + now.base!.byteLength);
+    expect(now.stored + now.base!.byteLength).toBeLessThan(1_000_000);
+    expect(await docs().text(roomId, doc.id)).toBe('y'.repeat(950_000));
   }, 90_000);
 });
 

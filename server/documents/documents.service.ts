@@ -45,8 +45,14 @@ interface LiveDoc {
   roomId: number;
   ydoc: Y.Doc;
   storedBytes: number;
-  /** Bytes of the history base (deleted text kept for the timeline); counted in the size cap too. */
+  /** Bytes of the history base (the folded past, collected: ADR 0039); counted in the size cap too. */
   baseBytes: number;
+  /**
+   * The size cap refused an update while a base was counted: the next compaction collects the base
+   * even with nothing new to fold (a base written before ADR 0039 kept every deleted character).
+   * Asked once per load.
+   */
+  recollect: 'no' | 'asked' | 'done';
   tailCount: number;
   lastUpdateId: number;
   /**
@@ -262,6 +268,7 @@ export class DocumentsService {
         ydoc,
         storedBytes: row.storedBytes,
         baseBytes: row.base?.byteLength ?? 0,
+        recollect: 'no',
         tailCount: tail.length,
         lastUpdateId: tail.at(-1)?.id ?? row.snapshotUpto,
         seenUpto: tail.at(-1)?.id ?? row.snapshotUpto,
@@ -345,7 +352,10 @@ export class DocumentsService {
     const inspected = inspectUpdate(update);
     if ('why' in inspected) throw new AppError('VALIDATION', `Refused: ${inspected.why}.`);
     const live = await this.load(roomId, docId);
-    if (DocumentsService.used(live) + update.byteLength > DOC_MAX_BYTES) throw new AppError('CONFLICT', FULL);
+    if (DocumentsService.used(live) + update.byteLength > DOC_MAX_BYTES) {
+      this.askRecollect(live);
+      throw new AppError('CONFLICT', FULL);
+    }
     try {
       Y.applyUpdate(live.ydoc, update, 'client');
     } catch {
@@ -432,11 +442,14 @@ export class DocumentsService {
   async textAt(roomId: number, docId: number, upto: number): Promise<string> {
     const row = await this.get(roomId, docId);
     const text = await this.history.textAt(docId, row, upto);
-    if (text === null) throw new AppError('NOT_FOUND', 'No such point in this document’s history.');
+    if (text === null) throw new AppError('NOT_FOUND', 'No such point in this document’s history (older edits keep only a summary; named versions keep their text).');
     return text;
   }
 
-  /** Names the current state. Its Yjs snapshot is kept so the version outlives log pruning. */
+  /**
+   * Names the current state. Its Yjs snapshot is kept so the version outlives log pruning; the
+   * deleted text it shows is never collected from the history base (ADR 0039).
+   */
   async nameVersion(roomId: number, docId: number, userId: number, name: string): Promise<DocVersion> {
     await this.get(roomId, docId);
     const [{ n } = { n: 0 }] = await this.db.select({ n: count() }).from(docVersions).where(and(eq(docVersions.docId, docId), eq(docVersions.kind, 'named')));
@@ -464,7 +477,10 @@ export class DocumentsService {
     if (current === target) return null;
     const edits = textEdits(current, target);
     const inserted = edits.reduce((n, e) => n + Buffer.byteLength(e.insert), 0);
-    if (DocumentsService.used(live) + inserted + 64 * edits.length > DOC_MAX_BYTES) throw new AppError('CONFLICT', FULL);
+    if (DocumentsService.used(live) + inserted + 64 * edits.length > DOC_MAX_BYTES) {
+      this.askRecollect(live);
+      throw new AppError('CONFLICT', FULL);
+    }
     let update: Uint8Array | null = null;
     const capture = (u: Uint8Array, origin: unknown) => {
       if (origin === RESTORE) update = update ? Y.mergeUpdates([update, u]) : u;
@@ -529,11 +545,22 @@ export class DocumentsService {
     return { relay: accepted.length ? encodeAwareness(accepted) : null, accepted };
   }
 
+  /** A full document with a history base: collect the base in the background, once per load (see LiveDoc.recollect). */
+  private askRecollect(live: LiveDoc): void {
+    if (live.baseBytes === 0 || live.recollect !== 'no') return;
+    live.recollect = 'asked';
+    if (!live.compacting) this.scheduleCompaction(live);
+  }
+
   private scheduleCompaction(live: LiveDoc): void {
     live.compacting = true;
     const t = setTimeout(() => {
       this.timers.delete(t);
-      void this.compact(live.id).finally(() => (live.compacting = false));
+      void this.compact(live.id).finally(() => {
+        live.compacting = false;
+        // Asked for while this compaction ran (see askRecollect).
+        if (live.recollect === 'asked' && !this.stopped && this.live.get(live.id) === live) this.scheduleCompaction(live);
+      });
     }, 0);
     this.timers.add(t);
   }
@@ -553,7 +580,9 @@ export class DocumentsService {
     live.storedBytes = snapshot.byteLength;
     live.tailCount = 0;
     // Pruning is housekeeping: if it fails, nothing is lost and the next snapshot tries again.
-    await this.history.prune(docId, Date.now() - this.opts.historyWindowMs, (bytes) => (live.baseBytes = bytes)).catch(() => 0);
+    const recollect = live.recollect === 'asked';
+    await this.history.prune(docId, Date.now() - this.opts.historyWindowMs, (bytes) => (live.baseBytes = bytes), recollect).catch(() => 0);
+    if (recollect) live.recollect = 'done';
   }
 
   /** Open documents and their approximate memory, for the benchmark and health. */
