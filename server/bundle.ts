@@ -2,16 +2,18 @@
  * `npm run build:server`: the server bundle `npm start` runs (dist/server/main.js), and the options
  * the startup bench and server/cold-start.test.ts bundle with (docs/decisions/0034-cold-start.md).
  *
- * Pure-JavaScript packages (fastify and its plugins, socket.io, zod, drizzle, Express…) are bundled
- * in: a cold start then reads, resolves and compiles one file instead of ~750 (≈ 550 CommonJS
- * files, ≈ 250 ES modules), which was most of the start-up time. What stays a real `import`:
+ * Pure-JavaScript packages (fastify and its plugins, socket.io, zod, drizzle…) are bundled in: a
+ * cold start then reads, resolves and compiles one file instead of ~800 (≈ 550 CommonJS files,
+ * ≈ 260 ES modules), which was most of the start-up time. What stays a real `import`/`require`:
  * - native addons (`better-sqlite3`, `argon2`, `sharp`, `bufferutil`, `utf-8-validate`);
  * - everything imported lazily when configured or first used (PostgreSQL, Redis, PeerJS, Janus,
  *   Spotify, web-push, file-type, tus): still loaded only then, from node_modules;
- * - packages that read their own files at run time (`@fastify/swagger-ui`'s static folder, pino's
- *   transport worker, pyodide, pdfjs, node-media-server) or keep module-level state shared with an
- *   external package (`yjs` and `lib0`, `prom-client`, `@tus/*`).
- * `--splitting` keeps each dynamic `import()` of our own modules a chunk loaded on demand.
+ * - fastify's default ajv / fast-json-stringify compilers (required lazily, never used: zod's are);
+ * - packages that read their own files at run time (pino's transport worker, pyodide, pdfjs,
+ *   node-media-server, fluent-ffmpeg's presets) or keep module-level state shared with an external
+ *   package (`yjs` and `lib0`, `prom-client`, `@tus/*`).
+ * Bundled files that locate their own files with `__dirname` get the installed location (below).
+ * Splitting keeps each dynamic `import()` of our own modules a chunk loaded on demand.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, sep } from 'node:path';
