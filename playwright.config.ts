@@ -44,7 +44,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium' }],
   webServer: {
-    command: 'npx tsx server/main.ts',
+    // E2E_SERVER=built: the bundle `npm start` runs (`npm run build` first), instead of tsx on the sources.
+    command: process.env.E2E_SERVER === 'built' ? 'node dist/server/main.js' : 'npx tsx server/main.ts',
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -5,7 +5,8 @@
  * Socket.IO server is timed the same way as a floor for node + loader start-up.
  */
 import { rmSync } from 'node:fs';
-import { buildSync } from 'esbuild';
+import { build } from 'esbuild';
+import { serverBundleOptions } from '../server/bundle.js';
 import { makeDataDir, removeDataDir } from './lib/tempdir.js';
 import { REPO_ROOT, spawnServer } from './lib/child.js';
 import type { BenchReport } from './lib/report.js';
@@ -20,24 +21,13 @@ const log = (msg: string) => process.stderr.write(`[startup] ${msg}\n`);
 type Target = 'ours (tsx)' | 'ours (bundled)' | 'bare';
 
 /**
- * The bench entry bundled like `npm run build:server` bundles main.ts (esbuild, packages external,
- * code splitting: what is imported dynamically, such as the PostgreSQL and Redis paths, is a chunk
- * loaded only when used).
+ * The bench entry bundled as `npm run build:server` bundles main.ts (server/bundle.ts: pure-JS
+ * packages bundled in, native and lazily loaded ones left to node_modules, code splitting).
  */
 const BUNDLED_ENTRY = '.tmp/bench/server-entry.js';
-function bundleEntry(): void {
+async function bundleEntry(): Promise<void> {
   rmSync(`${REPO_ROOT}.tmp/bench`, { recursive: true, force: true });
-  buildSync({
-    entryPoints: [`${REPO_ROOT}bench/server-entry.ts`],
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outdir: `${REPO_ROOT}.tmp/bench`,
-    logLevel: 'warning',
-  });
+  await build(serverBundleOptions(`${REPO_ROOT}.tmp/bench`, `${REPO_ROOT}bench/server-entry.ts`));
 }
 
 async function timeOnce(target: Target): Promise<Cell[]> {
@@ -61,7 +51,7 @@ export async function startupBench(opts: StartupOptions): Promise<BenchReport> {
   const rows: Cell[][] = [];
   // Sequential on purpose: parallel starts would compete for the two cores.
   for (let i = 0; i < opts.runs; i++) rows.push(await timeOnce('ours (tsx)'));
-  bundleEntry();
+  await bundleEntry();
   for (let i = 0; i < opts.runs; i++) rows.push(await timeOnce('ours (bundled)'));
   rows.push(await timeOnce('bare'));
   return {

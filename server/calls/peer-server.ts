@@ -2,8 +2,8 @@
  * The PeerJS signalling server (npm `peer`) inside our HTTP server, on the same port under
  * `/peerjs` (docs/decisions/0007-calls.md):
  *
- * - HTTP: `ExpressPeerServer` through `@fastify/express`, encapsulated so Express only ever sees
- *   `/peerjs` requests (the rest of the app keeps plain Fastify).
+ * - HTTP: `ExpressPeerServer` mounted on an Express app of its own (PeerJS's Express 4), which
+ *   only ever sees `/peerjs` requests (the rest of the app is plain Fastify).
  * - WebSocket: the peer server's `ws` server runs with `noServer`; our own `upgrade` listener takes
  *   only `/peerjs/peerjs` (Socket.IO's engine ignores that path) and hands the socket over only
  *   after checking Origin, the session cookie and the peer token, membership and call roster.
@@ -11,10 +11,10 @@
  * - Relay: signalling messages are passed on only between participants of the same room's call.
  */
 import { createHmac } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import fastifyExpress from '@fastify/express';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { PEER_KEY, PEER_PATH } from '../../protocol/calls.js';
@@ -22,6 +22,13 @@ import { SESSION_COOKIE } from '../plugins/auth.js';
 import { AppError } from '../plugins/errors.js';
 import { isRawRequestAllowed } from '../plugins/origin.js';
 import type { CallsService } from './calls.service.js';
+
+/** What is used of an Express application here: a request handler one can mount apps on. */
+interface ExpressHost {
+  (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void;
+  use(path: string, app: unknown): unknown;
+  disable(setting: string): unknown;
+}
 
 /** Where the PeerJS client opens its WebSocket: `<path>/peerjs`. */
 export const PEER_WS_PATH = `${PEER_PATH}/peerjs`;
@@ -48,13 +55,18 @@ export async function mountPeerServer(app: FastifyInstance, calls: CallsService)
   const realmToken = (peerId: string) => createHmac('sha256', stableKey).update(peerId).digest('base64url');
 
   // The peer server (npm `peer`, with its own Express 4) is created on first use: the first /peerjs
-  // request or WebSocket upgrade. Mounting it on the scope's Express emits 'mount', where PeerJS
-  // builds its realm and takes over `wss`, exactly as when it was mounted at start-up; it just is
-  // not part of every cold start any more (docs/decisions/0034-cold-start.md).
-  let peerMounted: Promise<void> | null = null;
-  let host: { use(path: string, fn: unknown): unknown } | null = null;
+  // request or WebSocket upgrade. Mounting it at /peerjs on an Express app emits 'mount', where
+  // PeerJS builds its realm and takes over `wss`, exactly as when it was mounted at start-up; it
+  // just is not part of every cold start any more, and neither is any Express
+  // (docs/decisions/0034-cold-start.md).
+  let peerHost: Promise<ExpressHost> | null = null;
   const mountPeer = () =>
-    (peerMounted ??= import('peer').then(({ ExpressPeerServer }) => {
+    (peerHost ??= import('peer').then(({ ExpressPeerServer }) => {
+      // PeerJS's own Express (a dependency of `peer`), not whatever `express` the app would resolve.
+      const require = createRequire(import.meta.url);
+      const express = createRequire(require.resolve('peer'))('express') as () => ExpressHost;
+      const host = express();
+      host.disable('x-powered-by');
       const peerApp = ExpressPeerServer(app.server, {
         path: '/',
         key: PEER_KEY,
@@ -66,17 +78,21 @@ export async function mountPeerServer(app: FastifyInstance, calls: CallsService)
         corsOptions: { origin: false },
         createWebSocketServer: () => wss,
       });
+      peerApp.disable('x-powered-by');
       peerApp.on('error', (err: Error) => app.log.warn({ err }, 'peer server error'));
-      host!.use(PEER_PATH, peerApp);
+      host.use(PEER_PATH, peerApp);
+      return host;
     }));
 
-  // Express sees only /peerjs: @fastify/express's hooks stay inside this encapsulated context. The
-  // first layer mounts the peer server behind itself (Express walks its stack live), then passes on.
+  // Only /peerjs requests reach Express, in this encapsulated scope: what it does not answer goes
+  // on to the NOT_FOUND routes (the hook's `done`), what it answers never reaches a handler.
   await app.register(async (scope) => {
-    await scope.register(fastifyExpress);
-    host = scope.express;
-    scope.use(PEER_PATH, (_req: IncomingMessage, _res: unknown, next: (err?: unknown) => void) => {
-      mountPeer().then(() => next(), next);
+    scope.addHook('onRequest', (request, reply, done) => {
+      mountPeer().then((host) => {
+        // Headers set by earlier hooks (security headers, request id) go out with Express's answer.
+        for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
+        host(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
+      }, done);
     });
     const notFound = async () => {
       throw new AppError('NOT_FOUND', 'No such peer server resource.');
