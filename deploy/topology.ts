@@ -58,6 +58,8 @@ export interface TopologyOptions {
   /** Run the built server (dist/server/main.js) instead of tsx on the sources. */
   built?: boolean;
   env?: Record<string, string>;
+  /** More environment for single nodes, by id (`{ n1: { STREAMING_ENABLED: 'true' } }`: n1 runs RTMP ingest). */
+  nodeEnv?: Record<string, Record<string, string>>;
   logLevel?: string;
   /** false: no Redis and no REDIS_URL (one node behind nginx, the single-process baseline). */
   redis?: boolean;
@@ -213,6 +215,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
         PUSH_ENABLED: 'false',
         LOG_LEVEL: opts.logLevel ?? 'warn',
         ...opts.env,
+        ...opts.nodeEnv?.[node.id],
       },
     });
     const keep = (chunk: Buffer) => {

@@ -7,17 +7,20 @@
  * and members not in the call are refused on any node. Janus is asked directly (the test holds a
  * connection to it) what it has. Skipped with the reason when redis/nginx or janus is missing.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { JanodeHandle, JanodeSession } from 'janode';
 import type { Ack } from '../../protocol/ack.js';
 import { Client, nextEvent, roomWith, type ClientSocket } from '../../server/test/harness.js';
-import { haveJanus, haveTools, startTopology, type Topology } from '../../deploy/topology.js';
+import { freePort, haveJanus, haveTools, startTopology, type Topology } from '../../deploy/topology.js';
+import { findFfmpeg } from '../../media/ffmpeg-binary.js';
 import { loadJanode } from '../../server/sfu/janode-loader.js';
 import { callFlags, chromiumExecutable, HEADLESS_FLAGS } from '../../e2e/chromium.js';
 import { fakeOffer } from '../../server/sfu/fake-offer.js';
 import { issueSfuToken, sfuTokenKey } from '../../server/sfu/sfu-token.js';
 
+const { binary: ffmpeg } = await findFfmpeg(process.env.FFMPEG_PATH);
 const tools = haveTools();
 const janus = haveJanus();
 const browserPath = (() => {
@@ -161,6 +164,8 @@ describe.skipIf(skip)('cluster: large calls through one Janus shared by 3 nodes'
   let pageA: Page, pageB: Page;
   let adaFeed: number, bobFeed: number;
   let session: JanodeSession;
+  let rtmpPort: number;
+  let rtmp: ChildProcess | null = null;
 
   /** Janus's own view of the room, asked directly. */
   const janusRoom = async (): Promise<{ exists: boolean; feeds: { feed: number; display: string }[] }> => {
@@ -177,7 +182,14 @@ describe.skipIf(skip)('cluster: large calls through one Janus shared by 3 nodes'
   };
 
   beforeAll(async () => {
-    t = await startTopology({ nodes: 3, leaseMs: 3000, janus: true });
+    // n1 runs RTMP ingest (and so the real-time push into Janus); the others do not.
+    rtmpPort = await freePort();
+    t = await startTopology({
+      nodes: 3,
+      leaseMs: 3000,
+      janus: true,
+      nodeEnv: { n1: { STREAMING_ENABLED: 'true', RTMP_PORT: String(rtmpPort), RTMP_HOST: '127.0.0.1', STREAM_LADDER: 'copy' } },
+    });
     session = await t.janus!.supervisor.connection!.create(20);
     await new Client(t.nodes[0]!.url).register('root');
     ada = await new Client(t.url).register('ada');
@@ -198,6 +210,7 @@ describe.skipIf(skip)('cluster: large calls through one Janus shared by 3 nodes'
   }, 400_000);
 
   afterAll(async () => {
+    rtmp?.kill('SIGKILL');
     for (const s of [as, bs, cs, ds, os]) s?.close();
     await browser?.close();
     await session?.destroy().catch(() => {});
@@ -331,4 +344,51 @@ describe.skipIf(skip)('cluster: large calls through one Janus shared by 3 nodes'
     await ok(command(cs, 'call:leave', { roomId }));
     await until('Janus room destroyed', async () => !(await janusRoom()).exists);
   }, 60_000);
+  describe.skipIf(!ffmpeg)('real-time live: ingest on n1, watched from another node', () => {
+    /** A member (still in the room) on a node that does not run ingest. */
+    const viewer = () => (nodes.ada !== 'n1' ? { c: ada, s: as } : { c: cyd, s: cs });
+
+    it('no stream: no real-time playback on any node', async () => {
+      const { s } = viewer();
+      const tk = await ok<{ token: string; realtime: boolean }>(command(s, 'sfu:token', { roomId, role: 'live' }));
+      expect(tk.realtime).toBe(false);
+      expect((await fail(command(s, 'sfu:live-watch', { roomId, token: tk.token }))).code).toBe('NOT_FOUND');
+    }, 30_000);
+
+    it('an RTMP publish to n1 is watched in real time from another node: Janus’s offer, then RTP in the browser', async () => {
+      const { c, s } = viewer();
+      expect(await nodeOf(c)).not.toBe('n1');
+      const key = (await dan.get(`/api/rooms/${roomId}/stream/settings`)).body.streamKey as string;
+      const available = nextEvent(s, 'sfu:live', (f: any) => f.roomId === roomId && f.available, 60_000);
+      rtmp = spawn(
+        ffmpeg!.ffmpeg,
+        ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=15', '-f', 'lavfi', '-i', 'sine',
+          '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', '15', '-c:a', 'aac', '-f', 'flv', `rtmp://127.0.0.1:${rtmpPort}/live/${key}`],
+        { stdio: 'ignore' },
+      );
+      await available;
+      const tk = await ok<{ token: string; realtime: boolean }>(command(s, 'sfu:token', { roomId, role: 'live' }));
+      expect(tk.realtime).toBe(true);
+      expect((await c.get(`/api/rooms/${roomId}/call/mode`)).body.realtimeLive).toBe(true);
+      const w = await ok<{ subId: string; jsep: { type: string; sdp: string } }>(command(s, 'sfu:live-watch', { roomId, token: tk.token }));
+      expect(w.jsep.type).toBe('offer');
+      expect(w.jsep.sdp).toMatch(/H264\/90000/);
+      const answer = await pageA.evaluate(`window.answerTo('live', ${JSON.stringify(w.jsep.sdp)})`);
+      await ok(command(s, 'sfu:live-start', { roomId, token: tk.token, subId: w.subId, jsep: { type: 'answer', sdp: answer } }));
+      await until('live RTP arrives', async () => ((await pageA.evaluate("window.inboundBytes('live', 'video')")) as number) > 2000, 45_000);
+      // The outsider is refused here too.
+      expect((await fail(command(os, 'sfu:live-watch', { roomId, token: tk.token }))).code).toBe('NOT_MEMBER');
+      await ok(command(s, 'sfu:live-stop', { roomId, token: tk.token, subId: w.subId }));
+    }, 120_000);
+
+    it('the stream ends: other nodes say so too', async () => {
+      const { s } = viewer();
+      const gone = nextEvent(s, 'sfu:live', (f: any) => f.roomId === roomId && !f.available, 45_000);
+      rtmp!.kill('SIGINT');
+      await gone;
+      const tk = await ok<{ token: string; realtime: boolean }>(command(s, 'sfu:token', { roomId, role: 'live' }));
+      expect(tk.realtime).toBe(false);
+      expect((await fail(command(s, 'sfu:live-watch', { roomId, token: tk.token }))).code).toBe('NOT_FOUND');
+    }, 60_000);
+  });
 });
