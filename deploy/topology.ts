@@ -5,6 +5,10 @@
  * With `postgres` (or CLUSTER_DB=postgres in the environment) a throwaway PostgreSQL
  * (db/pg-server.ts) holds the data instead of the shared SQLite file, and the nodes start
  * together (their migrations serialise on PostgreSQL's advisory lock).
+ * With `janus`, one Janus is started here (a child of this process, config generated like a node's
+ * own, in the temporary directory) and every node is pointed at it with JANUS_URL and
+ * JANUS_API_SECRET (docs/decisions/0038-sfu-on-several-nodes.md): a node killed with -9 takes no
+ * Janus with it and leaves none behind.
  * `npm run cluster` runs it by hand (deploy/start-cluster.ts).
  */
 import { randomBytes } from 'node:crypto';
@@ -32,6 +36,10 @@ export interface Topology {
   redisUrl: string;
   /** The PostgreSQL database of the nodes ('' on SQLite). */
   databaseUrl: string;
+  /** Every node's SESSION_SECRET. */
+  sessionSecret: string;
+  /** The shared Janus (with `janus`): its WebSocket API, API secret, and the supervisor holding a connection to it. */
+  janus: { url: string; apiSecret: string; supervisor: import('../server/sfu/janus-supervisor.js').JanusSupervisor } | null;
   /** nginx, the address users use. */
   url: string;
   nodes: NodeProc[];
@@ -50,11 +58,15 @@ export interface TopologyOptions {
   /** Run the built server (dist/server/main.js) instead of tsx on the sources. */
   built?: boolean;
   env?: Record<string, string>;
+  /** More environment for single nodes, by id (`{ n1: { STREAMING_ENABLED: 'true' } }`: n1 runs RTMP ingest). */
+  nodeEnv?: Record<string, Record<string, string>>;
   logLevel?: string;
   /** false: no Redis and no REDIS_URL (one node behind nginx, the single-process baseline). */
   redis?: boolean;
   /** PostgreSQL instead of the shared SQLite file (default: CLUSTER_DB=postgres in the environment). */
   postgres?: boolean;
+  /** Start one Janus for all nodes (large calls, real-time live); without it the nodes run with JANUS_ENABLED=off. */
+  janus?: boolean;
 }
 
 export function freePort(): Promise<number> {
@@ -73,6 +85,31 @@ export function freePort(): Promise<number> {
 export function haveTools(): { ok: boolean; missing: string[] } {
   const missing = ['redis-server', 'nginx'].filter((bin) => spawnSync('sh', ['-c', `command -v ${bin} || test -x /usr/sbin/${bin}`]).status !== 0);
   return { ok: missing.length === 0, missing };
+}
+
+/** Whether `janus` is installed (the SFU cluster tests skip with a message when not). */
+export function haveJanus(): boolean {
+  return spawnSync('sh', ['-c', 'command -v janus']).status === 0;
+}
+
+/** One Janus for the whole topology, supervised from this process (config in `dir/janus`). */
+async function startJanus(dir: string) {
+  const { JanusSupervisor, findExecutable } = await import('../server/sfu/janus-supervisor.js');
+  const binary = findExecutable('janus');
+  if (!binary) throw new Error('janus is not installed');
+  const quiet = { info() {}, warn() {} };
+  const supervisor = new JanusSupervisor({
+    mode: 'child',
+    binary,
+    wsPort: 0,
+    rtpPorts: [33000, 33999],
+    dataDir: dir,
+    ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 },
+    log: quiet,
+  });
+  supervisor.start();
+  await supervisor.waitUp(30_000);
+  return { url: supervisor.url, apiSecret: supervisor.apiSecret, supervisor };
 }
 
 const nginxBin = () => (spawnSync('sh', ['-c', 'command -v nginx']).stdout.toString().trim() || '/usr/sbin/nginx');
@@ -125,6 +162,13 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
   const redisUrl = redis?.url ?? '';
 
   const sessionSecret = randomBytes(32).toString('hex');
+  let janus: Topology['janus'] = null;
+  try {
+    if (opts.janus) janus = await startJanus(dir);
+  } catch (err) {
+    for (const c of children) c.kill('SIGKILL');
+    throw err;
+  }
   let pgServer: PgServer | null = null;
   let databaseUrl = '';
   if (opts.postgres ?? process.env.CLUSTER_DB === 'postgres') {
@@ -159,18 +203,19 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
         ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
         // Nodes starting together must not each create a session secret of their own.
         ...(databaseUrl ? { DATABASE_URL: databaseUrl, SESSION_SECRET: sessionSecret } : {}),
+        ...(janus ? { SESSION_SECRET: sessionSecret } : {}),
         NODE_ID: node.id,
         CLUSTER_LEASE_MS: String(opts.leaseMs ?? 3000),
         PUBLIC_URL: url,
         ALLOWED_ORIGINS: nodes.map((x) => x.url).join(','),
         TRUST_PROXY: 'true',
         STREAMING_ENABLED: 'false',
-        // Large calls through Janus are not shared between nodes yet (ADR 0020, limits): nodes run mesh
-        // calls only, and no node leaves an orphaned Janus child behind when it is killed with -9.
-        JANUS_ENABLED: 'off',
+        // One Janus for every node (`janus`), started above, so no node owns (or orphans) it; else none.
+        ...(janus ? { JANUS_ENABLED: 'auto', JANUS_URL: janus.url, JANUS_API_SECRET: janus.apiSecret } : { JANUS_ENABLED: 'off' }),
         PUSH_ENABLED: 'false',
         LOG_LEVEL: opts.logLevel ?? 'warn',
         ...opts.env,
+        ...opts.nodeEnv?.[node.id],
       },
     });
     const keep = (chunk: Buffer) => {
@@ -201,6 +246,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     await waitFor('nginx', async () => (await fetch(`${url}/api/health`)).ok, 10_000, nginx, nginxLog);
   } catch (err) {
     for (const c of children) c.kill('SIGKILL');
+    await janus?.supervisor.stop();
     await pgServer?.stop();
     setTimeout(() => rmSync(dir, { recursive: true, force: true }), 500).unref();
     throw err;
@@ -216,6 +262,8 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     dataDir,
     redisUrl,
     databaseUrl,
+    sessionSecret,
+    janus,
     url,
     nodes,
     kill(id) {
@@ -238,6 +286,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
           }, 5000).unref();
         }));
       await Promise.all(exits);
+      await janus?.supervisor.stop();
       await pgServer?.stop();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -51,8 +51,29 @@ export function registerCallSockets(app: FastifyInstance, calls: CallsService): 
 
   // Kicks, bans and room deletion take the user's sockets out of `members:<roomId>`: that ends
   // their call too (the peer server closes their signalling connection).
+  // The adapter reports it on the node holding the socket; the roster is on the room's owner, so
+  // with several nodes the others are told too (ADR 0038).
+  // A disconnecting socket leaves every channel too: that is told to the other nodes already (gone).
+  const cluster = app.cluster;
+  const closing = new Set<string>();
+  if (cluster.enabled) {
+    sockets.onDisconnecting((socket) => {
+      closing.add(socket.id);
+      setImmediate(() => closing.delete(socket.id));
+    });
+  }
   app.io.of('/').adapter.on('leave-room', (channel: string, socketId: string) => {
     const m = /^members:(\d+)$/.exec(channel);
-    if (m) calls.dropSocket(socketId, 'removed', Number(m[1]));
+    if (!m) return;
+    calls.dropSocket(socketId, 'removed', Number(m[1]));
+    if (cluster.enabled && !closing.has(socketId)) cluster.broadcast(REMOVED_KIND, { socketId, roomId: Number(m[1]) });
   });
+  if (cluster.enabled) {
+    cluster.on(REMOVED_KIND, (p) => {
+      const { socketId, roomId } = p as { socketId: string; roomId: number };
+      calls.dropSocket(socketId, 'removed', roomId);
+    });
+  }
 }
+
+const REMOVED_KIND = 'calls:socket-removed';

@@ -26,8 +26,28 @@ const CHESS: CommandName[] = [
 ];
 const TIMER: CommandName[] = ['timer:act', 'timer:configure'];
 const BLACKJACK: CommandName[] = ['bj:watch', 'bj:sit', 'bj:leave', 'bj:sit-out', 'bj:bet', 'bj:insurance', 'bj:act', 'bj:configure'];
-/** Call rosters live on the room's owner; PeerJS connections are passed on to it (server/calls/peer-server.ts). */
-const CALLS: CommandName[] = ['call:state', 'call:join', 'call:leave', 'call:update', 'call:record'];
+/**
+ * Call rosters live on the room's owner; PeerJS connections are passed on to it (server/calls/peer-server.ts).
+ * Large calls too: the owner holds the room's Janus handles (publishers, subscriptions), so the
+ * SFU's call commands, moderation and the mode run there (docs/decisions/0038-sfu-on-several-nodes.md).
+ * `sfu:live-*` (watching a live stream) stay on the viewer's node: any node can watch the mountpoint.
+ */
+const CALLS: CommandName[] = [
+  'call:state',
+  'call:join',
+  'call:leave',
+  'call:update',
+  'call:record',
+  'call:moderate',
+  'call:mode',
+  'sfu:token',
+  'sfu:publish',
+  'sfu:subscribe',
+  'sfu:start',
+  'sfu:layer',
+  'sfu:pause',
+  'sfu:unsubscribe',
+];
 const MUSIC: CommandName[] = ['music:add', 'music:remove', 'music:move', 'music:play', 'music:pause', 'music:vote-skip'];
 
 const byRoomId = (p: Record<string, unknown>) => (typeof p.roomId === 'number' ? p.roomId : null);

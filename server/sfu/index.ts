@@ -28,7 +28,8 @@ export const sfuPlugin = fp(
       supervisor = new JanusSupervisor({ mode: 'external', url: cfg.url, apiSecret: cfg.apiSecret, ...common });
     } else if (cfg.mode === 'child') {
       const binary = findExecutable(cfg.binary);
-      if (binary) supervisor = new JanusSupervisor({ mode: 'child', binary, ...common });
+      // JANUS_API_SECRET set: the child uses it, so other nodes on this host can share it (ADR 0038).
+      if (binary) supervisor = new JanusSupervisor({ mode: 'child', binary, apiSecret: cfg.apiSecret, ...common });
       else log.info({ binary: cfg.binary }, 'janus not found: calls stay mesh only (large calls unavailable)');
     }
     const sfu = new SfuService(supervisor, app.config.sessionSecret);

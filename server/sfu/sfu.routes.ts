@@ -4,6 +4,7 @@ import { callModeSchemaOut } from '../../protocol/sfu.js';
 import { requireSession } from '../plugins/auth.js';
 import { authErrors } from '../plugins/http-schemas.js';
 import { roomParams } from '../rooms/rooms.schemas.js';
+import { realtimeLive } from './sfu.socket.js';
 
 /** Read-only HTTP view of the SFU state for a room (members); signalling itself is on sockets. */
 export async function sfuRoutes(fastify: FastifyInstance): Promise<void> {
@@ -15,7 +16,7 @@ export async function sfuRoutes(fastify: FastifyInstance): Promise<void> {
       const { user } = requireSession(req);
       await app.rooms.requireMember(req.params.id, user.id);
       const st = await app.calls.state(req.params.id);
-      return { mode: st.mode, sfu: st.sfu, preference: st.preference, meshLimit: st.meshLimit, epoch: st.epoch, capacity: st.capacity, realtimeLive: !!app.liveRelay?.available(req.params.id) };
+      return { mode: st.mode, sfu: st.sfu, preference: st.preference, meshLimit: st.meshLimit, epoch: st.epoch, capacity: st.capacity, realtimeLive: await realtimeLive(app.sfu, app.liveRelay, req.params.id) };
     },
   );
 }

@@ -1,11 +1,17 @@
 /**
  * The SFU side of calls and live playback, over the supervised Janus: one Janus VideoRoom per room
- * call (created with a random secret and a token ACL), one publisher handle per participant, one
- * subscriber handle per (participant, feed), and one Streaming mountpoint per live stream (RTP on
- * loopback only). Our server is the only signalling path: browsers send SDP through socket
- * commands checked here; Janus's API stays on 127.0.0.1 behind an API secret.
+ * call (its secret derived from the session secret and the room, and a token ACL), one publisher
+ * handle per participant, one subscriber handle per (participant, feed), and one Streaming
+ * mountpoint per live stream (RTP on loopback only). Our server is the only signalling path:
+ * browsers send SDP through socket commands checked here; Janus's API stays on 127.0.0.1 behind an
+ * API secret.
+ *
+ * Several nodes share one Janus (docs/decisions/0038-sfu-on-several-nodes.md): the call commands run
+ * on the room's owner, but any node can manage any room (same derived secrets, an existing room is
+ * adopted, not destroyed), feed ids are random 52-bit integers, a feed is looked up in Janus when
+ * this node did not publish it, and a room is destroyed only when Janus lists nobody in it.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { JanodeHandle, JanodeSession } from 'janode';
 import { SFU_MAX_PARTICIPANTS, SFU_TOKEN_TTL_SECONDS, type SfuJsep, type SfuRole, type SfuStatus, type SfuTokenResult } from '../../protocol/sfu.js';
@@ -40,6 +46,8 @@ interface JRoom {
   subs: Map<string, Sub>;
 }
 interface Mount {
+  /** False: a mountpoint made by another node (the one running RTMP ingest); we only hold viewers. */
+  local: boolean;
   roomId: number;
   id: number;
   secret: string;
@@ -62,13 +70,19 @@ export function midOf(sdp: string, kind: 'audio' | 'video'): string | null {
 }
 export const audioMidOf = (sdp: string) => midOf(sdp, 'audio');
 
+/** A random feed id below 2^52: unique across nodes sharing one Janus (and exact in JSON/JS). */
+export function randomFeedId(): number {
+  return Number(randomBytes(8).readBigUInt64BE() >> 12n) || 1;
+}
+
 export class SfuService extends EventEmitter {
   private readonly key: Buffer;
+  /** Derives the Janus room and mountpoint secrets: the same on every node with this session secret. */
+  private readonly secretKey: Buffer;
   private session: JanodeSession | null = null;
   private readonly rooms = new Map<number, JRoom>();
   private readonly creating = new Map<number, Promise<JRoom>>();
   private readonly mounts = new Map<number, Mount>();
-  private nextFeed = 1000 + Math.floor(Math.random() * 1000);
   private ready: Promise<void> = Promise.resolve();
 
   constructor(
@@ -78,6 +92,7 @@ export class SfuService extends EventEmitter {
   ) {
     super();
     this.key = sfuTokenKey(sessionSecret);
+    this.secretKey = createHmac('sha256', sessionSecret).update('commonroom janus secrets v1').digest();
     supervisor?.on('up', (conn) => {
       this.ready = (async () => {
         this.forget();
@@ -107,6 +122,11 @@ export class SfuService extends EventEmitter {
     this.rooms.clear();
     this.creating.clear();
     this.mounts.clear();
+  }
+
+  /** The Janus secret of a room (`room:<id>`) or mountpoint (`mount:<id>`): every node derives the same. */
+  janusSecret(kind: 'room' | 'mount', id: number): string {
+    return createHmac('sha256', this.secretKey).update(`${kind}:${id}`).digest('base64url').slice(0, 32);
   }
 
   private requireSession(): JanodeSession {
@@ -141,7 +161,7 @@ export class SfuService extends EventEmitter {
         await this.ready;
         const admin = await this.attach('videoroom');
         try {
-          const room: JRoom = { roomId, janusRoom: roomId, secret: randomBytes(18).toString('base64url'), tokens: new Map(), pubs: new Map(), subs: new Map() };
+          const room: JRoom = { roomId, janusRoom: roomId, secret: this.janusSecret('room', roomId), tokens: new Map(), pubs: new Map(), subs: new Map() };
           await admin
             .create({
               room: room.janusRoom,
@@ -156,11 +176,10 @@ export class SfuService extends EventEmitter {
               fir_freq: 5,
               notify_joining: false,
             })
-            .catch(async (err: unknown) => {
-              // 427: exists (left over from a lost create): destroy and create again.
+            .catch((err: unknown) => {
+              // 427: exists, made by another node (or by us before a lost reply). The secret is the
+              // same, so we manage it as ours; other nodes' participants may be in it: keep it.
               if (janusCode(err) !== 427) throw err;
-              await admin.message({ request: 'destroy', room: room.janusRoom, secret: room.secret }).catch(() => {});
-              throw err;
             });
           // Only holders of a token we add may join.
           await admin.allow({ room: room.janusRoom, action: 'enable', secret: room.secret });
@@ -211,7 +230,7 @@ export class SfuService extends EventEmitter {
     }
     const token = await this.tokenFor(room, userId);
     const handle = await this.attach('videoroom');
-    const feedId = this.nextFeed++;
+    const feedId = randomFeedId();
     try {
       const res = await handle.joinConfigurePublisher({ room: room.janusRoom, feed: feedId, token, display: String(userId), audio: true, video: true, jsep });
       if (!res.jsep) throw new Error('no answer');
@@ -235,10 +254,16 @@ export class SfuService extends EventEmitter {
 
   /** Subscribes the user to a feed of the same room (NOT_FOUND for any other feed). */
   async subscribe(roomId: number, userId: number, feedId: number, substream: number): Promise<{ subId: string; jsep: SfuJsep }> {
-    const room = this.rooms.get(roomId);
-    const pub = room ? [...room.pubs.values()].find((p) => p.feedId === feedId) : undefined;
-    if (!room || !pub) throw new AppError('NOT_FOUND', 'No such feed in this call.');
-    if (pub.userId === userId) throw new AppError('VALIDATION', 'That is your own feed.');
+    let room = this.rooms.get(roomId);
+    let publisher = room ? [...room.pubs.values()].find((p) => p.feedId === feedId)?.userId : undefined;
+    if (publisher === undefined) {
+      // Published through another node (one Janus, several nodes): Janus's own list is the truth.
+      const found = await this.participantsOf(roomId);
+      publisher = found?.find((p) => p.feed === feedId && p.publisher)?.userId;
+      if (publisher !== undefined) room = await this.room(roomId);
+    }
+    if (!room || publisher === undefined) throw new AppError('NOT_FOUND', 'No such feed in this call.');
+    if (publisher === userId) throw new AppError('VALIDATION', 'That is your own feed.');
     const token = await this.tokenFor(room, userId);
     const handle = await this.attach('videoroom');
     try {
@@ -295,12 +320,34 @@ export class SfuService extends EventEmitter {
     await s.handle.detach().catch(() => {});
   }
 
-  /** Moderator mute: Janus stops relaying the participant's audio (until they publish again). */
+  /**
+   * Who Janus lists in the room (publishers and joined participants; display = our user id), or
+   * null when Janus has no such room. Any node may ask: the room secret is derived.
+   */
+  async participantsOf(roomId: number): Promise<{ feed: number; userId: number; publisher: boolean }[] | null> {
+    const h = await this.attach('videoroom');
+    try {
+      const r = await h.listParticipants({ room: roomId, secret: this.janusSecret('room', roomId) });
+      return ((r.participants ?? []) as { feed: number; display?: string; publisher?: boolean }[]).map((p) => ({ feed: Number(p.feed), userId: Number(p.display), publisher: !!p.publisher }));
+    } catch (err) {
+      if (janusCode(err) === 426) return null;
+      throw mapJanusError(err);
+    } finally {
+      await h.detach().catch(() => {});
+    }
+  }
+
+  /**
+   * Moderator mute: Janus stops relaying the participant's audio (until they publish again). A
+   * refusal by Janus is thrown (the moderator's ack says so); not publishing: nothing to do.
+   */
   async muteAudio(roomId: number, userId: number, mute: boolean): Promise<void> {
     const room = this.rooms.get(roomId);
     const pub = room?.pubs.get(userId);
     if (!room || !pub?.audioMid) return;
-    await pub.handle.message({ request: 'moderate', room: room.janusRoom, secret: room.secret, id: pub.feedId, mid: pub.audioMid, mute }).catch(() => {});
+    await pub.handle.message({ request: 'moderate', room: room.janusRoom, secret: room.secret, id: pub.feedId, mid: pub.audioMid, mute }).catch((err: unknown) => {
+      throw mapJanusError(err);
+    });
   }
 
   /** The user's publisher and subscriptions go, their Janus token is revoked; an empty room is destroyed. */
@@ -316,12 +363,21 @@ export class SfuService extends EventEmitter {
     const handles = [...(pub ? [pub.handle] : []), ...subs.map((s) => s.handle)];
     await Promise.all(handles.map((h) => h.detach().catch(() => {})));
     if (!this.session) return;
-    if (room.tokens.size === 0) return this.destroyRoom(roomId);
+    // Only the token this node made for this user goes: other users' (and other nodes') stay.
     if (token) {
       const admin = await this.attach('videoroom').catch(() => null);
       await admin?.allow({ room: room.janusRoom, action: 'remove', list: [token], secret: room.secret }).catch(() => {});
       await admin?.detach().catch(() => {});
     }
+    if (room.tokens.size > 0) return;
+    // Nobody of ours is left; the room goes only when Janus lists nobody at all (another node's
+    // participants may still be in it).
+    const left = await this.participantsOf(roomId).catch(() => []);
+    if (left && left.length > 0) {
+      if (this.rooms.get(roomId) === room && room.tokens.size === 0) this.rooms.delete(roomId);
+      return;
+    }
+    if (room.tokens.size === 0) return this.destroyRoom(roomId);
   }
 
   async destroyRoom(roomId: number): Promise<void> {
@@ -351,10 +407,12 @@ export class SfuService extends EventEmitter {
   async createMount(roomId: number, ports: { audioPort: number; videoPort: number }): Promise<Mount> {
     await this.ready;
     await this.destroyMount(roomId);
-    const secret = randomBytes(18).toString('base64url');
+    const secret = this.janusSecret('mount', roomId);
     const admin = await this.attach('streaming');
     const id = roomId;
     try {
+      // One left over (this ingest node's earlier run, or another node that ran ingest before): ours now.
+      await admin.destroyMountpoint({ id, secret }).catch(() => {});
       await admin.createRtpMountpoint({
         id,
         name: `room-${roomId}`,
@@ -370,13 +428,28 @@ export class SfuService extends EventEmitter {
     } finally {
       await admin.detach().catch(() => {});
     }
-    const mount: Mount = { roomId, id, secret, ...ports, viewers: new Map() };
+    const mount: Mount = { local: true, roomId, id, secret, ...ports, viewers: new Map() };
     this.mounts.set(roomId, mount);
     return mount;
   }
 
   hasMount(roomId: number): boolean {
-    return this.mounts.has(roomId);
+    return !!this.mounts.get(roomId)?.local;
+  }
+
+  /** Janus has the room's mountpoint (made by whichever node runs RTMP ingest). */
+  async mountExists(roomId: number): Promise<boolean> {
+    if (this.hasMount(roomId)) return true;
+    if (this.status() !== 'up') return false;
+    const h = await this.attach('streaming');
+    try {
+      await h.info({ id: roomId, secret: this.janusSecret('mount', roomId) });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await h.detach().catch(() => {});
+    }
   }
 
   async destroyMount(roomId: number): Promise<void> {
@@ -384,14 +457,19 @@ export class SfuService extends EventEmitter {
     if (!m) return;
     this.mounts.delete(roomId);
     for (const v of m.viewers.values()) await v.handle.detach().catch(() => {});
-    if (!this.session) return;
+    if (!this.session || !m.local) return;
     const admin = await this.attach('streaming').catch(() => null);
     await admin?.destroyMountpoint({ id: m.id, secret: m.secret }).catch(() => {});
     await admin?.detach().catch(() => {});
   }
 
   async liveWatch(roomId: number, userId: number, socketId: string): Promise<{ subId: string; jsep: SfuJsep }> {
-    const m = this.mounts.get(roomId);
+    let m = this.mounts.get(roomId);
+    // Another node runs ingest: the mountpoint is in the shared Janus under the room's id, if live.
+    if (!m && this.supervisor?.state === 'up' && (await this.mountExists(roomId))) {
+      m = this.mounts.get(roomId) ?? { local: false, roomId, id: roomId, secret: this.janusSecret('mount', roomId), audioPort: 0, videoPort: 0, viewers: new Map() };
+      this.mounts.set(roomId, m);
+    }
     if (!m) throw new AppError('NOT_FOUND', 'No real-time stream in this room right now.');
     const handle = await this.attach('streaming');
     try {
@@ -402,6 +480,7 @@ export class SfuService extends EventEmitter {
       return { subId, jsep: res.jsep };
     } catch (err) {
       await handle.detach().catch(() => {});
+      if (!m.local && m.viewers.size === 0 && this.mounts.get(roomId) === m) this.mounts.delete(roomId);
       throw mapJanusError(err);
     }
   }
@@ -423,7 +502,14 @@ export class SfuService extends EventEmitter {
   async liveStop(roomId: number, userId: number, subId: string): Promise<void> {
     const v = this.viewer(roomId, userId, subId);
     this.mounts.get(roomId)?.viewers.delete(subId);
+    this.forgetRemoteMount(roomId);
     await v.handle.detach().catch(() => {});
+  }
+
+  /** Another node's mountpoint is remembered only while someone here watches it. */
+  private forgetRemoteMount(roomId: number): void {
+    const m = this.mounts.get(roomId);
+    if (m && !m.local && m.viewers.size === 0) this.mounts.delete(roomId);
   }
 
   /** A socket's live viewers end (disconnected; kicked from the room when `roomId` is given). */
@@ -433,6 +519,7 @@ export class SfuService extends EventEmitter {
       for (const [id, v] of [...m.viewers]) {
         if (v.socketId !== socketId) continue;
         m.viewers.delete(id);
+        this.forgetRemoteMount(m.roomId);
         await v.handle.detach().catch(() => {});
       }
     }
@@ -445,6 +532,7 @@ export class SfuService extends EventEmitter {
     for (const [id, v] of [...m.viewers]) {
       if (v.userId !== userId) continue;
       m.viewers.delete(id);
+      this.forgetRemoteMount(roomId);
       await v.handle.detach().catch(() => {});
     }
   }

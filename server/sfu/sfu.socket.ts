@@ -11,6 +11,13 @@ import type { CallsService } from '../calls/calls.service.js';
 import type { LiveRelay } from './live-relay.js';
 import type { SfuService } from './sfu.service.js';
 
+/** Real-time playback is on: this node's relay pushes, or (ingest on another node) Janus has the room's mountpoint. */
+export async function realtimeLive(sfu: SfuService, relay: LiveRelay | null, roomId: number): Promise<boolean> {
+  if (relay?.available(roomId)) return true;
+  if (sfu.hasMount(roomId)) return false; // ours, but the push is not running
+  return sfu.mountExists(roomId).catch(() => false);
+}
+
 export function registerSfuSockets(app: FastifyInstance, sfu: SfuService, calls: CallsService, relay: LiveRelay | null): void {
   const { sockets } = app;
   const member = memberOf(app);
@@ -22,11 +29,14 @@ export function registerSfuSockets(app: FastifyInstance, sfu: SfuService, calls:
     if (!calls.isSfu(roomId)) throw new AppError('CONFLICT', 'This call is not running through the media server.');
   };
 
-  sockets.command('sfu:token', member, (ctx, { roomId, role }) => {
+  sockets.command('sfu:token', member, async (ctx, { roomId, role }) => {
     if (sfu.status() === 'unavailable') throw new AppError('CONFLICT', 'The media server is not configured.');
     if (role === 'call' && !calls.isParticipant(roomId, ctx.userId)) throw new AppError('CONFLICT', 'You are not in this call.');
     const t = sfu.issueToken(ctx.userId, roomId, role);
-    return role === 'live' ? { ...t, realtime: !!relay?.available(roomId), iceServers: iceServersFor(app.config.ice, ctx.userId, Date.now()) } : t;
+    if (role !== 'live') return t;
+    // The ingest node knows its relay; any other node asks the shared Janus for the room's mountpoint.
+    const realtime = await realtimeLive(sfu, relay, roomId);
+    return { ...t, realtime, iceServers: iceServersFor(app.config.ice, ctx.userId, Date.now()) };
   });
 
   sockets.command('sfu:publish', member, async (ctx, { roomId, token, jsep }) => {
