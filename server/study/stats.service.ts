@@ -11,7 +11,8 @@ import { localDay, weekStart, zonedInstant } from './local-time.js';
 export class StatsService implements SpanSink {
   constructor(
     private readonly db: Db,
-    private readonly now: () => number = Date.now,
+    // Read at call time (not a reference to Date.now taken at start): a test that fakes Date sees its clock here too.
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   async write(userId: number, roomId: number, startedAt: number, endedAt: number): Promise<void> {
