@@ -190,6 +190,10 @@ export class TimerService {
     this.schedule(roomId, settings, state);
     const view = this.toView(roomId, settings, state, changedBy);
     const ended = completed.filter((c) => !c.skipped).at(-1)?.phase ?? null;
+    // A node that lost the room after its write went in (a process paused past its lease, ADR 0032)
+    // does not announce it: the write was fenced and valid, but the new owner has moved on since,
+    // and a fact numbered now would come after (and over) the new owner's.
+    if (this.fence.owns && !this.fence.owns(roomId)) return view;
     await this.events.broadcast(roomId, 'timer:changed', { timer: view, ended });
     this.onLobbyChange(roomId, { phase: view.phase, status: view.status, endsAt: view.endsAt });
     return view;
