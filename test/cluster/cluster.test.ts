@@ -14,42 +14,14 @@ import type { Ack } from '../../protocol/ack.js';
 import { DOC_TEXT } from '../../protocol/docs-constants.js';
 import { Client, nextEvent, roomWith, type ClientSocket } from '../../server/test/harness.js';
 import { haveTools, startTopology, type Topology } from '../../deploy/topology.js';
+import { command, nodeOf, ok, onNodeNotIn } from './helpers.js';
 
 const tools = haveTools();
 if (!tools.ok) console.warn(`cluster tests skipped: ${tools.missing.join(', ')} not installed (.ci/run installs them)`);
 
-const NODE_HEADER = 'x-commonroom-node';
-
-async function nodeOf(c: Client): Promise<string> {
-  const r = await c.get('/api/me');
-  return r.headers.get(NODE_HEADER) ?? '?';
-}
-
-/** Signs `c` in again until nginx's session hash puts it on a node other than `avoid`. */
-async function onOtherNode(c: Client, username: string, avoid: string): Promise<string> {
-  for (let i = 0; i < 30; i++) {
-    const node = await nodeOf(c);
-    if (node !== avoid) return node;
-    const r = await c.post('/api/auth/login', { username, password: 'correct horse battery' });
-    if (r.status !== 200) throw new Error(`login failed: ${r.status}`);
-  }
-  throw new Error('could not land on another node');
-}
-
 function redisGet(t: Topology, key: string): string {
   const port = new URL(t.redisUrl).port;
   return spawnSync('redis-cli', ['-p', port, 'GET', key]).stdout.toString().trim();
-}
-
-/** Emits a command and resolves its ack (a failover may hold a command for a lease TTL or two). */
-function command(socket: ClientSocket, event: string, payload: unknown, timeoutMs = 10_000): Promise<Ack<unknown>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ack for ${event}`)), timeoutMs);
-    (socket.emit as (ev: string, p: unknown, cb: (a: Ack<unknown>) => void) => void)(event, payload, (ack) => {
-      clearTimeout(timer);
-      resolve(ack);
-    });
-  });
 }
 
 /** socket.io-client's recovery state (private fields). */
@@ -58,11 +30,6 @@ interface Internals {
   _lastOffset?: string;
 }
 
-const ok = async <T = unknown>(p: Promise<Ack<unknown>>): Promise<T> => {
-  const a = await p;
-  if (!a.ok) throw new Error(`command refused: ${JSON.stringify(a)}`);
-  return a.data as T;
-};
 
 describe.skipIf(!tools.ok)('cluster: 3 nodes + Redis + nginx', () => {
   let t: Topology;
@@ -81,7 +48,7 @@ describe.skipIf(!tools.ok)('cluster: 3 nodes + Redis + nginx', () => {
     ada = await new Client(t.url).register('ada');
     bob = await new Client(t.url).register('bob');
     adaNode = await nodeOf(ada);
-    bobNode = await onOtherNode(bob, 'bob', adaNode);
+    bobNode = await onNodeNotIn(bob, 'bob', [adaNode]);
     as = await ada.socket();
     bs = await bob.socket();
     roomId = (await roomWith(ada, [bob])).id;

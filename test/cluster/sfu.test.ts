@@ -19,6 +19,7 @@ import { loadJanode } from '../../server/sfu/janode-loader.js';
 import { callFlags, chromiumExecutable, HEADLESS_FLAGS } from '../../e2e/chromium.js';
 import { fakeOffer } from '../../server/sfu/fake-offer.js';
 import { issueSfuToken, sfuTokenKey } from '../../server/sfu/sfu-token.js';
+import { command as send, nodeOf, ok, onNodeNotIn } from './helpers.js';
 
 const { binary: ffmpeg } = await findFfmpeg(process.env.FFMPEG_PATH);
 const tools = haveTools();
@@ -35,38 +36,8 @@ if (!tools.ok) console.warn(`cluster SFU tests skipped: ${tools.missing.join(', 
 else if (!janus) console.warn('cluster SFU tests skipped: janus not installed (Debian package janus)');
 else if (!browserPath.ok) console.warn('cluster SFU tests skipped: no Chromium (apt-get install chromium, or npx playwright install chromium)');
 
-const NODE_HEADER = 'x-commonroom-node';
-const PASSWORD = 'correct horse battery';
-
-async function nodeOf(c: Client): Promise<string> {
-  return (await c.get('/api/me')).headers.get(NODE_HEADER) ?? '?';
-}
-
-/** Signs `c` in again until nginx's session hash puts it on a node not in `avoid`. */
-async function onNodeNotIn(c: Client, username: string, avoid: string[]): Promise<string> {
-  for (let i = 0; i < 60; i++) {
-    const node = await nodeOf(c);
-    if (!avoid.includes(node)) return node;
-    const r = await c.post('/api/auth/login', { username, password: PASSWORD });
-    if (r.status !== 200) throw new Error(`login failed: ${r.status}`);
-  }
-  throw new Error(`could not land ${username} on a node other than ${avoid.join(', ')}`);
-}
-
-function command(socket: ClientSocket, event: string, payload: unknown, timeoutMs = 20_000): Promise<Ack<unknown>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ack for ${event}`)), timeoutMs);
-    (socket.emit as (ev: string, p: unknown, cb: (a: Ack<unknown>) => void) => void)(event, payload, (ack) => {
-      clearTimeout(timer);
-      resolve(ack);
-    });
-  });
-}
-const ok = async <T = any>(p: Promise<Ack<unknown>>): Promise<T> => {
-  const a = await p;
-  if (!a.ok) throw new Error(`command refused: ${JSON.stringify(a)}`);
-  return a.data as T;
-};
+/** SDP round trips go through the room's owner and Janus: a wider budget than the other cluster commands. */
+const command = (socket: ClientSocket, event: string, payload: unknown, timeoutMs = 20_000) => send(socket, event, payload, timeoutMs);
 const fail = async (p: Promise<Ack<unknown>>): Promise<{ code: string; message: string }> => {
   const a = await p;
   if (a.ok) throw new Error(`expected a refusal, got ${JSON.stringify(a.data)}`);
