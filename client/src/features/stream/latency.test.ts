@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLatency, isBehindLive, latencyGrade, liveLatency, viewerLatency } from './latency';
+import { edgeDistance, formatLatency, isBehindLive, latencyGrade, liveLatency, viewerLatency } from './latency';
 
 describe('liveLatency', () => {
   it("prefers hls.js's own estimate", () => {
@@ -37,6 +37,24 @@ describe('viewerLatency (issue 17 #9: what the viewer sees, not the distance to 
   });
   it('is never negative while the clock offset is still settling', () => {
     expect(viewerLatency({ serverNow: now, playingDate: now + 300 })).toBe(0);
+  });
+});
+
+describe('edgeDistance', () => {
+  it('is the sync target when the playhead sits at the sync position', () => {
+    expect(edgeDistance({ liveSyncPosition: 40, targetLatency: 1.5, currentTime: 40 })).toBe(1.5);
+  });
+  it('grows with the time the playhead stays put (paused) while the edge moves on', () => {
+    expect(edgeDistance({ liveSyncPosition: 46, targetLatency: 1.5, currentTime: 40 })).toBe(7.5);
+  });
+  it('is unknown before the first playlist', () => {
+    expect(edgeDistance({ liveSyncPosition: null, targetLatency: null, currentTime: 0 })).toBeNull();
+  });
+  it('ignores the glass-to-glass delay: at the edge of a slow stream the viewer is not "behind"', () => {
+    // A loaded encoder: 8 s glass-to-glass, but the playhead is where hls.js wants it.
+    const atEdge = edgeDistance({ liveSyncPosition: 120, targetLatency: 1.5, currentTime: 119.8 });
+    expect(isBehindLive(atEdge)).toBe(false);
+    expect(isBehindLive(viewerLatency({ serverNow: 10_000, playingDate: 2_000 }))).toBe(true);
   });
 });
 

@@ -30,11 +30,19 @@ export interface LatencyInput {
  */
 export function liveLatency(i: LatencyInput): number | null {
   if (typeof i.latency === 'number' && Number.isFinite(i.latency) && i.latency > 0) return i.latency;
-  if (typeof i.liveSyncPosition === 'number' && Number.isFinite(i.liveSyncPosition) && i.liveSyncPosition > 0) {
-    const target = typeof i.targetLatency === 'number' && Number.isFinite(i.targetLatency) ? i.targetLatency : LIVE_SYNC.liveSyncDuration;
-    return Math.max(0, i.liveSyncPosition - i.currentTime + target);
-  }
-  return null;
+  return edgeDistance(i);
+}
+
+/**
+ * Seconds between the playhead and the playlist's live edge, from the sync position (hls.js
+ * recomputes it on every read, so it keeps growing while paused; `hls.latency` is only updated on
+ * `timeupdate` and freezes). This is the part of the delay "Jump to live" can win back; the rest
+ * (encoder, ingest, segmenting) no seek removes. null before the first playlist.
+ */
+export function edgeDistance(i: Pick<LatencyInput, 'liveSyncPosition' | 'targetLatency' | 'currentTime'>): number | null {
+  if (typeof i.liveSyncPosition !== 'number' || !Number.isFinite(i.liveSyncPosition) || i.liveSyncPosition <= 0) return null;
+  const target = typeof i.targetLatency === 'number' && Number.isFinite(i.targetLatency) ? i.targetLatency : LIVE_SYNC.liveSyncDuration;
+  return Math.max(0, i.liveSyncPosition - i.currentTime + target);
 }
 
 export interface ViewerLatencyInput {
@@ -63,14 +71,18 @@ export function viewerLatency(i: ViewerLatencyInput): number | null {
   return Math.max(0, (i.serverNow - i.playingDate + before) / 1000);
 }
 
-/** Latency above which the viewer is told they are behind and offered "Jump to live". */
+/**
+ * Distance to the live edge ({@link edgeDistance}) above which the viewer is told they are behind
+ * and offered "Jump to live". Never the glass-to-glass delay: a slow encoder or a loaded server
+ * makes that high at the edge too, and a "Jump to live" that cannot help would never go away.
+ */
 export const BEHIND_AFTER_S = LIVE_SYNC.liveSyncDuration + 3;
 
-/** True when the viewer is well behind live (paused, stalled, seeked back), not just syncing. */
-export function isBehindLive(latency: number | null, paused = false): boolean {
-  if (latency === null) return false;
-  if (paused) return latency > LIVE_SYNC.liveSyncDuration + 1;
-  return latency > BEHIND_AFTER_S;
+/** True when the viewer is well behind the live edge (paused, stalled, seeked back), not just syncing. */
+export function isBehindLive(fromEdge: number | null, paused = false): boolean {
+  if (fromEdge === null) return false;
+  if (paused) return fromEdge > LIVE_SYNC.liveSyncDuration + 1;
+  return fromEdge > BEHIND_AFTER_S;
 }
 
 export type LatencyGrade = 'good' | 'fair' | 'poor';

@@ -7,7 +7,7 @@ import { onBeforeUnmount, reactive, ref, watch, type Ref } from 'vue';
 import type Hls from 'hls.js';
 import type { ErrorData, Level } from 'hls.js';
 import { serverNow, startClockSync } from '../../lib/serverClock';
-import { isBehindLive, liveLatency, LIVE_SYNC, viewerLatency } from './latency';
+import { edgeDistance, isBehindLive, liveLatency, LIVE_SYNC, viewerLatency } from './latency';
 
 export type PlayerError =
   /** 403 on the playlist: the viewer is no longer a member (kicked, banned, left elsewhere). */
@@ -104,17 +104,22 @@ export function useHlsPlayer(video: Ref<HTMLVideoElement | null>, src: Ref<strin
     // What the viewer sees: the date of the frame on screen against the server clock.
     const native = (v as HTMLVideoElement & { getStartDate?: () => Date }).getStartDate?.();
     const playingDate = hls ? (hls.playingDate?.getTime() ?? null) : native ? native.getTime() + v.currentTime * 1000 : null;
+    // How far the playhead is from the live edge: what "Jump to live" can win back.
+    const fromEdge = hls
+      ? edgeDistance({ liveSyncPosition: hls.liveSyncPosition, targetLatency: hls.targetLatency, currentTime: v.currentTime })
+      : v.seekable.length > 0
+        ? Math.max(0, v.seekable.end(v.seekable.length - 1) - v.currentTime) // native HLS (Safari)
+        : null;
     const seen = viewerLatency({ serverNow: serverNow(), playingDate, ingestLagMs: ingestLagMs.value });
     if (seen !== null) {
       s.latency = seen;
     } else if (hls) {
       // A stream without dates: the distance to the playlist's edge (a little lower than the truth).
       s.latency = liveLatency({ latency: hls.latency, liveSyncPosition: hls.liveSyncPosition, targetLatency: hls.targetLatency, currentTime: v.currentTime });
-    } else if (v.seekable.length > 0) {
-      // Native HLS (Safari) without dates: the seekable range ends at the live edge.
-      s.latency = Math.max(0, v.seekable.end(v.seekable.length - 1) - v.currentTime);
+    } else if (fromEdge !== null) {
+      s.latency = fromEdge;
     }
-    s.behind = isBehindLive(s.latency, v.paused);
+    s.behind = isBehindLive(fromEdge ?? s.latency, v.paused);
   }
 
   function watchVideo(v: HTMLVideoElement): void {
