@@ -15,6 +15,7 @@ import { DOC_TEXT } from '../../protocol/docs-constants.js';
 import { Client, nextEvent, roomWith, type ClientSocket } from '../../server/test/harness.js';
 import { haveTools, startTopology, type Topology } from '../../deploy/topology.js';
 import { command, nodeOf, ok, onNodeNotIn } from './helpers.js';
+import { PRESENCE_GRACE_MS } from '../../server/presence/presence.service.js';
 
 const tools = haveTools();
 if (!tools.ok) console.warn(`cluster tests skipped: ${tools.missing.join(', ')} not installed (.ci/run installs them)`);
@@ -136,6 +137,53 @@ describe.skipIf(!tools.ok)('cluster: 3 nodes + Redis + nginx', () => {
     await idle;
     await ok(command(bs, 'presence:set', { status: 'online' }));
   });
+
+  // The grace fix (ADR 0037): a node whose last socket of a user left forgets the user on its own
+  // node when its grace period ends; before, it dropped them on every node, so a user who had
+  // moved to another node (a reconnect that landed elsewhere) showed offline to everyone.
+  it('a user who reconnects on another node stays present when the old node’s grace period ends', async () => {
+    const cy = await new Client(t.url).register('cyd');
+    const room = (await roomWith(ada, [cy])).id;
+    await ok(command(as, 'room:enter', { roomId: room }));
+    const seen: string[] = [];
+    const onPresence = (f: { roomId: number; userId: number; status: string }) => {
+      if (f.roomId === room && f.userId === cy.userId) seen.push(f.status);
+    };
+    as.on('presence:changed' as never, onPresence as never);
+    const onNode = async (id: string): Promise<ClientSocket> => {
+      const url = t.nodes.find((n) => n.id === id)!.url;
+      const s = ioc(url, { transports: ['websocket'], extraHeaders: { cookie: cy.cookie }, reconnection: false }) as unknown as ClientSocket;
+      await new Promise<void>((res, rej) => {
+        s.once('connect', () => res());
+        s.once('connect_error', rej);
+      });
+      return s;
+    };
+    const [first, second] = t.nodes.map((n) => n.id).filter((id) => id !== adaNode);
+    const s1 = await onNode(first!);
+    const s2 = await onNode(second!);
+    try {
+      await ok(command(s1, 'room:enter', { roomId: room }));
+      await expect.poll(() => seen.at(-1), { timeout: 15_000 }).toBe('online');
+      // The reconnect lands on another node, then the old socket is gone.
+      await ok(command(s2, 'room:enter', { roomId: room }));
+      s1.close();
+      // Nothing observable marks the end of the first node's grace period (it announces nothing
+      // while another node sees the user), so this waits it out, with a margin, and then checks
+      // that no "offline" was announced: this can only pass wrongly, never fail wrongly, on a slow machine.
+      await new Promise((res) => setTimeout(res, PRESENCE_GRACE_MS + 4_000));
+      expect(seen).not.toContain('offline');
+      const r = await ada.get(`/api/rooms/${room}/members`);
+      expect((r.body.members as { user: { id: number }; presence: string }[]).find((m) => m.user.id === cy.userId)?.presence).toBe('online');
+      // The test can see an "offline": when the last socket leaves, it comes after the grace period.
+      s2.close();
+      await expect.poll(() => seen.at(-1), { timeout: PRESENCE_GRACE_MS + 20_000, interval: 250 }).toBe('offline');
+    } finally {
+      as.off('presence:changed' as never, onPresence as never);
+      s1.close();
+      s2.close();
+    }
+  }, 90_000);
 
   it('recovers a socket’s missed messages on another node (connection-state recovery through Redis)', async () => {
     const direct = (url: string) => ioc(url, { transports: ['websocket'], extraHeaders: { cookie: bob.cookie }, autoConnect: false, reconnection: false });
