@@ -41,8 +41,10 @@ export class ClusterPresence extends PresenceService {
     cluster.on(HELLO, () => cluster.broadcast(STATE, this.entries()));
     cluster.on(DROP, (p) => {
       const { roomId, userId } = p as { roomId: number; userId: number | null };
-      if (userId === null) super.dropRoom(roomId);
-      else super.drop(roomId, userId);
+      if (userId === null) {
+        super.dropRoom(roomId);
+        this.lastLocal.delete(roomId);
+      } else super.drop(roomId, userId);
     });
     cluster.broadcast(HELLO, null);
     // A node killed with -9 says nothing: forget what it saw once its heartbeat is gone.
@@ -63,10 +65,27 @@ export class ClusterPresence extends PresenceService {
 
   private localChanged(roomId: number, userId: number, local: PresenceStatus, onChange: (roomId: number, userId: number, status: PresenceStatus) => void): void {
     this.cluster.broadcast(this.msg.change, { roomId, userId, status: local } satisfies Entry);
+    const before = this.combined(roomId, userId, this.lastLocal.get(roomId)?.get(userId) ?? 'offline');
+    this.setLastLocal(roomId, userId, local);
     const all = this.combined(roomId, userId, local);
-    // Someone else still sees them: no "offline" for the room. Otherwise announce the combination.
-    if (local === 'offline' && all !== 'offline') return;
-    onChange(roomId, userId, all);
+    // Announce only a change of the combination: a second node seeing the user online, or one node
+    // of two going idle, changes nothing for the room; the last "online" node leaving while another
+    // sees them idle makes them idle.
+    if (all !== before) onChange(roomId, userId, all);
+  }
+
+  /** This node's own last status of each (room, user) it announced from: the "before" of its next change. */
+  private readonly lastLocal = new Map<number, Map<number, PresenceStatus>>();
+
+  private setLastLocal(roomId: number, userId: number, status: PresenceStatus): void {
+    let room = this.lastLocal.get(roomId);
+    if (status === 'offline') {
+      room?.delete(userId);
+      if (room?.size === 0) this.lastLocal.delete(roomId);
+      return;
+    }
+    if (!room) this.lastLocal.set(roomId, (room = new Map()));
+    room.set(userId, status);
   }
 
   private setRemote(node: string, roomId: number, userId: number, status: PresenceStatus): void {
@@ -116,6 +135,7 @@ export class ClusterPresence extends PresenceService {
 
   override dropRoom(roomId: number): void {
     this.remote.delete(roomId);
+    this.lastLocal.delete(roomId);
     super.dropRoom(roomId);
     this.cluster.broadcast(this.msg.drop, { roomId, userId: null });
   }
