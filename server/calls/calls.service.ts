@@ -1,6 +1,9 @@
 /**
- * The rooms' calls: who is in each call (memory only: a call does not outlive the process; after a
- * restart clients join again by themselves), peer tokens, and the room facts `call:*`.
+ * The rooms' calls: who is in each call (memory of the room's owner: a call does not outlive a
+ * single process; after a restart clients join again by themselves), peer tokens, and the room facts
+ * `call:*`. With several nodes the owner also keeps each roster in values shared by the nodes
+ * (calls.cluster.ts), so the node that takes a room over after its owner died carries the call on
+ * (docs/decisions/0038-sfu-on-several-nodes.md, "Failover").
  */
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
@@ -30,6 +33,31 @@ export interface CallsSfu {
   /** The participant left the call: their Janus handles and token go. */
   leave(roomId: number, userId: number): Promise<void>;
   muteAudio(roomId: number, userId: number, mute: boolean): Promise<void>;
+  /**
+   * This node took the room over: feeds left in Janus by the previous owner go (their users publish
+   * again); `empty`: nobody is left in the call, the Janus room goes too.
+   */
+  adoptRoom(roomId: number, empty: boolean): Promise<void>;
+  /** This node is no longer the room's owner: its Janus handles for the room go (the room stays). */
+  forgetRoom(roomId: number): Promise<void>;
+}
+
+/** A room's call as its owner leaves it for the next one (shared between nodes). */
+export interface CallSnapshot {
+  entries: RosterEntry[];
+  /** The call went to the SFU (it stays there until it empties). */
+  sfu: boolean;
+  /** The SFU epoch clients last saw: the next owner announces a higher one. */
+  epoch: number;
+}
+
+/** Where an owner keeps its rosters for the next owner (several nodes; server/calls/calls.cluster.ts). */
+export interface CallsShare {
+  /** null: the call is over. Only while this node owns the room. */
+  save(roomId: number, snapshot: CallSnapshot | null): Promise<void>;
+  load(roomId: number): Promise<CallSnapshot | null>;
+  /** Which of these socket ids are connected now, on any node. */
+  liveSockets(ids: string[]): Promise<Set<string>>;
 }
 
 export type PeerAuthVerdict = { ok: true; roomId: number; userId: number } | { ok: false; status: 400 | 401 | 403; reason: string };
@@ -51,6 +79,11 @@ export class CallsService {
   /** Rooms whose call went to the SFU once: they go back to it after a Janus outage (until empty). */
   private readonly sticky = new Set<number>();
   private epoch = 1;
+  /** Added to `epoch` for rooms taken over from another node, so their clients see a new epoch. */
+  private readonly epochBoost = new Map<number, number>();
+  private share: CallsShare | null = null;
+  /** The roster writes in flight per room (in order; each writes the roster as it is then). */
+  private readonly saving = new Map<number, Promise<void>>();
 
   constructor(
     private readonly rooms: RoomsService,
@@ -76,6 +109,11 @@ export class CallsService {
     this.meshLimit = meshLimit;
   }
 
+  /** Several nodes: rosters are kept where the room's next owner finds them. */
+  attachShare(share: CallsShare): void {
+    this.share = share;
+  }
+
   /** Janus came up (a new epoch: clients publish again) or went down: every call re-decides its mode. */
   sfuChanged(): void {
     if (this.sfu?.status() === 'up') this.epoch++;
@@ -92,7 +130,7 @@ export class CallsService {
       sfu: this.sfu?.status() ?? 'unavailable',
       preference: this.large.has(roomId) ? 'large' : 'auto',
       meshLimit: this.meshLimit,
-      epoch: this.epoch,
+      epoch: this.epoch + (this.epochBoost.get(roomId) ?? 0),
     };
   }
 
@@ -118,9 +156,77 @@ export class CallsService {
         /* room deleted */
       }
     }
+    this.persist(roomId);
   }
 
-  /** The owners' stored 'large' choices (call_settings), read once at start. */
+  /** Writes the room's roster for the next owner (several nodes only). */
+  private persist(roomId: number): void {
+    const share = this.share;
+    if (!share) return;
+    const next = (this.saving.get(roomId) ?? Promise.resolve()).then(() => share.save(roomId, this.snapshot(roomId))).catch(() => {});
+    this.saving.set(roomId, next);
+    void next.then(() => {
+      if (this.saving.get(roomId) === next) this.saving.delete(roomId);
+    });
+  }
+
+  private snapshot(roomId: number): CallSnapshot | null {
+    const roster = this.rosters.get(roomId);
+    if (!roster || roster.size === 0) return null;
+    return { entries: [...roster.values()], sfu: this.sticky.has(roomId), epoch: this.modeInfo(roomId).epoch };
+  }
+
+  /**
+   * This node became the room's owner (several nodes): the owner's call mode is read from the
+   * database (another node may have changed it since this one started), and a call the previous
+   * owner left behind goes on here. Participants whose socket is gone (it was on the dead node, or
+   * closed while nobody owned the room) leave as disconnected; the others keep their place, their
+   * old feeds are dropped in Janus, and a new SFU epoch tells their clients to publish again.
+   */
+  async adoptRoom(roomId: number): Promise<void> {
+    await this.loadPreference(roomId);
+    const snap = await this.share?.load(roomId).catch(() => null);
+    if (!snap || snap.entries.length === 0) return;
+    const roster = this.roster(roomId);
+    for (const e of snap.entries) {
+      // Someone who joined here while the room was being adopted keeps that place.
+      if (roster.has(e.userId)) continue;
+      roster.set(e.userId, { ...e, feedId: null });
+      this.peers.set(e.peerId, { roomId, userId: e.userId });
+    }
+    if (snap.sfu) this.sticky.add(roomId);
+    this.epochBoost.set(roomId, Math.max(this.epochBoost.get(roomId) ?? 0, snap.epoch + 1 - this.epoch));
+    const live = await this.share!.liveSockets([...roster.values()].map((e) => e.socketId)).catch(() => null);
+    if (live) for (const e of [...roster.values()]) if (!live.has(e.socketId)) this.end(roomId, e, 'disconnected');
+    await this.sfu?.adoptRoom(roomId, !this.rosters.has(roomId)).catch(() => {});
+    for (const e of this.rosters.get(roomId)?.values() ?? []) {
+      if (snap.entries.some((x) => x.userId === e.userId && x.feedId !== null)) void this.events.broadcast(roomId, 'call:updated', { participant: publicView(e) });
+    }
+    this.decideMode(roomId, true);
+  }
+
+  /** Another node owns the room now: its call is forgotten here without a word (the owner carries it on). */
+  evictRoom(roomId: number): void {
+    for (const e of this.rosters.get(roomId)?.values() ?? []) {
+      this.peers.delete(e.peerId);
+      this.onPeerEnded(e.peerId);
+    }
+    this.rosters.delete(roomId);
+    this.sfuRooms.delete(roomId);
+    this.sticky.delete(roomId);
+    this.epochBoost.delete(roomId);
+    void this.sfu?.forgetRoom(roomId).catch(() => {});
+  }
+
+  /** The owner's stored choice for one room (read when this node becomes its owner). */
+  private async loadPreference(roomId: number): Promise<void> {
+    if (!this.db) return;
+    const [row] = await this.db.select({ preference: callSettings.preference }).from(callSettings).where(eq(callSettings.roomId, roomId));
+    if (row?.preference === 'large') this.large.add(roomId);
+    else this.large.delete(roomId);
+  }
+
+  /** The owners' stored 'large' choices (call_settings), read at start; a room's again when this node adopts it. */
   async loadPreferences(): Promise<void> {
     if (!this.db) return;
     const rows = await this.db.select({ roomId: callSettings.roomId }).from(callSettings).where(eq(callSettings.preference, 'large'));
@@ -153,6 +259,7 @@ export class CallsService {
     const entry = this.requireEntry(roomId, userId);
     entry.feedId = feedId;
     void this.events.broadcast(roomId, 'call:updated', { participant: publicView(entry) });
+    this.persist(roomId);
   }
 
   /** Moderator: mute (their microphone goes off; in an SFU call Janus stops relaying it) or remove. */
@@ -167,6 +274,7 @@ export class CallsService {
     entry.muted = true;
     this.outlet.muted?.(entry.socketId, roomId, actorId);
     void this.events.broadcast(roomId, 'call:updated', { participant: publicView(entry) });
+    this.persist(roomId);
     await this.sfu?.muteAudio(roomId, userId, true);
   }
 
@@ -214,6 +322,7 @@ export class CallsService {
       this.decideMode(roomId);
     } else {
       roster.set(userId, entry);
+      this.persist(roomId);
     }
     const expiresAt = this.now() + CALL_TOKEN_TTL_SECONDS * 1000;
     return {
@@ -253,6 +362,7 @@ export class CallsService {
       this.sfuRooms.delete(roomId);
       this.sticky.delete(roomId);
     }
+    this.persist(roomId);
   }
 
   private requireEntry(roomId: number, userId: number): RosterEntry {
@@ -270,6 +380,7 @@ export class CallsService {
     if (patch.screen !== undefined) entry.screen = patch.screen;
     const participant = publicView(entry);
     void this.events.broadcast(roomId, 'call:updated', { participant });
+    this.persist(roomId);
     return participant;
   }
 
@@ -278,6 +389,7 @@ export class CallsService {
     entry.recording = recording;
     const participant = publicView(entry);
     void this.events.broadcast(roomId, 'call:recording', { userId, recording, participant });
+    this.persist(roomId);
     return participant;
   }
 

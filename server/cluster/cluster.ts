@@ -17,6 +17,15 @@ export interface RoomOwnedFeature {
   evict(roomId: number): void;
 }
 
+/** Small shared values every node reads and writes (Redis with several nodes). Not for durable data. */
+export interface SharedValues {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  del(key: string): Promise<void>;
+  /** The keys starting with `prefix`. */
+  keys(prefix: string): Promise<string[]>;
+}
+
 export type BusHandler = (payload: unknown, from: string) => unknown | Promise<unknown>;
 
 /** A request to a node that is not listening (it stopped, or was never there). */
@@ -30,6 +39,8 @@ export interface Cluster {
   readonly nodeId: string;
   /** True when several nodes share Redis. */
   readonly enabled: boolean;
+  /** Values shared by the nodes (null with one process: nothing to share). */
+  readonly values: SharedValues | null;
   /** The node owning the room's live state, acquiring the lease when nobody holds it. */
   ownerOf(roomId: number): Promise<string>;
   /** Synchronous: this node holds a lease on the room that is still valid (with a safety margin). */
@@ -55,6 +66,7 @@ export interface Cluster {
 /** Single process: owns everything, talks to nobody. */
 export class LocalCluster implements Cluster {
   readonly enabled = false;
+  readonly values = null;
   constructor(readonly nodeId: string) {}
   async ownerOf(): Promise<string> {
     return this.nodeId;

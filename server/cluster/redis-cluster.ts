@@ -11,7 +11,7 @@
  * nodes adopts its rooms from the shared database.
  */
 import { Redis } from 'ioredis';
-import { NodeGoneError, type BusHandler, type Cluster, type RoomOwnedFeature } from './cluster.js';
+import { NodeGoneError, type BusHandler, type Cluster, type RoomOwnedFeature, type SharedValues } from './cluster.js';
 
 const ACQUIRE = `
 local v = redis.call('GET', KEYS[1])
@@ -74,6 +74,21 @@ export class RedisCluster implements Cluster {
   private stopped = false;
   private readonly log: NonNullable<RedisClusterOptions['log']>;
   private readonly url: string;
+  readonly values: SharedValues = {
+    get: (key) => this.redis.get(key),
+    set: async (key, value) => void (await this.redis.set(key, value)),
+    del: async (key) => void (await this.redis.del(key)),
+    keys: async (prefix) => {
+      const out: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 500);
+        cursor = next;
+        out.push(...batch);
+      } while (cursor !== '0');
+      return out;
+    },
+  };
 
   constructor(
     url: string,

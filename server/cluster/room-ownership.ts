@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { CommandName } from '../../protocol/events.js';
+import { shareCallsOverCluster } from '../calls/calls.cluster.js';
 
 const CHESS: CommandName[] = [
   'chess:list',
@@ -54,7 +55,7 @@ const byRoomId = (p: Record<string, unknown>) => (typeof p.roomId === 'number' ?
 
 export const roomOwnershipPlugin = fp(
   async (app: FastifyInstance) => {
-    const { sockets, cluster, chess, timers, blackjack, music } = app;
+    const { sockets, cluster, chess, timers, blackjack, music, calls } = app;
     sockets.ownedByRoom(CHESS, (p) => (typeof p.gameId === 'number' ? chess.roomOf(p.gameId) : byRoomId(p)));
     sockets.ownedByRoom(TIMER, byRoomId);
     sockets.ownedByRoom(BLACKJACK, byRoomId);
@@ -67,7 +68,10 @@ export const roomOwnershipPlugin = fp(
     music.fence.owns = (id) => cluster.owns(id);
     cluster.register({ name: 'pomodoro', liveRooms: () => timers.liveRoomIds(), adopt: (id) => timers.adoptRoom(id), evict: (id) => timers.evictRoom(id) });
     cluster.register({ name: 'blackjack', liveRooms: () => blackjack.liveRoomIds(), adopt: (id) => blackjack.adoptRoom(id), evict: (id) => blackjack.evictRoom(id) });
+    // A call's roster is kept in Redis by its owner; the next owner carries the call on, reads the
+    // owner's call mode from the database again, and clients publish again (calls.cluster.ts).
+    shareCallsOverCluster(app, calls);
     cluster.register({ name: 'music', liveRooms: () => music.liveRoomIds(), adopt: (id) => music.adoptRoom(id), evict: (id) => music.evictRoom(id) });
   },
-  { name: 'room-ownership', dependencies: ['features', 'chess', 'blackjack', 'music'] },
+  { name: 'room-ownership', dependencies: ['features', 'chess', 'blackjack', 'music', 'calls'] },
 );

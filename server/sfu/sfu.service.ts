@@ -380,6 +380,48 @@ export class SfuService extends EventEmitter {
     if (room.tokens.size === 0) return this.destroyRoom(roomId);
   }
 
+  /**
+   * This node took the room over (its owner died or lost the lease): what the previous owner's
+   * session still has in Janus (publishers; its subscriptions end with them) is kicked, since
+   * everyone publishes again through this node. Janus destroys a session at once when its
+   * WebSocket closes (a killed node), but a stalled node's session lingers until Janus's session
+   * timeout. `empty`: nobody is left in the call, so the Janus room goes as well.
+   */
+  async adoptRoom(roomId: number, empty: boolean): Promise<void> {
+    if (this.status() !== 'up') return;
+    const listed = await this.participantsOf(roomId);
+    if (!listed) return;
+    const secret = this.janusSecret('room', roomId);
+    const admin = await this.attach('videoroom');
+    try {
+      if (empty && !this.rooms.get(roomId)?.tokens.size) {
+        this.rooms.delete(roomId);
+        await admin.destroy({ room: roomId, secret }).catch(() => {});
+        return;
+      }
+      for (const p of listed) {
+        // A feed published through this node meanwhile (someone joined while the room was adopted) stays.
+        if (this.feedIsOurs(roomId, p.feed)) continue;
+        await admin.message({ request: 'kick', room: roomId, secret, id: p.feed }).catch(() => {});
+      }
+    } finally {
+      await admin.detach().catch(() => {});
+    }
+  }
+
+  private feedIsOurs(roomId: number, feedId: number): boolean {
+    return [...(this.rooms.get(roomId)?.pubs.values() ?? [])].some((p) => p.feedId === feedId);
+  }
+
+  /** Another node owns the room now: this node's handles in it go; the Janus room stays (the owner uses it). */
+  async forgetRoom(roomId: number): Promise<void> {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    this.rooms.delete(roomId);
+    const handles = [...[...room.pubs.values()].map((p) => p.handle), ...[...room.subs.values()].map((s) => s.handle)];
+    await Promise.all(handles.map((h) => h.detach().catch(() => {})));
+  }
+
   async destroyRoom(roomId: number): Promise<void> {
     const room = this.rooms.get(roomId);
     if (!room) return;

@@ -1,4 +1,5 @@
 /** Shared by the cluster suites: which node a client landed on, and commands with their acks. */
+import { spawnSync } from 'node:child_process';
 import type { Ack } from '../../protocol/ack.js';
 import type { Client, ClientSocket } from '../../server/test/harness.js';
 
@@ -37,3 +38,11 @@ export const ok = async <T = any>(p: Promise<Ack<unknown>>): Promise<T> => {
   if (!a.ok) throw new Error(`command refused: ${JSON.stringify(a)}`);
   return a.data as T;
 };
+
+/** A key of the topology's Redis ('' when there is none). */
+export function redisGet(redisUrl: string, key: string): string {
+  return spawnSync('redis-cli', ['-p', new URL(redisUrl).port, 'GET', key]).stdout.toString().trim();
+}
+
+/** The node holding a room's lease now ('' when nobody does). */
+export const leaseOwner = (redisUrl: string, roomId: number): string => redisGet(redisUrl, `cr:lease:room:${roomId}`).split('|')[0] ?? '';

@@ -11,119 +11,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { JanodeHandle, JanodeSession } from 'janode';
-import type { Ack } from '../../protocol/ack.js';
 import { Client, nextEvent, roomWith, type ClientSocket } from '../../server/test/harness.js';
-import { freePort, haveJanus, haveTools, startTopology, type Topology } from '../../deploy/topology.js';
+import { freePort, startTopology, type Topology } from '../../deploy/topology.js';
 import { findFfmpeg } from '../../media/ffmpeg-binary.js';
 import { loadJanode } from '../../server/sfu/janode-loader.js';
-import { callFlags, chromiumExecutable, HEADLESS_FLAGS } from '../../e2e/chromium.js';
+import { callFlags, HEADLESS_FLAGS } from '../../e2e/chromium.js';
 import { fakeOffer } from '../../server/sfu/fake-offer.js';
 import { issueSfuToken, sfuTokenKey } from '../../server/sfu/sfu-token.js';
-import { command as send, nodeOf, ok, onNodeNotIn } from './helpers.js';
+import { nodeOf, ok, onNodeNotIn } from './helpers.js';
+import { command, fail, janusRoom as janusRoomOf, mediaPage, publishReal, sfuSuiteSkip, subscribeReal, until } from './sfu-media.js';
 
 const { binary: ffmpeg } = await findFfmpeg(process.env.FFMPEG_PATH);
-const tools = haveTools();
-const janus = haveJanus();
-const browserPath = (() => {
-  try {
-    return { ok: true, path: chromiumExecutable() };
-  } catch {
-    return { ok: false, path: undefined };
-  }
-})();
-const skip = !tools.ok || !janus || !browserPath.ok;
-if (!tools.ok) console.warn(`cluster SFU tests skipped: ${tools.missing.join(', ')} not installed (.ci/run installs them)`);
-else if (!janus) console.warn('cluster SFU tests skipped: janus not installed (Debian package janus)');
-else if (!browserPath.ok) console.warn('cluster SFU tests skipped: no Chromium (apt-get install chromium, or npx playwright install chromium)');
-
-/** SDP round trips go through the room's owner and Janus: a wider budget than the other cluster commands. */
-const command = (socket: ClientSocket, event: string, payload: unknown, timeoutMs = 20_000) => send(socket, event, payload, timeoutMs);
-const fail = async (p: Promise<Ack<unknown>>): Promise<{ code: string; message: string }> => {
-  const a = await p;
-  if (a.ok) throw new Error(`expected a refusal, got ${JSON.stringify(a.data)}`);
-  return a.error;
-};
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`${what}: not after ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-// ---- the browser side: a page is only a WebRTC engine with a fake camera (no app UI) ----
-const PAGE_LIB = `
-window.pcs = {};
-window.gathered = (pc) => new Promise((r) => { if (pc.iceGatheringState === 'complete') return r(); pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r()); });
-window.offerToPublish = async () => {
-  const pc = new RTCPeerConnection();
-  const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 180 } });
-  for (const t of stream.getTracks()) pc.addTransceiver(t, { direction: 'sendonly', streams: [stream] });
-  await pc.setLocalDescription(await pc.createOffer());
-  await window.gathered(pc);
-  window.pcs.pub = pc;
-  return pc.localDescription.sdp;
-};
-window.answered = async (name, sdp) => { await window.pcs[name].setRemoteDescription({ type: 'answer', sdp }); };
-window.answerTo = async (name, sdp) => {
-  const pc = new RTCPeerConnection();
-  window.pcs[name] = pc;
-  await pc.setRemoteDescription({ type: 'offer', sdp });
-  await pc.setLocalDescription(await pc.createAnswer());
-  await window.gathered(pc);
-  return pc.localDescription.sdp;
-};
-window.state = (name) => window.pcs[name] ? window.pcs[name].connectionState : 'none';
-window.inboundBytes = async (name, kind) => {
-  let n = 0;
-  (await window.pcs[name].getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && (!kind || s.kind === kind)) n += s.bytesReceived || 0; });
-  return n;
-};
-`;
-
-async function mediaPage(browser: Browser, url: string): Promise<Page> {
-  const ctx = await browser.newContext({ permissions: ['camera', 'microphone'] });
-  const page = await ctx.newPage();
-  // Any page on 127.0.0.1 is a secure context (getUserMedia).
-  await page.goto(`${url}/api/health`);
-  await page.evaluate(PAGE_LIB);
-  return page;
-}
-
-/** Publishes the page's fake camera through `socket`'s node; resolves when the PeerConnection to Janus is up. */
-async function publishReal(page: Page, socket: ClientSocket, roomId: number): Promise<number> {
-  const { token } = await ok<{ token: string }>(command(socket, 'sfu:token', { roomId, role: 'call' }));
-  const sdp = await page.evaluate('window.offerToPublish()');
-  const res = await ok<{ feedId: number; jsep: { type: string; sdp: string } }>(command(socket, 'sfu:publish', { roomId, token, jsep: { type: 'offer', sdp } }));
-  expect(res.jsep.type).toBe('answer');
-  await page.evaluate(`window.answered('pub', ${JSON.stringify(res.jsep.sdp)})`);
-  await until('publisher connected to Janus', async () => (await page.evaluate("window.state('pub')")) === 'connected', 30_000);
-  return res.feedId;
-}
-
-/** Subscribes to a feed through `socket`'s node and checks RTP arrives; returns the subscription id. */
-async function subscribeReal(page: Page, socket: ClientSocket, roomId: number, feedId: number, name: string): Promise<string> {
-  const { token } = await ok<{ token: string }>(command(socket, 'sfu:token', { roomId, role: 'call' }));
-  // Janus knows a feed once its publisher's WebRTC is up ("no such feed" before).
-  const sub = await until('Janus offers the feed', async () => {
-    const a = await command(socket, 'sfu:subscribe', { roomId, token, feedId, substream: 0 });
-    return a.ok ? (a.data as { subId: string; jsep: { type: string; sdp: string } }) : null;
-  });
-  expect(sub.jsep.type).toBe('offer');
-  expect(sub.jsep.sdp).toMatch(/m=video/);
-  const answer = await page.evaluate(`window.answerTo(${JSON.stringify(name)}, ${JSON.stringify(sub.jsep.sdp)})`);
-  await ok(command(socket, 'sfu:start', { roomId, token, subId: sub.subId, jsep: { type: 'answer', sdp: answer } }));
-  await until(`RTP of feed ${feedId} arrives`, async () => ((await page.evaluate(`window.inboundBytes(${JSON.stringify(name)})`)) as number) > 2000, 30_000);
-  return sub.subId;
-}
+const { skip, browserPath } = sfuSuiteSkip('cluster SFU tests');
 
 describe.skipIf(skip)('cluster: large calls through one Janus shared by 3 nodes', () => {
   let t: Topology;
@@ -139,18 +38,7 @@ describe.skipIf(skip)('cluster: large calls through one Janus shared by 3 nodes'
   let rtmp: ChildProcess | null = null;
 
   /** Janus's own view of the room, asked directly. */
-  const janusRoom = async (): Promise<{ exists: boolean; feeds: { feed: number; display: string }[] }> => {
-    const { plugins } = await loadJanode();
-    const h: JanodeHandle = await session.attach(plugins.videoroom);
-    try {
-      const { exists } = await h.exists({ room: roomId });
-      if (!exists) return { exists: false, feeds: [] };
-      const { participants } = await h.listParticipants({ room: roomId });
-      return { exists: true, feeds: participants };
-    } finally {
-      await h.detach().catch(() => {});
-    }
-  };
+  const janusRoom = () => janusRoomOf(session, roomId);
 
   beforeAll(async () => {
     // n1 runs RTMP ingest (and so the real-time push into Janus); the others do not.
@@ -176,7 +64,7 @@ describe.skipIf(skip)('cluster: large calls through one Janus shared by 3 nodes'
     expect((await dan.put(`/api/rooms/${roomId}/members/${cyd.userId}/role`, { role: 'moderator' })).status).toBe(200);
     [as, bs, cs, ds, os] = await Promise.all([ada.socket(), bob.socket(), cyd.socket(), dan.socket(), out.socket()]);
     for (const s of [as, bs, cs, ds]) await ok(command(s, 'room:enter', { roomId }));
-    browser = await chromium.launch({ executablePath: browserPath.path, args: [...HEADLESS_FLAGS, ...callFlags()] });
+    browser = await chromium.launch({ executablePath: browserPath, args: [...HEADLESS_FLAGS, ...callFlags()] });
     [pageA, pageB] = await Promise.all([mediaPage(browser, t.url), mediaPage(browser, t.url)]);
   }, 400_000);
 

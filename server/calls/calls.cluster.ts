@@ -1,0 +1,56 @@
+/**
+ * Calls on several nodes (docs/decisions/0038-sfu-on-several-nodes.md, "Failover"): the room's
+ * owner keeps each call's roster in a value shared by the nodes (`cr:call:<roomId>` in Redis), and
+ * the node that takes the room over (its owner died, or stopped) carries the call on
+ * (`CallsService.adoptRoom`). Rooms with such a value are candidates for the takeover scan, like
+ * rooms with a running clock. Wired by server/cluster/room-ownership.ts.
+ */
+import type { FastifyInstance } from 'fastify';
+import { NodeGoneError } from '../cluster/cluster.js';
+import type { CallSnapshot, CallsService } from './calls.service.js';
+
+const KEY = 'cr:call:';
+/** Bus request: which of these socket ids does a node hold? */
+const SOCKETS_KIND = 'calls:sockets';
+
+export function shareCallsOverCluster(app: FastifyInstance, calls: CallsService): void {
+  const { cluster } = app;
+  const values = cluster.values;
+  if (!cluster.enabled || !values) return;
+  const held = (ids: string[]) => ids.filter((id) => app.io.of('/').sockets.has(id));
+  cluster.handle(SOCKETS_KIND, (p) => held(p as string[]));
+  calls.attachShare({
+    async save(roomId, snap) {
+      // A node that lost the room (paused past its lease) must not overwrite the new owner's roster.
+      if (!cluster.owns(roomId)) return;
+      if (snap) await values.set(KEY + roomId, JSON.stringify(snap));
+      else await values.del(KEY + roomId);
+    },
+    async load(roomId) {
+      const raw = await values.get(KEY + roomId);
+      return raw ? (JSON.parse(raw) as CallSnapshot) : null;
+    },
+    async liveSockets(ids) {
+      const live = new Set(held(ids));
+      const others = (await cluster.nodes()).filter((n) => n !== cluster.nodeId);
+      // A node that is gone holds nothing; one that does not answer makes the whole answer unknown
+      // (thrown: the caller then drops nobody).
+      const answers = await Promise.all(
+        others.map((n) =>
+          cluster.request(n, SOCKETS_KIND, ids, 2000).catch((err: unknown) => {
+            if (err instanceof NodeGoneError) return [];
+            throw err;
+          }),
+        ),
+      );
+      for (const a of answers) for (const id of a as string[]) live.add(id);
+      return live;
+    },
+  });
+  cluster.register({
+    name: 'calls',
+    liveRooms: async () => (await values.keys(KEY)).map((k) => Number(k.slice(KEY.length))).filter((id) => Number.isInteger(id) && id > 0),
+    adopt: (id) => calls.adoptRoom(id),
+    evict: (id) => calls.evictRoom(id),
+  });
+}
