@@ -9,11 +9,12 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { first } from '../../db/query.js';
-import { musicPlayback, musicQueueItems } from '../../db/schema/index.js';
+import { musicPlayback, musicQueueItems, rooms } from '../../db/schema/index.js';
 import type { Ack } from '../../protocol/ack.js';
 import type { MusicTrack, NowPlaying } from '../../protocol/music.js';
 import { FencedError } from '../cluster/epoch-fence.js';
 import { Client, collect, command, newUsers, roomWith, startServer, until, type ClientSocket, type TestServer } from '../test/harness.js';
+import { stalledRoomEvents } from '../test/stalled-events.js';
 import { MusicService } from './music.service.js';
 
 let server: TestServer;
@@ -64,6 +65,47 @@ async function room(): Promise<{ roomId: number; items: number[] }> {
 }
 
 describe('a node that lost the room cannot write its music', () => {
+  it('a write that went in before the takeover is numbered before the new owner\'s, though its node stalled before announcing it (ADR 0040)', async () => {
+    const { roomId, items } = await room();
+    // The old owner stalls right after its write (as if stopped with SIGSTOP after the commit).
+    const stalled = stalledRoomEvents(server.app.roomEvents);
+    const oldOwner = new MusicService(server.app.db, stalled.events, null, () => 2);
+    nodes.push(oldOwner);
+    const heard = collect<{ seq: number; by: number | null; nowPlaying: NowPlaying | null }>(bs, 'music:playing');
+    await oldOwner.adoptRoom(roomId);
+    const play = oldOwner.play(roomId, ada.userId, 'owner');
+    await until(async () => (await playback(roomId))?.status === 'playing', 'the old owner\'s play is written');
+
+    // Another node takes over and pauses: it finds the play (acknowledged means persisted) and announces the pause.
+    const newOwner = node();
+    await newOwner.adoptRoom(roomId);
+    expect(await newOwner.pause(roomId, bob.userId, 'owner')).toMatchObject({ status: 'paused', item: { id: items[0] } });
+    stalled.resume();
+    expect(await play).toMatchObject({ status: 'playing' });
+
+    // Both facts reach the room; the pause has the higher number, so a client shows the state the rows hold.
+    await until(() => heard.length >= 2, 'both facts');
+    heard.stop();
+    const byNumber = [...heard].sort((a, b) => a.seq - b.seq).map((f) => [f.by, f.nowPlaying?.status]);
+    expect(byNumber).toEqual([
+      [ada.userId, 'playing'],
+      [bob.userId, 'paused'],
+    ]);
+    expect(await playback(roomId)).toMatchObject({ status: 'paused' });
+  }, 30_000);
+
+  it('a write refused by the fence is not numbered: the room hears nothing from the old owner', async () => {
+    const { roomId } = await room();
+    const oldOwner = node();
+    await oldOwner.adoptRoom(roomId);
+    await oldOwner.play(roomId, ada.userId, 'owner');
+    await node().adoptRoom(roomId);
+    const seq = async () => (await server.app.db.select({ seq: rooms.seq }).from(rooms).where(eq(rooms.id, roomId)))[0]!.seq;
+    const before = await seq();
+    await expect(oldOwner.pause(roomId, ada.userId, 'owner')).rejects.toBeInstanceOf(FencedError);
+    expect(await seq()).toBe(before);
+  }, 30_000);
+
   it('its late command is refused and changes nothing; the new owner has every acknowledged change and goes on', async () => {
     const { roomId, items } = await room();
     // This node owns the room (as after taking its lease) and runs ada's play.

@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray, max, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { first, one } from '../../db/query.js';
-import { affectedRows, transaction } from '../../db/tx.js';
+import { affectedRows } from '../../db/tx.js';
 import { musicPlayback, musicQueueItems, rooms } from '../../db/schema/index.js';
 import {
   MUSIC_DRIFT_MS,
@@ -24,7 +24,7 @@ import { EpochFence, FencedError } from '../cluster/epoch-fence.js';
 import { AppError } from '../plugins/errors.js';
 import { RateLimiter, perWindow } from '../plugins/rate-limit.js';
 import { atLeast } from '../rooms/room-channels.js';
-import type { RoomEvents } from '../rooms/room-events.js';
+import type { PersistedMany, RoomEvents, RoomFact } from '../rooms/room-events.js';
 import { IDLE, advance, endsAt, pause, positionMs, resume, startItem, votesNeeded, type PlaybackState } from './playback.js';
 import { notConfigured, type SpotifyAccounts } from './spotify-accounts.service.js';
 import type { SpotifyClient } from './spotify.client.js';
@@ -95,9 +95,9 @@ export class MusicService {
     return this.db.select().from(musicQueueItems).where(eq(musicQueueItems.roomId, roomId)).orderBy(asc(musicQueueItems.position), asc(musicQueueItems.id));
   }
 
-  private async itemRow(roomId: number, itemId: number): Promise<ItemRow | undefined> {
+  private async itemRow(roomId: number, itemId: number, db: Db = this.db): Promise<ItemRow | undefined> {
     return first(
-      this.db
+      db
         .select()
         .from(musicQueueItems)
         .where(and(eq(musicQueueItems.roomId, roomId), eq(musicQueueItems.id, itemId)))
@@ -105,9 +105,9 @@ export class MusicService {
     );
   }
 
-  private async nowPlaying(roomId: number, state: PlaybackState): Promise<NowPlaying | null> {
+  private async nowPlaying(roomId: number, state: PlaybackState, db: Db = this.db): Promise<NowPlaying | null> {
     if (state.status === 'idle' || state.itemId === null) return null;
-    const row = await this.itemRow(roomId, state.itemId);
+    const row = await this.itemRow(roomId, state.itemId, db);
     if (!row) return null;
     const now = this.now();
     return {
@@ -149,15 +149,17 @@ export class MusicService {
   }
 
   /**
-   * Runs a change of the room's playback or queue in one transaction that first checks the fence:
-   * the playback row must still have the epoch this node holds (on PostgreSQL the check also locks
-   * the row, so a takeover waits for this commit). Refused: {@link FencedError}, nothing written,
-   * and this node forgets the room. One process that never adopted the room writes unconditionally.
+   * Runs a change of the room's playback or queue and numbers its facts in one transaction
+   * (RoomEvents.persistMany) that first checks the fence: the playback row must still have the
+   * epoch this node holds (on PostgreSQL the check also locks the row, so a takeover waits for this
+   * commit). Refused: {@link FencedError}, nothing written or announced, and this node forgets the
+   * room. A change that went in is numbered before anything a later owner announces (ADR 0040).
+   * One process that never adopted the room writes unconditionally.
    */
-  private async fenced<T>(roomId: number, fn: (tx: Db) => Promise<T>): Promise<T> {
+  private async fenced<T>(roomId: number, fn: (tx: Db) => Promise<PersistedMany<T>>): Promise<T> {
     try {
       const epoch = await this.fence.epochFor(roomId);
-      return await transaction(this.db, async (tx) => {
+      const out = await this.events.persistMany(roomId, async (tx) => {
         if (epoch !== null) {
           const t = musicPlayback;
           const held = affectedRows(await tx.update(t).set({ epoch }).where(and(eq(t.roomId, roomId), eq(t.epoch, epoch))));
@@ -165,6 +167,7 @@ export class MusicService {
         }
         return fn(tx);
       });
+      return out!.value;
     } catch (err) {
       if (err instanceof FencedError) this.forget(roomId);
       throw err;
@@ -179,21 +182,20 @@ export class MusicService {
       .onConflictDoUpdate({ target: musicPlayback.roomId, set: values });
   }
 
-  private async save(roomId: number, s: PlaybackState): Promise<void> {
-    await this.fenced(roomId, (tx) => this.write(tx, roomId, s));
-    await this.schedule(roomId, s);
+  /** What plays now, as the room is told (read in the transaction that wrote it). */
+  private async playing(tx: Db, roomId: number, s: PlaybackState, by: number | null): Promise<{ fact: RoomFact; np: NowPlaying | null }> {
+    const np = await this.nowPlaying(roomId, s, tx);
+    return { fact: { event: 'music:playing', fact: { nowPlaying: np, by } }, np };
   }
 
   /** Persists a new state and tells the room what plays now. */
   private async announce(roomId: number, s: PlaybackState, by: number | null): Promise<NowPlaying | null> {
-    await this.save(roomId, s);
-    return this.tell(roomId, s, by);
-  }
-
-  /** Tells the room what plays now. */
-  private async tell(roomId: number, s: PlaybackState, by: number | null): Promise<NowPlaying | null> {
-    const np = await this.nowPlaying(roomId, s);
-    await this.events.broadcast(roomId, 'music:playing', { nowPlaying: np, by });
+    const np = await this.fenced(roomId, async (tx) => {
+      await this.write(tx, roomId, s);
+      const { fact, np } = await this.playing(tx, roomId, s, by);
+      return { facts: [fact], value: np };
+    });
+    await this.schedule(roomId, s);
     return np;
   }
 
@@ -244,7 +246,7 @@ export class MusicService {
       if (tracks.length === 0) throw new AppError('CONFLICT', `The queue is full (${MUSIC_QUEUE_MAX} tracks).`);
       const now = this.now();
       const top = (await first(this.db.select({ p: max(musicQueueItems.position) }).from(musicQueueItems).where(eq(musicQueueItems.roomId, roomId))))?.p ?? 0;
-      const rows = await this.fenced(roomId, async (tx) => {
+      const items = await this.fenced(roomId, async (tx) => {
         const out: ItemRow[] = [];
         for (const [i, t] of tracks.entries()) {
           out.push(
@@ -256,10 +258,9 @@ export class MusicService {
             ),
           );
         }
-        return out;
+        const items = out.map(toItem);
+        return { facts: [{ event: 'music:queued', fact: { items } }], value: items };
       });
-      const items = rows.map(toItem);
-      await this.events.broadcast(roomId, 'music:queued', { items });
       if ((await this.state(roomId)).status === 'idle') await this.startNext(roomId, userId);
       return items;
     });
@@ -272,8 +273,10 @@ export class MusicService {
       if (!row) throw new AppError('NOT_FOUND', 'That track is no longer in the queue.');
       if ((await this.state(roomId)).itemId === itemId) throw new AppError('CONFLICT', 'That track is playing: vote to skip it instead.');
       if (row.addedBy !== userId && !atLeast(role, 'moderator')) throw new AppError('FORBIDDEN', 'You can remove only tracks you added.');
-      await this.fenced(roomId, (tx) => tx.delete(musicQueueItems).where(eq(musicQueueItems.id, itemId)));
-      await this.events.broadcast(roomId, 'music:removed', { itemId, by: userId });
+      await this.fenced(roomId, async (tx) => {
+        await tx.delete(musicQueueItems).where(eq(musicQueueItems.id, itemId));
+        return { facts: [{ event: 'music:removed', fact: { itemId, by: userId } }], value: undefined };
+      });
     });
   }
 
@@ -291,8 +294,8 @@ export class MusicService {
         for (const [i, r] of list.entries()) {
           if (r.position !== i + 1) await tx.update(musicQueueItems).set({ position: i + 1 }).where(eq(musicQueueItems.id, r.id));
         }
+        return { facts: [{ event: 'music:moved', fact: { itemId, toIndex: to, by: userId } }], value: undefined };
       });
-      await this.events.broadcast(roomId, 'music:moved', { itemId, toIndex: to, by: userId });
     });
   }
 
@@ -342,8 +345,12 @@ export class MusicService {
         return { skipped: true, skipVotes: votes, votesNeeded: needed };
       }
       if (votes !== state.skipVotes) {
-        await this.save(roomId, { ...state, skipVotes: votes });
-        await this.events.broadcast(roomId, 'music:voted', { itemId, skipVotes: votes, votesNeeded: needed });
+        const voted = { ...state, skipVotes: votes };
+        await this.fenced(roomId, async (tx) => {
+          await this.write(tx, roomId, voted);
+          return { facts: [{ event: 'music:voted', fact: { itemId, skipVotes: votes, votesNeeded: needed } }], value: undefined };
+        });
+        await this.schedule(roomId, voted);
       }
       return { skipped: false, skipVotes: votes, votesNeeded: needed };
     });
@@ -356,10 +363,10 @@ export class MusicService {
     await this.fenced(roomId, async (tx) => {
       await tx.delete(musicQueueItems).where(eq(musicQueueItems.id, itemId));
       await this.write(tx, roomId, state);
+      const { fact } = await this.playing(tx, roomId, state, null);
+      return { facts: [{ event: 'music:skipped', fact: { itemId, reason } }, fact], value: undefined };
     });
     await this.schedule(roomId, state);
-    await this.events.broadcast(roomId, 'music:skipped', { itemId, reason });
-    await this.tell(roomId, state, null);
   }
 
   // ---- the clock ----
@@ -402,11 +409,12 @@ export class MusicService {
     await this.fenced(roomId, async (tx) => {
       if (finished.length) await tx.delete(musicQueueItems).where(inArray(musicQueueItems.id, finished));
       await this.write(tx, roomId, next);
+      // Tracks that played out entirely while the server was down leave the queue too.
+      const removed: RoomFact[] = finished.filter((id) => id !== state.itemId).map((itemId) => ({ event: 'music:removed', fact: { itemId, by: null } }));
+      const { fact } = await this.playing(tx, roomId, next, null);
+      return { facts: [...removed, fact], value: undefined };
     });
     await this.schedule(roomId, next);
-    // Tracks that played out entirely while the server was down leave the queue too.
-    for (const itemId of finished.filter((id) => id !== state.itemId)) await this.events.broadcast(roomId, 'music:removed', { itemId, by: null });
-    await this.tell(roomId, next, null);
   }
 
   /** At boot: every playing room catches up with the time the server was down. */

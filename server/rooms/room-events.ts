@@ -26,8 +26,19 @@ export interface Persisted<E extends RoomFactName, T> {
   room?: Partial<Pick<RoomRow, 'lastActivityAt'>>;
 }
 
+/** One room fact with its name (the facts of a {@link RoomEvents.persistMany} write). */
+export type RoomFact = { [E in RoomFactName]: { event: E; fact: RoomFacts[E] } }[RoomFactName];
+
+/** What a {@link RoomEvents.persistMany} write did: its facts, in the order they are numbered and sent (none: nothing numbered), and the caller's value. */
+export interface PersistedMany<T> {
+  facts: RoomFact[];
+  value: T;
+}
+
 /** The room's next fact number, taken in the fact's transaction (built once: db/hot.ts). */
 const bumpSeq = hotStatement((db, v: { roomId: number }) => db.update(rooms).set({ seq: sql`${rooms.seq} + 1` }).where(eq(rooms.id, v.roomId)).returning({ seq: rooms.seq }));
+/** The room's next `n` fact numbers at once (a write that announces several facts); returns the last. */
+const bumpSeqBy = hotStatement((db, v: { roomId: number; n: number }) => db.update(rooms).set({ seq: sql`${rooms.seq} + ${v.n}` }).where(eq(rooms.id, v.roomId)).returning({ seq: rooms.seq }));
 /** The same, and the room's last activity. */
 export const bumpSeqActive = hotStatement((db, v: { roomId: number; lastActivityAt: number }) =>
   db.update(rooms).set({ seq: sql`${rooms.seq} + 1`, lastActivityAt: v.lastActivityAt }).where(eq(rooms.id, v.roomId)).returning({ seq: rooms.seq }),
@@ -36,13 +47,16 @@ export const bumpSeqActive = hotStatement((db, v: { roomId: number; lastActivity
 /** One write waiting for the group commit of its event-loop turn. */
 interface Pending {
   roomId: number;
-  event: RoomFactName;
-  write: (tx: Db) => Promise<Persisted<RoomFactName, unknown> | undefined>;
+  /** The fact's name ({@link RoomEvents.persist}); undefined for a {@link RoomEvents.persistMany} write, whose facts are named. */
+  event: RoomFactName | undefined;
+  write: (tx: Db) => Promise<Written | undefined>;
   resolve: (out: { value: unknown; seq: number } | undefined) => void;
   reject: (err: unknown) => void;
-  /** Set by the batch: the write's outcome (undefined = the write chose to write nothing). */
-  done?: { persisted: Persisted<RoomFactName, unknown>; seq: number } | { persisted: undefined } | { error: unknown };
+  /** Set by the batch: the write's outcome (undefined = the write chose to write nothing); `seq` is its last fact's number. */
+  done?: { persisted: Written; seq: number } | { persisted: undefined } | { error: unknown };
 }
+
+type Written = Persisted<RoomFactName, unknown> | PersistedMany<unknown>;
 
 export class RoomEvents {
   private readonly listeners = new Map<RoomFactName, Listener[]>();
@@ -75,13 +89,34 @@ export class RoomEvents {
    */
   persist<E extends RoomFactName, T>(roomId: number, event: E, write: (tx: Db) => Promise<Persisted<E, T> | undefined>): Promise<{ value: T; seq: number } | undefined> {
     return new Promise((resolve, reject) => {
-      const p: Pending = { roomId, event, write: write as Pending['write'], resolve: resolve as Pending['resolve'], reject };
-      // Inside a caller's transaction: join it, alone (a batch must never commit or roll back with
-      // someone else's transaction, and waiting for the next turn would wait for that transaction).
-      if (inTransaction()) return void this.flush([p]);
-      if (this.pending.length === 0) setImmediate(() => void this.flush(this.takePending()));
-      this.pending.push(p);
+      this.enqueue({ roomId, event, write: write as Pending['write'], resolve: resolve as Pending['resolve'], reject });
     });
+  }
+
+  /**
+   * {@link persist} for a write that announces several facts, or none: they are numbered in the
+   * write's own transaction (one `seq = seq + n`), in the order given, and sent in that order after
+   * the commit. Resolves with the last fact's number (0 when there were none).
+   *
+   * This is how fenced live state (pomodoro, music, chess, blackjack: ADR 0032, ADR 0040) is
+   * announced: `write` makes the fenced write first, so a write refused by the fence throws and
+   * yields no fact, and a write that went in has its numbers before any later owner's (that owner
+   * raised the fence after this commit; the fence row's lock on PostgreSQL, the write lock on SQLite).
+   * A node paused between the commit and the send sends numbers older than the new owner's, which
+   * clients drop (ADR 0002).
+   */
+  persistMany<T>(roomId: number, write: (tx: Db) => Promise<PersistedMany<T> | undefined>): Promise<{ value: T; seq: number } | undefined> {
+    return new Promise((resolve, reject) => {
+      this.enqueue({ roomId, event: undefined, write: write as Pending['write'], resolve: resolve as Pending['resolve'], reject });
+    });
+  }
+
+  private enqueue(p: Pending): void {
+    // Inside a caller's transaction: join it, alone (a batch must never commit or roll back with
+    // someone else's transaction, and waiting for the next turn would wait for that transaction).
+    if (inTransaction()) return void this.flush([p]);
+    if (this.pending.length === 0) setImmediate(() => void this.flush(this.takePending()));
+    this.pending.push(p);
   }
 
   private takePending(): Pending[] {
@@ -115,8 +150,10 @@ export class RoomEvents {
         if ('error' in done) p.reject(done.error);
         else if (!done.persisted) p.resolve(undefined);
         else {
-          this.send(p.roomId, p.event, done.persisted.fact, done.seq);
-          p.resolve({ value: done.persisted.value, seq: done.seq });
+          const w = done.persisted;
+          if (!('facts' in w)) this.send(p.roomId, p.event!, w.fact, done.seq);
+          else for (const [i, f] of w.facts.entries()) this.send(p.roomId, f.event, f.fact, done.seq - w.facts.length + 1 + i);
+          p.resolve({ value: w.value, seq: done.seq });
         }
       }
     } catch (err) {
@@ -170,6 +207,13 @@ export class RoomEvents {
   private async writeOne(tx: Db, p: Pending): Promise<NonNullable<Pending['done']>> {
     const persisted = await p.write(tx);
     if (!persisted) return { persisted: undefined };
+    if ('facts' in persisted) {
+      const n = persisted.facts.length;
+      if (n === 0) return { persisted, seq: 0 };
+      const [row] = n === 1 ? await bumpSeq(tx, { roomId: p.roomId }) : await bumpSeqBy(tx, { roomId: p.roomId, n });
+      if (!row) throw new Error(`room ${p.roomId} is gone`);
+      return { persisted, seq: row.seq };
+    }
     const active = persisted.room?.lastActivityAt;
     const [row] = active === undefined ? await bumpSeq(tx, { roomId: p.roomId }) : await bumpSeqActive(tx, { roomId: p.roomId, lastActivityAt: active });
     if (!row) throw new Error(`room ${p.roomId} is gone`);
@@ -184,6 +228,10 @@ export class RoomEvents {
    * PostgreSQL), so numbers are unique and gapless per room; across nodes the database hands them
    * out in order but the Redis adapter may deliver them in another, and a client that sees a gap or
    * an older number resyncs (ADR 0002). Await it: the number is taken when the update runs.
+   *
+   * Not for the result of a fenced write of a room's live state: numbered here, after the write's
+   * commit, a fact of a node paused in between would come after a new owner's. Those use
+   * {@link persist} / {@link persistMany} (ADR 0040).
    */
   async broadcast<E extends RoomFactName>(roomId: number, event: E, fact: RoomFacts[E]): Promise<number> {
     const before = this.tails.get(roomId) ?? Promise.resolve();

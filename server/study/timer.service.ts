@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { first, one } from '../../db/query.js';
 import { affectedRows } from '../../db/tx.js';
 import { roomTimers } from '../../db/schema/index.js';
+import type { RoomFacts } from '../../protocol/events.js';
 import type { TimerSettings, TimerView } from '../../protocol/study.js';
 import { AppError } from '../plugins/errors.js';
 import { EpochFence, FencedError } from '../cluster/epoch-fence.js';
@@ -137,30 +138,32 @@ export class TimerService {
   }
 
   /**
-   * Writes the room's row: unconditionally on one process that never adopted the room, else only
-   * while the row still has the epoch this node holds. Refused: {@link FencedError}, nothing
-   * written, and this node forgets the room.
+   * Writes the room's row and numbers its fact in the same transaction (RoomEvents.persist): the
+   * row unconditionally on one process that never adopted the room, else only while it still has
+   * the epoch this node holds. Refused: {@link FencedError}, nothing written or announced, and this
+   * node forgets the room. A write that went in is numbered before anything a later owner
+   * announces (it raised the fence after this commit), so a node paused between the commit and the
+   * send cannot put a stale pomodoro over the new owner's (ADR 0040).
    */
-  private async write(roomId: number, values: Omit<typeof roomTimers.$inferInsert, 'roomId' | 'epoch'>): Promise<void> {
+  private async write(roomId: number, values: Omit<typeof roomTimers.$inferInsert, 'roomId' | 'epoch'>, fact: RoomFacts['timer:changed']): Promise<void> {
     const t = roomTimers;
-    let epoch: number | null;
     try {
-      epoch = await this.fence.epochFor(roomId);
+      const epoch = await this.fence.epochFor(roomId);
+      await this.events.persist(roomId, 'timer:changed', async (tx) => {
+        if (epoch === null) {
+          await tx
+            .insert(t)
+            .values({ roomId, ...values })
+            .onConflictDoUpdate({ target: t.roomId, set: values });
+        } else {
+          const written = await tx.update(t).set(values).where(and(eq(t.roomId, roomId), eq(t.epoch, epoch)));
+          if (affectedRows(written) === 0) throw new FencedError(roomId);
+        }
+        return { fact, value: undefined };
+      });
     } catch (err) {
       if (err instanceof FencedError) this.forget(roomId);
       throw err;
-    }
-    if (epoch === null) {
-      await this.db
-        .insert(t)
-        .values({ roomId, ...values })
-        .onConflictDoUpdate({ target: t.roomId, set: values });
-      return;
-    }
-    const written = await this.db.update(t).set(values).where(and(eq(t.roomId, roomId), eq(t.epoch, epoch)));
-    if (affectedRows(written) === 0) {
-      this.forget(roomId);
-      throw new FencedError(roomId);
     }
   }
 
@@ -172,7 +175,7 @@ export class TimerService {
     });
   }
 
-  /** Persists, re-schedules, updates focus tracking and tells the room. */
+  /** Persists and tells the room (one transaction), then re-schedules and updates focus tracking. */
   private async commit(
     roomId: number,
     settings: TimerSettings,
@@ -182,19 +185,14 @@ export class TimerService {
     changedBy: number | null,
     now: number,
   ): Promise<TimerView> {
-    await this.write(roomId, { ...settings, ...state, changedBy, updatedAt: now });
+    const view = this.toView(roomId, settings, state, changedBy);
+    const ended = completed.filter((c) => !c.skipped).at(-1)?.phase ?? null;
+    await this.write(roomId, { ...settings, ...state, changedBy, updatedAt: now }, { timer: view, ended });
     const lastFocusEnd = completed.filter((c) => c.phase === 'focus').at(-1)?.endedAt;
     if (isFocusRunning(before) && !isFocusRunning(state)) this.focus.setFocusRunning(roomId, false, lastFocusEnd ?? now);
     else if (lastFocusEnd !== undefined) this.focus.setFocusRunning(roomId, false, lastFocusEnd);
     if (isFocusRunning(state)) this.focus.setFocusRunning(roomId, true, state.pausedMs ? now : (state.phaseStartedAt ?? now));
     this.schedule(roomId, settings, state);
-    const view = this.toView(roomId, settings, state, changedBy);
-    const ended = completed.filter((c) => !c.skipped).at(-1)?.phase ?? null;
-    // A node that lost the room after its write went in (a process paused past its lease, ADR 0032)
-    // does not announce it: the write was fenced and valid, but the new owner has moved on since,
-    // and a fact numbered now would come after (and over) the new owner's.
-    if (this.fence.owns && !this.fence.owns(roomId)) return view;
-    await this.events.broadcast(roomId, 'timer:changed', { timer: view, ended });
     this.onLobbyChange(roomId, { phase: view.phase, status: view.status, endsAt: view.endsAt });
     return view;
   }

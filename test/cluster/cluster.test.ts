@@ -390,6 +390,91 @@ describe.skipIf(!tools.ok)('cluster: 3 nodes + Redis + nginx', () => {
       for (const s of sockets) s.close();
     }
   }, 240_000);
+
+  /**
+   * ADR 0040. The owner's fenced write went in before the takeover, then the owner was stopped
+   * before announcing it; after SIGCONT its fact must not be numbered after the new owner's (a
+   * client takes the highest number as the room's state). Made deterministic on PostgreSQL: the test
+   * locks music_queue_items, which the owner reads right after its write (the new track's end), so
+   * it is stopped exactly there. SQLite (WAL) has no lock that holds readers: PostgreSQL only.
+   */
+  it.skipIf(process.env.CLUSTER_DB !== 'postgres')('a paused owner (SIGSTOP) after its music write cannot announce it after the new owner’s (fenced facts, ADR 0040)', async () => {
+    await Promise.all(t.nodes.map((n) => t.restart(n.id)));
+    const room = (await roomWith(ada, [bob])).id;
+    const { default: pg } = await import('pg');
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    const sockets: ClientSocket[] = [];
+    const direct = async (c: Client, nodeId: string) => {
+      const s = ioc(t.nodes.find((n) => n.id === nodeId)!.url, { transports: ['websocket'], extraHeaders: { cookie: c.cookie }, reconnection: false }) as unknown as ClientSocket;
+      sockets.push(s);
+      await new Promise<void>((r, j) => {
+        s.once('connect', () => r());
+        s.once('connect_error', j);
+      });
+      await ok(command(s, 'room:enter', { roomId: room }));
+      return s;
+    };
+    // One long track in the queue, added by Bob (so Bob may pause it too); no Spotify involved.
+    const track = { id: 't1', uri: 'spotify:track:t1', title: 'Track 1', artists: ['Someone'], album: 'An album', artworkUrl: null, durationMs: 600_000, explicit: false };
+    await db.query('INSERT INTO music_queue_items (room_id, track, duration_ms, added_by, position, added_at) VALUES ($1, $2, $3, $4, 1, $5)', [room, JSON.stringify(track), track.durationMs, bob.userId, Date.now()]);
+    const sx = await direct(ada, 'n1');
+    await ok(command(sx, 'music:play', { roomId: room }));
+    await ok(command(sx, 'music:pause', { roomId: room }));
+    const owner = redisGet(t, `cr:lease:room:${room}`).split('|')[0]!;
+    expect(owner).toBe('n1');
+    const other = t.nodes.find((n) => n.id !== owner)!.id;
+    const sy = await direct(bob, other);
+    const facts: { seq: number; by: number | null; nowPlaying: { status: string } | null }[] = [];
+    sy.on('music:playing' as never, ((f: (typeof facts)[number]) => facts.push(f)) as never);
+    const pid = t.nodes.find((n) => n.id === owner)!.proc!.pid!;
+    const lockWaits = async () =>
+      Number((await db.query("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid()")).rows[0].n);
+    try {
+      // Ada's play, stopped on the owner right after its write (its read of the queue waits for the lock).
+      await db.query('BEGIN');
+      await db.query('LOCK TABLE music_queue_items IN ACCESS EXCLUSIVE MODE');
+      const late = command(sx, 'music:play', { roomId: room }, 90_000);
+      await expect.poll(lockWaits, { timeout: 10_000 }).toBeGreaterThan(0);
+      process.kill(pid, 'SIGSTOP');
+      await db.query('COMMIT');
+
+      // Bob pauses on another node: its lease runs out, another node takes the room over. Resume the
+      // old owner once the pause is answered, or once the new owner's takeover waits for the old
+      // owner's open transaction (a write not committed yet holds the playback row).
+      let answered = false;
+      const pause = command(sy, 'music:pause', { roomId: room }, 90_000).finally(() => (answered = true));
+      await expect
+        .poll(async () => answered || (redisGet(t, `cr:lease:room:${room}`).split('|')[0] !== owner && (await lockWaits()) > 0), { timeout: 60_000, interval: 200 })
+        .toBe(true);
+      process.kill(pid, 'SIGCONT');
+      const paused = await pause;
+      if (!paused.ok) expect(paused.error.code).toBe('CONFLICT');
+      const played = await late;
+      if (!played.ok) expect(played.error.code).toBe('CONFLICT');
+      await expect.poll(async () => (await fetch(`${t.nodes.find((n) => n.id === owner)!.url}/api/health`)).ok, { timeout: 30_000 }).toBe(true);
+
+      // What the room's state is, and what a client that keeps the highest-numbered fact shows.
+      const truth = (await db.query('SELECT status FROM music_playback WHERE room_id = $1', [room])).rows[0].status as string;
+      // Ada's play, if it was written, was announced too (late or not): wait for it before comparing.
+      if (played.ok) await expect.poll(() => facts.some((f) => f.by === ada.userId && f.nowPlaying?.status === 'playing'), { timeout: 10_000 }).toBe(true);
+      if (paused.ok) await expect.poll(() => facts.some((f) => f.by === bob.userId && f.nowPlaying?.status === 'paused'), { timeout: 10_000 }).toBe(true);
+      expect(facts.length).toBeGreaterThan(0);
+      const last = facts.reduce((a, b) => (b.seq > a.seq ? b : a));
+      expect(last.nowPlaying?.status).toBe(truth);
+      if (played.ok && paused.ok) {
+        // Both went in, Ada's first (Bob's pause found it playing): so are their numbers.
+        expect(truth).toBe('paused');
+        const adas = facts.filter((f) => f.by === ada.userId && f.nowPlaying?.status === 'playing').map((f) => f.seq);
+        const bobs = facts.find((f) => f.by === bob.userId && f.nowPlaying?.status === 'paused')!.seq;
+        expect(Math.max(...adas)).toBeLessThan(bobs);
+      }
+    } finally {
+      process.kill(pid, 'SIGCONT');
+      await db.end();
+      for (const s of sockets) s.close();
+    }
+  }, 240_000);
 });
 
 

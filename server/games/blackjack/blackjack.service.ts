@@ -2,9 +2,9 @@
  * Blackjack tables (one per room) and bankrolls (one per user, shared by every table).
  *
  * Every change goes through the pure engine (`apply`), then one transaction books the chip
- * movements it reports, records settled hands and saves the table state; only then does the table
- * in memory change, are the facts broadcast (to the room, with sequence numbers) and the timers
- * re-armed. A table's commands and timers run one at a time (a queue per room), so two bets or
+ * movements it reports, records settled hands, saves the table state and numbers the facts it
+ * announces (RoomEvents.persistMany, ADR 0040); the facts go to the room after the commit, and only
+ * then does the table in memory change and the timers get re-armed. A table's commands and timers run one at a time (a queue per room), so two bets or
  * actions never interleave; chips, shared by every table, are only taken when the bankroll still
  * holds them (checked in the same statement). Clients only ever get `publicView(state)`.
  *
@@ -16,12 +16,12 @@ import { and, desc, eq, gte, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { first } from '../../../db/query.js';
 import { blackjackBankrolls, blackjackHands, blackjackTables, roomMembers, users } from '../../../db/schema/index.js';
-import { affectedRows, transaction } from '../../../db/tx.js';
+import { affectedRows } from '../../../db/tx.js';
 import type { BjBankroll, BjCommandResult, BjHistoryEntry, BjHistoryPage, BjLeaderboard, BjMove, BjSettings, BjTableView } from '../../../protocol/blackjack.js';
 import type { BjTableChange } from '../../../protocol/blackjack-events.js';
 import { AppError } from '../../plugins/errors.js';
 import { KeyedQueue } from '../../plugins/keyed-queue.js';
-import type { RoomEvents } from '../../rooms/room-events.js';
+import type { RoomEvents, RoomFact } from '../../rooms/room-events.js';
 import { localDay, nextLocalMidnight } from '../../study/local-time.js';
 import { cardName, cryptoRng, stackedShoe, type Rng } from './cards.js';
 import { apply, createTable, DEFAULT_RULES, DEALER, type Action, type EngineEvent, type TableRules, type TableState } from './engine.js';
@@ -118,22 +118,27 @@ export class BlackjackService {
   private async run(roomId: number, action: Action, change: BjTableChange | null, by: number | null): Promise<TableState> {
     const r = apply(await this.load(roomId), action, this.rng);
     if (!r.ok) throw new AppError(r.code, r.reason);
-    await this.commit(roomId, r.state, r.events);
-    await this.broadcast(roomId, r.state, r.events, change, by);
+    await this.commit(roomId, r.state, r.events, this.facts(roomId, r.state, r.events, change, by));
     return r.state;
   }
 
-  private async commit(roomId: number, state: TableState, events: EngineEvent[]): Promise<void> {
+  /**
+   * Books a change and announces its facts in one transaction. The fenced table write comes first:
+   * a node that lost the table is refused before anything is booked or numbered, and a change that
+   * went in is numbered before anything a later owner announces (ADR 0040).
+   */
+  private async commit(roomId: number, state: TableState, events: EngineEvent[], facts: RoomFact[]): Promise<void> {
     const now = this.now();
     const deltas = new Map<number, number>();
     for (const e of events) if (e.type === 'chips') deltas.set(e.userId, (deltas.get(e.userId) ?? 0) + e.delta);
     const players = new Set<number>(deltas.keys());
     try {
-      await transaction(this.db, async (tx) => {
+      await this.deps.events.persistMany(roomId, async (tx) => {
         // The fenced table write first: it refuses a node that lost the table before anything is
         // booked, and on PostgreSQL it holds the row's lock, so a takeover waits for this commit.
         await this.save(tx, roomId, state, now);
         await this.book(tx, roomId, deltas, events, players, now);
+        return { facts, value: undefined };
       });
     } catch (err) {
       if (err instanceof FencedError) this.forgetRoom(roomId);
@@ -225,11 +230,11 @@ export class BlackjackService {
     if (affectedRows(written) === 0) throw new FencedError(roomId);
   }
 
-  /** Turns engine events into room facts, each carrying the table as it now is (numbered in order). */
-  private async broadcast(roomId: number, state: TableState, events: EngineEvent[], change: BjTableChange | null, by: number | null): Promise<void> {
+  /** Turns engine events into room facts, each carrying the table as it now is (numbered in this order). */
+  private facts(roomId: number, state: TableState, events: EngineEvent[], change: BjTableChange | null, by: number | null): RoomFact[] {
     const table = publicView(roomId, state);
-    const send = this.deps.events;
-    if (change) await send.broadcast(roomId, 'bj:table', { table, change, userId: by });
+    const out: RoomFact[] = [];
+    if (change) out.push({ event: 'bj:table', fact: { table, change, userId: by } });
     let shuffled = false;
     for (const e of events) {
       switch (e.type) {
@@ -241,32 +246,33 @@ export class BlackjackService {
         case 'betting':
         case 'idle':
           // A command's own fact already shows the window opening or closing.
-          if (!change) await send.broadcast(roomId, 'bj:table', { table, change: e.type === 'betting' ? 'betting-opened' : 'betting-closed', userId: null });
+          if (!change) out.push({ event: 'bj:table', fact: { table, change: e.type === 'betting' ? 'betting-opened' : 'betting-closed', userId: null } });
           break;
         case 'dealt': {
           let dealerCards = 0;
           // The hole card (the dealer's second) goes out as null, whatever happened since.
           const cards = e.cards.map(({ to, card }) => ({ to, card: to === DEALER && dealerCards++ === 1 ? null : cardName(card) }));
-          await send.broadcast(roomId, 'bj:dealt', { table, roundId: e.roundId, cards, shuffled });
+          out.push({ event: 'bj:dealt', fact: { table, roundId: e.roundId, cards, shuffled } });
           break;
         }
         case 'insured':
-          await send.broadcast(roomId, 'bj:insured', { table, seat: e.seat, userId: e.userId, amount: e.amount, auto: e.auto });
+          out.push({ event: 'bj:insured', fact: { table, seat: e.seat, userId: e.userId, amount: e.amount, auto: e.auto } });
           break;
         case 'peeked':
-          await send.broadcast(roomId, 'bj:peeked', { table, dealerBlackjack: e.dealerBlackjack });
+          out.push({ event: 'bj:peeked', fact: { table, dealerBlackjack: e.dealerBlackjack } });
           break;
         case 'acted':
-          await send.broadcast(roomId, 'bj:acted', { table, seat: e.seat, hand: e.hand, action: e.move, cards: e.cards.map(cardName), auto: e.auto });
+          out.push({ event: 'bj:acted', fact: { table, seat: e.seat, hand: e.hand, action: e.move, cards: e.cards.map(cardName), auto: e.auto } });
           break;
         case 'settled':
-          await send.broadcast(roomId, 'bj:settled', { table, summary: summaryView(e.summary) });
+          out.push({ event: 'bj:settled', fact: { table, summary: summaryView(e.summary) } });
           break;
         case 'voided':
-          await send.broadcast(roomId, 'bj:voided', { table, notice: noticeView(e.notice) });
+          out.push({ event: 'bj:voided', fact: { table, notice: noticeView(e.notice) } });
           break;
       }
     }
+    return out;
   }
 
   private schedule(roomId: number, state: TableState): void {

@@ -12,6 +12,7 @@ import { blackjackBankrolls, blackjackTables } from '../../../db/schema/index.js
 import type { Ack } from '../../../protocol/ack.js';
 import type { CommandName } from '../../../protocol/events.js';
 import { Client, collect, command, newUsers, roomWith, startServer, type ClientSocket, type TestServer } from '../../test/harness.js';
+import { stalledRoomEvents } from '../../test/stalled-events.js';
 import { BlackjackService } from './blackjack.service.js';
 
 let server: TestServer;
@@ -34,10 +35,10 @@ afterAll(async () => {
 
 const here = () => server.app.blackjack;
 /** Another node's blackjack service on the same database (what a second process would run). */
-function otherNode(): BlackjackService {
+function otherNode(events = server.app.roomEvents): BlackjackService {
   return new BlackjackService({
     db: server.app.db,
-    events: server.app.roomEvents,
+    events,
     isMember: async (roomId, userId) => !!(await server.app.rooms.membership(roomId, userId)),
     bankrollChanged: () => {},
   });
@@ -117,6 +118,31 @@ describe('a node that lost the table cannot write to it', () => {
     } finally {
       dealt.stop();
       await other.stop();
+    }
+  }, 30_000);
+
+  it('a bet that went in before the takeover is numbered before the new owner\'s facts, though its node stalled before announcing it (ADR 0040)', async () => {
+    const roomId = await table();
+    const stalled = stalledRoomEvents(server.app.roomEvents);
+    const oldOwner = otherNode(stalled.events);
+    const newOwner = otherNode();
+    const facts = collect<{ seq: number; change: string; userId: number | null }>(as, 'bj:table');
+    try {
+      await oldOwner.adoptRoom(roomId);
+      const bet = oldOwner.bet(roomId, ada.userId, 0, 20);
+      await expect.poll(async () => JSON.parse((await tableRow(roomId))!.state).seats[0]?.bet ?? null, { timeout: 10_000 }).toBe(20);
+      await newOwner.adoptRoom(roomId);
+      await newOwner.bet(roomId, bob.userId, 1, 30);
+      stalled.resume();
+      await bet;
+      await expect.poll(() => facts.filter((f) => f.change === 'bet').length, { timeout: 10_000 }).toBe(2);
+      const adas = facts.find((f) => f.change === 'bet' && f.userId === ada.userId)!;
+      const bobs = facts.find((f) => f.change === 'bet' && f.userId === bob.userId)!;
+      expect(adas.seq).toBeLessThan(bobs.seq);
+    } finally {
+      facts.stop();
+      await oldOwner.stop();
+      await newOwner.stop();
     }
   }, 30_000);
 

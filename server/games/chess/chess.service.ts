@@ -6,9 +6,9 @@
  * server resumes them without charging the downtime (docs/decisions/0004-chess-clocks.md).
  */
 import { randomInt } from 'node:crypto';
-import { and, desc, eq, inArray, lt, ne, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
-import { first } from '../../../db/query.js';
+import { first, one } from '../../../db/query.js';
 import { chessGames, users } from '../../../db/schema/index.js';
 import { affectedRows, transaction } from '../../../db/tx.js';
 import type { ChessMovedFact, ChessPersonalEvents, OfferKind } from '../../../protocol/chess-events.js';
@@ -207,10 +207,10 @@ export class ChessService {
   }
 
   /** The public profiles of the people named by `rows` (one read). */
-  private async usersOf(rows: Row[]): Promise<Users> {
+  private async usersOf(rows: Row[], db: Db = this.db): Promise<Users> {
     const ids = [...new Set(rows.flatMap((r) => [r.createdBy, r.opponentId, r.whiteId, r.blackId]).filter((id): id is number => id !== null))];
     if (ids.length === 0) return new Map();
-    const found = await this.db
+    const found = await db
       .select({ id: users.id, username: users.username, displayName: users.displayName, avatarColor: users.avatarColor, statusLine: users.statusLine })
       .from(users)
       .where(inArray(users.id, ids));
@@ -256,6 +256,12 @@ export class ChessService {
       startedAt: row.startedAt,
       endedAt: state.endedAt,
     };
+  }
+
+  /** A game's summary as `tx` sees it (its state: `state`), for a fact numbered in the write's transaction. */
+  private async summaryIn(tx: Db, gameId: number, state: GameState | null, now: number): Promise<GameSummary> {
+    const row = await one(tx.select().from(chessGames).where(eq(chessGames.id, gameId)).limit(1));
+    return this.summaryOf(row, state ?? stateOf(row), now, await this.usersOf([row], tx));
   }
 
   async summary(gameId: number): Promise<GameSummary> {
@@ -390,24 +396,30 @@ export class ChessService {
     if (pending.length >= this.tuning.maxPendingPerUser) throw new AppError('CONFLICT', `You already have ${pending.length} open seats or challenges here: cancel one first.`);
     const now = this.now();
     const tc = input.timeControl;
-    const [row] = await this.db
-      .insert(chessGames)
-      .values({
-        roomId,
-        status: 'pending',
-        createdBy: userId,
-        opponentId: opponentId ?? null,
-        colorChoice: input.color,
-        initialMs: tc ? Math.round(tc.minutes * 60_000) : null,
-        incrementMs: tc ? tc.increment * 1000 : null,
-        expiresAt: now + this.tuning.challengeTtlMs,
-        createdAt: now,
-      })
-      .returning();
-    this.remember(row!.id, roomId);
-    const summary = this.summaryOf(row!, stateOf(row!), now, await this.usersOf([row!]));
-    this.scheduleExpiry(row!.id, roomId, row!.expiresAt!);
-    await this.events.broadcast(roomId, 'chess:challenged', { game: summary });
+    // The seat and its fact in one transaction (RoomEvents.persist, ADR 0040).
+    const out = await this.events.persist(roomId, 'chess:challenged', async (tx) => {
+      const row = await one(
+        tx
+          .insert(chessGames)
+          .values({
+            roomId,
+            status: 'pending',
+            createdBy: userId,
+            opponentId: opponentId ?? null,
+            colorChoice: input.color,
+            initialMs: tc ? Math.round(tc.minutes * 60_000) : null,
+            incrementMs: tc ? tc.increment * 1000 : null,
+            expiresAt: now + this.tuning.challengeTtlMs,
+            createdAt: now,
+          })
+          .returning(),
+      );
+      const summary = this.summaryOf(row, stateOf(row), now, await this.usersOf([row], tx));
+      return { fact: { game: summary }, value: { row, summary } };
+    });
+    const { row, summary } = out!.value;
+    this.remember(row.id, roomId);
+    this.scheduleExpiry(row.id, roomId, row.expiresAt!);
     if (opponentId !== undefined) {
       // The invite carries the room's name: read after the game is saved and its expiry armed.
       try {
@@ -461,15 +473,17 @@ export class ChessService {
   }
 
   private async close(row: Row, reason: 'cancelled' | 'declined' | 'expired'): Promise<void> {
-    const changed = affectedRows(
-      await this.db
-        .update(chessGames)
-        .set({ status: 'cancelled', endedAt: this.now() })
-        .where(and(eq(chessGames.id, row.id), eq(chessGames.status, 'pending'))),
-    );
+    const out = await this.events.persist(row.roomId, 'chess:cancelled', async (tx) => {
+      const changed = affectedRows(
+        await tx
+          .update(chessGames)
+          .set({ status: 'cancelled', endedAt: this.now() })
+          .where(and(eq(chessGames.id, row.id), eq(chessGames.status, 'pending'))),
+      );
+      return changed ? { fact: { gameId: row.id, reason }, value: true } : undefined;
+    });
     this.clearTimer(row.id);
-    if (!changed) return;
-    await this.events.broadcast(row.roomId, 'chess:cancelled', { gameId: row.id, reason });
+    if (!out) return;
     if (row.opponentId !== null) this.out.inviteClosed(row.opponentId, { roomId: row.roomId, gameId: row.id, reason });
   }
 
@@ -486,30 +500,33 @@ export class ChessService {
   private async start(row: Row, whiteId: number, blackId: number, extra: { opponentId?: number } = {}): Promise<number> {
     const now = this.now();
     const state = newGame(row.initialMs === null ? null : { initialMs: row.initialMs, incrementMs: row.incrementMs ?? 0 }, now);
-    const changed = affectedRows(
-      await this.db
-        .update(chessGames)
-        .set({
-          status: 'active',
-          whiteId,
-          blackId,
-          ...(row.opponentId === null && extra.opponentId ? { opponentId: extra.opponentId } : {}),
-          whiteMs: state.remaining.w,
-          blackMs: state.remaining.b,
-          lagQuotaWhite: LAG_QUOTA_START_MS,
-          lagQuotaBlack: LAG_QUOTA_START_MS,
-          turnStartedAt: now,
-          aliveAt: now,
-          startedAt: now,
-          expiresAt: null,
-        })
-        // Only a seat still open: a second taker (or another node) finds it gone.
-        .where(and(eq(chessGames.id, row.id), eq(chessGames.status, 'pending'))),
-    );
-    if (!changed) throw new AppError('CONFLICT', 'This seat or challenge is no longer open.');
+    // The game's start and its fact in one transaction (RoomEvents.persist, ADR 0040).
+    await this.events.persist(row.roomId, 'chess:started', async (tx) => {
+      const changed = affectedRows(
+        await tx
+          .update(chessGames)
+          .set({
+            status: 'active',
+            whiteId,
+            blackId,
+            ...(row.opponentId === null && extra.opponentId ? { opponentId: extra.opponentId } : {}),
+            whiteMs: state.remaining.w,
+            blackMs: state.remaining.b,
+            lagQuotaWhite: LAG_QUOTA_START_MS,
+            lagQuotaBlack: LAG_QUOTA_START_MS,
+            turnStartedAt: now,
+            aliveAt: now,
+            startedAt: now,
+            expiresAt: null,
+          })
+          // Only a seat still open: a second taker (or another node) finds it gone.
+          .where(and(eq(chessGames.id, row.id), eq(chessGames.status, 'pending'))),
+      );
+      if (!changed) throw new AppError('CONFLICT', 'This seat or challenge is no longer open.');
+      return { fact: { game: await this.summaryIn(tx, row.id, state, now) }, value: undefined };
+    });
     this.clearTimer(row.id);
     this.goLive(row.id, row.roomId, whiteId, blackId, 0, state, now);
-    await this.events.broadcast(row.roomId, 'chess:started', { game: await this.summary(row.id) });
     return row.id;
   }
 
@@ -632,10 +649,10 @@ export class ChessService {
     const ended = state.status === 'ended';
     const prevVersion = meta.version;
     const version = prevVersion + events.filter((e) => e.kind !== 'rematchAgreed').length;
-    // Fenced on the version: a write from a node that lost the game's room to another (scale-out)
-    // or from a stale copy changes nothing.
-    const changes = affectedRows(
-      await this.db
+    // Fenced on the version: a write from a node that lost the game's room to another (scale-out:
+    // the new owner raised it when it adopted the room) or from a stale copy changes nothing.
+    const write = (db: Db) =>
+      db
         .update(chessGames)
         .set({
           status: ended ? (state.result === '*' ? 'aborted' : 'finished') : 'active',
@@ -652,8 +669,17 @@ export class ChessService {
           version,
           endedAt: state.endedAt,
         })
-        .where(and(eq(chessGames.id, meta.id), eq(chessGames.version, prevVersion))),
-    );
+        .where(and(eq(chessGames.id, meta.id), eq(chessGames.version, prevVersion)));
+    // A game that ends tells the room (chess:finished) in the same transaction: its number comes
+    // before anything a later owner announces (ADR 0040). Moves are numbered by the version itself.
+    const changes = !ended
+      ? affectedRows(await write(this.db))
+      : (await this.events.persist(meta.roomId, 'chess:finished', async (tx) => {
+          if (affectedRows(await write(tx)) === 0) return undefined;
+          return { fact: { game: await this.summaryIn(tx, meta.id, null, now) }, value: 1 };
+        }))
+        ? 1
+        : 0;
     if (changes === 0) {
       // The room (and its games) was deleted under us, or another node wrote the game since.
       this.drop(meta.id);
@@ -699,7 +725,6 @@ export class ChessService {
         case 'ended': {
           const fact = base();
           this.out.toGame(meta.id, meta.roomId, 'chess:ended', { ...fact, game: await this.view(meta.id) });
-          await this.events.broadcast(meta.roomId, 'chess:finished', { game: await this.summary(meta.id) });
           sent.push(e);
           break;
         }
@@ -908,7 +933,7 @@ export class ChessService {
     const total = { games: 0, flagged: 0 };
     for (const roomId of await this.liveRoomIds()) {
       try {
-        const { games, flagged } = await this.queue.run(roomId, () => this.adoptNow(roomId));
+        const { games, flagged } = await this.queue.run(roomId, () => this.adoptNow(roomId, false));
         total.games += games;
         total.flagged += flagged;
       } catch (err) {
@@ -941,11 +966,18 @@ export class ChessService {
    * (the gap since the last heartbeat is not charged), seats and challenges get their expiry.
    */
   async adoptRoom(roomId: number): Promise<void> {
-    await this.queue.run(roomId, () => this.adoptNow(roomId));
+    await this.queue.run(roomId, () => this.adoptNow(roomId, true));
     this.startHeartbeat();
   }
 
-  private async adoptNow(roomId: number): Promise<{ games: number; flagged: number }> {
+  /**
+   * `takeover` (another node owned the room): each active game's version is raised before its row
+   * is read, so the previous owner's late write (which expects the old version) is refused and
+   * announces nothing; on PostgreSQL the raise waits for a write of theirs in flight (row lock), so
+   * the row read includes it. Watchers see the skipped version as a gap and reload the game. At
+   * boot (one process) nothing is raised.
+   */
+  private async adoptNow(roomId: number, takeover: boolean): Promise<{ games: number; flagged: number }> {
     const now = this.now();
     const rows = await this.db
       .select()
@@ -960,13 +992,23 @@ export class ChessService {
         else if (row.expiresAt !== null) this.scheduleExpiry(row.id, row.roomId, row.expiresAt);
         continue;
       }
+      let game = row;
+      if (takeover) {
+        const [raised] = await this.db
+          .update(chessGames)
+          .set({ version: sql`${chessGames.version} + 1` })
+          .where(and(eq(chessGames.id, row.id), eq(chessGames.status, 'active')))
+          .returning();
+        if (!raised) continue; // it ended meanwhile
+        game = raised;
+      }
       games++;
-      const previous = this.live.get(row.id);
-      const state = resumeAfterDowntime(stateOf(row), row.aliveAt ?? row.turnStartedAt ?? now, now);
-      await this.db.update(chessGames).set({ turnStartedAt: state.turnStartedAt, aliveAt: now }).where(eq(chessGames.id, row.id));
-      const live = this.goLive(row.id, row.roomId, row.whiteId!, row.blackId!, row.version, state, now);
+      const previous = this.live.get(game.id);
+      const state = resumeAfterDowntime(stateOf(game), game.aliveAt ?? game.turnStartedAt ?? now, now);
+      await this.db.update(chessGames).set({ turnStartedAt: state.turnStartedAt, aliveAt: now }).where(eq(chessGames.id, game.id));
+      const live = this.goLive(game.id, game.roomId, game.whiteId!, game.blackId!, game.version, state, now);
       if (previous) live.presence = previous.presence;
-      await this.tickNow(row.id);
+      await this.tickNow(game.id);
       if (live.state.status === 'ended') flagged++;
     }
     return { games, flagged };
