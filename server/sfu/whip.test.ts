@@ -90,8 +90,8 @@ const endpoint = (id = roomId) => `/api/rooms/${id}/stream/whip`;
 const errorOf = async (r: Response) => ((await r.json()) as { error: { code: string } }).error.code;
 const streamState = async () => (await viewer.get(`/api/rooms/${roomId}/stream`)).body as { status: string; streamId: string | null; playlistUrl: string | null };
 
-/** Chromium offers, our endpoint answers, Chromium connects to Janus. Returns the session URL. */
-async function publish(name: string): Promise<string> {
+/** Chromium offers, our endpoint answers, Chromium connects to Janus. Returns the session URL and the answer. */
+async function publish(name: string): Promise<{ url: string; answer: string }> {
   const offer = (await pubPage.evaluate(`window.whipOffer(${JSON.stringify(name)})`)) as string;
   const r = await whip('POST', endpoint(), { key, type: 'application/sdp', body: offer });
   if (r.status !== 201) throw new Error(`POST answered ${r.status}: ${await r.text()}`);
@@ -103,7 +103,7 @@ async function publish(name: string): Promise<string> {
   expect(answer).toMatch(/m=video [1-9]/);
   await pubPage.evaluate(`window.answered(${JSON.stringify(name)}, ${JSON.stringify(answer)})`);
   await until('publisher connected to Janus', async () => (await pubPage.evaluate(`window.state(${JSON.stringify(name)})`)) === 'connected');
-  return location;
+  return { url: location, answer };
 }
 
 describe.skipIf(!ready)('WHIP ingest into Janus', () => {
@@ -207,14 +207,20 @@ describe.skipIf(!ready)('WHIP ingest into Janus', () => {
   it('publishing goes live for members: facts, state, HLS playlist, and RTP that a real-time viewer decodes', async () => {
     const realtime = nextEvent(S.viewer!, 'sfu:live', (f: any) => f.roomId === roomId && f.available, 30_000);
     const started = nextEvent(S.viewer!, 'stream:started', (f: any) => f.roomId === roomId, 45_000);
-    sessionUrl = await publish('pub');
+    const pub = await publish('pub');
+    sessionUrl = pub.url;
     await realtime;
     const fact = await started;
     expect(fact.state).toMatchObject({ roomId, status: 'live' });
     const st = await streamState();
     expect(st.status).toBe('live');
     expect(st.streamId).toBe(fact.state.streamId);
+    // H.264 from the publisher is copied into the HLS (no re-encode); Opus becomes AAC.
+    if (/H264\/90000/.test(pub.answer)) expect(fact.state.renditions).toMatchObject([{ copy: true }]);
     expect(await server.app.whip!.publishersAtJanus(roomId)).toBe(1);
+    // Moderators' stream health knows the source.
+    const health = (await owner.get(`/api/rooms/${roomId}/stream/health`)).body.health;
+    expect(health).toMatchObject({ status: 'live', videoCodec: /H264\/90000/.test(pub.answer) ? 'h264' : 'vp8', audioCodec: 'opus' });
 
     // Standard: the HLS playlists exist and list segments (members only).
     const master = await viewer.get(st.playlistUrl!);
