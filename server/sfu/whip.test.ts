@@ -2,7 +2,8 @@
  * WHIP ingest (RFC 9725) against the real server, the real Janus and FFmpeg, with Chromium's
  * RTCPeerConnection (fake camera) as the WHIP client: the room goes live for members like an RTMP
  * publish (facts, state, HLS playlist), the Real-time mountpoint gets the RTP (a second Chromium
- * page receives and decodes it), DELETE ends it; key rotation ends it and refuses the old key.
+ * page receives and decodes it), DELETE ends it; key rotation ends it and refuses the old key; a
+ * publisher that closes its PeerConnection without DELETE ends it too.
  * Refusals (no key, wrong key, wrong content type, garbage SDP, no such room, foreign Origin,
  * already live) change nothing. Skipped without janus, FFmpeg or Chromium.
  */
@@ -285,5 +286,18 @@ describe.skipIf(!ready)('WHIP ingest into Janus', () => {
     expect([old.status, await errorOf(old)]).toEqual([401, 'UNAUTHENTICATED']);
     expect(await streamState()).toMatchObject({ status: 'offline' });
     await pubPage.evaluate("window.drop('old'); window.drop('pub2')");
+  }, 90_000);
+
+  it('a publisher that goes away without DELETE (its PeerConnection closed) ends the stream', async () => {
+    key = ((await owner.get(`/api/rooms/${roomId}/stream/settings`)).body as { streamKey: string }).streamKey;
+    const started = nextEvent(S.viewer!, 'stream:started', (f: any) => f.roomId === roomId, 45_000);
+    await publish('pub3');
+    await started;
+    const ended = nextEvent(S.viewer!, 'stream:ended', (f: any) => f.roomId === roomId, 45_000);
+    await pubPage.evaluate("window.drop('pub3')");
+    expect((await ended).reason).toBe('stopped');
+    expect(await streamState()).toMatchObject({ status: 'offline' });
+    expect(await server.app.whip!.publishersAtJanus(roomId)).toBe(0);
+    expect(server.app.sfu.hasMount(roomId)).toBe(false);
   }, 90_000);
 });

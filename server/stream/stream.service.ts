@@ -567,11 +567,12 @@ export class StreamService {
     if (s.ingest === 'rtmp') {
       this.liveHooks?.ended(s.roomId);
       if (reason !== 'stopped') this.ingest?.kick(s.sessionId);
-    } else {
-      // Janus drops the publisher, its RTP forwards and the mountpoint (also after a DELETE).
-      await s.whip?.hangUp().catch((err: unknown) => this.log.warn({ err, roomId: s.roomId }, 'WHIP hang-up failed'));
     }
     await s.transcoder?.stop().catch((err) => this.log.warn({ err }, 'transcoder stop failed'));
+    // WHIP: FFmpeg first, while RTP still arrives (its SIGTERM is noticed between packets; a read
+    // on silent UDP would wait out -rw_timeout and the grace period). Then Janus drops the
+    // publisher, its RTP forwards and the mountpoint (also after a DELETE).
+    if (s.ingest === 'whip') await s.whip?.hangUp().catch((err: unknown) => this.log.warn({ err, roomId: s.roomId }, 'WHIP hang-up failed'));
     this.byRoom.delete(s.roomId);
     this.bySession.delete(s.sessionId);
     const endedAt = Date.now();
