@@ -25,6 +25,8 @@ export interface TranscoderOptions {
   sourceAudioAac: boolean;
   fps: number;
   recordFile?: string;
+  /** Options before `-i` (WHIP's SDP input: see media/whip-sdp.ts). */
+  inputFormatArgs?: string[];
   /** Give up waiting for the first segment after this long. */
   playableTimeoutMs?: number;
   /**

@@ -121,6 +121,8 @@ export function hlsJob(opts: {
   fps: number;
   /** MPEG-TS file receiving a copy of the source (for the VOD). */
   recordFile?: string;
+  /** Options before `-i` for inputs that are not RTMP (WHIP: an SDP file describing loopback RTP). */
+  inputFormatArgs?: string[];
 }): HlsJobArgs {
   const fps = Math.min(120, Math.max(1, Math.round(opts.fps || 30)));
   const inputArgs = [
@@ -133,6 +135,7 @@ export function hlsJob(opts: {
     // Steady-state latency is the same without it.
     '-analyzeduration', '1000000',
     '-rw_timeout', '3000000',
+    ...(opts.inputFormatArgs ?? []),
   ];
   const args: string[] = [];
   const encodes = opts.renditions.some((r) => !r.copy);

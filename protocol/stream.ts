@@ -32,6 +32,11 @@ export const streamSettingsSchemaOut = z.object({
   streamKey: z.string(),
   /** rtmpUrl + "/" + streamKey, for tools that take one URL (ffmpeg -f flv ...). */
   fullUrl: z.string(),
+  /**
+   * OBS 30+ "WHIP" service: the Server URL (the Bearer Token is `streamKey`). Null when the media
+   * server (Janus) is not running here: publish over RTMP then.
+   */
+  whipUrl: z.string().nullable(),
   record: z.boolean(),
   keyRotatedAt: z.number(),
 });

@@ -10,11 +10,15 @@ import { LiveRelay } from './live-relay.js';
 import { SfuService } from './sfu.service.js';
 import { sfuRoutes } from './sfu.routes.js';
 import { registerSfuSockets } from './sfu.socket.js';
+import { WhipIngest } from './whip-ingest.js';
+import { whipRoutes } from './whip.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     sfu: SfuService;
     liveRelay: LiveRelay | null;
+    /** WHIP ingest into Janus (null without Janus or without live streaming). */
+    whip: WhipIngest | null;
   }
 }
 
@@ -48,8 +52,23 @@ export const sfuPlugin = fp(
       app.stream.liveHooks = { started: (...a) => void r.started(...a), ended: (roomId) => r.stop(roomId) };
     }
     app.decorate('liveRelay', relay);
+    let whip: WhipIngest | null = null;
+    if (supervisor && app.hasDecorator('stream')) {
+      whip = new WhipIngest(sfu, app.stream, app.config.dataDir, log);
+      whip.onChange = (roomId, streamId, available) => {
+        try {
+          void app.roomEvents.broadcast(roomId, 'sfu:live', { streamId, available }).catch(() => {});
+        } catch {
+          /* room deleted */
+        }
+      };
+      const w = whip;
+      app.stream.whipAvailable = () => w !== null && sfu.status() === 'up';
+    }
+    app.decorate('whip', whip);
     registerSfuSockets(app, sfu, app.calls, relay);
     await app.register(sfuRoutes);
+    if (whip) await app.register(whipRoutes, { whip });
     if (supervisor) {
       app.calls.attachSfu(sfu, cfg.meshLimit);
       sfu.on('status', () => app.calls.sfuChanged());

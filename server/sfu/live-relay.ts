@@ -67,8 +67,9 @@ export class LiveRelay {
       const { binary } = await findFfmpeg(this.ffmpegPath);
       if (!binary) throw new Error('no ffmpeg');
       const [videoPort, audioPort] = [await freeUdpPort(), await freeUdpPort()];
-      await this.sfu.createMount(roomId, { videoPort, audioPort });
-      if (relay.stopped) return void (await this.sfu.destroyMount(roomId));
+      const mount = await this.sfu.createMount(roomId, { videoPort, audioPort }, undefined, () => relay.stopped);
+      // Stopped meanwhile: only this mountpoint goes (a WHIP stream may already have made the next one).
+      if (relay.stopped) return void (await this.sfu.destroyMount(roomId, mount));
       const push = spawn(binary.ffmpeg, rtpPushArgs({ input: readerUrl, videoPort, audioPort, hasAudio, fps }), { stdio: ['ignore', 'ignore', 'pipe'] });
       relay.push = push;
       let tail = '';
@@ -82,8 +83,9 @@ export class LiveRelay {
       });
       this.onChange(roomId, streamId, true);
     } catch (err) {
+      if (relay.stopped) return;
       this.log.warn({ roomId, err: String(err) }, 'real-time live not available for this stream');
-      this.relays.delete(roomId);
+      if (this.relays.get(roomId) === relay) this.relays.delete(roomId);
     }
   }
 

@@ -16,7 +16,7 @@ export async function sfuRoutes(fastify: FastifyInstance): Promise<void> {
       const { user } = requireSession(req);
       await app.rooms.requireMember(req.params.id, user.id);
       const st = await app.calls.state(req.params.id);
-      return { mode: st.mode, sfu: st.sfu, preference: st.preference, meshLimit: st.meshLimit, epoch: st.epoch, capacity: st.capacity, realtimeLive: await realtimeLive(app.sfu, app.liveRelay, req.params.id) };
+      return { mode: st.mode, sfu: st.sfu, preference: st.preference, meshLimit: st.meshLimit, epoch: st.epoch, capacity: st.capacity, realtimeLive: await realtimeLive(app.sfu, app.liveRelay, req.params.id, app.whip) };
     },
   );
 }

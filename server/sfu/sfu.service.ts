@@ -45,7 +45,7 @@ interface JRoom {
   pubs: Map<number, Pub>;
   subs: Map<string, Sub>;
 }
-interface Mount {
+export interface Mount {
   /** False: a mountpoint made by another node (the one running RTMP ingest); we only hold viewers. */
   local: boolean;
   roomId: number;
@@ -83,6 +83,7 @@ export class SfuService extends EventEmitter {
   private readonly rooms = new Map<number, JRoom>();
   private readonly creating = new Map<number, Promise<JRoom>>();
   private readonly mounts = new Map<number, Mount>();
+  private readonly mountOps = new Map<number, Promise<unknown>>();
   private ready: Promise<void> = Promise.resolve();
 
   constructor(
@@ -125,7 +126,7 @@ export class SfuService extends EventEmitter {
   }
 
   /** The Janus secret of a room (`room:<id>`) or mountpoint (`mount:<id>`): every node derives the same. */
-  janusSecret(kind: 'room' | 'mount', id: number): string {
+  janusSecret(kind: 'room' | 'mount' | 'whip', id: number): string {
     return createHmac('sha256', this.secretKey).update(`${kind}:${id}`).digest('base64url').slice(0, 32);
   }
 
@@ -150,6 +151,12 @@ export class SfuService extends EventEmitter {
   private async attach(plugin: 'videoroom' | 'streaming'): Promise<JanodeHandle> {
     const session = this.requireSession();
     return session.attach((await loadJanode()).plugins[plugin]);
+  }
+
+  /** A handle on the current Janus session, once it is ready (WHIP ingest drives its own VideoRoom). */
+  async attachHandle(plugin: 'videoroom' | 'streaming'): Promise<JanodeHandle> {
+    await this.ready;
+    return this.attach(plugin);
   }
 
   private room(roomId: number): Promise<JRoom> {
@@ -446,9 +453,42 @@ export class SfuService extends EventEmitter {
 
   // ---- Streaming (real-time live) ----
   /** Creates the room's RTP mountpoint (H.264 + Opus on loopback ports) for FFmpeg to push into. */
-  async createMount(roomId: number, ports: { audioPort: number; videoPort: number }): Promise<Mount> {
+  createMount(
+    roomId: number,
+    ports: { audioPort: number; videoPort: number },
+    video: { codec: 'h264' | 'vp8'; fmtp?: string } = { codec: 'h264', fmtp: 'profile-level-id=42e01f;packetization-mode=1' },
+    /** Checked when its turn comes: a stream that ended while waiting must not replace the next one's mountpoint. */
+    cancelled: () => boolean = () => false,
+  ): Promise<Mount> {
+    return this.serialMount(roomId, () => {
+      if (cancelled()) throw new Error('the stream ended before its mountpoint was made');
+      return this.createMountNow(roomId, ports, video);
+    });
+  }
+
+  /**
+   * A room's mountpoint changes at Janus run one after another: every stream of a room uses the
+   * mountpoint id `roomId`, so the end of one stream (RTMP relay) and the start of the next (WHIP)
+   * must not interleave their destroy and create requests.
+   */
+  private serialMount<T>(roomId: number, fn: () => Promise<T>): Promise<T> {
+    const next = (this.mountOps.get(roomId) ?? Promise.resolve()).catch(() => {}).then(fn);
+    this.mountOps.set(roomId, next);
+    void next
+      .catch(() => {})
+      .finally(() => {
+        if (this.mountOps.get(roomId) === next) this.mountOps.delete(roomId);
+      });
+    return next;
+  }
+
+  private async createMountNow(roomId: number, ports: { audioPort: number; videoPort: number }, video: { codec: 'h264' | 'vp8'; fmtp?: string }): Promise<Mount> {
     await this.ready;
-    await this.destroyMount(roomId);
+    const old = this.mounts.get(roomId);
+    if (old) {
+      this.mounts.delete(roomId);
+      for (const v of old.viewers.values()) await v.handle.detach().catch(() => {});
+    }
     const secret = this.janusSecret('mount', roomId);
     const admin = await this.attach('streaming');
     const id = roomId;
@@ -464,7 +504,7 @@ export class SfuService extends EventEmitter {
         permanent: false,
         media: [
           { type: 'audio', mid: 'a', port: ports.audioPort, pt: 111, codec: 'opus', iface: '127.0.0.1' },
-          { type: 'video', mid: 'v', port: ports.videoPort, pt: 96, codec: 'h264', fmtp: 'profile-level-id=42e01f;packetization-mode=1', iface: '127.0.0.1' },
+          { type: 'video', mid: 'v', port: ports.videoPort, pt: 96, codec: video.codec, ...(video.fmtp ? { fmtp: video.fmtp } : {}), iface: '127.0.0.1' },
         ],
       });
     } finally {
@@ -494,15 +534,20 @@ export class SfuService extends EventEmitter {
     }
   }
 
-  async destroyMount(roomId: number): Promise<void> {
+  /** The room's mountpoint goes (only `mount`, when given: not a newer one that replaced it). */
+  async destroyMount(roomId: number, mount?: Mount): Promise<void> {
     const m = this.mounts.get(roomId);
-    if (!m) return;
+    if (!m || (mount && m !== mount)) return;
     this.mounts.delete(roomId);
     for (const v of m.viewers.values()) await v.handle.detach().catch(() => {});
-    if (!this.session || !m.local) return;
-    const admin = await this.attach('streaming').catch(() => null);
-    await admin?.destroyMountpoint({ id: m.id, secret: m.secret }).catch(() => {});
-    await admin?.detach().catch(() => {});
+    if (!m.local) return;
+    await this.serialMount(roomId, async () => {
+      // A newer mountpoint of this room was created meanwhile: it replaced this one at Janus (same id).
+      if (!this.session || this.mounts.has(roomId)) return;
+      const admin = await this.attach('streaming').catch(() => null);
+      await admin?.destroyMountpoint({ id: m.id, secret: m.secret }).catch(() => {});
+      await admin?.detach().catch(() => {});
+    });
   }
 
   async liveWatch(roomId: number, userId: number, socketId: string): Promise<{ subId: string; jsep: SfuJsep }> {

@@ -10,10 +10,11 @@ import { memberOf } from '../rooms/rooms.socket.js';
 import type { CallsService } from '../calls/calls.service.js';
 import type { LiveRelay } from './live-relay.js';
 import type { SfuService } from './sfu.service.js';
+import type { WhipIngest } from './whip-ingest.js';
 
 /** Real-time playback is on: this node's relay pushes, or (ingest on another node) Janus has the room's mountpoint. */
-export async function realtimeLive(sfu: SfuService, relay: LiveRelay | null, roomId: number): Promise<boolean> {
-  if (relay?.available(roomId)) return true;
+export async function realtimeLive(sfu: SfuService, relay: LiveRelay | null, roomId: number, whip: WhipIngest | null = null): Promise<boolean> {
+  if (relay?.available(roomId) || whip?.available(roomId)) return true;
   if (sfu.hasMount(roomId)) return false; // ours, but the push is not running
   return sfu.mountExists(roomId).catch(() => false);
 }
@@ -35,7 +36,7 @@ export function registerSfuSockets(app: FastifyInstance, sfu: SfuService, calls:
     const t = sfu.issueToken(ctx.userId, roomId, role);
     if (role !== 'live') return t;
     // The ingest node knows its relay; any other node asks the shared Janus for the room's mountpoint.
-    const realtime = await realtimeLive(sfu, relay, roomId);
+    const realtime = await realtimeLive(sfu, relay, roomId, app.whip);
     return { ...t, realtime, iceServers: iceServersFor(app.config.ice, ctx.userId, Date.now()) };
   });
 

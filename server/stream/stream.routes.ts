@@ -52,6 +52,7 @@ export async function streamRoutes(fastify: FastifyInstance): Promise<void> {
   const tags = ['stream'];
   const stream = () => app.stream;
   const hostOf = (req: FastifyRequest) => req.hostname;
+  const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
 
   app.get('/api/rooms/:id/stream', { schema: { tags, summary: "The room's live stream: status, playlist URL, viewers (member)", params: roomParams, response: { 200: streamStateSchemaOut, ...authErrors } } }, async (req) => {
     const { user } = requireSession(req);
@@ -67,7 +68,7 @@ export async function streamRoutes(fastify: FastifyInstance): Promise<void> {
     const { user } = requireSession(req);
     await app.rooms.requireMember(req.params.id, user.id, 'moderator');
     secret(reply);
-    const settings = await stream().settings(req.params.id, hostOf(req));
+    const settings = await stream().settings(req.params.id, hostOf(req), originOf(req));
     await auditRequest(req, 'stream.key_view', { roomId: req.params.id });
     return settings;
   });
@@ -78,7 +79,7 @@ export async function streamRoutes(fastify: FastifyInstance): Promise<void> {
     const { user } = requireSession(req);
     await app.rooms.requireMember(req.params.id, user.id, 'moderator');
     secret(reply);
-    return await stream().updateSettings(req.params.id, req.body, hostOf(req));
+    return await stream().updateSettings(req.params.id, req.body, hostOf(req), originOf(req));
   });
 
   app.post('/api/rooms/:id/stream/key/rotate', {
@@ -87,7 +88,7 @@ export async function streamRoutes(fastify: FastifyInstance): Promise<void> {
     const { user } = requireSession(req);
     await app.rooms.requireMember(req.params.id, user.id, 'moderator');
     secret(reply);
-    const settings = await stream().rotateKey(req.params.id, hostOf(req));
+    const settings = await stream().rotateKey(req.params.id, hostOf(req), originOf(req));
     await auditRequest(req, 'stream.key_rotate', { roomId: req.params.id });
     return settings;
   });

@@ -26,6 +26,7 @@ import { FfmpegRunner } from '../../media/ffmpeg-runner.js';
 import { HlsTranscoder, describeExit } from '../../media/hls-transcoder.js';
 import { copyable, parseLadder, planRenditions, posterJob, SEGMENT_SECONDS, vodJob, type LadderSpec, type PlannedRendition, type SourceInfo } from '../../media/presets.js';
 import { ffprobeSource, sourceFromMetadata } from '../../media/probe.js';
+import { SDP_INPUT_ARGS } from '../../media/whip-sdp.js';
 import { RTMP_APP, RtmpIngest, redactSecrets, type Publish } from '../../media/rtmp-ingest.js';
 import type { AppConfig } from '../config.js';
 import { AppError } from '../plugins/errors.js';
@@ -41,8 +42,23 @@ export interface StreamNotifier {
   lobby(roomId: number, live: boolean): void;
 }
 
+/**
+ * A WHIP publish (server/sfu/whip-ingest.ts): Janus holds the publisher's WebRTC and forwards its
+ * RTP to loopback ports that `sdpFile` describes; FFmpeg reads that instead of an RTMP URL.
+ */
+export interface WhipSource {
+  sdpFile: string;
+  source: SourceInfo;
+  /** Ends the publisher at Janus (its forwards and the mountpoint go with it). Idempotent. */
+  hangUp(): Promise<void>;
+}
+
 interface LiveStream {
   roomId: number;
+  /** How the media comes in: RTMP (node-media-server) or WHIP (Janus). */
+  ingest: 'rtmp' | 'whip';
+  /** WHIP only: set once Janus answered the offer. */
+  whip: WhipSource | null;
   streamId: string;
   sessionId: string;
   /** Kept in memory only, for the transcoder's loopback read. */
@@ -231,8 +247,18 @@ export class StreamService {
     return `rtmp://${host}${port === 1935 ? '' : `:${port}`}/${RTMP_APP}`;
   }
 
+  /** Set by the SFU slice: WHIP ingest can take a publish now (Janus up). */
+  whipAvailable: () => boolean = () => false;
+
+  /** The WHIP endpoint of a room (OBS 30+: Service "WHIP", Server = this URL), or null when Janus is not up. */
+  whipUrl(roomId: number, requestOrigin: string): string | null {
+    if (!this.whipAvailable()) return null;
+    const origin = this.config.publicUrl ? new URL(this.config.publicUrl).origin : requestOrigin;
+    return `${origin}/api/rooms/${roomId}/stream/whip`;
+  }
+
   /** Owner and moderators: URL and key for OBS. Creates the key on first use. */
-  async settings(roomId: number, requestHost: string): Promise<StreamSettings> {
+  async settings(roomId: number, requestHost: string, requestOrigin = `http://${requestHost}`): Promise<StreamSettings> {
     let row = await this.settingsRow(roomId);
     let key = this.vault.open(row.keyEnc, roomId);
     if (!key) {
@@ -249,6 +275,7 @@ export class StreamService {
       rtmpUrl,
       streamKey: key,
       fullUrl: `${rtmpUrl}/${key}`,
+      whipUrl: this.whipUrl(roomId, requestOrigin),
       record: row.record,
       keyRotatedAt: row.keyRotatedAt,
     };
@@ -265,18 +292,18 @@ export class StreamService {
   }
 
   /** New key; the old one is refused from now on and a publisher using it is disconnected. */
-  async rotateKey(roomId: number, requestHost: string): Promise<StreamSettings> {
+  async rotateKey(roomId: number, requestHost: string, requestOrigin?: string): Promise<StreamSettings> {
     await this.storeNewKey(roomId);
     const live = this.byRoom.get(roomId);
     if (live) await this.end(live, 'key_rotated');
     this.log.info({ roomId }, 'stream key rotated');
-    return this.settings(roomId, requestHost);
+    return this.settings(roomId, requestHost, requestOrigin);
   }
 
-  async updateSettings(roomId: number, patch: { record?: boolean }, requestHost: string): Promise<StreamSettings> {
+  async updateSettings(roomId: number, patch: { record?: boolean }, requestHost: string, requestOrigin?: string): Promise<StreamSettings> {
     await this.settingsRow(roomId);
     if (patch.record !== undefined) await this.db.update(roomStreams).set({ record: patch.record }).where(eq(roomStreams.roomId, roomId));
-    return this.settings(roomId, requestHost);
+    return this.settings(roomId, requestHost, requestOrigin);
   }
 
   // ---- publishing (ingest hooks) ----
@@ -290,26 +317,40 @@ export class StreamService {
    * in one synchronous step after the last await, so two publishes cannot both take a room.
    */
   private async authorize(key: string, sessionId: string): Promise<boolean> {
-    if (this.stopping || !STREAM_KEY_RE.test(key)) return false;
+    const roomId = await this.roomOfKey(key);
+    if (roomId === null) return false;
+    if (!(await this.mayPublish(roomId))) {
+      this.log.warn({ roomId }, 'publish refused: the room is closed');
+      return false;
+    }
+    if (this.stopping || this.byRoom.has(roomId)) {
+      this.log.warn({ roomId }, 'publish refused: the room is already live');
+      return false;
+    }
+    this.reserve(roomId, sessionId, key, 'rtmp');
+    return true;
+  }
+
+  /** The room whose current key this is, or null (unknown, rotated, malformed, shutting down). */
+  private async roomOfKey(key: string): Promise<number | null> {
+    if (this.stopping || !STREAM_KEY_RE.test(key)) return null;
     const row = await first(this.db.select({ roomId: roomStreams.roomId }).from(roomStreams).where(eq(roomStreams.keyHash, this.vault.hash(key))).limit(1));
-    if (!row) return false;
-    if (!(await this.mayPublish(row.roomId))) {
-      this.log.warn({ roomId: row.roomId }, 'publish refused: the room is closed');
-      return false;
-    }
-    if (this.stopping || this.byRoom.has(row.roomId)) {
-      this.log.warn({ roomId: row.roomId }, 'publish refused: the room is already live');
-      return false;
-    }
+    return row?.roomId ?? null;
+  }
+
+  /** Takes the room for a publish (synchronous: callers checked `byRoom` right before, after their last await). */
+  private reserve(roomId: number, sessionId: string, key: string, ingest: LiveStream['ingest']): LiveStream {
     const streamId = newStreamId();
     const s: LiveStream = {
-      roomId: row.roomId,
+      roomId,
+      ingest,
+      whip: null,
       streamId,
       sessionId,
       key,
       status: 'starting',
       startedAt: Date.now(),
-      dir: join(this.hlsRoot, String(row.roomId), streamId),
+      dir: join(this.hlsRoot, String(roomId), streamId),
       source: null,
       renditions: [],
       transcoder: null,
@@ -324,10 +365,72 @@ export class StreamService {
       announced: false,
       ingestLagMs: 0,
     };
-    this.byRoom.set(row.roomId, s);
+    this.byRoom.set(roomId, s);
     this.bySession.set(sessionId, s);
-    this.log.info({ roomId: row.roomId, streamId }, 'publish accepted');
+    this.log.info({ roomId, streamId, ingest }, 'publish accepted');
+    return s;
+  }
+
+  // ---- WHIP (server/sfu/whip-ingest.ts drives Janus; the room's facts are the same as RTMP's) ----
+
+  /**
+   * A WHIP publish asks for the room: the Bearer key must be this room's current key (401 otherwise,
+   * the same answer for a wrong, rotated or another room's key), the room open (409 ROOM_CLOSED) and
+   * not live over RTMP or WHIP (409 CONFLICT). Nothing is announced until the media flows.
+   */
+  async reserveWhip(roomId: number, key: string): Promise<{ sessionId: string; streamId: string }> {
+    // WHIP needs FFmpeg (HLS) and streaming switched on, not the RTMP listener.
+    await this.ready();
+    const binary = await this.binaryP;
+    if (this.stopping || !this.config.streamingEnabled || !binary) throw new AppError('CONFLICT', `Live streaming is not available: ${this.problem ?? 'shutting down'}.`, undefined, 503);
+    if (!(await first(this.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).limit(1)))) throw new AppError('NOT_FOUND', 'No such room.');
+    const keyRoom = await this.roomOfKey(key);
+    if (keyRoom !== roomId) throw new AppError('UNAUTHENTICATED', "Send this room's stream key as the Bearer token.");
+    if (!(await this.mayPublish(roomId))) throw new AppError('ROOM_CLOSED', 'This room is closed.');
+    if (this.stopping || this.byRoom.has(roomId)) throw new AppError('CONFLICT', 'This room is already live.');
+    const sessionId = `whip-${randomBytes(16).toString('hex')}`;
+    const s = this.reserve(roomId, sessionId, key, 'whip');
+    return { sessionId, streamId: s.streamId };
+  }
+
+  /** Janus answered the offer: how to read the media and how to hang up. False: the stream ended meanwhile (key rotated, shutdown). */
+  whipAttached(sessionId: string, source: WhipSource): boolean {
+    const s = this.bySession.get(sessionId);
+    if (!s || s.ending) return false;
+    s.whip = source;
     return true;
+  }
+
+  /** Janus refused the offer (no 201 went out): the reservation goes, nothing was announced. */
+  whipReleased(sessionId: string): void {
+    const s = this.bySession.get(sessionId);
+    if (!s || s.status !== 'starting' || s.transcoder) return;
+    s.ending = true;
+    this.byRoom.delete(s.roomId);
+    this.bySession.delete(sessionId);
+  }
+
+  /** The publisher's WebRTC is up: FFmpeg starts reading the forwarded RTP (the same path as an RTMP publish from here). */
+  whipConnected(sessionId: string): void {
+    const s = this.bySession.get(sessionId);
+    if (!s || s.ending) return;
+    this.track(
+      this.run(s, null).catch(async (err) => {
+        this.log.error({ err: redactSecrets((err as Error).message), roomId: s.roomId, streamId: s.streamId }, 'stream failed');
+        await this.end(s, 'error', (err as Error).message);
+      }),
+    );
+  }
+
+  /** DELETE of the session URL, or Janus hung up (ICE failed, the publisher left): ends like an RTMP unpublish. */
+  async whipEnded(sessionId: string, reason: StreamEndReason = 'stopped', error: string | null = null): Promise<void> {
+    const s = this.bySession.get(sessionId);
+    if (s) await this.end(s, reason, error);
+  }
+
+  /** Is `key` the room's current key (WHIP DELETE)? */
+  async isCurrentKey(roomId: number, key: string): Promise<boolean> {
+    return (await this.roomOfKey(key)) === roomId;
   }
 
   private published(p: Publish): void {
@@ -363,14 +466,19 @@ export class StreamService {
     return null;
   }
 
-  private async run(s: LiveStream, p: Publish): Promise<void> {
+  /** From publish to live: FFmpeg to HLS, first segment in every variant, `stream:started`. `p` is null for WHIP. */
+  private async run(s: LiveStream, p: Publish | null): Promise<void> {
     const binary = await this.binaryP;
     if (!binary || !this.runner) throw new Error(this.problem ?? 'FFmpeg is not available on the server');
-    const source = await this.detectSource(s, p);
+    const whip = s.whip;
+    if (!p && !whip) throw new Error('no input for this stream');
+    const source = p ? await this.detectSource(s, p) : whip!.source;
     if (s.ending) return;
     s.source = source;
     // Unknown source: try a copy (the common OBS case); a failure falls back to a re-encode below.
     const assumed: SourceInfo = source ?? { videoCodec: 'h264', audioCodec: 'aac', width: 0, height: 0, fps: 30 };
+    // WHIP audio is Opus: always encoded to AAC, which must not turn a copyable H.264 video into a re-encode.
+    const planned: SourceInfo = whip ? { ...assumed, audioCodec: null } : assumed;
     const settings = await this.settingsRow(s.roomId);
     if (settings.record) {
       await mkdir(join(this.vodRoot, String(s.roomId)), { recursive: true });
@@ -384,20 +492,22 @@ export class StreamService {
       s.vodId = vod.id;
       s.recordFile = this.vodPath(s.roomId, vod.id, 'ts');
     }
-    let plan = planRenditions(this.ladder, assumed);
+    let plan = planRenditions(this.ladder, planned);
     let hasAudio = assumed.audioCodec !== null;
     for (let attempt = 0; ; attempt++) {
       s.renditions = plan;
       const t = new HlsTranscoder(this.runner, {
-        input: this.ingest!.readerUrl(s.key),
+        input: whip ? whip.sdpFile : this.ingest!.readerUrl(s.key),
+        ...(whip ? { inputFormatArgs: SDP_INPUT_ARGS } : {}),
         outDir: s.dir,
         renditions: plan,
         hasAudio,
         sourceAudioAac: assumed.audioCodec === 'aac',
         fps: assumed.fps || 30,
         ...(s.recordFile ? { recordFile: s.recordFile } : {}),
-        // Ending FFmpeg's RTMP read (EOF) lets it finish the HLS and the recording itself.
-        closeInput: () => (this.ingest?.closeReaders(s.key) ?? 0) > 0,
+        // Ending FFmpeg's RTMP read (EOF) lets it finish the HLS and the recording itself. RTP over
+        // UDP has no end: a WHIP stream's FFmpeg gets the one SIGTERM, after which it finishes too.
+        ...(whip ? {} : { closeInput: () => (this.ingest?.closeReaders(s.key) ?? 0) > 0 }),
         onLog: (line) => this.log.debug({ roomId: s.roomId, streamId: s.streamId }, `ffmpeg: ${redactSecrets(line)}`),
       });
       s.transcoder = t;
@@ -416,7 +526,7 @@ export class StreamService {
         if (!retry) throw new Error(msg);
         this.log.warn({ roomId: s.roomId, err: msg }, 'transcoder failed before the first segment; retrying with a re-encode');
         if (/matches no streams/.test(msg)) hasAudio = false;
-        plan = planRenditions({ auto: false, copy: false, rungs: ['720p'] }, { ...assumed, videoCodec: 'unknown' });
+        plan = planRenditions({ auto: false, copy: false, rungs: ['720p'] }, { ...planned, videoCodec: 'unknown' });
         await rm(s.dir, { recursive: true, force: true });
       }
     }
@@ -428,7 +538,9 @@ export class StreamService {
     this.log.info({ roomId: s.roomId, streamId: s.streamId, ms: (t.playableAt ?? Date.now()) - s.startedAt, renditions: plan.map((r) => r.name) }, 'stream live');
     await this.events.broadcast(s.roomId, 'stream:started', { state: this.state(s.roomId) });
     this.notify.lobby(s.roomId, true);
-    this.liveHooks?.started(s.roomId, s.streamId, this.ingest!.readerUrl(s.key), hasAudio, assumed.fps || 30);
+    // Real-time for RTMP: the relay pushes the RTMP stream into a mountpoint. A WHIP stream's
+    // mountpoint is fed by Janus itself (whip-ingest.ts) from the moment the publisher connected.
+    if (s.ingest === 'rtmp') this.liveHooks?.started(s.roomId, s.streamId, this.ingest!.readerUrl(s.key), hasAudio, assumed.fps || 30);
     // FFmpeg ending on its own (crash, input timeout) ends the stream.
     void t.exited.then((exit) => {
       if (s.ending || s.transcoder !== t) return;
@@ -452,9 +564,15 @@ export class StreamService {
   private async end(s: LiveStream, reason: StreamEndReason, error: string | null = null): Promise<void> {
     if (s.ending) return;
     s.ending = true;
-    this.liveHooks?.ended(s.roomId);
-    if (reason !== 'stopped') this.ingest?.kick(s.sessionId);
+    if (s.ingest === 'rtmp') {
+      this.liveHooks?.ended(s.roomId);
+      if (reason !== 'stopped') this.ingest?.kick(s.sessionId);
+    }
     await s.transcoder?.stop().catch((err) => this.log.warn({ err }, 'transcoder stop failed'));
+    // WHIP: FFmpeg first, while RTP still arrives (its SIGTERM is noticed between packets; a read
+    // on silent UDP would wait out -rw_timeout and the grace period). Then Janus drops the
+    // publisher, its RTP forwards and the mountpoint (also after a DELETE).
+    if (s.ingest === 'whip') await s.whip?.hangUp().catch((err: unknown) => this.log.warn({ err, roomId: s.roomId }, 'WHIP hang-up failed'));
     this.byRoom.delete(s.roomId);
     this.bySession.delete(s.sessionId);
     const endedAt = Date.now();
@@ -536,7 +654,8 @@ export class StreamService {
           continue;
         }
         const now = Date.now();
-        const bytes = this.ingest?.inBytes(s.sessionId) ?? 0;
+        // WHIP: Janus does not report the publisher's bytes over its API; FFmpeg's frame rate stands in.
+        const bytes = s.ingest === 'rtmp' ? (this.ingest?.inBytes(s.sessionId) ?? 0) : 0;
         s.inputKbps = Math.round(((bytes - s.lastInBytes) * 8) / Math.max(1, now - s.lastTickAt));
         s.lastInBytes = bytes;
         s.lastTickAt = now;
@@ -567,8 +686,9 @@ export class StreamService {
     const warnings: string[] = [];
     if (lastSeg > SEGMENT_SECONDS * 1.6) warnings.push(`Segments are ${lastSeg.toFixed(1)} s long: set the keyframe interval to 1 s in OBS (Output > Streaming).`);
     if (p && uptimeMs > 6000 && p.speed > 0 && p.speed < 0.95) warnings.push(`The server transcodes at ${p.speed.toFixed(2)}x real time: viewers will stall. Send H.264/AAC for a source copy or use a lighter STREAM_LADDER.`);
-    if (uptimeMs > 4000 && s.inputKbps === 0) warnings.push('No data is arriving from the encoder.');
-    if (s.source && !copyable(s.source)) warnings.push(`The source is ${s.source.videoCodec}/${s.source.audioCodec ?? 'no audio'}: it is re-encoded. H.264 + AAC allows a cheaper source copy.`);
+    if (uptimeMs > 4000 && (s.ingest === 'rtmp' ? s.inputKbps === 0 : s.status === 'live' && (p?.fps ?? 0) === 0)) warnings.push('No data is arriving from the encoder.');
+    if (s.ingest === 'whip' && s.source && s.source.videoCodec !== 'h264') warnings.push(`The source video is ${s.source.videoCodec}: it is re-encoded for Standard (HLS). H.264 allows a cheaper copy.`);
+    else if (s.ingest === 'rtmp' && s.source && !copyable(s.source)) warnings.push(`The source is ${s.source.videoCodec}/${s.source.audioCodec ?? 'no audio'}: it is re-encoded. H.264 + AAC allows a cheaper source copy.`);
     return {
       roomId: s.roomId,
       streamId: s.streamId,
