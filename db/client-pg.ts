@@ -16,14 +16,25 @@ pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
 /**
+ * How long PostgreSQL lets a connection sit inside an open transaction with no statement running
+ * before it ends the session (`idle_in_transaction_session_timeout`). Our transactions run their
+ * statements back to back; one that idles this long belongs to a stalled or paused process (an
+ * event-loop freeze, SIGSTOP, a VM pause), and its row locks would otherwise hold up, with no end,
+ * every node waiting for them: a room's takeover (the fence row) and its chat (the room's `seq`
+ * row). Ending the session rolls the transaction back; the stalled node's write never happened
+ * (ADR 0040).
+ */
+export const PG_IDLE_IN_TRANSACTION_MS = 15_000;
+
+/**
  * A PostgreSQL pool of `poolSize` connections as a {@link Db}. The tables must be the pg-core ones,
  * which db/schema/index.ts exports only when DATABASE_URL was set in the environment when it loaded.
  */
-export function openPgDb(url: string, opts: { poolSize?: number } = {}): Db {
+export function openPgDb(url: string, opts: { poolSize?: number; idleInTransactionMs?: number } = {}): Db {
   if (!is(schema.users as unknown, PgTable)) {
     throw new Error('DATABASE_URL must be set in the environment before the server starts (db/schema/index.ts picks the PostgreSQL tables when it loads)');
   }
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, idleTimeoutMillis: 30_000, idle_in_transaction_session_timeout: opts.idleInTransactionMs ?? PG_IDLE_IN_TRANSACTION_MS });
   // An idle client losing its server (a restart, a network cut) must not crash the process.
   pool.on('error', () => {});
   // Every connection's query() is timed for the observers (none unless metrics are on): both
