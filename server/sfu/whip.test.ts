@@ -14,6 +14,7 @@ import { callFlags, chromiumExecutable, HEADLESS_FLAGS } from '../../e2e/chromiu
 import { findFfmpeg } from '../../media/ffmpeg-binary.js';
 import { loadConfig } from '../config.js';
 import { collect, command, newUsers, nextEvent, ok, roomWith, startServer, type Client, type ClientSocket, type TestServer } from '../test/harness.js';
+import { until, webrtcPage } from '../test/webrtc-page.js';
 import { findExecutable } from './janus-supervisor.js';
 
 const { binary } = await findFfmpeg(process.env.FFMPEG_PATH);
@@ -27,10 +28,9 @@ const browserPath = (() => {
 const ready = !!binary && !!findExecutable('janus') && browserPath.ok;
 if (!ready) console.warn('WHIP tests skipped: they need janus, ffmpeg and Chromium');
 
-// The page is only a WebRTC engine (no app UI): a WHIP client's offer, and a real-time viewer.
+// The page is only a WebRTC engine (no app UI, server/test/webrtc-page.ts): a WHIP client's offer,
+// and a real-time viewer.
 const PAGE_LIB = `
-window.pcs = {};
-window.gathered = (pc) => new Promise((r) => { if (pc.iceGatheringState === 'complete') return r(); pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r()); });
 window.whipOffer = async (name) => {
   const pc = new RTCPeerConnection();
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360, frameRate: 30 } });
@@ -40,33 +40,13 @@ window.whipOffer = async (name) => {
   window.pcs[name] = pc;
   return pc.localDescription.sdp;
 };
-window.answered = async (name, sdp) => { await window.pcs[name].setRemoteDescription({ type: 'answer', sdp }); };
-window.answerTo = async (name, sdp) => {
-  const pc = new RTCPeerConnection();
-  window.pcs[name] = pc;
-  await pc.setRemoteDescription({ type: 'offer', sdp });
-  await pc.setLocalDescription(await pc.createAnswer());
-  await window.gathered(pc);
-  return pc.localDescription.sdp;
-};
 window.drop = (name) => { window.pcs[name]?.close(); delete window.pcs[name]; };
-window.state = (name) => window.pcs[name] ? window.pcs[name].connectionState : 'none';
 window.videoIn = async (name) => {
   const out = { bytes: 0, frames: 0 };
   (await window.pcs[name].getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') { out.bytes += s.bytesReceived || 0; out.frames += s.framesDecoded || 0; } });
   return out;
 };
 `;
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 let server: TestServer;
 let browser: Browser;
@@ -125,14 +105,7 @@ describe.skipIf(!ready)('WHIP ingest into Janus', () => {
     key = settings.streamKey;
     expect(settings.whipUrl).toBe(`${server.url}${endpoint()}`);
     browser = await chromium.launch({ executablePath: browserPath.path, args: [...HEADLESS_FLAGS, ...callFlags()] });
-    const page = async () => {
-      const ctx = await browser.newContext({ permissions: ['camera', 'microphone'] });
-      const p = await ctx.newPage();
-      await p.goto(`${server.url}/api/health`); // 127.0.0.1 is a secure context (getUserMedia)
-      await p.evaluate(PAGE_LIB);
-      return p;
-    };
-    [pubPage, viewPage] = [await page(), await page()];
+    [pubPage, viewPage] = [await webrtcPage(browser, server.url, PAGE_LIB), await webrtcPage(browser, server.url, PAGE_LIB)];
   }, 90_000);
 
   afterAll(async () => {

@@ -14,7 +14,7 @@ import type { Ack } from '../../protocol/ack.js';
 import { DOC_TEXT } from '../../protocol/docs-constants.js';
 import { Client, nextEvent, roomWith, type ClientSocket } from '../../server/test/harness.js';
 import { haveTools, startTopology, type Topology } from '../../deploy/topology.js';
-import { command, nodeOf, ok, onNodeNotIn } from './helpers.js';
+import { command, nodeOf, ok, onNodeNotIn, socketOnNode } from './helpers.js';
 import { PRESENCE_GRACE_MS } from '../../server/presence/presence.service.js';
 
 const tools = haveTools();
@@ -150,18 +150,9 @@ describe.skipIf(!tools.ok)('cluster: 3 nodes + Redis + nginx', () => {
       if (f.roomId === room && f.userId === cy.userId) seen.push(f.status);
     };
     as.on('presence:changed' as never, onPresence as never);
-    const onNode = async (id: string): Promise<ClientSocket> => {
-      const url = t.nodes.find((n) => n.id === id)!.url;
-      const s = ioc(url, { transports: ['websocket'], extraHeaders: { cookie: cy.cookie }, reconnection: false }) as unknown as ClientSocket;
-      await new Promise<void>((res, rej) => {
-        s.once('connect', () => res());
-        s.once('connect_error', rej);
-      });
-      return s;
-    };
     const [first, second] = t.nodes.map((n) => n.id).filter((id) => id !== adaNode);
-    const s1 = await onNode(first!);
-    const s2 = await onNode(second!);
+    const s1 = await socketOnNode(t, cy, first!);
+    const s2 = await socketOnNode(t, cy, second!);
     try {
       await ok(command(s1, 'room:enter', { roomId: room }));
       await expect.poll(() => seen.at(-1), { timeout: 15_000 }).toBe('online');
@@ -341,12 +332,8 @@ describe.skipIf(!tools.ok)('cluster: 3 nodes + Redis + nginx', () => {
     const room = (await roomWith(ada, [bob])).id;
     const sockets: ClientSocket[] = [];
     const direct = async (c: Client, nodeId: string) => {
-      const s = ioc(t.nodes.find((n) => n.id === nodeId)!.url, { transports: ['websocket'], extraHeaders: { cookie: c.cookie }, reconnection: false }) as unknown as ClientSocket;
+      const s = await socketOnNode(t, c, nodeId);
       sockets.push(s);
-      await new Promise<void>((r, j) => {
-        s.once('connect', () => r());
-        s.once('connect_error', j);
-      });
       await ok(command(s, 'room:enter', { roomId: room }));
       return s;
     };
@@ -406,12 +393,8 @@ describe.skipIf(!tools.ok)('cluster: 3 nodes + Redis + nginx', () => {
     await db.connect();
     const sockets: ClientSocket[] = [];
     const direct = async (c: Client, nodeId: string) => {
-      const s = ioc(t.nodes.find((n) => n.id === nodeId)!.url, { transports: ['websocket'], extraHeaders: { cookie: c.cookie }, reconnection: false }) as unknown as ClientSocket;
+      const s = await socketOnNode(t, c, nodeId);
       sockets.push(s);
-      await new Promise<void>((r, j) => {
-        s.once('connect', () => r());
-        s.once('connect_error', j);
-      });
       await ok(command(s, 'room:enter', { roomId: room }));
       return s;
     };

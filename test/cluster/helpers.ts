@@ -1,5 +1,7 @@
 /** Shared by the cluster suites: which node a client landed on, and commands with their acks. */
 import { spawnSync } from 'node:child_process';
+import { io as ioc } from 'socket.io-client';
+import type { Topology } from '../../deploy/topology.js';
 import type { Ack } from '../../protocol/ack.js';
 import type { Client, ClientSocket } from '../../server/test/harness.js';
 
@@ -46,3 +48,18 @@ export function redisGet(redisUrl: string, key: string): string {
 
 /** The node holding a room's lease now ('' when nobody does). */
 export const leaseOwner = (redisUrl: string, roomId: number): string => redisGet(redisUrl, `cr:lease:room:${roomId}`).split('|')[0] ?? '';
+
+/** A socket of `c` straight to one node (not through nginx), connected, without reconnection. */
+export async function socketOnNode(t: Topology, c: Client, nodeId: string): Promise<ClientSocket> {
+  const s = ioc(t.nodes.find((n) => n.id === nodeId)!.url, { transports: ['websocket'], extraHeaders: { cookie: c.cookie }, reconnection: false }) as unknown as ClientSocket;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', () => resolve());
+      s.once('connect_error', reject);
+    });
+  } catch (err) {
+    s.close();
+    throw err;
+  }
+  return s;
+}

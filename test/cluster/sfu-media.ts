@@ -12,7 +12,10 @@ import type { ClientSocket } from '../../server/test/harness.js';
 import { haveJanus, haveTools } from '../../deploy/topology.js';
 import { chromiumExecutable } from '../../e2e/chromium.js';
 import { loadJanode } from '../../server/sfu/janode-loader.js';
+import { until, webrtcPage } from '../../server/test/webrtc-page.js';
 import { command as send, ok } from './helpers.js';
+
+export { until };
 
 /** Whether an SFU cluster suite must skip (the reason is printed), and the Chromium to use. */
 export function sfuSuiteSkip(suite: string): { skip: boolean; browserPath: string | undefined } {
@@ -41,22 +44,6 @@ export const fail = async (p: Promise<Ack<unknown>>): Promise<{ code: string; me
   return a.error;
 };
 
-/** Polls `fn` until it returns something truthy (errors count as "not yet"). */
-export async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`${what}: not after ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /** Janus's own view of a VideoRoom, asked directly through the test's session. */
 export async function janusRoom(session: JanodeSession, roomId: number): Promise<{ exists: boolean; feeds: { feed: number; display: string }[] }> {
   const { plugins } = await loadJanode();
@@ -71,9 +58,8 @@ export async function janusRoom(session: JanodeSession, roomId: number): Promise
   }
 }
 
+/** This suite's page functions, besides server/test/webrtc-page.ts's: publish the fake camera as 'pub', RTP bytes received. */
 const PAGE_LIB = `
-window.pcs = {};
-window.gathered = (pc) => new Promise((r) => { if (pc.iceGatheringState === 'complete') return r(); pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r()); });
 window.offerToPublish = async () => {
   const pc = new RTCPeerConnection();
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 180 } });
@@ -84,16 +70,6 @@ window.offerToPublish = async () => {
   window.pcs.pub = pc;
   return pc.localDescription.sdp;
 };
-window.answered = async (name, sdp) => { await window.pcs[name].setRemoteDescription({ type: 'answer', sdp }); };
-window.answerTo = async (name, sdp) => {
-  const pc = new RTCPeerConnection();
-  window.pcs[name] = pc;
-  await pc.setRemoteDescription({ type: 'offer', sdp });
-  await pc.setLocalDescription(await pc.createAnswer());
-  await window.gathered(pc);
-  return pc.localDescription.sdp;
-};
-window.state = (name) => window.pcs[name] ? window.pcs[name].connectionState : 'none';
 window.inboundBytes = async (name, kind) => {
   let n = 0;
   (await window.pcs[name].getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && (!kind || s.kind === kind)) n += s.bytesReceived || 0; });
@@ -101,14 +77,7 @@ window.inboundBytes = async (name, kind) => {
 };
 `;
 
-export async function mediaPage(browser: Browser, url: string): Promise<Page> {
-  const ctx = await browser.newContext({ permissions: ['camera', 'microphone'] });
-  const page = await ctx.newPage();
-  // Any page on 127.0.0.1 is a secure context (getUserMedia).
-  await page.goto(`${url}/api/health`);
-  await page.evaluate(PAGE_LIB);
-  return page;
-}
+export const mediaPage = (browser: Browser, url: string): Promise<Page> => webrtcPage(browser, url, PAGE_LIB);
 
 /** Publishes the page's fake camera through `socket`'s node; resolves when the PeerConnection to Janus is up. */
 export async function publishReal(page: Page, socket: ClientSocket, roomId: number): Promise<number> {
