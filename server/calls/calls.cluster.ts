@@ -7,11 +7,14 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { NodeGoneError } from '../cluster/cluster.js';
+import type { CallState } from '../../protocol/calls.js';
 import type { CallSnapshot, CallsService } from './calls.service.js';
 
 const KEY = 'cr:call:';
 /** Bus request: which of these socket ids does a node hold? */
 const SOCKETS_KIND = 'calls:sockets';
+/** Bus request to a room's owner: the call's state (HTTP readers on other nodes). */
+const STATE_KIND = 'calls:state';
 
 export function shareCallsOverCluster(app: FastifyInstance, calls: CallsService): void {
   const { cluster } = app;
@@ -19,6 +22,10 @@ export function shareCallsOverCluster(app: FastifyInstance, calls: CallsService)
   if (!cluster.enabled || !values) return;
   const held = (ids: string[]) => ids.filter((id) => app.io.of('/').sockets.has(id));
   cluster.handle(SOCKETS_KIND, (p) => held(p as string[]));
+  cluster.handle(STATE_KIND, (p) => {
+    if (typeof p !== 'number' || !Number.isInteger(p) || p <= 0) throw new Error('calls:state: a room id');
+    return calls.state(p);
+  });
   calls.attachShare({
     async save(roomId, snap) {
       // A node that lost the room (paused past its lease) must not overwrite the new owner's roster.
@@ -29,6 +36,11 @@ export function shareCallsOverCluster(app: FastifyInstance, calls: CallsService)
     async load(roomId) {
       const raw = await values.get(KEY + roomId);
       return raw ? (JSON.parse(raw) as CallSnapshot) : null;
+    },
+    async ownerState(roomId) {
+      const owner = await cluster.ownerOf(roomId);
+      if (owner === cluster.nodeId) return null;
+      return (await cluster.request(owner, STATE_KIND, roomId, 5000)) as CallState;
     },
     async liveSockets(ids) {
       const live = new Set(held(ids));

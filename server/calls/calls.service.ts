@@ -58,6 +58,8 @@ export interface CallsShare {
   load(roomId: number): Promise<CallSnapshot | null>;
   /** Which of these socket ids are connected now, on any node. */
   liveSockets(ids: string[]): Promise<Set<string>>;
+  /** The call's state as the room's owner node has it; null when this node is the owner. */
+  ownerState(roomId: number): Promise<CallState | null>;
 }
 
 export type PeerAuthVerdict = { ok: true; roomId: number; userId: number } | { ok: false; status: 400 | 401 | 403; reason: string };
@@ -292,6 +294,16 @@ export class CallsService {
   async state(roomId: number): Promise<CallState> {
     const { seq } = await this.rooms.getRow(roomId);
     return { participants: this.participants(roomId), capacity: this.capacity(), ...this.modeInfo(roomId), seq };
+  }
+
+  /**
+   * {@link state} for callers that are not socket commands (HTTP): with several nodes the roster
+   * and the mode live on the room's owner, so it is asked there (socket commands are forwarded to
+   * it by the socket hub). Falls back to this node's view when the owner does not answer.
+   */
+  async stateFromOwner(roomId: number): Promise<CallState> {
+    const remote = this.share ? await this.share.ownerState(roomId).catch(() => null) : null;
+    return remote ?? this.state(roomId);
   }
 
   /** Joins (or resumes, or refreshes the token of) the caller; CONFLICT when the call is full. */

@@ -15,7 +15,8 @@ export async function sfuRoutes(fastify: FastifyInstance): Promise<void> {
     async (req) => {
       const { user } = requireSession(req);
       await app.rooms.requireMember(req.params.id, user.id);
-      const st = await app.calls.state(req.params.id);
+      // With several nodes the call lives on the room's owner: asked there (ADR 0038).
+      const st = await app.calls.stateFromOwner(req.params.id);
       return { mode: st.mode, sfu: st.sfu, preference: st.preference, meshLimit: st.meshLimit, epoch: st.epoch, capacity: st.capacity, realtimeLive: await realtimeLive(app.sfu, app.liveRelay, req.params.id, app.whip) };
     },
   );

@@ -155,6 +155,9 @@ describe.skipIf(skip)('cluster: a large call survives kill -9 of the room’s ow
     await ok(command(as, 'call:mode', { roomId: modeRoom, preference: 'large' }));
     expect(leaseOwner(t.redisUrl, modeRoom)).toBe(nodes.ada);
     expect((await ok<CallStateAck>(command(bs, 'call:state', { roomId: modeRoom }))).preference).toBe('large');
+    // HTTP on Bob's node (not the owner) answers what the owner has, not its own empty view.
+    expect(await nodeOf(bob)).toBe(nodes.bob);
+    expect((await bob.get(`/api/rooms/${modeRoom}/call/mode`)).body).toMatchObject({ preference: 'large' });
     t.kill(nodes.ada!);
     // Bob's node is the only one left: it takes the room over for his next command.
     const st = await ok<CallStateAck>(command(bs, 'call:state', { roomId: modeRoom }));
