@@ -4,7 +4,8 @@
  *
  * - Append-only tables (messages, users, blackjack hands, focus spans) are read past a high-water
  *   mark (their ids) and their counts are added to the days they fall on. Each row is read once,
- *   ever: 10 million messages cost one scan on the first run and nothing after.
+ *   ever: 10 million messages cost one scan on the first run and nothing after. A mark never
+ *   passes a row still being inserted (`settledTops`; on PostgreSQL ids are not visible in order).
  * - Figures whose rows change or that are windows (finished chess games, streams, samples of
  *   sockets and viewers, DAU/WAU/MAU from `user_activity_days`) are recomputed for the days from
  *   the day before the previous run to today; older days are final.
@@ -18,7 +19,7 @@
 import { and, between, count, countDistinct, eq, gt, gte, lte, max, min, sql, sum, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { first, one } from '../../db/query.js';
-import { transaction } from '../../db/tx.js';
+import { isSqlite, transaction } from '../../db/tx.js';
 import {
   analyticsDaily,
   analyticsRoomDaily,
@@ -64,6 +65,21 @@ const ADDED = {
 
 type DayCount = { day: string; n: number };
 
+/**
+ * How long a run on PostgreSQL waits for the inserts in flight into the append-only tables
+ * ({@link RollupJob.settledTops}); past it the high-water marks stay where they are for this run.
+ * New inserts queue behind the wait, so it is short.
+ */
+export const SETTLE_LOCK_MS = 250;
+
+/** The highest id of each append-only table below which every row is committed or rolled back. */
+interface Tops {
+  messages: number;
+  users: number;
+  blackjackHands: number;
+  focusSpans: number;
+}
+
 /** An append-only table read past its high-water mark (ids), with its time column. */
 interface Source {
   key: string;
@@ -95,6 +111,39 @@ export class RollupJob {
       .onConflictDoUpdate({ target: analyticsState.key, set: { value: String(value) } });
   }
 
+  private async readTops(db: Db): Promise<Tops> {
+    const top = async (id: AnyColumn, table: typeof messages | typeof users | typeof blackjackHands | typeof focusSpans) => Number((await first(db.select({ m: max(id) }).from(table)))?.m ?? 0);
+    return { messages: await top(messages.id, messages), users: await top(users.id, users), blackjackHands: await top(blackjackHands.id, blackjackHands), focusSpans: await top(focusSpans.id, focusSpans) };
+  }
+
+  /**
+   * The ids up to which the append-only tables can be read for good (the high-water marks move
+   * there and never look back).
+   * - SQLite: `max(id)`, read in the run's own transaction: one writer, so a lower id is never
+   *   committed after a higher one was read.
+   * - PostgreSQL: ids come from sequences when a row is inserted, not when it commits, so a row
+   *   with a lower id can become visible after a higher one was read, and would never be counted.
+   *   A short transaction takes a SHARE lock on the four tables, which waits for every insert in
+   *   flight (each holds ROW EXCLUSIVE until its commit; the sequence value is taken after that
+   *   lock), reads the maxima and lets go at once. Not granted within {@link SETTLE_LOCK_MS} (a
+   *   stalled writer): `null`, the marks stay for this run.
+   */
+  async settledTops(): Promise<Tops | null> {
+    try {
+      return await transaction(this.db, async (tx) => {
+        const pg = tx as unknown as { execute(q: SQL): Promise<unknown> };
+        await pg.execute(sql.raw(`SET LOCAL lock_timeout = ${SETTLE_LOCK_MS}`));
+        await pg.execute(sql`LOCK TABLE ${messages}, ${users}, ${blackjackHands}, ${focusSpans} IN SHARE MODE`);
+        return this.readTops(tx);
+      });
+    } catch (err) {
+      // 55P03 lock_not_available (drizzle may wrap the driver's error in `cause`).
+      const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+      if (code === '55P03') return null;
+      throw err;
+    }
+  }
+
   /** The first day anything happened (first run only). */
   private async earliest(db: Db): Promise<number | null> {
     const [u] = await db.select({ t: min(users.createdAt) }).from(users);
@@ -115,6 +164,8 @@ export class RollupJob {
     const { tz } = this;
     // Read before the transaction: it may touch the file system (WAL size) or the catalogue.
     const bytes = await this.storage();
+    const sqlite = isSqlite(this.db);
+    const settled = sqlite ? null : await this.settledTops();
     return transaction(this.db, async (db) => {
       // One run at a time across connections and nodes: this upsert holds the row's lock until the
       // commit on PostgreSQL (a second run waits here, then reads what the first one committed);
@@ -146,36 +197,9 @@ export class RollupJob {
 
       for (let d = from; d <= today; d = addDays(d, 1)) await db.insert(analyticsDaily).values({ day: d, computedAt: now }).onConflictDoNothing();
 
-      // ---- append-only tables past their high-water marks ----
-      track(
-        await this.addCounts(db, { key: 'messages', table: messages, id: messages.id, time: messages.createdAt }, state, now, batch, async (range, day) => {
-          const rows = await db
-            .select({ room: messages.roomId, day, n: count() })
-            .from(messages)
-            .where(range)
-            .groupBy(messages.roomId, day);
-          for (const r of rows) {
-            await db
-              .insert(analyticsRoomDaily)
-              .values({ day: r.day, roomId: r.room, messages: r.n })
-              .onConflictDoUpdate({ target: [analyticsRoomDaily.day, analyticsRoomDaily.roomId], set: { messages: sql`${analyticsRoomDaily.messages} + excluded.messages` } });
-            await this.addTo(db, 'messages', [{ day: r.day, n: r.n }], now);
-          }
-        }),
-      );
-      track(
-        await this.addCounts(db, { key: 'users', table: users, id: users.id, time: users.createdAt }, state, now, batch, async (range, day) => {
-          await this.addTo(db, 'signups', await db.select({ day, n: count() }).from(users).where(range).groupBy(day), now);
-        }),
-      );
-      track(
-        await this.addCounts(db, { key: 'blackjack_hands', table: blackjackHands, id: blackjackHands.id, time: blackjackHands.createdAt }, state, now, batch, async (range, day) => {
-          // A round's hands are written together when it settles: distinct (room, round) per batch is a round.
-          const round = sql`cast(${blackjackHands.roomId} as text) || ':' || cast(${blackjackHands.roundId} as text)`;
-          await this.addTo(db, 'blackjackRounds', await db.select({ day, n: countDistinct(round) }).from(blackjackHands).where(range).groupBy(day), now);
-        }),
-      );
-      track(await this.addFocus(db, state, now, batch));
+      // ---- append-only tables past their high-water marks, up to the settled ids ----
+      const tops = sqlite ? await this.readTops(db) : settled;
+      if (tops) await this.addAppended(db, tops, state, now, batch, track);
 
       // ---- recomputed for the days that can still change ----
       await db.update(analyticsDaily).set({ chessGames: 0, streams: 0, watchMinutes: 0, peakSockets: 0, computedAt: now }).where(gte(analyticsDaily.day, from));
@@ -207,17 +231,50 @@ export class RollupJob {
     });
   }
 
+  /** The append-only tables read past their high-water marks, each up to its settled id. */
+  private async addAppended(db: Db, tops: Tops, state: Map<string, string>, now: number, batch: number, track: (r: { n: number; more: boolean }) => void): Promise<void> {
+    track(
+      await this.addCounts(db, { key: 'messages', table: messages, id: messages.id, time: messages.createdAt }, tops.messages, state, now, batch, async (range, day) => {
+        const rows = await db
+          .select({ room: messages.roomId, day, n: count() })
+          .from(messages)
+          .where(range)
+          .groupBy(messages.roomId, day);
+        for (const r of rows) {
+          await db
+            .insert(analyticsRoomDaily)
+            .values({ day: r.day, roomId: r.room, messages: r.n })
+            .onConflictDoUpdate({ target: [analyticsRoomDaily.day, analyticsRoomDaily.roomId], set: { messages: sql`${analyticsRoomDaily.messages} + excluded.messages` } });
+          await this.addTo(db, 'messages', [{ day: r.day, n: r.n }], now);
+        }
+      }),
+    );
+    track(
+      await this.addCounts(db, { key: 'users', table: users, id: users.id, time: users.createdAt }, tops.users, state, now, batch, async (range, day) => {
+        await this.addTo(db, 'signups', await db.select({ day, n: count() }).from(users).where(range).groupBy(day), now);
+      }),
+    );
+    track(
+      await this.addCounts(db, { key: 'blackjack_hands', table: blackjackHands, id: blackjackHands.id, time: blackjackHands.createdAt }, tops.blackjackHands, state, now, batch, async (range, day) => {
+        // A round's hands are written together when it settles: distinct (room, round) per batch is a round.
+        const round = sql`cast(${blackjackHands.roomId} as text) || ':' || cast(${blackjackHands.roundId} as text)`;
+        await this.addTo(db, 'blackjackRounds', await db.select({ day, n: countDistinct(round) }).from(blackjackHands).where(range).groupBy(day), now);
+      }),
+    );
+    track(await this.addFocus(db, tops.focusSpans, state, now, batch));
+  }
+
   /** Reads `src` past its high-water mark; `apply` gets the id range and the local-day expression over its time column. */
   private async addCounts(
     db: Db,
     src: Source,
+    top: number,
     state: Map<string, string>,
     now: number,
     batch: number,
     apply: (range: SQL, day: SQL<string>) => Promise<void>,
   ): Promise<{ n: number; more: boolean }> {
     const w = Number(state.get(`${src.key}.id`) ?? 0);
-    const top = Number((await first(db.select({ m: max(src.id) }).from(src.table)))?.m ?? 0);
     if (top <= w) return { n: 0, more: false };
     const hi = Math.min(top, w + batch);
     const range = and(gt(src.id, w), lte(src.id, hi))!;
@@ -242,9 +299,8 @@ export class RollupJob {
   }
 
   /** Focus spans are written when they end; one may cross midnight, so it is split by local day. */
-  private async addFocus(db: Db, state: Map<string, string>, now: number, batch: number): Promise<{ n: number; more: boolean }> {
+  private async addFocus(db: Db, top: number, state: Map<string, string>, now: number, batch: number): Promise<{ n: number; more: boolean }> {
     const w = Number(state.get('focus_spans.id') ?? 0);
-    const top = Number((await first(db.select({ m: max(focusSpans.id) }).from(focusSpans)))?.m ?? 0);
     if (top <= w) return { n: 0, more: false };
     const hi = Math.min(top, w + batch);
     const range = and(gt(focusSpans.id, w), lte(focusSpans.id, hi));
