@@ -1,8 +1,13 @@
 /** The instance time zone (TIME_ZONE): the default needs no ICU lookup, anything else must be a real zone. */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 
-const load = (env: Record<string, string>) => loadConfig({ SESSION_SECRET: 'x'.repeat(40), ...env }, { dataDir: '/tmp/commonroom-config-test' });
+const dataDir = mkdtempSync(join(tmpdir(), 'commonroom-config-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const load = (env: Record<string, string>) => loadConfig({ SESSION_SECRET: 'x'.repeat(40), ...env }, { dataDir });
 
 describe('TIME_ZONE', () => {
   it('defaults to UTC and takes IANA zones', () => {
