@@ -40,6 +40,8 @@ export const ErrorCodes = [
   'SPOTIFY_UNAVAILABLE',
   /** The server's disk is below its free-space floor (FILES_MIN_FREE_MB): an upload waits until space is freed. */
   'STORAGE_FULL',
+  /** Something this needs on the server (the media server, FFmpeg, live streaming) is down or not installed: try again later (HTTP 503). */
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

@@ -106,7 +106,7 @@ export class WhipIngest {
    * the forwards are set up. Returns the answer and the resource id of the session URL.
    */
   async publish(roomId: number, key: string, offer: string): Promise<{ resourceId: string; answer: string }> {
-    if (this.sfu.status() !== 'up') throw new AppError('CONFLICT', 'The media server is not available: publish over RTMP instead.', undefined, 503);
+    if (this.sfu.status() !== 'up') throw new AppError('UNAVAILABLE', 'The media server is not available: publish over RTMP instead.');
     const { sessionId, streamId } = await this.stream.reserveWhip(roomId, key);
     const resourceId = sessionId.slice('whip-'.length);
     const w: WhipSession = {
@@ -264,7 +264,7 @@ function mapError(err: unknown): Error {
   if (err instanceof AppError) return err;
   const code = /^(\d{3}) /.exec(String((err as Error)?.message ?? ''))?.[1];
   if (code && Number(code) >= 429 && Number(code) <= 437) return new AppError('VALIDATION', `The media server rejected the offer (${code}).`);
-  return new AppError('CONFLICT', 'The media server could not take the stream; try again.', undefined, 503);
+  return new AppError('UNAVAILABLE', 'The media server could not take the stream; try again.');
 }
 
 /** A resource id as issued (32 hex characters): anything else is a 404 before any lookup. */

@@ -382,7 +382,7 @@ export class StreamService {
     // WHIP needs FFmpeg (HLS) and streaming switched on, not the RTMP listener.
     await this.ready();
     const binary = await this.binaryP;
-    if (this.stopping || !this.config.streamingEnabled || !binary) throw new AppError('CONFLICT', `Live streaming is not available: ${this.problem ?? 'shutting down'}.`, undefined, 503);
+    if (this.stopping || !this.config.streamingEnabled || !binary) throw new AppError('UNAVAILABLE', `Live streaming is not available: ${this.problem ?? 'shutting down'}.`);
     if (!(await first(this.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).limit(1)))) throw new AppError('NOT_FOUND', 'No such room.');
     const keyRoom = await this.roomOfKey(key);
     if (keyRoom !== roomId) throw new AppError('UNAUTHENTICATED', "Send this room's stream key as the Bearer token.");

@@ -47,6 +47,7 @@ const FRIENDLY: Record<AnyErrorCode, string> = {
   STORAGE_FULL: 'The server is out of disk space. Your upload is kept: resume it once space is freed.',
   EDIT_WINDOW_PASSED: 'Messages can only be edited for 15 minutes.',
   CONFLICT: 'That cannot be done right now.',
+  UNAVAILABLE: 'That part of the server is not available right now. Please try again later.',
   BLOCKED: 'You cannot message this person.',
   NO_SHARED_ROOM: 'You can only message people you share a room with.',
   GROUP_FULL: `A group conversation holds at most 10 people.`,
@@ -69,7 +70,7 @@ const FRIENDLY: Record<AnyErrorCode, string> = {
 };
 
 /** Codes whose server message is more specific than anything generic we could say. */
-const SERVER_SAYS_BEST = new Set<AnyErrorCode>(['CONFLICT', 'FORBIDDEN', 'VALIDATION', 'BLOCKED', 'BAD_QUERY']);
+const SERVER_SAYS_BEST = new Set<AnyErrorCode>(['CONFLICT', 'UNAVAILABLE', 'FORBIDDEN', 'VALIDATION', 'BLOCKED', 'BAD_QUERY']);
 
 /** Codes where "try again in …" helps. */
 const WAITABLE = new Set<AnyErrorCode>(['RATE_LIMITED', 'SLOW_MODE', 'MUTED', 'BANNED', 'SPOTIFY_RATE_LIMITED']);
