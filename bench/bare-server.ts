@@ -2,16 +2,18 @@
  * The baseline: a bare Socket.IO server doing the least a chat broadcast can do. Clients join a
  * room and send; the server broadcasts to the room (sender included, like ours) and acks. No auth,
  * no validation, no persistence, default Socket.IO options. It speaks the bench's contract slice
- * (lib/contract.ts) so the same load driver runs against both servers.
+ * (lib/contract.ts) so the same load driver runs against both servers. `BENCH_PARSER=msgpack`: the
+ * MessagePack parser instead of JSON (`bench --only wire`).
  */
 import { announceReady, serveStats } from './lib/child-side.js';
 import type { BenchClientEvents, BenchServerEvents } from './lib/contract.js';
 
 const importStart = performance.now();
-const [{ createServer }, { Server }] = await Promise.all([import('node:http'), import('socket.io')]);
+const msgpack = process.env.BENCH_PARSER === 'msgpack';
+const [{ createServer }, { Server }, parser] = await Promise.all([import('node:http'), import('socket.io'), msgpack ? import('socket.io-msgpack-parser') : null]);
 const buildStart = performance.now();
 const http = createServer();
-const io = new Server<BenchClientEvents, BenchServerEvents>(http, { serveClient: false });
+const io = new Server<BenchClientEvents, BenchServerEvents>(http, { serveClient: false, ...(parser ? { parser: parser.default } : {}) });
 
 // Per-room sequence numbers and message ids, so the broadcast carries what ours carries.
 const seqs = new Map<number, number>();

@@ -12,6 +12,7 @@ import { sleep } from './lib/pool.js';
 import type { BenchReport } from './lib/report.js';
 import { mb, type Cell, type Table } from './lib/stats.js';
 import type { StatsReply } from './lib/contract.js';
+import type { Message } from '../protocol/chat.js';
 
 export interface ChatOptions {
   clients: number;
@@ -23,7 +24,7 @@ export interface ChatOptions {
   profileDir?: string;
 }
 
-type Target = 'ours' | 'bare';
+type Target = 'ours' | 'bare' | 'bare-msgpack';
 
 interface Memory {
   before: StatsReply;
@@ -71,7 +72,7 @@ async function runTarget(target: Target, opts: ChatOptions): Promise<TargetResul
     log(`${target}: pid ${server.pid} on ${server.url}, ready in ${server.spawnToReadyMs.toFixed(0)} ms`);
 
     const before = await server.stats({ gc: true });
-    sockets = await connectAll(server.url, cookies);
+    sockets = await connectAll(server.url, cookies, target === 'bare-msgpack' ? 'msgpack' : 'json');
     await sleep(1000); // let handshake buffers and timers settle before measuring
     const after = await server.stats({ gc: true });
     log(`${target}: ${sockets.length} idle sockets, RSS ${mb(before.rss).toFixed(1)} -> ${mb(after.rss).toFixed(1)} MB`);
@@ -99,7 +100,7 @@ async function runTarget(target: Target, opts: ChatOptions): Promise<TargetResul
  * Bare: anonymous clients, room ids by index.
  */
 async function prepare(target: Target, dataDir: string, opts: ChatOptions): Promise<{ cookies: (string | undefined)[]; roomIds: number[] }> {
-  if (target === 'bare') {
+  if (target !== 'ours') {
     const roomIds = Array.from({ length: opts.clients }, (_, i) => Math.floor(i / opts.roomSize) + 1);
     return { cookies: roomIds.map(() => undefined), roomIds };
   }
@@ -112,6 +113,7 @@ async function prepare(target: Target, dataDir: string, opts: ChatOptions): Prom
 
 function startTarget(target: Target, dataDir: string, opts: Pick<ChatOptions, 'profileDir'>): Promise<ServerChild> {
   if (target === 'bare') return spawnServer('bare', 'bench/bare-server.ts', {});
+  if (target === 'bare-msgpack') return spawnServer('bare-msgpack', 'bench/bare-server.ts', { BENCH_PARSER: 'msgpack' });
   const env = {
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
@@ -167,7 +169,7 @@ function latencyTable(opts: ChatOptions, results: TargetResult[]): Table {
   if (ours && bare) {
     const r = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
     const [o, b] = [ours.load, bare.load];
-    rows.push(['ours/bare', '', '', r(o.delivery.p50, b.delivery.p50), r(o.delivery.p95, b.delivery.p95), r(o.delivery.p99, b.delivery.p99), r(o.delivery.max, b.delivery.max), r(o.ack.p50, b.ack.p50), r(o.ack.p99, b.ack.p99), '', '', '']);
+    rows.push([`${ours.target}/${bare.target}`, '', '', r(o.delivery.p50, b.delivery.p50), r(o.delivery.p95, b.delivery.p95), r(o.delivery.p99, b.delivery.p99), r(o.delivery.max, b.delivery.max), r(o.ack.p50, b.ack.p50), r(o.ack.p99, b.ack.p99), '', '', '']);
   }
   return {
     title: `Chat delivery: ${opts.clients} clients, rooms of ${opts.roomSize}, target ${opts.rate} msg/s, ${opts.durationSec} s measured after ${opts.warmupSec} s warm-up (websocket transport; latencies in ms)`,
@@ -210,4 +212,64 @@ function notes(opts: ChatOptions, results: TargetResult[]): string[] {
     );
   }
   return out;
+}
+
+/**
+ * `--only wire` (issue 18, "consider the wire"): the bare Socket.IO server with its default JSON
+ * parser and with `socket.io-msgpack-parser`, same load, alternated twice (json, msgpack, json,
+ * msgpack) so drift on a shared machine shows; plus the size of one chat broadcast frame in each
+ * encoding, for the bench's small message and for a message shaped like ours.
+ */
+export async function wireBench(opts: ChatOptions): Promise<BenchReport> {
+  const results: TargetResult[] = [];
+  for (let round = 0; round < 2; round++) for (const t of ['bare', 'bare-msgpack'] as const) results.push(await runTarget(t, opts));
+  const [j1, m1, j2, m2] = results as [TargetResult, TargetResult, TargetResult, TargetResult];
+  const r = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+  const sizes = await frameSizes();
+  return {
+    name: 'wire',
+    tables: [
+      {
+        title: `Wire format on bare Socket.IO: ${opts.clients} clients, rooms of ${opts.roomSize}, ${opts.rate} msg/s, ${opts.durationSec} s after ${opts.warmupSec} s warm-up (latencies in ms; rounds alternated)`,
+        columns: ['parser', 'round', 'p50', 'p99', 'max', 'ack p99', 'lost', 'srv CPU%', 'cli CPU%', 'KB/socket heap'],
+        rows: [
+          ...results.map((x, i): Cell[] => [x.target === 'bare' ? 'json' : 'msgpack', Math.floor(i / 2) + 1, x.load.delivery.p50, x.load.delivery.p99, x.load.delivery.max, x.load.ack.p99, x.load.lost, x.serverCpuPct, x.load.clientCpuPct, (x.memory.after.heapUsed - x.memory.before.heapUsed) / 1024 / x.memory.sockets]),
+          ['msgpack/json', 'mean', r(m1.load.delivery.p50 + m2.load.delivery.p50, j1.load.delivery.p50 + j2.load.delivery.p50), r(m1.load.delivery.p99 + m2.load.delivery.p99, j1.load.delivery.p99 + j2.load.delivery.p99), '', '', '', r(m1.serverCpuPct + m2.serverCpuPct, j1.serverCpuPct + j2.serverCpuPct), r(m1.load.clientCpuPct + m2.load.clientCpuPct, j1.load.clientCpuPct + j2.load.clientCpuPct), ''],
+        ],
+      },
+      {
+        title: 'One chat broadcast frame (bytes on the WebSocket, per recipient)',
+        columns: ['payload', 'json', 'msgpack', 'msgpack/json'],
+        rows: sizes.map(({ what, json, msgpack }): Cell[] => [what, json, msgpack, r(msgpack, json)]),
+      },
+    ],
+    notes: notes(opts, results),
+  };
+}
+
+/** Encoded size of one `chat:message` event packet with each parser. */
+async function frameSizes(): Promise<{ what: string; json: number; msgpack: number }[]> {
+  const [{ Encoder: JsonEncoder, PacketType }, msgpack] = await Promise.all([import('socket.io-parser'), import('socket.io-msgpack-parser')]);
+  const bytes = (frames: (string | Uint8Array)[]) => frames.reduce((n, f) => n + (typeof f === 'string' ? Buffer.byteLength(f) : f.byteLength), 0);
+  const size = (data: unknown[]) => {
+    const packet = { type: PacketType.EVENT, nsp: '/', data };
+    return { json: bytes(new JsonEncoder().encode(packet) as (string | Uint8Array)[]), msgpack: bytes(new msgpack.default.Encoder().encode(packet as never) as unknown as (string | Uint8Array)[]) };
+  };
+  const text = 'x'.repeat(40); // the bench's message length
+  const ours: Message = {
+    id: 123456,
+    roomId: 42,
+    author: { id: 1017, username: 'student_1017', displayName: 'Student 1017', avatarColor: '#6d5dfc', statusLine: '' },
+    text,
+    replyTo: null,
+    reactions: [],
+    mentions: [],
+    createdAt: 1_765_000_000_000,
+    editedAt: null,
+    deleted: false,
+  };
+  return [
+    { what: 'the bench message (bare server)', ...size(['chat:message', { roomId: 42, seq: 1234, message: { id: 123456, roomId: 42, text, createdAt: 1_765_000_000_000 } }]) },
+    { what: "a message shaped like ours (protocol's Message, 40 characters)", ...size(['chat:message', { roomId: 42, seq: 1234, message: ours }]) },
+  ];
 }

@@ -11,6 +11,7 @@
  *  [--file-mb 64] [--files 100000] [--queries 100]  (files)
  *  [--files 100000] [--queries 100]  (files-search: file name search on SQLite, then PostgreSQL without and with pg_trgm)
  *  [--messages 5000] [--runs 6]  (chat-statements: a chat message's three statements, query builder per call vs db/hot.ts)
+ *  wire: the chat options; bare Socket.IO with the JSON parser vs socket.io-msgpack-parser, and frame sizes
  *
  * Runs each benchmark in turn (servers as child processes on 127.0.0.1), then prints a summary.
  * Figures are printed, never asserted. Progress goes to stderr, the summary to stdout.
@@ -22,7 +23,7 @@ import { auditBench, type AuditOptions } from './audit.js';
 import { adminUsersBench, type AdminUsersOptions } from './admin-users.js';
 import { analyticsBench, type AnalyticsOptions } from './analytics.js';
 import { blackjackBench, type BlackjackOptions } from './blackjack.js';
-import { chatBench, type ChatOptions } from './chat.js';
+import { chatBench, wireBench, type ChatOptions } from './chat.js';
 import { chessBench, type ChessOptions } from './chess.js';
 import { documentsBench, type DocumentsOptions } from './documents.js';
 import type { BenchReport } from './lib/report.js';
@@ -38,7 +39,7 @@ import { sweepBench, type SweepOptions } from './sweep.js';
 import { chatStatementsBench, type ChatStatementsOptions } from './chat-statements.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu', 'files', 'files-search', 'documents', 'sweep', 'chat-statements'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu', 'files', 'files-search', 'documents', 'sweep', 'chat-statements', 'wire'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -228,6 +229,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return startupBench({ runs: opts.startupRuns });
     case 'chat':
       return chatBench(opts.chat);
+    case 'wire':
+      return wireBench(opts.chat);
     case 'blackjack':
       return blackjackBench(opts.blackjack);
     case 'study':

@@ -3,6 +3,7 @@
  * steady-state message path, not the HTTP long-polling upgrade dance browsers start with.
  */
 import { io, type Socket } from 'socket.io-client';
+import msgpackParser from 'socket.io-msgpack-parser';
 import type { BenchClientEvents, BenchServerEvents } from './contract.js';
 import { mapLimit } from './pool.js';
 
@@ -13,10 +14,14 @@ const ACK_TIMEOUT_MS = 10_000;
 /** Connections and room entries in flight at once: keeps the handshake burst from being the thing measured. */
 const CONNECT_CONCURRENCY = 50;
 
-export function connectClient(url: string, cookie?: string): Promise<BenchSocket> {
+/** The wire format: Socket.IO's default (JSON text frames) or MessagePack (`socket.io-msgpack-parser`; only the bare server speaks it, `bench --only wire`). */
+export type WireParser = 'json' | 'msgpack';
+
+export function connectClient(url: string, cookie?: string, parser: WireParser = 'json'): Promise<BenchSocket> {
   return new Promise((resolve, reject) => {
     const socket: BenchSocket = io(url, {
       transports: ['websocket'],
+      ...(parser === 'msgpack' ? { parser: msgpackParser } : {}),
       forceNew: true, // one engine connection per client, not one shared Manager
       reconnection: false, // a drop must show up as loss, not be papered over
       timeout: CONNECT_TIMEOUT_MS,
@@ -31,8 +36,8 @@ export function connectClient(url: string, cookie?: string): Promise<BenchSocket
 }
 
 /** Connects one client per cookie (or `count` anonymous clients for the bare server). */
-export function connectAll(url: string, cookies: readonly (string | undefined)[]): Promise<BenchSocket[]> {
-  return mapLimit(cookies, CONNECT_CONCURRENCY, (cookie) => connectClient(url, cookie));
+export function connectAll(url: string, cookies: readonly (string | undefined)[], parser: WireParser = 'json'): Promise<BenchSocket[]> {
+  return mapLimit(cookies, CONNECT_CONCURRENCY, (cookie) => connectClient(url, cookie, parser));
 }
 
 export async function enterRoom(socket: BenchSocket, roomId: number): Promise<void> {
