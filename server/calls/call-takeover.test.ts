@@ -37,6 +37,7 @@ describe('a call taken over by the room’s next owner', () => {
       async save(roomId, snap) {
         if (snap) shared.set(roomId, JSON.stringify(snap));
         else shared.delete(roomId);
+        return true;
       },
       async load(roomId) {
         const raw = shared.get(roomId);

@@ -27,11 +27,10 @@ export function shareCallsOverCluster(app: FastifyInstance, calls: CallsService)
     return calls.state(p);
   });
   calls.attachShare({
-    async save(roomId, snap) {
-      // A node that lost the room (paused past its lease) must not overwrite the new owner's roster.
-      if (!cluster.owns(roomId)) return;
-      if (snap) await values.set(KEY + roomId, JSON.stringify(snap));
-      else await values.del(KEY + roomId);
+    save(roomId, snap) {
+      // A node that lost the room (paused past its lease) must not overwrite the new owner's roster:
+      // Redis compares the lease with this node's in the same step as the write.
+      return values.setOwned(roomId, KEY + roomId, snap ? JSON.stringify(snap) : null);
     },
     async load(roomId) {
       const raw = await values.get(KEY + roomId);

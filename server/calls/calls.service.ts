@@ -12,6 +12,7 @@ import { callSettings } from '../../db/schema/index.js';
 import { CALL_CAPACITY, CALL_TOKEN_TTL_SECONDS, PEER_KEY, PEER_PATH, peerIdPrefix, peerIdSchema, type CallJoinResult, type CallLeftReason, type CallModeInfo, type CallParticipant, type CallState } from '../../protocol/calls.js';
 import { SFU_MAX_PARTICIPANTS, type CallMode, type CallPreference, type SfuStatus } from '../../protocol/sfu.js';
 import type { AppConfig } from '../config.js';
+import { FencedError } from '../cluster/epoch-fence.js';
 import { AppError } from '../plugins/errors.js';
 import type { RoomEvents } from '../rooms/room-events.js';
 import type { RoomsService } from '../rooms/rooms.service.js';
@@ -53,8 +54,8 @@ export interface CallSnapshot {
 
 /** Where an owner keeps its rosters for the next owner (several nodes; server/calls/calls.cluster.ts). */
 export interface CallsShare {
-  /** null: the call is over. Only while this node owns the room. */
-  save(roomId: number, snapshot: CallSnapshot | null): Promise<void>;
+  /** null: the call is over. Only while this node owns the room: false when refused (another node has it), nothing written. */
+  save(roomId: number, snapshot: CallSnapshot | null): Promise<boolean>;
   load(roomId: number): Promise<CallSnapshot | null>;
   /** Which of these socket ids are connected now, on any node. */
   liveSockets(ids: string[]): Promise<Set<string>>;
@@ -84,8 +85,8 @@ export class CallsService {
   /** Added to `epoch` for rooms taken over from another node, so their clients see a new epoch. */
   private readonly epochBoost = new Map<number, number>();
   private share: CallsShare | null = null;
-  /** The roster writes in flight per room (in order; each writes the roster as it is then). */
-  private readonly saving = new Map<number, Promise<void>>();
+  /** The roster writes in flight per room (in order; each writes the roster as it is then; false: not written). */
+  private readonly saving = new Map<number, Promise<boolean>>();
 
   constructor(
     private readonly rooms: RoomsService,
@@ -158,18 +159,36 @@ export class CallsService {
         /* room deleted */
       }
     }
-    this.persist(roomId);
+    void this.persist(roomId);
   }
 
-  /** Writes the room's roster for the next owner (several nodes only). */
-  private persist(roomId: number): void {
+  /**
+   * Writes the room's roster for the next owner (several nodes only). Resolves false when it was
+   * not written (this node no longer holds the room's lease, or Redis failed).
+   */
+  private persist(roomId: number): Promise<boolean> {
     const share = this.share;
-    if (!share) return;
-    const next = (this.saving.get(roomId) ?? Promise.resolve()).then(() => share.save(roomId, this.snapshot(roomId))).catch(() => {});
+    if (!share) return Promise.resolve(true);
+    const next = (this.saving.get(roomId) ?? Promise.resolve(true)).then(
+      () => share.save(roomId, this.snapshot(roomId)).catch(() => false),
+    );
     this.saving.set(roomId, next);
     void next.then(() => {
       if (this.saving.get(roomId) === next) this.saving.delete(roomId);
     });
+    return next;
+  }
+
+  /**
+   * Acknowledged means in the shared roster (ADR 0038, "Failover"): a join or leave is answered
+   * only once the roster that includes it is written where the next owner reads it, and only while
+   * this node holds the room; else the caller gets CONFLICT and tries again (on the new owner).
+   */
+  private async persisted(roomId: number): Promise<void> {
+    if (!this.share) return;
+    // The write queued last for the room includes this change (each writes the roster as it is then).
+    const last = this.saving.get(roomId) ?? this.persist(roomId);
+    if (!(await last)) throw new FencedError(roomId);
   }
 
   private snapshot(roomId: number): CallSnapshot | null {
@@ -261,7 +280,7 @@ export class CallsService {
     const entry = this.requireEntry(roomId, userId);
     entry.feedId = feedId;
     void this.events.broadcast(roomId, 'call:updated', { participant: publicView(entry) });
-    this.persist(roomId);
+    void this.persist(roomId);
   }
 
   /** Moderator: mute (their microphone goes off; in an SFU call Janus stops relaying it) or remove. */
@@ -276,7 +295,7 @@ export class CallsService {
     entry.muted = true;
     this.outlet.muted?.(entry.socketId, roomId, actorId);
     void this.events.broadcast(roomId, 'call:updated', { participant: publicView(entry) });
-    this.persist(roomId);
+    void this.persist(roomId);
     await this.sfu?.muteAudio(roomId, userId, true);
   }
 
@@ -334,8 +353,9 @@ export class CallsService {
       this.decideMode(roomId);
     } else {
       roster.set(userId, entry);
-      this.persist(roomId);
+      void this.persist(roomId);
     }
+    await this.persisted(roomId);
     const expiresAt = this.now() + CALL_TOKEN_TTL_SECONDS * 1000;
     return {
       peerId: entry.peerId,
@@ -348,11 +368,12 @@ export class CallsService {
     };
   }
 
-  /** Leaves the call; false if the user was not in it. */
-  leave(roomId: number, userId: number): boolean {
+  /** Leaves the call; false if the user was not in it. Resolves once the shared roster no longer has them (several nodes). */
+  async leave(roomId: number, userId: number): Promise<boolean> {
     const entry = this.rosters.get(roomId)?.get(userId);
     if (!entry) return false;
     this.end(roomId, entry, 'left');
+    await this.persisted(roomId);
     return true;
   }
 
@@ -374,7 +395,7 @@ export class CallsService {
       this.sfuRooms.delete(roomId);
       this.sticky.delete(roomId);
     }
-    this.persist(roomId);
+    void this.persist(roomId);
   }
 
   private requireEntry(roomId: number, userId: number): RosterEntry {
@@ -392,7 +413,7 @@ export class CallsService {
     if (patch.screen !== undefined) entry.screen = patch.screen;
     const participant = publicView(entry);
     void this.events.broadcast(roomId, 'call:updated', { participant });
-    this.persist(roomId);
+    void this.persist(roomId);
     return participant;
   }
 
@@ -401,7 +422,7 @@ export class CallsService {
     entry.recording = recording;
     const participant = publicView(entry);
     void this.events.broadcast(roomId, 'call:recording', { userId, recording, participant });
-    this.persist(roomId);
+    void this.persist(roomId);
     return participant;
   }
 

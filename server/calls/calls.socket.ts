@@ -26,8 +26,8 @@ export function registerCallSockets(app: FastifyInstance, calls: CallsService): 
     speaks: (p) => p.muted === false || p.cameraOff === false || p.screen === true,
   });
   sockets.command('call:join', joinSpeaks, (ctx, p) => calls.join(p.roomId, ctx.userId, ctx.socket.id, { peerId: p.peerId, muted: p.muted, cameraOff: p.cameraOff }));
-  sockets.command('call:leave', member, (ctx, { roomId }) => {
-    calls.leave(roomId, ctx.userId);
+  sockets.command('call:leave', member, async (ctx, { roomId }) => {
+    await calls.leave(roomId, ctx.userId);
     return null;
   });
   sockets.command('call:update', updateSpeaks, (ctx, { roomId, ...patch }) => calls.update(roomId, ctx.userId, patch));

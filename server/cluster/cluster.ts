@@ -24,6 +24,12 @@ export interface SharedValues {
   del(key: string): Promise<void>;
   /** The keys starting with `prefix`. */
   keys(prefix: string): Promise<string[]>;
+  /**
+   * Sets (`value`) or deletes (null) `key` only while this node holds the room's lease: the lease's
+   * value in Redis is compared with this node's in the same atomic step (a node paused past its
+   * lease cannot overwrite what the new owner wrote). False: refused, nothing written.
+   */
+  setOwned(roomId: number, key: string, value: string | null): Promise<boolean>;
 }
 
 export type BusHandler = (payload: unknown, from: string) => unknown | Promise<unknown>;

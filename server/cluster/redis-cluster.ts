@@ -25,6 +25,11 @@ v = ARGV[1] .. '|' .. token
 redis.call('SET', KEYS[1], v, 'PX', ARGV[2])
 return {1, v}`;
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+/** KEYS: lease, value. ARGV: this node's lease value, '1' to set / '0' to delete, the value. */
+const SET_OWNED = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '1' then redis.call('SET', KEYS[2], ARGV[3]) else redis.call('DEL', KEYS[2]) end
+return 1`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export const leaseKey = (roomId: number) => `cr:lease:room:${roomId}`;
@@ -88,6 +93,12 @@ export class RedisCluster implements Cluster {
       } while (cursor !== '0');
       return out;
     },
+    setOwned: async (roomId, key, value) => {
+      const h = this.held.get(roomId);
+      if (!h || Date.now() >= h.validUntil) return false;
+      const done = await (this.redis as unknown as LeaseCommands).crSetOwned(leaseKey(roomId), key, h.value, value === null ? '0' : '1', value ?? '');
+      return done === 1;
+    },
   };
 
   constructor(
@@ -108,6 +119,7 @@ export class RedisCluster implements Cluster {
     this.redis.defineCommand('crAcquire', { numberOfKeys: 2, lua: ACQUIRE });
     this.redis.defineCommand('crRenew', { numberOfKeys: 1, lua: RENEW });
     this.redis.defineCommand('crRelease', { numberOfKeys: 1, lua: RELEASE });
+    this.redis.defineCommand('crSetOwned', { numberOfKeys: 2, lua: SET_OWNED });
   }
 
   async start(): Promise<void> {
@@ -363,4 +375,5 @@ interface LeaseCommands {
   crAcquire(key: string, fence: string, nodeId: string, ttl: number): Promise<[number, string]>;
   crRenew(key: string, value: string, ttl: number): Promise<number>;
   crRelease(key: string, value: string): Promise<number>;
+  crSetOwned(lease: string, key: string, value: string, set: '0' | '1', data: string): Promise<number>;
 }
