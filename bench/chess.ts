@@ -24,6 +24,8 @@ export interface ChessOptions {
   thinkMs: number;
   warmupSec: number;
   durationSec: number;
+  /** Write a V8 CPU profile of our server here (`--profile DIR`). */
+  profileDir?: string;
 }
 
 type Ack = { ok: true; data: any } | { ok: false; error: { code: string; message: string } };
@@ -77,7 +79,8 @@ export async function chessBench(opts: ChessOptions): Promise<BenchReport> {
     } finally {
       await setup.stop();
     }
-    server = await spawnServer('ours', 'bench/server-entry.ts', env);
+    const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
+    server = await spawnServer('ours', 'bench/server-entry.ts', env, nodeArgs);
     log(`pid ${server.pid} on ${server.url}; ${clients} clients, ${opts.games} games`);
     sockets = await connectAll(server.url, cookies);
     await enterAll(sockets, roomIds);

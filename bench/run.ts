@@ -3,6 +3,7 @@
  *  [--duration 20] [--warmup 5] [--startup-runs 3] [--profile DIR]
  *  [--hands 10000000] [--rng crypto|seeded] [--seed N] [--decks 6] [--h17]`  (blackjack simulation)
  *  [--games 100] [--think 500]  (chess; also uses --warmup/--duration)
+ *  [--tables 100] [--players 3] [--think 500]  (blackjack-tables: rounds over sockets; also uses --warmup/--duration/--profile)
  *  [--ladders 'copy;720p;720p,480p,360p']  (stream; also uses --warmup/--duration)
  *  [--users 100000] [--runs 50]  (admin-users: users list query over a seeded instance)
  *  [--messages 10000000] [--requests 200]  (analytics)
@@ -23,6 +24,7 @@ import { auditBench, type AuditOptions } from './audit.js';
 import { adminUsersBench, type AdminUsersOptions } from './admin-users.js';
 import { analyticsBench, type AnalyticsOptions } from './analytics.js';
 import { blackjackBench, type BlackjackOptions } from './blackjack.js';
+import { blackjackTablesBench, type BlackjackTablesOptions } from './blackjack-tables.js';
 import { chatBench, wireBench, type ChatOptions } from './chat.js';
 import { chessBench, type ChessOptions } from './chess.js';
 import { documentsBench, type DocumentsOptions } from './documents.js';
@@ -39,7 +41,7 @@ import { sweepBench, type SweepOptions } from './sweep.js';
 import { chatStatementsBench, type ChatStatementsOptions } from './chat-statements.js';
 import { studyBench, type StudyOptions } from './study.js';
 
-const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu', 'files', 'files-search', 'documents', 'sweep', 'chat-statements', 'wire'] as const;
+const BENCHES = ['startup', 'chat', 'study', 'blackjack', 'blackjack-tables', 'chess', 'stream', 'audit', 'admin-users', 'analytics', 'search', 'scale', 'sfu', 'files', 'files-search', 'documents', 'sweep', 'chat-statements', 'wire'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -47,6 +49,7 @@ interface Options {
   chat: ChatOptions;
   startupRuns: number;
   blackjack: BlackjackOptions;
+  blackjackTables: BlackjackTablesOptions;
   chess: ChessOptions;
   study: StudyOptions;
   stream: StreamOptions;
@@ -96,6 +99,8 @@ function parseOptions(argv: string[]): Options {
       decks: { type: 'string' },
       h17: { type: 'boolean' },
       games: { type: 'string' },
+      tables: { type: 'string' },
+      players: { type: 'string' },
       think: { type: 'string' },
       ladders: { type: 'string' },
       rows: { type: 'string' },
@@ -147,12 +152,22 @@ function parseOptions(argv: string[]): Options {
       rate: num(values.rate, 200, 'rate', 20_000),
       durationSec: num(values.duration, 20, 'duration', 600),
       warmupSec: num(values.warmup, 5, 'warmup', 120),
+      ...(values.profile ? { profileDir: resolve(values.profile) } : {}),
     },
     chess: {
       games: Math.round(num(values.games, 100, 'games', 2000)),
       thinkMs: num(values.think, 500, 'think', 60_000),
       durationSec: num(values.duration, 20, 'duration', 600),
       warmupSec: num(values.warmup, 5, 'warmup', 120),
+      ...(values.profile ? { profileDir: resolve(values.profile) } : {}),
+    },
+    blackjackTables: {
+      tables: Math.round(num(values.tables, 100, 'tables', 2000)),
+      players: Math.round(num(values.players, 3, 'players', 7)),
+      thinkMs: num(values.think, 500, 'think', 60_000),
+      durationSec: num(values.duration, 20, 'duration', 600),
+      warmupSec: num(values.warmup, 5, 'warmup', 120),
+      ...(values.profile ? { profileDir: resolve(values.profile) } : {}),
     },
     sfu: {
       call: !!values['sfu-call'],
@@ -233,6 +248,8 @@ function runOne(name: BenchName, opts: Options): Promise<BenchReport> {
       return wireBench(opts.chat);
     case 'blackjack':
       return blackjackBench(opts.blackjack);
+    case 'blackjack-tables':
+      return blackjackTablesBench(opts.blackjackTables);
     case 'study':
       return studyBench(opts.study);
     case 'chess':
@@ -275,7 +292,7 @@ function printSummary(reports: BenchReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--sizes 1000,5000,10000] [--sweep-rates 300,600,1000] [--load-workers N] [--failover-runs N] [--sfu-call] [--sfu-parts cpu,g2g,nginx] [--sfu-sizes 4] [--sfu-window S] [--file-mb N] [--files N] [--typists N] [--keys-per-sec N] [--edits N]';
+const USAGE = 'usage: npm run bench -- [--only startup,chat] [--clients N] [--room-size N] [--rate MSGS_PER_S] [--duration S] [--warmup S] [--startup-runs N] [--profile DIR] [--hands N] [--rng crypto|seeded] [--seed N] [--decks N] [--h17] [--games N] [--think MS] [--tables N] [--players N] [--ladders L1;L2] [--rows N] [--inserts N] [--kicks N] [--users N] [--runs N] [--messages N] [--requests N] [--rooms N] [--user-rooms N] [--queries N] [--scale-rates R1,R2] [--sizes 1000,5000,10000] [--sweep-rates 300,600,1000] [--load-workers N] [--failover-runs N] [--sfu-call] [--sfu-parts cpu,g2g,nginx] [--sfu-sizes 4] [--sfu-window S] [--file-mb N] [--files N] [--typists N] [--keys-per-sec N] [--edits N]';
 
 async function main(): Promise<void> {
   let opts: Options;

@@ -22,6 +22,8 @@ export interface StudyOptions {
   rate: number;
   warmupSec: number;
   durationSec: number;
+  /** Write a V8 CPU profile of our server here (`--profile DIR`). */
+  profileDir?: string;
 }
 
 type Ack = { ok: true; data: any } | { ok: false; error: { code: string; message: string } };
@@ -64,7 +66,8 @@ export async function studyBench(opts: StudyOptions): Promise<BenchReport> {
     } finally {
       await setup.stop();
     }
-    server = await spawnServer('ours', 'bench/server-entry.ts', oursEnv(dataDir));
+    const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
+    server = await spawnServer('ours', 'bench/server-entry.ts', oursEnv(dataDir), nodeArgs);
     sockets = await connectAll(server.url, cookies);
     await enterAll(sockets, roomIds);
     const rooms = groupRooms(sockets as unknown as Socket[], roomIds);

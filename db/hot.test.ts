@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { openDb } from './client.js';
 import { hotStatement } from './hot.js';
 import { applyMigrations } from './migrate.js';
@@ -65,6 +65,17 @@ describe('hotStatement (SQLite)', () => {
     await insert(db, user('ada'));
     await expect(insert(db, user('ada'))).rejects.toThrow(/UNIQUE/);
     expect((await insert(db, user('eve')))[0]!.id).toBeGreaterThan(1);
+    done();
+  });
+
+  it("'count' resolves the rows the statement changed: 0 when its condition matched none", async () => {
+    const { db, done } = freshDb();
+    const insert = hotStatement((d, v: NewUser) => d.insert(users).values(row(v)).returning({ id: users.id }));
+    const [ada] = await insert(db, user('ada'));
+    const renameIf = hotStatement((d, v: { id: number; from: string; to: string }) => d.update(users).set({ displayName: v.to }).where(and(eq(users.id, v.id), eq(users.displayName, v.from))), 'count');
+    expect(await renameIf(db, { id: ada!.id, from: 'ada', to: 'Ada' })).toBe(1);
+    expect(await renameIf(db, { id: ada!.id, from: 'ada', to: 'Ada L.' })).toBe(0);
+    expect((await db.select({ n: users.displayName }).from(users).where(eq(users.id, ada!.id)))[0]!.n).toBe('Ada');
     done();
   });
 });

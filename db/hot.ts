@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { isSqlite } from './tx.js';
+import { affectedRows, isSqlite } from './tx.js';
 
 /**
  * A statement on a hot path (one per chat message: issue 18, ADR 0030) whose query is built once.
@@ -21,13 +21,15 @@ import { isSqlite } from './tx.js';
 export function hotStatement<V extends Record<string, unknown>, R>(build: (db: Db, v: V) => PromiseLike<R[]>): (tx: Db, values: V) => Promise<R[]>;
 /** `'run'`: a statement that returns no rows (an UPDATE without RETURNING); resolves nothing. */
 export function hotStatement<V extends Record<string, unknown>>(build: (db: Db, v: V) => PromiseLike<unknown>, mode: 'run'): (tx: Db, values: V) => Promise<void>;
-export function hotStatement<V extends Record<string, unknown>>(build: (db: Db, v: V) => PromiseLike<unknown>, mode: 'all' | 'run' = 'all'): (tx: Db, values: V) => Promise<unknown> {
+/** `'count'`: a statement that returns no rows; resolves the number of rows it changed (a fenced or conditional write). */
+export function hotStatement<V extends Record<string, unknown>>(build: (db: Db, v: V) => PromiseLike<unknown>, mode: 'count'): (tx: Db, values: V) => Promise<number>;
+export function hotStatement<V extends Record<string, unknown>>(build: (db: Db, v: V) => PromiseLike<unknown>, mode: 'all' | 'run' | 'count' = 'all'): (tx: Db, values: V) => Promise<unknown> {
   const prepared = new WeakMap<object, Prepared<V>>();
   const placeholders = new Proxy({}, { get: (_t, name) => sql.placeholder(String(name)) }) as V;
   return async (tx, values) => {
     if (!isSqlite(tx)) {
       const out = await build(tx, values);
-      return mode === 'all' ? out : undefined;
+      return mode === 'all' ? out : mode === 'count' ? affectedRows(out) : undefined;
     }
     const client = tx.$client as object;
     let statement = prepared.get(client);
@@ -36,8 +38,8 @@ export function hotStatement<V extends Record<string, unknown>>(build: (db: Db, 
       prepared.set(client, statement);
     }
     if (mode === 'all') return statement.all(values);
-    statement.run(values);
-    return undefined;
+    const result = statement.run(values);
+    return mode === 'count' ? affectedRows(result) : undefined;
   };
 }
 

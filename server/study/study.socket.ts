@@ -40,13 +40,14 @@ export function registerStudySockets(app: FastifyInstance): void {
     return null;
   });
 
-  sockets.command('timer:act', member, async (ctx, { roomId, action }) => {
-    const { control } = (await timers.view(roomId)).settings;
-    if (control === 'moderators' && ctx.membership.role === 'member') {
-      throw new AppError('FORBIDDEN', 'Only moderators control this room’s timer.');
-    }
-    return timers.act(roomId, ctx.userId, action);
-  });
+  sockets.command('timer:act', member, (ctx, { roomId, action }) =>
+    // Who may control the timer is checked on the row the action reads (one read per command).
+    timers.act(roomId, ctx.userId, action, ({ control }) => {
+      if (control === 'moderators' && ctx.membership.role === 'member') {
+        throw new AppError('FORBIDDEN', 'Only moderators control this room’s timer.');
+      }
+    }),
+  );
   sockets.command('timer:configure', moderator, (ctx, { roomId, settings }) => timers.configure(roomId, ctx.userId, settings));
 
   sockets.command('goal:set', memberOf(app, 'member', { speaks: true }), async (ctx, { roomId, text }) => goals.set(roomId, ctx.userId, text, await timers.view(roomId)));

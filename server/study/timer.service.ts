@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { hotStatement } from '../../db/hot.js';
 import { first, one } from '../../db/query.js';
-import { affectedRows } from '../../db/tx.js';
 import { roomTimers } from '../../db/schema/index.js';
 import type { RoomFacts } from '../../protocol/events.js';
 import type { TimerSettings, TimerView } from '../../protocol/study.js';
@@ -23,6 +23,46 @@ import {
 } from './pomodoro.js';
 
 type TimerRow = typeof roomTimers.$inferSelect;
+/** What a command writes: the room's settings and state, who changed it, when. */
+type TimerValues = { [K in keyof (TimerSettings & PomodoroState)]: (TimerSettings & PomodoroState)[K] } & { changedBy: number | null; updatedAt: number };
+
+// The pomodoro's writes, built once (db/hot.ts; issue 18, ADR 0022). Each value named: a
+// placeholder stands for one value.
+const named = (v: TimerValues) => ({
+  focusMin: v.focusMin,
+  shortBreakMin: v.shortBreakMin,
+  longBreakMin: v.longBreakMin,
+  longBreakEvery: v.longBreakEvery,
+  autoAdvance: v.autoAdvance,
+  control: v.control,
+  phase: v.phase,
+  status: v.status,
+  phaseStartedAt: v.phaseStartedAt,
+  pausedMs: v.pausedMs,
+  pausedAt: v.pausedAt,
+  completedFocus: v.completedFocus,
+  changedBy: v.changedBy,
+  updatedAt: v.updatedAt,
+});
+const selectTimer = hotStatement((db, v: { roomId: number }) => db.select().from(roomTimers).where(eq(roomTimers.roomId, v.roomId)).limit(1));
+/** One process that never adopted the room: the row, whatever is there. */
+const upsertTimer = hotStatement(
+  (db, v: TimerValues & { roomId: number }) =>
+    db
+      .insert(roomTimers)
+      .values({ roomId: v.roomId, ...named(v) })
+      .onConflictDoUpdate({ target: roomTimers.roomId, set: named(v) }),
+  'run',
+);
+/** Fenced: only while the row has the epoch this node raised; resolves the rows written (0: fenced out). */
+const updateTimerFenced = hotStatement(
+  (db, v: TimerValues & { roomId: number; epoch: number }) =>
+    db
+      .update(roomTimers)
+      .set(named(v))
+      .where(and(eq(roomTimers.roomId, v.roomId), eq(roomTimers.epoch, v.epoch))),
+  'count',
+);
 
 const DEFAULT_TIMER: TimerSettings = { ...DEFAULT_SETTINGS, control: 'everyone' };
 
@@ -78,7 +118,7 @@ export class TimerService {
   ) {}
 
   private async row(roomId: number): Promise<TimerRow | undefined> {
-    return first(this.db.select().from(roomTimers).where(eq(roomTimers.roomId, roomId)).limit(1));
+    return first(selectTimer(this.db, { roomId }));
   }
 
   async view(roomId: number): Promise<TimerView> {
@@ -108,14 +148,18 @@ export class TimerService {
     return { phase: row.phase, status: row.status, endsAt: endsAt(toState(row), toSettings(row)) };
   }
 
-  /** Applies start/pause/resume/skip/reset for a member; AppError CONFLICT when it makes no sense. */
-  act(roomId: number, userId: number, action: TimerAction): Promise<TimerView> {
-    return this.queue.run(roomId, () => this.actNow(roomId, userId, action));
+  /**
+   * Applies start/pause/resume/skip/reset for a member; AppError CONFLICT when it makes no sense.
+   * `allowed` sees the room's settings first (the same read) and throws to refuse (who may control it).
+   */
+  act(roomId: number, userId: number, action: TimerAction, allowed: (settings: TimerSettings) => void = () => {}): Promise<TimerView> {
+    return this.queue.run(roomId, () => this.actNow(roomId, userId, action, allowed));
   }
 
-  private async actNow(roomId: number, userId: number, action: TimerAction): Promise<TimerView> {
+  private async actNow(roomId: number, userId: number, action: TimerAction, allowed: (settings: TimerSettings) => void): Promise<TimerView> {
     const row = await this.row(roomId);
     const settings = row ? toSettings(row) : DEFAULT_TIMER;
+    allowed(settings);
     const before = row ? toState(row) : initialState();
     const now = this.now();
     const result = applyAction(before, settings, action, now);
@@ -145,20 +189,12 @@ export class TimerService {
    * announces (it raised the fence after this commit), so a node paused between the commit and the
    * send cannot put a stale pomodoro over the new owner's (ADR 0040).
    */
-  private async write(roomId: number, values: Omit<typeof roomTimers.$inferInsert, 'roomId' | 'epoch'>, fact: RoomFacts['timer:changed']): Promise<void> {
-    const t = roomTimers;
+  private async write(roomId: number, values: TimerValues, fact: RoomFacts['timer:changed']): Promise<void> {
     try {
       const epoch = await this.fence.epochFor(roomId);
       await this.events.persist(roomId, 'timer:changed', async (tx) => {
-        if (epoch === null) {
-          await tx
-            .insert(t)
-            .values({ roomId, ...values })
-            .onConflictDoUpdate({ target: t.roomId, set: values });
-        } else {
-          const written = await tx.update(t).set(values).where(and(eq(t.roomId, roomId), eq(t.epoch, epoch)));
-          if (affectedRows(written) === 0) throw new FencedError(roomId);
-        }
+        if (epoch === null) await upsertTimer(tx, { roomId, ...values });
+        else if ((await updateTimerFenced(tx, { roomId, epoch, ...values })) === 0) throw new FencedError(roomId);
         return { fact, value: undefined };
       });
     } catch (err) {

@@ -1,5 +1,6 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, max } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { hotStatement } from '../../db/hot.js';
 import { first, one } from '../../db/query.js';
 import { roomMembers, todos } from '../../db/schema/index.js';
 import type { Todo } from '../../protocol/study.js';
@@ -9,6 +10,18 @@ import type { RoomEvents } from '../rooms/room-events.js';
 type TodoRow = typeof todos.$inferSelect;
 
 const MAX_TODOS_PER_LIST = 500;
+
+type NewTodo = Pick<typeof todos.$inferInsert, 'ownerId' | 'text' | 'position' | 'createdAt' | 'updatedAt'> & { roomId: number | null; assigneeId: number | null; dueAt: number | null };
+
+// A room to-do's add, built once (db/hot.ts; issue 18, ADR 0022): how full the list is and where
+// it ends (one aggregate on the room's index, not every row of the list), then the insert.
+const roomListEnd = hotStatement((db, v: { roomId: number }) => db.select({ n: count(), last: max(todos.position) }).from(todos).where(eq(todos.roomId, v.roomId)));
+const insertTodo = hotStatement((db, v: NewTodo) =>
+  db
+    .insert(todos)
+    .values({ roomId: v.roomId, ownerId: v.ownerId, text: v.text, assigneeId: v.assigneeId, dueAt: v.dueAt, position: v.position, createdAt: v.createdAt, updatedAt: v.updatedAt })
+    .returning(),
+);
 
 /** Pure: a position between two neighbours (fractional indexing); ends get ±1. */
 export function positionBetween(before: number | undefined, after: number | undefined): number {
@@ -70,24 +83,23 @@ export class TodosService {
   async add(userId: number, input: { roomId?: number; text: string; assigneeId?: number; dueAt?: number }): Promise<Todo> {
     const roomId = input.roomId ?? null;
     await this.checkAssignee(roomId, userId, input.assigneeId);
-    const existing = roomId === null ? await this.list({ ownerId: userId }) : await this.list({ roomId });
-    if (existing.length >= MAX_TODOS_PER_LIST) throw new AppError('CONFLICT', 'This list is full.');
     const now = Date.now();
-    const row = (await one(this.db
-      .insert(todos)
-      .values({
-        roomId,
-        ownerId: userId,
-        text: input.text,
-        assigneeId: input.assigneeId ?? null,
-        dueAt: input.dueAt ?? null,
-        position: positionBetween(existing.at(-1)?.position, undefined),
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()));
-    await this.announce(row, 'todo:added');
-    return row;
+    const todo = (position: number): NewTodo => ({ roomId, ownerId: userId, text: input.text, assigneeId: input.assigneeId ?? null, dueAt: input.dueAt ?? null, position, createdAt: now, updatedAt: now });
+    if (roomId === null) {
+      const existing = await this.list({ ownerId: userId });
+      if (existing.length >= MAX_TODOS_PER_LIST) throw new AppError('CONFLICT', 'This list is full.');
+      const row = (await one(insertTodo(this.db, todo(positionBetween(existing.at(-1)?.position, undefined)))));
+      this.notify.personal(userId, row);
+      return row;
+    }
+    // The row and its fact's number in one transaction (RoomEvents.persist: one commit, not two).
+    const out = await this.events.persist(roomId, 'todo:added', async (tx) => {
+      const [end] = await roomListEnd(tx, { roomId });
+      if (end && end.n >= MAX_TODOS_PER_LIST) throw new AppError('CONFLICT', 'This list is full.');
+      const row = (await one(insertTodo(tx, todo(positionBetween(end?.last ?? undefined, undefined)))));
+      return { fact: { todo: row }, value: row };
+    });
+    return out!.value;
   }
 
   async update(

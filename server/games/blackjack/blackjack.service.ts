@@ -14,6 +14,7 @@
  */
 import { and, desc, eq, gte, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
+import { hotStatement } from '../../../db/hot.js';
 import { first } from '../../../db/query.js';
 import { blackjackBankrolls, blackjackHands, blackjackTables, roomMembers, users } from '../../../db/schema/index.js';
 import { affectedRows } from '../../../db/tx.js';
@@ -66,6 +67,67 @@ export class FencedError extends AppError {
 /** A timer whose work failed (database unreachable) tries again after this long. */
 const RETRY_MS = 2_000;
 
+// The statements of every bet and move, built once (db/hot.ts; issue 18, ADR 0022). Each
+// resolves the rows it changed where the caller decides on it (fence, chips still there).
+const bk = blackjackBankrolls;
+/** The table, fenced: only while the row still has the epoch this node loaded. */
+const saveTable = hotStatement(
+  (db, v: { roomId: number; epoch: number; state: string; phase: TableState['phase']; updatedAt: number }) =>
+    db
+      .update(blackjackTables)
+      .set({ state: v.state, phase: v.phase, updatedAt: v.updatedAt })
+      .where(and(eq(blackjackTables.roomId, v.roomId), eq(blackjackTables.epoch, v.epoch))),
+  'count',
+);
+const selectBankroll = hotStatement((db, v: { userId: number }) => db.select().from(bk).where(eq(bk.userId, v.userId)).limit(1));
+const insertBankroll = hotStatement((db, v: { userId: number; chips: number; updatedAt: number }) => db.insert(bk).values({ userId: v.userId, chips: v.chips, updatedAt: v.updatedAt }).onConflictDoNothing(), 'run');
+/** Chips are shared by every table: taken only if they are still there (another table's bet may have spent them). */
+const takeChips = hotStatement(
+  (db, v: { userId: number; amount: number; updatedAt: number }) =>
+    db
+      .update(bk)
+      .set({ chips: sql`${bk.chips} - ${v.amount}`, updatedAt: v.updatedAt })
+      .where(and(eq(bk.userId, v.userId), gte(bk.chips, v.amount))),
+  'count',
+);
+const giveChips = hotStatement((db, v: { userId: number; amount: number; updatedAt: number }) => db.update(bk).set({ chips: sql`${bk.chips} + ${v.amount}`, updatedAt: v.updatedAt }).where(eq(bk.userId, v.userId)), 'count');
+const addHandStats = hotStatement(
+  (db, v: { userId: number; played: number; won: number; net: number; updatedAt: number }) =>
+    db
+      .update(bk)
+      .set({ handsPlayed: sql`${bk.handsPlayed} + ${v.played}`, handsWon: sql`${bk.handsWon} + ${v.won}`, net: sql`${bk.net} + ${v.net}`, updatedAt: v.updatedAt })
+      .where(eq(bk.userId, v.userId)),
+  'count',
+);
+type HandRow = Omit<typeof blackjackHands.$inferInsert, 'id'>;
+const insertHand = hotStatement(
+  (db, v: Required<HandRow>) =>
+    db.insert(blackjackHands).values({
+      roomId: v.roomId,
+      roundId: v.roundId,
+      userId: v.userId,
+      seat: v.seat,
+      hand: v.hand,
+      cards: v.cards,
+      total: v.total,
+      dealerCards: v.dealerCards,
+      dealerTotal: v.dealerTotal,
+      bet: v.bet,
+      doubled: v.doubled,
+      outcome: v.outcome,
+      payout: v.payout,
+      createdAt: v.createdAt,
+    }),
+  'run',
+);
+
+/** A change as committed: the table, its public view (sent with its facts) and the bankrolls it changed, read after the commit. */
+interface Committed {
+  state: TableState;
+  view: BjTableView;
+  bankrolls: Map<number, BjBankroll>;
+}
+
 export class BlackjackService {
   /** Tables as last committed (a cache of their rows), only ever read or changed in the room's queue. */
   private readonly tables = new Map<number, TableState>();
@@ -115,11 +177,12 @@ export class BlackjackService {
    * Applies an action through the engine, books it and tells the room. Throws the engine's
    * rejection as an AppError, having changed nothing. In the room's queue only.
    */
-  private async run(roomId: number, action: Action, change: BjTableChange | null, by: number | null): Promise<TableState> {
+  private async run(roomId: number, action: Action, change: BjTableChange | null, by: number | null): Promise<Committed> {
     const r = apply(await this.load(roomId), action, this.rng);
     if (!r.ok) throw new AppError(r.code, r.reason);
-    await this.commit(roomId, r.state, r.events, this.facts(roomId, r.state, r.events, change, by));
-    return r.state;
+    const view = publicView(roomId, r.state);
+    const bankrolls = await this.commit(roomId, r.state, r.events, this.facts(view, r.events, change, by));
+    return { state: r.state, view, bankrolls };
   }
 
   /**
@@ -127,7 +190,7 @@ export class BlackjackService {
    * a node that lost the table is refused before anything is booked or numbered, and a change that
    * went in is numbered before anything a later owner announces (ADR 0040).
    */
-  private async commit(roomId: number, state: TableState, events: EngineEvent[], facts: RoomFact[]): Promise<void> {
+  private async commit(roomId: number, state: TableState, events: EngineEvent[], facts: RoomFact[]): Promise<Map<number, BjBankroll>> {
     const now = this.now();
     const deltas = new Map<number, number>();
     for (const e of events) if (e.type === 'chips') deltas.set(e.userId, (deltas.get(e.userId) ?? 0) + e.delta);
@@ -147,23 +210,31 @@ export class BlackjackService {
     // Memory follows the database only once the transaction committed.
     this.saved(roomId, state);
     this.schedule(roomId, state);
-    for (const userId of players) this.deps.bankrollChanged(userId, await this.bankroll(userId));
+    const bankrolls = new Map<number, BjBankroll>();
+    for (const userId of players) {
+      const bankroll = await this.bankroll(userId);
+      bankrolls.set(userId, bankroll);
+      this.deps.bankrollChanged(userId, bankroll);
+    }
+    return bankrolls;
   }
 
   /** Books a change's chip movements and settled hands (in the commit's transaction). */
   private async book(tx: Db, roomId: number, deltas: Map<number, number>, events: EngineEvent[], players: Set<number>, now: number): Promise<void> {
-    const b = blackjackBankrolls;
     for (const [userId, delta] of deltas) {
-      await tx.insert(b).values({ userId, chips: TOP_UP_TO, updatedAt: now }).onConflictDoNothing();
-      if (delta === 0) continue;
+      if (delta === 0) {
+        await insertBankroll(tx, { userId, chips: TOP_UP_TO, updatedAt: now });
+        continue;
+      }
       // Chips are shared by every table: take them only if they are still there (another
       // table's bet may have spent them since the balance was read). Otherwise nothing is booked.
-      const booked = affectedRows(
-        await tx
-          .update(b)
-          .set({ chips: sql`${b.chips} + ${delta}`, updatedAt: now })
-          .where(delta < 0 ? and(eq(b.userId, userId), gte(b.chips, -delta)) : eq(b.userId, userId)),
-      );
+      // A user without a bankroll row gets one first (no row changed: create it, try once more).
+      const move = delta < 0 ? () => takeChips(tx, { userId, amount: -delta, updatedAt: now }) : () => giveChips(tx, { userId, amount: delta, updatedAt: now });
+      let booked = await move();
+      if (!booked) {
+        await insertBankroll(tx, { userId, chips: TOP_UP_TO, updatedAt: now });
+        booked = await move();
+      }
       if (!booked) throw new AppError('CONFLICT', 'Not enough chips.');
     }
     for (const e of events) {
@@ -172,7 +243,7 @@ export class BlackjackService {
       const dealerCards = JSON.stringify(s.dealer.map(cardName));
       const stats = new Map<number, { played: number; won: number; net: number }>();
       for (const h of s.hands) {
-        await tx.insert(blackjackHands).values({
+        await insertHand(tx, {
           roomId,
           roundId: s.roundId,
           userId: h.userId,
@@ -199,11 +270,11 @@ export class BlackjackService {
         stats.set(seat.userId, st);
       }
       for (const [userId, st] of stats) {
-        await tx.insert(b).values({ userId, chips: TOP_UP_TO, updatedAt: now }).onConflictDoNothing();
-        await tx
-          .update(b)
-          .set({ handsPlayed: sql`${b.handsPlayed} + ${st.played}`, handsWon: sql`${b.handsWon} + ${st.won}`, net: sql`${b.net} + ${st.net}`, updatedAt: now })
-          .where(eq(b.userId, userId));
+        const values = { userId, played: st.played, won: st.won, net: st.net, updatedAt: now };
+        if (!(await addHandStats(tx, values))) {
+          await insertBankroll(tx, { userId, chips: TOP_UP_TO, updatedAt: now });
+          await addHandStats(tx, values);
+        }
         players.add(userId);
       }
     }
@@ -222,17 +293,15 @@ export class BlackjackService {
   private async save(db: Db, roomId: number, state: TableState, now: number): Promise<void> {
     const values = { state: JSON.stringify(state), phase: state.phase, updatedAt: now };
     const epoch = this.epochs.get(roomId) ?? null;
-    const t = blackjackTables;
     const written =
       epoch === null
-        ? await db.insert(t).values({ roomId, ...values }).onConflictDoNothing()
-        : await db.update(t).set(values).where(and(eq(t.roomId, roomId), eq(t.epoch, epoch)));
-    if (affectedRows(written) === 0) throw new FencedError(roomId);
+        ? affectedRows(await db.insert(blackjackTables).values({ roomId, ...values }).onConflictDoNothing())
+        : await saveTable(db, { roomId, epoch, ...values });
+    if (written === 0) throw new FencedError(roomId);
   }
 
   /** Turns engine events into room facts, each carrying the table as it now is (numbered in this order). */
-  private facts(roomId: number, state: TableState, events: EngineEvent[], change: BjTableChange | null, by: number | null): RoomFact[] {
-    const table = publicView(roomId, state);
+  private facts(table: BjTableView, events: EngineEvent[], change: BjTableChange | null, by: number | null): RoomFact[] {
     const out: RoomFact[] = [];
     if (change) out.push({ event: 'bj:table', fact: { table, change, userId: by } });
     let shuffled = false;
@@ -344,13 +413,14 @@ export class BlackjackService {
 
   // ---- commands (membership: socket layer; seat ownership, turn, limits, chips: the engine) ----
 
-  private async result(roomId: number, userId: number, state: TableState): Promise<BjCommandResult> {
-    return { table: publicView(roomId, state), chips: await this.chips(userId) };
+  /** The answer: the table as sent with the change's facts, and the caller's chips (as just read after the commit when it changed them). */
+  private async result(userId: number, c: Committed): Promise<BjCommandResult> {
+    return { table: c.view, chips: c.bankrolls.get(userId)?.chips ?? (await this.chips(userId)) };
   }
 
   /** Runs a command in the room's queue and answers with the table and the caller's chips. */
-  private command(roomId: number, userId: number, fn: () => Promise<TableState>): Promise<BjCommandResult> {
-    return this.queue.run(roomId, async () => this.result(roomId, userId, await fn()));
+  private command(roomId: number, userId: number, fn: () => Promise<Committed>): Promise<BjCommandResult> {
+    return this.queue.run(roomId, async () => this.result(userId, await fn()));
   }
 
   sit(roomId: number, userId: number, seat: number): Promise<BjCommandResult> {
@@ -401,12 +471,15 @@ export class BlackjackService {
   // ---- bankrolls ----
 
   private async ensureBankroll(userId: number): Promise<void> {
-    await this.db.insert(blackjackBankrolls).values({ userId, chips: TOP_UP_TO, updatedAt: this.now() }).onConflictDoNothing();
+    await insertBankroll(this.db, { userId, chips: TOP_UP_TO, updatedAt: this.now() });
   }
 
+  /** The user's bankroll, created on first use (read first: the row exists for anyone who ever sat down). */
   private async bankrollRow(userId: number): Promise<typeof blackjackBankrolls.$inferSelect> {
+    const [row] = await selectBankroll(this.db, { userId });
+    if (row) return row;
     await this.ensureBankroll(userId);
-    return (await first(this.db.select().from(blackjackBankrolls).where(eq(blackjackBankrolls.userId, userId)).limit(1)))!;
+    return (await selectBankroll(this.db, { userId }))[0]!;
   }
 
   async chips(userId: number): Promise<number> {
@@ -427,11 +500,16 @@ export class BlackjackService {
   }
 
   async bankroll(userId: number, timeZone?: string): Promise<BjBankroll> {
-    const zone = timeZone ?? (await this.timeZoneOf(userId));
     const row = await this.bankrollRow(userId);
     const now = this.now();
-    const today = localDay(now, zone);
-    const usedToday = row.lastTopUpDay === today;
+    // The local day matters only to someone who has topped up before: no time-zone read and no
+    // calendar arithmetic on every bet of everyone else.
+    let usedToday = false;
+    let zone = 'UTC';
+    if (row.lastTopUpDay !== null) {
+      zone = timeZone ?? (await this.timeZoneOf(userId));
+      usedToday = row.lastTopUpDay === localDay(now, zone);
+    }
     return {
       chips: row.chips,
       canTopUp: row.chips < BROKE_BELOW && !usedToday && !this.hasChipsInPlay(userId),

@@ -8,6 +8,7 @@
 import { randomInt } from 'node:crypto';
 import { and, desc, eq, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
+import { hotStatement } from '../../../db/hot.js';
 import { first, one } from '../../../db/query.js';
 import { chessGames, users } from '../../../db/schema/index.js';
 import { affectedRows, transaction } from '../../../db/tx.js';
@@ -137,6 +138,38 @@ type Users = Map<number, PublicUser>;
 
 /** A timer whose write failed (database unreachable) tries again after this long. */
 const RETRY_MS = 2_000;
+
+type GameWrite = Pick<
+  Row,
+  'status' | 'moves' | 'whiteMs' | 'blackMs' | 'turnStartedAt' | 'lagQuotaWhite' | 'lagQuotaBlack' | 'aliveAt' | 'offers' | 'result' | 'reason' | 'version' | 'endedAt'
+> & { id: number; prevVersion: number };
+
+/**
+ * A game's change (every move), fenced on the version it was read at; built once (db/hot.ts; issue
+ * 18, ADR 0022). Resolves the rows written: 0 when the room was deleted or another node wrote since.
+ */
+const writeGame = hotStatement(
+  (db, v: GameWrite) =>
+    db
+      .update(chessGames)
+      .set({
+        status: v.status,
+        moves: v.moves,
+        whiteMs: v.whiteMs,
+        blackMs: v.blackMs,
+        turnStartedAt: v.turnStartedAt,
+        lagQuotaWhite: v.lagQuotaWhite,
+        lagQuotaBlack: v.lagQuotaBlack,
+        aliveAt: v.aliveAt,
+        offers: v.offers,
+        result: v.result,
+        reason: v.reason,
+        version: v.version,
+        endedAt: v.endedAt,
+      })
+      .where(and(eq(chessGames.id, v.id), eq(chessGames.version, v.prevVersion))),
+  'count',
+);
 
 export class ChessService {
   readonly tuning: ChessTuning = { graceMs: DEFAULT_GRACE_MS, challengeTtlMs: 30 * 60_000, heartbeatMs: 5_000, maxPendingPerUser: 3 };
@@ -651,31 +684,29 @@ export class ChessService {
     const version = prevVersion + events.filter((e) => e.kind !== 'rematchAgreed').length;
     // Fenced on the version: a write from a node that lost the game's room to another (scale-out:
     // the new owner raised it when it adopted the room) or from a stale copy changes nothing.
-    const write = (db: Db) =>
-      db
-        .update(chessGames)
-        .set({
-          status: ended ? (state.result === '*' ? 'aborted' : 'finished') : 'active',
-          moves: JSON.stringify(state.plies.map(plyToStored)),
-          whiteMs: state.remaining.w,
-          blackMs: state.remaining.b,
-          turnStartedAt: state.turnStartedAt,
-          lagQuotaWhite: state.lagQuota.w,
-          lagQuotaBlack: state.lagQuota.b,
-          aliveAt: now,
-          offers: JSON.stringify({ offers: state.offers, lastOffer: state.lastOffer }),
-          result: state.result,
-          reason: state.reason,
-          version,
-          endedAt: state.endedAt,
-        })
-        .where(and(eq(chessGames.id, meta.id), eq(chessGames.version, prevVersion)));
+    const values: GameWrite = {
+      id: meta.id,
+      prevVersion,
+      status: ended ? (state.result === '*' ? 'aborted' : 'finished') : 'active',
+      moves: JSON.stringify(state.plies.map(plyToStored)),
+      whiteMs: state.remaining.w,
+      blackMs: state.remaining.b,
+      turnStartedAt: state.turnStartedAt,
+      lagQuotaWhite: state.lagQuota.w,
+      lagQuotaBlack: state.lagQuota.b,
+      aliveAt: now,
+      offers: JSON.stringify({ offers: state.offers, lastOffer: state.lastOffer }),
+      result: state.result,
+      reason: state.reason as Row['reason'],
+      version,
+      endedAt: state.endedAt,
+    };
     // A game that ends tells the room (chess:finished) in the same transaction: its number comes
     // before anything a later owner announces (ADR 0040). Moves are numbered by the version itself.
     const changes = !ended
-      ? affectedRows(await write(this.db))
+      ? await writeGame(this.db, values)
       : (await this.events.persist(meta.roomId, 'chess:finished', async (tx) => {
-          if (affectedRows(await write(tx)) === 0) return undefined;
+          if ((await writeGame(tx, values)) === 0) return undefined;
           return { fact: { game: await this.summaryIn(tx, meta.id, null, now) }, value: 1 };
         }))
         ? 1
