@@ -17,10 +17,10 @@ import type { Socket } from 'socket.io-client';
 import { basicStrategy } from '../server/games/blackjack/basic-strategy.js';
 import { parseCard } from '../server/games/blackjack/cards.js';
 import type { BjMove, BjTableView } from '../protocol/blackjack.js';
-import { spawnServer, type ServerChild } from './lib/child.js';
+import type { ServerChild } from './lib/child.js';
 import { closeAll, connectAll, enterAll, type BenchSocket } from './lib/clients.js';
 import type { StatsReply } from './lib/contract.js';
-import { createRooms, oursEnv, registerUsers } from './lib/ours-setup.js';
+import { measuredOurs, serverLoopNote } from './lib/ours-setup.js';
 import { mapLimit, sleep, waitUntil } from './lib/pool.js';
 import type { BenchReport } from './lib/report.js';
 import { distribution, type Cell, type Table } from './lib/stats.js';
@@ -102,18 +102,9 @@ export async function blackjackTablesBench(opts: BlackjackTablesOptions): Promis
   let server: ServerChild | undefined;
   let sockets: BenchSocket[] = [];
   try {
-    // Setup on its own server, then a fresh one for the measurement (as the chat and chess benches do).
-    const setup = await spawnServer('ours-setup', 'bench/server-entry.ts', oursEnv(dataDir));
-    let cookies: string[];
-    let roomIds: number[];
-    try {
-      cookies = await registerUsers(setup.url, clients);
-      roomIds = await createRooms(setup.url, cookies, opts.players);
-    } finally {
-      await setup.stop();
-    }
-    const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
-    server = await spawnServer('ours', 'bench/server-entry.ts', oursEnv(dataDir), nodeArgs);
+    const ours = await measuredOurs(dataDir, clients, opts.players, opts.profileDir);
+    server = ours.server;
+    const { cookies, roomIds } = ours;
     log(`pid ${server.pid} on ${server.url}; ${clients} clients at ${opts.tables} tables of ${opts.players}`);
     sockets = await connectAll(server.url, cookies);
     await enterAll(sockets, roomIds);
@@ -146,7 +137,7 @@ export async function blackjackTablesBench(opts: BlackjackTablesOptions): Promis
       notes: [
         `commands/s in the window: ${(r.measured / opts.durationSec).toFixed(1)}; rounds settled in the window: ${r.rounds}; refused: ${refused}; automatic (timed-out) moves: ${r.auto}`,
         `lost: ${r.gaps} numbered room facts missing at a player (seq gaps); ${r.missing} acknowledged commands whose fact did not reach every other player`,
-        `server CPU ${serverCpuPct.toFixed(0)} % of one core; server event-loop delay p99 ${e?.loopDelayP99Ms.toFixed(1)} ms, max ${e?.loopDelayMaxMs.toFixed(1)} ms; client loop p99 ${r.clientLoopP99Ms.toFixed(1)} ms`,
+        serverLoopNote(serverCpuPct, e, r.clientLoopP99Ms),
       ],
     };
   } finally {

@@ -9,10 +9,10 @@
 import { Chess } from 'chess.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Socket } from 'socket.io-client';
-import { spawnServer, type ServerChild } from './lib/child.js';
+import type { ServerChild } from './lib/child.js';
 import { closeAll, connectAll, enterAll, type BenchSocket } from './lib/clients.js';
 import type { StatsReply } from './lib/contract.js';
-import { createRooms, registerUsers } from './lib/ours-setup.js';
+import { measuredOurs, serverLoopNote } from './lib/ours-setup.js';
 import { sleep, waitUntil } from './lib/pool.js';
 import type { BenchReport } from './lib/report.js';
 import { distribution, type Table } from './lib/stats.js';
@@ -68,19 +68,9 @@ export async function chessBench(opts: ChessOptions): Promise<BenchReport> {
   let server: ServerChild | undefined;
   let sockets: BenchSocket[] = [];
   try {
-    const env = { DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', AUTH_ATTEMPTS_PER_15MIN: '100000' };
-    // Setup on its own server, then a fresh one for the measurement (as the chat bench does).
-    const setup = await spawnServer('ours-setup', 'bench/server-entry.ts', env);
-    let cookies: string[];
-    let roomIds: number[];
-    try {
-      cookies = await registerUsers(setup.url, clients);
-      roomIds = await createRooms(setup.url, cookies, 2);
-    } finally {
-      await setup.stop();
-    }
-    const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
-    server = await spawnServer('ours', 'bench/server-entry.ts', env, nodeArgs);
+    const ours = await measuredOurs(dataDir, clients, 2, opts.profileDir);
+    server = ours.server;
+    const { cookies, roomIds } = ours;
     log(`pid ${server.pid} on ${server.url}; ${clients} clients, ${opts.games} games`);
     sockets = await connectAll(server.url, cookies);
     await enterAll(sockets, roomIds);
@@ -110,7 +100,7 @@ export async function chessBench(opts: ChessOptions): Promise<BenchReport> {
       tables: [table],
       notes: [
         `moves/s in the window: ${(result.movesMeasured / opts.durationSec).toFixed(1)}; games finished and replaced: ${result.gamesEnded}; refused moves: ${errors}; opponent receipts missing: ${result.missing}`,
-        `server CPU ${serverCpuPct.toFixed(0)} % of one core; server event-loop delay p99 ${e?.loopDelayP99Ms.toFixed(1)} ms, max ${e?.loopDelayMaxMs.toFixed(1)} ms; client loop p99 ${result.clientLoopP99Ms.toFixed(1)} ms`,
+        serverLoopNote(serverCpuPct, e, result.clientLoopP99Ms),
       ],
     };
   } finally {

@@ -7,9 +7,9 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Socket } from 'socket.io-client';
-import { spawnServer, type ServerChild } from './lib/child.js';
+import type { ServerChild } from './lib/child.js';
 import { closeAll, connectAll, enterAll, type BenchSocket } from './lib/clients.js';
-import { createRooms, oursEnv, registerUsers } from './lib/ours-setup.js';
+import { measuredOurs } from './lib/ours-setup.js';
 import { sleep, waitUntil } from './lib/pool.js';
 import type { BenchReport } from './lib/report.js';
 import { distribution, type Cell, type Table } from './lib/stats.js';
@@ -57,17 +57,9 @@ export async function studyBench(opts: StudyOptions): Promise<BenchReport> {
   let server: ServerChild | undefined;
   let sockets: BenchSocket[] = [];
   try {
-    const setup = await spawnServer('ours-setup', 'bench/server-entry.ts', oursEnv(dataDir));
-    let cookies: string[];
-    let roomIds: number[];
-    try {
-      cookies = await registerUsers(setup.url, opts.clients);
-      roomIds = await createRooms(setup.url, cookies, opts.roomSize);
-    } finally {
-      await setup.stop();
-    }
-    const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
-    server = await spawnServer('ours', 'bench/server-entry.ts', oursEnv(dataDir), nodeArgs);
+    const ours = await measuredOurs(dataDir, opts.clients, opts.roomSize, opts.profileDir);
+    server = ours.server;
+    const { cookies, roomIds } = ours;
     sockets = await connectAll(server.url, cookies);
     await enterAll(sockets, roomIds);
     const rooms = groupRooms(sockets as unknown as Socket[], roomIds);

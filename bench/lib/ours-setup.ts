@@ -2,6 +2,8 @@
  * Users and rooms on our server, through the public HTTP API. Every client is a distinct user so
  * per-user rate limits apply as in real use.
  */
+import { spawnServer, type ServerChild } from './child.js';
+import type { StatsReply } from './contract.js';
 import { expectStatus, postJson } from './http.js';
 import { mapLimit } from './pool.js';
 
@@ -53,4 +55,29 @@ export function oursEnv(dataDir: string): Record<string, string> {
     // One IP registers every bench user; the per-IP sign-up limit is for people, not this.
     AUTH_ATTEMPTS_PER_15MIN: '100000',
   };
+}
+
+/**
+ * Users (one per client) and rooms of `roomSize` made on a setup server, which is then stopped, and
+ * a fresh server on the same data for the measurement: argon2's hashing memory and the setup
+ * garbage stay out of the figures. `profileDir`: the measured server writes a V8 CPU profile there.
+ */
+export async function measuredOurs(dataDir: string, clients: number, roomSize: number, profileDir?: string): Promise<{ server: ServerChild; cookies: string[]; roomIds: number[] }> {
+  const setup = await spawnServer('ours-setup', 'bench/server-entry.ts', oursEnv(dataDir));
+  let cookies: string[];
+  let roomIds: number[];
+  try {
+    cookies = await registerUsers(setup.url, clients);
+    roomIds = await createRooms(setup.url, cookies, roomSize);
+  } finally {
+    await setup.stop();
+  }
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const server = await spawnServer('ours', 'bench/server-entry.ts', oursEnv(dataDir), nodeArgs);
+  return { server, cookies, roomIds };
+}
+
+/** The report line on the server's CPU and event loop over the measured window. */
+export function serverLoopNote(serverCpuPct: number, end: StatsReply | undefined, clientLoopP99Ms: number): string {
+  return `server CPU ${serverCpuPct.toFixed(0)} % of one core; server event-loop delay p99 ${end?.loopDelayP99Ms.toFixed(1)} ms, max ${end?.loopDelayMaxMs.toFixed(1)} ms; client loop p99 ${clientLoopP99Ms.toFixed(1)} ms`;
 }
